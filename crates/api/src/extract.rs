@@ -1,0 +1,204 @@
+//! Request extractors that answer bad input with problems that name the fault.
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::web::BytesMut;
+use actix_web::{FromRequest, HttpRequest};
+use futures_util::StreamExt as _;
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, FieldError};
+
+/// The largest request body the API accepts, in bytes (server configuration).
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+impl Default for BodyLimit {
+    fn default() -> Self {
+        Self(64 * 1024)
+    }
+}
+
+/// A JSON body. Unlike `actix_web::web::Json`, a value that does not fit the
+/// schema is a 422 naming the exact field (`criteria[2].weight`), malformed
+/// JSON is a 400 with the line and column, a body over the limit is a 413
+/// and any media type but JSON is a 415.
+#[derive(Debug)]
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req.app_data::<BodyLimit>().copied().unwrap_or_default().0;
+        let media_type_ok = is_json(req);
+        let declared_length = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !media_type_ok {
+                return Err(ApiError::UnsupportedMediaType(
+                    "send the body as application/json".to_owned(),
+                ));
+            }
+            if let Some(length) = declared_length.filter(|&l| l > limit) {
+                return Err(too_large(Some(length), limit));
+            }
+            let mut body = BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|e| {
+                    ApiError::BadRequest(format!("the body could not be read: {e}"))
+                })?;
+                if body.len() + chunk.len() > limit {
+                    return Err(too_large(None, limit));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            parse(&body).map(Json)
+        })
+    }
+}
+
+fn too_large(length: Option<usize>, limit: usize) -> ApiError {
+    ApiError::PayloadTooLarge(match length {
+        Some(length) => format!("the body is {length} bytes; the limit is {limit} bytes"),
+        None => format!("the body exceeds the limit of {limit} bytes"),
+    })
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    let Some(content_type) = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Parses a JSON body: syntax errors are 400, values that do not fit are 422
+/// with the path of the field at fault.
+pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        if inner.is_data() {
+            ApiError::Validation(vec![FieldError::new(
+                field_name(&path, &inner.to_string()),
+                strip_position(&inner.to_string()),
+            )])
+        } else {
+            ApiError::BadRequest(format!("malformed JSON: {inner}"))
+        }
+    })?;
+    deserializer
+        .end()
+        .map_err(|e| ApiError::BadRequest(format!("malformed JSON: {e}")))?;
+    Ok(value)
+}
+
+/// The path serde reached, or for a missing or unknown field the field itself.
+fn field_name(path: &str, message: &str) -> String {
+    let named = message
+        .strip_prefix("missing field `")
+        .or_else(|| message.strip_prefix("unknown field `"))
+        .and_then(|rest| rest.split('`').next());
+    match (path, named) {
+        (".", Some(field)) => field.to_owned(),
+        (parent, Some(field)) => format!("{parent}.{field}"),
+        (".", None) => "body".to_owned(),
+        (path, None) => path.to_owned(),
+    }
+}
+
+fn strip_position(message: &str) -> String {
+    message
+        .split(" at line ")
+        .next()
+        .unwrap_or(message)
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Outer {
+        #[expect(dead_code, reason = "only parsed")]
+        name: String,
+        #[expect(dead_code, reason = "only parsed")]
+        items: Vec<Inner>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Inner {
+        #[expect(dead_code, reason = "only parsed")]
+        weight: u8,
+    }
+
+    fn fields(err: ApiError) -> Vec<FieldError> {
+        match err {
+            ApiError::Validation(errors) => errors,
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_wrong_value_names_its_path() {
+        let err =
+            parse::<Outer>(br#"{"name":"a","items":[{"weight":1},{"weight":900}]}"#).unwrap_err();
+        let errors = fields(err);
+        assert_eq!(errors[0].field, "items[1].weight");
+        assert!(errors[0].message.contains("900"), "{errors:?}");
+    }
+
+    #[test]
+    fn missing_and_unknown_fields_are_named() {
+        assert_eq!(
+            fields(parse::<Outer>(br#"{"items":[]}"#).unwrap_err())[0].field,
+            "name"
+        );
+        assert_eq!(
+            fields(parse::<Outer>(br#"{"name":"a","items":[],"nmae":1}"#).unwrap_err())[0].field,
+            "nmae"
+        );
+        assert_eq!(
+            fields(parse::<Outer>(br#"{"name":"a","items":[{}]}"#).unwrap_err())[0].field,
+            "items[0].weight"
+        );
+    }
+
+    #[test]
+    fn malformed_json_is_a_bad_request() {
+        for body in [
+            &b"{"[..],
+            b"{\"name\": }",
+            b"",
+            b"{\"name\":\"a\",\"items\":[]} x",
+        ] {
+            assert!(
+                matches!(parse::<Outer>(body), Err(ApiError::BadRequest(_))),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! The followup HTTP API: routes, authentication, errors and the OpenAPI
+//! document. Handlers validate input, load facts from the store, ask the core
+//! to decide, and render the answer.
+
+pub mod docs;
+pub mod error;
+pub mod extract;
+pub mod metrics;
+pub mod middleware;
+pub mod routes;
+pub mod server;
+pub mod state;
+
+pub use docs::openapi;
+pub use server::{HttpConfig, serve};
+pub use state::{AppState, Secret};

@@ -1,0 +1,133 @@
+//! Builds the actix-web application and starts the HTTP server.
+
+use std::net::TcpListener;
+
+use actix_cors::Cors;
+use actix_web::dev::Server;
+use actix_web::http::{Method, header};
+use actix_web::middleware::{Condition, from_fn};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, ResponseError as _, web};
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::docs::{MethodTable, openapi};
+use crate::error::{ApiError, path_error, query_error};
+use crate::extract::BodyLimit;
+use crate::metrics::Metrics;
+use crate::middleware::observe;
+use crate::state::AppState;
+
+/// HTTP-level settings of the server.
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    /// Largest request body accepted, in bytes; larger ones get 413.
+    pub body_limit: usize,
+    /// Origins browsers may call from; `*` allows any; empty disables CORS.
+    pub cors_origins: Vec<String>,
+    /// Worker threads; `None` means one per core.
+    pub workers: Option<usize>,
+    /// Seconds in-flight requests get to finish on SIGTERM/SIGINT.
+    pub shutdown_timeout_secs: u64,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            body_limit: BodyLimit::default().0,
+            cors_origins: Vec::new(),
+            workers: None,
+            shutdown_timeout_secs: 30,
+        }
+    }
+}
+
+/// Starts serving on `listener`. The returned server stops gracefully on
+/// SIGTERM or SIGINT (or through its handle).
+pub fn serve(
+    listener: TcpListener,
+    state: AppState,
+    config: HttpConfig,
+) -> std::io::Result<Server> {
+    let doc = openapi();
+    let methods = web::Data::new(MethodTable::from_openapi(&doc, &["/openapi.json", "/docs"]));
+    let state = web::Data::new(state);
+    let metrics = web::Data::new(Metrics::default());
+    let body_limit = config.body_limit;
+    let cors_origins = config.cors_origins.clone();
+
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(metrics.clone())
+            .app_data(methods.clone())
+            .app_data(BodyLimit(body_limit))
+            .app_data(web::PayloadConfig::new(body_limit))
+            .app_data(web::QueryConfig::default().error_handler(query_error))
+            .app_data(web::PathConfig::default().error_handler(path_error))
+            .wrap(Condition::new(
+                !cors_origins.is_empty(),
+                cors(&cors_origins),
+            ))
+            .wrap(from_fn(observe))
+            .configure(|cfg| crate::routes::configure(&mut ServiceConfig::new(cfg)))
+            .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc.clone()))
+            .route("/docs", web::get().to(docs_redirect))
+            .default_service(web::to(fallback))
+    })
+    .listen(listener)?
+    .shutdown_timeout(config.shutdown_timeout_secs);
+    if let Some(workers) = config.workers {
+        server = server.workers(workers.max(1));
+    }
+    Ok(server.run())
+}
+
+fn cors(origins: &[String]) -> Cors {
+    let mut cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
+            header::HeaderName::from_static("idempotency-key"),
+            header::HeaderName::from_static("x-api-key"),
+            crate::middleware::REQUEST_ID,
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::RETRY_AFTER,
+            crate::middleware::REQUEST_ID,
+            header::HeaderName::from_static("ratelimit"),
+            header::HeaderName::from_static("ratelimit-policy"),
+        ])
+        .max_age(3600);
+    for origin in origins {
+        cors = if origin == "*" {
+            cors.allow_any_origin()
+        } else {
+            cors.allowed_origin(origin)
+        };
+    }
+    cors
+}
+
+async fn docs_redirect() -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header((header::LOCATION, "/docs/"))
+        .finish()
+}
+
+/// Unknown paths are 404; known paths with another method are 405 with
+/// `Allow` (and `OPTIONS` on them answers 204 with `Allow`).
+async fn fallback(req: HttpRequest, methods: web::Data<MethodTable>) -> HttpResponse {
+    match methods.allowed(req.path()) {
+        Some(allow) if req.method() == Method::OPTIONS => HttpResponse::NoContent()
+            .insert_header((header::ALLOW, allow.join(", ")))
+            .finish(),
+        Some(allow) => ApiError::MethodNotAllowed { allow }.error_response(),
+        None => ApiError::NotFound(format!("no route for {} {}", req.method(), req.path()))
+            .error_response(),
+    }
+}

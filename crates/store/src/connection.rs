@@ -1,0 +1,302 @@
+use std::fmt;
+use std::path::Path;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::{PgConnection, SqliteConnection};
+
+use crate::StoreError;
+
+/// One connection type for both backends, so every query is written once.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    /// PostgreSQL, the production engine.
+    Postgres(PgConnection),
+    /// SQLite, the embedded default.
+    Sqlite(SqliteConnection),
+}
+
+impl fmt::Debug for DbConnection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Postgres(_) => "DbConnection::Postgres",
+            Self::Sqlite(_) => "DbConnection::Sqlite",
+        })
+    }
+}
+
+/// Which engine a URL points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// `postgres://` or `postgresql://`.
+    Postgres,
+    /// `sqlite://path` (or `sqlite:path`).
+    Sqlite,
+}
+
+/// A parsed database URL: the backend and what to hand its driver.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    backend: Backend,
+    target: String,
+}
+
+impl DatabaseUrl {
+    /// Parses `sqlite://followup.db`, `sqlite:///abs/path.db` or `postgres://…`.
+    pub fn parse(url: &str) -> Result<Self, StoreError> {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self {
+                backend: Backend::Postgres,
+                target: url.to_owned(),
+            });
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .ok_or_else(|| {
+                StoreError::InvalidUrl(
+                    "expected sqlite://PATH or postgres://USER@HOST/DB".to_owned(),
+                )
+            })?;
+        if path.is_empty() {
+            return Err(StoreError::InvalidUrl(
+                "sqlite URL has no file path (try sqlite://followup.db)".to_owned(),
+            ));
+        }
+        if path.contains(":memory:") {
+            return Err(StoreError::InvalidUrl(
+                "in-memory SQLite is not supported: each pooled connection would see its own database"
+                    .to_owned(),
+            ));
+        }
+        Ok(Self {
+            backend: Backend::Sqlite,
+            target: path.to_owned(),
+        })
+    }
+
+    /// The engine this URL selects.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The SQLite file, when the URL names one.
+    pub fn sqlite_path(&self) -> Option<&Path> {
+        (self.backend == Backend::Sqlite).then(|| Path::new(&self.target))
+    }
+
+    fn establish(&self) -> ConnectionResult<DbConnection> {
+        match self.backend {
+            Backend::Postgres => PgConnection::establish(&self.target).map(DbConnection::Postgres),
+            Backend::Sqlite => SqliteConnection::establish(&self.target).map(DbConnection::Sqlite),
+        }
+    }
+}
+
+/// Shows the URL without its password, so it can be logged.
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+impl DatabaseUrl {
+    /// The URL with any password replaced by `***`.
+    pub fn redacted(&self) -> String {
+        match self.backend {
+            Backend::Sqlite => format!("sqlite://{}", self.target),
+            Backend::Postgres => redact_password(&self.target),
+        }
+    }
+}
+
+fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, tail) = rest.split_once('/').map_or((rest, ""), |(a, t)| (a, t));
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) if userinfo.contains(':') => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}/{tail}")
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Pool sizing and timeouts; all of them are server configuration.
+#[derive(Debug, Clone)]
+pub struct PoolOptions {
+    /// Most connections kept open.
+    pub max_size: u32,
+    /// How long a request waits for a free connection before it is answered 503.
+    pub connection_timeout: Duration,
+    /// How long a SQLite write waits for the file lock.
+    pub busy_timeout: Duration,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        Self {
+            max_size: 8,
+            connection_timeout: Duration::from_secs(5),
+            busy_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Opens connections for the pool, picking the backend from the URL so a bad
+/// URL or a refused connection reports its real cause.
+#[derive(Debug)]
+pub(crate) struct Manager {
+    url: DatabaseUrl,
+    busy_timeout_ms: u128,
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = StoreError;
+
+    fn connect(&self) -> Result<DbConnection, StoreError> {
+        let mut conn = self
+            .url
+            .establish()
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        if let DbConnection::Sqlite(sqlite) = &mut conn {
+            sqlite.batch_execute(&format!(
+                "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                self.busy_timeout_ms
+            ))?;
+        }
+        Ok(conn)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), StoreError> {
+        conn.batch_execute("SELECT 1").map_err(StoreError::from)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+type PooledConnection = r2d2::PooledConnection<Manager>;
+
+/// The database: a connection pool and the backend behind it. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pool: r2d2::Pool<Manager>,
+    url: DatabaseUrl,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store").field("url", &self.url).finish()
+    }
+}
+
+impl Store {
+    /// Builds the pool. Connections open lazily, so a server can start (and
+    /// report not-ready) while its database is down, and recover when it is back.
+    pub fn open(url: DatabaseUrl, options: &PoolOptions) -> Result<Self, StoreError> {
+        if let Some(path) = url.sqlite_path() {
+            prepare_sqlite_file(path)?;
+        }
+        let manager = Manager {
+            url: url.clone(),
+            busy_timeout_ms: options.busy_timeout.as_millis(),
+        };
+        let pool = r2d2::Pool::builder()
+            .max_size(options.max_size.max(1))
+            .min_idle(Some(0))
+            .connection_timeout(options.connection_timeout)
+            .test_on_check_out(true)
+            .error_handler(Box::new(LogErrors))
+            .build_unchecked(manager);
+        Ok(Self { pool, url })
+    }
+
+    /// The engine in use.
+    pub fn backend(&self) -> Backend {
+        self.url.backend()
+    }
+
+    /// The URL the store was opened with.
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    /// A connection from the pool, or [`StoreError::Unavailable`] when none
+    /// could be had within the pool's timeout.
+    pub(crate) fn connection(&self) -> Result<PooledConnection, StoreError> {
+        self.pool.get().map_err(StoreError::from)
+    }
+
+    /// Checks that the database answers, waiting at most `timeout`.
+    pub fn ping(&self, timeout: Duration) -> Result<(), StoreError> {
+        let mut conn = self.pool.get_timeout(timeout)?;
+        conn.batch_execute("SELECT 1").map_err(StoreError::from)
+    }
+
+    /// Runs `f` in a read transaction.
+    pub fn read<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut pooled = self.connection()?;
+        let conn: &mut DbConnection = &mut pooled;
+        conn.transaction(f)
+    }
+
+    /// Runs `f` in a write transaction. On SQLite it is `BEGIN IMMEDIATE`, so
+    /// the write lock is taken up front and waits out `busy_timeout` instead
+    /// of failing with SQLITE_BUSY when a read would upgrade to a write.
+    pub fn write<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut pooled = self.connection()?;
+        let conn: &mut DbConnection = &mut pooled;
+        if matches!(conn, DbConnection::Postgres(_)) {
+            return conn.transaction(f);
+        }
+        conn.batch_execute("BEGIN IMMEDIATE")?;
+        match f(conn) {
+            Ok(value) => {
+                conn.batch_execute("COMMIT")?;
+                Ok(value)
+            }
+            Err(err) => {
+                if let Err(rollback) = conn.batch_execute("ROLLBACK") {
+                    tracing::error!(error = %rollback, "rollback failed");
+                }
+                Err(err)
+            }
+        }
+    }
+}
+
+/// Creates the SQLite file's directory and switches the file to WAL once,
+/// before the pool opens connections in parallel.
+fn prepare_sqlite_file(path: &Path) -> Result<(), StoreError> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            StoreError::Unavailable(format!("cannot create {}: {e}", dir.display()))
+        })?;
+    }
+    let mut conn = SqliteConnection::establish(&path.to_string_lossy())
+        .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+    conn.batch_execute("PRAGMA journal_mode = WAL;")?;
+    Ok(())
+}
+
+#[derive(Debug)]
+struct LogErrors;
+
+impl r2d2::HandleError<StoreError> for LogErrors {
+    fn handle_error(&self, error: StoreError) {
+        tracing::warn!(%error, "database connection failed");
+    }
+}

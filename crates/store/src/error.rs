@@ -1,0 +1,60 @@
+use thiserror::Error;
+
+/// What can go wrong in the store, in terms the API can map to a status.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// The database cannot be reached or no connection was free in time.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// The database URL is not one this build understands.
+    #[error("invalid database URL: {0}")]
+    InvalidUrl(String),
+    /// A unique or foreign-key constraint refused the write.
+    #[error("constraint violated: {constraint}")]
+    Conflict {
+        /// The constraint (or the column) the database named.
+        constraint: String,
+    },
+    /// No row matched.
+    #[error("not found")]
+    NotFound,
+    /// A migration failed to apply or revert.
+    #[error("migration failed: {0}")]
+    Migration(String),
+    /// Any other database error.
+    #[error(transparent)]
+    Query(diesel::result::Error),
+}
+
+impl From<diesel::result::Error> for StoreError {
+    fn from(err: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match err {
+            Error::NotFound => Self::NotFound,
+            Error::DatabaseError(
+                kind
+                @ (DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::ForeignKeyViolation),
+                info,
+            ) => Self::Conflict {
+                constraint: info
+                    .constraint_name()
+                    .map(str::to_owned)
+                    .or_else(|| info.column_name().map(str::to_owned))
+                    .unwrap_or_else(|| match kind {
+                        DatabaseErrorKind::UniqueViolation => info.message().to_owned(),
+                        _ => "foreign_key".to_owned(),
+                    }),
+            },
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+                Self::Unavailable(info.message().to_owned())
+            }
+            other => Self::Query(other),
+        }
+    }
+}
+
+impl From<r2d2::Error> for StoreError {
+    fn from(err: r2d2::Error) -> Self {
+        Self::Unavailable(err.to_string())
+    }
+}

@@ -1,0 +1,15 @@
+//! Persistence for followup: one diesel code path over SQLite (the embedded
+//! default) and PostgreSQL (production), chosen by the database URL.
+//!
+//! The store remembers; it never decides. Callers hand it closures that run on
+//! a pooled connection, off the async workers.
+
+mod connection;
+mod error;
+mod migrate;
+pub mod schema;
+pub mod testing;
+
+pub use connection::{Backend, DatabaseUrl, DbConnection, PoolOptions, Store};
+pub use error::StoreError;
+pub use migrate::MIGRATIONS;

@@ -1,0 +1,112 @@
+//! Throwaway databases for tests: a fresh SQLite file, or a fresh PostgreSQL
+//! database when `FOLLOWUP_TEST_DATABASE_URL` names a PostgreSQL server.
+//! Dropped (file removed, database dropped) when the value goes out of scope.
+
+use std::path::PathBuf;
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+
+use crate::{Backend, DatabaseUrl};
+
+/// The environment variable that points the tests at PostgreSQL, e.g.
+/// `postgres://postgres@127.0.0.1:5432/test`. The database in the URL is only
+/// used to create and drop one fresh database per test.
+pub const TEST_DATABASE_ENV: &str = "FOLLOWUP_TEST_DATABASE_URL";
+
+/// A database that exists for one test.
+#[derive(Debug)]
+pub struct TestDatabase {
+    url: DatabaseUrl,
+    cleanup: Cleanup,
+}
+
+#[derive(Debug)]
+enum Cleanup {
+    File(PathBuf),
+    Database { admin_url: String, name: String },
+}
+
+impl TestDatabase {
+    /// Creates a fresh, empty database on the backend the environment selects.
+    pub fn create() -> Result<Self, String> {
+        match std::env::var(TEST_DATABASE_ENV) {
+            Ok(admin) if !admin.trim().is_empty() => Self::postgres(admin.trim()),
+            _ => Ok(Self::sqlite()),
+        }
+    }
+
+    /// The backend under test.
+    pub fn backend() -> Backend {
+        match std::env::var(TEST_DATABASE_ENV) {
+            Ok(admin) if !admin.trim().is_empty() => Backend::Postgres,
+            _ => Backend::Sqlite,
+        }
+    }
+
+    fn sqlite() -> Self {
+        let path = std::env::temp_dir().join(format!("followup-test-{}.db", uuid::Uuid::now_v7()));
+        let url = DatabaseUrl::parse(&format!("sqlite://{}", path.display()))
+            .unwrap_or_else(|_| unreachable!("a sqlite:// URL always parses"));
+        Self {
+            url,
+            cleanup: Cleanup::File(path),
+        }
+    }
+
+    fn postgres(admin_url: &str) -> Result<Self, String> {
+        let name = format!("followup_test_{}", uuid::Uuid::now_v7().simple());
+        let mut admin = PgConnection::establish(admin_url)
+            .map_err(|e| format!("{TEST_DATABASE_ENV}: cannot connect: {e}"))?;
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .map_err(|e| format!("cannot create test database {name}: {e}"))?;
+        let (base, _) = admin_url
+            .rsplit_once('/')
+            .ok_or_else(|| format!("{TEST_DATABASE_ENV} has no database path"))?;
+        let url = DatabaseUrl::parse(&format!("{base}/{name}")).map_err(|e| e.to_string())?;
+        Ok(Self {
+            url,
+            cleanup: Cleanup::Database {
+                admin_url: admin_url.to_owned(),
+                name,
+            },
+        })
+    }
+
+    /// The URL to open the database with.
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    /// The URL as the server's `--database-url` takes it.
+    pub fn url_string(&self) -> String {
+        match &self.cleanup {
+            Cleanup::File(path) => format!("sqlite://{}", path.display()),
+            Cleanup::Database { admin_url, name } => match admin_url.rsplit_once('/') {
+                Some((base, _)) => format!("{base}/{name}"),
+                None => admin_url.clone(),
+            },
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::File(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut file = path.clone().into_os_string();
+                    file.push(suffix);
+                    let _ = std::fs::remove_file(file);
+                }
+            }
+            Cleanup::Database { admin_url, name } => {
+                if let Ok(mut admin) = PgConnection::establish(admin_url) {
+                    let _ = admin
+                        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! Command-line flags and their `FOLLOWUP_*` environment variables.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// followup: coaches job seekers through the wait after the interviews.
+#[derive(Debug, Parser)]
+#[command(name = "followup", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+    /// Logging.
+    #[command(flatten)]
+    pub log: LogArgs,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP API (migrating the database first unless --no-migrate).
+    Serve(Box<ServeArgs>),
+    /// Apply pending database migrations and exit.
+    Migrate(MigrateArgs),
+    /// Print the OpenAPI document (or write it with --out).
+    Openapi(OpenapiArgs),
+}
+
+/// Where the data lives.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// sqlite://PATH (embedded; created at start) or postgres://USER@HOST/DB.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://followup.db")]
+    pub database_url: String,
+    /// Most pooled database connections.
+    #[arg(long, env = "FOLLOWUP_POOL_SIZE", default_value_t = 8)]
+    pub pool_size: u32,
+    /// Seconds a request waits for a database connection before it gets 503.
+    #[arg(long, env = "FOLLOWUP_DB_TIMEOUT", default_value_t = 5)]
+    pub db_timeout: u64,
+}
+
+/// Where a deployment runs; production refuses to invent secrets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Environment {
+    /// A laptop or a test: a missing JWT secret is generated and kept beside the SQLite file.
+    Local,
+    /// A real deployment: FOLLOWUP_JWT_SECRET must be set.
+    Production,
+}
+
+/// `followup serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port (the log says which).
+    #[arg(long, env = "FOLLOWUP_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// The database.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Do not run pending migrations at start.
+    #[arg(long, env = "FOLLOWUP_NO_MIGRATE")]
+    pub no_migrate: bool,
+    /// local or production.
+    #[arg(long, env = "FOLLOWUP_ENV", value_enum, default_value_t = Environment::Local)]
+    pub environment: Environment,
+    /// Secret that signs access tokens, at least 32 bytes. Required in
+    /// production and with PostgreSQL; locally generated into <db>.secret.
+    #[arg(long, env = "FOLLOWUP_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// Origins browsers may call the API from (comma-separated; * for any).
+    #[arg(long, env = "FOLLOWUP_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origin: Vec<String>,
+    /// Largest accepted request body in bytes.
+    #[arg(long, env = "FOLLOWUP_BODY_LIMIT", default_value_t = 64 * 1024)]
+    pub body_limit: usize,
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "FOLLOWUP_WORKERS")]
+    pub workers: Option<usize>,
+    /// Seconds in-flight requests get to finish on SIGTERM/SIGINT.
+    #[arg(long, env = "FOLLOWUP_SHUTDOWN_TIMEOUT", default_value_t = 30)]
+    pub shutdown_timeout: u64,
+}
+
+/// `followup migrate`.
+#[derive(Debug, Clone, Args)]
+pub struct MigrateArgs {
+    /// The database.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+/// `followup openapi`.
+#[derive(Debug, Clone, Args)]
+pub struct OpenapiArgs {
+    /// Write the document to this file instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Log output.
+#[derive(Debug, Clone, Args)]
+pub struct LogArgs {
+    /// text (for people) or json (one object per line, for collectors).
+    #[arg(long, global = true, env = "FOLLOWUP_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    /// Log filter in RUST_LOG syntax, e.g. `info` or `followup=debug,actix_web=warn`.
+    #[arg(long, global = true, env = "FOLLOWUP_LOG", default_value = "info")]
+    pub log_level: String,
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// JSON objects, one per line.
+    Json,
+}
