@@ -83,7 +83,6 @@ fn load_or_create(path: &Path) -> anyhow::Result<Secret> {
 
 #[cfg(test)]
 mod tests {
-    #![expect(clippy::unwrap_used, reason = "tests")]
 
     use super::*;
 

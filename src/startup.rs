@@ -1,11 +1,12 @@
 //! Start-up: open the store, migrate, resolve secrets, bind, serve.
 
-use std::net::TcpListener;
+use std::net::{SocketAddr, TcpListener};
 use std::time::Duration;
 
 use anyhow::Context as _;
 use followup_api::{AppState, HttpConfig};
 use followup_store::{DatabaseUrl, PoolOptions, Store};
+use tokio::signal::unix::{SignalKind, signal};
 
 use crate::cli::{DatabaseArgs, ServeArgs};
 
@@ -22,14 +23,15 @@ pub fn open_store(args: &DatabaseArgs) -> anyhow::Result<Store> {
 
 /// A bound, ready-to-run server.
 pub struct Application {
-    port: u16,
+    address: SocketAddr,
+    database: String,
     server: actix_web::dev::Server,
 }
 
 impl std::fmt::Debug for Application {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Application")
-            .field("port", &self.port)
+            .field("address", &self.address)
             .finish_non_exhaustive()
     }
 }
@@ -52,11 +54,7 @@ impl Application {
         let listener = TcpListener::bind(args.listen)
             .with_context(|| format!("cannot listen on {}", args.listen))?;
         let address = listener.local_addr()?;
-        tracing::info!(
-            %address,
-            database = %store.url().redacted(),
-            "listening on http://{address} (Swagger UI at http://{address}/docs)"
-        );
+        let database = store.url().redacted();
         let config = HttpConfig {
             body_limit: args.body_limit,
             cors_origins: args.cors_origin,
@@ -65,14 +63,15 @@ impl Application {
         };
         let server = followup_api::serve(listener, AppState { store, jwt_secret }, config)?;
         Ok(Self {
-            port: address.port(),
+            address,
+            database,
             server,
         })
     }
 
     /// The port the server listens on.
     pub fn port(&self) -> u16 {
-        self.port
+        self.address.port()
     }
 
     /// A handle to stop the server.
@@ -80,8 +79,28 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until SIGTERM/SIGINT (or the handle) stops the server.
+    /// Serves until SIGTERM or SIGINT (or the handle) stops the server, then
+    /// lets in-flight requests finish. The "listening" line is logged once the
+    /// signal handlers are in place, so a supervisor may signal right after it.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        self.server.await.context("the server failed")
+        let mut terminate = signal(SignalKind::terminate()).context("cannot handle SIGTERM")?;
+        let mut interrupt = signal(SignalKind::interrupt()).context("cannot handle SIGINT")?;
+        let address = self.address;
+        tracing::info!(
+            %address,
+            database = %self.database,
+            "listening on http://{address} (Swagger UI at http://{address}/docs)"
+        );
+        let handle = self.server.handle();
+        let mut server = std::pin::pin!(self.server);
+        tokio::select! {
+            result = &mut server => return result.context("the server failed"),
+            _ = terminate.recv() => tracing::info!("SIGTERM received; finishing in-flight requests"),
+            _ = interrupt.recv() => tracing::info!("SIGINT received; finishing in-flight requests"),
+        }
+        // The stop command is sent at once; the server future, polled below,
+        // carries it out and resolves once in-flight requests are done.
+        drop(handle.stop(true));
+        server.await.context("the server failed")
     }
 }

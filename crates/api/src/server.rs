@@ -41,8 +41,10 @@ impl Default for HttpConfig {
     }
 }
 
-/// Starts serving on `listener`. The returned server stops gracefully on
-/// SIGTERM or SIGINT (or through its handle).
+/// Starts serving on `listener`. The server installs no signal handlers:
+/// the caller stops it through its handle (gracefully, within
+/// `shutdown_timeout_secs`), so it can listen for signals before it logs
+/// that it is ready.
 pub fn serve(
     listener: TcpListener,
     state: AppState,
@@ -75,6 +77,7 @@ pub fn serve(
             .default_service(web::to(fallback))
     })
     .listen(listener)?
+    .disable_signals()
     .shutdown_timeout(config.shutdown_timeout_secs);
     if let Some(workers) = config.workers {
         server = server.workers(workers.max(1));

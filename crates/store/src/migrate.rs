@@ -44,10 +44,25 @@ impl Store {
             .map_err(|e| StoreError::Migration(e.to_string()))
     }
 
+    /// Runs `f` while holding the migration lock: a PostgreSQL advisory lock,
+    /// or on SQLite an exclusive `flock` on the database file (SQLite's own
+    /// locks are `fcntl` locks, which `flock` does not touch).
     fn with_migration_lock<T>(
         &self,
         f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
+        let _file_lock = match self.url().sqlite_path() {
+            Some(path) => {
+                let file = std::fs::File::open(path).map_err(|e| {
+                    StoreError::Migration(format!("cannot open {}: {e}", path.display()))
+                })?;
+                file.lock().map_err(|e| {
+                    StoreError::Migration(format!("cannot lock {}: {e}", path.display()))
+                })?;
+                Some(file)
+            }
+            None => None,
+        };
         let mut conn = self.connection()?;
         let postgres = matches!(*conn, DbConnection::Postgres(_));
         if postgres {

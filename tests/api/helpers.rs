@@ -1,0 +1,103 @@
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers fail loudly"
+)]
+
+use std::net::SocketAddr;
+
+use followup::cli::{DatabaseArgs, Environment, ServeArgs};
+use followup::startup::Application;
+use followup_store::testing::TestDatabase;
+
+/// A secret long enough for HS256, shared by every test server.
+pub const TEST_SECRET: &str = "test-secret-test-secret-test-secret-0123";
+
+/// A running server and the database behind it.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: Option<TestDatabase>,
+    handle: actix_web::dev::ServerHandle,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Stop the server before the database is dropped.
+        drop(self.handle.stop(false));
+    }
+}
+
+/// Serve arguments as a test wants them: a free port, one worker, CORS for one origin.
+pub fn serve_args(database_url: String) -> ServeArgs {
+    ServeArgs {
+        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        database: DatabaseArgs {
+            database_url,
+            pool_size: 4,
+            db_timeout: 2,
+        },
+        no_migrate: false,
+        environment: Environment::Local,
+        jwt_secret: Some(TEST_SECRET.to_owned()),
+        cors_origin: vec!["https://app.example".to_owned()],
+        body_limit: 64 * 1024,
+        workers: Some(1),
+        shutdown_timeout: 1,
+    }
+}
+
+/// Starts the server on a fresh database.
+pub async fn spawn_app() -> TestApp {
+    let db = TestDatabase::create().expect("a test database");
+    let mut app = spawn_with(serve_args(db.url_string())).await;
+    app.db = Some(db);
+    app
+}
+
+/// Starts the server with these arguments.
+pub async fn spawn_with(args: ServeArgs) -> TestApp {
+    let app = Application::build(args).expect("the server builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let handle = app.handle();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        db: None,
+        handle,
+    }
+}
+
+/// Asserts an RFC 9457 problem with this status and returns its body.
+pub async fn assert_problem(response: reqwest::Response, status: u16) -> serde_json::Value {
+    assert_eq!(response.status().as_u16(), status, "status");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["status"], status);
+    assert!(
+        body["type"].as_str().unwrap().starts_with("https://"),
+        "{body}"
+    );
+    assert!(body["title"].is_string(), "{body}");
+    body
+}

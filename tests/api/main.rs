@@ -1,0 +1,11 @@
+//! End-to-end tests: the real server on a free port with its own fresh
+//! database (SQLite by default; PostgreSQL when FOLLOWUP_TEST_DATABASE_URL is set).
+
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
+
+mod cli;
+mod errors;
+mod helpers;
+mod migrations;
+mod openapi;
+mod operations;
