@@ -118,6 +118,9 @@ fn field_name(path: &str, message: &str) -> String {
         .or_else(|| message.strip_prefix("unknown field `"))
         .and_then(|rest| rest.split('`').next());
     match (path, named) {
+        (path, Some(field)) if path == field || path.ends_with(&format!(".{field}")) => {
+            path.to_owned()
+        }
         (".", Some(field)) => field.to_owned(),
         (parent, Some(field)) => format!("{parent}.{field}"),
         (".", None) => "body".to_owned(),
@@ -200,5 +203,84 @@ mod tests {
                 String::from_utf8_lossy(body)
             );
         }
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Named {
+        #[expect(dead_code, reason = "only parsed")]
+        name: String,
+    }
+
+    async fn accept(_body: Json<Named>) -> actix_web::HttpResponse {
+        actix_web::HttpResponse::NoContent().finish()
+    }
+
+    /// Sends `body` with `content_type` through a real actix service.
+    async fn post(content_type: &str, body: &'static str) -> (u16, serde_json::Value) {
+        use actix_web::{App, test as actix_test, web};
+        let app = actix_test::init_service(
+            App::new()
+                .app_data(BodyLimit(32))
+                .route("/", web::post().to(accept)),
+        )
+        .await;
+        let request = actix_test::TestRequest::post()
+            .uri("/")
+            .insert_header((header::CONTENT_TYPE, content_type))
+            .set_payload(body)
+            .to_request();
+        let response = actix_test::call_service(&app, request).await;
+        let status = response.status().as_u16();
+        if status == 204 {
+            return (status, serde_json::Value::Null);
+        }
+        assert_eq!(
+            response
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok()),
+            Some(crate::error::PROBLEM_JSON)
+        );
+        (status, actix_test::read_body_json(response).await)
+    }
+
+    #[actix_web::test]
+    async fn bodies_are_answered_with_problems_that_say_what_is_wrong() {
+        assert_eq!(post("application/json", r#"{"name":"a"}"#).await.0, 204);
+        assert_eq!(
+            post("application/merge-patch+json", r#"{"name":"a"}"#)
+                .await
+                .0,
+            204
+        );
+
+        let (status, problem) = post("application/json", r#"{"name":"#).await;
+        assert_eq!(status, 400);
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("malformed JSON")
+        );
+
+        let (status, problem) = post("text/plain", r#"{"name":"a"}"#).await;
+        assert_eq!((status, problem["status"].as_u64()), (415, Some(415)));
+
+        let (status, problem) = post(
+            "application/json",
+            r#"{"name":"this body is longer than 32 bytes"}"#,
+        )
+        .await;
+        assert_eq!(status, 413);
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("32 bytes")
+        );
+
+        let (status, problem) = post("application/json", r#"{"name":7}"#).await;
+        assert_eq!(status, 422);
+        assert_eq!(problem["errors"][0]["field"], "name");
     }
 }

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs schemathesis against a freshly started server, every documented
+# operation, every check. Usage: scripts/fuzz.sh sqlite|postgres://ADMIN_URL
+# Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+target="${1:-sqlite}"
+work="$(mktemp -d)"
+venv="${FOLLOWUP_ST_VENV:-$HOME/.cache/followup-schemathesis}"
+if [ ! -x "$venv/bin/st" ]; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check schemathesis
+fi
+
+if [ "$target" = "sqlite" ]; then
+    database_url="sqlite://$work/fuzz.db"
+else
+    name="followup_fuzz_$$"
+    psql "$target" -qc "DROP DATABASE IF EXISTS $name" -qc "CREATE DATABASE $name"
+    database_url="${target%/*}/$name"
+fi
+
+cargo build --quiet
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+FOLLOWUP_JWT_SECRET="fuzz-secret-fuzz-secret-fuzz-secret-0123" \
+    target/debug/followup serve --listen "127.0.0.1:$port" --database-url "$database_url" \
+    --log-level warn >"$work/server.log" 2>&1 &
+server=$!
+cleanup() {
+    kill "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+    if [ "$target" != "sqlite" ]; then
+        psql "$target" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)" || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+base="http://127.0.0.1:$port"
+for _ in $(seq 1 50); do
+    curl -fsS "$base/healthz" >/dev/null 2>&1 && break
+    sleep 0.2
+done
+
+"$venv/bin/st" run "$base/openapi.json" \
+    --checks all \
+    --max-examples "${FOLLOWUP_FUZZ_EXAMPLES:-50}" \
+    --seed "${FOLLOWUP_FUZZ_SEED:-20261125}" \
+    --request-timeout 10 \
+    || { echo "--- server log ---"; cat "$work/server.log"; exit 1; }
