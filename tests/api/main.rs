@@ -9,3 +9,4 @@ mod helpers;
 mod migrations;
 mod openapi;
 mod operations;
+mod outage;
