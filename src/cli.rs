@@ -70,6 +70,18 @@ pub struct ServeArgs {
     /// production and with PostgreSQL; locally generated into <db>.secret.
     #[arg(long, env = "FOLLOWUP_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
+    /// Access-token lifetime in seconds.
+    #[arg(long, env = "FOLLOWUP_ACCESS_TOKEN_TTL", default_value_t = 900)]
+    pub access_token_ttl: u64,
+    /// Refresh-token lifetime in seconds (default 30 days).
+    #[arg(long, env = "FOLLOWUP_REFRESH_TOKEN_TTL", default_value_t = 30 * 24 * 3600)]
+    pub refresh_token_ttl: u64,
+    /// Register, login and refresh requests allowed per client IP per minute.
+    #[arg(long, env = "FOLLOWUP_AUTH_RATE_LIMIT", default_value_t = 60)]
+    pub auth_rate_limit: u32,
+    /// Failed logins allowed per account per 15 minutes before 429.
+    #[arg(long, env = "FOLLOWUP_LOGIN_FAILURE_LIMIT", default_value_t = 10)]
+    pub login_failure_limit: u32,
     /// Origins browsers may call the API from (comma-separated; * for any).
     #[arg(long, env = "FOLLOWUP_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origin: Vec<String>,

@@ -4,6 +4,7 @@ use std::net::{SocketAddr, TcpListener};
 use std::time::Duration;
 
 use anyhow::Context as _;
+use followup_api::auth::AuthConfig;
 use followup_api::{AppState, HttpConfig};
 use followup_store::{DatabaseUrl, PoolOptions, Store};
 use tokio::signal::unix::{SignalKind, signal};
@@ -61,7 +62,12 @@ impl Application {
             workers: args.workers,
             shutdown_timeout_secs: args.shutdown_timeout,
         };
-        let server = followup_api::serve(listener, AppState { store, jwt_secret }, config)?;
+        let mut auth = AuthConfig::new(jwt_secret);
+        auth.access_ttl = Duration::from_secs(args.access_token_ttl.max(1));
+        auth.refresh_ttl = Duration::from_secs(args.refresh_token_ttl.max(1));
+        auth.auth_requests_per_minute = args.auth_rate_limit;
+        auth.login_failures = args.login_failure_limit;
+        let server = followup_api::serve(listener, AppState::new(store, auth), config)?;
         Ok(Self {
             address,
             database,

@@ -50,6 +50,10 @@ pub fn serve_args(database_url: String) -> ServeArgs {
         no_migrate: false,
         environment: Environment::Local,
         jwt_secret: Some(TEST_SECRET.to_owned()),
+        access_token_ttl: 900,
+        refresh_token_ttl: 3600,
+        auth_rate_limit: 1000,
+        login_failure_limit: 10,
         cors_origin: vec!["https://app.example".to_owned()],
         body_limit: 64 * 1024,
         workers: Some(1),
@@ -100,4 +104,85 @@ pub async fn assert_problem(response: reqwest::Response, status: u16) -> serde_j
     );
     assert!(body["title"].is_string(), "{body}");
     body
+}
+
+/// An account made through the API, with its credentials.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: String,
+    pub email: String,
+    pub password: String,
+    pub access: String,
+    pub refresh: String,
+}
+
+impl TestApp {
+    /// Registers an account with this role (`seeker` or `coach`).
+    pub async fn register(&self, role: &str) -> Account {
+        let email = format!("{role}-{}@example.com", uuid::Uuid::now_v7().simple());
+        let password = "a long passphrase".to_owned();
+        let response = self
+            .client
+            .post(self.url("/v1/auth/register"))
+            .json(&serde_json::json!({
+                "email": email,
+                "password": password,
+                "display_name": format!("Test {role}"),
+                "role": role,
+                "timezone": "America/New_York",
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201, "register {role}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        Account {
+            id: body["user"]["id"].as_str().unwrap().to_owned(),
+            email,
+            password,
+            access: body["access_token"].as_str().unwrap().to_owned(),
+            refresh: body["refresh_token"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    /// A request with the account's access token.
+    pub fn as_(
+        &self,
+        account: &Account,
+        method: reqwest::Method,
+        path: &str,
+    ) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(&account.access)
+    }
+
+    /// Makes `seeker` grant `coach` access; returns the grant's id.
+    pub async fn grant(&self, seeker: &Account, coach: &Account) -> String {
+        let invite: serde_json::Value = self
+            .as_(coach, reqwest::Method::POST, "/v1/coach/invites")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let code = invite["code"].as_str().unwrap();
+        let response = self
+            .as_(
+                seeker,
+                reqwest::Method::POST,
+                &format!("/v1/coach/invites/{code}/accept"),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_success(),
+            "accept: {}",
+            response.status()
+        );
+        let grant: serde_json::Value = response.json().await.unwrap();
+        grant["id"].as_str().unwrap().to_owned()
+    }
 }

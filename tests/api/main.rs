@@ -3,9 +3,12 @@
 
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
+mod auth;
 mod cli;
+mod coaching;
 mod errors;
 mod helpers;
+mod matrix;
 mod migrations;
 mod openapi;
 mod operations;

@@ -8,7 +8,7 @@ fn store(db: &TestDatabase) -> Store {
 }
 
 fn count_users(store: &Store) -> Result<i64, StoreError> {
-    store.read(|conn| Ok(users::table.count().get_result(conn)?))
+    store.read(|conn| -> Result<i64, StoreError> { Ok(users::table.count().get_result(conn)?) })
 }
 
 #[test]
@@ -58,7 +58,7 @@ fn sqlite_connections_enforce_foreign_keys_and_use_wal() {
     let store = store(&db);
     store.migrate().unwrap();
     let (journal, foreign_keys) = store
-        .read(|conn| {
+        .read(|conn| -> Result<_, StoreError> {
             #[derive(QueryableByName)]
             struct Pragma {
                 #[diesel(sql_type = diesel::sql_types::Text)]

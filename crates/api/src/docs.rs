@@ -2,7 +2,10 @@
 //! method table that answers 405 with `Allow`.
 
 use actix_web::App;
+use utoipa::openapi::content::Content;
+use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt as _;
 
@@ -20,6 +23,10 @@ token (`Authorization: Bearer …`) to every `/v1` endpoint except the `auth` on
         license(name = "MIT", identifier = "MIT"),
     ),
     tags(
+        (name = "auth", description = "Accounts and sessions: register, sign in, renew and revoke tokens."),
+        (name = "account", description = "The caller's own account and settings."),
+        (name = "coaching", description = "Coach access: invites, clients, and the grants a seeker can withdraw at any time."),
+        (name = "api keys", description = "Keys for coaching platforms to act for a coach, server to server."),
         (name = "operations", description = "Liveness, readiness and metrics for operators and load balancers."),
     ),
     components(schemas(Problem, FieldError)),
@@ -43,6 +50,68 @@ impl Modify for SecurityAddon {
     }
 }
 
+/// Adds the error responses every operation of a kind can give, so each
+/// handler documents only what is particular to it: 400/413/415/422 where a
+/// body is read, 401 where credentials are required, 404 where the path
+/// names a resource, 503 where the database is read.
+struct StandardResponses;
+
+impl Modify for StandardResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let operations = [
+                item.get.as_mut(),
+                item.put.as_mut(),
+                item.post.as_mut(),
+                item.delete.as_mut(),
+                item.patch.as_mut(),
+            ];
+            for operation in operations.into_iter().flatten() {
+                let mut add = Vec::new();
+                if operation.request_body.is_some() {
+                    add.extend([
+                        ("400", "The body is not well-formed JSON."),
+                        ("413", "The body is larger than the server accepts."),
+                        ("415", "The body is not `application/json`."),
+                        ("422", "A field is missing, of the wrong type, unknown or invalid; `errors` names each."),
+                    ]);
+                }
+                if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                    add.push(("401", "Missing, invalid or expired credentials."));
+                }
+                if path.contains('{') {
+                    add.push(("404", "No such resource, or none the caller may see."));
+                }
+                if path.starts_with("/v1/") {
+                    add.push((
+                        "503",
+                        "The database is unavailable; retry after `Retry-After` seconds.",
+                    ));
+                }
+                for (status, description) in add {
+                    operation
+                        .responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| problem_response(description));
+                }
+            }
+        }
+    }
+}
+
+fn problem_response(description: &str) -> RefOr<Response> {
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                crate::error::PROBLEM_JSON,
+                Content::new(Some(Ref::from_schema_name("Problem"))),
+            )
+            .build(),
+    )
+}
+
 /// The OpenAPI document of every route the server registers.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let (_, doc) = App::new()
@@ -50,6 +119,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(crate::routes::configure)
         .split_for_parts();
+    // Paths are merged in after the derive's modifiers ran: apply this one now.
+    let mut doc = doc;
+    StandardResponses.modify(&mut doc);
     doc
 }
 

@@ -64,6 +64,15 @@ pub enum ApiError {
     /// 400: the request could not be read (malformed JSON, bad query string).
     #[error("{0}")]
     BadRequest(String),
+    /// 401: no credentials were sent.
+    #[error("authentication required")]
+    Unauthenticated,
+    /// 401: the credentials were refused; says why.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// 403: authenticated, but the role or the key's scope does not allow it.
+    #[error("{0}")]
+    Forbidden(String),
     /// 404: no such resource, or not one the caller may know exists.
     #[error("{0}")]
     NotFound(String),
@@ -82,9 +91,15 @@ pub enum ApiError {
     /// 415: the body is not in a media type the endpoint takes.
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// 412: the `If-Match` precondition failed.
+    #[error("{0}")]
+    PreconditionFailed(String),
     /// 422: the request was readable but its values are invalid.
     #[error("validation failed")]
     Validation(Vec<FieldError>),
+    /// 429: too many requests; wait `retry_after` seconds.
+    #[error("too many requests; retry in {} seconds", .0.retry_after)]
+    TooManyRequests(crate::auth::LimitExceeded),
     /// 503: the database cannot be reached right now.
     #[error("{0}")]
     Unavailable(String),
@@ -102,6 +117,12 @@ impl ApiError {
     fn slug_and_title(&self) -> (&'static str, &'static str) {
         match self {
             Self::BadRequest(_) => ("bad-request", "The request could not be read"),
+            Self::Unauthenticated | Self::Unauthorized(_) => {
+                ("unauthorized", "Authentication required")
+            }
+            Self::Forbidden(_) => ("forbidden", "Forbidden"),
+            Self::PreconditionFailed(_) => ("precondition-failed", "Precondition failed"),
+            Self::TooManyRequests(_) => ("too-many-requests", "Too many requests"),
             Self::NotFound(_) => ("not-found", "Not found"),
             Self::MethodNotAllowed { .. } => ("method-not-allowed", "Method not allowed"),
             Self::Conflict(_) => ("conflict", "Conflict"),
@@ -147,6 +168,10 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthenticated | Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) => StatusCode::CONFLICT,
@@ -170,6 +195,41 @@ impl ResponseError for ApiError {
             }
             Self::Unavailable(_) => {
                 response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            Self::Unauthenticated => {
+                response.insert_header((header::WWW_AUTHENTICATE, r#"Bearer realm="followup""#));
+            }
+            Self::Unauthorized(reason) => {
+                let reason = reason.replace('"', "'");
+                response.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    format!(
+                        r#"Bearer realm="followup", error="invalid_token", error_description="{reason}""#
+                    ),
+                ));
+            }
+            Self::Forbidden(reason) => {
+                let reason = reason.replace('"', "'");
+                response.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    format!(
+                        r#"Bearer realm="followup", error="insufficient_scope", error_description="{reason}""#
+                    ),
+                ));
+            }
+            Self::TooManyRequests(limit) => {
+                response.insert_header((header::RETRY_AFTER, limit.retry_after.to_string()));
+                response.insert_header((
+                    "RateLimit-Policy",
+                    format!("{};w={}", limit.limit, limit.window),
+                ));
+                response.insert_header((
+                    "RateLimit",
+                    format!(
+                        "limit={}, remaining=0, reset={}",
+                        limit.limit, limit.retry_after
+                    ),
+                ));
             }
             _ => {}
         }

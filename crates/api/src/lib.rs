@@ -2,6 +2,8 @@
 //! document. Handlers validate input, load facts from the store, ask the core
 //! to decide, and render the answer.
 
+pub mod auth;
+pub mod db;
 pub mod docs;
 pub mod error;
 pub mod extract;
@@ -10,6 +12,8 @@ pub mod middleware;
 pub mod routes;
 pub mod server;
 pub mod state;
+pub mod validate;
+pub mod views;
 
 pub use docs::openapi;
 pub use server::{HttpConfig, serve};

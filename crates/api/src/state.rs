@@ -1,14 +1,42 @@
 //! What every handler can reach.
 
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
 use followup_store::Store;
 
-/// Shared application state: the store and the server's settings.
+use crate::auth::{AuthConfig, RateLimiter, TokenIssuer};
+
+/// Shared application state: the store, the auth settings and the in-memory
+/// rate limiter. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct AppState {
     /// The database.
     pub store: Store,
-    /// The key that signs and verifies access tokens (HS256).
-    pub jwt_secret: Secret,
+    /// Token lifetimes and limits.
+    pub auth: AuthConfig,
+    /// Signs and verifies access tokens.
+    pub tokens: TokenIssuer,
+    /// Auth requests per client IP.
+    pub auth_limiter: Arc<RateLimiter<IpAddr>>,
+}
+
+impl AppState {
+    /// State for `store` with these auth settings.
+    pub fn new(store: Store, auth: AuthConfig) -> Self {
+        let tokens = TokenIssuer::new(&auth.secret, auth.access_ttl);
+        let auth_limiter = Arc::new(RateLimiter::new(
+            auth.auth_requests_per_minute,
+            Duration::from_secs(60),
+        ));
+        Self {
+            store,
+            auth,
+            tokens,
+            auth_limiter,
+        }
+    }
 }
 
 /// A signing secret. Never printed: `Debug` shows its length only.

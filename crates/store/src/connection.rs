@@ -240,40 +240,60 @@ impl Store {
         conn.batch_execute("SELECT 1").map_err(StoreError::from)
     }
 
-    /// Runs `f` in a read transaction.
-    pub fn read<T>(
+    /// Runs `f` in a read transaction (`BEGIN READ ONLY` on PostgreSQL).
+    /// `f`'s error type is the caller's, so handlers keep their own errors.
+    pub fn read<T, E: From<StoreError>>(
         &self,
-        f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
+        f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+    ) -> Result<T, E> {
         let mut pooled = self.connection()?;
         let conn: &mut DbConnection = &mut pooled;
-        conn.transaction(f)
+        let begin = match conn {
+            DbConnection::Postgres(_) => "BEGIN READ ONLY",
+            DbConnection::Sqlite(_) => "BEGIN",
+        };
+        in_transaction(conn, begin, f)
     }
 
     /// Runs `f` in a write transaction. On SQLite it is `BEGIN IMMEDIATE`, so
     /// the write lock is taken up front and waits out `busy_timeout` instead
     /// of failing with SQLITE_BUSY when a read would upgrade to a write.
-    pub fn write<T>(
+    pub fn write<T, E: From<StoreError>>(
         &self,
-        f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
+        f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+    ) -> Result<T, E> {
         let mut pooled = self.connection()?;
         let conn: &mut DbConnection = &mut pooled;
-        if matches!(conn, DbConnection::Postgres(_)) {
-            return conn.transaction(f);
+        let begin = match conn {
+            DbConnection::Postgres(_) => "BEGIN",
+            DbConnection::Sqlite(_) => "BEGIN IMMEDIATE",
+        };
+        in_transaction(conn, begin, f)
+    }
+}
+
+/// Runs `f` between `begin` and `COMMIT`, rolling back when it fails. The
+/// statements are sent as SQL (not through diesel's transaction manager) so
+/// SQLite can take its write lock up front; `f` must not open transactions.
+fn in_transaction<T, E: From<StoreError>>(
+    conn: &mut DbConnection,
+    begin: &str,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E> {
+    conn.batch_execute(begin).map_err(StoreError::from)?;
+    match f(conn) {
+        Ok(value) => {
+            if let Err(err) = conn.batch_execute("COMMIT") {
+                let _ = conn.batch_execute("ROLLBACK");
+                return Err(StoreError::from(err).into());
+            }
+            Ok(value)
         }
-        conn.batch_execute("BEGIN IMMEDIATE")?;
-        match f(conn) {
-            Ok(value) => {
-                conn.batch_execute("COMMIT")?;
-                Ok(value)
+        Err(err) => {
+            if let Err(rollback) = conn.batch_execute("ROLLBACK") {
+                tracing::error!(error = %rollback, "rollback failed");
             }
-            Err(err) => {
-                if let Err(rollback) = conn.batch_execute("ROLLBACK") {
-                    tracing::error!(error = %rollback, "rollback failed");
-                }
-                Err(err)
-            }
+            Err(err)
         }
     }
 }

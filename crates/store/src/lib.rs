@@ -4,11 +4,13 @@
 //! The store remembers; it never decides. Callers hand it closures that run on
 //! a pooled connection, off the async workers.
 
+pub mod auth;
 mod connection;
 mod error;
 mod migrate;
 pub mod schema;
 pub mod testing;
+pub mod users;
 
 pub use connection::{Backend, DatabaseUrl, DbConnection, PoolOptions, Store};
 pub use error::StoreError;

@@ -1,6 +1,10 @@
 //! The HTTP routes, one module per resource.
 
+pub mod api_keys;
+pub mod auth;
+pub mod coach;
 pub mod health;
+pub mod me;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -9,5 +13,20 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn configure(cfg: &mut ServiceConfig<'_>) {
     cfg.service(health::healthz)
         .service(health::readyz)
-        .service(health::metrics);
+        .service(health::metrics)
+        .service(auth::register)
+        .service(auth::login)
+        .service(auth::refresh)
+        .service(auth::logout)
+        .service(me::get_me)
+        .service(me::update_me)
+        .service(me::delete_me)
+        .service(coach::create_invite)
+        .service(coach::accept_invite)
+        .service(coach::clients)
+        .service(coach::grants)
+        .service(coach::revoke_grant)
+        .service(api_keys::create_api_key)
+        .service(api_keys::list_api_keys)
+        .service(api_keys::revoke_api_key);
 }

@@ -1,0 +1,200 @@
+//! Who is calling: the extractor every protected handler takes.
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use chrono::Utc;
+use followup_core::Role;
+use followup_store::users::{self, UserRow};
+use followup_store::{DbConnection, StoreError, auth};
+use futures_util::future::LocalBoxFuture;
+
+use crate::auth::sha256_hex;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Prefix of platform API keys, which tells them apart from access tokens.
+pub const API_KEY_PREFIX: &str = "fu_";
+
+/// How the caller proved who they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Via {
+    /// An access token from login or refresh.
+    Token,
+    /// A platform API key, with its scopes.
+    ApiKey {
+        /// The key's id.
+        id: String,
+        /// Whether the key has the `write` scope (every key can read).
+        write: bool,
+    },
+}
+
+/// An authenticated caller: the account and how it authenticated.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The account the request acts for (an API key acts for its owner).
+    pub user: UserRow,
+    /// The account's role.
+    pub role: Role,
+    /// Token or API key.
+    pub via: Via,
+}
+
+/// What the caller may do with one seeker's data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// It is the caller's own.
+    Owner,
+    /// The caller is a coach the seeker granted access to.
+    Coach,
+}
+
+impl Caller {
+    /// The caller's account id.
+    pub fn id(&self) -> &str {
+        &self.user.id
+    }
+
+    /// Refuses API keys without the `write` scope (403 `insufficient_scope`).
+    pub fn require_write(&self) -> Result<(), ApiError> {
+        match self.via {
+            Via::ApiKey { write: false, .. } => Err(ApiError::Forbidden(
+                "this API key has only the read scope".to_owned(),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Refuses callers whose role is not one of `roles` (403).
+    pub fn require_role(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if roles.contains(&self.role) {
+            return Ok(());
+        }
+        let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+        Err(ApiError::Forbidden(format!(
+            "only a {} may do this",
+            names.join(" or ")
+        )))
+    }
+
+    /// The caller's access to `seeker_id`'s data, or `None` — which handlers
+    /// answer with 404, so nobody learns that data they may not see exists.
+    pub fn access_to(
+        &self,
+        conn: &mut DbConnection,
+        seeker_id: &str,
+    ) -> Result<Option<Access>, StoreError> {
+        if self.user.id == seeker_id {
+            return Ok(Some(Access::Owner));
+        }
+        if self.role == Role::Coach && auth::live_grant(conn, seeker_id, &self.user.id)?.is_some() {
+            return Ok(Some(Access::Coach));
+        }
+        Ok(None)
+    }
+}
+
+enum Credential {
+    Bearer(String),
+    ApiKey(String),
+}
+
+fn credential(req: &HttpRequest) -> Result<Credential, ApiError> {
+    if let Some(value) = req.headers().get(header::AUTHORIZATION) {
+        let value = value.to_str().map_err(|_| {
+            ApiError::Unauthorized("the Authorization header is not text".to_owned())
+        })?;
+        let (scheme, token) = value.split_once(' ').ok_or_else(|| {
+            ApiError::Unauthorized("send `Authorization: Bearer <token>`".to_owned())
+        })?;
+        if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+            return Err(ApiError::Unauthorized(
+                "send `Authorization: Bearer <token>`".to_owned(),
+            ));
+        }
+        let token = token.trim().to_owned();
+        return Ok(if token.starts_with(API_KEY_PREFIX) {
+            Credential::ApiKey(token)
+        } else {
+            Credential::Bearer(token)
+        });
+    }
+    if let Some(value) = req.headers().get("x-api-key") {
+        let key = value
+            .to_str()
+            .map_err(|_| ApiError::Unauthorized("the X-Api-Key header is not text".to_owned()))?;
+        return Ok(Credential::ApiKey(key.trim().to_owned()));
+    }
+    Err(ApiError::Unauthenticated)
+}
+
+/// Key uses are recorded at most this often, so reads stay reads.
+const TOUCH_EVERY_SECS: i64 = 60;
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let credential = credential(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::Internal("no application state".into()))?;
+            match credential? {
+                Credential::Bearer(token) => {
+                    let claims = state
+                        .tokens
+                        .verify(&token)
+                        .map_err(|e| ApiError::Unauthorized(e.to_string()))?;
+                    let store = state.store.clone();
+                    let user =
+                        web::block(move || store.read(|conn| users::find(conn, &claims.sub)))
+                            .await??
+                            .ok_or_else(|| {
+                                ApiError::Unauthorized(
+                                    "the token's account no longer exists".to_owned(),
+                                )
+                            })?;
+                    caller(user, Via::Token)
+                }
+                Credential::ApiKey(key) => {
+                    let hash = sha256_hex(&key);
+                    let store = state.store.clone();
+                    let found = web::block(move || {
+                        let found = store.read(|conn| -> Result<_, StoreError> {
+                            let Some(key) = auth::find_live_api_key(conn, &hash)? else {
+                                return Ok(None);
+                            };
+                            Ok(users::find(conn, &key.owner_id)?.map(|user| (key, user)))
+                        })?;
+                        let now = Utc::now().naive_utc();
+                        if let Some((key, _)) = &found {
+                            let stale = key
+                                .last_used_at
+                                .is_none_or(|at| (now - at).num_seconds() >= TOUCH_EVERY_SECS);
+                            if stale {
+                                store.write(|conn| auth::touch_api_key(conn, &key.id, now))?;
+                            }
+                        }
+                        Ok::<_, StoreError>(found)
+                    })
+                    .await??;
+                    let (key, user) = found.ok_or_else(|| {
+                        ApiError::Unauthorized("unknown or revoked API key".to_owned())
+                    })?;
+                    let write = key.scopes.split(',').any(|s| s == "write");
+                    caller(user, Via::ApiKey { id: key.id, write })
+                }
+            }
+        })
+    }
+}
+
+fn caller(user: UserRow, via: Via) -> Result<Caller, ApiError> {
+    let role = user
+        .role
+        .parse::<Role>()
+        .map_err(|e| ApiError::Internal(Box::new(e)))?;
+    Ok(Caller { user, role, via })
+}

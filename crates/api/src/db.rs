@@ -1,0 +1,26 @@
+//! Database access from handlers: transactions run off the async workers,
+//! with the handlers' own error type.
+
+use actix_web::web;
+use followup_store::DbConnection;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Runs `f` in a read transaction on a blocking thread.
+pub async fn read<T: Send + 'static>(
+    state: &web::Data<AppState>,
+    f: impl FnOnce(&AppState, &mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let state = state.clone();
+    web::block(move || state.store.read(|conn| f(&state, conn))).await?
+}
+
+/// Runs `f` in a write transaction on a blocking thread.
+pub async fn write<T: Send + 'static>(
+    state: &web::Data<AppState>,
+    f: impl FnOnce(&AppState, &mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let state = state.clone();
+    web::block(move || state.store.write(|conn| f(&state, conn))).await?
+}

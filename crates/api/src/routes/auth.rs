@@ -1,0 +1,377 @@
+//! Registration, login, token refresh and logout.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::Instant;
+
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use chrono::{NaiveDateTime, Utc};
+use followup_store::auth::{self, RefreshTokenRow};
+use followup_store::users::{self, UserRow};
+use followup_store::{DbConnection, StoreError};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::{
+    LimitExceeded, generate_token, hash_password, sha256_hex, verify_password,
+    verify_password_against_nothing,
+};
+use crate::db::{read, write};
+use crate::error::{ApiError, Problem};
+use crate::extract::Json;
+use crate::state::AppState;
+use crate::validate::{self, Errors};
+use crate::views::{TokenPair, User};
+
+/// Roles one may register with; admins are made by operators.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SignupRole {
+    /// Runs their own job search.
+    Seeker,
+    /// Coaches seekers who grant access.
+    Coach,
+}
+
+/// A new account.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    /// Unique; compared case-insensitively.
+    #[schema(example = "jane@example.com", format = Email, max_length = 254)]
+    pub email: String,
+    /// At least 10 characters, not the email.
+    #[schema(example = "a long passphrase", min_length = 10, max_length = 1024)]
+    pub password: String,
+    /// Shown to coaches and in drafts.
+    #[schema(
+        example = "Jane Doe",
+        min_length = 1,
+        max_length = 100,
+        pattern = r"\S"
+    )]
+    pub display_name: String,
+    /// `seeker` or `coach`.
+    pub role: SignupRole,
+    /// IANA time zone, e.g. `America/New_York`.
+    #[schema(example = "America/New_York")]
+    pub timezone: String,
+}
+
+/// The new account and its first token pair.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegisterResponse {
+    /// The account.
+    pub user: User,
+    /// The first token pair.
+    #[serde(flatten)]
+    pub tokens: TokenPair,
+}
+
+/// Credentials.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// The account's email.
+    #[schema(example = "jane@example.com")]
+    pub email: String,
+    /// The account's password.
+    #[schema(example = "a long passphrase")]
+    pub password: String,
+}
+
+/// A refresh token, to exchange or to revoke.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    /// The refresh token of a pair.
+    pub refresh_token: String,
+}
+
+fn client_ip(req: &HttpRequest) -> IpAddr {
+    req.peer_addr()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip())
+}
+
+fn limit_ip(state: &AppState, req: &HttpRequest) -> Result<(), ApiError> {
+    state
+        .auth_limiter
+        .check(&client_ip(req), Instant::now())
+        .map_err(ApiError::TooManyRequests)
+}
+
+/// Stores a new refresh token of `family_id` and signs an access token.
+fn issue_pair(
+    state: &AppState,
+    conn: &mut DbConnection,
+    user_id: &str,
+    family_id: &str,
+    now: NaiveDateTime,
+) -> Result<TokenPair, ApiError> {
+    let refresh_token = generate_token("rt_")?;
+    let ttl = chrono::Duration::from_std(state.auth.refresh_ttl)
+        .map_err(|e| ApiError::Internal(Box::new(e)))?;
+    auth::insert_refresh_token(
+        conn,
+        &RefreshTokenRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            user_id: user_id.to_owned(),
+            family_id: family_id.to_owned(),
+            token_hash: sha256_hex(&refresh_token),
+            created_at: now,
+            expires_at: now + ttl,
+            spent_at: None,
+            revoked_at: None,
+        },
+    )?;
+    let access_token = state
+        .tokens
+        .issue(user_id, now.and_utc())
+        .map_err(|e| ApiError::Internal(Box::new(e)))?;
+    Ok(TokenPair {
+        access_token,
+        token_type: "Bearer".to_owned(),
+        expires_in: state.tokens.ttl().as_secs(),
+        refresh_token,
+    })
+}
+
+/// Create an account (`seeker` or `coach`) and sign in.
+///
+/// Answers the account and a first token pair. The email must be unused
+/// (409 otherwise); the password needs at least 10 characters and must not be
+/// the email.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "The account and its first token pair.", body = RegisterResponse),
+        (status = 409, description = "The email is taken.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many auth requests from this address.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/v1/auth/register")]
+pub async fn register(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: Json<RegisterRequest>,
+) -> Result<HttpResponse, ApiError> {
+    limit_ip(&state, &req)?;
+    let body = body.0;
+    let mut errors = Errors::default();
+    let email = errors.check(validate::email("email", &body.email));
+    errors.check(validate::password(
+        "password",
+        &body.password,
+        email.as_deref(),
+    ));
+    let display_name = errors.check(validate::name("display_name", &body.display_name, 100));
+    let timezone = errors.check(validate::timezone("timezone", &body.timezone));
+    errors.finish()?;
+    let (Some(email), Some(display_name), Some(timezone)) = (email, display_name, timezone) else {
+        return Err(ApiError::Internal("validated fields missing".into()));
+    };
+    let password = body.password;
+    let password_hash = web::block(move || hash_password(&password)).await??;
+    let role = match body.role {
+        SignupRole::Seeker => "seeker",
+        SignupRole::Coach => "coach",
+    };
+    let response = write(&state, move |state, conn| {
+        let now = Utc::now().naive_utc();
+        let user = UserRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            email,
+            password_hash,
+            display_name,
+            role: role.to_owned(),
+            timezone,
+            created_at: now,
+            updated_at: now,
+            business_hours: None,
+            holidays: "[]".to_owned(),
+            default_playbook: None,
+        };
+        users::insert(conn, &user).map_err(|err| match err {
+            StoreError::Conflict { .. } => {
+                ApiError::Conflict("an account with this email already exists".to_owned())
+            }
+            other => other.into(),
+        })?;
+        let family = uuid::Uuid::now_v7().to_string();
+        let tokens = issue_pair(state, conn, &user.id, &family, now)?;
+        Ok(RegisterResponse {
+            user: User::from(&user),
+            tokens,
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(response))
+}
+
+/// Sign in with email and password.
+///
+/// A wrong email and a wrong password get the same 401, in about the same
+/// time. After 10 failed attempts on one account within 15 minutes, further
+/// attempts get 429 until the window passes.
+#[utoipa::path(
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "A token pair.", body = TokenPair),
+        (status = 401, description = "Wrong email or password.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is missing or not a string.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/v1/auth/login")]
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: Json<LoginRequest>,
+) -> Result<web::Json<TokenPair>, ApiError> {
+    limit_ip(&state, &req)?;
+    let LoginRequest { email, password } = body.0;
+    let email = email.trim().to_lowercase();
+    let window = chrono::Duration::from_std(state.auth.login_failure_window)
+        .map_err(|e| ApiError::Internal(Box::new(e)))?;
+    let limit = state.auth.login_failures;
+
+    // Refuse early while the account is locked out; the count lives in the
+    // database so every replica sees it.
+    let lookup_email = email.clone();
+    let (failures, user) = read(&state, move |_, conn| {
+        let now = Utc::now().naive_utc();
+        let failures = auth::login_failures_since(conn, &lookup_email, now - window)?;
+        Ok((failures, users::find_by_email(conn, &lookup_email)?))
+    })
+    .await?;
+    if failures.len() >= limit as usize {
+        let oldest = failures[failures.len() - limit as usize];
+        let retry_after = (oldest + window - Utc::now().naive_utc())
+            .num_seconds()
+            .max(1);
+        return Err(ApiError::TooManyRequests(LimitExceeded {
+            retry_after: retry_after.unsigned_abs(),
+            limit,
+            window: state.auth.login_failure_window.as_secs(),
+        }));
+    }
+
+    let hash = user.as_ref().map(|u| u.password_hash.clone());
+    let verified = web::block(move || match hash {
+        Some(hash) => verify_password(&password, &hash),
+        None => {
+            verify_password_against_nothing(&password);
+            false
+        }
+    })
+    .await?;
+
+    let pair = write(&state, move |state, conn| {
+        let now = Utc::now().naive_utc();
+        match user {
+            Some(user) if verified => {
+                auth::clear_login_failures(conn, &user.email)?;
+                let family = uuid::Uuid::now_v7().to_string();
+                issue_pair(state, conn, &user.id, &family, now).map(Some)
+            }
+            _ => {
+                auth::record_login_failure(conn, &uuid::Uuid::now_v7().to_string(), &email, now)?;
+                auth::prune_login_failures(conn, now - window)?;
+                Ok(None)
+            }
+        }
+    })
+    .await?;
+    pair.map(web::Json)
+        .ok_or_else(|| ApiError::Unauthorized("wrong email or password".to_owned()))
+}
+
+enum Refreshed {
+    Pair(TokenPair),
+    Refused(&'static str),
+}
+
+/// Exchange a refresh token for a new pair.
+///
+/// The presented token is spent. Presenting a spent token again is taken as
+/// theft: every token of its family (all descended from the same login) is
+/// revoked, and the holder must sign in again.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "A new token pair.", body = TokenPair),
+        (status = 401, description = "Unknown, expired, revoked or reused refresh token.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The field is missing or not a string.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many auth requests from this address.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/v1/auth/refresh")]
+pub async fn refresh(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: Json<RefreshRequest>,
+) -> Result<web::Json<TokenPair>, ApiError> {
+    limit_ip(&state, &req)?;
+    let hash = sha256_hex(body.0.refresh_token.trim());
+    let outcome = write(&state, move |state, conn| {
+        let now = Utc::now().naive_utc();
+        let Some(token) = auth::find_refresh_token(conn, &hash)? else {
+            return Ok(Refreshed::Refused("unknown refresh token"));
+        };
+        if token.revoked_at.is_some() {
+            return Ok(Refreshed::Refused(
+                "the refresh token was revoked; sign in again",
+            ));
+        }
+        if token.spent_at.is_some() || !auth::spend_refresh_token(conn, &token.id, now)? {
+            auth::revoke_family(conn, &token.family_id, now)?;
+            tracing::warn!(user = %token.user_id, "refresh token reuse; family revoked");
+            return Ok(Refreshed::Refused(
+                "refresh token reuse detected; every session of this sign-in was revoked",
+            ));
+        }
+        if token.expires_at <= now {
+            return Ok(Refreshed::Refused(
+                "the refresh token has expired; sign in again",
+            ));
+        }
+        issue_pair(state, conn, &token.user_id, &token.family_id, now).map(Refreshed::Pair)
+    })
+    .await?;
+    match outcome {
+        Refreshed::Pair(pair) => Ok(web::Json(pair)),
+        Refreshed::Refused(reason) => Err(ApiError::Unauthorized(reason.to_owned())),
+    }
+}
+
+/// Sign out: revoke the refresh token's whole family.
+///
+/// Always 204, also for a token that is unknown or already revoked, so the
+/// answer tells nothing about tokens. Access tokens already issued stay
+/// valid until they expire (15 minutes by default).
+#[utoipa::path(
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 204, description = "Signed out."),
+        (status = 422, description = "The field is missing or not a string.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/v1/auth/logout")]
+pub async fn logout(
+    state: web::Data<AppState>,
+    body: Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let hash = sha256_hex(body.0.refresh_token.trim());
+    write(&state, move |_, conn| {
+        if let Some(token) = auth::find_refresh_token(conn, &hash)? {
+            auth::revoke_family(conn, &token.family_id, Utc::now().naive_utc())?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,174 @@
+//! The caller's own account.
+
+use actix_web::{HttpResponse, delete, get, patch, web};
+use chrono::{NaiveDate, Utc};
+use followup_store::users;
+use serde::{Deserialize, Deserializer};
+use utoipa::ToSchema;
+
+use crate::auth::{Caller, verify_password};
+use crate::db::write;
+use crate::error::{ApiError, Problem};
+use crate::extract::Json;
+use crate::state::AppState;
+use crate::validate::{self, Errors};
+use crate::views::{User, WeekHours};
+
+/// Changes to the account; absent fields stay as they are.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMe {
+    /// New display name.
+    #[schema(example = "Jane Doe")]
+    pub display_name: Option<String>,
+    /// New IANA time zone.
+    #[schema(example = "Europe/Berlin")]
+    pub timezone: Option<String>,
+    /// New business hours; `null` restores Mon–Fri 09:00–17:00.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<WeekHours>)]
+    pub business_hours: Option<Option<WeekHours>>,
+    /// The full list of holidays (replaces the old one).
+    pub holidays: Option<Vec<NaiveDate>>,
+    /// A built-in playbook name; `null` restores `balanced`.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, example = "email_only")]
+    pub default_playbook: Option<Option<String>>,
+}
+
+/// Tells an explicit `null` (Some(None)) from an absent field (None).
+fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// The password that confirms deleting the account.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteMe {
+    /// The account's current password.
+    pub password: String,
+}
+
+/// The caller's account.
+#[utoipa::path(
+    tag = "account",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The account.", body = User),
+        (status = 401, description = "Missing or invalid credentials.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/me")]
+pub async fn get_me(caller: Caller) -> web::Json<User> {
+    web::Json(User::from(&caller.user))
+}
+
+/// Change the display name, time zone, business hours, holidays or default playbook.
+///
+/// Business hours and holidays decide when follow-ups fall due for contacts
+/// with no time zone of their own.
+#[utoipa::path(
+    tag = "account",
+    security(("bearer" = [])),
+    request_body = UpdateMe,
+    responses(
+        (status = 200, description = "The updated account.", body = User),
+        (status = 401, description = "Missing or invalid credentials.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An API key without the write scope.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/v1/me")]
+pub async fn update_me(
+    caller: Caller,
+    state: web::Data<AppState>,
+    body: Json<UpdateMe>,
+) -> Result<web::Json<User>, ApiError> {
+    caller.require_write()?;
+    let change = body.0;
+    let mut user = caller.user;
+    let mut errors = Errors::default();
+    if let Some(name) = &change.display_name
+        && let Some(name) = errors.check(validate::name("display_name", name, 100))
+    {
+        user.display_name = name;
+    }
+    if let Some(tz) = &change.timezone
+        && let Some(tz) = errors.check(validate::timezone("timezone", tz))
+    {
+        user.timezone = tz;
+    }
+    match &change.business_hours {
+        Some(Some(hours))
+            if errors
+                .check(validate::week_hours("business_hours", hours))
+                .is_some() =>
+        {
+            user.business_hours = Some(to_json(hours)?);
+        }
+        Some(None) => user.business_hours = None,
+        _ => {}
+    }
+    if let Some(days) = &change.holidays
+        && let Some(days) = errors.check(validate::holidays("holidays", days))
+    {
+        user.holidays = to_json(&days)?;
+    }
+    match &change.default_playbook {
+        Some(Some(name)) => {
+            if let Some(name) = errors.check(validate::playbook("default_playbook", name)) {
+                user.default_playbook = Some(name);
+            }
+        }
+        Some(None) => user.default_playbook = None,
+        None => {}
+    }
+    errors.finish()?;
+    user.updated_at = Utc::now().naive_utc();
+    let saved = user.clone();
+    write(&state, move |_, conn| Ok(users::update(conn, &saved)?)).await?;
+    Ok(web::Json(User::from(&user)))
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, ApiError> {
+    serde_json::to_string(value).map_err(|e| ApiError::Internal(Box::new(e)))
+}
+
+/// Delete the account and everything it owns.
+///
+/// Needs the current password. Opportunities, contacts, interactions,
+/// promises, grants, API keys and sessions go with it; nothing can be
+/// recovered. Tokens of the account stop working at once.
+#[utoipa::path(
+    tag = "account",
+    security(("bearer" = [])),
+    request_body = DeleteMe,
+    responses(
+        (status = 204, description = "The account and its data are gone."),
+        (status = 401, description = "Missing or invalid credentials.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Wrong password, or an API key (keys cannot delete accounts).", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The password field is missing.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/v1/me")]
+pub async fn delete_me(
+    caller: Caller,
+    state: web::Data<AppState>,
+    body: Json<DeleteMe>,
+) -> Result<HttpResponse, ApiError> {
+    if caller.via != crate::auth::Via::Token {
+        return Err(ApiError::Forbidden(
+            "an API key cannot delete its owner's account".to_owned(),
+        ));
+    }
+    let password = body.0.password;
+    let hash = caller.user.password_hash.clone();
+    if !web::block(move || verify_password(&password, &hash)).await? {
+        return Err(ApiError::Forbidden("the password is wrong".to_owned()));
+    }
+    let id = caller.user.id.clone();
+    write(&state, move |_, conn| Ok(users::delete(conn, &id)?)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

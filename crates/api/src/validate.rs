@@ -1,0 +1,232 @@
+//! Field validation shared by the handlers: each check returns the value in
+//! its normal form or a [`FieldError`] naming the field.
+
+use chrono::{NaiveDate, NaiveTime};
+use followup_core::{BusinessHours, TimeZone};
+
+use crate::error::FieldError;
+use crate::views::WeekHours;
+
+/// Collects field errors, so one response names every invalid field.
+#[derive(Debug, Default)]
+pub struct Errors(Vec<FieldError>);
+
+impl Errors {
+    /// Keeps `result`'s value, or records its error.
+    pub fn check<T>(&mut self, result: Result<T, FieldError>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(err) => {
+                self.0.push(err);
+                None
+            }
+        }
+    }
+
+    /// Records an error.
+    pub fn push(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError::new(field, message));
+    }
+
+    /// `Ok` when nothing was recorded, else the 422.
+    pub fn finish(self) -> Result<(), crate::error::ApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(crate::error::ApiError::Validation(self.0))
+        }
+    }
+}
+
+/// Trimmed and lower-cased; one `@`, a dotted domain, no spaces, ≤ 254 bytes.
+pub fn email(field: &str, raw: &str) -> Result<String, FieldError> {
+    let email = raw.trim().to_lowercase();
+    let valid = email.len() <= 254
+        && !email.chars().any(char::is_whitespace)
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        });
+    if valid {
+        Ok(email)
+    } else {
+        Err(FieldError::new(
+            field,
+            format!("`{}` is not an email address", raw.trim()),
+        ))
+    }
+}
+
+/// At least 10 characters, at most 1024, and not the account's email.
+pub fn password(field: &str, password: &str, email: Option<&str>) -> Result<(), FieldError> {
+    let length = password.chars().count();
+    if length < 10 {
+        return Err(FieldError::new(
+            field,
+            "must be at least 10 characters long",
+        ));
+    }
+    if length > 1024 {
+        return Err(FieldError::new(
+            field,
+            "must be at most 1024 characters long",
+        ));
+    }
+    if email.is_some_and(|e| e.eq_ignore_ascii_case(password.trim())) {
+        return Err(FieldError::new(field, "must not be the email address"));
+    }
+    Ok(())
+}
+
+/// Trimmed, 1–100 characters, no control characters.
+pub fn name(field: &str, raw: &str, max: usize) -> Result<String, FieldError> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err(FieldError::new(field, "must not be empty"));
+    }
+    if name.chars().count() > max {
+        return Err(FieldError::new(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(FieldError::new(
+            field,
+            "must not contain control characters",
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// An IANA time zone name, e.g. `America/New_York`.
+pub fn timezone(field: &str, raw: &str) -> Result<String, FieldError> {
+    TimeZone::parse(raw.trim())
+        .map(|tz| tz.name().to_owned())
+        .map_err(|_| FieldError::new(field, format!("`{}` is not an IANA time zone", raw.trim())))
+}
+
+/// Opening hours that make a valid week: `HH:MM`, opening before closing,
+/// at least one open day.
+pub fn week_hours(field: &str, hours: &WeekHours) -> Result<(), FieldError> {
+    let mut days = [None; 7];
+    for (slot, (day, hours)) in days.iter_mut().zip(hours.days()) {
+        if let Some(hours) = hours {
+            let parse = |which: &str, value: &str| {
+                NaiveTime::parse_from_str(value, "%H:%M").map_err(|_| {
+                    FieldError::new(
+                        format!("{field}.{day}.{which}"),
+                        format!("`{value}` is not a time of day (HH:MM)"),
+                    )
+                })
+            };
+            *slot = Some((parse("start", &hours.start)?, parse("end", &hours.end)?));
+        }
+    }
+    BusinessHours::new(days)
+        .map(|_| ())
+        .map_err(|e| FieldError::new(field, e.to_string()))
+}
+
+/// Up to 1,000 distinct dates.
+pub fn holidays(field: &str, dates: &[NaiveDate]) -> Result<Vec<NaiveDate>, FieldError> {
+    if dates.len() > 1000 {
+        return Err(FieldError::new(field, "at most 1000 holidays"));
+    }
+    let mut dates = dates.to_vec();
+    dates.sort_unstable();
+    dates.dedup();
+    Ok(dates)
+}
+
+/// The built-in playbooks (DESIGN: balanced, email_only, persistent_caller,
+/// collaborative_closer).
+pub const BUILT_IN_PLAYBOOKS: [&str; 4] = [
+    "balanced",
+    "email_only",
+    "persistent_caller",
+    "collaborative_closer",
+];
+
+/// A built-in playbook name.
+pub fn playbook(field: &str, raw: &str) -> Result<String, FieldError> {
+    let name = raw.trim();
+    if BUILT_IN_PLAYBOOKS.contains(&name) {
+        Ok(name.to_owned())
+    } else {
+        Err(FieldError::new(
+            field,
+            format!(
+                "`{name}` is not a playbook; built in: {}",
+                BUILT_IN_PLAYBOOKS.join(", ")
+            ),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::views::DayHours;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(
+            email("email", "  Jane@Example.COM ").unwrap(),
+            "jane@example.com"
+        );
+        for bad in [
+            "",
+            "jane",
+            "jane@",
+            "@example.com",
+            "jane@example",
+            "ja ne@example.com",
+            "a@b@c.d",
+        ] {
+            assert!(email("email", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn passwords_need_ten_characters_and_must_not_be_the_email() {
+        assert!(password("password", "short", None).is_err());
+        assert!(password("password", "jane@example.com", Some("jane@example.com")).is_err());
+        assert!(password("password", "a long enough one", Some("jane@example.com")).is_ok());
+    }
+
+    #[test]
+    fn week_hours_name_the_bad_day() {
+        let mut hours = WeekHours::standard();
+        assert!(week_hours("business_hours", &hours).is_ok());
+        hours.tue = Some(DayHours {
+            start: "9am".to_owned(),
+            end: "17:00".to_owned(),
+        });
+        assert_eq!(
+            week_hours("business_hours", &hours).unwrap_err().field,
+            "business_hours.tue.start"
+        );
+        hours.tue = Some(DayHours {
+            start: "18:00".to_owned(),
+            end: "17:00".to_owned(),
+        });
+        assert!(week_hours("business_hours", &hours).is_err());
+        assert!(
+            week_hours("business_hours", &WeekHours::default()).is_err(),
+            "no open day"
+        );
+    }
+
+    #[test]
+    fn time_zones_are_iana_names() {
+        assert_eq!(
+            timezone("timezone", "Europe/Berlin").unwrap(),
+            "Europe/Berlin"
+        );
+        assert!(timezone("timezone", "Mars/Olympus").is_err());
+    }
+}

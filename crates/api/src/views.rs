@@ -1,0 +1,157 @@
+//! Response bodies shared by several resources, with explicit conversions
+//! from the store's rows.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use followup_store::users::UserRow;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A stored UTC instant as an RFC 3339 timestamp.
+pub fn utc(at: NaiveDateTime) -> DateTime<Utc> {
+    at.and_utc()
+}
+
+/// Opening hours of one weekday, local wall-clock time (`HH:MM`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct DayHours {
+    /// Opening time, e.g. `09:00`.
+    #[schema(example = "09:00", pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+    pub start: String,
+    /// Closing time, after the opening, e.g. `17:00`.
+    #[schema(example = "17:00", pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+    pub end: String,
+}
+
+/// Business hours per weekday; a missing or `null` day is closed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct WeekHours {
+    /// Monday.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mon: Option<DayHours>,
+    /// Tuesday.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tue: Option<DayHours>,
+    /// Wednesday.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wed: Option<DayHours>,
+    /// Thursday.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thu: Option<DayHours>,
+    /// Friday.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fri: Option<DayHours>,
+    /// Saturday.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sat: Option<DayHours>,
+    /// Sunday.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sun: Option<DayHours>,
+}
+
+impl WeekHours {
+    /// The default: Monday to Friday, 09:00–17:00.
+    pub fn standard() -> Self {
+        let day = || {
+            Some(DayHours {
+                start: "09:00".to_owned(),
+                end: "17:00".to_owned(),
+            })
+        };
+        Self {
+            mon: day(),
+            tue: day(),
+            wed: day(),
+            thu: day(),
+            fri: day(),
+            sat: None,
+            sun: None,
+        }
+    }
+
+    /// The days in order, Monday first.
+    pub fn days(&self) -> [(&'static str, Option<&DayHours>); 7] {
+        [
+            ("mon", self.mon.as_ref()),
+            ("tue", self.tue.as_ref()),
+            ("wed", self.wed.as_ref()),
+            ("thu", self.thu.as_ref()),
+            ("fri", self.fri.as_ref()),
+            ("sat", self.sat.as_ref()),
+            ("sun", self.sun.as_ref()),
+        ]
+    }
+}
+
+/// An account as its owner sees it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct User {
+    /// UUIDv7.
+    pub id: String,
+    /// Normalised email (lower-case).
+    #[schema(example = "jane@example.com")]
+    pub email: String,
+    /// Name shown to coaches and in drafts.
+    #[schema(example = "Jane Doe")]
+    pub display_name: String,
+    /// `seeker`, `coach` or `admin`.
+    #[schema(example = "seeker")]
+    pub role: String,
+    /// IANA time zone.
+    #[schema(example = "America/New_York")]
+    pub timezone: String,
+    /// When follow-ups may be scheduled, in the account's time zone.
+    pub business_hours: WeekHours,
+    /// Days off: nothing is scheduled on them.
+    pub holidays: Vec<NaiveDate>,
+    /// Playbook used where an opportunity names none (`balanced` by default).
+    #[schema(example = "balanced")]
+    pub default_playbook: String,
+    /// When the account was created.
+    pub created_at: DateTime<Utc>,
+    /// When the account last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The built-in playbook used when none is chosen.
+pub const DEFAULT_PLAYBOOK: &str = "balanced";
+
+impl From<&UserRow> for User {
+    fn from(row: &UserRow) -> Self {
+        Self {
+            id: row.id.clone(),
+            email: row.email.clone(),
+            display_name: row.display_name.clone(),
+            role: row.role.clone(),
+            timezone: row.timezone.clone(),
+            business_hours: row
+                .business_hours
+                .as_deref()
+                .and_then(|json| serde_json::from_str(json).ok())
+                .unwrap_or_else(WeekHours::standard),
+            holidays: serde_json::from_str(&row.holidays).unwrap_or_default(),
+            default_playbook: row
+                .default_playbook
+                .clone()
+                .unwrap_or_else(|| DEFAULT_PLAYBOOK.to_owned()),
+            created_at: utc(row.created_at),
+            updated_at: utc(row.updated_at),
+        }
+    }
+}
+
+/// A token pair: a short-lived access token and a refresh token to renew it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TokenPair {
+    /// Send as `Authorization: Bearer <access_token>`.
+    pub access_token: String,
+    /// Always `Bearer`.
+    #[schema(example = "Bearer")]
+    pub token_type: String,
+    /// Seconds until the access token expires.
+    #[schema(example = 900)]
+    pub expires_in: u64,
+    /// Exchange at `POST /v1/auth/refresh` for a new pair; works once.
+    pub refresh_token: String,
+}

@@ -1,0 +1,199 @@
+//! What the engine tells the seeker: next actions (what, when, on which
+//! channel, with which words, and why) and warnings on a logged interaction.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::contact::Channel;
+use crate::rules::RuleId;
+use crate::wire::wire_enum;
+
+wire_enum! {
+    /// What the seeker should do.
+    pub enum ActionKind as "action" {
+        /// Send the influence letter after an interview.
+        SendInfluenceLetter => "send_influence_letter",
+        /// Send a plain status follow-up e-mail.
+        SendFollowUpEmail => "send_follow_up_email",
+        /// Phone the contact (see the constraints and the script in the draft).
+        Call => "call",
+        /// Tell the employer where things stand: a competing offer.
+        ShareStatus => "share_status",
+        /// Offer to help move a final decision forward.
+        OfferCollaboration => "offer_collaboration",
+        /// Ask a process question at the next conversation.
+        AskQuestion => "ask_question",
+        /// Ask the assistant when the manager is best reached.
+        AskAssistant => "ask_assistant",
+        /// Apply to more jobs.
+        ApplyMore => "apply_more",
+        /// Consider marking the opportunity ghosted (the seeker decides).
+        MarkGhosted => "mark_ghosted",
+        /// Nothing to do until the promised time.
+        Wait => "wait",
+    }
+}
+
+impl ActionKind {
+    /// A status follow-up to a contact: at most one is open per contact and
+    /// channel (no bunching).
+    pub const fn is_follow_up(self) -> bool {
+        matches!(
+            self,
+            Self::SendFollowUpEmail | Self::Call | Self::ShareStatus | Self::OfferCollaboration
+        )
+    }
+}
+
+wire_enum! {
+    /// How much an action matters; the agenda sorts by due time, then priority.
+    pub enum Priority as "priority" {
+        /// Do it first.
+        High => "high",
+        /// The usual.
+        Normal => "normal",
+        /// When there is time.
+        Low => "low",
+    }
+}
+
+impl Priority {
+    /// Sort key: high first.
+    pub(crate) const fn rank(self) -> u8 {
+        match self {
+            Self::High => 0,
+            Self::Normal => 1,
+            Self::Low => 2,
+        }
+    }
+}
+
+wire_enum! {
+    /// A condition on how an action is carried out.
+    pub enum Constraint as "constraint" {
+        /// Leave no voicemail; hang up and try again later.
+        NoVoicemail => "no_voicemail",
+        /// Leave no message with the assistant ("I'm going to be in and out, so I'll just keep trying").
+        NoMessageWithAssistant => "no_message_with_assistant",
+        /// Call only inside the contact's best time.
+        BestTimeOnly => "best_time_only",
+    }
+}
+
+/// The words for a message action: an e-mail with its `mailto:` link, or, for
+/// a call, what to say (no subject, no link).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    /// E-mail subject; `None` for a call script.
+    pub subject: Option<String>,
+    /// E-mail body or call script.
+    pub body: String,
+    /// `mailto:` link with the recipient, subject and body percent-encoded
+    /// (RFC 6068); `None` for a call script.
+    pub mailto: Option<String>,
+}
+
+/// One thing the seeker should do next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NextAction {
+    /// Stable for the same facts: a hash of the rule, opportunity, contact,
+    /// action, channel and the fact that caused it (16 hex digits). It does
+    /// not depend on the evaluation instant.
+    pub id: String,
+    /// The opportunity; `None` for pipeline-wide actions (`apply_more`).
+    pub opportunity_id: Option<String>,
+    /// Who to contact; `None` when nobody in particular.
+    pub contact_id: Option<String>,
+    /// What to do.
+    pub action: ActionKind,
+    /// How: `email` or `phone` for messages and calls, `any` for a question
+    /// asked at the next conversation, `None` when nobody is contacted.
+    pub channel: Option<Channel>,
+    /// When: inside the contact's business hours (a `wait` is due at the
+    /// promised time itself). May lie before the evaluation instant: an
+    /// overdue action keeps its due time and later steps wait for it.
+    pub due_at: DateTime<Utc>,
+    /// The end of the useful window, when there is one.
+    pub window_end: Option<DateTime<Utc>>,
+    /// How much it matters.
+    pub priority: Priority,
+    /// The rule that scheduled it.
+    pub rule: RuleId,
+    /// One sentence citing the rule ids, for the seeker and their coach.
+    pub reason: String,
+    /// How to carry it out (calls: no voicemail, no message with the assistant).
+    pub constraints: Vec<Constraint>,
+    /// The words, for message actions and calls.
+    pub draft: Option<Draft>,
+}
+
+/// A playbook rule that a logged interaction broke; the interaction is saved
+/// anyway.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Warning {
+    /// The rule broken.
+    pub rule: RuleId,
+    /// One sentence on what went wrong and what to do instead.
+    pub message: String,
+    /// The contact concerned.
+    pub contact_id: Option<String>,
+    /// Other interactions involved (e.g. the earlier e-mail of the week).
+    pub interaction_ids: Vec<String>,
+}
+
+/// FNV-1a, 64 bits: a stable, dependency-free hash for action ids (not for
+/// security). Fields are separated so ("ab","c") and ("a","bc") differ.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct IdHasher(u64);
+
+impl IdHasher {
+    pub(crate) const fn new() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+
+    pub(crate) fn str(mut self, s: &str) -> Self {
+        for &b in s.as_bytes() {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 ^= 0xff;
+        self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        self
+    }
+
+    pub(crate) fn opt(self, s: Option<&str>) -> Self {
+        match s {
+            Some(s) => self.str("some").str(s),
+            None => self.str("none"),
+        }
+    }
+
+    /// 16 lowercase hex digits.
+    pub(crate) fn finish(self) -> String {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = String::with_capacity(16);
+        for shift in (0..16).rev() {
+            out.push(char::from(HEX[((self.0 >> (shift * 4)) & 0xf) as usize]));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IdHasher;
+
+    #[test]
+    fn ids_are_fixed_width_hex_and_field_separated() {
+        let a = IdHasher::new().str("ab").str("c").finish();
+        let b = IdHasher::new().str("a").str("bc").finish();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 16);
+        assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
+        assert_eq!(a, IdHasher::new().str("ab").str("c").finish());
+        assert_ne!(
+            IdHasher::new().opt(None).finish(),
+            IdHasher::new().opt(Some("")).finish()
+        );
+    }
+}

@@ -1,0 +1,138 @@
+//! The authorization matrix: every route that takes a resource id, tried by
+//! every kind of caller. New routes join by adding a row to `ROUTES` (and, if
+//! they need a new kind of resource, a field to `Seeded`).
+
+use reqwest::Method;
+
+use crate::helpers::{Account, TestApp, spawn_app};
+
+/// Who calls, relative to the seeker who owns the resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Actor {
+    Owner,
+    OtherSeeker,
+    CoachWithGrant,
+    CoachWithoutGrant,
+    CoachRevoked,
+    Anonymous,
+}
+
+const ACTORS: [Actor; 6] = [
+    Actor::Owner,
+    Actor::OtherSeeker,
+    Actor::CoachWithGrant,
+    Actor::CoachWithoutGrant,
+    Actor::CoachRevoked,
+    Actor::Anonymous,
+];
+
+struct Route {
+    method: Method,
+    /// The path, given the seeded resources.
+    path: fn(&Seeded) -> String,
+    /// The owner's success status.
+    ok: u16,
+    /// A coach with a live grant's status: DESIGN lets coaches read the
+    /// client's data, assign playbooks and add their own notes; the rest of
+    /// the seeker's routes answer them 404.
+    coach: u16,
+}
+
+/// A fresh set of the owner's resources, made for each call (calls may
+/// delete what they touch).
+struct Seeded {
+    /// A grant from the owner to a coach who is not one of the actors.
+    grant_id: String,
+}
+
+const ROUTES: &[Route] = &[Route {
+    method: Method::DELETE,
+    path: |s| format!("/v1/grants/{}", s.grant_id),
+    ok: 204,
+    coach: 404,
+}];
+
+struct Cast {
+    owner: Account,
+    other_seeker: Account,
+    coach_with_grant: Account,
+    coach_without_grant: Account,
+    coach_revoked: Account,
+}
+
+impl Cast {
+    async fn new(app: &TestApp) -> Self {
+        let owner = app.register("seeker").await;
+        let coach_with_grant = app.register("coach").await;
+        let coach_revoked = app.register("coach").await;
+        app.grant(&owner, &coach_with_grant).await;
+        let revoked = app.grant(&owner, &coach_revoked).await;
+        let response = app
+            .as_(&owner, Method::DELETE, &format!("/v1/grants/{revoked}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 204);
+        Self {
+            owner,
+            other_seeker: app.register("seeker").await,
+            coach_with_grant,
+            coach_without_grant: app.register("coach").await,
+            coach_revoked,
+        }
+    }
+
+    fn account(&self, actor: Actor) -> Option<&Account> {
+        match actor {
+            Actor::Owner => Some(&self.owner),
+            Actor::OtherSeeker => Some(&self.other_seeker),
+            Actor::CoachWithGrant => Some(&self.coach_with_grant),
+            Actor::CoachWithoutGrant => Some(&self.coach_without_grant),
+            Actor::CoachRevoked => Some(&self.coach_revoked),
+            Actor::Anonymous => None,
+        }
+    }
+
+    async fn seed(&self, app: &TestApp) -> Seeded {
+        let bystander = app.register("coach").await;
+        Seeded {
+            grant_id: app.grant(&self.owner, &bystander).await,
+        }
+    }
+}
+
+fn expected(route: &Route, actor: Actor) -> u16 {
+    match actor {
+        Actor::Owner => route.ok,
+        Actor::CoachWithGrant => route.coach,
+        Actor::Anonymous => 401,
+        _ => 404,
+    }
+}
+
+#[tokio::test]
+async fn nobody_reaches_what_is_not_theirs() {
+    let app = spawn_app().await;
+    let cast = Cast::new(&app).await;
+    let mut failures = Vec::new();
+    for route in ROUTES {
+        for actor in ACTORS {
+            let seeded = cast.seed(&app).await;
+            let path = (route.path)(&seeded);
+            let request = app.client.request(route.method.clone(), app.url(&path));
+            let request = match cast.account(actor) {
+                Some(account) => request.bearer_auth(&account.access),
+                None => request,
+            };
+            let status = request.send().await.unwrap().status().as_u16();
+            let want = expected(route, actor);
+            if status != want {
+                failures.push(format!(
+                    "{} {path} as {actor:?}: {status}, want {want}",
+                    route.method
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
