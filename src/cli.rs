@@ -26,6 +26,22 @@ pub enum Command {
     Migrate(MigrateArgs),
     /// Print the OpenAPI document (or write it with --out).
     Openapi(OpenapiArgs),
+    /// Give an account another role, e.g. make the operator an admin.
+    SetRole(SetRoleArgs),
+}
+
+/// `followup set-role`.
+#[derive(Debug, Clone, Args)]
+pub struct SetRoleArgs {
+    /// The account's email.
+    #[arg(long)]
+    pub email: String,
+    /// seeker, coach or admin.
+    #[arg(long)]
+    pub role: followup_core::Role,
+    /// The database.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 /// Where the data lives.

@@ -30,6 +30,22 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!(applied = ?applied, database = %store.url().redacted(), "migrations done");
             Ok(())
         }
+        Command::SetRole(args) => {
+            telemetry::init(&cli.log)?;
+            let store = startup::open_store(&args.database)?;
+            let email = args.email.trim().to_lowercase();
+            let role = args.role;
+            store.write(|conn| -> anyhow::Result<()> {
+                let mut user = followup_store::users::find_by_email(conn, &email)?
+                    .with_context(|| format!("no account with the email {email}"))?;
+                user.role = role.as_str().to_owned();
+                user.updated_at = chrono::Utc::now().naive_utc();
+                followup_store::users::update(conn, &user)?;
+                Ok(())
+            })?;
+            tracing::info!(%email, role = role.as_str(), "role changed");
+            Ok(())
+        }
         Command::Serve(args) => {
             telemetry::init(&cli.log)?;
             let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -109,3 +109,192 @@ fn migrate_creates_the_default_database_and_serve_logs_its_port_and_stops_on_sig
     assert!(status.success(), "graceful shutdown exits 0, got {status}");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn no_password_token_or_code_reaches_the_logs() {
+    let dir = scratch_dir("logs");
+    let mut child = Command::new(BIN)
+        .current_dir(&dir)
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--log-format",
+            "json",
+            "--log-level",
+            "debug",
+        ])
+        .env_remove("DATABASE_URL")
+        .env_remove("FOLLOWUP_JWT_SECRET")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (lines_tx, lines_rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if lines_tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let port = loop {
+        let line = lines_rx.recv_timeout(Duration::from_secs(30)).unwrap();
+        let event: serde_json::Value = serde_json::from_str(&line).unwrap();
+        if let Some(address) = event["address"].as_str() {
+            break address.rsplit(':').next().unwrap().to_owned();
+        }
+    };
+    let secret = std::fs::read_to_string(dir.join("followup.db.secret")).unwrap();
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let secrets = runtime.block_on(async {
+        let base = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        let register = |email: &'static str, role: &'static str| {
+            client
+                .post(format!("{base}/v1/auth/register"))
+                .json(&serde_json::json!({
+                    "email": email, "password": "secret passphrase 42",
+                    "display_name": "Log Test", "role": role, "timezone": "UTC",
+                }))
+                .send()
+        };
+        let seeker: serde_json::Value = register("s@example.com", "seeker")
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let coach: serde_json::Value = register("c@example.com", "coach")
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let refreshed: serde_json::Value = client
+            .post(format!("{base}/v1/auth/refresh"))
+            .json(&serde_json::json!({"refresh_token": seeker["refresh_token"]}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let invite: serde_json::Value = client
+            .post(format!("{base}/v1/coach/invites"))
+            .bearer_auth(coach["access_token"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let code = invite["code"].as_str().unwrap().to_owned();
+        let accepted = client
+            .post(format!("{base}/v1/coach/invites/{code}/accept"))
+            .bearer_auth(refreshed["access_token"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(accepted.status(), 201);
+        let key: serde_json::Value = client
+            .post(format!("{base}/v1/api-keys"))
+            .bearer_auth(coach["access_token"].as_str().unwrap())
+            .json(&serde_json::json!({"name": "k", "scopes": ["read"]}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        vec![
+            "secret passphrase 42".to_owned(),
+            seeker["access_token"].as_str().unwrap().to_owned(),
+            seeker["refresh_token"].as_str().unwrap().to_owned(),
+            refreshed["refresh_token"].as_str().unwrap().to_owned(),
+            code,
+            key["key"].as_str().unwrap().to_owned(),
+            secret.trim().to_owned(),
+            "$argon2id$".to_owned(),
+        ]
+    });
+
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    let logs: Vec<String> = lines_rx.try_iter().collect();
+    assert!(
+        logs.iter().any(|l| l.contains("request finished")),
+        "requests were logged"
+    );
+    for line in &logs {
+        for secret in &secrets {
+            assert!(
+                !line.contains(secret.as_str()),
+                "a secret in the log: {line}"
+            );
+        }
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[tokio::test]
+async fn set_role_makes_an_admin_who_may_create_api_keys() {
+    let app = crate::helpers::spawn_app().await;
+    let operator = app.register("seeker").await;
+    let url = app.db.as_ref().unwrap().url_string();
+    let output = Command::new(BIN)
+        .args([
+            "set-role",
+            "--email",
+            &operator.email.to_uppercase(),
+            "--role",
+            "admin",
+            "--database-url",
+            &url,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let me: serde_json::Value = app
+        .as_(&operator, reqwest::Method::GET, "/v1/me")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["role"], "admin");
+    let key = app
+        .as_(&operator, reqwest::Method::POST, "/v1/api-keys")
+        .json(&serde_json::json!({"name": "ops", "scopes": ["read"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(key.status(), 201);
+
+    let unknown = Command::new(BIN)
+        .args([
+            "set-role",
+            "--email",
+            "nobody@example.com",
+            "--role",
+            "admin",
+            "--database-url",
+            &url,
+        ])
+        .output()
+        .unwrap();
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no account"));
+}

@@ -43,8 +43,10 @@ pub async fn observe(
     req.extensions_mut().insert(RequestId(id.clone()));
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
     let method = req.method().to_string();
-    let span =
-        tracing::info_span!("request", request_id = %id, method = %method, path = %req.path());
+    // The raw path is not logged for matched routes: it can carry secrets
+    // (an invite code, a feed token). The route pattern is logged instead.
+    let raw_path = req.path().to_owned();
+    let span = tracing::info_span!("request", request_id = %id, method = %method);
     let mut response = next.call(req).instrument(span.clone()).await?;
 
     let elapsed = started.elapsed();
@@ -57,12 +59,12 @@ pub async fn observe(
         metrics.observe(&method, &route, status, elapsed);
     }
     span.in_scope(|| {
-        tracing::info!(
-            status,
-            route = %route,
-            latency_ms = elapsed.as_secs_f64() * 1000.0,
-            "request finished"
-        );
+        let latency_ms = elapsed.as_secs_f64() * 1000.0;
+        if route == "unmatched" {
+            tracing::info!(status, route = %route, path = %raw_path, latency_ms, "request finished");
+        } else {
+            tracing::info!(status, route = %route, latency_ms, "request finished");
+        }
     });
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID, value);

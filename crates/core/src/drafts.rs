@@ -1,0 +1,394 @@
+//! The words for message actions, built from the facts: the contact's first
+//! name, the company and title, the interview date, the seeker's strengths and
+//! first-six-months plan, and Roy Cohen's lines for sharing a competing offer
+//! and offering to collaborate. Every template passes [`crate::tone_check`].
+
+use chrono::NaiveDate;
+
+use crate::action::Draft;
+use crate::facts::{Contact, Profile};
+use crate::schedule::push_date;
+
+/// Who writes to whom about what.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Letterhead<'a> {
+    /// The seeker, who signs.
+    pub(crate) seeker: &'a str,
+    /// The recipient, when known.
+    pub(crate) contact: Option<&'a Contact>,
+    pub(crate) company: &'a str,
+    pub(crate) title: &'a str,
+}
+
+impl Letterhead<'_> {
+    fn greeting(&self, out: &mut String) {
+        match self.contact {
+            Some(c) => {
+                out.push_str("Hi ");
+                out.push_str(c.first_name());
+                out.push_str(",\n\n");
+            }
+            None => out.push_str("Hello,\n\n"),
+        }
+    }
+
+    fn sign(&self, out: &mut String) {
+        out.push_str("\n\nBest regards,\n");
+        out.push_str(self.seeker);
+    }
+
+    fn email(&self, subject: String, body: String) -> Draft {
+        let to = self.contact.and_then(|c| c.email.as_deref());
+        Draft {
+            mailto: Some(mailto(to, &subject, &body)),
+            subject: Some(subject),
+            body,
+        }
+    }
+}
+
+/// What a status follow-up says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Message {
+    /// A plain status check.
+    Plain,
+    /// Cohen's collaborative offer for a silent final.
+    Collaboration,
+    /// Cohen's information-sharing line about a competing offer, with its
+    /// deadline when known.
+    ShareStatus(Option<NaiveDate>),
+}
+
+/// The influence letter after an interview (Attridge): what the seeker would
+/// accomplish in the first six months, and their strengths.
+pub(crate) fn influence_letter(head: &Letterhead<'_>, interview: NaiveDate, profile: &Profile) -> Draft {
+    let subject = format!("My first six months as {}", head.title);
+    let mut body = String::with_capacity(640);
+    head.greeting(&mut body);
+    body.push_str("Thank you for our conversation on ");
+    push_date(&mut body, interview);
+    body.push_str(" about the ");
+    body.push_str(head.title);
+    body.push_str(" role at ");
+    body.push_str(head.company);
+    body.push_str(
+        ". I have been thinking about what I would want to accomplish in my first six months:\n\n",
+    );
+    match profile.first_six_months.as_deref().map(str::trim) {
+        Some(plan) if !plan.is_empty() => body.push_str(plan),
+        _ => body.push_str("[Two or three concrete goals for your first six months.]"),
+    }
+    let strengths: Vec<&str> = profile
+        .strengths
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .take(3)
+        .collect();
+    if let Some((last, rest)) = strengths.split_last() {
+        body.push_str("\n\nMy experience in ");
+        if !rest.is_empty() {
+            body.push_str(&rest.join(", "));
+            body.push_str(" and ");
+        }
+        body.push_str(last);
+        body.push_str(" would help me get there quickly.");
+    }
+    body.push_str("\n\nI look forward to continuing our conversation.");
+    head.sign(&mut body);
+    head.email(subject, body)
+}
+
+/// A status follow-up e-mail.
+pub(crate) fn status_email(head: &Letterhead<'_>, message: Message) -> Draft {
+    let mut body = String::with_capacity(512);
+    head.greeting(&mut body);
+    let subject = match message {
+        Message::Plain => {
+            body.push_str("Thank you again for our conversations about the ");
+            body.push_str(head.title);
+            body.push_str(" role at ");
+            body.push_str(head.company);
+            body.push_str(
+                ". I wanted to get a sense of where things stand, and whether there is anything \
+                 more I can share to help your decision.\n\nI remain very interested in the role.",
+            );
+            format!("The {} role at {}", head.title, head.company)
+        }
+        Message::Collaboration => {
+            body.push_str("I was so excited by our conversations about the ");
+            body.push_str(head.title);
+            body.push_str(
+                " role, I just wanted to get a sense of where things stand. If it's helpful, I \
+                 could strategize with you about what we should do to move forward: I would be \
+                 glad to meet anyone else on the team or put together anything that helps.",
+            );
+            format!("The {} role: moving forward", head.title)
+        }
+        Message::ShareStatus(deadline) => {
+            body.push_str(
+                "I want to let you know where things stand for me. I have received an offer from \
+                 another company",
+            );
+            match deadline {
+                Some(date) => {
+                    body.push_str(" and have been asked to decide by ");
+                    push_date(&mut body, date);
+                }
+                None => body.push_str(" and will need to give them an answer soon"),
+            }
+            body.push_str(". I remain very interested in the ");
+            body.push_str(head.title);
+            body.push_str(" role at ");
+            body.push_str(head.company);
+            body.push_str(
+                ", so I wanted you to have this information before I decide. Is there anything I \
+                 can share that would help with your timeline?",
+            );
+            format!("Where things stand for me: the {} role", head.title)
+        }
+    };
+    head.sign(&mut body);
+    head.email(subject, body)
+}
+
+/// What to say on a call: the message if the contact picks up, Attridge's
+/// line for the assistant, and no voicemail (when `no_messages`).
+pub(crate) fn call_script(head: &Letterhead<'_>, message: Message, no_messages: bool) -> Draft {
+    let name = head.contact.map_or("the hiring manager", Contact::first_name);
+    let mut body = String::with_capacity(512);
+    body.push_str("If ");
+    body.push_str(name);
+    body.push_str(" picks up: \"");
+    match message {
+        Message::Plain => {
+            body.push_str("I wanted to get a sense of where things stand with the ");
+            body.push_str(head.title);
+            body.push_str(" role, and whether there is anything more I can share.");
+        }
+        Message::Collaboration => body.push_str(
+            "I was so excited by our conversations, I just wanted to get a sense of where things \
+             stand. If it's helpful, I could strategize about what we should do to move forward.",
+        ),
+        Message::ShareStatus(deadline) => {
+            body.push_str(
+                "I want to let you know where things stand for me: I have an offer from another \
+                 company",
+            );
+            if let Some(date) = deadline {
+                body.push_str(" and need to answer by ");
+                push_date(&mut body, date);
+            }
+            body.push_str(". I remain very interested in the ");
+            body.push_str(head.title);
+            body.push_str(" role.");
+        }
+    }
+    body.push('"');
+    if no_messages {
+        body.push_str(
+            "\nIf the assistant answers: \"I'm going to be in and out, so I'll just keep \
+             trying.\" Ask when a good time would be to reach ",
+        );
+        body.push_str(name);
+        body.push_str(".\nIf voicemail answers: hang up without a message and try again later.");
+    }
+    Draft {
+        subject: None,
+        body,
+        mailto: None,
+    }
+}
+
+/// Asking the assistant when the manager is best reached (Attridge), by
+/// e-mail or as a call script.
+pub(crate) fn ask_assistant(head: &Letterhead<'_>, manager: &Contact, by_email: bool) -> Draft {
+    let manager = manager.first_name();
+    if by_email {
+        let subject = format!("A good time to reach {manager}?");
+        let mut body = String::with_capacity(400);
+        head.greeting(&mut body);
+        body.push_str("Thank you for your help during the process for the ");
+        body.push_str(head.title);
+        body.push_str(" role. When would be a good time to reach ");
+        body.push_str(manager);
+        body.push_str(" by phone? I'm going to be in and out, so I'll just keep trying.");
+        head.sign(&mut body);
+        return head.email(subject, body);
+    }
+    let assistant = head.contact.map_or("the assistant", Contact::first_name);
+    let mut body = String::with_capacity(300);
+    body.push_str("Ask ");
+    body.push_str(assistant);
+    body.push_str(": \"When would be a good time to reach ");
+    body.push_str(manager);
+    body.push_str("?\" Take a moment to get to know ");
+    body.push_str(assistant);
+    body.push_str(". If ");
+    body.push_str(manager);
+    body.push_str(" is out: \"I'm going to be in and out, so I'll just keep trying.\" Leave no message.");
+    Draft {
+        subject: None,
+        body,
+        mailto: None,
+    }
+}
+
+/// A `mailto:` URI (RFC 6068) with the recipient, subject and body
+/// percent-encoded as UTF-8; line breaks in the body become `%0D%0A`.
+pub fn mailto(to: Option<&str>, subject: &str, body: &str) -> String {
+    let mut out = String::with_capacity(16 + subject.len() + body.len() * 3 / 2);
+    out.push_str("mailto:");
+    if let Some(to) = to {
+        encode(&mut out, to, b"@+");
+    }
+    out.push_str("?subject=");
+    encode(&mut out, subject, b"");
+    out.push_str("&body=");
+    encode(&mut out, body, b"");
+    out
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters and `keep`;
+/// `\n` (not after `\r`) is written as `%0D%0A`.
+fn encode(out: &mut String, text: &str, keep: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut previous = 0u8;
+    for &b in text.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') || keep.contains(&b) {
+            out.push(char::from(b));
+        } else {
+            if b == b'\n' && previous != b'\r' {
+                out.push_str("%0D");
+            }
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        }
+        previous = b;
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use chrono::NaiveDate;
+
+    use super::{Letterhead, Message, ask_assistant, call_script, influence_letter, mailto, status_email};
+    use crate::action::Draft;
+    use crate::facts::{Contact, Profile};
+    use crate::{Channel, ContactRole, tone_check};
+
+    fn contact(name: &str, role: ContactRole) -> Contact {
+        Contact {
+            id: name.to_owned(),
+            name: name.to_owned(),
+            role,
+            email: Some("sam.boss+jobs@newsite.example".to_owned()),
+            phone: None,
+            time_zone: None,
+            preferred_channel: Channel::Any,
+            best_time: None,
+        }
+    }
+
+    /// Every template with sample facts, with and without optional parts.
+    pub(crate) fn every_builtin_draft() -> Vec<Draft> {
+        let manager = contact("Sam Boss", ContactRole::HiringManager);
+        let assistant = contact("Pat Helper", ContactRole::Assistant);
+        let date = NaiveDate::from_ymd_opt(2010, 1, 8).unwrap();
+        let mut drafts = Vec::new();
+        for contact in [Some(&manager), None] {
+            let head = Letterhead {
+                seeker: "Jane Doe",
+                contact,
+                company: "Newsite",
+                title: "Managing Editor",
+            };
+            let full = Profile {
+                answered: Vec::new(),
+                strengths: vec!["audience growth".into(), "newsroom operations".into(), "SEO".into()],
+                first_six_months: Some("Launch the weekly newsletter and double its readers.".into()),
+            };
+            drafts.push(influence_letter(&head, date, &full));
+            drafts.push(influence_letter(&head, date, &Profile::default()));
+            for message in [Message::Plain, Message::Collaboration, Message::ShareStatus(Some(date)), Message::ShareStatus(None)] {
+                drafts.push(status_email(&head, message));
+                drafts.push(call_script(&head, message, true));
+                drafts.push(call_script(&head, message, false));
+            }
+        }
+        let head = Letterhead {
+            seeker: "Jane Doe",
+            contact: Some(&assistant),
+            company: "Newsite",
+            title: "Managing Editor",
+        };
+        drafts.push(ask_assistant(&head, &manager, true));
+        drafts.push(ask_assistant(&head, &manager, false));
+        drafts
+    }
+
+    #[test]
+    fn every_builtin_draft_passes_the_tone_check() {
+        for draft in every_builtin_draft() {
+            for text in [draft.subject.as_deref().unwrap_or(""), &draft.body] {
+                let findings = tone_check(text);
+                assert!(findings.is_empty(), "{findings:?} in:\n{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn cohens_lines_are_used_word_for_word() {
+        let manager = contact("Sam Boss", ContactRole::HiringManager);
+        let head = Letterhead {
+            seeker: "Jane Doe",
+            contact: Some(&manager),
+            company: "Newsite",
+            title: "Managing Editor",
+        };
+        let collab = status_email(&head, Message::Collaboration);
+        assert!(collab.body.starts_with("Hi Sam,\n\nI was so excited by our conversations"));
+        assert!(collab.body.contains("I just wanted to get a sense of where things stand. If it's helpful, I could strategize"));
+        assert!(collab.body.ends_with("Best regards,\nJane Doe"));
+        let date = NaiveDate::from_ymd_opt(2027, 5, 21).unwrap();
+        let share = status_email(&head, Message::ShareStatus(Some(date)));
+        assert!(share.body.contains("I want to let you know where things stand for me."));
+        assert!(share.body.contains("decide by Fri 21 May"));
+        let script = call_script(&head, Message::Collaboration, true);
+        assert!(script.body.contains("I'm going to be in and out, so I'll just keep trying."));
+        assert_eq!(script.mailto, None);
+    }
+
+    #[test]
+    fn influence_letter_names_the_interview_plan_and_strengths() {
+        let manager = contact("Sam Boss", ContactRole::HiringManager);
+        let head = Letterhead {
+            seeker: "Jane Doe",
+            contact: Some(&manager),
+            company: "Newsite",
+            title: "Managing Editor",
+        };
+        let profile = Profile {
+            answered: Vec::new(),
+            strengths: vec!["audience growth".into(), "SEO".into()],
+            first_six_months: Some("Relaunch the newsletter.".into()),
+        };
+        let date = NaiveDate::from_ymd_opt(2027, 2, 9).unwrap();
+        let letter = influence_letter(&head, date, &profile);
+        assert_eq!(letter.subject.as_deref(), Some("My first six months as Managing Editor"));
+        assert!(letter.body.contains("our conversation on Tue 9 Feb about the Managing Editor role at Newsite"));
+        assert!(letter.body.contains("Relaunch the newsletter."));
+        assert!(letter.body.contains("My experience in audience growth and SEO would help"));
+        assert!(letter.mailto.unwrap().starts_with("mailto:sam.boss+jobs@newsite.example?subject=My%20first%20six%20months"));
+    }
+
+    #[test]
+    fn mailto_percent_encodes_subject_and_body() {
+        assert_eq!(
+            mailto(Some("a@b.example"), "Hi & bye?", "Line 1\nLine 2 — ok"),
+            "mailto:a@b.example?subject=Hi%20%26%20bye%3F&body=Line%201%0D%0ALine%202%20%E2%80%94%20ok"
+        );
+        assert_eq!(mailto(None, "s", "a\r\nb"), "mailto:?subject=s&body=a%0D%0Ab");
+    }
+}

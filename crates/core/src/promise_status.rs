@@ -1,0 +1,177 @@
+//! Whether the employer kept their word: a pure function of the promise, the
+//! interactions logged, the calendar its date is read in, and the instant.
+
+use chrono::{DateTime, Utc};
+
+use crate::calendar::BusinessCalendar;
+use crate::facts::{Interaction, Opportunity, Promise};
+use crate::schedule;
+use crate::wire::wire_enum;
+
+wire_enum! {
+    /// Where a promise stands at an instant.
+    pub enum PromiseStatus as "promise status" {
+        /// Not yet due, nothing heard since it was made.
+        Pending => "pending",
+        /// The employer was heard from after it was made (even if late).
+        Kept => "kept",
+        /// Due, and nothing heard since it was made.
+        Broken => "broken",
+        /// Withdrawn by the seeker.
+        Cancelled => "cancelled",
+    }
+}
+
+/// When the promise falls due, its date read in `calendar` (the promising
+/// contact's zone, else the seeker's): a date closes at the end of that
+/// business day. `None` only outside chrono's range.
+pub fn promise_due_at(promise: &Promise, calendar: &BusinessCalendar) -> Option<DateTime<Utc>> {
+    schedule::promise_due_at(calendar, promise.due)
+}
+
+/// The status at `at`. Kept when an answer (an inbound message or a
+/// conversation, not an out-of-office reply) came after `made_at` and at or
+/// before `at`, from anyone at the employer; otherwise broken from the due
+/// instant on (the due instant itself is already broken), pending before.
+/// Interactions after `at` are ignored, so any instant can be evaluated.
+pub fn promise_status(
+    promise: &Promise,
+    interactions: &[Interaction],
+    calendar: &BusinessCalendar,
+    at: DateTime<Utc>,
+) -> PromiseStatus {
+    if promise.cancelled {
+        return PromiseStatus::Cancelled;
+    }
+    if is_kept(promise, interactions, at) {
+        return PromiseStatus::Kept;
+    }
+    match promise_due_at(promise, calendar) {
+        Some(due) if at >= due => PromiseStatus::Broken,
+        _ => PromiseStatus::Pending,
+    }
+}
+
+/// [`promise_status`] for a promise of `opportunity`, reading its date in the
+/// promising contact's zone (else the primary contact's, else the seeker's),
+/// with the seeker's hours and holidays.
+pub fn status_in(
+    promise: &Promise,
+    opportunity: &Opportunity,
+    seeker_calendar: &BusinessCalendar,
+    at: DateTime<Utc>,
+) -> PromiseStatus {
+    let contact = promise
+        .contact_id
+        .as_deref()
+        .and_then(|id| opportunity.contact(id))
+        .or_else(|| opportunity.primary_contact());
+    match contact.and_then(|c| c.time_zone) {
+        Some(tz) if tz != seeker_calendar.tz => {
+            let calendar = BusinessCalendar {
+                tz,
+                ..seeker_calendar.clone()
+            };
+            promise_status(promise, &opportunity.interactions, &calendar, at)
+        }
+        _ => promise_status(promise, &opportunity.interactions, seeker_calendar, at),
+    }
+}
+
+pub(crate) fn is_kept(promise: &Promise, interactions: &[Interaction], at: DateTime<Utc>) -> bool {
+    interactions
+        .iter()
+        .any(|i| i.is_answer() && i.occurred_at > promise.made_at && i.occurred_at <= at)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, NaiveDate, Utc};
+    use chrono_tz::Tz;
+
+    use super::{PromiseStatus, promise_status};
+    use crate::calendar::BusinessCalendar;
+    use crate::facts::{Interaction, Promise, PromiseDue};
+    use crate::{InteractionKind, PromiseWhat};
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn promise() -> Promise {
+        Promise {
+            id: "p".to_owned(),
+            contact_id: None,
+            what: PromiseWhat::Call,
+            due: PromiseDue::Date(NaiveDate::from_ymd_opt(2010, 1, 8).unwrap()),
+            made_at: utc("2009-12-17T20:00:00Z"),
+            cancelled: false,
+        }
+    }
+
+    fn interaction(kind: InteractionKind, at: &str) -> Interaction {
+        Interaction {
+            id: at.to_owned(),
+            kind,
+            contact_id: None,
+            occurred_at: utc(at),
+            out_of_office_until: None,
+        }
+    }
+
+    #[test]
+    fn pending_until_the_close_of_the_promised_day_then_broken() {
+        let cal = BusinessCalendar::new(Tz::America__New_York);
+        let p = promise();
+        let status = |at| promise_status(&p, &[], &cal, utc(at));
+        assert_eq!(status("2010-01-04T17:00:00Z"), PromiseStatus::Pending);
+        assert_eq!(status("2010-01-08T21:59:59Z"), PromiseStatus::Pending);
+        assert_eq!(status("2010-01-08T22:00:00Z"), PromiseStatus::Broken);
+    }
+
+    #[test]
+    fn an_answer_after_it_was_made_keeps_it_even_late() {
+        let cal = BusinessCalendar::new(Tz::America__New_York);
+        let p = promise();
+        let call = [interaction(InteractionKind::CallConnected, "2010-01-12T15:00:00Z")];
+        assert_eq!(
+            promise_status(&p, &call, &cal, utc("2010-01-11T14:00:00Z")),
+            PromiseStatus::Broken
+        );
+        assert_eq!(
+            promise_status(&p, &call, &cal, utc("2010-01-12T15:00:00Z")),
+            PromiseStatus::Kept
+        );
+    }
+
+    #[test]
+    fn outbound_touches_and_out_of_office_replies_keep_nothing() {
+        let cal = BusinessCalendar::new(Tz::America__New_York);
+        let p = promise();
+        let mut ooo = interaction(InteractionKind::ReplyReceived, "2010-01-05T15:00:00Z");
+        ooo.out_of_office_until = NaiveDate::from_ymd_opt(2010, 1, 11);
+        let log = [
+            interaction(InteractionKind::FollowUpEmail, "2010-01-04T15:00:00Z"),
+            ooo,
+            // Before the promise was made: not an answer to it.
+            interaction(InteractionKind::ReplyReceived, "2009-12-16T15:00:00Z"),
+        ];
+        assert_eq!(
+            promise_status(&p, &log, &cal, utc("2010-01-11T14:00:00Z")),
+            PromiseStatus::Broken
+        );
+    }
+
+    #[test]
+    fn cancelled_wins() {
+        let cal = BusinessCalendar::new(Tz::America__New_York);
+        let p = Promise {
+            cancelled: true,
+            ..promise()
+        };
+        assert_eq!(
+            promise_status(&p, &[], &cal, utc("2010-01-11T14:00:00Z")),
+            PromiseStatus::Cancelled
+        );
+    }
+}
