@@ -3,6 +3,7 @@
 //! they need a new kind of resource, a field to `Seeded`).
 
 use reqwest::Method;
+use serde_json::json;
 
 use crate::helpers::{Account, TestApp, spawn_app};
 
@@ -30,6 +31,8 @@ struct Route {
     method: Method,
     /// The path, given the seeded resources.
     path: fn(&Seeded) -> String,
+    /// The JSON body, if the route takes one.
+    body: Option<fn() -> serde_json::Value>,
     /// The owner's success status.
     ok: u16,
     /// A coach with a live grant's status: DESIGN lets coaches read the
@@ -43,14 +46,61 @@ struct Route {
 struct Seeded {
     /// A grant from the owner to a coach who is not one of the actors.
     grant_id: String,
+    /// An opportunity at `applied`.
+    opportunity_id: String,
 }
 
-const ROUTES: &[Route] = &[Route {
-    method: Method::DELETE,
-    path: |s| format!("/v1/grants/{}", s.grant_id),
-    ok: 204,
-    coach: 404,
-}];
+const ROUTES: &[Route] = &[
+    Route {
+        method: Method::DELETE,
+        path: |s| format!("/v1/grants/{}", s.grant_id),
+        body: None,
+        ok: 204,
+        coach: 404,
+    },
+    Route {
+        method: Method::GET,
+        path: |s| format!("/v1/opportunities/{}", s.opportunity_id),
+        body: None,
+        ok: 200,
+        coach: 200,
+    },
+    Route {
+        method: Method::PATCH,
+        path: |s| format!("/v1/opportunities/{}", s.opportunity_id),
+        body: Some(|| json!({"notes": "changed"})),
+        ok: 200,
+        coach: 403,
+    },
+    Route {
+        method: Method::PATCH,
+        path: |s| format!("/v1/opportunities/{}", s.opportunity_id),
+        body: Some(|| json!({"playbook": "email_only"})),
+        ok: 200,
+        coach: 200,
+    },
+    Route {
+        method: Method::DELETE,
+        path: |s| format!("/v1/opportunities/{}", s.opportunity_id),
+        body: None,
+        ok: 204,
+        coach: 403,
+    },
+    Route {
+        method: Method::POST,
+        path: |s| format!("/v1/opportunities/{}/transitions", s.opportunity_id),
+        body: Some(|| json!({"to": "screening"})),
+        ok: 201,
+        coach: 403,
+    },
+    Route {
+        method: Method::GET,
+        path: |s| format!("/v1/opportunities/{}/history", s.opportunity_id),
+        body: None,
+        ok: 200,
+        coach: 200,
+    },
+];
 
 struct Cast {
     owner: Account,
@@ -95,8 +145,21 @@ impl Cast {
 
     async fn seed(&self, app: &TestApp) -> Seeded {
         let bystander = app.register("coach").await;
+        let opportunity: serde_json::Value = app
+            .as_(&self.owner, Method::POST, "/v1/opportunities")
+            .json(&json!({"company": "Acme", "title": "Editor"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         Seeded {
             grant_id: app.grant(&self.owner, &bystander).await,
+            opportunity_id: opportunity["opportunity"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
         }
     }
 }
@@ -119,7 +182,10 @@ async fn nobody_reaches_what_is_not_theirs() {
         for actor in ACTORS {
             let seeded = cast.seed(&app).await;
             let path = (route.path)(&seeded);
-            let request = app.client.request(route.method.clone(), app.url(&path));
+            let mut request = app.client.request(route.method.clone(), app.url(&path));
+            if let Some(body) = route.body {
+                request = request.json(&body());
+            }
             let request = match cast.account(actor) {
                 Some(account) => request.bearer_auth(&account.access),
                 None => request,

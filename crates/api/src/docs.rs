@@ -2,8 +2,11 @@
 //! method table that answers 405 with `Allow`.
 
 use actix_web::App;
+use utoipa::openapi::Required;
 use utoipa::openapi::content::Content;
+use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
 use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{Ref, RefOr};
 use utoipa::{Modify, OpenApi};
@@ -27,6 +30,7 @@ token (`Authorization: Bearer …`) to every `/v1` endpoint except the `auth` on
         (name = "account", description = "The caller's own account and settings."),
         (name = "coaching", description = "Coach access: invites, clients, and the grants a seeker can withdraw at any time."),
         (name = "api keys", description = "Keys for coaching platforms to act for a coach, server to server."),
+        (name = "opportunities", description = "The seeker's pipeline: one opportunity per job, its stage and the history of its stages."),
         (name = "operations", description = "Liveness, readiness and metrics for operators and load balancers."),
     ),
     components(schemas(Problem, FieldError)),
@@ -60,13 +64,33 @@ impl Modify for StandardResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         for (path, item) in openapi.paths.paths.iter_mut() {
             let operations = [
-                item.get.as_mut(),
-                item.put.as_mut(),
-                item.post.as_mut(),
-                item.delete.as_mut(),
-                item.patch.as_mut(),
+                (false, item.get.as_mut()),
+                (false, item.put.as_mut()),
+                (true, item.post.as_mut()),
+                (false, item.delete.as_mut()),
+                (false, item.patch.as_mut()),
             ];
-            for operation in operations.into_iter().flatten() {
+            for (is_post, operation) in operations {
+                let Some(operation) = operation else { continue };
+                if is_post && operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                    let parameters = operation.parameters.get_or_insert_with(Vec::new);
+                    parameters.push(
+                        ParameterBuilder::new()
+                            .name("Idempotency-Key")
+                            .parameter_in(ParameterIn::Header)
+                            .required(Required::False)
+                            .description(Some(
+                                "A UUID, new for each operation, that makes the POST safe to retry: a replay within 24 hours returns the first response and creates nothing.",
+                            ))
+                            .schema(Some(
+                                ObjectBuilder::new()
+                                    .schema_type(Type::String)
+                                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid))),
+                            ))
+                            .build()
+                            .into(),
+                    );
+                }
                 let mut add = Vec::new();
                 if operation.request_body.is_some() {
                     add.extend([
@@ -78,6 +102,12 @@ impl Modify for StandardResponses {
                 }
                 if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
                     add.push(("401", "Missing, invalid or expired credentials."));
+                    if is_post {
+                        add.extend([
+                            ("409", "A request with this `Idempotency-Key` is still in progress."),
+                            ("422", "The `Idempotency-Key` was used with a different request, or is malformed."),
+                        ]);
+                    }
                 }
                 if path.contains('{') {
                     add.push(("404", "No such resource, or none the caller may see."));

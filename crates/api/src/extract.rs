@@ -92,6 +92,14 @@ fn is_json(req: &HttpRequest) -> bool {
 /// Parses a JSON body: syntax errors are 400, values that do not fit are 422
 /// with the path of the field at fault.
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    // serde would also read a struct from an array (`[null, null]`); every
+    // body of this API is an object.
+    if let Some(first) = body.iter().find(|b| !b.is_ascii_whitespace())
+        && *first != b'{'
+        && serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
+    {
+        return Err(ApiError::invalid("body", "must be a JSON object"));
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         let path = err.path().to_string();
@@ -187,6 +195,14 @@ mod tests {
             fields(parse::<Outer>(br#"{"name":"a","items":[{}]}"#).unwrap_err())[0].field,
             "items[0].weight"
         );
+    }
+
+    #[test]
+    fn a_body_that_is_not_an_object_is_refused() {
+        for body in [&b"[null, null]"[..], b"\"name\"", b"null", b"3"] {
+            let errors = fields(parse::<Outer>(body).unwrap_err());
+            assert_eq!(errors[0].field, "body", "{}", String::from_utf8_lossy(body));
+        }
     }
 
     #[test]

@@ -3,13 +3,16 @@
 //! to decide, and render the answer.
 
 pub mod auth;
+pub mod conventions;
 pub mod db;
 pub mod docs;
 pub mod error;
 pub mod extract;
+pub mod idempotency;
 pub mod metrics;
 pub mod middleware;
 pub mod routes;
+pub mod schemas;
 pub mod server;
 pub mod state;
 pub mod validate;

@@ -66,6 +66,7 @@ pub fn serve(
             .app_data(web::PayloadConfig::new(body_limit))
             .app_data(web::QueryConfig::default().error_handler(query_error))
             .app_data(web::PathConfig::default().error_handler(path_error))
+            .wrap(from_fn(crate::idempotency::idempotency))
             .wrap(Condition::new(
                 !cors_origins.is_empty(),
                 cors(&cors_origins),

@@ -155,3 +155,10 @@ pub struct TokenPair {
     /// Exchange at `POST /v1/auth/refresh` for a new pair; works once.
     pub refresh_token: String,
 }
+
+/// The current instant at the precision both databases keep (microseconds),
+/// so what a write answers is what a later read returns.
+pub fn now() -> DateTime<Utc> {
+    use chrono::SubsecRound as _;
+    Utc::now().trunc_subsecs(6)
+}

@@ -61,7 +61,11 @@ pub(crate) enum Message {
 
 /// The influence letter after an interview (Attridge): what the seeker would
 /// accomplish in the first six months, and their strengths.
-pub(crate) fn influence_letter(head: &Letterhead<'_>, interview: NaiveDate, profile: &Profile) -> Draft {
+pub(crate) fn influence_letter(
+    head: &Letterhead<'_>,
+    interview: NaiveDate,
+    profile: &Profile,
+) -> Draft {
     let subject = format!("My first six months as {}", head.title);
     let mut body = String::with_capacity(640);
     head.greeting(&mut body);
@@ -155,7 +159,9 @@ pub(crate) fn status_email(head: &Letterhead<'_>, message: Message) -> Draft {
 /// What to say on a call: the message if the contact picks up, Attridge's
 /// line for the assistant, and no voicemail (when `no_messages`).
 pub(crate) fn call_script(head: &Letterhead<'_>, message: Message, no_messages: bool) -> Draft {
-    let name = head.contact.map_or("the hiring manager", Contact::first_name);
+    let name = head
+        .contact
+        .map_or("the hiring manager", Contact::first_name);
     let mut body = String::with_capacity(512);
     body.push_str("If ");
     body.push_str(name);
@@ -226,7 +232,9 @@ pub(crate) fn ask_assistant(head: &Letterhead<'_>, manager: &Contact, by_email: 
     body.push_str(assistant);
     body.push_str(". If ");
     body.push_str(manager);
-    body.push_str(" is out: \"I'm going to be in and out, so I'll just keep trying.\" Leave no message.");
+    body.push_str(
+        " is out: \"I'm going to be in and out, so I'll just keep trying.\" Leave no message.",
+    );
     Draft {
         subject: None,
         body,
@@ -255,7 +263,8 @@ fn encode(out: &mut String, text: &str, keep: &[u8]) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut previous = 0u8;
     for &b in text.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') || keep.contains(&b) {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') || keep.contains(&b)
+        {
             out.push(char::from(b));
         } else {
             if b == b'\n' && previous != b'\r' {
@@ -273,7 +282,9 @@ fn encode(out: &mut String, text: &str, keep: &[u8]) {
 pub(crate) mod tests {
     use chrono::NaiveDate;
 
-    use super::{Letterhead, Message, ask_assistant, call_script, influence_letter, mailto, status_email};
+    use super::{
+        Letterhead, Message, ask_assistant, call_script, influence_letter, mailto, status_email,
+    };
     use crate::action::Draft;
     use crate::facts::{Contact, Profile};
     use crate::{Channel, ContactRole, tone_check};
@@ -306,12 +317,23 @@ pub(crate) mod tests {
             };
             let full = Profile {
                 answered: Vec::new(),
-                strengths: vec!["audience growth".into(), "newsroom operations".into(), "SEO".into()],
-                first_six_months: Some("Launch the weekly newsletter and double its readers.".into()),
+                strengths: vec![
+                    "audience growth".into(),
+                    "newsroom operations".into(),
+                    "SEO".into(),
+                ],
+                first_six_months: Some(
+                    "Launch the weekly newsletter and double its readers.".into(),
+                ),
             };
             drafts.push(influence_letter(&head, date, &full));
             drafts.push(influence_letter(&head, date, &Profile::default()));
-            for message in [Message::Plain, Message::Collaboration, Message::ShareStatus(Some(date)), Message::ShareStatus(None)] {
+            for message in [
+                Message::Plain,
+                Message::Collaboration,
+                Message::ShareStatus(Some(date)),
+                Message::ShareStatus(None),
+            ] {
                 drafts.push(status_email(&head, message));
                 drafts.push(call_script(&head, message, true));
                 drafts.push(call_script(&head, message, false));
@@ -348,15 +370,27 @@ pub(crate) mod tests {
             title: "Managing Editor",
         };
         let collab = status_email(&head, Message::Collaboration);
-        assert!(collab.body.starts_with("Hi Sam,\n\nI was so excited by our conversations"));
+        assert!(
+            collab
+                .body
+                .starts_with("Hi Sam,\n\nI was so excited by our conversations")
+        );
         assert!(collab.body.contains("I just wanted to get a sense of where things stand. If it's helpful, I could strategize"));
         assert!(collab.body.ends_with("Best regards,\nJane Doe"));
         let date = NaiveDate::from_ymd_opt(2027, 5, 21).unwrap();
         let share = status_email(&head, Message::ShareStatus(Some(date)));
-        assert!(share.body.contains("I want to let you know where things stand for me."));
+        assert!(
+            share
+                .body
+                .contains("I want to let you know where things stand for me.")
+        );
         assert!(share.body.contains("decide by Fri 21 May"));
         let script = call_script(&head, Message::Collaboration, true);
-        assert!(script.body.contains("I'm going to be in and out, so I'll just keep trying."));
+        assert!(
+            script
+                .body
+                .contains("I'm going to be in and out, so I'll just keep trying.")
+        );
         assert_eq!(script.mailto, None);
     }
 
@@ -376,11 +410,26 @@ pub(crate) mod tests {
         };
         let date = NaiveDate::from_ymd_opt(2027, 2, 9).unwrap();
         let letter = influence_letter(&head, date, &profile);
-        assert_eq!(letter.subject.as_deref(), Some("My first six months as Managing Editor"));
-        assert!(letter.body.contains("our conversation on Tue 9 Feb about the Managing Editor role at Newsite"));
+        assert_eq!(
+            letter.subject.as_deref(),
+            Some("My first six months as Managing Editor")
+        );
+        assert!(
+            letter.body.contains(
+                "our conversation on Tue 9 Feb about the Managing Editor role at Newsite"
+            )
+        );
         assert!(letter.body.contains("Relaunch the newsletter."));
-        assert!(letter.body.contains("My experience in audience growth and SEO would help"));
-        assert!(letter.mailto.unwrap().starts_with("mailto:sam.boss+jobs@newsite.example?subject=My%20first%20six%20months"));
+        assert!(
+            letter
+                .body
+                .contains("My experience in audience growth and SEO would help")
+        );
+        assert!(
+            letter.mailto.unwrap().starts_with(
+                "mailto:sam.boss+jobs@newsite.example?subject=My%20first%20six%20months"
+            )
+        );
     }
 
     #[test]
@@ -389,6 +438,9 @@ pub(crate) mod tests {
             mailto(Some("a@b.example"), "Hi & bye?", "Line 1\nLine 2 — ok"),
             "mailto:a@b.example?subject=Hi%20%26%20bye%3F&body=Line%201%0D%0ALine%202%20%E2%80%94%20ok"
         );
-        assert_eq!(mailto(None, "s", "a\r\nb"), "mailto:?subject=s&body=a%0D%0Ab");
+        assert_eq!(
+            mailto(None, "s", "a\r\nb"),
+            "mailto:?subject=s&body=a%0D%0Ab"
+        );
     }
 }

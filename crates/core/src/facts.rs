@@ -418,7 +418,9 @@ impl BestTime {
 
     /// The weekdays given, Monday first; empty when every day will do.
     pub fn days(&self) -> Vec<Weekday> {
-        WEEK.into_iter().filter(|d| self.days & (1 << d.num_days_from_monday()) != 0).collect()
+        WEEK.into_iter()
+            .filter(|d| self.days & (1 << d.num_days_from_monday()) != 0)
+            .collect()
     }
 
     /// Whether calls may be placed on this weekday.
@@ -447,7 +449,12 @@ impl fmt::Display for BestTime {
         if !days.is_empty() {
             f.write_str(" ")?;
         }
-        write!(f, "{}–{}", self.from.format("%H:%M"), self.to.format("%H:%M"))
+        write!(
+            f,
+            "{}–{}",
+            self.from.format("%H:%M"),
+            self.to.format("%H:%M")
+        )
     }
 }
 

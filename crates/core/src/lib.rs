@@ -6,21 +6,47 @@
 //! knows nothing of HTTP or databases: callers pass the facts and `now`, and
 //! get decisions back, so every rule is testable with plain values.
 
+mod schedule;
 mod wire;
 
+pub mod action;
+pub mod analytics;
 pub mod calendar;
+pub mod compare;
 pub mod contact;
+pub mod drafts;
+pub mod engine;
+pub mod facts;
+pub mod health;
 pub mod interaction;
+pub mod playbook;
 pub mod promise;
+pub mod promise_status;
+pub mod rules;
 pub mod stage;
+pub mod tone;
 pub mod user;
 
+pub use action::{ActionKind, Constraint, Draft, NextAction, Priority, Warning};
 pub use calendar::{
     BusinessCalendar, BusinessHours, CalendarError, DayHalf, OpeningHours, TimeZone,
 };
 pub use contact::{Channel, ContactRole};
+pub use engine::{Engine, EngineError, agenda, next_actions};
+pub use facts::{
+    BestTime, BestTimeError, Contact, Facts, Interaction, Opportunity, ProcessQuestion, Profile,
+    Promise, PromiseDue, Seeker, StageChange,
+};
+pub use health::{PipelineHealth, StageCount, pipeline_health};
 pub use interaction::{Direction, InteractionKind, Medium};
+pub use playbook::{
+    BuiltinPlaybook, ParamKind, ParamValue, Params, Playbook, PlaybookError, PlaybookSpec, RuleSpec,
+};
 pub use promise::PromiseWhat;
+pub use promise_status::{PromiseStatus, promise_due_at, promise_status, promise_status_for};
+pub use rules::warnings::warnings_for;
+pub use rules::{ParamInfo, RuleId, RuleInfo, RuleSource, catalogue};
 pub use stage::{RejectionReason, Stage, StageError};
+pub use tone::{ToneCategory, ToneFinding, tone_check};
 pub use user::Role;
 pub use wire::ParseEnumError;

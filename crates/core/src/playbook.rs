@@ -191,7 +191,8 @@ pub(crate) const PARAMS: [ParamSpec; 14] = [
         id: ParamId::CallsAllowed,
         rule: RuleId::ChannelPreference,
         name: "calls_allowed",
-        description: "When false, every contact is treated as e-mail only.",
+        description: "When false (and the rule is enabled), every contact is treated as e-mail \
+                      only.",
         kind: ParamKind::Boolean,
     },
     ParamSpec {
@@ -610,9 +611,10 @@ impl Playbook {
             return Err(PlaybookError::InvalidName);
         }
         let mut playbook = match &spec.extends {
-            Some(base) => Self::builtin(base.parse().map_err(|_| PlaybookError::UnknownBase {
-                name: base.clone(),
-            })?),
+            Some(base) => Self::builtin(
+                base.parse()
+                    .map_err(|_| PlaybookError::UnknownBase { name: base.clone() })?,
+            ),
             None => Self {
                 name: String::new(),
                 enabled: 0,
@@ -621,9 +623,9 @@ impl Playbook {
         };
         name.clone_into(&mut playbook.name);
         for (rule, settings) in &spec.rules {
-            let rule: RuleId = rule.parse().map_err(|_| PlaybookError::UnknownRule {
-                rule: rule.clone(),
-            })?;
+            let rule: RuleId = rule
+                .parse()
+                .map_err(|_| PlaybookError::UnknownRule { rule: rule.clone() })?;
             if settings.enabled {
                 playbook.enabled |= bit(rule);
             } else {
@@ -730,7 +732,10 @@ mod tests {
     };
     use crate::Channel;
 
-    fn spec(extends: Option<&str>, rules: &[(&str, bool, &[(&str, ParamValue)])]) -> PlaybookSpec {
+    /// Rules as (id, enabled, params).
+    type Rows<'a> = &'a [(&'a str, bool, &'a [(&'a str, ParamValue)])];
+
+    fn spec(extends: Option<&str>, rules: Rows<'_>) -> PlaybookSpec {
         PlaybookSpec {
             name: "Coach Kim's".to_owned(),
             extends: extends.map(str::to_owned),
@@ -777,7 +782,12 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            ["balanced", "email_only", "persistent_caller", "collaborative_closer"]
+            [
+                "balanced",
+                "email_only",
+                "persistent_caller",
+                "collaborative_closer"
+            ]
         );
     }
 
@@ -786,7 +796,11 @@ mod tests {
         let custom = Playbook::from_spec(&spec(
             Some("balanced"),
             &[
-                ("email_weekly_cap", true, &[("max_emails", ParamValue::Integer(2))]),
+                (
+                    "email_weekly_cap",
+                    true,
+                    &[("max_emails", ParamValue::Integer(2))],
+                ),
                 ("move_on", false, &[]),
             ],
         ))
@@ -818,21 +832,27 @@ mod tests {
 
     #[test]
     fn invalid_playbooks_are_refused_with_the_reason() {
-        let err = |rules: &[(&str, bool, &[(&str, ParamValue)])]| {
-            Playbook::from_spec(&spec(None, rules)).unwrap_err()
-        };
+        let err = |rules: Rows<'_>| Playbook::from_spec(&spec(None, rules)).unwrap_err();
         assert_eq!(
             err(&[("nag_daily", true, &[])]),
             PlaybookError::UnknownRule {
                 rule: "nag_daily".to_owned()
             }
         );
-        let unknown = err(&[("email_weekly_cap", true, &[("per_day", ParamValue::Integer(1))])]);
+        let unknown = err(&[(
+            "email_weekly_cap",
+            true,
+            &[("per_day", ParamValue::Integer(1))],
+        )]);
         assert_eq!(
             unknown.to_string(),
             "rule `email_weekly_cap` has no parameter `per_day`; expected one of: max_emails, period_days"
         );
-        let range = err(&[("email_weekly_cap", true, &[("max_emails", ParamValue::Integer(0))])]);
+        let range = err(&[(
+            "email_weekly_cap",
+            true,
+            &[("max_emails", ParamValue::Integer(0))],
+        )]);
         assert_eq!(
             range,
             PlaybookError::OutOfRange {
@@ -852,7 +872,13 @@ mod tests {
             true,
             &[("stale_days", ParamValue::Text("30".to_owned()))],
         )]);
-        assert!(matches!(wrong, PlaybookError::WrongType { expected: "integer", .. }));
+        assert!(matches!(
+            wrong,
+            PlaybookError::WrongType {
+                expected: "integer",
+                ..
+            }
+        ));
         let channel = err(&[(
             "follow_up_after_silence",
             true,
@@ -862,7 +888,11 @@ mod tests {
             channel.to_string(),
             "`follow_up_after_silence.channel`: `fax` is not one of: email, phone"
         );
-        let none = err(&[("wait_for_promise", true, &[("x", ParamValue::Boolean(true))])]);
+        let none = err(&[(
+            "wait_for_promise",
+            true,
+            &[("x", ParamValue::Boolean(true))],
+        )]);
         assert_eq!(
             none.to_string(),
             "rule `wait_for_promise` has no parameter `x`; it takes none"
@@ -870,7 +900,10 @@ mod tests {
         let blank = err(&[(
             "channel_preference",
             true,
-            &[("email_first_industries", ParamValue::List(vec![" ".to_owned()]))],
+            &[(
+                "email_first_industries",
+                ParamValue::List(vec![" ".to_owned()]),
+            )],
         )]);
         assert!(matches!(blank, PlaybookError::InvalidValue { .. }));
         let base = Playbook::from_spec(&spec(Some("aggressive"), &[])).unwrap_err();

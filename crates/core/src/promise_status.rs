@@ -55,7 +55,7 @@ pub fn promise_status(
 /// [`promise_status`] for a promise of `opportunity`, reading its date in the
 /// promising contact's zone (else the primary contact's, else the seeker's),
 /// with the seeker's hours and holidays.
-pub fn status_in(
+pub fn promise_status_for(
     promise: &Promise,
     opportunity: &Opportunity,
     seeker_calendar: &BusinessCalendar,
@@ -133,7 +133,10 @@ mod tests {
     fn an_answer_after_it_was_made_keeps_it_even_late() {
         let cal = BusinessCalendar::new(Tz::America__New_York);
         let p = promise();
-        let call = [interaction(InteractionKind::CallConnected, "2010-01-12T15:00:00Z")];
+        let call = [interaction(
+            InteractionKind::CallConnected,
+            "2010-01-12T15:00:00Z",
+        )];
         assert_eq!(
             promise_status(&p, &call, &cal, utc("2010-01-11T14:00:00Z")),
             PromiseStatus::Broken
@@ -159,6 +162,51 @@ mod tests {
         assert_eq!(
             promise_status(&p, &log, &cal, utc("2010-01-11T14:00:00Z")),
             PromiseStatus::Broken
+        );
+    }
+
+    #[test]
+    fn the_date_is_read_in_the_promising_contacts_zone() {
+        use crate::facts::{Contact, Opportunity, Profile};
+        use crate::{Channel, ContactRole, Stage};
+        let p = Promise {
+            contact_id: Some("dan".to_owned()),
+            due: PromiseDue::Date(NaiveDate::from_ymd_opt(2027, 3, 12).unwrap()),
+            ..promise()
+        };
+        let opportunity = Opportunity {
+            id: "o".to_owned(),
+            company: "Rockies".to_owned(),
+            title: "Editor".to_owned(),
+            industry: None,
+            stage: Stage::Final,
+            offer_deadline: None,
+            playbook: None,
+            history: Vec::new(),
+            contacts: vec![Contact {
+                id: "dan".to_owned(),
+                name: "Dan Ortiz".to_owned(),
+                role: ContactRole::HiringManager,
+                email: None,
+                phone: None,
+                time_zone: Some(Tz::America__Denver),
+                preferred_channel: Channel::Any,
+                best_time: None,
+            }],
+            interactions: Vec::new(),
+            promises: vec![p.clone()],
+            profile: Profile::default(),
+        };
+        let new_york = BusinessCalendar::new(Tz::America__New_York);
+        // Fri 12 Mar 17:30 New York = 15:30 Denver: still pending there.
+        let at = utc("2027-03-12T22:30:00Z");
+        assert_eq!(
+            promise_status(&p, &[], &new_york, at),
+            PromiseStatus::Broken
+        );
+        assert_eq!(
+            super::promise_status_for(&p, &opportunity, &new_york, at),
+            PromiseStatus::Pending
         );
     }
 

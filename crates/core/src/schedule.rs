@@ -5,7 +5,9 @@
 
 use std::fmt::Write as _;
 
-use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc,
+};
 use chrono_tz::Tz;
 
 use crate::calendar::BusinessCalendar;
@@ -38,7 +40,10 @@ pub(crate) fn add_local_days(tz: Tz, at: DateTime<Utc>, days: u32) -> Option<Dat
 }
 
 /// The opening of the first business day on or after `date`.
-pub(crate) fn opening_on_or_after(cal: &BusinessCalendar, date: NaiveDate) -> Option<DateTime<Utc>> {
+pub(crate) fn opening_on_or_after(
+    cal: &BusinessCalendar,
+    date: NaiveDate,
+) -> Option<DateTime<Utc>> {
     let mut day = date;
     for _ in 0..400 {
         if let Some(open) = cal.start_of_business(day) {
@@ -91,20 +96,21 @@ pub(crate) fn call_slot(
     if let Some(best) = best {
         let mut day = cal.local_date(from);
         for _ in 0..BEST_TIME_HORIZON_DAYS {
-            if cal.is_business_day(day) && best.allows(day.weekday()) {
-                if let Some(hours) = cal.hours.on(day.weekday()) {
-                    let open = hours.open().max(best.from());
-                    let close = hours.close().min(best.to());
-                    if open < close {
-                        let start = resolve(cal.tz, day.and_time(open))?;
-                        let end = resolve(cal.tz, day.and_time(close))?;
-                        if end > from && start < end {
-                            return Some(Slot {
-                                start: start.max(from),
-                                end,
-                                best_time: true,
-                            });
-                        }
+            if cal.is_business_day(day)
+                && best.allows(day.weekday())
+                && let Some(hours) = cal.hours.on(day.weekday())
+            {
+                let open = hours.open().max(best.from());
+                let close = hours.close().min(best.to());
+                if open < close {
+                    let start = resolve(cal.tz, day.and_time(open))?;
+                    let end = resolve(cal.tz, day.and_time(close))?;
+                    if end > from && start < end {
+                        return Some(Slot {
+                            start: start.max(from),
+                            end,
+                            best_time: true,
+                        });
                     }
                 }
             }
@@ -124,7 +130,8 @@ pub(crate) fn call_slot(
 /// Monday when midnight falls in a DST gap).
 pub(crate) fn week_start(tz: Tz, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
     let date = at.with_timezone(&tz).date_naive();
-    let monday = date.checked_sub_days(Days::new(u64::from(date.weekday().num_days_from_monday())))?;
+    let monday =
+        date.checked_sub_days(Days::new(u64::from(date.weekday().num_days_from_monday())))?;
     resolve(tz, monday.and_time(NaiveTime::MIN))
 }
 
@@ -158,10 +165,12 @@ pub(crate) fn push_time(out: &mut String, time: NaiveTime) {
 
 #[cfg(test)]
 mod tests {
-    use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+    use chrono::{DateTime, NaiveDate, Utc};
     use chrono_tz::Tz;
 
-    use super::{add_local_days, call_slot, opening_after, promise_due_at, push_day_time, week_start};
+    use super::{
+        add_local_days, call_slot, opening_after, promise_due_at, push_day_time, week_start,
+    };
     use crate::calendar::BusinessCalendar;
     use crate::facts::{BestTime, PromiseDue};
 
@@ -238,6 +247,5 @@ mod tests {
         let mut s = String::new();
         push_day_time(&mut s, Tz::America__New_York, utc("2010-01-08T22:00:00Z"));
         assert_eq!(s, "Fri 8 Jan 17:00");
-        let _ = NaiveTime::MIN;
     }
 }

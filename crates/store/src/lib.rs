@@ -7,7 +7,9 @@
 pub mod auth;
 mod connection;
 mod error;
+pub mod idempotency;
 mod migrate;
+pub mod pipeline;
 pub mod schema;
 pub mod testing;
 pub mod users;

@@ -74,9 +74,138 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    opportunities (id) {
+        id -> Text,
+        seeker_id -> Text,
+        company -> Text,
+        title -> Text,
+        industry -> Nullable<Text>,
+        location -> Nullable<Text>,
+        source -> Nullable<Text>,
+        posting_url -> Nullable<Text>,
+        excitement -> Nullable<Integer>,
+        notes -> Nullable<Text>,
+        base_salary -> Nullable<Double>,
+        bonus -> Nullable<Double>,
+        equity -> Nullable<Text>,
+        currency -> Nullable<Text>,
+        offer_deadline -> Nullable<Date>,
+        playbook -> Nullable<Text>,
+        stage -> Text,
+        rejection_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    stage_transitions (id) {
+        id -> Text,
+        opportunity_id -> Text,
+        from_stage -> Nullable<Text>,
+        to_stage -> Text,
+        occurred_at -> Timestamp,
+        reason -> Nullable<Text>,
+        rejection_reason -> Nullable<Text>,
+        actor -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contacts (id) {
+        id -> Text,
+        opportunity_id -> Text,
+        seeker_id -> Text,
+        name -> Text,
+        role -> Text,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        timezone -> Nullable<Text>,
+        preferred_channel -> Text,
+        best_time -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    interactions (id) {
+        id -> Text,
+        opportunity_id -> Text,
+        seeker_id -> Text,
+        contact_id -> Nullable<Text>,
+        kind -> Text,
+        occurred_at -> Timestamp,
+        notes -> Nullable<Text>,
+        out_of_office_until -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    promises (id) {
+        id -> Text,
+        opportunity_id -> Text,
+        seeker_id -> Text,
+        contact_id -> Nullable<Text>,
+        what -> Text,
+        due_date -> Nullable<Date>,
+        due_at -> Nullable<Timestamp>,
+        made_at -> Timestamp,
+        cancelled_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    profiles (opportunity_id) {
+        opportunity_id -> Text,
+        seeker_id -> Text,
+        criteria -> Text,
+        competition -> Text,
+        answers -> Text,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (caller_id, key) {
+        caller_id -> Text,
+        key -> Text,
+        request_hash -> Text,
+        status -> Nullable<Integer>,
+        content_type -> Nullable<Text>,
+        location -> Nullable<Text>,
+        etag -> Nullable<Text>,
+        response_body -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(coach_invites -> users (coach_id));
 diesel::joinable!(api_keys -> users (owner_id));
+diesel::joinable!(opportunities -> users (seeker_id));
+diesel::joinable!(stage_transitions -> opportunities (opportunity_id));
+diesel::joinable!(contacts -> opportunities (opportunity_id));
+diesel::joinable!(interactions -> opportunities (opportunity_id));
+diesel::joinable!(promises -> opportunities (opportunity_id));
+diesel::joinable!(profiles -> opportunities (opportunity_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -85,4 +214,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     grants,
     api_keys,
     login_failures,
+    opportunities,
+    stage_transitions,
+    contacts,
+    interactions,
+    promises,
+    profiles,
+    idempotency_keys,
 );

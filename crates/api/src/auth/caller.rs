@@ -3,7 +3,6 @@
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
-use chrono::Utc;
 use followup_core::Role;
 use followup_store::users::{self, UserRow};
 use followup_store::{DbConnection, StoreError, auth};
@@ -168,7 +167,7 @@ impl FromRequest for Caller {
                             };
                             Ok(users::find(conn, &key.owner_id)?.map(|user| (key, user)))
                         })?;
-                        let now = Utc::now().naive_utc();
+                        let now = crate::views::now().naive_utc();
                         if let Some((key, _)) = &found {
                             let stale = key
                                 .last_used_at

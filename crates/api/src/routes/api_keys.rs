@@ -8,10 +8,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::{Caller, Via, generate_token, sha256_hex};
+use crate::conventions::Page;
 use crate::db::{read, write};
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
-use crate::routes::coach::Page;
 use crate::state::AppState;
 use crate::validate::{self, Errors};
 use crate::views::utc;
@@ -149,7 +149,7 @@ pub async fn create_api_key(
             })
             .collect::<Vec<_>>()
             .join(","),
-        created_at: Utc::now().naive_utc(),
+        created_at: crate::views::now().naive_utc(),
         last_used_at: None,
         revoked_at: None,
     };
@@ -212,7 +212,7 @@ pub async fn revoke_api_key(
             conn,
             &owner,
             &id,
-            Utc::now().naive_utc(),
+            crate::views::now().naive_utc(),
         )?)
     })
     .await?;

@@ -4,7 +4,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::Instant;
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use chrono::{NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use followup_store::auth::{self, RefreshTokenRow};
 use followup_store::users::{self, UserRow};
 use followup_store::{DbConnection, StoreError};
@@ -178,7 +178,7 @@ pub async fn register(
         SignupRole::Coach => "coach",
     };
     let response = write(&state, move |state, conn| {
-        let now = Utc::now().naive_utc();
+        let now = crate::views::now().naive_utc();
         let user = UserRow {
             id: uuid::Uuid::now_v7().to_string(),
             email,
@@ -241,14 +241,14 @@ pub async fn login(
     // database so every replica sees it.
     let lookup_email = email.clone();
     let (failures, user) = read(&state, move |_, conn| {
-        let now = Utc::now().naive_utc();
+        let now = crate::views::now().naive_utc();
         let failures = auth::login_failures_since(conn, &lookup_email, now - window)?;
         Ok((failures, users::find_by_email(conn, &lookup_email)?))
     })
     .await?;
     if failures.len() >= limit as usize {
         let oldest = failures[failures.len() - limit as usize];
-        let retry_after = (oldest + window - Utc::now().naive_utc())
+        let retry_after = (oldest + window - crate::views::now().naive_utc())
             .num_seconds()
             .max(1);
         return Err(ApiError::TooManyRequests(LimitExceeded {
@@ -269,7 +269,7 @@ pub async fn login(
     .await?;
 
     let pair = write(&state, move |state, conn| {
-        let now = Utc::now().naive_utc();
+        let now = crate::views::now().naive_utc();
         match user {
             Some(user) if verified => {
                 auth::clear_login_failures(conn, &user.email)?;
@@ -317,7 +317,7 @@ pub async fn refresh(
     limit_ip(&state, &req)?;
     let hash = sha256_hex(body.0.refresh_token.trim());
     let outcome = write(&state, move |state, conn| {
-        let now = Utc::now().naive_utc();
+        let now = crate::views::now().naive_utc();
         let Some(token) = auth::find_refresh_token(conn, &hash)? else {
             return Ok(Refreshed::Refused("unknown refresh token"));
         };
@@ -368,7 +368,7 @@ pub async fn logout(
     let hash = sha256_hex(body.0.refresh_token.trim());
     write(&state, move |_, conn| {
         if let Some(token) = auth::find_refresh_token(conn, &hash)? {
-            auth::revoke_family(conn, &token.family_id, Utc::now().naive_utc())?;
+            auth::revoke_family(conn, &token.family_id, crate::views::now().naive_utc())?;
         }
         Ok(())
     })

@@ -10,6 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::{Caller, generate_code, sha256_hex};
+use crate::conventions::Page;
 use crate::db::{read, write};
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
@@ -67,15 +68,6 @@ pub struct Client {
     pub granted_at: DateTime<Utc>,
 }
 
-/// A list page.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Page<T> {
-    /// The items.
-    pub items: Vec<T>,
-    /// Pass as `cursor` for the next page; `null` on the last.
-    pub next_cursor: Option<String>,
-}
-
 fn grant(row: GrantRow, coach: &UserRow) -> Grant {
     Grant {
         id: row.id,
@@ -115,7 +107,7 @@ pub async fn create_invite(
         .map_err(|e| ApiError::Internal(Box::new(e)))?;
     let coach_id = caller.user.id;
     let expires_at = write(&state, move |_, conn| {
-        let now = Utc::now().naive_utc();
+        let now = crate::views::now().naive_utc();
         let row = InviteRow {
             id: uuid::Uuid::now_v7().to_string(),
             coach_id,
@@ -162,7 +154,7 @@ pub async fn accept_invite(
     let hash = sha256_hex(code.trim().to_uppercase().as_str());
     let seeker_id = caller.user.id;
     let (created, grant) = write(&state, move |_, conn| {
-        let now = Utc::now().naive_utc();
+        let now = crate::views::now().naive_utc();
         let gone =
             || ApiError::NotFound("no such invite (unknown, expired or already used)".to_owned());
         let invite = auth::find_invite(conn, &hash)?.ok_or_else(gone)?;
@@ -283,7 +275,7 @@ pub async fn revoke_grant(
             conn,
             &seeker_id,
             &id,
-            Utc::now().naive_utc(),
+            crate::views::now().naive_utc(),
         )?)
     })
     .await?;

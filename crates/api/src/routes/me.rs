@@ -1,7 +1,7 @@
 //! The caller's own account.
 
 use actix_web::{HttpResponse, delete, get, patch, web};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use followup_store::users;
 use serde::{Deserialize, Deserializer};
 use utoipa::ToSchema;
@@ -19,21 +19,32 @@ use crate::views::{User, WeekHours};
 #[serde(deny_unknown_fields)]
 pub struct UpdateMe {
     /// New display name.
-    #[schema(example = "Jane Doe")]
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(value_type = String, required = false, example = "Jane Doe", min_length = 1, max_length = 100, pattern = r"\S")]
     pub display_name: Option<String>,
     /// New IANA time zone.
-    #[schema(example = "Europe/Berlin")]
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(value_type = String, required = false, example = "Europe/Berlin")]
     pub timezone: Option<String>,
     /// New business hours; `null` restores Mon–Fri 09:00–17:00.
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<WeekHours>)]
     pub business_hours: Option<Option<WeekHours>>,
     /// The full list of holidays (replaces the old one).
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(value_type = Vec<NaiveDate>, required = false)]
     pub holidays: Option<Vec<NaiveDate>>,
     /// A built-in playbook name; `null` restores `balanced`.
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, example = "email_only")]
     pub default_playbook: Option<Option<String>>,
+}
+
+/// A field that may be absent but not `null`.
+pub(crate) fn not_null<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(deserializer).map(Some)
 }
 
 /// Tells an explicit `null` (Some(None)) from an absent field (None).
@@ -126,7 +137,7 @@ pub async fn update_me(
         None => {}
     }
     errors.finish()?;
-    user.updated_at = Utc::now().naive_utc();
+    user.updated_at = crate::views::now().naive_utc();
     let saved = user.clone();
     write(&state, move |_, conn| Ok(users::update(conn, &saved)?)).await?;
     Ok(web::Json(User::from(&user)))

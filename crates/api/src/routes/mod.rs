@@ -5,6 +5,7 @@ pub mod auth;
 pub mod coach;
 pub mod health;
 pub mod me;
+pub mod opportunities;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -28,5 +29,12 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(coach::revoke_grant)
         .service(api_keys::create_api_key)
         .service(api_keys::list_api_keys)
-        .service(api_keys::revoke_api_key);
+        .service(api_keys::revoke_api_key)
+        .service(opportunities::create_opportunity)
+        .service(opportunities::list_opportunities)
+        .service(opportunities::get_opportunity)
+        .service(opportunities::update_opportunity)
+        .service(opportunities::delete_opportunity)
+        .service(opportunities::transition)
+        .service(opportunities::history);
 }

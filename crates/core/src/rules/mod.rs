@@ -4,7 +4,7 @@
 //!
 //! The engine-wide rules (every touch counts, no bunching, replies pause,
 //! out-of-office holds, computed on read) have no id: they hold in every
-//! playbook and live in [`crate::engine`] and [`crate::schedule`].
+//! playbook and live in [`crate::engine`].
 
 use serde::Serialize;
 

@@ -1,0 +1,216 @@
+//! The conventions every resource follows: actors, ETags with `If-Match`,
+//! and cursor pagination.
+
+use actix_web::HttpRequest;
+use actix_web::http::header;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::{Caller, Via};
+use crate::error::ApiError;
+
+/// Who made a change.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct Actor {
+    /// `seeker`, `coach`, `admin` or `api_key`.
+    #[serde(rename = "type")]
+    #[schema(example = "coach")]
+    pub kind: String,
+    /// The account's id, or the API key's.
+    pub id: String,
+}
+
+impl Actor {
+    /// The stored form: `<type>:<id>`.
+    pub fn of(caller: &Caller) -> String {
+        match &caller.via {
+            Via::ApiKey { id, .. } => format!("api_key:{id}"),
+            Via::Token => format!("{}:{}", caller.role.as_str(), caller.user.id),
+        }
+    }
+
+    /// Reads the stored form back.
+    pub fn parse(stored: &str) -> Self {
+        let (kind, id) = stored.split_once(':').unwrap_or(("unknown", stored));
+        Self {
+            kind: kind.to_owned(),
+            id: id.to_owned(),
+        }
+    }
+}
+
+/// The ETag of a resource at `version`.
+pub fn etag(version: i32) -> String {
+    format!("\"{version}\"")
+}
+
+/// The request's `If-Match` header, if it sent one.
+pub fn if_match(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    req.headers()
+        .get(header::IF_MATCH)
+        .map(|v| {
+            v.to_str()
+                .map(str::to_owned)
+                .map_err(|_| ApiError::BadRequest("If-Match is not text".to_owned()))
+        })
+        .transpose()
+}
+
+/// Checks `If-Match` against the stored version: absent or `*` passes; a
+/// list that does not name the current ETag is a 412 and nothing changes.
+pub fn check_if_match(if_match: Option<&str>, version: i32) -> Result<(), ApiError> {
+    // An empty header names no ETag: it is treated as absent.
+    let Some(value) = if_match.filter(|v| !v.trim().is_empty()) else {
+        return Ok(());
+    };
+    let current = etag(version);
+    let matches = value
+        .split(',')
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == current);
+    if matches {
+        Ok(())
+    } else {
+        Err(ApiError::PreconditionFailed(format!(
+            "the resource changed: its ETag is now {current}; fetch it again and reapply the change"
+        )))
+    }
+}
+
+/// Whether `If-None-Match` names the current ETag (a 304 is due).
+pub fn not_modified(req: &HttpRequest, version: i32) -> bool {
+    let current = etag(version);
+    req.headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .map(str::trim)
+                .any(|tag| tag == "*" || tag.trim_start_matches("W/") == current)
+        })
+}
+
+/// Paging parameters of every list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Items per page: 1–200, default 50.
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// A page of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    /// The items, in a stable order.
+    pub items: Vec<T>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Validated paging: the limit and the id to continue after.
+#[derive(Debug, Clone)]
+pub struct Paging {
+    /// Items per page.
+    pub limit: usize,
+    /// Continue after this id.
+    pub after: Option<String>,
+}
+
+impl Paging {
+    /// Checks `limit` (1–200) and decodes `cursor`.
+    pub fn new(limit: Option<u32>, cursor: Option<&str>) -> Result<Self, ApiError> {
+        let limit = limit.unwrap_or(50);
+        if !(1..=200).contains(&limit) {
+            return Err(ApiError::invalid("limit", "must be between 1 and 200"));
+        }
+        let after = cursor
+            .filter(|c| !c.is_empty())
+            .map(decode_cursor)
+            .transpose()?;
+        Ok(Self {
+            limit: limit as usize,
+            after,
+        })
+    }
+
+    /// The page of `rows` (fetched with `limit + 1`) and the next cursor.
+    pub fn page<R, T>(
+        &self,
+        mut rows: Vec<R>,
+        id: impl Fn(&R) -> &str,
+        view: impl Fn(R) -> T,
+    ) -> Page<T> {
+        let next_cursor = if rows.len() > self.limit {
+            rows.truncate(self.limit);
+            rows.last().map(|r| encode_cursor(id(r)))
+        } else {
+            None
+        };
+        Page {
+            items: rows.into_iter().map(view).collect(),
+            next_cursor,
+        }
+    }
+
+    /// Rows to fetch: one more than a page, to know whether another follows.
+    pub fn fetch(&self) -> i64 {
+        i64::try_from(self.limit + 1).unwrap_or(i64::MAX)
+    }
+}
+
+/// Cursors are opaque to clients: `c1` and the last id, hex-encoded.
+fn encode_cursor(last_id: &str) -> String {
+    let mut out = String::from("c1");
+    for b in last_id.bytes() {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
+    let invalid = || ApiError::invalid("cursor", "not a cursor this API gave out");
+    let hex = cursor.strip_prefix("c1").ok_or_else(invalid)?;
+    if hex.len() % 2 != 0 || hex.len() > 256 {
+        return Err(invalid());
+    }
+    let bytes = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16))
+        .collect::<Result<Vec<u8>, _>>()
+        .map_err(|_| invalid())?;
+    String::from_utf8(bytes).map_err(|_| invalid())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_refuse_forgeries() {
+        let cursor = encode_cursor("0190abcd-0000-7000-8000-000000000001");
+        assert_eq!(
+            decode_cursor(&cursor).unwrap(),
+            "0190abcd-0000-7000-8000-000000000001"
+        );
+        for bad in ["", "x", "c1zz", "c1abc", "c1ff"] {
+            assert!(decode_cursor(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn paging_limits_are_checked() {
+        assert!(Paging::new(Some(0), None).is_err());
+        assert!(Paging::new(Some(201), None).is_err());
+        assert_eq!(Paging::new(None, None).unwrap().limit, 50);
+        let paging = Paging::new(Some(2), None).unwrap();
+        let page = paging.page(vec!["a", "b", "c"], |s| s, str::to_owned);
+        assert_eq!(page.items, ["a", "b"]);
+        assert_eq!(
+            decode_cursor(page.next_cursor.as_deref().unwrap()).unwrap(),
+            "b"
+        );
+    }
+}

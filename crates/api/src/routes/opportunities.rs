@@ -1,0 +1,930 @@
+//! Opportunities: one job at one employer, its stage and its history.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use followup_core::{RejectionReason, Stage};
+use followup_store::DbConnection;
+use followup_store::pipeline::{self, OpportunityFilter, OpportunityRow, TransitionRow};
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::{Access, Caller};
+use crate::conventions::{Actor, Page, Paging, check_if_match, etag, if_match, not_modified};
+use crate::db::{read, write};
+use crate::error::{ApiError, FieldError, Problem};
+use crate::extract::Json;
+use crate::state::AppState;
+use crate::validate::{self, Errors};
+use crate::views::utc;
+
+/// An opportunity: one job at one employer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Opportunity {
+    /// UUIDv7.
+    pub id: String,
+    /// The employer.
+    #[schema(example = "Hearst Digital")]
+    pub company: String,
+    /// The job.
+    #[schema(example = "Senior Editor")]
+    pub title: String,
+    /// The employer's industry; some (online media, digital media, tech startups) default to email first.
+    #[schema(example = "online media")]
+    pub industry: Option<String>,
+    /// Where the job is.
+    pub location: Option<String>,
+    /// Where the seeker found it (referral, job board, …).
+    pub source: Option<String>,
+    /// The posting's URL.
+    pub posting_url: Option<String>,
+    /// How much the seeker wants it, 1–5.
+    pub excitement: Option<i32>,
+    /// Free text.
+    pub notes: Option<String>,
+    /// Offered yearly base salary, in `currency`.
+    pub base_salary: Option<f64>,
+    /// Offered yearly bonus, in `currency`.
+    pub bonus: Option<f64>,
+    /// Equity, in words.
+    pub equity: Option<String>,
+    /// ISO 4217 code of the amounts.
+    #[schema(example = "USD")]
+    pub currency: Option<String>,
+    /// When the offer must be answered.
+    pub offer_deadline: Option<NaiveDate>,
+    /// Playbook for this opportunity; `null` uses the account's default.
+    pub playbook: Option<String>,
+    /// Where it stands. Change it with `POST /v1/opportunities/{id}/transitions`.
+    #[schema(value_type = crate::schemas::Stage)]
+    pub stage: Stage,
+    /// Why it was rejected, when it was and the reason is known.
+    #[schema(value_type = Option<crate::schemas::RejectionReason>)]
+    pub rejection_reason: Option<RejectionReason>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Who changed it last: the seeker, a coach or an API key.
+    pub updated_by: Actor,
+}
+
+impl TryFrom<OpportunityRow> for Opportunity {
+    type Error = ApiError;
+
+    fn try_from(row: OpportunityRow) -> Result<Self, ApiError> {
+        Ok(Self {
+            stage: row
+                .stage
+                .parse()
+                .map_err(|e| ApiError::Internal(Box::new(e)))?,
+            rejection_reason: row
+                .rejection_reason
+                .as_deref()
+                .map(str::parse)
+                .transpose()
+                .map_err(|e| ApiError::Internal(Box::new(e)))?,
+            updated_by: Actor::parse(&row.updated_by),
+            created_at: utc(row.created_at),
+            updated_at: utc(row.updated_at),
+            id: row.id,
+            company: row.company,
+            title: row.title,
+            industry: row.industry,
+            location: row.location,
+            source: row.source,
+            posting_url: row.posting_url,
+            excitement: row.excitement,
+            notes: row.notes,
+            base_salary: row.base_salary,
+            bonus: row.bonus,
+            equity: row.equity,
+            currency: row.currency,
+            offer_deadline: row.offer_deadline,
+            playbook: row.playbook,
+        })
+    }
+}
+
+/// Something the caller may want to know about a write that succeeded.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Warning {
+    /// Machine-readable: a rule id or a code such as `possible_duplicate`.
+    #[schema(example = "possible_duplicate")]
+    pub code: String,
+    /// In words.
+    pub message: String,
+    /// The records involved.
+    pub ids: Vec<String>,
+}
+
+/// A created opportunity and what to know about it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OpportunityCreated {
+    /// The new opportunity.
+    pub opportunity: Opportunity,
+    /// E.g. an open opportunity with the same company and title.
+    pub warnings: Vec<Warning>,
+}
+
+/// A new opportunity.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOpportunity {
+    /// The employer.
+    #[schema(example = "Hearst Digital", min_length = 1, max_length = 200)]
+    pub company: String,
+    /// The job.
+    #[schema(example = "Senior Editor", min_length = 1, max_length = 200)]
+    pub title: String,
+    /// The employer's industry.
+    #[schema(example = "online media", max_length = 200)]
+    pub industry: Option<String>,
+    /// Where the job is.
+    #[schema(max_length = 200)]
+    pub location: Option<String>,
+    /// Where the seeker found it.
+    #[schema(max_length = 200)]
+    pub source: Option<String>,
+    /// The posting's URL (http or https).
+    #[schema(max_length = 2048)]
+    pub posting_url: Option<String>,
+    /// How much the seeker wants it, 1–5.
+    #[schema(minimum = 1, maximum = 5)]
+    pub excitement: Option<i32>,
+    /// Free text.
+    #[schema(max_length = 10000)]
+    pub notes: Option<String>,
+    /// Offered yearly base salary.
+    #[schema(minimum = 0)]
+    pub base_salary: Option<f64>,
+    /// Offered yearly bonus.
+    #[schema(minimum = 0)]
+    pub bonus: Option<f64>,
+    /// Equity, in words.
+    #[schema(max_length = 500)]
+    pub equity: Option<String>,
+    /// ISO 4217 code, e.g. `USD`.
+    #[schema(example = "USD", pattern = "^[A-Z]{3}$")]
+    pub currency: Option<String>,
+    /// When the offer must be answered.
+    pub offer_deadline: Option<NaiveDate>,
+    /// A playbook for this opportunity.
+    #[schema(example = "email_only")]
+    pub playbook: Option<String>,
+    /// The stage it is in now (default `applied`); history starts there.
+    #[schema(value_type = Option<crate::schemas::Stage>)]
+    pub stage: Option<Stage>,
+}
+
+/// Changes to an opportunity; absent fields stay, `null` clears.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateOpportunity {
+    /// The employer.
+    #[serde(default, deserialize_with = "crate::routes::me::not_null")]
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 200)]
+    pub company: Option<String>,
+    /// The job.
+    #[serde(default, deserialize_with = "crate::routes::me::not_null")]
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 200)]
+    pub title: Option<String>,
+    /// The employer's industry.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 200)]
+    pub industry: Option<Option<String>>,
+    /// Where the job is.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 200)]
+    pub location: Option<Option<String>>,
+    /// Where the seeker found it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 200)]
+    pub source: Option<Option<String>>,
+    /// The posting's URL.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 2048)]
+    pub posting_url: Option<Option<String>>,
+    /// 1–5.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i32>, minimum = 1, maximum = 5)]
+    pub excitement: Option<Option<i32>>,
+    /// Free text.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 10000)]
+    pub notes: Option<Option<String>>,
+    /// Offered yearly base salary.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<f64>, minimum = 0)]
+    pub base_salary: Option<Option<f64>>,
+    /// Offered yearly bonus.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<f64>, minimum = 0)]
+    pub bonus: Option<Option<f64>>,
+    /// Equity, in words.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 500)]
+    pub equity: Option<Option<String>>,
+    /// ISO 4217 code.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, pattern = "^[A-Z]{3}$")]
+    pub currency: Option<Option<String>>,
+    /// When the offer must be answered.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub offer_deadline: Option<Option<NaiveDate>>,
+    /// A playbook for this opportunity; `null` uses the account's default.
+    /// A coach with access may change this field (and only this one).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub playbook: Option<Option<String>>,
+}
+
+/// Tells an explicit `null` (Some(None)) from an absent field (None).
+pub(crate) fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// A stage change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionRequest {
+    /// The stage to move to.
+    #[schema(value_type = crate::schemas::Stage)]
+    pub to: Stage,
+    /// Why, in words.
+    #[schema(max_length = 2000)]
+    pub reason: Option<String>,
+    /// When it happened (default now); not in the future.
+    pub occurred_at: Option<DateTime<Utc>>,
+    /// For `rejected`: why the employer said no, when known.
+    #[schema(value_type = Option<crate::schemas::RejectionReason>)]
+    pub rejection_reason: Option<RejectionReason>,
+}
+
+/// One recorded stage change.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Transition {
+    /// UUIDv7.
+    pub id: String,
+    /// The stage before; `null` for the stage the opportunity was created in.
+    #[schema(value_type = Option<crate::schemas::Stage>)]
+    pub from: Option<Stage>,
+    /// The stage after.
+    #[schema(value_type = crate::schemas::Stage)]
+    pub to: Stage,
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    /// Why, in words.
+    pub reason: Option<String>,
+    /// For `rejected`: the reason code.
+    #[schema(value_type = Option<crate::schemas::RejectionReason>)]
+    pub rejection_reason: Option<RejectionReason>,
+    /// Who recorded it.
+    pub actor: Actor,
+}
+
+impl TryFrom<TransitionRow> for Transition {
+    type Error = ApiError;
+
+    fn try_from(row: TransitionRow) -> Result<Self, ApiError> {
+        let stage = |s: &str| {
+            s.parse::<Stage>()
+                .map_err(|e| ApiError::Internal(Box::new(e)))
+        };
+        Ok(Self {
+            from: row.from_stage.as_deref().map(stage).transpose()?,
+            to: stage(&row.to_stage)?,
+            at: utc(row.occurred_at),
+            reason: row.reason,
+            rejection_reason: row
+                .rejection_reason
+                .as_deref()
+                .map(str::parse)
+                .transpose()
+                .map_err(|e| ApiError::Internal(Box::new(e)))?,
+            actor: Actor::parse(&row.actor),
+            id: row.id,
+        })
+    }
+}
+
+/// A moved opportunity and the transition that moved it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Transitioned {
+    /// The opportunity in its new stage.
+    pub opportunity: Opportunity,
+    /// The recorded transition.
+    pub transition: Transition,
+}
+
+/// Filters of the opportunity list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Only these stages; repeat the parameter for several (`?stage=final&stage=offer`).
+    #[param(value_type = Option<Vec<crate::schemas::Stage>>, style = Form, explode)]
+    pub stage: Option<Vec<String>>,
+    /// Company or title contains this (case-insensitive).
+    pub q: Option<String>,
+    /// Changed at or after this instant (RFC 3339).
+    pub updated_since: Option<DateTime<Utc>>,
+    /// Items per page: 1–200, default 50.
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// What a caller needs to do with a seeker's record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Read it: owners and coaches with a grant.
+    Read,
+    /// Change it: owners only (coaches get 403 for what they can see).
+    Write,
+}
+
+/// Loads an opportunity the caller may see, or 404.
+pub fn load_opportunity(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    need: Need,
+) -> Result<(OpportunityRow, Access), ApiError> {
+    let missing = || ApiError::NotFound("no such opportunity".to_owned());
+    let row = pipeline::find_opportunity(conn, id)?.ok_or_else(missing)?;
+    let access = caller
+        .access_to(conn, &row.seeker_id)?
+        .ok_or_else(missing)?;
+    if need == Need::Write && access == Access::Coach {
+        return Err(ApiError::Forbidden(
+            "a coach may read this opportunity but not change it".to_owned(),
+        ));
+    }
+    Ok((row, access))
+}
+
+fn optional_text(
+    errors: &mut Errors,
+    field: &str,
+    value: Option<String>,
+    max: usize,
+) -> Option<String> {
+    let value = value?;
+    // Counted before trimming, as JSON Schema's maxLength counts.
+    if value.chars().count() > max {
+        errors.push(field, format!("must be at most {max} characters"));
+        return None;
+    }
+    Some(value.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+fn check_url(errors: &mut Errors, value: Option<String>) -> Option<String> {
+    let url = optional_text(errors, "posting_url", value, 2048)?;
+    let lower = url.to_ascii_lowercase();
+    if (lower.starts_with("https://") || lower.starts_with("http://"))
+        && url.len() > lower.find("://").unwrap_or(0) + 3
+        && !url.contains(char::is_whitespace)
+    {
+        Some(url)
+    } else {
+        errors.push("posting_url", "must be an http or https URL");
+        None
+    }
+}
+
+fn check_excitement(errors: &mut Errors, value: Option<i32>) -> Option<i32> {
+    match value {
+        Some(v) if !(1..=5).contains(&v) => {
+            errors.push("excitement", "must be between 1 and 5");
+            None
+        }
+        other => other,
+    }
+}
+
+fn check_amount(errors: &mut Errors, field: &str, value: Option<f64>) -> Option<f64> {
+    match value {
+        Some(v) if !v.is_finite() || v < 0.0 => {
+            errors.push(field, "must be a non-negative amount");
+            None
+        }
+        other => other,
+    }
+}
+
+fn check_currency(errors: &mut Errors, value: Option<String>) -> Option<String> {
+    let code = value?.trim().to_owned();
+    if code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) {
+        Some(code)
+    } else {
+        errors.push("currency", "must be an ISO 4217 code such as USD or EUR");
+        None
+    }
+}
+
+fn check_playbook(errors: &mut Errors, value: Option<String>) -> Option<String> {
+    errors.check(validate::playbook("playbook", &value?))
+}
+
+fn required_name(errors: &mut Errors, field: &str, value: &str) -> String {
+    errors
+        .check(validate::name(field, value, 200))
+        .unwrap_or_default()
+}
+
+/// The open stages, as stored.
+fn open_stages() -> Vec<&'static str> {
+    Stage::ALL
+        .iter()
+        .filter(|s| s.is_open())
+        .map(|s| s.as_str())
+        .collect()
+}
+
+fn with_etag(
+    mut response: actix_web::HttpResponseBuilder,
+    version: i32,
+) -> actix_web::HttpResponseBuilder {
+    response.insert_header((header::ETAG, etag(version)));
+    response
+}
+
+/// Add an opportunity.
+///
+/// If an open opportunity with the same company and title exists, this one
+/// is still created and `warnings` names the other ("did I already apply?").
+#[utoipa::path(
+    tag = "opportunities",
+    security(("bearer" = [])),
+    request_body = CreateOpportunity,
+    responses(
+        (status = 201, description = "Created; `Location` and `ETag` are set.", body = OpportunityCreated),
+        (status = 403, description = "A read-only API key, or a coach (coaches do not add opportunities).", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/v1/opportunities")]
+pub async fn create_opportunity(
+    caller: Caller,
+    state: web::Data<AppState>,
+    body: Json<CreateOpportunity>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_write()?;
+    if caller.role != followup_core::Role::Seeker {
+        return Err(ApiError::Forbidden(
+            "only a seeker keeps opportunities".to_owned(),
+        ));
+    }
+    let body = body.0;
+    let mut errors = Errors::default();
+    let company = required_name(&mut errors, "company", &body.company);
+    let title = required_name(&mut errors, "title", &body.title);
+    let now = crate::views::now().naive_utc();
+    let row = OpportunityRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        seeker_id: caller.user.id.clone(),
+        company,
+        title,
+        industry: optional_text(&mut errors, "industry", body.industry, 200),
+        location: optional_text(&mut errors, "location", body.location, 200),
+        source: optional_text(&mut errors, "source", body.source, 200),
+        posting_url: check_url(&mut errors, body.posting_url),
+        excitement: check_excitement(&mut errors, body.excitement),
+        notes: optional_text(&mut errors, "notes", body.notes, 10_000),
+        base_salary: check_amount(&mut errors, "base_salary", body.base_salary),
+        bonus: check_amount(&mut errors, "bonus", body.bonus),
+        equity: optional_text(&mut errors, "equity", body.equity, 500),
+        currency: check_currency(&mut errors, body.currency),
+        offer_deadline: body.offer_deadline,
+        playbook: check_playbook(&mut errors, body.playbook),
+        stage: body.stage.unwrap_or(Stage::Applied).as_str().to_owned(),
+        rejection_reason: None,
+        created_at: now,
+        updated_at: now,
+        updated_by: Actor::of(&caller),
+        version: 1,
+    };
+    errors.finish()?;
+    let (row, duplicates) = write(&state, move |_, conn| {
+        let duplicates = pipeline::matching_open(
+            conn,
+            &row.seeker_id,
+            &row.company,
+            &row.title,
+            &open_stages(),
+        )?;
+        pipeline::insert_opportunity(conn, &row)?;
+        pipeline::insert_transition(
+            conn,
+            &TransitionRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                opportunity_id: row.id.clone(),
+                from_stage: None,
+                to_stage: row.stage.clone(),
+                occurred_at: now,
+                reason: None,
+                rejection_reason: None,
+                actor: row.updated_by.clone(),
+                created_at: now,
+            },
+        )?;
+        Ok((row, duplicates))
+    })
+    .await?;
+    let warnings = if duplicates.is_empty() {
+        Vec::new()
+    } else {
+        vec![Warning {
+            code: "possible_duplicate".to_owned(),
+            message: format!(
+                "an open opportunity for {} at {} exists already — did you already apply?",
+                row.title, row.company
+            ),
+            ids: duplicates,
+        }]
+    };
+    let version = row.version;
+    let location = format!("/v1/opportunities/{}", row.id);
+    Ok(with_etag(HttpResponse::Created(), version)
+        .insert_header((header::LOCATION, location))
+        .json(OpportunityCreated {
+            opportunity: Opportunity::try_from(row)?,
+            warnings,
+        }))
+}
+
+/// List the seeker's opportunities, oldest first.
+///
+/// A coach or a coach's key sees a client's list through
+/// `/v1/coach/clients/{id}/…` views; here each caller sees their own.
+#[utoipa::path(
+    tag = "opportunities",
+    security(("bearer" = [])),
+    params(ListParams),
+    responses(
+        (status = 200, description = "A page of opportunities.", body = Page<Opportunity>),
+        (status = 400, description = "A query parameter could not be read.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A query parameter is invalid.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/opportunities")]
+pub async fn list_opportunities(
+    caller: Caller,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<web::Json<Page<Opportunity>>, ApiError> {
+    let mut stages = Vec::new();
+    let mut q = None;
+    let mut updated_since = None;
+    let mut limit = None;
+    let mut cursor = None;
+    for (key, value) in form_urlencoded::parse(req.query_string().as_bytes()) {
+        match key.as_ref() {
+            "stage" => stages.push(
+                value
+                    .parse::<Stage>()
+                    .map_err(|e| {
+                        ApiError::Validation(vec![FieldError::new("stage", e.to_string())])
+                    })?
+                    .as_str()
+                    .to_owned(),
+            ),
+            "q" => q = Some(value.trim().to_owned()).filter(|v| !v.is_empty()),
+            "updated_since" => {
+                updated_since = Some(
+                    DateTime::parse_from_rfc3339(&value)
+                        .map_err(|_| {
+                            ApiError::invalid("updated_since", "must be an RFC 3339 instant")
+                        })?
+                        .naive_utc(),
+                );
+            }
+            "limit" => {
+                limit = Some(
+                    value
+                        .parse::<u32>()
+                        .map_err(|_| ApiError::invalid("limit", "must be between 1 and 200"))?,
+                );
+            }
+            "cursor" => cursor = Some(value.into_owned()),
+            _ => {}
+        }
+    }
+    let paging = Paging::new(limit, cursor.as_deref())?;
+    let filter = OpportunityFilter {
+        stages,
+        q,
+        updated_since,
+        after: paging.after.clone(),
+        limit: paging.fetch(),
+    };
+    let seeker = caller.user.id;
+    let rows = read(&state, move |_, conn| {
+        Ok(pipeline::list_opportunities(conn, &seeker, &filter)?)
+    })
+    .await?;
+    let page = paging.page(rows, |r| r.id.as_str(), Opportunity::try_from);
+    Ok(web::Json(Page {
+        items: page.items.into_iter().collect::<Result<_, _>>()?,
+        next_cursor: page.next_cursor,
+    }))
+}
+
+/// One opportunity, with its `ETag`.
+#[utoipa::path(
+    tag = "opportunities",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The opportunity's id.")),
+    responses(
+        (status = 200, description = "The opportunity.", body = Opportunity),
+        (status = 304, description = "Unchanged since the `If-None-Match` ETag."),
+    )
+)]
+#[get("/v1/opportunities/{id}")]
+pub async fn get_opportunity(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let (row, _) = read(&state, move |_, conn| {
+        load_opportunity(conn, &caller, &id, Need::Read)
+    })
+    .await?;
+    if not_modified(&req, row.version) {
+        return Ok(with_etag(HttpResponse::NotModified(), row.version).finish());
+    }
+    let version = row.version;
+    Ok(with_etag(HttpResponse::Ok(), version).json(Opportunity::try_from(row)?))
+}
+
+/// Change an opportunity's fields (not its stage: use transitions).
+///
+/// Send `If-Match` with the ETag you read to make sure nobody changed it in
+/// between (412 if they did). A coach with access may change `playbook` only.
+#[utoipa::path(
+    tag = "opportunities",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "The opportunity's id."),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read; 412 if it changed since."),
+    ),
+    request_body = UpdateOpportunity,
+    responses(
+        (status = 200, description = "The updated opportunity.", body = Opportunity),
+        (status = 403, description = "A read-only key, or a coach changing more than the playbook.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The ETag in `If-Match` is stale; nothing changed.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/v1/opportunities/{id}")]
+pub async fn update_opportunity(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    req: HttpRequest,
+    body: Json<UpdateOpportunity>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_write()?;
+    let change = body.0;
+    let id = id.into_inner();
+    let only_playbook = change.company.is_none()
+        && change.title.is_none()
+        && change.industry.is_none()
+        && change.location.is_none()
+        && change.source.is_none()
+        && change.posting_url.is_none()
+        && change.excitement.is_none()
+        && change.notes.is_none()
+        && change.base_salary.is_none()
+        && change.bonus.is_none()
+        && change.equity.is_none()
+        && change.currency.is_none()
+        && change.offer_deadline.is_none();
+    let precondition = if_match(&req)?;
+    let row = write(&state, move |_, conn| {
+        let (mut row, access) = load_opportunity(conn, &caller, &id, Need::Read)?;
+        if access == Access::Coach && !only_playbook {
+            return Err(ApiError::Forbidden(
+                "a coach may change an opportunity's playbook, nothing else".to_owned(),
+            ));
+        }
+        let expected = row.version;
+        // Validate first: a bad body is a 422 whatever the precondition says.
+        apply(&mut row, change)?;
+        check_if_match(precondition.as_deref(), expected)?;
+        row.updated_at = crate::views::now().naive_utc();
+        row.updated_by = Actor::of(&caller);
+        row.version += 1;
+        if !pipeline::update_opportunity(conn, &row, expected)? {
+            return Err(ApiError::PreconditionFailed(
+                "the opportunity changed meanwhile; fetch it again".to_owned(),
+            ));
+        }
+        Ok(row)
+    })
+    .await?;
+    let version = row.version;
+    Ok(with_etag(HttpResponse::Ok(), version).json(Opportunity::try_from(row)?))
+}
+
+fn apply(row: &mut OpportunityRow, change: UpdateOpportunity) -> Result<(), ApiError> {
+    let mut errors = Errors::default();
+    if let Some(company) = change.company {
+        row.company = required_name(&mut errors, "company", &company);
+    }
+    if let Some(title) = change.title {
+        row.title = required_name(&mut errors, "title", &title);
+    }
+    if let Some(v) = change.industry {
+        row.industry = optional_text(&mut errors, "industry", v, 200);
+    }
+    if let Some(v) = change.location {
+        row.location = optional_text(&mut errors, "location", v, 200);
+    }
+    if let Some(v) = change.source {
+        row.source = optional_text(&mut errors, "source", v, 200);
+    }
+    if let Some(v) = change.posting_url {
+        row.posting_url = check_url(&mut errors, v);
+    }
+    if let Some(v) = change.excitement {
+        row.excitement = check_excitement(&mut errors, v);
+    }
+    if let Some(v) = change.notes {
+        row.notes = optional_text(&mut errors, "notes", v, 10_000);
+    }
+    if let Some(v) = change.base_salary {
+        row.base_salary = check_amount(&mut errors, "base_salary", v);
+    }
+    if let Some(v) = change.bonus {
+        row.bonus = check_amount(&mut errors, "bonus", v);
+    }
+    if let Some(v) = change.equity {
+        row.equity = optional_text(&mut errors, "equity", v, 500);
+    }
+    if let Some(v) = change.currency {
+        row.currency = check_currency(&mut errors, v);
+    }
+    if let Some(v) = change.offer_deadline {
+        row.offer_deadline = v;
+    }
+    if let Some(v) = change.playbook {
+        row.playbook = check_playbook(&mut errors, v);
+    }
+    errors.finish()
+}
+
+/// Delete an opportunity with its contacts, interactions, promises, profile and history.
+#[utoipa::path(
+    tag = "opportunities",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "The opportunity's id."),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read; 412 if it changed since."),
+    ),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 403, description = "A read-only key, or a coach.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The ETag in `If-Match` is stale; nothing was deleted.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/v1/opportunities/{id}")]
+pub async fn delete_opportunity(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_write()?;
+    let id = id.into_inner();
+    let precondition = if_match(&req)?;
+    write(&state, move |_, conn| {
+        let (row, _) = load_opportunity(conn, &caller, &id, Need::Write)?;
+        check_if_match(precondition.as_deref(), row.version)?;
+        pipeline::delete_opportunity(conn, &row.id)?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Move an opportunity to another stage.
+///
+/// The stage machine: forward moves may skip stages; `interviewing ↔ final`
+/// both ways; any open stage → `rejected`, `withdrawn` or `ghosted`;
+/// `ghosted` → any open stage when the employer comes back; `accepted`,
+/// `declined`, `rejected` and `withdrawn` are final. A move it does not allow
+/// is a 409 whose `allowed` lists the stages it may move to.
+#[utoipa::path(
+    tag = "opportunities",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The opportunity's id.")),
+    request_body = TransitionRequest,
+    responses(
+        (status = 201, description = "Moved; the transition is in the history.", body = Transitioned),
+        (status = 403, description = "A read-only key, or a coach.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The stage machine does not allow this move; `allowed` lists the stages it does.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/v1/opportunities/{id}/transitions")]
+pub async fn transition(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: Json<TransitionRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_write()?;
+    let body = body.0;
+    let now = crate::views::now();
+    let mut errors = Errors::default();
+    let occurred_at = body.occurred_at.unwrap_or(now);
+    if occurred_at > now + chrono::Duration::minutes(5) {
+        errors.push("occurred_at", "must not be in the future");
+    }
+    if body.rejection_reason.is_some() && body.to != Stage::Rejected {
+        errors.push(
+            "rejection_reason",
+            "only a move to `rejected` takes a rejection reason",
+        );
+    }
+    let reason = optional_text(&mut errors, "reason", body.reason, 2000);
+    errors.finish()?;
+    let id = id.into_inner();
+    let (row, transition) = write(&state, move |_, conn| {
+        let (mut row, _) = load_opportunity(conn, &caller, &id, Need::Write)?;
+        let from: Stage = row
+            .stage
+            .parse()
+            .map_err(|e| ApiError::Internal(Box::new(e)))?;
+        from.transition(body.to)
+            .map_err(|e| ApiError::IllegalTransition {
+                message: e.to_string(),
+                allowed: e.allowed.iter().map(|s| s.as_str().to_owned()).collect(),
+            })?;
+        let actor = Actor::of(&caller);
+        let expected = row.version;
+        row.stage = body.to.as_str().to_owned();
+        row.rejection_reason = body.rejection_reason.map(|r| r.as_str().to_owned());
+        row.updated_at = now.naive_utc();
+        row.updated_by = actor.clone();
+        row.version += 1;
+        if !pipeline::update_opportunity(conn, &row, expected)? {
+            return Err(ApiError::Conflict(
+                "the opportunity changed meanwhile; retry".to_owned(),
+            ));
+        }
+        let transition = TransitionRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            opportunity_id: row.id.clone(),
+            from_stage: Some(from.as_str().to_owned()),
+            to_stage: row.stage.clone(),
+            occurred_at: occurred_at.naive_utc(),
+            reason,
+            rejection_reason: row.rejection_reason.clone(),
+            actor,
+            created_at: now.naive_utc(),
+        };
+        pipeline::insert_transition(conn, &transition)?;
+        Ok((row, transition))
+    })
+    .await?;
+    let version = row.version;
+    Ok(
+        with_etag(HttpResponse::Created(), version).json(Transitioned {
+            opportunity: Opportunity::try_from(row)?,
+            transition: Transition::try_from(transition)?,
+        }),
+    )
+}
+
+/// Every stage change of an opportunity, in the order it was recorded.
+#[utoipa::path(
+    tag = "opportunities",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The opportunity's id.")),
+    responses((status = 200, description = "The history, first entry = the stage it was created in.", body = Page<Transition>))
+)]
+#[get("/v1/opportunities/{id}/history")]
+pub async fn history(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<web::Json<Page<Transition>>, ApiError> {
+    let id = id.into_inner();
+    let rows = read(&state, move |_, conn| {
+        let (row, _) = load_opportunity(conn, &caller, &id, Need::Read)?;
+        Ok(pipeline::transitions_of(conn, &row.id)?)
+    })
+    .await?;
+    Ok(web::Json(Page {
+        items: rows
+            .into_iter()
+            .map(Transition::try_from)
+            .collect::<Result<_, _>>()?,
+        next_cursor: None,
+    }))
+}

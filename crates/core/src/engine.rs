@@ -1,0 +1,646 @@
+//! The cadence engine: from the facts, the playbook and an instant, the next
+//! actions per opportunity and the seeker's agenda.
+//!
+//! Engine-wide rules, which hold in every playbook:
+//! - **Computed on read.** Nothing is stored; the same facts and instant give
+//!   the same actions with the same ids. Interactions, promises and stage
+//!   changes dated after `at` are ignored, so `?at=` replays the past with
+//!   today's facts. Current stages and contacts are taken as they are.
+//! - **Every touch counts.** Clocks run from the last logged touch either way,
+//!   whoever logged it and however (a manual e-mail, a call, a reply).
+//! - **No bunching.** At most one follow-up (`send_follow_up_email`,
+//!   `share_status`, `offer_collaboration`, `call`) is open per contact and
+//!   channel: the triggers that want the same contact and channel are merged
+//!   into one action, due at the earliest of them. An overdue action keeps
+//!   its due time and later steps are computed from the touch that answers it.
+//! - **Replies pause.** An answer keeps pending promises, stops call retries
+//!   and restarts the silence clock; an out-of-office reply does none of that
+//!   and instead holds every action for that contact (all contacts when it
+//!   names none) until the return date's opening in the contact's zone.
+//! - **Local time.** Everything is scheduled in the contact's zone (else the
+//!   seeker's) with the seeker's business hours and holidays, so 09:00 stays
+//!   09:00 across DST changes.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use thiserror::Error;
+
+use crate::action::{ActionKind, IdHasher, NextAction, Priority};
+use crate::calendar::BusinessCalendar;
+use crate::contact::{Channel, ContactRole};
+use crate::drafts::Letterhead;
+use crate::facts::{Contact, Facts, Interaction, Opportunity, Promise, PromiseDue};
+use crate::interaction::{Direction, InteractionKind};
+use crate::playbook::Playbook;
+use crate::promise_status::is_kept;
+use crate::rules::{self, RuleId};
+use crate::schedule::{self, promise_due_at};
+use crate::stage::Stage;
+
+/// A request the engine cannot answer.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum EngineError {
+    /// No opportunity with this id in the facts.
+    #[error("no opportunity `{0}` in the facts")]
+    UnknownOpportunity(String),
+}
+
+/// The next actions for one opportunity at `at`, sorted by due time, then
+/// priority, then id. Includes `apply_more` when this opportunity is at final
+/// or offer and the pipeline is thin. `playbook` is the seeker's; the
+/// opportunity's own playbook, when set, takes precedence.
+pub fn next_actions(
+    facts: &Facts,
+    playbook: &Playbook,
+    opportunity_id: &str,
+    at: DateTime<Utc>,
+) -> Result<Vec<NextAction>, EngineError> {
+    let opportunity = facts
+        .opportunity(opportunity_id)
+        .ok_or_else(|| EngineError::UnknownOpportunity(opportunity_id.to_owned()))?;
+    Ok(Engine::new(facts, playbook, at).next_actions(opportunity))
+}
+
+/// Every open opportunity's next actions, plus `apply_more` once, sorted by
+/// due time, then priority, then id.
+pub fn agenda(facts: &Facts, playbook: &Playbook, at: DateTime<Utc>) -> Vec<NextAction> {
+    Engine::new(facts, playbook, at).agenda()
+}
+
+/// An offer elsewhere, which changes what the others should hear.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CompetingOffer<'a> {
+    pub(crate) opportunity: &'a Opportunity,
+    pub(crate) deadline: Option<NaiveDate>,
+    /// When the offer came (its move to `offer`, else an `offer_received`).
+    pub(crate) since: Option<DateTime<Utc>>,
+}
+
+/// Pipeline-wide facts, computed once per evaluation.
+#[derive(Debug, Clone)]
+pub(crate) struct Pipeline<'a> {
+    /// The most urgent live offer (earliest deadline; deadlines passed in the
+    /// seeker's calendar are ignored).
+    pub(crate) offer: Option<CompetingOffer<'a>>,
+    /// Open opportunities at final or offer.
+    pub(crate) near_offer: u32,
+    /// Open opportunities before final.
+    pub(crate) others_open: u32,
+    /// The pipeline-wide `apply_more`, when due.
+    pub(crate) apply_more: Option<NextAction>,
+}
+
+/// One evaluation: the facts, the seeker's playbook, the instant, and what is
+/// computed once for all opportunities (calendars per zone, competing offers,
+/// pipeline counts). Build it once and ask it about many opportunities.
+#[derive(Debug)]
+pub struct Engine<'a> {
+    pub(crate) facts: &'a Facts,
+    pub(crate) playbook: &'a Playbook,
+    pub(crate) at: DateTime<Utc>,
+    /// The seeker's calendar in each contact zone that differs from theirs.
+    zones: Vec<BusinessCalendar>,
+    pub(crate) pipeline: Pipeline<'a>,
+}
+
+impl<'a> Engine<'a> {
+    /// Prepares an evaluation of `facts` at `at` under the seeker's `playbook`.
+    pub fn new(facts: &'a Facts, playbook: &'a Playbook, at: DateTime<Utc>) -> Self {
+        let seeker_tz = facts.seeker.calendar.tz;
+        let mut zones: Vec<BusinessCalendar> = Vec::new();
+        let mut offer: Option<CompetingOffer<'a>> = None;
+        let (mut near_offer, mut others_open) = (0, 0);
+        for opportunity in facts.opportunities.iter().filter(|o| o.stage.is_open()) {
+            for tz in opportunity.contacts.iter().filter_map(|c| c.time_zone) {
+                if tz != seeker_tz && !zones.iter().any(|z| z.tz == tz) {
+                    zones.push(BusinessCalendar {
+                        tz,
+                        ..facts.seeker.calendar.clone()
+                    });
+                }
+            }
+            match opportunity.stage {
+                Stage::Final => near_offer += 1,
+                Stage::Offer => {
+                    near_offer += 1;
+                    let candidate = CompetingOffer {
+                        opportunity,
+                        deadline: opportunity.offer_deadline,
+                        since: offer_since(opportunity, at),
+                    };
+                    let live = candidate.deadline.is_none_or(|d| {
+                        promise_due_at(&facts.seeker.calendar, PromiseDue::Date(d))
+                            .is_some_and(|end| at < end)
+                    });
+                    let key = |o: &CompetingOffer<'_>| {
+                        (o.deadline.is_none(), o.deadline, o.opportunity.id.clone())
+                    };
+                    if live
+                        && offer
+                            .as_ref()
+                            .is_none_or(|best| key(&candidate) < key(best))
+                    {
+                        offer = Some(candidate);
+                    }
+                }
+                _ => others_open += 1,
+            }
+        }
+        let mut engine = Self {
+            facts,
+            playbook,
+            at,
+            zones,
+            pipeline: Pipeline {
+                offer,
+                near_offer,
+                others_open,
+                apply_more: None,
+            },
+        };
+        engine.pipeline.apply_more = rules::search::apply_more(&engine);
+        engine
+    }
+
+    /// The instant evaluated.
+    pub const fn at(&self) -> DateTime<Utc> {
+        self.at
+    }
+
+    /// The seeker's calendar read in `tz` (the seeker's own zone when `None`).
+    pub(crate) fn calendar(&self, tz: Option<Tz>) -> &BusinessCalendar {
+        let seeker = &self.facts.seeker.calendar;
+        match tz {
+            Some(tz) if tz != seeker.tz => self.zones.iter().find(|z| z.tz == tz).unwrap_or(seeker),
+            _ => seeker,
+        }
+    }
+
+    /// The playbook that governs `opportunity`.
+    pub(crate) fn playbook_for(&self, opportunity: &'a Opportunity) -> &'a Playbook {
+        opportunity.playbook.as_ref().unwrap_or(self.playbook)
+    }
+
+    /// The next actions for one opportunity (empty when it is closed), sorted.
+    pub fn next_actions(&self, opportunity: &Opportunity) -> Vec<NextAction> {
+        let mut out = Vec::new();
+        self.collect(opportunity, &mut out);
+        if let Some(apply) = &self.pipeline.apply_more
+            && matches!(opportunity.stage, Stage::Final | Stage::Offer)
+        {
+            out.push(apply.clone());
+        }
+        sort(&mut out);
+        out
+    }
+
+    /// Every open opportunity's actions and `apply_more` once, sorted.
+    pub fn agenda(&self) -> Vec<NextAction> {
+        let mut out = Vec::with_capacity(self.facts.opportunities.len() * 2 + 1);
+        for opportunity in &self.facts.opportunities {
+            self.collect(opportunity, &mut out);
+        }
+        out.extend(self.pipeline.apply_more.iter().cloned());
+        sort(&mut out);
+        out
+    }
+
+    /// Appends the opportunity-level actions (not `apply_more`).
+    fn collect(&self, opportunity: &Opportunity, out: &mut Vec<NextAction>) {
+        if !opportunity.stage.is_open() {
+            return;
+        }
+        let ctx = Ctx::new(self, opportunity);
+        rules::influence::evaluate(&ctx, out);
+        rules::process_questions::evaluate(&ctx, out);
+        rules::promises::evaluate(&ctx, out);
+        rules::outreach::evaluate(&ctx, out);
+        rules::assistant::evaluate(&ctx, out);
+        rules::move_on::evaluate(&ctx, out);
+    }
+}
+
+fn sort(actions: &mut [NextAction]) {
+    actions.sort_by(|a, b| {
+        a.due_at
+            .cmp(&b.due_at)
+            .then(a.priority.rank().cmp(&b.priority.rank()))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+}
+
+/// When the opportunity reached `offer`: its latest move there, else the
+/// latest `offer_received`, as of `at`.
+fn offer_since(opportunity: &Opportunity, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let moved = opportunity
+        .history
+        .iter()
+        .filter(|h| h.to == Stage::Offer && h.at <= at)
+        .map(|h| h.at)
+        .max();
+    moved.or_else(|| {
+        opportunity
+            .interactions
+            .iter()
+            .filter(|i| i.kind == InteractionKind::OfferReceived && i.occurred_at <= at)
+            .map(|i| i.occurred_at)
+            .max()
+    })
+}
+
+/// How a contact may be reached under the playbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reach {
+    /// Never a call: the contact said so, the industry lives in e-mail, or the
+    /// playbook allows no calls.
+    EmailOnly,
+    /// The contact prefers the phone.
+    PhoneFirst,
+    /// Either; the playbook decides.
+    Either,
+}
+
+/// The later of two interactions (ties broken by id, for determinism).
+fn later<'x>(
+    current: Option<&'x Interaction>,
+    candidate: &'x Interaction,
+) -> Option<&'x Interaction> {
+    match current {
+        Some(c) if (c.occurred_at, &c.id) >= (candidate.occurred_at, &candidate.id) => Some(c),
+        _ => Some(candidate),
+    }
+}
+
+/// A promise with its due instant.
+pub(crate) type DuePromise<'a> = (&'a Promise, DateTime<Utc>);
+
+/// Unanswered follow-ups since the employer was last heard from.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Unanswered<'a> {
+    /// Follow-ups counted, at most one per local day of the seeker; capped
+    /// at 64.
+    pub(crate) count: u32,
+    /// The latest of them.
+    pub(crate) last: Option<&'a Interaction>,
+}
+
+/// One opportunity under evaluation, with what one pass over its facts tells.
+#[derive(Debug)]
+pub(crate) struct Ctx<'a> {
+    pub(crate) engine: &'a Engine<'a>,
+    pub(crate) opp: &'a Opportunity,
+    pub(crate) pb: &'a Playbook,
+    pub(crate) at: DateTime<Utc>,
+    pub(crate) primary: Option<&'a Contact>,
+    /// The latest touch either way (no notes, no out-of-office replies).
+    pub(crate) last_touch: Option<&'a Interaction>,
+    /// The latest time the employer was heard from.
+    pub(crate) last_answer: Option<&'a Interaction>,
+    pub(crate) last_interview: Option<&'a Interaction>,
+    pub(crate) last_letter: Option<DateTime<Utc>>,
+    /// The pending promise falling due last.
+    pub(crate) pending: Option<DuePromise<'a>>,
+    /// The broken promise that fell due last.
+    pub(crate) broken: Option<DuePromise<'a>>,
+    pub(crate) unanswered: Unanswered<'a>,
+}
+
+impl<'a> Ctx<'a> {
+    pub(crate) fn new(engine: &'a Engine<'a>, opp: &'a Opportunity) -> Self {
+        let at = engine.at;
+        let mut ctx = Self {
+            engine,
+            opp,
+            pb: engine.playbook_for(opp),
+            at,
+            primary: opp.primary_contact(),
+            last_touch: None,
+            last_answer: None,
+            last_interview: None,
+            last_letter: None,
+            pending: None,
+            broken: None,
+            unanswered: Unanswered::default(),
+        };
+        for i in opp.interactions.iter().filter(|i| i.occurred_at <= at) {
+            if i.is_touch() {
+                ctx.last_touch = later(ctx.last_touch, i);
+            }
+            if i.is_answer() {
+                ctx.last_answer = later(ctx.last_answer, i);
+            }
+            match i.kind {
+                InteractionKind::Interview => ctx.last_interview = later(ctx.last_interview, i),
+                InteractionKind::InfluenceLetter => {
+                    ctx.last_letter = ctx.last_letter.max(Some(i.occurred_at));
+                }
+                _ => {}
+            }
+        }
+        ctx.unanswered = ctx.count_unanswered();
+        for promise in opp
+            .promises
+            .iter()
+            .filter(|p| !p.cancelled && p.made_at <= at)
+        {
+            let contact = ctx.contact(promise.contact_id.as_deref());
+            let Some(due) = promise_due_at(ctx.calendar(contact), promise.due) else {
+                continue;
+            };
+            if is_kept(promise, &opp.interactions, at) {
+                continue;
+            }
+            let slot = if due > at {
+                &mut ctx.pending
+            } else {
+                &mut ctx.broken
+            };
+            if slot.is_none_or(|(p, d)| (due, &promise.id) > (d, &p.id)) {
+                *slot = Some((promise, due));
+            }
+        }
+        ctx
+    }
+
+    fn count_unanswered(&self) -> Unanswered<'a> {
+        let since = self.last_answer.map(|a| a.occurred_at);
+        let tz = self.engine.facts.seeker.calendar.tz;
+        let mut days: [Option<NaiveDate>; 64] = [None; 64];
+        let mut result = Unanswered::default();
+        for i in self.interactions() {
+            if !i.is_follow_up() || since.is_some_and(|s| i.occurred_at <= s) {
+                continue;
+            }
+            result.last = later(result.last, i);
+            let day = i.occurred_at.with_timezone(&tz).date_naive();
+            let counted = &mut days[..result.count as usize];
+            if !counted.contains(&Some(day)) && (result.count as usize) < days.len() {
+                days[result.count as usize] = Some(day);
+                result.count += 1;
+            }
+        }
+        result
+    }
+
+    /// Interactions that happened by `at`.
+    pub(crate) fn interactions(&self) -> impl Iterator<Item = &'a Interaction> + use<'a> {
+        let at = self.at;
+        self.opp
+            .interactions
+            .iter()
+            .filter(move |i| i.occurred_at <= at)
+    }
+
+    /// The contact with this id; the primary contact when `None` or unknown.
+    pub(crate) fn contact(&self, id: Option<&str>) -> Option<&'a Contact> {
+        id.and_then(|id| self.opp.contact(id)).or(self.primary)
+    }
+
+    /// Whether `interaction` concerns `contact` (interactions naming nobody,
+    /// or someone not on file, count as the primary contact's).
+    pub(crate) fn is_for(&self, interaction: &Interaction, contact: Option<&Contact>) -> bool {
+        let is_primary = |c: &Contact| self.primary.is_some_and(|p| std::ptr::eq(p, c));
+        match (interaction.contact_id.as_deref(), contact) {
+            (Some(id), Some(c)) if id == c.id => true,
+            (None, Some(c)) => is_primary(c),
+            (None, None) => self.primary.is_none(),
+            // Someone not on file counts as the primary contact.
+            (Some(id), Some(c)) => is_primary(c) && self.opp.contact(id).is_none(),
+            (Some(id), None) => self.primary.is_none() && self.opp.contact(id).is_none(),
+        }
+    }
+
+    /// The calendar to schedule `contact` in.
+    pub(crate) fn calendar(&self, contact: Option<&Contact>) -> &'a BusinessCalendar {
+        self.engine.calendar(contact.and_then(|c| c.time_zone))
+    }
+
+    /// The seeker's calendar.
+    pub(crate) fn seeker_calendar(&self) -> &'a BusinessCalendar {
+        &self.engine.facts.seeker.calendar
+    }
+
+    pub(crate) fn enabled(&self, rule: RuleId) -> bool {
+        self.pb.is_enabled(rule)
+    }
+
+    /// How `contact` may be reached (`channel_preference`). A contact's own
+    /// `email` preference holds even when the rule is disabled: it is a fact,
+    /// not advice.
+    pub(crate) fn reach(&self, contact: Option<&Contact>) -> Reach {
+        let rule = self.enabled(RuleId::ChannelPreference);
+        let params = self.pb.params();
+        if rule && !params.calls_allowed {
+            return Reach::EmailOnly;
+        }
+        match contact.map(|c| c.preferred_channel) {
+            Some(Channel::Email) => Reach::EmailOnly,
+            Some(Channel::Phone) => Reach::PhoneFirst,
+            _ if rule
+                && self
+                    .opp
+                    .industry
+                    .as_deref()
+                    .is_some_and(|i| params.is_email_first(i)) =>
+            {
+                Reach::EmailOnly
+            }
+            _ => Reach::Either,
+        }
+    }
+
+    /// The channel for `contact` when the playbook would use `wanted`, and
+    /// whether the contact's reach changed it.
+    pub(crate) fn channel_for(
+        &self,
+        contact: Option<&Contact>,
+        wanted: Channel,
+    ) -> (Channel, bool) {
+        let channel = match (self.reach(contact), wanted) {
+            (Reach::EmailOnly, _) => Channel::Email,
+            (Reach::PhoneFirst, _) => Channel::Phone,
+            (Reach::Either, Channel::Phone) => Channel::Phone,
+            (Reach::Either, _) => Channel::Email,
+        };
+        let wanted = if wanted == Channel::Phone {
+            Channel::Phone
+        } else {
+            Channel::Email
+        };
+        (channel, channel != wanted)
+    }
+
+    /// The opening of the return date of the latest out-of-office reply that
+    /// concerns `contact` (or names nobody) and that no answer followed.
+    pub(crate) fn hold(&self, contact: Option<&Contact>) -> Option<DateTime<Utc>> {
+        let mut latest: Option<&Interaction> = None;
+        for i in self.interactions() {
+            if i.is_out_of_office() && (i.contact_id.is_none() || self.is_for(i, contact)) {
+                latest = later(latest, i);
+            }
+        }
+        let ooo = latest?;
+        if self
+            .last_answer
+            .is_some_and(|a| a.occurred_at > ooo.occurred_at)
+        {
+            return None;
+        }
+        let back = ooo.out_of_office_until?;
+        schedule::opening_on_or_after(self.calendar(contact), back)
+    }
+
+    /// The earliest instant `email_weekly_cap` allows the next follow-up
+    /// e-mail to `contact`: `period_days` local days after the
+    /// `max_emails`-th latest one. `None` when fewer were sent.
+    pub(crate) fn email_cap(&self, contact: Option<&Contact>) -> Option<DateTime<Utc>> {
+        if !self.enabled(RuleId::EmailWeeklyCap) {
+            return None;
+        }
+        let params = self.pb.params();
+        let keep = params.max_emails as usize;
+        let mut latest: [Option<DateTime<Utc>>; 8] = [None; 8];
+        for i in self.interactions() {
+            if i.kind != InteractionKind::FollowUpEmail || !self.is_for(i, contact) {
+                continue;
+            }
+            // Insert into the descending list of the `keep` latest.
+            let mut value = Some(i.occurred_at);
+            for slot in latest.iter_mut().take(keep) {
+                if value > *slot {
+                    std::mem::swap(slot, &mut value);
+                }
+            }
+        }
+        let kth = latest.get(keep.checked_sub(1)?).copied().flatten()?;
+        schedule::add_local_days(self.calendar(contact).tz, kth, params.period_days)
+    }
+
+    /// Whether the seeker or the employer touched base after `t`.
+    pub(crate) fn touched_after(&self, t: DateTime<Utc>) -> bool {
+        self.last_touch.is_some_and(|i| i.occurred_at > t)
+    }
+
+    /// Whether the seeker reached out (or spoke with them) after `t`.
+    pub(crate) fn reached_out_after(&self, t: DateTime<Utc>) -> bool {
+        self.interactions().any(|i| {
+            i.occurred_at > t
+                && i.is_touch()
+                && matches!(
+                    i.kind.direction(),
+                    Direction::Outbound | Direction::Conversation
+                )
+        })
+    }
+
+    /// When the opportunity entered its current stage, if recorded.
+    pub(crate) fn stage_entered_at(&self) -> Option<DateTime<Utc>> {
+        self.opp
+            .history
+            .iter()
+            .filter(|h| h.to == self.opp.stage && h.at <= self.at)
+            .map(|h| h.at)
+            .max()
+    }
+
+    /// `move_on` stopped the cadence: enough follow-ups went unanswered.
+    pub(crate) fn cadence_exhausted(&self) -> bool {
+        self.enabled(RuleId::MoveOn) && self.unanswered.count >= self.pb.params().max_unanswered
+    }
+
+    /// The influence letter for the last interview is still to be sent.
+    pub(crate) fn letter_open(&self) -> bool {
+        rules::influence::open_interview(self).is_some()
+    }
+
+    pub(crate) fn letterhead(&self, contact: Option<&'a Contact>) -> Letterhead<'a> {
+        Letterhead {
+            seeker: &self.engine.facts.seeker.name,
+            contact,
+            company: &self.opp.company,
+            title: &self.opp.title,
+        }
+    }
+
+    /// The hiring manager (else the primary contact, unless that is the
+    /// assistant).
+    pub(crate) fn manager(&self) -> Option<&'a Contact> {
+        self.opp
+            .contact_with_role(ContactRole::HiringManager)
+            .or(self.primary.filter(|c| c.role != ContactRole::Assistant))
+    }
+
+    /// A stable action id.
+    pub(crate) fn action_id(
+        &self,
+        rule: RuleId,
+        contact: Option<&Contact>,
+        action: ActionKind,
+        channel: Option<Channel>,
+        anchor: &str,
+    ) -> String {
+        IdHasher::new()
+            .str(rule.as_str())
+            .str(&self.opp.id)
+            .opt(contact.map(|c| c.id.as_str()))
+            .str(action.as_str())
+            .opt(channel.map(Channel::as_str))
+            .str(anchor)
+            .finish()
+    }
+
+    /// A first name for reasons.
+    pub(crate) fn name_of(contact: Option<&Contact>) -> &str {
+        contact.map_or("the employer", Contact::first_name)
+    }
+
+    /// Builds an action for this opportunity.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one field per argument, all required"
+    )]
+    pub(crate) fn action(
+        &self,
+        rule: RuleId,
+        contact: Option<&Contact>,
+        action: ActionKind,
+        channel: Option<Channel>,
+        anchor: &str,
+        due_at: DateTime<Utc>,
+        window_end: Option<DateTime<Utc>>,
+        priority: Priority,
+        reason: String,
+    ) -> NextAction {
+        NextAction {
+            id: self.action_id(rule, contact, action, channel, anchor),
+            opportunity_id: Some(self.opp.id.clone()),
+            contact_id: contact.map(|c| c.id.clone()),
+            action,
+            channel,
+            due_at,
+            window_end,
+            priority,
+            rule,
+            reason,
+            constraints: Vec::new(),
+            draft: None,
+        }
+    }
+}
+
+/// Appends " (rule_a, rule_b)" with each rule once, in the order given.
+pub(crate) fn cite(reason: &mut String, rules: &[RuleId]) {
+    reason.push_str(" (");
+    let mut first = true;
+    for (i, rule) in rules.iter().enumerate() {
+        if rules[..i].contains(rule) {
+            continue;
+        }
+        if !first {
+            reason.push_str(", ");
+        }
+        reason.push_str(rule.as_str());
+        first = false;
+    }
+    reason.push(')');
+}

@@ -1,0 +1,83 @@
+//! `ask_assistant_best_time` (Attridge): when the opportunity has an
+//! assistant and the manager's best time to call is unknown, ask the
+//! assistant (and build rapport). Only when the manager may be called at all:
+//! for an e-mail-only manager a best time to call is moot. The ask is
+//! open-ended, so it is due now (the assistant's next business instant), by
+//! phone unless the assistant is e-mail only. Once the best time is on file,
+//! calls are placed only inside it (see [`super::outreach`]).
+
+use crate::action::{ActionKind, Constraint, NextAction, Priority};
+use crate::contact::{Channel, ContactRole};
+use crate::drafts;
+use crate::engine::{Ctx, Reach, cite};
+use crate::rules::RuleId;
+use crate::schedule::call_slot;
+use crate::stage::Stage;
+
+const RULE: RuleId = RuleId::AskAssistantBestTime;
+
+pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
+    if !ctx.enabled(RULE)
+        || !matches!(
+            ctx.opp.stage,
+            Stage::Screening | Stage::Interviewing | Stage::Final
+        )
+    {
+        return;
+    }
+    let Some(assistant) = ctx.opp.contact_with_role(ContactRole::Assistant) else {
+        return;
+    };
+    let Some(manager) = ctx.manager() else {
+        return;
+    };
+    if manager.best_time.is_some() || ctx.reach(Some(manager)) == Reach::EmailOnly {
+        return;
+    }
+    let by_email = ctx.reach(Some(assistant)) == Reach::EmailOnly;
+    let cal = ctx.calendar(Some(assistant));
+    let from = ctx.hold(Some(assistant)).map_or(ctx.at, |h| h.max(ctx.at));
+    let (due, end) = if by_email {
+        let Some(due) = cal.next_business_instant(from) else {
+            return;
+        };
+        (due, cal.end_of_business(cal.local_date(due)))
+    } else {
+        let Some(slot) = call_slot(cal, assistant.best_time.as_ref(), from) else {
+            return;
+        };
+        (slot.start, Some(slot.end))
+    };
+    let mut reason = String::with_capacity(160);
+    reason.push_str("No best time on file to call ");
+    reason.push_str(manager.first_name());
+    reason.push_str(": ask ");
+    reason.push_str(assistant.first_name());
+    reason.push_str(" when a good time would be, and get to know them");
+    cite(&mut reason, &[RULE]);
+    let channel = if by_email {
+        Channel::Email
+    } else {
+        Channel::Phone
+    };
+    let mut action = ctx.action(
+        RULE,
+        Some(assistant),
+        ActionKind::AskAssistant,
+        Some(channel),
+        &manager.id,
+        due,
+        end,
+        Priority::Normal,
+        reason,
+    );
+    if !by_email {
+        action.constraints.push(Constraint::NoMessageWithAssistant);
+    }
+    action.draft = Some(drafts::ask_assistant(
+        &ctx.letterhead(Some(assistant)),
+        manager,
+        by_email,
+    ));
+    out.push(action);
+}

@@ -1,0 +1,109 @@
+//! `move_on` (Sheffield, Cohen): suggest marking the opportunity ghosted —
+//! never automatically, nothing deleted — when
+//! - `max_unanswered` follow-ups (follow-up e-mails and unanswered calls, at
+//!   most one counted per local day) went out since the employer was last
+//!   heard from: due at the opening of the business day `silence_days` after
+//!   the last of them, where the next follow-up would have been (the cadence
+//!   stops there); or
+//! - `stale_days` have passed since the employer was last heard from, or
+//!   since the last broken promise fell due when that is later (a promise
+//!   restarts the wait), or since the stage was entered when nothing was ever
+//!   heard: due at the next business instant once reached.
+//!
+//! Applies from `applied` to `final`; scheduled in the seeker's calendar.
+
+use chrono::{Days, Duration};
+
+use crate::action::{ActionKind, NextAction, Priority};
+use crate::engine::{Ctx, cite};
+use crate::rules::RuleId;
+use crate::schedule::{opening_on_or_after, push_day};
+use crate::stage::Stage;
+
+const RULE: RuleId = RuleId::MoveOn;
+
+pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
+    if !ctx.enabled(RULE)
+        || !matches!(
+            ctx.opp.stage,
+            Stage::Applied | Stage::Screening | Stage::Interviewing | Stage::Final
+        )
+    {
+        return;
+    }
+    let params = ctx.pb.params();
+    let cal = ctx.seeker_calendar();
+
+    let by_count = ctx
+        .unanswered
+        .last
+        .filter(|_| ctx.unanswered.count >= params.max_unanswered)
+        .and_then(|last| {
+            let day = cal
+                .local_date(last.occurred_at)
+                .checked_add_days(Days::new(u64::from(params.silence_days)))?;
+            opening_on_or_after(cal, day)
+        });
+
+    let heard = ctx.last_answer.map(|a| a.occurred_at);
+    let promised = ctx.broken.map(|(_, due)| due);
+    let since = heard.max(promised).or_else(|| ctx.stage_entered_at());
+    let by_silence = since.and_then(|since| {
+        let stale = since + Duration::days(i64::from(params.stale_days));
+        (ctx.at >= stale)
+            .then(|| cal.next_business_instant(stale))
+            .flatten()
+    });
+
+    let due = match (by_count, by_silence) {
+        (Some(a), Some(b)) => a.min(b),
+        (a, b) => match a.or(b) {
+            Some(due) => due,
+            None => return,
+        },
+    };
+
+    let mut reason = String::with_capacity(180);
+    if by_count.is_some() {
+        push_u32(&mut reason, ctx.unanswered.count);
+        reason.push_str(" follow-ups");
+        match heard {
+            Some(h) => {
+                reason.push_str(" since you last heard from them on ");
+                push_day(&mut reason, cal.tz, h);
+            }
+            None => reason.push_str(" and never an answer"),
+        }
+    } else {
+        reason.push_str("No word");
+        if let Some(h) = heard {
+            reason.push_str(" since ");
+            push_day(&mut reason, cal.tz, h);
+        }
+        reason.push_str(" in over ");
+        push_u32(&mut reason, params.stale_days);
+        reason.push_str(" days");
+    }
+    reason
+        .push_str(": they may have hired someone else or promoted from within — consider marking ");
+    reason.push_str(&ctx.opp.company);
+    reason.push_str(" ghosted and putting the effort elsewhere; nothing is deleted");
+    cite(&mut reason, &[RULE]);
+    let anchor = ctx.last_answer.map_or("never", |a| a.id.as_str());
+    out.push(ctx.action(
+        RULE,
+        None,
+        ActionKind::MarkGhosted,
+        None,
+        anchor,
+        due,
+        None,
+        Priority::Normal,
+        reason,
+    ));
+}
+
+fn push_u32(out: &mut String, n: u32) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "{n}");
+}

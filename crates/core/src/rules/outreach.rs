@@ -1,0 +1,529 @@
+//! The status follow-ups to the employer, and the rules that shape them.
+//!
+//! Triggers, in order of precedence:
+//! - `share_competing_offer`: an offer elsewhere and no outbound touch since
+//!   it came → due now, window ending at the close of the business day
+//!   `lead_business_days` before its deadline (interviewing/final only).
+//! - `missed_promise_call`: the latest broken promise with no touch since it
+//!   fell due → the first business-day opening after the due instant (that
+//!   opening itself when the promise fell due at one, as a date on a weekend
+//!   does), by phone (the playbook's `channel`; e-mail for e-mail-only
+//!   contacts).
+//! - `call_no_voicemail`: the last call to the primary contact went
+//!   unanswered and nothing was heard since → the next business day, in the
+//!   other half of the day (the afternoon when the call was outside hours).
+//! - `follow_up_after_silence`: `silence_days` local days after the later of
+//!   the last touch either way and the last broken promise's due time → that
+//!   day's opening (interviewing/final only).
+//!
+//! While a promise is pending (`wait_for_promise`), only the competing-offer
+//! share goes ahead: information is not a status chase. Once `move_on`'s
+//! `max_unanswered` is reached, retries and silence follow-ups stop.
+//!
+//! Each trigger picks a channel (`channel_preference`), is held by an
+//! out-of-office reply, capped by `email_weekly_cap` on e-mail and placed in
+//! the contact's best time on the phone (`ask_assistant_best_time`). Triggers
+//! that land on the same contact and channel merge into one action (no
+//! bunching): the id, kind and reason come from the highest-precedence one,
+//! the due time from the earliest. The message is `share_status` with a
+//! competing offer, `offer_collaboration` on a final without one, a plain
+//! status check otherwise; on the phone the action is a `call` whose script
+//! says the same.
+
+use chrono::{DateTime, Days, Utc};
+
+use crate::action::{ActionKind, Constraint, NextAction, Priority};
+use crate::calendar::DayHalf;
+use crate::contact::Channel;
+use crate::drafts::{self, Message};
+use crate::engine::{CompetingOffer, Ctx, Reach, cite};
+use crate::facts::{Contact, Interaction, Promise, PromiseDue};
+use crate::rules::RuleId;
+use crate::rules::promises::what;
+use crate::schedule::{self, call_slot, push_date, push_day, push_day_time};
+use crate::stage::Stage;
+
+/// What asks for a follow-up, in order of precedence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Trigger {
+    Share,
+    MissedPromise,
+    CallRetry,
+    Silence,
+}
+
+impl Trigger {
+    const fn rule(self) -> RuleId {
+        match self {
+            Self::Share => RuleId::ShareCompetingOffer,
+            Self::MissedPromise => RuleId::MissedPromiseCall,
+            Self::CallRetry => RuleId::CallNoVoicemail,
+            Self::Silence => RuleId::FollowUpAfterSilence,
+        }
+    }
+
+    const fn priority(self) -> Priority {
+        match self {
+            Self::Share | Self::MissedPromise => Priority::High,
+            Self::CallRetry | Self::Silence => Priority::Normal,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Detail<'a> {
+    Share(CompetingOffer<'a>),
+    Missed(&'a Promise, DateTime<Utc>),
+    Retry(&'a Interaction),
+    Silence(DateTime<Utc>),
+}
+
+/// A trigger, then where it lands once placed.
+#[derive(Debug, Clone, Copy)]
+struct Candidate<'a> {
+    trigger: Trigger,
+    detail: Detail<'a>,
+    contact: Option<&'a Contact>,
+    channel: Channel,
+    /// `channel_preference` changed the channel the playbook wanted.
+    forced: bool,
+    /// The earliest instant the trigger allows.
+    base: DateTime<Utc>,
+    /// The trigger's own window end (share deadline, half-day of a retry).
+    window: Option<DateTime<Utc>>,
+    anchor: &'a str,
+    due: DateTime<Utc>,
+    end: DateTime<Utc>,
+    capped: bool,
+    held: bool,
+    best_time: bool,
+}
+
+impl<'a> Candidate<'a> {
+    fn new(
+        trigger: Trigger,
+        detail: Detail<'a>,
+        contact: Option<&'a Contact>,
+        (channel, forced): (Channel, bool),
+        base: DateTime<Utc>,
+        window: Option<DateTime<Utc>>,
+        anchor: &'a str,
+    ) -> Self {
+        Self {
+            trigger,
+            detail,
+            contact,
+            channel,
+            forced,
+            base,
+            window,
+            anchor,
+            due: base,
+            end: base,
+            capped: false,
+            held: false,
+            best_time: false,
+        }
+    }
+}
+
+pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
+    let mut candidates = triggers(ctx);
+    candidates.retain_mut(|c| place(ctx, c));
+    candidates.sort_by_key(|c| c.trigger);
+    // Group by contact and channel: (highest precedence, earliest due).
+    let mut groups: Vec<(usize, usize)> = Vec::with_capacity(candidates.len());
+    for (i, c) in candidates.iter().enumerate() {
+        let same = |g: &&mut (usize, usize)| {
+            let p = &candidates[g.0];
+            p.channel == c.channel && p.contact.map(|x| &x.id) == c.contact.map(|x| &x.id)
+        };
+        match groups.iter_mut().find(same) {
+            Some(group) => {
+                if c.due < candidates[group.1].due {
+                    group.1 = i;
+                }
+            }
+            None => groups.push((i, i)),
+        }
+    }
+    for (primary, timing) in groups {
+        out.push(build(ctx, &candidates[primary], &candidates[timing]));
+    }
+}
+
+fn triggers<'a>(ctx: &Ctx<'a>) -> Vec<Candidate<'a>> {
+    let mut found = Vec::with_capacity(3);
+    let stage = ctx.opp.stage;
+    let follow_stage = matches!(stage, Stage::Interviewing | Stage::Final);
+    let params = ctx.pb.params();
+    let primary = ctx.primary;
+
+    if ctx.enabled(RuleId::ShareCompetingOffer)
+        && follow_stage
+        && let Some(offer) = ctx.engine.pipeline.offer
+        && !offer
+            .since
+            .is_some_and(|since| ctx.reached_out_after(since))
+    {
+        let cal = ctx.calendar(primary);
+        let window = offer.deadline.and_then(|d| {
+            let lead = i32::try_from(params.lead_business_days).ok()?;
+            cal.end_of_business(cal.add_business_days(d, -lead)?)
+        });
+        found.push(Candidate::new(
+            Trigger::Share,
+            Detail::Share(offer),
+            primary,
+            ctx.channel_for(primary, params.follow_up_channel),
+            ctx.at,
+            window,
+            &offer.opportunity.id,
+        ));
+    }
+
+    if ctx.enabled(RuleId::WaitForPromise) && ctx.pending.is_some() {
+        return found;
+    }
+
+    if ctx.enabled(RuleId::MissedPromiseCall)
+        && let Some((promise, due)) = ctx.broken
+        && !ctx.touched_after(due)
+    {
+        let contact = ctx.contact(promise.contact_id.as_deref());
+        let cal = ctx.calendar(contact);
+        // A promise due at an opening (a date on a weekend or holiday) is
+        // called back at that opening.
+        let base = if cal.start_of_business(cal.local_date(due)) == Some(due) {
+            Some(due)
+        } else {
+            schedule::opening_after(cal, due)
+        };
+        if let Some(base) = base {
+            found.push(Candidate::new(
+                Trigger::MissedPromise,
+                Detail::Missed(promise, due),
+                contact,
+                ctx.channel_for(contact, params.missed_promise_channel),
+                base,
+                None,
+                &promise.id,
+            ));
+        }
+    }
+
+    if ctx.cadence_exhausted() {
+        return found;
+    }
+
+    if ctx.enabled(RuleId::CallNoVoicemail)
+        && ctx.reach(primary) != Reach::EmailOnly
+        && let Some(retry) = call_retry(ctx, primary)
+    {
+        found.push(retry);
+    }
+
+    if ctx.enabled(RuleId::FollowUpAfterSilence) && follow_stage && !ctx.letter_open() {
+        let touch = ctx.last_touch.map(|i| (i.occurred_at, i.id.as_str()));
+        let broken = ctx.broken.map(|(p, due)| (due, p.id.as_str()));
+        let since = match (touch, broken) {
+            (Some(t), Some(b)) => Some(t.max(b)),
+            (t, b) => t.or(b),
+        }
+        .or_else(|| ctx.stage_entered_at().map(|at| (at, "stage")));
+        if let Some((since, anchor)) = since {
+            let cal = ctx.calendar(primary);
+            let base = cal
+                .local_date(since)
+                .checked_add_days(Days::new(u64::from(params.silence_days)))
+                .and_then(|d| schedule::opening_on_or_after(cal, d));
+            if let Some(base) = base {
+                found.push(Candidate::new(
+                    Trigger::Silence,
+                    Detail::Silence(since),
+                    primary,
+                    ctx.channel_for(primary, params.follow_up_channel),
+                    base,
+                    None,
+                    anchor,
+                ));
+            }
+        }
+    }
+    found
+}
+
+/// The retry of the last unanswered call to `contact`, unless the employer
+/// answered (or a call connected) since.
+fn call_retry<'a>(ctx: &Ctx<'a>, contact: Option<&'a Contact>) -> Option<Candidate<'a>> {
+    let mut last_call: Option<&Interaction> = None;
+    for i in ctx.interactions() {
+        if i.is_unanswered_call()
+            && ctx.is_for(i, contact)
+            && last_call.is_none_or(|l| (i.occurred_at, &i.id) > (l.occurred_at, &l.id))
+        {
+            last_call = Some(i);
+        }
+    }
+    let call = last_call?;
+    if ctx
+        .last_answer
+        .is_some_and(|a| a.occurred_at >= call.occurred_at)
+    {
+        return None;
+    }
+    let cal = ctx.calendar(contact);
+    let next_day = cal.next_business_day(cal.local_date(call.occurred_at))?;
+    let best_time =
+        ctx.enabled(RuleId::AskAssistantBestTime) && contact.is_some_and(|c| c.best_time.is_some());
+    let (base, window) = if best_time {
+        // The best time decides the hour; any of the next day's hours will do.
+        (cal.start_of_business(next_day)?, None)
+    } else {
+        let half = cal
+            .half_of(call.occurred_at)
+            .unwrap_or(DayHalf::First)
+            .other();
+        let window = cal.half_window(next_day, half)?;
+        (window.start, Some(window.end))
+    };
+    Some(Candidate::new(
+        Trigger::CallRetry,
+        Detail::Retry(call),
+        contact,
+        (Channel::Phone, false),
+        base,
+        window,
+        &call.id,
+    ))
+}
+
+/// Holds, caps and places the candidate; `false` when it cannot be placed.
+fn place(ctx: &Ctx<'_>, c: &mut Candidate<'_>) -> bool {
+    let cal = ctx.calendar(c.contact);
+    let mut from = c.base;
+    if let Some(hold) = ctx.hold(c.contact)
+        && hold > from
+    {
+        from = hold;
+        c.held = true;
+    }
+    if c.channel == Channel::Phone {
+        let best = c
+            .contact
+            .and_then(|x| x.best_time.as_ref())
+            .filter(|_| ctx.enabled(RuleId::AskAssistantBestTime));
+        let Some(slot) = call_slot(cal, best, from) else {
+            return false;
+        };
+        c.due = slot.start;
+        c.end = slot.end;
+        c.best_time = slot.best_time;
+    } else {
+        if let Some(cap) = ctx.email_cap(c.contact)
+            && cap > from
+        {
+            from = cap;
+            c.capped = true;
+        }
+        let Some(due) = cal.next_business_instant(from) else {
+            return false;
+        };
+        c.due = due;
+        c.end = cal.end_of_business(cal.local_date(due)).unwrap_or(due);
+    }
+    if let Some(window) = c.window.filter(|&w| w > c.due) {
+        c.end = window;
+    }
+    true
+}
+
+fn build(ctx: &Ctx<'_>, primary: &Candidate<'_>, timing: &Candidate<'_>) -> NextAction {
+    let contact = primary.contact;
+    let channel = primary.channel;
+    let message = match primary.detail {
+        Detail::Share(offer) => Message::ShareStatus(offer.deadline),
+        _ => match ctx.engine.pipeline.offer {
+            Some(offer) if ctx.enabled(RuleId::ShareCompetingOffer) => {
+                Message::ShareStatus(offer.deadline)
+            }
+            Some(_) => Message::Plain,
+            None if ctx.opp.stage == Stage::Final && ctx.enabled(RuleId::OfferCollaboration) => {
+                Message::Collaboration
+            }
+            None => Message::Plain,
+        },
+    };
+    let kind = match (channel, message) {
+        (Channel::Phone, _) => ActionKind::Call,
+        (_, Message::ShareStatus(_)) => ActionKind::ShareStatus,
+        (_, Message::Collaboration) => ActionKind::OfferCollaboration,
+        (_, Message::Plain) => ActionKind::SendFollowUpEmail,
+    };
+    let no_messages = channel == Channel::Phone && ctx.enabled(RuleId::CallNoVoicemail);
+
+    let reason = reason(ctx, primary, timing, message, no_messages);
+    let mut action = ctx.action(
+        primary.trigger.rule(),
+        contact,
+        kind,
+        Some(channel),
+        primary.anchor,
+        timing.due,
+        Some(window_end(primary, timing)),
+        primary.trigger.priority(),
+        reason,
+    );
+    if no_messages {
+        action
+            .constraints
+            .extend([Constraint::NoVoicemail, Constraint::NoMessageWithAssistant]);
+    }
+    if timing.best_time {
+        action.constraints.push(Constraint::BestTimeOnly);
+    }
+    let head = ctx.letterhead(contact);
+    action.draft = Some(if channel == Channel::Phone {
+        drafts::call_script(&head, message, no_messages)
+    } else {
+        drafts::status_email(&head, message)
+    });
+    action
+}
+
+fn reason(
+    ctx: &Ctx<'_>,
+    primary: &Candidate<'_>,
+    timing: &Candidate<'_>,
+    message: Message,
+    no_messages: bool,
+) -> String {
+    let contact = primary.contact;
+    let cal = ctx.calendar(contact);
+    let tz = cal.tz;
+    let name = Ctx::name_of(contact);
+    let mut r = String::with_capacity(200);
+    match primary.detail {
+        Detail::Share(offer) => {
+            r.push_str(&offer.opportunity.company);
+            r.push_str(" has made you an offer");
+            if let Some(deadline) = offer.deadline {
+                r.push_str(" to answer by ");
+                push_date(&mut r, deadline);
+            }
+            r.push_str(": ");
+        }
+        Detail::Missed(promise, due) => {
+            r.push_str(contact.map_or("The employer", Contact::first_name));
+            r.push_str(" promised ");
+            r.push_str(what(promise.what));
+            r.push_str(" by ");
+            match promise.due {
+                PromiseDue::Date(date) => push_date(&mut r, date),
+                PromiseDue::Instant(_) => push_day_time(&mut r, tz, due),
+            }
+            r.push_str("; nothing came — ");
+        }
+        Detail::Retry(call) => {
+            r.push_str(contact.map_or("The employer", Contact::first_name));
+            r.push_str(" did not pick up on ");
+            push_day_time(&mut r, tz, call.occurred_at);
+            r.push_str(": ");
+        }
+        Detail::Silence(since) => {
+            r.push_str("No word since ");
+            push_day(&mut r, tz, since);
+            r.push_str(": ");
+        }
+    }
+    r.push_str(if primary.channel == Channel::Phone {
+        "call "
+    } else {
+        "e-mail "
+    });
+    r.push_str(name);
+    if cal.start_of_business(cal.local_date(timing.due)) == Some(timing.due) {
+        r.push_str(" first thing ");
+        push_day(&mut r, tz, timing.due);
+    } else {
+        r.push_str(" on ");
+        push_day_time(&mut r, tz, timing.due);
+    }
+    r.push_str(match message {
+        Message::Plain => " for a status check",
+        Message::Collaboration => " to offer to help move it forward",
+        Message::ShareStatus(_) => " to share where things stand for you",
+    });
+    let end = window_end(primary, timing);
+    if matches!(primary.detail, Detail::Share(_)) && end > timing.due {
+        r.push_str(", by ");
+        push_day_time(&mut r, tz, end);
+    }
+    if primary.forced {
+        r.push_str(if primary.channel == Channel::Email {
+            ", not a call (e-mail only)"
+        } else {
+            ", by phone as preferred"
+        });
+    }
+    if timing.capped {
+        r.push_str(", no sooner than ");
+        push_u32(&mut r, ctx.pb.params().period_days);
+        r.push_str(" days after your last e-mail");
+    }
+    if timing.held {
+        r.push_str(", when ");
+        r.push_str(name);
+        r.push_str(" is back from out of office");
+    }
+    if timing.best_time
+        && let Some(best) = contact.and_then(|c| c.best_time)
+    {
+        r.push_str(", in the best time to reach ");
+        r.push_str(name);
+        r.push_str(" (");
+        r.push_str(&best.to_string());
+        r.push(')');
+    }
+    if no_messages {
+        r.push_str(", leaving no voicemail");
+    }
+    let mut rules = [primary.trigger.rule(); 8];
+    let mut n = 1;
+    let mut add = |rule: RuleId, when: bool| {
+        if when {
+            rules[n] = rule;
+            n += 1;
+        }
+    };
+    add(timing.trigger.rule(), true);
+    add(RuleId::ChannelPreference, primary.forced);
+    add(RuleId::EmailWeeklyCap, timing.capped);
+    add(RuleId::AskAssistantBestTime, timing.best_time);
+    add(RuleId::CallNoVoicemail, no_messages);
+    add(
+        RuleId::OfferCollaboration,
+        message == Message::Collaboration,
+    );
+    add(
+        RuleId::ShareCompetingOffer,
+        matches!(message, Message::ShareStatus(_)),
+    );
+    cite(&mut r, &rules[..n]);
+    r
+}
+
+/// The merged action's window: the primary trigger's own window (a share's
+/// deadline) when it is still open at the due time, else the timing one's.
+fn window_end(primary: &Candidate<'_>, timing: &Candidate<'_>) -> DateTime<Utc> {
+    if primary.window.is_some() && primary.end > timing.due {
+        primary.end
+    } else {
+        timing.end.max(timing.due)
+    }
+}
+
+fn push_u32(out: &mut String, n: u32) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "{n}");
+}

@@ -1,0 +1,48 @@
+//! `ask_process_questions` (Sheffield, Attridge): while screening or
+//! interviewing, one checklist action per unanswered question, to ask at the
+//! next conversation (channel `any`, no draft). The list is open-ended, so
+//! each item is due now (the next business instant in the contact's zone).
+
+use crate::action::{ActionKind, NextAction, Priority};
+use crate::contact::Channel;
+use crate::engine::{Ctx, cite};
+use crate::facts::ProcessQuestion;
+use crate::rules::RuleId;
+use crate::stage::Stage;
+
+const RULE: RuleId = RuleId::AskProcessQuestions;
+
+pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
+    if !ctx.enabled(RULE) || !matches!(ctx.opp.stage, Stage::Screening | Stage::Interviewing) {
+        return;
+    }
+    let contact = ctx.primary;
+    let cal = ctx.calendar(contact);
+    let from = ctx.hold(contact).map_or(ctx.at, |h| h.max(ctx.at));
+    let Some(due) = cal.next_business_instant(from) else {
+        return;
+    };
+    for &question in ProcessQuestion::ALL {
+        if ctx.opp.profile.is_answered(question) {
+            continue;
+        }
+        let mut reason = String::with_capacity(120);
+        reason.push_str("Ask ");
+        reason.push_str(Ctx::name_of(contact));
+        reason.push_str(" at your next conversation: \"");
+        reason.push_str(question.question());
+        reason.push('"');
+        cite(&mut reason, &[RULE]);
+        out.push(ctx.action(
+            RULE,
+            contact,
+            ActionKind::AskQuestion,
+            Some(Channel::Any),
+            question.as_str(),
+            due,
+            None,
+            Priority::Low,
+            reason,
+        ));
+    }
+}

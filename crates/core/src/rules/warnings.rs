@@ -1,0 +1,147 @@
+//! Warnings on logging an interaction: it is saved anyway (it already
+//! happened), and the response says which rule it broke and what to do next
+//! time.
+//! - `email_weekly_cap`: a follow-up e-mail that makes more than
+//!   `max_emails` to the same contact within `period_days` (either side of it,
+//!   so back-dated entries count).
+//! - `call_no_voicemail`: a voicemail left, or a message left with the
+//!   assistant.
+//! - `channel_preference`: a call attempt to a contact who is e-mail only
+//!   (by their preference, the industry or the playbook).
+//! - `wait_for_promise`: a status follow-up while a promise is pending.
+
+use chrono::{DateTime, Utc};
+
+use crate::action::Warning;
+use crate::engine::{Ctx, Engine, EngineError, Reach, cite};
+use crate::facts::{Contact, Facts, Interaction};
+use crate::interaction::InteractionKind;
+use crate::playbook::Playbook;
+use crate::rules::RuleId;
+use crate::rules::promises::what;
+use crate::schedule::{add_local_days, push_day_time};
+
+/// The warnings for `new`, logged on `opportunity_id`, evaluated as of when
+/// it happened. `new` may already be among the facts (it is then not counted
+/// twice). `playbook` is the seeker's; the opportunity's own wins.
+pub fn warnings_for(
+    facts: &Facts,
+    playbook: &Playbook,
+    opportunity_id: &str,
+    new: &Interaction,
+) -> Result<Vec<Warning>, EngineError> {
+    let opportunity = facts
+        .opportunity(opportunity_id)
+        .ok_or_else(|| EngineError::UnknownOpportunity(opportunity_id.to_owned()))?;
+    let engine = Engine::new(facts, playbook, new.occurred_at);
+    let ctx = Ctx::new(&engine, opportunity);
+    let contact = ctx.contact(new.contact_id.as_deref());
+    let name = Ctx::name_of(contact);
+    let mut out = Vec::new();
+    let mut warn = |rule: RuleId, mut message: String, ids: Vec<String>| {
+        cite(&mut message, &[rule]);
+        out.push(Warning {
+            rule,
+            message,
+            contact_id: contact.map(|c| c.id.clone()),
+            interaction_ids: ids,
+        });
+    };
+
+    if new.kind == InteractionKind::FollowUpEmail
+        && ctx.enabled(RuleId::EmailWeeklyCap)
+        && let Some((message, ids)) = weekly_cap(&ctx, contact, new)
+    {
+        warn(RuleId::EmailWeeklyCap, message, ids);
+    }
+    if ctx.enabled(RuleId::CallNoVoicemail) {
+        match new.kind {
+            InteractionKind::VoicemailLeft => warn(
+                RuleId::CallNoVoicemail,
+                format!("Leave no voicemail: hang up and keep calling until {name} picks up"),
+                Vec::new(),
+            ),
+            InteractionKind::MessageWithAssistant => warn(
+                RuleId::CallNoVoicemail,
+                "Leave no message with the assistant: say \"I'm going to be in and out, so I'll \
+                 just keep trying\" and ask when a good time would be"
+                    .to_owned(),
+                Vec::new(),
+            ),
+            _ => {}
+        }
+    }
+    if new.is_unanswered_call() && ctx.reach(contact) == Reach::EmailOnly {
+        warn(
+            RuleId::ChannelPreference,
+            format!("{name} is e-mail only: write rather than call"),
+            Vec::new(),
+        );
+    }
+    if new.is_follow_up()
+        && ctx.enabled(RuleId::WaitForPromise)
+        && let Some((promise, due)) = ctx.pending
+    {
+        let who = ctx.contact(promise.contact_id.as_deref());
+        let mut message = String::new();
+        message.push_str(who.map_or("The employer", Contact::first_name));
+        message.push_str(" promised ");
+        message.push_str(what(promise.what));
+        message.push_str(" by ");
+        push_day_time(&mut message, ctx.calendar(who).tz, due);
+        message.push_str(": a status follow-up before then can seem pushy; wait");
+        warn(RuleId::WaitForPromise, message, vec![promise.id.clone()]);
+    }
+    Ok(out)
+}
+
+/// The cap warning: the message and the other e-mails in the period.
+fn weekly_cap(
+    ctx: &Ctx<'_>,
+    contact: Option<&Contact>,
+    new: &Interaction,
+) -> Option<(String, Vec<String>)> {
+    let params = ctx.pb.params();
+    let tz = ctx.calendar(contact).tz;
+    let within = |a: DateTime<Utc>, b: DateTime<Utc>| {
+        let (early, late) = if a <= b { (a, b) } else { (b, a) };
+        add_local_days(tz, early, params.period_days).is_some_and(|end| late < end)
+    };
+    let mut others: Vec<&Interaction> = ctx
+        .opp
+        .interactions
+        .iter()
+        .filter(|i| {
+            i.id != new.id
+                && i.kind == InteractionKind::FollowUpEmail
+                && ctx.is_for(i, contact)
+                && within(i.occurred_at, new.occurred_at)
+        })
+        .collect();
+    if others.len() < params.max_emails as usize {
+        return None;
+    }
+    others.sort_by_key(|i| (i.occurred_at, i.id.as_str()));
+    // The next one may go `period_days` after the `max_emails`-th latest,
+    // counting this one.
+    let mut times: Vec<DateTime<Utc>> = others.iter().map(|i| i.occurred_at).collect();
+    times.push(new.occurred_at);
+    times.sort_unstable_by(|a, b| b.cmp(a));
+    let next = times
+        .get((params.max_emails as usize).saturating_sub(1))
+        .and_then(|&t| add_local_days(tz, t, params.period_days));
+
+    let mut message = String::with_capacity(160);
+    let count = others.len() + 1;
+    message.push_str(&format!(
+        "{count} follow-up e-mails to {} within {} days: more than {} gets pesky",
+        Ctx::name_of(contact),
+        params.period_days,
+        params.max_emails,
+    ));
+    if let Some(next) = next {
+        message.push_str("; send the next one no earlier than ");
+        push_day_time(&mut message, tz, next);
+    }
+    Some((message, others.iter().map(|i| i.id.clone()).collect()))
+}

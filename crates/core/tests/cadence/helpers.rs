@@ -1,0 +1,107 @@
+//! Plain-value builders for facts.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use followup_core::{
+    ActionKind, BusinessCalendar, Channel, Contact, ContactRole, Facts, Interaction,
+    InteractionKind, NextAction, Opportunity, Playbook, Profile, Promise, PromiseDue, PromiseWhat,
+    Seeker, Stage, StageChange,
+};
+
+pub fn utc(rfc3339: &str) -> DateTime<Utc> {
+    rfc3339.parse().unwrap()
+}
+
+pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+pub fn seeker(tz: Tz) -> Seeker {
+    Seeker {
+        id: "jane".to_owned(),
+        name: "Jane Doe".to_owned(),
+        calendar: BusinessCalendar::new(tz),
+    }
+}
+
+pub fn facts(seeker: Seeker, opportunities: Vec<Opportunity>) -> Facts {
+    Facts {
+        seeker,
+        opportunities,
+    }
+}
+
+pub fn opportunity(id: &str, company: &str, stage: Stage) -> Opportunity {
+    Opportunity {
+        id: id.to_owned(),
+        company: company.to_owned(),
+        title: "Managing Editor".to_owned(),
+        industry: None,
+        stage,
+        offer_deadline: None,
+        playbook: None,
+        history: Vec::new(),
+        contacts: Vec::new(),
+        interactions: Vec::new(),
+        promises: Vec::new(),
+        profile: Profile::default(),
+    }
+}
+
+pub fn contact(id: &str, name: &str, role: ContactRole, tz: Tz) -> Contact {
+    Contact {
+        id: id.to_owned(),
+        name: name.to_owned(),
+        role,
+        email: Some(format!("{id}@employer.example")),
+        phone: Some("+1 555 0100".to_owned()),
+        time_zone: Some(tz),
+        preferred_channel: Channel::Any,
+        best_time: None,
+    }
+}
+
+pub fn interaction(id: &str, kind: InteractionKind, contact: &str, at: &str) -> Interaction {
+    Interaction {
+        id: id.to_owned(),
+        kind,
+        contact_id: Some(contact.to_owned()),
+        occurred_at: utc(at),
+        out_of_office_until: None,
+    }
+}
+
+pub fn promise(id: &str, contact: &str, due: NaiveDate, made_at: &str) -> Promise {
+    Promise {
+        id: id.to_owned(),
+        contact_id: Some(contact.to_owned()),
+        what: PromiseWhat::Call,
+        due: PromiseDue::Date(due),
+        made_at: utc(made_at),
+        cancelled: false,
+    }
+}
+
+pub fn moved(from: Option<Stage>, to: Stage, at: &str) -> StageChange {
+    StageChange {
+        from,
+        to,
+        at: utc(at),
+    }
+}
+
+/// Next actions of one opportunity under `balanced`.
+pub fn actions(facts: &Facts, opportunity: &str, at: &str) -> Vec<NextAction> {
+    followup_core::next_actions(facts, &Playbook::balanced(), opportunity, utc(at)).unwrap()
+}
+
+/// The only action of this kind.
+pub fn only(actions: &[NextAction], kind: ActionKind) -> NextAction {
+    let found: Vec<_> = actions.iter().filter(|a| a.action == kind).collect();
+    assert_eq!(found.len(), 1, "one {kind} expected in {actions:#?}");
+    found[0].clone()
+}
+
+pub fn kinds(actions: &[NextAction]) -> Vec<ActionKind> {
+    actions.iter().map(|a| a.action).collect()
+}

@@ -1,0 +1,576 @@
+//! One group per rule and engine-wide rule, beyond the worked examples.
+
+use chrono_tz::Tz;
+use followup_core::{
+    ActionKind, BestTime, BuiltinPlaybook, Channel, ContactRole, EngineError, Facts,
+    InteractionKind, ParamValue, Playbook, PlaybookSpec, ProcessQuestion, RuleId, RuleSpec, Stage,
+    agenda, next_actions, pipeline_health, warnings_for,
+};
+
+use crate::helpers::{
+    actions, contact, date, facts, interaction, kinds, moved, only, opportunity, promise, seeker,
+    utc,
+};
+
+/// A final at Acme: manager Ann in New York, last interview Mon 1 Mar 2027
+/// with the letter sent, a call promised by Fri 5 Mar; three other open
+/// opportunities so no `apply_more`.
+fn acme(channel: Channel, industry: &str) -> Facts {
+    let mut acme = opportunity("acme", "Acme", Stage::Final);
+    acme.industry = Some(industry.to_owned());
+    let mut ann = contact(
+        "ann",
+        "Ann Lee",
+        ContactRole::HiringManager,
+        Tz::America__New_York,
+    );
+    ann.preferred_channel = channel;
+    acme.contacts = vec![ann];
+    acme.interactions = vec![
+        interaction(
+            "interview",
+            InteractionKind::Interview,
+            "ann",
+            "2027-03-01T15:00:00Z",
+        ),
+        interaction(
+            "letter",
+            InteractionKind::InfluenceLetter,
+            "ann",
+            "2027-03-01T18:00:00Z",
+        ),
+    ];
+    acme.promises = vec![promise(
+        "promise",
+        "ann",
+        date(2027, 3, 5),
+        "2027-03-01T15:30:00Z",
+    )];
+    let mut all = vec![acme];
+    all.extend(["x", "y", "z"].map(|id| opportunity(id, id, Stage::Applied)));
+    facts(seeker(Tz::America__New_York), all)
+}
+
+fn with(facts: &mut Facts, id: &str, kind: InteractionKind, at: &str) {
+    facts.opportunities[0]
+        .interactions
+        .push(interaction(id, kind, "ann", at));
+}
+
+// --- channel_preference --------------------------------------------------
+
+#[test]
+fn email_only_contacts_never_get_calls() {
+    let mut facts = acme(Channel::Email, "logistics");
+    // Promise broken: an e-mail, not a call.
+    let monday = actions(&facts, "acme", "2027-03-08T12:00:00Z");
+    assert_eq!(kinds(&monday), [ActionKind::OfferCollaboration]);
+    assert!(monday[0].reason.contains("channel_preference"));
+
+    // A call anyway: a warning, and no retry is scheduled.
+    let call = interaction(
+        "call",
+        InteractionKind::CallNoAnswer,
+        "ann",
+        "2027-03-08T15:00:00Z",
+    );
+    facts.opportunities[0].interactions.push(call.clone());
+    let warnings = warnings_for(&facts, &Playbook::balanced(), "acme", &call).unwrap();
+    assert_eq!(warnings.len(), 1);
+    assert_eq!(warnings[0].rule, RuleId::ChannelPreference);
+    assert_eq!(
+        warnings[0].message,
+        "Ann is e-mail only: write rather than call (channel_preference)"
+    );
+    let later = actions(&facts, "acme", "2027-03-08T16:00:00Z");
+    assert!(
+        later.iter().all(|a| a.channel != Some(Channel::Phone)),
+        "{later:#?}"
+    );
+}
+
+#[test]
+fn email_first_industries_default_contacts_to_email_unless_they_prefer_the_phone() {
+    let email_first = actions(
+        &acme(Channel::Any, " Digital Media "),
+        "acme",
+        "2027-03-08T12:00:00Z",
+    );
+    assert_eq!(
+        only(&email_first, ActionKind::OfferCollaboration).channel,
+        Some(Channel::Email)
+    );
+    let phone = actions(
+        &acme(Channel::Phone, "online media"),
+        "acme",
+        "2027-03-08T12:00:00Z",
+    );
+    assert_eq!(only(&phone, ActionKind::Call).channel, Some(Channel::Phone));
+    let other = actions(
+        &acme(Channel::Any, "logistics"),
+        "acme",
+        "2027-03-08T12:00:00Z",
+    );
+    assert_eq!(
+        only(&other, ActionKind::Call).due_at,
+        utc("2027-03-08T14:00:00Z")
+    );
+}
+
+#[test]
+fn email_only_playbook_makes_no_calls_at_all() {
+    let facts = acme(Channel::Phone, "logistics");
+    let playbook = Playbook::builtin(BuiltinPlaybook::EmailOnly);
+    let actions = next_actions(&facts, &playbook, "acme", utc("2027-03-08T12:00:00Z")).unwrap();
+    assert_eq!(kinds(&actions), [ActionKind::OfferCollaboration]);
+}
+
+#[test]
+fn persistent_caller_follows_up_silence_by_phone() {
+    let mut facts = acme(Channel::Any, "online media");
+    facts.opportunities[0].promises.clear();
+    let playbook = Playbook::builtin(BuiltinPlaybook::PersistentCaller);
+    let actions = next_actions(&facts, &playbook, "acme", utc("2027-03-09T12:00:00Z")).unwrap();
+    let call = only(&actions, ActionKind::Call);
+    assert_eq!(call.rule, RuleId::FollowUpAfterSilence);
+    // A week after the letter (Mon 1 Mar): Mon 8 Mar 09:00 New York.
+    assert_eq!(call.due_at, utc("2027-03-08T14:00:00Z"));
+}
+
+// --- wait_for_promise, missed_promise_call --------------------------------
+
+#[test]
+fn replies_keep_promises_and_restart_the_silence_clock() {
+    let mut facts = acme(Channel::Any, "logistics");
+    with(
+        &mut facts,
+        "reply",
+        InteractionKind::ReplyReceived,
+        "2027-03-05T15:00:00Z",
+    );
+    let actions = actions(&facts, "acme", "2027-03-08T12:00:00Z");
+    assert!(
+        !actions.iter().any(|a| a.rule == RuleId::MissedPromiseCall),
+        "{actions:#?}"
+    );
+    let next = only(&actions, ActionKind::OfferCollaboration);
+    assert_eq!(next.rule, RuleId::FollowUpAfterSilence);
+    // Fri 12 Mar 09:00 New York, a week after the reply.
+    assert_eq!(next.due_at, utc("2027-03-12T14:00:00Z"));
+}
+
+#[test]
+fn an_out_of_office_reply_keeps_no_promise() {
+    let mut facts = acme(Channel::Any, "logistics");
+    let mut ooo = interaction(
+        "ooo",
+        InteractionKind::ReplyReceived,
+        "ann",
+        "2027-03-03T15:00:00Z",
+    );
+    ooo.out_of_office_until = Some(date(2027, 3, 4));
+    facts.opportunities[0].interactions.push(ooo);
+    let actions = actions(&facts, "acme", "2027-03-08T12:00:00Z");
+    assert_eq!(
+        only(&actions, ActionKind::Call).rule,
+        RuleId::MissedPromiseCall
+    );
+}
+
+#[test]
+fn a_follow_up_before_the_promised_time_warns() {
+    let facts = acme(Channel::Any, "logistics");
+    let early = interaction(
+        "early",
+        InteractionKind::FollowUpEmail,
+        "ann",
+        "2027-03-03T15:00:00Z",
+    );
+    let warnings = warnings_for(&facts, &Playbook::balanced(), "acme", &early).unwrap();
+    assert_eq!(warnings.len(), 1);
+    assert_eq!(warnings[0].rule, RuleId::WaitForPromise);
+    assert_eq!(warnings[0].interaction_ids, ["promise"]);
+    assert!(
+        warnings[0]
+            .message
+            .starts_with("Ann promised a call by Fri 5 Mar 17:00")
+    );
+}
+
+#[test]
+fn without_wait_for_promise_the_silence_follow_up_goes_ahead() {
+    let mut facts = acme(Channel::Email, "logistics");
+    facts.opportunities[0].promises[0].due = followup_core::PromiseDue::Date(date(2027, 3, 31));
+    let spec = PlaybookSpec {
+        name: "impatient".to_owned(),
+        extends: Some("balanced".to_owned()),
+        rules: [(
+            "wait_for_promise".to_owned(),
+            RuleSpec {
+                enabled: false,
+                params: Default::default(),
+            },
+        )]
+        .into(),
+    };
+    let impatient = Playbook::from_spec(&spec).unwrap();
+    let at = utc("2027-03-09T12:00:00Z");
+    let balanced = next_actions(&facts, &Playbook::balanced(), "acme", at).unwrap();
+    assert_eq!(kinds(&balanced), [ActionKind::Wait]);
+    let actions = next_actions(&facts, &impatient, "acme", at).unwrap();
+    assert_eq!(kinds(&actions), [ActionKind::OfferCollaboration]);
+
+    // An opportunity's own playbook wins over the seeker's.
+    facts.opportunities[0].playbook = Some(impatient);
+    let overridden = next_actions(&facts, &Playbook::balanced(), "acme", at).unwrap();
+    assert_eq!(kinds(&overridden), [ActionKind::OfferCollaboration]);
+}
+
+#[test]
+fn a_promise_by_a_weekend_date_is_called_back_at_the_monday_opening() {
+    let mut facts = acme(Channel::Any, "logistics");
+    facts.opportunities[0].promises[0].due = followup_core::PromiseDue::Date(date(2027, 3, 6));
+    let saturday = actions(&facts, "acme", "2027-03-06T15:00:00Z");
+    assert_eq!(
+        only(&saturday, ActionKind::Wait).due_at,
+        utc("2027-03-08T14:00:00Z")
+    );
+    let monday = actions(&facts, "acme", "2027-03-08T14:30:00Z");
+    assert_eq!(
+        only(&monday, ActionKind::Call).due_at,
+        utc("2027-03-08T14:00:00Z")
+    );
+}
+
+// --- call_no_voicemail -----------------------------------------------------
+
+#[test]
+fn voicemails_and_messages_with_the_assistant_warn() {
+    let facts = acme(Channel::Any, "logistics");
+    for (kind, start) in [
+        (InteractionKind::VoicemailLeft, "Leave no voicemail"),
+        (
+            InteractionKind::MessageWithAssistant,
+            "Leave no message with the assistant",
+        ),
+    ] {
+        let logged = interaction("vm", kind, "ann", "2027-03-08T15:00:00Z");
+        let warnings = warnings_for(&facts, &Playbook::balanced(), "acme", &logged).unwrap();
+        assert_eq!(warnings.len(), 1, "{warnings:#?}");
+        assert_eq!(warnings[0].rule, RuleId::CallNoVoicemail);
+        assert!(warnings[0].message.starts_with(start));
+        assert!(warnings[0].message.ends_with("(call_no_voicemail)"));
+    }
+}
+
+#[test]
+fn an_afternoon_miss_is_retried_next_morning_and_a_connected_call_stops_retries() {
+    let mut facts = acme(Channel::Phone, "logistics");
+    // Mon 8 Mar 15:00 New York.
+    with(
+        &mut facts,
+        "miss",
+        InteractionKind::CallNoAnswer,
+        "2027-03-08T20:00:00Z",
+    );
+    let retry = actions(&facts, "acme", "2027-03-08T21:00:00Z");
+    let call = only(&retry, ActionKind::Call);
+    assert_eq!(call.due_at, utc("2027-03-09T14:00:00Z"));
+    assert_eq!(call.window_end, Some(utc("2027-03-09T18:00:00Z")));
+    assert_eq!(call.rule, RuleId::CallNoVoicemail);
+
+    with(
+        &mut facts,
+        "talked",
+        InteractionKind::CallConnected,
+        "2027-03-09T14:10:00Z",
+    );
+    let after = actions(&facts, "acme", "2027-03-09T15:00:00Z");
+    let next = only(&after, ActionKind::Call);
+    assert_eq!(next.rule, RuleId::FollowUpAfterSilence);
+    assert_eq!(next.due_at, utc("2027-03-16T13:00:00Z"));
+}
+
+// --- ask_assistant_best_time -------------------------------------------------
+
+#[test]
+fn no_assistant_ask_for_an_email_only_manager() {
+    let mut facts = acme(Channel::Email, "logistics");
+    facts.opportunities[0].contacts.push(contact(
+        "pat",
+        "Pat Reed",
+        ContactRole::Assistant,
+        Tz::America__New_York,
+    ));
+    let actions = actions(&facts, "acme", "2027-03-03T15:00:00Z");
+    assert!(!kinds(&actions).contains(&ActionKind::AskAssistant));
+
+    let mut facts = acme(Channel::Any, "logistics");
+    facts.opportunities[0].contacts.push(contact(
+        "pat",
+        "Pat Reed",
+        ContactRole::Assistant,
+        Tz::America__New_York,
+    ));
+    let ask = only(
+        &crate::helpers::actions(&facts, "acme", "2027-03-03T15:00:00Z"),
+        ActionKind::AskAssistant,
+    );
+    assert_eq!(ask.contact_id.as_deref(), Some("pat"));
+    facts.opportunities[0].contacts[0].best_time =
+        Some(BestTime::parse("Mon 10:00-11:00").unwrap());
+    let known = crate::helpers::actions(&facts, "acme", "2027-03-03T15:00:00Z");
+    assert!(!kinds(&known).contains(&ActionKind::AskAssistant));
+}
+
+// --- ask_process_questions -----------------------------------------------------
+
+#[test]
+fn one_question_per_unanswered_process_question_while_interviewing() {
+    let mut facts = acme(Channel::Any, "logistics");
+    facts.opportunities[0].stage = Stage::Interviewing;
+    facts.opportunities[0].profile.answered = vec![ProcessQuestion::WhereInProcess];
+    let actions = actions(&facts, "acme", "2027-03-03T15:00:00Z");
+    let questions: Vec<_> = actions
+        .iter()
+        .filter(|a| a.action == ActionKind::AskQuestion)
+        .collect();
+    assert_eq!(questions.len(), 2);
+    assert!(questions.iter().all(|q| q.channel == Some(Channel::Any)));
+    assert!(
+        questions[0].reason.contains("\"How")
+            && questions[0].reason.ends_with("(ask_process_questions)")
+    );
+    // Not at final.
+    let final_ = crate::helpers::actions(
+        &acme(Channel::Any, "logistics"),
+        "acme",
+        "2027-03-03T15:00:00Z",
+    );
+    assert!(!kinds(&final_).contains(&ActionKind::AskQuestion));
+}
+
+// --- email_weekly_cap -----------------------------------------------------------
+
+#[test]
+fn a_custom_cap_allows_two_emails_a_week() {
+    let mut facts = acme(Channel::Any, "online media");
+    facts.opportunities[0].promises.clear();
+    with(
+        &mut facts,
+        "e1",
+        InteractionKind::FollowUpEmail,
+        "2027-03-08T15:00:00Z",
+    );
+    let spec = PlaybookSpec {
+        name: "twice".to_owned(),
+        extends: Some("balanced".to_owned()),
+        rules: [(
+            "email_weekly_cap".to_owned(),
+            RuleSpec {
+                enabled: true,
+                params: [("max_emails".to_owned(), ParamValue::Integer(2))].into(),
+            },
+        )]
+        .into(),
+    };
+    let twice = Playbook::from_spec(&spec).unwrap();
+    let second = interaction(
+        "e2",
+        InteractionKind::FollowUpEmail,
+        "ann",
+        "2027-03-09T15:00:00Z",
+    );
+    assert!(
+        warnings_for(&facts, &twice, "acme", &second)
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        warnings_for(&facts, &Playbook::balanced(), "acme", &second)
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+// --- share_competing_offer, offer_collaboration ---------------------------------
+
+#[test]
+fn a_competing_offer_turns_the_follow_up_into_share_status_one_per_contact() {
+    let mut facts = acme(Channel::Any, "online media");
+    facts.opportunities[0].promises.clear();
+    let mut offer = opportunity("rival", "Rival", Stage::Offer);
+    offer.offer_deadline = Some(date(2027, 3, 19));
+    offer.history = vec![moved(
+        Some(Stage::Final),
+        Stage::Offer,
+        "2027-03-09T15:00:00Z",
+    )];
+    facts.opportunities.push(offer);
+    // The silence follow-up (Mon 8 Mar) is overdue: it merges with the share.
+    let actions = actions(&facts, "acme", "2027-03-10T15:00:00Z");
+    let share = only(&actions, ActionKind::ShareStatus);
+    assert_eq!(share.rule, RuleId::ShareCompetingOffer);
+    assert_eq!(share.due_at, utc("2027-03-08T14:00:00Z"));
+    assert!(
+        share
+            .reason
+            .contains("(share_competing_offer, follow_up_after_silence"),
+        "{}",
+        share.reason
+    );
+    assert!(!kinds(&actions).contains(&ActionKind::OfferCollaboration));
+}
+
+#[test]
+fn a_passed_deadline_is_no_longer_a_competing_offer() {
+    let mut facts = acme(Channel::Any, "online media");
+    facts.opportunities[0].promises.clear();
+    let mut offer = opportunity("rival", "Rival", Stage::Offer);
+    offer.offer_deadline = Some(date(2027, 3, 5));
+    facts.opportunities.push(offer);
+    let actions = actions(&facts, "acme", "2027-03-10T15:00:00Z");
+    assert_eq!(kinds(&actions), [ActionKind::OfferCollaboration]);
+}
+
+// --- accelerate_search and pipeline health --------------------------------------
+
+#[test]
+fn pipeline_health_counts_stages_and_this_weeks_applications() {
+    let mut facts = acme(Channel::Any, "logistics");
+    facts.opportunities[1].history = vec![moved(None, Stage::Applied, "2027-03-08T15:00:00Z")];
+    facts.opportunities[2].history = vec![moved(None, Stage::Applied, "2027-03-05T15:00:00Z")];
+    facts.opportunities[3].history = vec![moved(
+        Some(Stage::Prospect),
+        Stage::Screening,
+        "2027-03-09T15:00:00Z",
+    )];
+    facts
+        .opportunities
+        .push(opportunity("gone", "Gone", Stage::Rejected));
+    let health = pipeline_health(&facts, &Playbook::balanced(), utc("2027-03-10T15:00:00Z"));
+    assert!(health.accelerate);
+    assert_eq!(health.weekly_applications_target, Some(5));
+    assert_eq!(health.applications_this_week, 2);
+    assert_eq!(health.open_total, 4);
+    assert_eq!(health.near_offer, 1);
+    assert_eq!(health.others_open, 3);
+    assert!(!health.apply_more);
+    assert_eq!(health.week_start, utc("2027-03-08T05:00:00Z"));
+    let counts: Vec<_> = health
+        .open_by_stage
+        .iter()
+        .map(|c| (c.stage, c.count))
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            (Stage::Prospect, 0),
+            (Stage::Applied, 3),
+            (Stage::Screening, 0),
+            (Stage::Interviewing, 0),
+            (Stage::Final, 1),
+            (Stage::Offer, 0)
+        ]
+    );
+    facts.opportunities.truncate(2);
+    let thin = pipeline_health(&facts, &Playbook::balanced(), utc("2027-03-10T15:00:00Z"));
+    assert!(thin.apply_more);
+    let agenda = agenda(&facts, &Playbook::balanced(), utc("2027-03-10T15:00:00Z"));
+    assert_eq!(
+        agenda
+            .iter()
+            .filter(|a| a.action == ActionKind::ApplyMore)
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn nothing_near_an_offer_means_no_acceleration() {
+    let facts = facts(
+        seeker(Tz::America__New_York),
+        vec![opportunity("a", "A", Stage::Applied)],
+    );
+    let health = pipeline_health(&facts, &Playbook::balanced(), utc("2027-03-10T15:00:00Z"));
+    assert!(!health.accelerate && health.weekly_applications_target.is_none());
+}
+
+// --- engine-wide rules --------------------------------------------------------
+
+#[test]
+fn facts_after_the_instant_are_ignored_so_any_instant_can_be_replayed() {
+    let mut facts = acme(Channel::Any, "logistics");
+    with(
+        &mut facts,
+        "reply",
+        InteractionKind::ReplyReceived,
+        "2027-03-10T15:00:00Z",
+    );
+    // Before the reply was logged, the promise was broken.
+    let monday = actions(&facts, "acme", "2027-03-08T12:00:00Z");
+    assert_eq!(
+        only(&monday, ActionKind::Call).rule,
+        RuleId::MissedPromiseCall
+    );
+    let thursday = actions(&facts, "acme", "2027-03-11T12:00:00Z");
+    assert!(!thursday.iter().any(|a| a.rule == RuleId::MissedPromiseCall));
+}
+
+#[test]
+fn ids_are_stable_for_the_same_facts_and_closed_opportunities_are_quiet() {
+    let facts = acme(Channel::Any, "logistics");
+    let a = actions(&facts, "acme", "2027-03-02T15:00:00Z");
+    let b = actions(&facts, "acme", "2027-03-04T15:00:00Z");
+    assert_eq!(only(&a, ActionKind::Wait).id, only(&b, ActionKind::Wait).id);
+    let mut closed = facts.clone();
+    closed.opportunities[0].stage = Stage::Ghosted;
+    assert!(actions(&closed, "acme", "2027-03-08T15:00:00Z").is_empty());
+    assert_eq!(
+        next_actions(
+            &facts,
+            &Playbook::balanced(),
+            "nope",
+            utc("2027-03-08T15:00:00Z")
+        ),
+        Err(EngineError::UnknownOpportunity("nope".to_owned()))
+    );
+}
+
+#[test]
+fn next_actions_serialize_in_snake_case_with_rfc3339_instants() {
+    let facts = acme(Channel::Any, "logistics");
+    let actions = actions(&facts, "acme", "2027-03-08T12:00:00Z");
+    let json = serde_json::to_value(&actions[0]).unwrap();
+    assert_eq!(json["action"], "call");
+    assert_eq!(json["channel"], "phone");
+    assert_eq!(json["rule"], "missed_promise_call");
+    assert_eq!(json["priority"], "high");
+    assert_eq!(json["due_at"], "2027-03-08T14:00:00Z");
+    assert_eq!(
+        json["constraints"],
+        serde_json::json!(["no_voicemail", "no_message_with_assistant"])
+    );
+    assert_eq!(json["draft"]["subject"], serde_json::Value::Null);
+    assert_eq!(json["opportunity_id"], "acme");
+    let mut keys: Vec<_> = json.as_object().unwrap().keys().cloned().collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "action",
+            "channel",
+            "constraints",
+            "contact_id",
+            "draft",
+            "due_at",
+            "id",
+            "opportunity_id",
+            "priority",
+            "reason",
+            "rule",
+            "window_end"
+        ]
+    );
+}

@@ -1,0 +1,241 @@
+//! Opportunities and their stage history.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::schema::{opportunities, stage_transitions};
+use crate::{DbConnection, StoreError};
+
+diesel::define_sql_function!(
+    /// SQL `lower()`, for case-insensitive search on both backends.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text
+);
+
+/// A stored opportunity.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = opportunities, treat_none_as_null = true)]
+pub struct OpportunityRow {
+    /// UUIDv7.
+    pub id: String,
+    /// Whose it is.
+    pub seeker_id: String,
+    /// The employer.
+    pub company: String,
+    /// The job title.
+    pub title: String,
+    /// The employer's industry.
+    pub industry: Option<String>,
+    /// Where the job is.
+    pub location: Option<String>,
+    /// Where the seeker found it.
+    pub source: Option<String>,
+    /// The posting's URL.
+    pub posting_url: Option<String>,
+    /// 1–5.
+    pub excitement: Option<i32>,
+    /// Free text.
+    pub notes: Option<String>,
+    /// Offered base salary, yearly, in `currency` units.
+    pub base_salary: Option<f64>,
+    /// Offered yearly bonus.
+    pub bonus: Option<f64>,
+    /// Equity, in words.
+    pub equity: Option<String>,
+    /// ISO 4217 code.
+    pub currency: Option<String>,
+    /// The offer's deadline.
+    pub offer_deadline: Option<NaiveDate>,
+    /// Playbook override (built-in name or custom id).
+    pub playbook: Option<String>,
+    /// Current stage.
+    pub stage: String,
+    /// Why it was rejected, when it was.
+    pub rejection_reason: Option<String>,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Last changed.
+    pub updated_at: NaiveDateTime,
+    /// Who last changed it: `seeker:<id>`, `coach:<id>` or `key:<id>`.
+    pub updated_by: String,
+    /// Bumped on every change; the ETag.
+    pub version: i32,
+}
+
+/// One stage change.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = stage_transitions)]
+pub struct TransitionRow {
+    /// UUIDv7.
+    pub id: String,
+    /// The opportunity.
+    pub opportunity_id: String,
+    /// The stage before; `None` for the stage the opportunity was created in.
+    pub from_stage: Option<String>,
+    /// The stage after.
+    pub to_stage: String,
+    /// When it happened (back-datable).
+    pub occurred_at: NaiveDateTime,
+    /// Why, in words.
+    pub reason: Option<String>,
+    /// For `rejected`: the reason code.
+    pub rejection_reason: Option<String>,
+    /// Who recorded it.
+    pub actor: String,
+    /// When it was recorded.
+    pub created_at: NaiveDateTime,
+}
+
+/// Which opportunities a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct OpportunityFilter {
+    /// Only these stages (any stage when empty).
+    pub stages: Vec<String>,
+    /// Company or title contains this, case-insensitively.
+    pub q: Option<String>,
+    /// Changed at or after this instant.
+    pub updated_since: Option<NaiveDateTime>,
+    /// Ids after this one (the cursor).
+    pub after: Option<String>,
+    /// At most this many.
+    pub limit: i64,
+}
+
+/// Stores a new opportunity.
+pub fn insert_opportunity(conn: &mut DbConnection, row: &OpportunityRow) -> Result<(), StoreError> {
+    diesel::insert_into(opportunities::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The opportunity with this id, whoever owns it (callers check access).
+pub fn find_opportunity(
+    conn: &mut DbConnection,
+    id: &str,
+) -> Result<Option<OpportunityRow>, StoreError> {
+    Ok(opportunities::table
+        .find(id)
+        .select(OpportunityRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// A page of a seeker's opportunities, oldest first (ids are UUIDv7).
+pub fn list_opportunities(
+    conn: &mut DbConnection,
+    seeker_id: &str,
+    filter: &OpportunityFilter,
+) -> Result<Vec<OpportunityRow>, StoreError> {
+    let mut query = opportunities::table
+        .filter(opportunities::seeker_id.eq(seeker_id))
+        .select(OpportunityRow::as_select())
+        .order(opportunities::id.asc())
+        .limit(filter.limit)
+        .into_boxed();
+    if !filter.stages.is_empty() {
+        query = query.filter(opportunities::stage.eq_any(filter.stages.clone()));
+    }
+    if let Some(q) = &filter.q {
+        let pattern = format!("%{}%", escape_like(&q.to_lowercase()));
+        query = query.filter(
+            lower(opportunities::company)
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(opportunities::title).like(pattern).escape('\\')),
+        );
+    }
+    if let Some(since) = filter.updated_since {
+        query = query.filter(opportunities::updated_at.ge(since));
+    }
+    if let Some(after) = &filter.after {
+        query = query.filter(opportunities::id.gt(after.clone()));
+    }
+    Ok(query.load(conn)?)
+}
+
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// Every opportunity of a seeker, oldest first (for exports and the agenda).
+pub fn all_opportunities(
+    conn: &mut DbConnection,
+    seeker_id: &str,
+) -> Result<Vec<OpportunityRow>, StoreError> {
+    Ok(opportunities::table
+        .filter(opportunities::seeker_id.eq(seeker_id))
+        .select(OpportunityRow::as_select())
+        .order(opportunities::id.asc())
+        .load(conn)?)
+}
+
+/// Writes `row` back if the stored version is still `expected_version`;
+/// `false` when another write came first.
+pub fn update_opportunity(
+    conn: &mut DbConnection,
+    row: &OpportunityRow,
+    expected_version: i32,
+) -> Result<bool, StoreError> {
+    let changed = diesel::update(
+        opportunities::table
+            .filter(opportunities::id.eq(&row.id))
+            .filter(opportunities::version.eq(expected_version)),
+    )
+    .set(row)
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Deletes an opportunity; its contacts, interactions, promises, profile
+/// and history cascade.
+pub fn delete_opportunity(conn: &mut DbConnection, id: &str) -> Result<bool, StoreError> {
+    Ok(diesel::delete(opportunities::table.find(id)).execute(conn)? == 1)
+}
+
+/// Open opportunities of a seeker with this company and title
+/// (case-insensitive): "did I already apply?".
+pub fn matching_open(
+    conn: &mut DbConnection,
+    seeker_id: &str,
+    company: &str,
+    title: &str,
+    open_stages: &[&str],
+) -> Result<Vec<String>, StoreError> {
+    Ok(opportunities::table
+        .filter(opportunities::seeker_id.eq(seeker_id))
+        .filter(lower(opportunities::company).eq(company.to_lowercase()))
+        .filter(lower(opportunities::title).eq(title.to_lowercase()))
+        .filter(
+            opportunities::stage.eq_any(
+                open_stages
+                    .iter()
+                    .map(|s| (*s).to_owned())
+                    .collect::<Vec<_>>(),
+            ),
+        )
+        .select(opportunities::id)
+        .order(opportunities::id.asc())
+        .load(conn)?)
+}
+
+/// Records a stage change.
+pub fn insert_transition(conn: &mut DbConnection, row: &TransitionRow) -> Result<(), StoreError> {
+    diesel::insert_into(stage_transitions::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// An opportunity's stage history, in the order it was recorded.
+pub fn transitions_of(
+    conn: &mut DbConnection,
+    opportunity_id: &str,
+) -> Result<Vec<TransitionRow>, StoreError> {
+    Ok(stage_transitions::table
+        .filter(stage_transitions::opportunity_id.eq(opportunity_id))
+        .select(TransitionRow::as_select())
+        .order(stage_transitions::id.asc())
+        .load(conn)?)
+}
