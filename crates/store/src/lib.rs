@@ -10,6 +10,7 @@ mod error;
 pub mod idempotency;
 mod migrate;
 pub mod pipeline;
+pub mod records;
 pub mod schema;
 pub mod testing;
 pub mod users;

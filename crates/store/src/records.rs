@@ -1,0 +1,128 @@
+//! Rows of the pipeline's other tables: contacts, interactions, promises and
+//! profiles. Every row carries `seeker_id` (whose it is), `version` (the
+//! ETag) and `updated_by` (`<type>:<id>` of who changed it last).
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::schema::{contacts, interactions, profiles, promises};
+
+/// A person at the employer.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = contacts, treat_none_as_null = true)]
+pub struct ContactRow {
+    /// UUIDv7.
+    pub id: String,
+    /// The opportunity.
+    pub opportunity_id: String,
+    /// Whose it is.
+    pub seeker_id: String,
+    /// Their name.
+    pub name: String,
+    /// `hiring_manager`, `assistant`, `higher_up`, `recruiter`, `interviewer` or `referrer`.
+    pub role: String,
+    /// Email address.
+    pub email: Option<String>,
+    /// Phone number (E.164 once normalised).
+    pub phone: Option<String>,
+    /// IANA zone; `None` uses the seeker's.
+    pub timezone: Option<String>,
+    /// `email`, `phone` or `any`.
+    pub preferred_channel: String,
+    /// Best time to reach them, as JSON (`{days, from, to}`).
+    pub best_time: Option<String>,
+    /// Rapport notes.
+    pub notes: Option<String>,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Last changed.
+    pub updated_at: NaiveDateTime,
+    /// Who changed it last.
+    pub updated_by: String,
+    /// The ETag.
+    pub version: i32,
+}
+
+/// Something that happened.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = interactions, treat_none_as_null = true)]
+pub struct InteractionRow {
+    /// UUIDv7.
+    pub id: String,
+    /// The opportunity.
+    pub opportunity_id: String,
+    /// Whose it is.
+    pub seeker_id: String,
+    /// The contact involved, if any.
+    pub contact_id: Option<String>,
+    /// The interaction kind (see `followup_core::InteractionKind`).
+    pub kind: String,
+    /// When it happened (UTC).
+    pub occurred_at: NaiveDateTime,
+    /// Free text.
+    pub notes: Option<String>,
+    /// For an out-of-office reply: the return date.
+    pub out_of_office_until: Option<NaiveDate>,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Last changed.
+    pub updated_at: NaiveDateTime,
+    /// Who changed it last.
+    pub updated_by: String,
+    /// The ETag.
+    pub version: i32,
+}
+
+/// What the employer said they would do.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = promises, treat_none_as_null = true)]
+pub struct PromiseRow {
+    /// UUIDv7.
+    pub id: String,
+    /// The opportunity.
+    pub opportunity_id: String,
+    /// Whose it is.
+    pub seeker_id: String,
+    /// Who promised, if known.
+    pub contact_id: Option<String>,
+    /// `call`, `email` or `decision`.
+    pub what: String,
+    /// Due by the end of this business day (in the contact's zone)…
+    pub due_date: Option<NaiveDate>,
+    /// …or at this instant. Exactly one of the two is set.
+    pub due_at: Option<NaiveDateTime>,
+    /// When the promise was made.
+    pub made_at: NaiveDateTime,
+    /// When the seeker cancelled it.
+    pub cancelled_at: Option<NaiveDateTime>,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Last changed.
+    pub updated_at: NaiveDateTime,
+    /// Who changed it last.
+    pub updated_by: String,
+    /// The ETag.
+    pub version: i32,
+}
+
+/// The ideal-candidate profile of an opportunity.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = profiles, treat_none_as_null = true)]
+pub struct ProfileRow {
+    /// The opportunity (one profile each).
+    pub opportunity_id: String,
+    /// Whose it is.
+    pub seeker_id: String,
+    /// Criteria, as JSON.
+    pub criteria: String,
+    /// Competition, as JSON.
+    pub competition: String,
+    /// Answers to the three process questions, as JSON.
+    pub answers: String,
+    /// Last changed.
+    pub updated_at: NaiveDateTime,
+    /// Who changed it last.
+    pub updated_by: String,
+    /// The ETag.
+    pub version: i32,
+}
