@@ -4,6 +4,7 @@
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 mod auth;
+mod cadence;
 mod cli;
 mod coaching;
 mod errors;

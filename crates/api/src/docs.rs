@@ -31,6 +31,12 @@ token (`Authorization: Bearer …`) to every `/v1` endpoint except the `auth` on
         (name = "coaching", description = "Coach access: invites, clients, and the grants a seeker can withdraw at any time."),
         (name = "api keys", description = "Keys for coaching platforms to act for a coach, server to server."),
         (name = "opportunities", description = "The seeker's pipeline: one opportunity per job, its stage and the history of its stages."),
+        (name = "contacts", description = "The people at an employer, per opportunity: role, email, phone, time zone, preferred channel and the best time to call."),
+        (name = "interactions", description = "What happened, back-datable: interviews, letters, emails, calls, replies and notes."),
+        (name = "promises", description = "What the employer said they would do and by when; kept, broken or pending is derived, at any instant."),
+        (name = "profile", description = "The ideal-candidate profile of an opportunity: criteria and ratings, the competition, the answers to the process questions."),
+        (name = "export", description = "Everything a seeker keeps, as JSON or as a CSV of opportunities."),
+        (name = "cadence", description = "What to do next, when, on which channel, with which words, and why: next actions, the agenda, pipeline health, the rules, playbooks and the tone check."),
         (name = "operations", description = "Liveness, readiness and metrics for operators and load balancers."),
     ),
     components(schemas(Problem, FieldError)),
@@ -80,7 +86,7 @@ impl Modify for StandardResponses {
                             .parameter_in(ParameterIn::Header)
                             .required(Required::False)
                             .description(Some(
-                                "A UUID, new for each operation, that makes the POST safe to retry: a replay within 24 hours returns the first response and creates nothing.",
+                                "A random UUID (version 4 or 7), new for each operation, that makes the POST safe to retry: a replay within 24 hours returns the first response and creates nothing.",
                             ))
                             .schema(Some(
                                 ObjectBuilder::new()
@@ -108,6 +114,12 @@ impl Modify for StandardResponses {
                             ("422", "The `Idempotency-Key` was used with a different request, or is malformed."),
                         ]);
                     }
+                }
+                let has_query = operation.parameters.iter().flatten().any(|p| {
+                    matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Query)
+                });
+                if has_query {
+                    add.push(("400", "A query parameter could not be read."));
                 }
                 if path.contains('{') {
                     add.push(("404", "No such resource, or none the caller may see."));

@@ -51,20 +51,31 @@ pub async fn idempotency(
             .map(ServiceResponse::map_into_boxed_body);
     };
     let fail = |req: ServiceRequest, err: ApiError| Ok(req.into_response(err.error_response()));
-    let key = match key {
-        Ok(key) if uuid::Uuid::try_parse(key.trim()).is_ok() => key.trim().to_ascii_lowercase(),
-        _ => {
-            return fail(
-                req,
-                ApiError::invalid("Idempotency-Key", "must be a UUID, new for each operation"),
-            );
-        }
-    };
+    // Unauthenticated requests go on to the handler, which answers 401.
     let Ok(caller) = Caller::extract(req.request()).await else {
         return next
             .call(req)
             .await
             .map(ServiceResponse::map_into_boxed_body);
+    };
+    let key = match key {
+        // Random UUIDs only (version 4 or 7): a fixed or nil key would make
+        // unrelated operations replay each other.
+        Ok(key)
+            if uuid::Uuid::try_parse(key.trim())
+                .is_ok_and(|u| matches!(u.get_version_num(), 4 | 7)) =>
+        {
+            key.trim().to_ascii_lowercase()
+        }
+        _ => {
+            return fail(
+                req,
+                ApiError::invalid(
+                    "Idempotency-Key",
+                    "must be a random UUID (version 4 or 7), new for each operation",
+                ),
+            );
+        }
     };
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return next

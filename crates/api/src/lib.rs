@@ -3,6 +3,7 @@
 //! to decide, and render the answer.
 
 pub mod auth;
+pub mod cadence;
 pub mod conventions;
 pub mod db;
 pub mod docs;

@@ -55,3 +55,33 @@ wire_schema!(
     PromiseWhat => followup_core::PromiseWhat,
     "What the employer promised to do."
 );
+wire_schema!(
+    /// Schema of [`followup_core::ActionKind`].
+    ActionKind => followup_core::ActionKind,
+    "What to do."
+);
+wire_schema!(
+    /// Schema of [`followup_core::Priority`].
+    Priority => followup_core::Priority,
+    "How urgent it is."
+);
+wire_schema!(
+    /// Schema of [`followup_core::Constraint`].
+    Constraint => followup_core::Constraint,
+    "What not to do while doing it."
+);
+wire_schema!(
+    /// Schema of [`followup_core::RuleId`].
+    RuleId => followup_core::RuleId,
+    "A cadence rule's stable id; `GET /v1/rules` describes each."
+);
+wire_schema!(
+    /// Schema of [`followup_core::ToneCategory`].
+    ToneCategory => followup_core::ToneCategory,
+    "What is wrong with the wording."
+);
+wire_schema!(
+    /// Schema of [`followup_core::PromiseStatus`].
+    PromiseStatus => followup_core::PromiseStatus,
+    "Where a promise stands: pending (not yet due, nothing heard), kept (the employer was heard from after it was made), broken (due, nothing heard) or cancelled (by the seeker)."
+);

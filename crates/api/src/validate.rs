@@ -167,6 +167,53 @@ pub fn playbook(field: &str, raw: &str) -> Result<String, FieldError> {
     }
 }
 
+/// Free text: `None` when absent or blank, else trimmed; at most `max`
+/// characters (counted before trimming, as JSON Schema's `maxLength` counts).
+pub fn optional_text(
+    field: &str,
+    value: Option<String>,
+    max: usize,
+) -> Result<Option<String>, FieldError> {
+    let Some(value) = value else { return Ok(None) };
+    if value.chars().count() > max {
+        return Err(FieldError::new(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    Ok(Some(value.trim().to_owned()).filter(|v| !v.is_empty()))
+}
+
+/// A phone number as people write it: digits, spaces, `+` (first only), `-`,
+/// `(`, `)` and `.`, with 7 to 15 digits. Stored as `+` (when given) and the
+/// digits: `+1 (212) 555-0100` → `+12125550100`.
+pub fn phone(field: &str, raw: &str) -> Result<String, FieldError> {
+    let trimmed = raw.trim();
+    let invalid = || {
+        FieldError::new(
+            field,
+            format!(
+                "`{trimmed}` is not a phone number: use digits, spaces, +, -, (, ), . and at least 7 digits"
+            ),
+        )
+    };
+    let (plus, rest) = match trimmed.strip_prefix('+') {
+        Some(rest) => (true, rest),
+        None => (false, trimmed),
+    };
+    if !rest
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '.'))
+    {
+        return Err(invalid());
+    }
+    let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
+    if !(7..=15).contains(&digits.len()) {
+        return Err(invalid());
+    }
+    Ok(if plus { format!("+{digits}") } else { digits })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,6 +266,18 @@ mod tests {
             week_hours("business_hours", &WeekHours::default()).is_err(),
             "no open day"
         );
+    }
+
+    #[test]
+    fn phone_numbers_are_normalised_to_their_digits() {
+        assert_eq!(
+            phone("phone", " +1 (212) 555-0100 ").unwrap(),
+            "+12125550100"
+        );
+        assert_eq!(phone("phone", "030.123.4567").unwrap(), "0301234567");
+        for bad in ["", "12345", "555-CALL-NOW", "1+2125550100", "++12125550100", "1234567890123456"] {
+            assert!(phone("phone", bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -6,12 +6,17 @@
 
 pub mod auth;
 mod connection;
+pub mod contacts;
 mod error;
 pub mod idempotency;
+pub mod interactions;
 mod migrate;
 pub mod pipeline;
+pub mod profiles;
+pub mod promises;
 pub mod records;
 pub mod schema;
+pub mod snapshot;
 pub mod testing;
 pub mod users;
 

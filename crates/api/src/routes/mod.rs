@@ -2,10 +2,16 @@
 
 pub mod api_keys;
 pub mod auth;
+pub mod cadence;
 pub mod coach;
+pub mod contacts;
+pub mod export;
 pub mod health;
+pub mod interactions;
 pub mod me;
 pub mod opportunities;
+pub mod profile;
+pub mod promises;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -36,5 +42,31 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(opportunities::update_opportunity)
         .service(opportunities::delete_opportunity)
         .service(opportunities::transition)
-        .service(opportunities::history);
+        .service(opportunities::history)
+        .service(contacts::create_contact)
+        .service(contacts::list_contacts)
+        .service(contacts::get_contact)
+        .service(contacts::update_contact)
+        .service(contacts::delete_contact)
+        .service(interactions::create_interaction)
+        .service(interactions::list_interactions)
+        .service(interactions::get_interaction)
+        .service(interactions::update_interaction)
+        .service(interactions::delete_interaction)
+        .service(promises::create_promise)
+        .service(promises::list_promises)
+        .service(promises::get_promise)
+        .service(promises::update_promise)
+        .service(promises::delete_promise)
+        .service(profile::get_profile)
+        .service(profile::put_profile)
+        .service(export::export_json)
+        .service(export::export_csv)
+        .service(cadence::next_actions)
+        .service(cadence::agenda)
+        .service(cadence::pipeline_health)
+        .service(cadence::rules)
+        .service(cadence::playbooks)
+        .service(cadence::get_playbook)
+        .service(cadence::tone_check);
 }

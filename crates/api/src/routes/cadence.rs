@@ -1,0 +1,478 @@
+//! The cadence: next actions, the agenda, pipeline health, the rule
+//! catalogue, playbooks and the tone check.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use followup_core::{Engine, Playbook, RuleId};
+use followup_store::snapshot::{self, Scope};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::Caller;
+use crate::cadence::{facts, playbook_named, seeker_playbook};
+use crate::db::read;
+use crate::error::{ApiError, Problem};
+use crate::extract::Json;
+use crate::routes::opportunities::{Need, load_opportunity};
+use crate::state::AppState;
+
+/// A message to send, built from the facts.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Draft {
+    /// The e-mail's subject; `null` for a call script.
+    pub subject: Option<String>,
+    /// The words: an e-mail body, or what to say on the phone.
+    pub body: String,
+    /// A `mailto:` link that opens the draft in the seeker's mail app.
+    pub mailto: Option<String>,
+}
+
+/// One thing to do: what, when, on which channel, with which words, and why.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NextAction {
+    /// Stable for the same facts: the same action keeps its id between reads.
+    pub id: String,
+    /// The opportunity; `null` for pipeline-wide actions (`apply_more`).
+    pub opportunity_id: Option<String>,
+    /// The contact to reach, if any.
+    pub contact_id: Option<String>,
+    /// What to do.
+    #[schema(value_type = crate::schemas::ActionKind)]
+    pub action: followup_core::ActionKind,
+    /// How: `email`, `phone` or `any`.
+    #[schema(value_type = Option<crate::schemas::Channel>)]
+    pub channel: Option<followup_core::Channel>,
+    /// When it falls due (inside the contact's business hours).
+    pub due_at: DateTime<Utc>,
+    /// When it stops being timely.
+    pub window_end: Option<DateTime<Utc>>,
+    /// How urgent.
+    #[schema(value_type = crate::schemas::Priority)]
+    pub priority: followup_core::Priority,
+    /// The rule that produced it.
+    #[schema(value_type = crate::schemas::RuleId)]
+    pub rule: RuleId,
+    /// One sentence a seeker understands and a coach can check, citing the rules.
+    pub reason: String,
+    /// What not to do (`no_voicemail`, `no_message_with_assistant`, …).
+    #[schema(value_type = Vec<crate::schemas::Constraint>)]
+    pub constraints: Vec<followup_core::Constraint>,
+    /// The words to use, where a message is sent.
+    pub draft: Option<Draft>,
+}
+
+impl From<followup_core::NextAction> for NextAction {
+    fn from(a: followup_core::NextAction) -> Self {
+        Self {
+            id: a.id,
+            opportunity_id: a.opportunity_id,
+            contact_id: a.contact_id,
+            action: a.action,
+            channel: a.channel,
+            due_at: a.due_at,
+            window_end: a.window_end,
+            priority: a.priority,
+            rule: a.rule,
+            reason: a.reason,
+            constraints: a.constraints,
+            draft: a.draft.map(|d| Draft {
+                subject: d.subject,
+                body: d.body,
+                mailto: d.mailto,
+            }),
+        }
+    }
+}
+
+/// Actions, evaluated at an instant.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Actions {
+    /// The instant the facts were evaluated at.
+    pub at: DateTime<Utc>,
+    /// The actions, by due time, then priority.
+    pub items: Vec<NextAction>,
+}
+
+/// `?at=`: evaluate at this instant instead of now.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AtParams {
+    /// An RFC 3339 instant; default now. Lets you see what the agenda said,
+    /// or will say, at any instant.
+    pub at: Option<DateTime<Utc>>,
+}
+
+/// The agenda's filters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AgendaParams {
+    /// Evaluate at this RFC 3339 instant; default now.
+    pub at: Option<DateTime<Utc>>,
+    /// Only actions due at or after this instant.
+    pub from: Option<DateTime<Utc>>,
+    /// Only actions due before this instant.
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// What to do next on one opportunity.
+#[utoipa::path(
+    tag = "cadence",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The opportunity's id."), AtParams),
+    responses((status = 200, description = "The opportunity's next actions.", body = Actions))
+)]
+#[get("/v1/opportunities/{id}/next-actions")]
+pub async fn next_actions(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    params: web::Query<AtParams>,
+) -> Result<web::Json<Actions>, ApiError> {
+    let at = params.at.unwrap_or_else(crate::views::now);
+    let id = id.into_inner();
+    let snapshot = read(&state, move |_, conn| {
+        let (row, _) = load_opportunity(conn, &caller, &id, Need::Read)?;
+        snapshot::load(conn, &row.seeker_id, Scope::One(&row.id))?
+            .ok_or_else(|| ApiError::NotFound("no such opportunity".to_owned()))
+    })
+    .await?;
+    let facts = facts(&snapshot)?;
+    let playbook = seeker_playbook(&snapshot.user);
+    let engine = Engine::new(&facts, &playbook, at);
+    let items = facts
+        .opportunities
+        .first()
+        .map(|o| engine.next_actions(o))
+        .unwrap_or_default();
+    Ok(web::Json(Actions {
+        at,
+        items: items.into_iter().map(NextAction::from).collect(),
+    }))
+}
+
+fn open_stages() -> Vec<&'static str> {
+    followup_core::Stage::ALL
+        .iter()
+        .filter(|s| s.is_open())
+        .map(|s| s.as_str())
+        .collect()
+}
+
+/// One agenda for the whole search: every open opportunity's next actions,
+/// by due time.
+///
+/// Carries an `ETag`; send it back in `If-None-Match` and a 304 answers
+/// when nothing changed — cheap for an app that polls.
+#[utoipa::path(
+    tag = "cadence",
+    security(("bearer" = [])),
+    params(AgendaParams),
+    responses(
+        (status = 200, description = "The agenda.", body = Actions),
+        (status = 304, description = "Unchanged since the `If-None-Match` ETag."),
+        (status = 400, description = "A query parameter could not be read.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`from` is after `to`.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/agenda")]
+pub async fn agenda(
+    caller: Caller,
+    state: web::Data<AppState>,
+    params: web::Query<AgendaParams>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    if let (Some(from), Some(to)) = (params.from, params.to)
+        && from > to
+    {
+        return Err(ApiError::invalid("from", "must not be after `to`"));
+    }
+    let at = params.at.unwrap_or_else(crate::views::now);
+    let seeker = caller.user.id.clone();
+    let snapshot = read(&state, move |_, conn| {
+        let stages = open_stages();
+        snapshot::load(conn, &seeker, Scope::Stages(&stages))?
+            .ok_or_else(|| ApiError::Unauthorized("the account no longer exists".to_owned()))
+    })
+    .await?;
+    let facts = facts(&snapshot)?;
+    let playbook = seeker_playbook(&snapshot.user);
+    let items: Vec<NextAction> = Engine::new(&facts, &playbook, at)
+        .agenda()
+        .into_iter()
+        .filter(|a| params.from.is_none_or(|from| a.due_at >= from))
+        .filter(|a| params.to.is_none_or(|to| a.due_at < to))
+        .map(NextAction::from)
+        .collect();
+    // The ETag covers the actions, not the instant: polling at a later `at`
+    // with the same actions is still "not modified".
+    let body = serde_json::to_vec(&items).map_err(|e| ApiError::Internal(Box::new(e)))?;
+    let etag = format!("\"{:x}\"", Sha256::digest(&body));
+    let matches = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|t| t.trim().trim_start_matches("W/") == etag)
+        });
+    if matches {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag))
+            .finish());
+    }
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag))
+        .json(Actions { at, items }))
+}
+
+/// Opportunities open at a stage.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StageCount {
+    /// The stage.
+    #[schema(value_type = crate::schemas::Stage)]
+    pub stage: followup_core::Stage,
+    /// How many open opportunities are in it.
+    pub count: u32,
+}
+
+/// The state of the search: what is open, and whether to apply for more.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PipelineHealth {
+    /// The instant it was evaluated at.
+    pub at: DateTime<Utc>,
+    /// Open opportunities by stage.
+    pub open_by_stage: Vec<StageCount>,
+    /// All open opportunities.
+    pub open_total: u32,
+    /// Opportunities at `final` or `offer`.
+    pub near_offer: u32,
+    /// Open opportunities before `final`.
+    pub others_open: u32,
+    /// An offer may be near: keep applying (Wolkstein: "accelerate your search").
+    pub accelerate: bool,
+    /// Applications a week to aim for while accelerating.
+    pub weekly_applications_target: Option<u32>,
+    /// Applications made this week.
+    pub applications_this_week: u32,
+    /// When this week started, in the seeker's zone.
+    pub week_start: DateTime<Utc>,
+    /// Fewer other open opportunities than this makes `apply_more` urgent.
+    pub min_active: u32,
+    /// Whether `apply_more` is on the agenda.
+    pub apply_more: bool,
+}
+
+/// Open opportunities by stage, the `accelerate` flag and this week's applications against the target.
+#[utoipa::path(
+    tag = "cadence",
+    security(("bearer" = [])),
+    params(AtParams),
+    responses((status = 200, description = "Pipeline health.", body = PipelineHealth))
+)]
+#[get("/v1/pipeline/health")]
+pub async fn pipeline_health(
+    caller: Caller,
+    state: web::Data<AppState>,
+    params: web::Query<AtParams>,
+) -> Result<web::Json<PipelineHealth>, ApiError> {
+    let at = params.at.unwrap_or_else(crate::views::now);
+    let seeker = caller.user.id.clone();
+    let snapshot = read(&state, move |_, conn| {
+        snapshot::load(conn, &seeker, Scope::All)?
+            .ok_or_else(|| ApiError::Unauthorized("the account no longer exists".to_owned()))
+    })
+    .await?;
+    let facts = facts(&snapshot)?;
+    let playbook = seeker_playbook(&snapshot.user);
+    let h = Engine::new(&facts, &playbook, at).health();
+    Ok(web::Json(PipelineHealth {
+        at,
+        open_by_stage: h
+            .open_by_stage
+            .into_iter()
+            .map(|c| StageCount {
+                stage: c.stage,
+                count: c.count,
+            })
+            .collect(),
+        open_total: h.open_total,
+        near_offer: h.near_offer,
+        others_open: h.others_open,
+        accelerate: h.accelerate,
+        weekly_applications_target: h.weekly_applications_target,
+        applications_this_week: h.applications_this_week,
+        week_start: h.week_start,
+        min_active: h.min_active,
+        apply_more: h.apply_more,
+    }))
+}
+
+/// Where a rule comes from in the article.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RuleSource {
+    /// The coach who gave the advice.
+    pub coach: String,
+    /// Their words.
+    pub quote: String,
+}
+
+/// A cadence rule and its parameters.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Rule {
+    /// Stable id, cited in every action's `rule` and `reason`.
+    #[schema(value_type = crate::schemas::RuleId)]
+    pub id: RuleId,
+    /// What it does.
+    pub description: String,
+    /// The advice it comes from.
+    pub source: RuleSource,
+    /// Its parameters: name, description, type, bounds and default.
+    #[schema(value_type = Vec<Object>)]
+    pub parameters: serde_json::Value,
+}
+
+/// Every cadence rule: what it does, its parameters and defaults, and the
+/// advice in the article it comes from.
+#[utoipa::path(
+    tag = "cadence",
+    responses((status = 200, description = "The rule catalogue.", body = Vec<Rule>))
+)]
+#[get("/v1/rules")]
+pub async fn rules() -> Result<web::Json<Vec<Rule>>, ApiError> {
+    followup_core::catalogue()
+        .into_iter()
+        .map(|r| {
+            Ok(Rule {
+                id: r.id,
+                description: r.description.to_owned(),
+                source: RuleSource {
+                    coach: r.source.coach.to_owned(),
+                    quote: r.source.quote.to_owned(),
+                },
+                parameters: serde_json::to_value(&r.parameters)
+                    .map_err(|e| ApiError::Internal(Box::new(e)))?,
+            })
+        })
+        .collect::<Result<_, _>>()
+        .map(web::Json)
+}
+
+/// A playbook: a named set of enabled rules and their parameters.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlaybookView {
+    /// Its name; built-ins are `balanced`, `email_only`, `persistent_caller`, `collaborative_closer`.
+    pub name: String,
+    /// Built-ins are read-only.
+    pub built_in: bool,
+    /// Rules by id: `{enabled, params}`.
+    #[schema(value_type = Object)]
+    pub rules: serde_json::Value,
+}
+
+fn playbook_view(playbook: &Playbook) -> Result<PlaybookView, ApiError> {
+    let spec =
+        serde_json::to_value(playbook.to_spec()).map_err(|e| ApiError::Internal(Box::new(e)))?;
+    Ok(PlaybookView {
+        name: playbook.name().to_owned(),
+        built_in: true,
+        rules: spec.get("rules").cloned().unwrap_or_default(),
+    })
+}
+
+/// The playbooks: the four built-ins, read-only.
+#[utoipa::path(
+    tag = "cadence",
+    responses((status = 200, description = "The playbooks.", body = Vec<PlaybookView>))
+)]
+#[get("/v1/playbooks")]
+pub async fn playbooks() -> Result<web::Json<Vec<PlaybookView>>, ApiError> {
+    Playbook::builtins()
+        .iter()
+        .map(playbook_view)
+        .collect::<Result<_, _>>()
+        .map(web::Json)
+}
+
+/// One playbook by name.
+#[utoipa::path(
+    tag = "cadence",
+    params(("name" = String, Path, description = "The playbook's name.")),
+    responses((status = 200, description = "The playbook.", body = PlaybookView))
+)]
+#[get("/v1/playbooks/{name}")]
+pub async fn get_playbook(name: web::Path<String>) -> Result<web::Json<PlaybookView>, ApiError> {
+    let found = name
+        .parse::<followup_core::BuiltinPlaybook>()
+        .map_err(|_| ApiError::NotFound(format!("no playbook named {}", name.as_str())))?;
+    playbook_view(&playbook_named(Some(found.as_str()))).map(web::Json)
+}
+
+/// Text to check.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ToneCheckRequest {
+    /// The message, e.g. a follow-up e-mail draft.
+    #[schema(
+        example = "Just checking in again — I haven't heard back!!",
+        max_length = 20000
+    )]
+    pub text: String,
+}
+
+/// Wording that sounds needy, pushy or pesky.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ToneFinding {
+    /// Byte offset where it starts.
+    pub start: usize,
+    /// Byte offset where it ends (exclusive).
+    pub end: usize,
+    /// `needy`, `pushy` or `pesky`.
+    #[schema(value_type = crate::schemas::ToneCategory)]
+    pub category: followup_core::ToneCategory,
+    /// The words found.
+    pub text: String,
+    /// A better way to say it.
+    pub suggestion: String,
+}
+
+/// The tone check's findings.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ToneReport {
+    /// Findings in text order; empty when the tone is fine.
+    pub findings: Vec<ToneFinding>,
+}
+
+/// Check a message for needy, pushy or pesky wording ("just checking in
+/// again", "I haven't heard back", demands, ALL CAPS, `?!!`), with spans and
+/// suggested rewrites. Collaborative, not needy (Cohen).
+#[utoipa::path(
+    tag = "cadence",
+    security(("bearer" = [])),
+    request_body = ToneCheckRequest,
+    responses((status = 200, description = "The findings.", body = ToneReport))
+)]
+#[post("/v1/tone-check")]
+pub async fn tone_check(
+    _caller: Caller,
+    body: Json<ToneCheckRequest>,
+) -> Result<web::Json<ToneReport>, ApiError> {
+    if body.0.text.chars().count() > 20_000 {
+        return Err(ApiError::invalid(
+            "text",
+            "must be at most 20000 characters",
+        ));
+    }
+    let findings = followup_core::tone_check(&body.0.text)
+        .into_iter()
+        .map(|f| ToneFinding {
+            start: f.start,
+            end: f.end,
+            category: f.category,
+            text: f.text,
+            suggestion: f.suggestion,
+        })
+        .collect();
+    Ok(web::Json(ToneReport { findings }))
+}

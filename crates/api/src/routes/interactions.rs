@@ -1,0 +1,482 @@
+//! Interactions: what happened — interviews, letters, emails, calls, replies,
+//! notes — back-datable, in the order it happened.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use followup_core::InteractionKind;
+use followup_store::DbConnection;
+use followup_store::interactions;
+use followup_store::pipeline::OpportunityRow;
+use followup_store::records::InteractionRow;
+use followup_store::users::UserRow;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::{Access, Caller};
+use crate::conventions::{
+    Actor, Page, PageParams, Paging, check_if_match, etag, if_match, not_modified,
+};
+use crate::db::{read, write};
+use crate::error::{ApiError, Problem};
+use crate::extract::Json;
+use crate::routes::contacts::{access, load_contact};
+use crate::routes::me::not_null;
+use crate::routes::opportunities::{Need, Warning, load_opportunity, present};
+use crate::state::AppState;
+use crate::validate::{self, Errors};
+use crate::views::utc;
+
+/// How far in the future `occurred_at` may be: clocks differ.
+const CLOCK_SKEW_MINUTES: i64 = 5;
+
+/// Something that happened between the seeker and the employer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Interaction {
+    /// UUIDv7.
+    pub id: String,
+    /// The opportunity.
+    pub opportunity_id: String,
+    /// Who it was with; `null` = the opportunity's main contact (or nobody, for a note).
+    pub contact_id: Option<String>,
+    /// What happened; its direction and channel follow from it.
+    #[schema(value_type = crate::schemas::InteractionKind)]
+    pub kind: InteractionKind,
+    /// When it happened.
+    pub occurred_at: DateTime<Utc>,
+    /// Free text.
+    pub notes: Option<String>,
+    /// For an out-of-office `reply_received`: the local date the person is back.
+    pub out_of_office_until: Option<NaiveDate>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Who recorded or changed it last; a coach's notes show the coach.
+    pub updated_by: Actor,
+}
+
+impl TryFrom<InteractionRow> for Interaction {
+    type Error = ApiError;
+
+    fn try_from(row: InteractionRow) -> Result<Self, ApiError> {
+        Ok(Self {
+            kind: row
+                .kind
+                .parse()
+                .map_err(|e| ApiError::Internal(Box::new(e)))?,
+            occurred_at: utc(row.occurred_at),
+            created_at: utc(row.created_at),
+            updated_at: utc(row.updated_at),
+            updated_by: Actor::parse(&row.updated_by),
+            id: row.id,
+            opportunity_id: row.opportunity_id,
+            contact_id: row.contact_id,
+            notes: row.notes,
+            out_of_office_until: row.out_of_office_until,
+        })
+    }
+}
+
+/// A recorded interaction and what to know about it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InteractionCreated {
+    /// The new interaction.
+    pub interaction: Interaction,
+    /// Cadence rules this interaction breaks (e.g. a second follow-up email
+    /// within a week). It is saved all the same: it already happened.
+    pub warnings: Vec<Warning>,
+}
+
+/// A new interaction.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateInteraction {
+    /// What happened. A coach may record `note`s only.
+    #[schema(value_type = crate::schemas::InteractionKind)]
+    pub kind: InteractionKind,
+    /// Who it was with: a contact of the same opportunity.
+    pub contact_id: Option<String>,
+    /// When it happened (default now); back-dating is fine, the future (beyond a few minutes) is not.
+    pub occurred_at: Option<DateTime<Utc>>,
+    /// Free text.
+    #[schema(max_length = 10000)]
+    pub notes: Option<String>,
+    /// Only on a `reply_received` that is an out-of-office reply: the local date the person is back.
+    pub out_of_office_until: Option<NaiveDate>,
+}
+
+/// Changes to an interaction; absent fields stay, `null` clears.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateInteraction {
+    /// What happened.
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(value_type = crate::schemas::InteractionKind, required = false)]
+    pub kind: Option<InteractionKind>,
+    /// Who it was with: a contact of the same opportunity.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub contact_id: Option<Option<String>>,
+    /// When it happened.
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(value_type = DateTime<Utc>, required = false)]
+    pub occurred_at: Option<DateTime<Utc>>,
+    /// Free text.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 10000)]
+    pub notes: Option<Option<String>>,
+    /// The return date of an out-of-office reply.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub out_of_office_until: Option<Option<NaiveDate>>,
+}
+
+/// Loads an interaction the caller may see, or 404 (403 for a coach who `need`s a write).
+pub fn load_interaction(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    need: Need,
+) -> Result<InteractionRow, ApiError> {
+    let row = interactions::find_interaction(conn, id)?
+        .ok_or_else(|| ApiError::NotFound("no such interaction".to_owned()))?;
+    access(conn, caller, &row.seeker_id, need, "interaction")?;
+    Ok(row)
+}
+
+/// Checks that `contact_id` names a contact of the opportunity (422 naming
+/// `field` otherwise: another opportunity's contact is not this one's).
+pub(crate) fn check_contact(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    opportunity_id: &str,
+    contact_id: Option<&str>,
+    errors: &mut Errors,
+) -> Result<(), ApiError> {
+    let Some(contact_id) = contact_id else {
+        return Ok(());
+    };
+    let belongs = match load_contact(conn, caller, contact_id, Need::Read) {
+        Ok(contact) => contact.opportunity_id == opportunity_id,
+        Err(ApiError::NotFound(_)) => false,
+        Err(other) => return Err(other),
+    };
+    if !belongs {
+        errors.push("contact_id", "is not a contact of this opportunity");
+    }
+    Ok(())
+}
+
+fn check_row(errors: &mut Errors, row: &InteractionRow, now: DateTime<Utc>) {
+    if row.occurred_at > (now + chrono::Duration::minutes(CLOCK_SKEW_MINUTES)).naive_utc() {
+        errors.push(
+            "occurred_at",
+            "must not be in the future (a few minutes of clock skew are fine)",
+        );
+    }
+    if row.out_of_office_until.is_some() && row.kind != InteractionKind::ReplyReceived.as_str() {
+        errors.push(
+            "out_of_office_until",
+            "only a `reply_received` can be an out-of-office reply",
+        );
+    }
+}
+
+/// Warnings for a newly recorded interaction: the cadence rules it breaks
+/// (a second follow-up email within the week, a voicemail left against
+/// `call_no_voicemail`, …). The cadence issue fills this in; until then
+/// nothing is reported. The interaction is saved whatever this says.
+fn interaction_warnings(
+    _conn: &mut DbConnection,
+    _seeker: &UserRow,
+    _opportunity: &OpportunityRow,
+    _interaction: &InteractionRow,
+) -> Result<Vec<Warning>, ApiError> {
+    Ok(Vec::new())
+}
+
+fn with_etag(
+    mut response: actix_web::HttpResponseBuilder,
+    version: i32,
+) -> actix_web::HttpResponseBuilder {
+    response.insert_header((header::ETAG, etag(version)));
+    response
+}
+
+/// Record an interaction.
+///
+/// Back-date it with `occurred_at`. An interaction that breaks the active
+/// playbook is never refused (it already happened): it is saved and
+/// `warnings` says which rule it breaks. A coach with access may record
+/// `note`s (shown as the coach's in `updated_by`), nothing else.
+#[utoipa::path(
+    tag = "interactions",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The opportunity's id.")),
+    request_body = CreateInteraction,
+    responses(
+        (status = 201, description = "Recorded; `Location` and `ETag` are set.", body = InteractionCreated),
+        (status = 403, description = "A read-only key, or a coach recording anything but a note.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/v1/opportunities/{id}/interactions")]
+pub async fn create_interaction(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: Json<CreateInteraction>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_write()?;
+    let body = body.0;
+    let now = crate::views::now();
+    let mut errors = Errors::default();
+    let notes = errors
+        .check(validate::optional_text("notes", body.notes, 10_000))
+        .flatten();
+    let id = id.into_inner();
+    let (row, warnings) = write(&state, move |_, conn| {
+        let (opportunity, access) = load_opportunity(conn, &caller, &id, Need::Read)?;
+        if access == Access::Coach && body.kind != InteractionKind::Note {
+            return Err(ApiError::Forbidden(
+                "a coach may add notes to an opportunity, nothing else".to_owned(),
+            ));
+        }
+        check_contact(
+            conn,
+            &caller,
+            &opportunity.id,
+            body.contact_id.as_deref(),
+            &mut errors,
+        )?;
+        let row = InteractionRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            opportunity_id: opportunity.id.clone(),
+            seeker_id: opportunity.seeker_id.clone(),
+            contact_id: body.contact_id,
+            kind: body.kind.as_str().to_owned(),
+            occurred_at: body.occurred_at.unwrap_or(now).naive_utc(),
+            notes,
+            out_of_office_until: body.out_of_office_until,
+            created_at: now.naive_utc(),
+            updated_at: now.naive_utc(),
+            updated_by: Actor::of(&caller),
+            version: 1,
+        };
+        check_row(&mut errors, &row, now);
+        errors.finish()?;
+        interactions::insert_interaction(conn, &row)?;
+        let seeker = followup_store::users::find(conn, &opportunity.seeker_id)?
+            .ok_or_else(|| ApiError::NotFound("no such opportunity".to_owned()))?;
+        let warnings = interaction_warnings(conn, &seeker, &opportunity, &row)?;
+        Ok((row, warnings))
+    })
+    .await?;
+    let location = format!("/v1/interactions/{}", row.id);
+    Ok(with_etag(HttpResponse::Created(), row.version)
+        .insert_header((header::LOCATION, location))
+        .json(InteractionCreated {
+            interaction: Interaction::try_from(row)?,
+            warnings,
+        }))
+}
+
+/// Cursors of this list carry the position (`occurred_at` and id), so pages
+/// stay stable when interactions are back-dated between two reads.
+fn position(row: &InteractionRow) -> String {
+    format!(
+        "{}|{}",
+        row.occurred_at.format("%Y-%m-%dT%H:%M:%S%.6f"),
+        row.id
+    )
+}
+
+fn parse_position(after: &str) -> Result<(NaiveDateTime, String), ApiError> {
+    let invalid = || ApiError::invalid("cursor", "not a cursor this API gave out");
+    let (at, id) = after.split_once('|').ok_or_else(invalid)?;
+    let at = NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M:%S%.6f").map_err(|_| invalid())?;
+    Ok((at, id.to_owned()))
+}
+
+/// An opportunity's interactions in the order they happened (`occurred_at`,
+/// then the order they were recorded).
+#[utoipa::path(
+    tag = "interactions",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The opportunity's id."), PageParams),
+    responses(
+        (status = 200, description = "A page of interactions.", body = Page<Interaction>),
+        (status = 400, description = "A query parameter could not be read.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A query parameter is invalid.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/opportunities/{id}/interactions")]
+pub async fn list_interactions(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    query: web::Query<PageParams>,
+) -> Result<web::Json<Page<Interaction>>, ApiError> {
+    let paging = Paging::new(query.limit, query.cursor.as_deref())?;
+    let after = paging.after.as_deref().map(parse_position).transpose()?;
+    let fetch = paging.fetch();
+    let id = id.into_inner();
+    let rows = read(&state, move |_, conn| {
+        let (opportunity, _) = load_opportunity(conn, &caller, &id, Need::Read)?;
+        Ok(interactions::list_interactions(
+            conn,
+            &opportunity.id,
+            after,
+            fetch,
+        )?)
+    })
+    .await?;
+    let keyed: Vec<(String, InteractionRow)> =
+        rows.into_iter().map(|r| (position(&r), r)).collect();
+    let page = paging.page(
+        keyed,
+        |(key, _)| key.as_str(),
+        |(_, row)| Interaction::try_from(row),
+    );
+    Ok(web::Json(Page {
+        items: page.items.into_iter().collect::<Result<_, _>>()?,
+        next_cursor: page.next_cursor,
+    }))
+}
+
+/// One interaction, with its `ETag`.
+#[utoipa::path(
+    tag = "interactions",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The interaction's id.")),
+    responses(
+        (status = 200, description = "The interaction.", body = Interaction),
+        (status = 304, description = "Unchanged since the `If-None-Match` ETag."),
+    )
+)]
+#[get("/v1/interactions/{id}")]
+pub async fn get_interaction(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let row = read(&state, move |_, conn| {
+        load_interaction(conn, &caller, &id, Need::Read)
+    })
+    .await?;
+    if not_modified(&req, row.version) {
+        return Ok(with_etag(HttpResponse::NotModified(), row.version).finish());
+    }
+    Ok(with_etag(HttpResponse::Ok(), row.version).json(Interaction::try_from(row)?))
+}
+
+/// Correct an interaction; absent fields stay, `null` clears.
+///
+/// Send `If-Match` with the ETag you read (412 if it changed since).
+#[utoipa::path(
+    tag = "interactions",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "The interaction's id."),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read; 412 if it changed since."),
+    ),
+    request_body = UpdateInteraction,
+    responses(
+        (status = 200, description = "The updated interaction.", body = Interaction),
+        (status = 403, description = "A read-only key, or a coach.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The ETag in `If-Match` is stale; nothing changed.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/v1/interactions/{id}")]
+pub async fn update_interaction(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    req: HttpRequest,
+    body: Json<UpdateInteraction>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_write()?;
+    let change = body.0;
+    let id = id.into_inner();
+    let precondition = if_match(&req)?;
+    let now = crate::views::now();
+    let row = write(&state, move |_, conn| {
+        let mut row = load_interaction(conn, &caller, &id, Need::Write)?;
+        let expected = row.version;
+        let mut errors = Errors::default();
+        if let Some(kind) = change.kind {
+            row.kind = kind.as_str().to_owned();
+        }
+        if let Some(contact_id) = change.contact_id {
+            check_contact(
+                conn,
+                &caller,
+                &row.opportunity_id,
+                contact_id.as_deref(),
+                &mut errors,
+            )?;
+            row.contact_id = contact_id;
+        }
+        if let Some(at) = change.occurred_at {
+            row.occurred_at = at.naive_utc();
+        }
+        if let Some(v) = change.notes {
+            row.notes = errors
+                .check(validate::optional_text("notes", v, 10_000))
+                .flatten();
+        }
+        if let Some(v) = change.out_of_office_until {
+            row.out_of_office_until = v;
+        }
+        check_row(&mut errors, &row, now);
+        errors.finish()?;
+        check_if_match(precondition.as_deref(), expected)?;
+        row.updated_at = now.naive_utc();
+        row.updated_by = Actor::of(&caller);
+        row.version += 1;
+        if !interactions::update_interaction(conn, &row, expected)? {
+            return Err(ApiError::PreconditionFailed(
+                "the interaction changed meanwhile; fetch it again".to_owned(),
+            ));
+        }
+        Ok(row)
+    })
+    .await?;
+    Ok(with_etag(HttpResponse::Ok(), row.version).json(Interaction::try_from(row)?))
+}
+
+/// Delete an interaction.
+#[utoipa::path(
+    tag = "interactions",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "The interaction's id."),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read; 412 if it changed since."),
+    ),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 403, description = "A read-only key, or a coach.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The ETag in `If-Match` is stale; nothing was deleted.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/v1/interactions/{id}")]
+pub async fn delete_interaction(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_write()?;
+    let id = id.into_inner();
+    let precondition = if_match(&req)?;
+    write(&state, move |_, conn| {
+        let row = load_interaction(conn, &caller, &id, Need::Write)?;
+        check_if_match(precondition.as_deref(), row.version)?;
+        interactions::delete_interaction(conn, &row.id)?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

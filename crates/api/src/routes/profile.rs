@@ -1,0 +1,318 @@
+//! The ideal-candidate profile of an opportunity: what the employer looks for
+//! and how the seeker measures up, the competition, and the answers to the
+//! three process questions coaches tell the seeker to ask.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, put, web};
+use chrono::{DateTime, Utc};
+use followup_store::profiles;
+use followup_store::records::ProfileRow;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::Caller;
+use crate::conventions::{Actor, check_if_match, etag, if_match, not_modified};
+use crate::db::{read, write};
+use crate::error::{ApiError, Problem};
+use crate::extract::Json;
+use crate::routes::opportunities::{Need, load_opportunity};
+use crate::state::AppState;
+use crate::validate::{self, Errors};
+use crate::views::utc;
+
+/// The most criteria a profile holds.
+const MAX_CRITERIA: usize = 100;
+/// The most competing candidates a count may say.
+const MAX_COMPETITORS: u32 = 10_000;
+
+/// One thing the employer looks for, and how the seeker measures up
+/// ("how do I compare to your ideal candidate?").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Criterion {
+    /// What the employer looks for.
+    #[schema(example = "Team leadership", min_length = 1, max_length = 200)]
+    pub name: String,
+    /// How much the employer cares, 1–5.
+    #[schema(minimum = 1, maximum = 5)]
+    pub weight: u8,
+    /// The seeker's own rating, 0–5.
+    #[schema(minimum = 0, maximum = 5)]
+    pub self_rating: u8,
+    /// The interviewer's rating, 0–5, when they gave one; it counts before the seeker's.
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 5)]
+    pub interviewer_rating: Option<u8>,
+    /// What backs the rating: a project, a number, a quote.
+    #[serde(default)]
+    #[schema(max_length = 2000)]
+    pub evidence: Option<String>,
+}
+
+/// Who else is in the race ("how many other candidates are you considering?").
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Competition {
+    /// How many other candidates compete; `null` = unknown.
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 10000)]
+    pub competing_candidates: Option<u32>,
+    /// Whether an internal candidate competes; `null` = unknown.
+    #[serde(default)]
+    pub internal_candidate: Option<bool>,
+}
+
+/// The employer's answers to the three process questions, in the seeker's
+/// words; `null` = not asked yet.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Answers {
+    /// "Where are you in the search process?"
+    #[serde(default)]
+    #[schema(max_length = 2000)]
+    pub process_position: Option<String>,
+    /// "How do I compare to your ideal candidate?"
+    #[serde(default)]
+    #[schema(max_length = 2000)]
+    pub comparison: Option<String>,
+    /// "How many other candidates are you considering?"
+    #[serde(default)]
+    #[schema(max_length = 2000)]
+    pub competitors: Option<String>,
+}
+
+/// The ideal-candidate profile of an opportunity.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Profile {
+    /// What the employer looks for, and how the seeker measures up.
+    pub criteria: Vec<Criterion>,
+    /// Who else is in the race.
+    pub competition: Competition,
+    /// The answers to the process questions.
+    pub answers: Answers,
+    /// Last changed; `null` while nothing was stored.
+    pub updated_at: Option<DateTime<Utc>>,
+    /// Who changed it last; `null` while nothing was stored.
+    pub updated_by: Option<Actor>,
+}
+
+/// A whole profile, replacing the stored one; absent parts are empty or unknown.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PutProfile {
+    /// What the employer looks for (at most 100); names are unique.
+    #[serde(default)]
+    #[schema(max_items = 100)]
+    pub criteria: Vec<Criterion>,
+    /// Who else is in the race.
+    #[serde(default)]
+    pub competition: Competition,
+    /// The answers to the process questions.
+    #[serde(default)]
+    pub answers: Answers,
+}
+
+impl Profile {
+    /// The profile as stored, or the empty one (version 0) when none is.
+    pub fn from_row(row: Option<ProfileRow>) -> Result<(Self, i32), ApiError> {
+        let Some(row) = row else {
+            return Ok((
+                Self {
+                    criteria: Vec::new(),
+                    competition: Competition::default(),
+                    answers: Answers::default(),
+                    updated_at: None,
+                    updated_by: None,
+                },
+                0,
+            ));
+        };
+        let internal = |e: serde_json::Error| ApiError::Internal(Box::new(e));
+        Ok((
+            Self {
+                criteria: serde_json::from_str(&row.criteria).map_err(internal)?,
+                competition: serde_json::from_str(&row.competition).map_err(internal)?,
+                answers: serde_json::from_str(&row.answers).map_err(internal)?,
+                updated_at: Some(utc(row.updated_at)),
+                updated_by: Some(Actor::parse(&row.updated_by)),
+            },
+            row.version,
+        ))
+    }
+}
+
+/// Checks and normalises a profile (names and texts trimmed).
+fn validated(body: PutProfile) -> Result<PutProfile, ApiError> {
+    let mut errors = Errors::default();
+    if body.criteria.len() > MAX_CRITERIA {
+        errors.push("criteria", format!("at most {MAX_CRITERIA} criteria"));
+    }
+    let core: Vec<followup_core::compare::Criterion> = body
+        .criteria
+        .iter()
+        .map(|c| followup_core::compare::Criterion {
+            name: c.name.clone(),
+            weight: c.weight,
+            self_rating: c.self_rating,
+            interviewer_rating: c.interviewer_rating,
+            evidence: None,
+        })
+        .collect();
+    for error in followup_core::compare::validate_criteria(&core) {
+        let field = format!("criteria[{}].{}", error.index(), error.field());
+        let message = error.to_string();
+        let message = message
+            .split_once(": ")
+            .map_or(message.as_str(), |(_, m)| m);
+        errors.push(&field, message);
+    }
+    let mut criteria = Vec::with_capacity(body.criteria.len());
+    for (index, c) in body.criteria.into_iter().enumerate() {
+        let name_field = format!("criteria[{index}].name");
+        if c.name.chars().count() > 200 {
+            errors.push(&name_field, "must be at most 200 characters");
+        }
+        let evidence = errors
+            .check(validate::optional_text(
+                &format!("criteria[{index}].evidence"),
+                c.evidence,
+                2000,
+            ))
+            .flatten();
+        criteria.push(Criterion {
+            name: c.name.trim().to_owned(),
+            evidence,
+            ..c
+        });
+    }
+    if body
+        .competition
+        .competing_candidates
+        .is_some_and(|n| n > MAX_COMPETITORS)
+    {
+        errors.push(
+            "competition.competing_candidates",
+            format!("must be between 0 and {MAX_COMPETITORS}"),
+        );
+    }
+    let mut answer = |field: &str, value: Option<String>| {
+        errors
+            .check(validate::optional_text(
+                &format!("answers.{field}"),
+                value,
+                2000,
+            ))
+            .flatten()
+    };
+    let answers = Answers {
+        process_position: answer("process_position", body.answers.process_position),
+        comparison: answer("comparison", body.answers.comparison),
+        competitors: answer("competitors", body.answers.competitors),
+    };
+    errors.finish()?;
+    Ok(PutProfile {
+        criteria,
+        competition: body.competition,
+        answers,
+    })
+}
+
+fn with_etag(
+    mut response: actix_web::HttpResponseBuilder,
+    version: i32,
+) -> actix_web::HttpResponseBuilder {
+    response.insert_header((header::ETAG, etag(version)));
+    response
+}
+
+/// An opportunity's ideal-candidate profile, with its `ETag`.
+///
+/// An opportunity without one answers the empty profile (no criteria,
+/// everything unknown) with ETag `"0"`.
+#[utoipa::path(
+    tag = "profile",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The opportunity's id.")),
+    responses(
+        (status = 200, description = "The profile.", body = Profile),
+        (status = 304, description = "Unchanged since the `If-None-Match` ETag."),
+    )
+)]
+#[get("/v1/opportunities/{id}/profile")]
+pub async fn get_profile(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let row = read(&state, move |_, conn| {
+        let (opportunity, _) = load_opportunity(conn, &caller, &id, Need::Read)?;
+        Ok(profiles::find_profile(conn, &opportunity.id)?)
+    })
+    .await?;
+    let (profile, version) = Profile::from_row(row)?;
+    if not_modified(&req, version) {
+        return Ok(with_etag(HttpResponse::NotModified(), version).finish());
+    }
+    Ok(with_etag(HttpResponse::Ok(), version).json(profile))
+}
+
+/// Replace an opportunity's profile.
+///
+/// Weights are 1–5 and ratings 0–5; a 422 names the field at fault
+/// (`criteria[2].weight`). Send `If-Match` with the ETag you read (`"0"`
+/// before the first save) to make sure nobody changed it in between.
+#[utoipa::path(
+    tag = "profile",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "The opportunity's id."),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read; 412 if it changed since."),
+    ),
+    request_body = PutProfile,
+    responses(
+        (status = 200, description = "The stored profile.", body = Profile),
+        (status = 403, description = "A read-only key, or a coach.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The ETag in `If-Match` is stale; nothing changed.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/v1/opportunities/{id}/profile")]
+pub async fn put_profile(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    req: HttpRequest,
+    body: Json<PutProfile>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_write()?;
+    let body = body.0;
+    let id = id.into_inner();
+    let precondition = if_match(&req)?;
+    let row = write(&state, move |_, conn| {
+        let (opportunity, _) = load_opportunity(conn, &caller, &id, Need::Write)?;
+        let body = validated(body)?;
+        let expected = profiles::find_profile(conn, &opportunity.id)?.map_or(0, |p| p.version);
+        check_if_match(precondition.as_deref(), expected)?;
+        let json = |e: serde_json::Error| ApiError::Internal(Box::new(e));
+        let row = ProfileRow {
+            opportunity_id: opportunity.id,
+            seeker_id: opportunity.seeker_id,
+            criteria: serde_json::to_string(&body.criteria).map_err(json)?,
+            competition: serde_json::to_string(&body.competition).map_err(json)?,
+            answers: serde_json::to_string(&body.answers).map_err(json)?,
+            updated_at: crate::views::now().naive_utc(),
+            updated_by: Actor::of(&caller),
+            version: expected + 1,
+        };
+        if !profiles::put_profile(conn, &row, expected)? {
+            return Err(ApiError::PreconditionFailed(
+                "the profile changed meanwhile; fetch it again".to_owned(),
+            ));
+        }
+        Ok(row)
+    })
+    .await?;
+    let (profile, version) = Profile::from_row(Some(row))?;
+    Ok(with_etag(HttpResponse::Ok(), version).json(profile))
+}

@@ -1,0 +1,90 @@
+//! Contacts: the people at an employer, per opportunity.
+
+use diesel::prelude::*;
+
+use crate::records::ContactRow;
+use crate::schema::contacts;
+use crate::{DbConnection, StoreError};
+
+/// Stores a new contact.
+pub fn insert_contact(conn: &mut DbConnection, row: &ContactRow) -> Result<(), StoreError> {
+    diesel::insert_into(contacts::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The contact with this id, whoever owns it (callers check access).
+pub fn find_contact(conn: &mut DbConnection, id: &str) -> Result<Option<ContactRow>, StoreError> {
+    Ok(contacts::table
+        .find(id)
+        .select(ContactRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// A page of an opportunity's contacts, oldest first, after the id `after`.
+pub fn list_contacts(
+    conn: &mut DbConnection,
+    opportunity_id: &str,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<ContactRow>, StoreError> {
+    let mut query = contacts::table
+        .filter(contacts::opportunity_id.eq(opportunity_id))
+        .select(ContactRow::as_select())
+        .order(contacts::id.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(contacts::id.gt(after.to_owned()));
+    }
+    Ok(query.load(conn)?)
+}
+
+/// Every contact of an opportunity, oldest first.
+pub fn contacts_of(
+    conn: &mut DbConnection,
+    opportunity_id: &str,
+) -> Result<Vec<ContactRow>, StoreError> {
+    Ok(contacts::table
+        .filter(contacts::opportunity_id.eq(opportunity_id))
+        .select(ContactRow::as_select())
+        .order(contacts::id.asc())
+        .load(conn)?)
+}
+
+/// Every contact of a seeker, oldest first (for exports).
+pub fn contacts_of_seeker(
+    conn: &mut DbConnection,
+    seeker_id: &str,
+) -> Result<Vec<ContactRow>, StoreError> {
+    Ok(contacts::table
+        .filter(contacts::seeker_id.eq(seeker_id))
+        .select(ContactRow::as_select())
+        .order(contacts::id.asc())
+        .load(conn)?)
+}
+
+/// Writes `row` back if the stored version is still `expected_version`;
+/// `false` when another write came first.
+pub fn update_contact(
+    conn: &mut DbConnection,
+    row: &ContactRow,
+    expected_version: i32,
+) -> Result<bool, StoreError> {
+    let changed = diesel::update(
+        contacts::table
+            .filter(contacts::id.eq(&row.id))
+            .filter(contacts::version.eq(expected_version)),
+    )
+    .set(row)
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Deletes a contact; interactions and promises that named it keep their
+/// place with no contact (`ON DELETE SET NULL`).
+pub fn delete_contact(conn: &mut DbConnection, id: &str) -> Result<bool, StoreError> {
+    Ok(diesel::delete(contacts::table.find(id)).execute(conn)? == 1)
+}

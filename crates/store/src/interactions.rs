@@ -1,0 +1,100 @@
+//! Interactions: what happened between the seeker and the employer.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::records::InteractionRow;
+use crate::schema::interactions;
+use crate::{DbConnection, StoreError};
+
+/// Stores a new interaction.
+pub fn insert_interaction(conn: &mut DbConnection, row: &InteractionRow) -> Result<(), StoreError> {
+    diesel::insert_into(interactions::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The interaction with this id, whoever owns it (callers check access).
+pub fn find_interaction(
+    conn: &mut DbConnection,
+    id: &str,
+) -> Result<Option<InteractionRow>, StoreError> {
+    Ok(interactions::table
+        .find(id)
+        .select(InteractionRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// A page of an opportunity's interactions in the order they happened
+/// (`occurred_at`, then id), after the position `after`.
+pub fn list_interactions(
+    conn: &mut DbConnection,
+    opportunity_id: &str,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> Result<Vec<InteractionRow>, StoreError> {
+    let mut query = interactions::table
+        .filter(interactions::opportunity_id.eq(opportunity_id))
+        .select(InteractionRow::as_select())
+        .order((interactions::occurred_at.asc(), interactions::id.asc()))
+        .limit(limit)
+        .into_boxed();
+    if let Some((at, id)) = after {
+        query = query.filter(
+            interactions::occurred_at
+                .gt(at)
+                .or(interactions::occurred_at
+                    .eq(at)
+                    .and(interactions::id.gt(id))),
+        );
+    }
+    Ok(query.load(conn)?)
+}
+
+/// Every interaction of an opportunity, in the order they happened.
+pub fn interactions_of(
+    conn: &mut DbConnection,
+    opportunity_id: &str,
+) -> Result<Vec<InteractionRow>, StoreError> {
+    Ok(interactions::table
+        .filter(interactions::opportunity_id.eq(opportunity_id))
+        .select(InteractionRow::as_select())
+        .order((interactions::occurred_at.asc(), interactions::id.asc()))
+        .load(conn)?)
+}
+
+/// Every interaction of a seeker, in the order they happened (for exports).
+pub fn interactions_of_seeker(
+    conn: &mut DbConnection,
+    seeker_id: &str,
+) -> Result<Vec<InteractionRow>, StoreError> {
+    Ok(interactions::table
+        .filter(interactions::seeker_id.eq(seeker_id))
+        .select(InteractionRow::as_select())
+        .order((interactions::occurred_at.asc(), interactions::id.asc()))
+        .load(conn)?)
+}
+
+/// Writes `row` back if the stored version is still `expected_version`;
+/// `false` when another write came first.
+pub fn update_interaction(
+    conn: &mut DbConnection,
+    row: &InteractionRow,
+    expected_version: i32,
+) -> Result<bool, StoreError> {
+    let changed = diesel::update(
+        interactions::table
+            .filter(interactions::id.eq(&row.id))
+            .filter(interactions::version.eq(expected_version)),
+    )
+    .set(row)
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Deletes an interaction.
+pub fn delete_interaction(conn: &mut DbConnection, id: &str) -> Result<bool, StoreError> {
+    Ok(diesel::delete(interactions::table.find(id)).execute(conn)? == 1)
+}

@@ -1,0 +1,367 @@
+//! The cadence through the HTTP API: Jane's story from the article, the
+//! agenda's ETag, rules, playbooks and the tone check.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use followup_store::records::{ContactRow, InteractionRow, PromiseRow};
+use followup_store::{PoolOptions, Store, StoreError};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{Account, TestApp, assert_problem, spawn_app};
+
+fn at(text: &str) -> NaiveDateTime {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .unwrap()
+        .naive_utc()
+}
+
+/// Jane, from the article: a final meeting on Thu 17 Dec 2009 with a hiring
+/// manager at a New York online-media site, the influence letter sent that
+/// evening, and a call promised "after New Year's" (entered as Fri 8 Jan).
+async fn jane(app: &TestApp) -> (Account, String) {
+    let jane = app.register("seeker").await;
+    let created: Value = app
+        .as_(&jane, Method::POST, "/v1/opportunities")
+        .json(&json!({"company": "Up-and-coming Site", "title": "Editor", "industry": "online media", "stage": "final"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let opportunity = created["opportunity"]["id"].as_str().unwrap().to_owned();
+    let store = Store::open(
+        app.db.as_ref().unwrap().url().clone(),
+        &PoolOptions::default(),
+    )
+    .unwrap();
+    let actor = format!("seeker:{}", jane.id);
+    let (seeker, opp) = (jane.id.clone(), opportunity.clone());
+    store
+        .write(|conn| -> Result<(), StoreError> {
+            use diesel::RunQueryDsl as _;
+            use followup_store::schema::{contacts, interactions, promises};
+            let now = at("2009-12-17T15:00:00Z");
+            let contact = ContactRow {
+                id: "01900000-0000-7000-8000-00000000c001".to_owned(),
+                opportunity_id: opp.clone(),
+                seeker_id: seeker.clone(),
+                name: "Mark Boss".to_owned(),
+                role: "hiring_manager".to_owned(),
+                email: Some("mark@example.com".to_owned()),
+                phone: None,
+                timezone: Some("America/New_York".to_owned()),
+                preferred_channel: "any".to_owned(),
+                best_time: None,
+                notes: None,
+                created_at: now,
+                updated_at: now,
+                updated_by: actor.clone(),
+                version: 1,
+            };
+            diesel::insert_into(contacts::table)
+                .values(&contact)
+                .execute(conn)?;
+            for (id, kind, when) in [
+                (
+                    "01900000-0000-7000-8000-00000000a001",
+                    "interview",
+                    "2009-12-17T15:00:00Z",
+                ),
+                (
+                    "01900000-0000-7000-8000-00000000a002",
+                    "influence_letter",
+                    "2009-12-17T23:00:00Z",
+                ),
+            ] {
+                let row = InteractionRow {
+                    id: id.to_owned(),
+                    opportunity_id: opp.clone(),
+                    seeker_id: seeker.clone(),
+                    contact_id: Some(contact.id.clone()),
+                    kind: kind.to_owned(),
+                    occurred_at: at(when),
+                    notes: None,
+                    out_of_office_until: None,
+                    created_at: now,
+                    updated_at: now,
+                    updated_by: actor.clone(),
+                    version: 1,
+                };
+                diesel::insert_into(interactions::table)
+                    .values(&row)
+                    .execute(conn)?;
+            }
+            let promise = PromiseRow {
+                id: "01900000-0000-7000-8000-00000000b001".to_owned(),
+                opportunity_id: opp.clone(),
+                seeker_id: seeker.clone(),
+                contact_id: Some(contact.id.clone()),
+                what: "call".to_owned(),
+                due_date: NaiveDate::from_ymd_opt(2010, 1, 8),
+                due_at: None,
+                made_at: at("2009-12-17T15:30:00Z"),
+                cancelled_at: None,
+                created_at: now,
+                updated_at: now,
+                updated_by: actor.clone(),
+                version: 1,
+            };
+            diesel::insert_into(promises::table)
+                .values(&promise)
+                .execute(conn)?;
+            Ok(())
+        })
+        .unwrap();
+    (jane, opportunity)
+}
+
+async fn agenda(app: &TestApp, who: &Account, at: &str) -> Value {
+    let response = app
+        .as_(who, Method::GET, &format!("/v1/agenda?at={at}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+fn find<'a>(items: &'a Value, rule: &str) -> Option<&'a Value> {
+    items["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["rule"] == rule)
+}
+
+#[tokio::test]
+async fn jane_waits_for_the_promised_call_then_follows_up_by_email() {
+    let app = spawn_app().await;
+    let (jane, opportunity) = jane(&app).await;
+
+    // Mon 4 Jan: wait for the promise, and keep applying.
+    let monday = agenda(&app, &jane, "2010-01-04T15:00:00Z").await;
+    let wait = find(&monday, "wait_for_promise").expect("a wait");
+    assert_eq!(wait["action"], "wait");
+    assert_eq!(wait["opportunity_id"], opportunity);
+    let apply = find(&monday, "accelerate_search").expect("apply_more");
+    assert_eq!(apply["action"], "apply_more");
+    assert_eq!(apply["priority"], "high");
+
+    // Fri 8 Jan, noon: still waiting until 17:00 New York.
+    let friday = agenda(&app, &jane, "2010-01-08T17:00:00Z").await;
+    assert_eq!(find(&friday, "wait_for_promise").unwrap()["action"], "wait");
+
+    // Mon 11 Jan, 08:00 New York: the promise is broken. E-mail at 09:00
+    // New York (14:00Z), collaborative, since online media lives in e-mail.
+    let broken = agenda(&app, &jane, "2010-01-11T13:00:00Z").await;
+    let follow_up = broken["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["opportunity_id"] == opportunity && a["action"] != "wait")
+        .expect("a follow-up");
+    assert_eq!(follow_up["due_at"], "2010-01-11T14:00:00Z");
+    assert_eq!(follow_up["channel"], "email");
+    assert_eq!(follow_up["action"], "offer_collaboration");
+    assert!(
+        follow_up["reason"]
+            .as_str()
+            .unwrap()
+            .contains("missed_promise_call"),
+        "{follow_up}"
+    );
+    let draft = &follow_up["draft"];
+    assert!(
+        draft["body"]
+            .as_str()
+            .unwrap()
+            .contains("where things stand"),
+        "{draft}"
+    );
+    assert!(
+        draft["mailto"]
+            .as_str()
+            .unwrap()
+            .starts_with("mailto:mark@example.com")
+    );
+
+    // The next-actions of the opportunity say the same.
+    let next: Value = app
+        .as_(
+            &jane,
+            Method::GET,
+            &format!("/v1/opportunities/{opportunity}/next-actions?at=2010-01-11T13:00:00Z"),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        next["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["id"] == follow_up["id"]),
+        "stable ids"
+    );
+}
+
+#[tokio::test]
+async fn the_agenda_answers_304_while_nothing_changes_and_filters_by_due_time() {
+    let app = spawn_app().await;
+    let (jane, _) = jane(&app).await;
+    let first = app
+        .as_(&jane, Method::GET, "/v1/agenda?at=2010-01-04T15:00:00Z")
+        .send()
+        .await
+        .unwrap();
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    let again = app
+        .as_(&jane, Method::GET, "/v1/agenda?at=2010-01-04T15:00:00Z")
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    let later = app
+        .as_(&jane, Method::GET, "/v1/agenda?at=2010-01-11T13:00:00Z")
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(later.status(), 200, "the actions changed");
+
+    let none: Value = app
+        .as_(
+            &jane,
+            Method::GET,
+            "/v1/agenda?at=2010-01-11T13:00:00Z&from=2030-01-01T00:00:00Z",
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(none["items"], json!([]));
+    let reversed = app
+        .as_(
+            &jane,
+            Method::GET,
+            "/v1/agenda?from=2030-01-01T00:00:00Z&to=2020-01-01T00:00:00Z",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_problem(reversed, 422).await;
+    let unreadable = app
+        .as_(&jane, Method::GET, "/v1/agenda?at=yesterday")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(unreadable, 400).await;
+}
+
+#[tokio::test]
+async fn a_coach_sees_a_clients_next_actions_under_a_grant_only() {
+    let app = spawn_app().await;
+    let (jane, opportunity) = jane(&app).await;
+    let coach = app.register("coach").await;
+    let path = format!("/v1/opportunities/{opportunity}/next-actions?at=2010-01-04T15:00:00Z");
+    assert_problem(
+        app.as_(&coach, Method::GET, &path).send().await.unwrap(),
+        404,
+    )
+    .await;
+    app.grant(&jane, &coach).await;
+    assert_eq!(
+        app.as_(&coach, Method::GET, &path)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn health_rules_playbooks_and_tone() {
+    let app = spawn_app().await;
+    let (jane, _) = jane(&app).await;
+    let health: Value = app
+        .as_(
+            &jane,
+            Method::GET,
+            "/v1/pipeline/health?at=2010-01-04T15:00:00Z",
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["accelerate"], true);
+    assert_eq!(health["near_offer"], 1);
+    assert_eq!(health["apply_more"], true);
+
+    let rules: Value = app.get("/v1/rules").await.json().await.unwrap();
+    let ids: Vec<&str> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    for id in [
+        "missed_promise_call",
+        "email_weekly_cap",
+        "call_no_voicemail",
+        "move_on",
+    ] {
+        assert!(ids.contains(&id), "{id}");
+    }
+    let cap = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "email_weekly_cap")
+        .unwrap();
+    assert_eq!(cap["source"]["coach"], "Eileen Wolkstein");
+
+    let playbooks: Value = app.get("/v1/playbooks").await.json().await.unwrap();
+    assert_eq!(playbooks.as_array().unwrap().len(), 4);
+    assert_eq!(app.get("/v1/playbooks/email_only").await.status(), 200);
+    assert_problem(app.get("/v1/playbooks/yolo").await, 404).await;
+
+    let tone: Value = app
+        .as_(&jane, Method::POST, "/v1/tone-check")
+        .json(&json!({"text": "Just checking in again, I haven't heard back!!"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let categories: Vec<&str> = tone["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["category"].as_str().unwrap())
+        .collect();
+    assert!(
+        categories.contains(&"pesky") || categories.contains(&"needy"),
+        "{tone}"
+    );
+    let fine: Value = app
+        .as_(&jane, Method::POST, "/v1/tone-check")
+        .json(&json!({"text": "I was so excited by our conversations, I just wanted to get a sense of where things stand."}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(fine["findings"], json!([]));
+}
