@@ -39,7 +39,7 @@ for i in range(50):
     opp = call("POST", "/v1/opportunities", {"company": f"Company {i}", "title": "Editor",
         "stage": ["interviewing", "final", "screening"][i % 3]}, token)["opportunity"]["id"]
     contact = call("POST", f"/v1/opportunities/{opp}/contacts", {"name": "Hiring Manager",
-        "role": "hiring_manager", "email": "hm@example.com", "timezone": "America/New_York"}, token)["id"]
+        "role": "hiring_manager", "email": "hm@example.com", "timezone": "America/New_York"}, token)["contact"]["id"]
     for n, kind in enumerate(kinds):
         call("POST", f"/v1/opportunities/{opp}/interactions", {"kind": kind, "contact_id": contact,
             "occurred_at": f"2026-10-{(n % 28) + 1:02d}T15:00:00Z"}, token)

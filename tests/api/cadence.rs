@@ -1,19 +1,10 @@
 //! The cadence through the HTTP API: Jane's story from the article, the
 //! agenda's ETag, rules, playbooks and the tone check.
 
-use chrono::{NaiveDate, NaiveDateTime};
-use followup_store::records::{ContactRow, InteractionRow, PromiseRow};
-use followup_store::{PoolOptions, Store, StoreError};
 use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::{Account, TestApp, assert_problem, spawn_app};
-
-fn at(text: &str) -> NaiveDateTime {
-    chrono::DateTime::parse_from_rfc3339(text)
-        .unwrap()
-        .naive_utc()
-}
 
 /// Jane, from the article: a final meeting on Thu 17 Dec 2009 with a hiring
 /// manager at a New York online-media site, the influence letter sent that
@@ -30,89 +21,35 @@ async fn jane(app: &TestApp) -> (Account, String) {
         .await
         .unwrap();
     let opportunity = created["opportunity"]["id"].as_str().unwrap().to_owned();
-    let store = Store::open(
-        app.db.as_ref().unwrap().url().clone(),
-        &PoolOptions::default(),
+    let post = |path: String, body: Value| {
+        let request = app.as_(&jane, Method::POST, &path).json(&body);
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), 201, "{path}");
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    let contact = post(
+        format!("/v1/opportunities/{opportunity}/contacts"),
+        json!({"name": "Mark Boss", "role": "hiring_manager", "email": "mark@example.com", "timezone": "America/New_York"}),
     )
-    .unwrap();
-    let actor = format!("seeker:{}", jane.id);
-    let (seeker, opp) = (jane.id.clone(), opportunity.clone());
-    store
-        .write(|conn| -> Result<(), StoreError> {
-            use diesel::RunQueryDsl as _;
-            use followup_store::schema::{contacts, interactions, promises};
-            let now = at("2009-12-17T15:00:00Z");
-            let contact = ContactRow {
-                id: "01900000-0000-7000-8000-00000000c001".to_owned(),
-                opportunity_id: opp.clone(),
-                seeker_id: seeker.clone(),
-                name: "Mark Boss".to_owned(),
-                role: "hiring_manager".to_owned(),
-                email: Some("mark@example.com".to_owned()),
-                phone: None,
-                timezone: Some("America/New_York".to_owned()),
-                preferred_channel: "any".to_owned(),
-                best_time: None,
-                notes: None,
-                created_at: now,
-                updated_at: now,
-                updated_by: actor.clone(),
-                version: 1,
-            };
-            diesel::insert_into(contacts::table)
-                .values(&contact)
-                .execute(conn)?;
-            for (id, kind, when) in [
-                (
-                    "01900000-0000-7000-8000-00000000a001",
-                    "interview",
-                    "2009-12-17T15:00:00Z",
-                ),
-                (
-                    "01900000-0000-7000-8000-00000000a002",
-                    "influence_letter",
-                    "2009-12-17T23:00:00Z",
-                ),
-            ] {
-                let row = InteractionRow {
-                    id: id.to_owned(),
-                    opportunity_id: opp.clone(),
-                    seeker_id: seeker.clone(),
-                    contact_id: Some(contact.id.clone()),
-                    kind: kind.to_owned(),
-                    occurred_at: at(when),
-                    notes: None,
-                    out_of_office_until: None,
-                    created_at: now,
-                    updated_at: now,
-                    updated_by: actor.clone(),
-                    version: 1,
-                };
-                diesel::insert_into(interactions::table)
-                    .values(&row)
-                    .execute(conn)?;
-            }
-            let promise = PromiseRow {
-                id: "01900000-0000-7000-8000-00000000b001".to_owned(),
-                opportunity_id: opp.clone(),
-                seeker_id: seeker.clone(),
-                contact_id: Some(contact.id.clone()),
-                what: "call".to_owned(),
-                due_date: NaiveDate::from_ymd_opt(2010, 1, 8),
-                due_at: None,
-                made_at: at("2009-12-17T15:30:00Z"),
-                cancelled_at: None,
-                created_at: now,
-                updated_at: now,
-                updated_by: actor.clone(),
-                version: 1,
-            };
-            diesel::insert_into(promises::table)
-                .values(&promise)
-                .execute(conn)?;
-            Ok(())
-        })
-        .unwrap();
+    .await;
+    let mark = contact["contact"]["id"].clone();
+    for (kind, when) in [
+        ("interview", "2009-12-17T15:00:00Z"),
+        ("influence_letter", "2009-12-17T23:00:00Z"),
+    ] {
+        post(
+            format!("/v1/opportunities/{opportunity}/interactions"),
+            json!({"kind": kind, "contact_id": mark, "occurred_at": when}),
+        )
+        .await;
+    }
+    post(
+        format!("/v1/opportunities/{opportunity}/promises"),
+        json!({"contact_id": mark, "what": "call", "due": "2010-01-08", "made_at": "2009-12-17T15:30:00Z"}),
+    )
+    .await;
     (jane, opportunity)
 }
 
@@ -364,4 +301,76 @@ async fn health_rules_playbooks_and_tone() {
         .await
         .unwrap();
     assert_eq!(fine["findings"], json!([]));
+}
+
+#[tokio::test]
+async fn logging_what_breaks_the_playbook_is_saved_with_warnings() {
+    let app = spawn_app().await;
+    let jane = app.register("seeker").await;
+    let created: Value = app
+        .as_(&jane, Method::POST, "/v1/opportunities")
+        .json(&json!({"company": "Acme", "title": "Editor", "stage": "final"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let opp = created["opportunity"]["id"].as_str().unwrap().to_owned();
+    let contact: Value = app
+        .as_(&jane, Method::POST, &format!("/v1/opportunities/{opp}/contacts"))
+        .json(&json!({"name": "Ann Lee", "role": "hiring_manager", "email": "ann@example.com", "phone": "+1 212 555 0100", "timezone": "America/New_York"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ann = contact["contact"]["id"].clone();
+    let log = |kind: &str, when: &str| {
+        let request = app
+            .as_(
+                &jane,
+                Method::POST,
+                &format!("/v1/opportunities/{opp}/interactions"),
+            )
+            .json(&json!({"kind": kind, "contact_id": ann, "occurred_at": when}));
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), 201, "saved whatever the warnings say");
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    // As DESIGN's example (Mon 5 and Thu 8 Apr 2027), in the past: Mon 2 and Thu 5 Nov 2026.
+    let first = log("follow_up_email", "2026-11-02T14:00:00Z").await;
+    assert_eq!(first["warnings"], json!([]));
+    let second = log("follow_up_email", "2026-11-05T14:00:00Z").await;
+    let codes: Vec<&str> = second["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"email_weekly_cap"), "{second}");
+    let voicemail = log("voicemail_left", "2026-11-06T14:00:00Z").await;
+    let codes: Vec<&str> = voicemail["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"call_no_voicemail"), "{voicemail}");
+    let list: Value = app
+        .as_(
+            &jane,
+            Method::GET,
+            &format!("/v1/opportunities/{opp}/interactions"),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["items"].as_array().unwrap().len(), 3, "all saved");
 }

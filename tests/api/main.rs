@@ -3,16 +3,25 @@
 
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
+mod analytics;
 mod auth;
 mod cadence;
 mod cli;
+mod coach_views;
 mod coaching;
+mod comparisons;
+mod contacts;
 mod errors;
+mod feeds;
+mod export;
 mod helpers;
 mod idempotency;
+mod interactions;
 mod matrix;
 mod migrations;
 mod openapi;
 mod operations;
 mod opportunities;
 mod outage;
+mod profile;
+mod promises;

@@ -44,13 +44,30 @@ struct Route {
 /// A fresh set of the owner's resources, made for each call (calls may
 /// delete what they touch).
 struct Seeded {
+    /// The owner's user id (the client id on the coach's views).
+    owner_id: String,
     /// A grant from the owner to a coach who is not one of the actors.
     grant_id: String,
     /// An opportunity at `applied`.
     opportunity_id: String,
+    /// A contact of that opportunity.
+    contact_id: String,
+    /// An interaction on that opportunity.
+    interaction_id: String,
+    /// A promise on that opportunity.
+    promise_id: String,
+    /// A calendar feed token of the owner.
+    feed_token_id: String,
 }
 
 const ROUTES: &[Route] = &[
+    Route {
+        method: Method::DELETE,
+        path: |s| format!("/v1/me/feed-tokens/{}", s.feed_token_id),
+        body: None,
+        ok: 204,
+        coach: 404,
+    },
     Route {
         method: Method::DELETE,
         path: |s| format!("/v1/grants/{}", s.grant_id),
@@ -98,6 +115,176 @@ const ROUTES: &[Route] = &[
         path: |s| format!("/v1/opportunities/{}/history", s.opportunity_id),
         body: None,
         ok: 200,
+        coach: 200,
+    },
+    Route {
+        method: Method::GET,
+        path: |s| format!("/v1/opportunities/{}/contacts", s.opportunity_id),
+        body: None,
+        ok: 200,
+        coach: 200,
+    },
+    Route {
+        method: Method::POST,
+        path: |s| format!("/v1/opportunities/{}/contacts", s.opportunity_id),
+        body: Some(|| json!({"name": "Pat", "role": "recruiter"})),
+        ok: 201,
+        coach: 403,
+    },
+    Route {
+        method: Method::GET,
+        path: |s| format!("/v1/contacts/{}", s.contact_id),
+        body: None,
+        ok: 200,
+        coach: 200,
+    },
+    Route {
+        method: Method::PATCH,
+        path: |s| format!("/v1/contacts/{}", s.contact_id),
+        body: Some(|| json!({"notes": "changed"})),
+        ok: 200,
+        coach: 403,
+    },
+    Route {
+        method: Method::DELETE,
+        path: |s| format!("/v1/contacts/{}", s.contact_id),
+        body: None,
+        ok: 204,
+        coach: 403,
+    },
+    Route {
+        method: Method::GET,
+        path: |s| format!("/v1/opportunities/{}/interactions", s.opportunity_id),
+        body: None,
+        ok: 200,
+        coach: 200,
+    },
+    Route {
+        method: Method::POST,
+        path: |s| format!("/v1/opportunities/{}/interactions", s.opportunity_id),
+        body: Some(|| json!({"kind": "note", "notes": "Prepare the salary talk"})),
+        ok: 201,
+        coach: 201,
+    },
+    Route {
+        method: Method::POST,
+        path: |s| format!("/v1/opportunities/{}/interactions", s.opportunity_id),
+        body: Some(|| json!({"kind": "follow_up_email"})),
+        ok: 201,
+        coach: 403,
+    },
+    Route {
+        method: Method::GET,
+        path: |s| format!("/v1/interactions/{}", s.interaction_id),
+        body: None,
+        ok: 200,
+        coach: 200,
+    },
+    Route {
+        method: Method::PATCH,
+        path: |s| format!("/v1/interactions/{}", s.interaction_id),
+        body: Some(|| json!({"notes": "changed"})),
+        ok: 200,
+        coach: 403,
+    },
+    Route {
+        method: Method::DELETE,
+        path: |s| format!("/v1/interactions/{}", s.interaction_id),
+        body: None,
+        ok: 204,
+        coach: 403,
+    },
+    Route {
+        method: Method::GET,
+        path: |s| format!("/v1/opportunities/{}/promises", s.opportunity_id),
+        body: None,
+        ok: 200,
+        coach: 200,
+    },
+    Route {
+        method: Method::POST,
+        path: |s| format!("/v1/opportunities/{}/promises", s.opportunity_id),
+        body: Some(|| json!({"what": "email", "due": "2030-01-08"})),
+        ok: 201,
+        coach: 403,
+    },
+    Route {
+        method: Method::GET,
+        path: |s| format!("/v1/promises/{}?at=2030-01-01T00:00:00Z", s.promise_id),
+        body: None,
+        ok: 200,
+        coach: 200,
+    },
+    Route {
+        method: Method::PATCH,
+        path: |s| format!("/v1/promises/{}", s.promise_id),
+        body: Some(|| json!({"cancelled": true})),
+        ok: 200,
+        coach: 403,
+    },
+    Route {
+        method: Method::DELETE,
+        path: |s| format!("/v1/promises/{}", s.promise_id),
+        body: None,
+        ok: 204,
+        coach: 403,
+    },
+    Route {
+        method: Method::GET,
+        path: |s| format!("/v1/opportunities/{}/profile", s.opportunity_id),
+        body: None,
+        ok: 200,
+        coach: 200,
+    },
+    Route {
+        method: Method::PUT,
+        path: |s| format!("/v1/opportunities/{}/profile", s.opportunity_id),
+        body: Some(|| json!({"answers": {"process_position": "Second round"}})),
+        ok: 200,
+        coach: 403,
+    },
+    Route {
+        method: Method::GET,
+        path: |s| format!("/v1/opportunities/{}/comparison", s.opportunity_id),
+        body: None,
+        ok: 200,
+        coach: 200,
+    },
+    Route {
+        method: Method::GET,
+        path: |s| format!("/v1/comparisons?ids={}", s.opportunity_id),
+        body: None,
+        ok: 200,
+        coach: 404,
+    },
+    // The coach's views of a client: only a coach with a live grant gets
+    // in; everyone else, the client included, gets 404.
+    Route {
+        method: Method::GET,
+        path: |s| format!("/v1/coach/clients/{}/agenda", s.owner_id),
+        body: None,
+        ok: 404,
+        coach: 200,
+    },
+    Route {
+        method: Method::GET,
+        path: |s| format!("/v1/coach/clients/{}/pipeline", s.owner_id),
+        body: None,
+        ok: 404,
+        coach: 200,
+    },
+    Route {
+        method: Method::GET,
+        path: |s| format!("/v1/coach/clients/{}/comparisons", s.owner_id),
+        body: None,
+        ok: 404,
+        coach: 200,
+    },
+    Route {
+        method: Method::GET,
+        path: |s| format!("/v1/coach/clients/{}/analytics", s.owner_id),
+        body: None,
+        ok: 404,
         coach: 200,
     },
 ];
@@ -154,12 +341,46 @@ impl Cast {
             .json()
             .await
             .unwrap();
+        let opportunity_id = opportunity["opportunity"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let created = |path: String, body: serde_json::Value| {
+            let request = app.as_(&self.owner, Method::POST, &path).json(&body);
+            async move {
+                let response: serde_json::Value =
+                    request.send().await.unwrap().json().await.unwrap();
+                response
+            }
+        };
+        let contact = created(
+            format!("/v1/opportunities/{opportunity_id}/contacts"),
+            json!({"name": "Sam", "role": "hiring_manager"}),
+        )
+        .await;
+        let interaction = created(
+            format!("/v1/opportunities/{opportunity_id}/interactions"),
+            json!({"kind": "interview", "contact_id": contact["contact"]["id"]}),
+        )
+        .await;
+        let promise = created(
+            format!("/v1/opportunities/{opportunity_id}/promises"),
+            json!({"what": "call", "due": "2030-01-08", "contact_id": contact["contact"]["id"]}),
+        )
+        .await;
+        let feed_token =
+            created("/v1/me/feed-tokens".to_owned(), json!({"name": "Calendar"})).await;
         Seeded {
+            owner_id: self.owner.id.clone(),
+            feed_token_id: feed_token["id"].as_str().unwrap().to_owned(),
             grant_id: app.grant(&self.owner, &bystander).await,
-            opportunity_id: opportunity["opportunity"]["id"]
+            contact_id: contact["contact"]["id"].as_str().unwrap().to_owned(),
+            interaction_id: interaction["interaction"]["id"]
                 .as_str()
                 .unwrap()
                 .to_owned(),
+            promise_id: promise["promise"]["id"].as_str().unwrap().to_owned(),
+            opportunity_id,
         }
     }
 }

@@ -234,3 +234,184 @@ pub fn facts(snapshot: &Snapshot) -> Result<Facts, ApiError> {
         opportunities,
     })
 }
+
+/// The cadence warnings for an interaction just recorded on an opportunity
+/// (a second follow-up e-mail inside the week, a voicemail under
+/// `call_no_voicemail`, a call to an e-mail-only contact), judged against
+/// the facts as they stand, with the opportunity's playbook or the seeker's.
+pub fn interaction_warnings(
+    conn: &mut followup_store::DbConnection,
+    seeker_id: &str,
+    opportunity_id: &str,
+    new: &InteractionRow,
+) -> Result<Vec<followup_core::Warning>, ApiError> {
+    let Some(snapshot) = followup_store::snapshot::load(
+        conn,
+        seeker_id,
+        followup_store::snapshot::Scope::One(opportunity_id),
+    )?
+    else {
+        return Ok(Vec::new());
+    };
+    let facts = facts(&snapshot)?;
+    let playbook = seeker_playbook(&snapshot.user);
+    followup_core::warnings_for(&facts, &playbook, opportunity_id, &interaction(new)?)
+        .map_err(|e| ApiError::Internal(Box::new(e)))
+}
+
+/// The profile's competition as stored (`{competing_candidates, internal_candidate}`).
+#[derive(Debug, Default, serde::Deserialize)]
+struct StoredCompetition {
+    #[serde(default)]
+    competing_candidates: Option<u32>,
+    #[serde(default)]
+    internal_candidate: Option<bool>,
+}
+
+/// What one opportunity's comparison is computed from, at an instant.
+#[derive(Debug, Clone)]
+pub struct ComparisonFacts {
+    /// The standing's inputs: stage, competition, fit, promises, silence.
+    pub standing: followup_core::compare::StandingInput,
+    /// Fit, gaps and strengths of the stored criteria (empty without a profile).
+    pub fit: followup_core::compare::FitReport,
+    /// Which process questions the employer answered.
+    pub answers: followup_core::compare::ProcessAnswers,
+}
+
+/// Maps an opportunity and its stored profile to the comparison's inputs at
+/// `at`: promises by their status at `at` (read in the contact's zone),
+/// follow-ups since the employer was last heard from, and the whole days of
+/// silence since then. Interactions and promises after `at` are ignored.
+pub fn comparison_facts(
+    opportunity: &Opportunity,
+    profile: Option<&ProfileRow>,
+    calendar: &BusinessCalendar,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<ComparisonFacts, ApiError> {
+    use followup_core::compare::{Competition, ProcessAnswers, StandingInput, whole_days_between};
+    use followup_core::{PromiseStatus, promise_status_for};
+
+    let (criteria, competition) = match profile {
+        Some(row) => (
+            serde_json::from_str::<Vec<Criterion>>(&row.criteria).map_err(internal)?,
+            serde_json::from_str::<StoredCompetition>(&row.competition).map_err(internal)?,
+        ),
+        None => (Vec::new(), StoredCompetition::default()),
+    };
+    let fit = assess_fit(&criteria).map_err(internal)?;
+    let seen: Vec<&Interaction> = opportunity
+        .interactions
+        .iter()
+        .filter(|i| i.occurred_at <= at)
+        .collect();
+    let last_inbound = seen
+        .iter()
+        .filter(|i| i.is_answer())
+        .map(|i| i.occurred_at)
+        .max();
+    let unanswered = seen
+        .iter()
+        .filter(|i| i.is_follow_up() && last_inbound.is_none_or(|last| i.occurred_at > last))
+        .count();
+    let mut broken = 0_u32;
+    let mut pending = false;
+    for promise in opportunity.promises.iter().filter(|p| p.made_at <= at) {
+        match promise_status_for(promise, opportunity, calendar, at) {
+            PromiseStatus::Broken => broken += 1,
+            PromiseStatus::Pending => pending = true,
+            PromiseStatus::Kept | PromiseStatus::Cancelled => {}
+        }
+    }
+    let profile = &opportunity.profile;
+    Ok(ComparisonFacts {
+        standing: StandingInput {
+            stage: opportunity.stage,
+            competition: Competition {
+                count: competition.competing_candidates,
+                internal_candidate: competition.internal_candidate,
+            },
+            fit: fit.signal(),
+            promises_broken: broken,
+            promise_pending: pending,
+            unanswered_follow_ups: u32::try_from(unanswered).unwrap_or(u32::MAX),
+            days_since_inbound: last_inbound.map(|last| whole_days_between(last, at)),
+        },
+        fit,
+        answers: ProcessAnswers {
+            where_in_process: profile.is_answered(ProcessQuestion::WhereInProcess),
+            compare_to_ideal: profile.is_answered(ProcessQuestion::CompareToIdeal),
+            other_candidates: profile.is_answered(ProcessQuestion::OtherCandidates),
+        },
+    })
+}
+
+/// The analytics' entries for a seeker's facts: every stage change and
+/// interaction, and every promise with its due instant and its status `now`.
+pub fn analytics_input(
+    facts: &Facts,
+    now: chrono::DateTime<chrono::Utc>,
+) -> followup_core::analytics::AnalyticsInput {
+    use followup_core::analytics::{
+        AnalyticsInput, InteractionEntry, PromiseEntry, PromiseOutcome, StageEntry,
+    };
+    use followup_core::{PromiseStatus, promise_due_at, promise_status_for};
+
+    let calendar = &facts.seeker.calendar;
+    let mut input = AnalyticsInput::default();
+    for opportunity in &facts.opportunities {
+        input
+            .history
+            .extend(opportunity.history.iter().map(|change| StageEntry {
+                opportunity_id: opportunity.id.clone(),
+                from: change.from,
+                to: change.to,
+                at: change.at,
+            }));
+        input
+            .interactions
+            .extend(opportunity.interactions.iter().map(|i| InteractionEntry {
+                opportunity_id: opportunity.id.clone(),
+                contact_id: i.contact_id.clone(),
+                kind: i.kind,
+                at: i.occurred_at,
+                out_of_office: i.is_out_of_office(),
+            }));
+        for promise in &opportunity.promises {
+            let Some(due_at) = promise_due_at(promise, calendar) else {
+                continue;
+            };
+            let status = match promise_status_for(promise, opportunity, calendar, now) {
+                PromiseStatus::Pending => PromiseOutcome::Pending,
+                PromiseStatus::Kept => PromiseOutcome::Kept,
+                PromiseStatus::Broken => PromiseOutcome::Broken,
+                PromiseStatus::Cancelled => PromiseOutcome::Cancelled,
+            };
+            input.promises.push(PromiseEntry {
+                opportunity_id: opportunity.id.clone(),
+                status,
+                due_at,
+            });
+        }
+    }
+    input
+}
+
+/// The latest logged interaction or stage change of any opportunity at or
+/// before `at`; `None` when nothing was logged.
+pub fn last_activity(
+    facts: &Facts,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    facts
+        .opportunities
+        .iter()
+        .flat_map(|o| {
+            o.interactions
+                .iter()
+                .map(|i| i.occurred_at)
+                .chain(o.history.iter().map(|h| h.at))
+        })
+        .filter(|&instant| instant <= at)
+        .max()
+}

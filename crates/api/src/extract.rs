@@ -144,6 +144,40 @@ fn strip_position(message: &str) -> String {
         .to_owned()
 }
 
+/// Implements `Serialize` and `Deserialize` for a struct that derives them
+/// with `#[serde(remote = "Self")]`, reading a JSON object only: serde would
+/// otherwise also read a struct from an array (`[null, null]`), which the
+/// schema does not allow. Field paths in errors are kept.
+#[macro_export]
+macro_rules! object_only {
+    ($ty:ident) => {
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                $ty::serialize(self, serializer)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Object;
+                impl<'de> serde::de::Visitor<'de> for Object {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str("an object")
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(
+                        self,
+                        map: A,
+                    ) -> Result<$ty, A::Error> {
+                        $ty::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    }
+                }
+                deserializer.deserialize_map(Object)
+            }
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;

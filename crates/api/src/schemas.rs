@@ -85,3 +85,33 @@ wire_schema!(
     PromiseStatus => followup_core::PromiseStatus,
     "Where a promise stands: pending (not yet due, nothing heard), kept (the employer was heard from after it was made), broken (due, nothing heard) or cancelled (by the seeker)."
 );
+wire_schema!(
+    /// Schema of [`followup_core::compare::FactorName`].
+    StandingFactor => followup_core::compare::FactorName,
+    "A factor of the standing: `stage` or `competitors` (the base), `internal_candidate`, `fit`, `broken_promises`, `unanswered_follow_ups`, `silence`, `cap`."
+);
+wire_schema!(
+    /// Schema of [`followup_core::compare::MissingInput`].
+    MissingInput => followup_core::compare::MissingInput,
+    "An input the standing did not know, so it rests on a prior instead."
+);
+wire_schema!(
+    /// Schema of [`followup_core::compare::ImproveAction`].
+    ImproveAction => followup_core::compare::ImproveAction,
+    "A kind of step that would raise the standing or firm it up."
+);
+wire_schema!(
+    /// Schema of [`followup_core::compare::RatedBy`].
+    RatedBy => followup_core::compare::RatedBy,
+    "Whose rating a score was computed from: the interviewer's (preferred) or the seeker's own."
+);
+wire_schema!(
+    /// Schema of [`followup_core::compare::SortColumn`].
+    SortColumn => followup_core::compare::SortColumn,
+    "A column the comparison table can be sorted by."
+);
+wire_schema!(
+    /// Schema of [`followup_core::compare::SortOrder`].
+    SortOrder => followup_core::compare::SortOrder,
+    "Sort direction."
+);

@@ -8,6 +8,7 @@ pub mod auth;
 mod connection;
 pub mod contacts;
 mod error;
+pub mod feeds;
 pub mod idempotency;
 pub mod interactions;
 mod migrate;

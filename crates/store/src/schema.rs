@@ -197,6 +197,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    feed_tokens (id) {
+        id -> Text,
+        user_id -> Text,
+        name -> Text,
+        prefix -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(coach_invites -> users (coach_id));
 diesel::joinable!(api_keys -> users (owner_id));
@@ -221,4 +234,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     promises,
     profiles,
     idempotency_keys,
+    feed_tokens,
 );

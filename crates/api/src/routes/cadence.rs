@@ -183,14 +183,24 @@ pub async fn agenda(
     params: web::Query<AgendaParams>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
+    agenda_of(&state, caller.user.id, &params, &req).await
+}
+
+/// One seeker's agenda with its `ETag`: the seeker's own, or a client's for
+/// a coach (`GET /v1/coach/clients/{id}/agenda`).
+pub async fn agenda_of(
+    state: &web::Data<AppState>,
+    seeker: String,
+    params: &AgendaParams,
+    req: &HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     if let (Some(from), Some(to)) = (params.from, params.to)
         && from > to
     {
         return Err(ApiError::invalid("from", "must not be after `to`"));
     }
     let at = params.at.unwrap_or_else(crate::views::now);
-    let seeker = caller.user.id.clone();
-    let snapshot = read(&state, move |_, conn| {
+    let snapshot = read(state, move |_, conn| {
         let stages = open_stages();
         snapshot::load(conn, &seeker, Scope::Stages(&stages))?
             .ok_or_else(|| ApiError::Unauthorized("the account no longer exists".to_owned()))
@@ -277,9 +287,20 @@ pub async fn pipeline_health(
     state: web::Data<AppState>,
     params: web::Query<AtParams>,
 ) -> Result<web::Json<PipelineHealth>, ApiError> {
-    let at = params.at.unwrap_or_else(crate::views::now);
-    let seeker = caller.user.id.clone();
-    let snapshot = read(&state, move |_, conn| {
+    pipeline_health_of(&state, caller.user.id, params.at)
+        .await
+        .map(web::Json)
+}
+
+/// One seeker's pipeline health: the seeker's own, or a client's for a coach
+/// (`GET /v1/coach/clients/{id}/pipeline`).
+pub async fn pipeline_health_of(
+    state: &web::Data<AppState>,
+    seeker: String,
+    at: Option<DateTime<Utc>>,
+) -> Result<PipelineHealth, ApiError> {
+    let at = at.unwrap_or_else(crate::views::now);
+    let snapshot = read(state, move |_, conn| {
         snapshot::load(conn, &seeker, Scope::All)?
             .ok_or_else(|| ApiError::Unauthorized("the account no longer exists".to_owned()))
     })
@@ -287,7 +308,7 @@ pub async fn pipeline_health(
     let facts = facts(&snapshot)?;
     let playbook = seeker_playbook(&snapshot.user);
     let h = Engine::new(&facts, &playbook, at).health();
-    Ok(web::Json(PipelineHealth {
+    Ok(PipelineHealth {
         at,
         open_by_stage: h
             .open_by_stage
@@ -306,7 +327,7 @@ pub async fn pipeline_health(
         week_start: h.week_start,
         min_active: h.min_active,
         apply_more: h.apply_more,
-    }))
+    })
 }
 
 /// Where a rule comes from in the article.

@@ -1,18 +1,26 @@
 //! Coach access: invites, their acceptance, the coach's clients and the
 //! seeker's grants.
 
-use actix_web::{HttpResponse, delete, get, post, web};
-use chrono::{DateTime, Utc};
-use followup_core::Role;
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use chrono::{DateTime, Days, Utc};
+use followup_core::analytics::{self, DEFAULT_INACTIVE_DAYS, DateRange, StallInput, Window};
+use followup_core::{Engine, PromiseStatus, Role, Stage, promise_status_for};
 use followup_store::auth::{self, GrantRow, InviteRow};
+use followup_store::snapshot::{self, Scope, Snapshot};
 use followup_store::users::UserRow;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::auth::{Caller, generate_code, sha256_hex};
+use crate::auth::{Access, Caller, generate_code, sha256_hex};
+use crate::cadence::{facts, last_activity, seeker_playbook};
 use crate::conventions::Page;
 use crate::db::{read, write};
 use crate::error::{ApiError, Problem};
+use crate::routes::analytics::{Analytics, AnalyticsQuery, analytics_of};
+use crate::routes::cadence::{
+    Actions, AgendaParams, AtParams, NextAction, PipelineHealth, agenda_of, pipeline_health_of,
+};
+use crate::routes::comparisons::{ComparisonParams, ComparisonTable, comparisons_of};
 use crate::state::AppState;
 use crate::views::utc;
 
@@ -66,6 +74,29 @@ pub struct Client {
     pub grant_id: String,
     /// When access was granted.
     pub granted_at: DateTime<Utc>,
+    /// Open opportunities (from `prospect` to `offer`).
+    pub open_opportunities: u32,
+    /// Opportunities at `final`.
+    pub finals: u32,
+    /// The earliest action on the client's agenda; `null` when there is none.
+    pub next_due_action: Option<NextAction>,
+    /// The latest logged interaction or stage change; `null` when nothing
+    /// was logged yet.
+    pub last_activity: Option<DateTime<Utc>>,
+    /// Whether the client's pipeline stalled, and why.
+    pub stalled: Stalled,
+}
+
+/// Whether a client's pipeline stalled, with the reasons: no activity in 14
+/// days, a broken promise, nothing open beside a `final`, a cadence cap
+/// broken in the last 14 days.
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct Stalled {
+    /// Stalled for at least one reason.
+    pub value: bool,
+    /// One sentence per reason, in a fixed order: inactivity, broken
+    /// promises, nothing open beside a `final`, cadence caps broken.
+    pub reasons: Vec<String>,
 }
 
 fn grant(row: GrantRow, coach: &UserRow) -> Grant {
@@ -183,7 +214,103 @@ pub async fn accept_invite(
     })
 }
 
-/// The seekers who granted the caller (a coach) access.
+/// What the coach's client list says about one client's search.
+#[derive(Debug, Default)]
+struct Summary {
+    open: u32,
+    finals: u32,
+    next_due_action: Option<NextAction>,
+    last_activity: Option<DateTime<Utc>>,
+    stalled: Stalled,
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Open and final opportunities, the earliest agenda action, the last
+/// activity and the stalled flag of a client's snapshot at `now`. Cadence
+/// caps count as broken when an analytics week of the last
+/// [`DEFAULT_INACTIVE_DAYS`] days has a contact over the e-mail cap.
+fn summary(snapshot: &Snapshot, now: DateTime<Utc>) -> Result<Summary, ApiError> {
+    let facts = facts(snapshot)?;
+    let playbook = seeker_playbook(&snapshot.user);
+    let calendar = &facts.seeker.calendar;
+    let stages: Vec<Stage> = facts.opportunities.iter().map(|o| o.stage).collect();
+    let promises_broken = facts
+        .opportunities
+        .iter()
+        .filter(|o| o.stage.is_open())
+        .flat_map(|o| o.promises.iter().map(move |p| (o, p)))
+        .filter(|(o, p)| promise_status_for(p, o, calendar, now) == PromiseStatus::Broken)
+        .count();
+    let today = now.with_timezone(&calendar.tz).date_naive();
+    let from = today
+        .checked_sub_days(Days::new(u64::from(DEFAULT_INACTIVE_DAYS - 1)))
+        .unwrap_or(today);
+    let window = Window::new(DateRange { from, to: today }, calendar.tz, chrono::Weekday::Mon)
+        .map_err(|e| ApiError::Internal(Box::new(e)))?;
+    let input = crate::cadence::analytics_input(&facts, now);
+    let cap_breaches: usize =
+        analytics::follow_ups_per_week(&input.interactions, &window, playbook.params().max_emails)
+            .iter()
+            .map(|week| week.over_cap.len())
+            .sum();
+    let last = last_activity(&facts, now);
+    let stalled = analytics::stalled(
+        &StallInput {
+            now,
+            last_activity: last,
+            promises_broken: count(promises_broken),
+            cap_breaches: count(cap_breaches),
+            stages: stages.clone(),
+        },
+        DEFAULT_INACTIVE_DAYS,
+    );
+    Ok(Summary {
+        open: count(stages.iter().filter(|s| s.is_open()).count()),
+        finals: count(stages.iter().filter(|&&s| s == Stage::Final).count()),
+        next_due_action: Engine::new(&facts, &playbook, now)
+            .agenda()
+            .into_iter()
+            .min_by_key(|a| a.due_at)
+            .map(NextAction::from),
+        last_activity: last,
+        stalled: Stalled {
+            value: stalled.value,
+            reasons: stalled.reasons,
+        },
+    })
+}
+
+fn client(
+    grant: GrantRow,
+    seeker: UserRow,
+    snapshot: Option<&Snapshot>,
+    now: DateTime<Utc>,
+) -> Result<Client, ApiError> {
+    let summary = snapshot
+        .map(|s| summary(s, now))
+        .transpose()?
+        .unwrap_or_default();
+    Ok(Client {
+        id: seeker.id,
+        display_name: seeker.display_name,
+        email: seeker.email,
+        timezone: seeker.timezone,
+        grant_id: grant.id,
+        granted_at: utc(grant.created_at),
+        open_opportunities: summary.open,
+        finals: summary.finals,
+        next_due_action: summary.next_due_action,
+        last_activity: summary.last_activity,
+        stalled: summary.stalled,
+    })
+}
+
+/// The seekers who granted the caller (a coach) access, each with a summary
+/// of their search: open opportunities, finals, the next action due, the
+/// last activity, and whether the pipeline stalled and why.
 #[utoipa::path(
     tag = "coaching",
     security(("bearer" = [])),
@@ -201,20 +328,20 @@ pub async fn clients(
     caller.require_role(&[Role::Coach])?;
     let coach_id = caller.user.id;
     let rows = read(&state, move |_, conn| {
-        Ok(auth::clients_of_coach(conn, &coach_id)?)
+        auth::clients_of_coach(conn, &coach_id)?
+            .into_iter()
+            .map(|(grant, seeker)| {
+                let snapshot = snapshot::load(conn, &seeker.id, Scope::All)?;
+                Ok((grant, seeker, snapshot))
+            })
+            .collect::<Result<Vec<_>, ApiError>>()
     })
     .await?;
+    let now = crate::views::now();
     let items = rows
         .into_iter()
-        .map(|(grant, seeker)| Client {
-            id: seeker.id,
-            display_name: seeker.display_name,
-            email: seeker.email,
-            timezone: seeker.timezone,
-            grant_id: grant.id,
-            granted_at: utc(grant.created_at),
-        })
-        .collect();
+        .map(|(grant, seeker, snapshot)| client(grant, seeker, snapshot.as_ref(), now))
+        .collect::<Result<_, _>>()?;
     Ok(web::Json(Page {
         items,
         next_cursor: None,
@@ -284,4 +411,126 @@ pub async fn revoke_grant(
     } else {
         Err(ApiError::NotFound("no such grant".to_owned()))
     }
+}
+
+/// The client's id when the caller is a coach with a live grant from them;
+/// 404 for everyone else (the client themselves included: these are the
+/// coach's views).
+async fn client_id(
+    state: &web::Data<AppState>,
+    caller: Caller,
+    id: String,
+) -> Result<String, ApiError> {
+    read(state, move |_, conn| match caller.access_to(conn, &id)? {
+        Some(Access::Coach) => Ok(id),
+        Some(Access::Owner) | None => Err(ApiError::NotFound("no such client".to_owned())),
+    })
+    .await
+}
+
+/// A client's agenda, read-only: every open opportunity's next actions, by
+/// due time, as the client sees it (`GET /v1/agenda`), with its `ETag`.
+#[utoipa::path(
+    tag = "coaching",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The client's user id."), AgendaParams),
+    responses(
+        (status = 200, description = "The client's agenda.", body = Actions),
+        (status = 304, description = "Unchanged since the `If-None-Match` ETag."),
+        (status = 400, description = "A query parameter could not be read.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid credentials.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No client with a live grant to you.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`from` is after `to`.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/coach/clients/{id}/agenda")]
+pub async fn client_agenda(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    params: web::Query<AgendaParams>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let seeker = client_id(&state, caller, id.into_inner()).await?;
+    agenda_of(&state, seeker, &params, &req).await
+}
+
+/// A client's pipeline health, read-only, as the client sees it
+/// (`GET /v1/pipeline/health`).
+#[utoipa::path(
+    tag = "coaching",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The client's user id."), AtParams),
+    responses(
+        (status = 200, description = "The client's pipeline health.", body = PipelineHealth),
+        (status = 400, description = "A query parameter could not be read.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid credentials.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No client with a live grant to you.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/coach/clients/{id}/pipeline")]
+pub async fn client_pipeline(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    params: web::Query<AtParams>,
+) -> Result<web::Json<PipelineHealth>, ApiError> {
+    let seeker = client_id(&state, caller, id.into_inner()).await?;
+    pipeline_health_of(&state, seeker, params.at)
+        .await
+        .map(web::Json)
+}
+
+/// A client's comparison table, read-only, as the client sees it
+/// (`GET /v1/comparisons`).
+#[utoipa::path(
+    tag = "coaching",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The client's user id."), ComparisonParams),
+    responses(
+        (status = 200, description = "The client's rows, sorted.", body = ComparisonTable),
+        (status = 400, description = "A query parameter could not be read.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid credentials.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No client with a live grant to you, or an id that is not one of the client's opportunities.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown `sort` column or `order`, or a bad `ids` list.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/coach/clients/{id}/comparisons")]
+pub async fn client_comparisons(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    params: web::Query<ComparisonParams>,
+) -> Result<web::Json<ComparisonTable>, ApiError> {
+    let seeker = client_id(&state, caller, id.into_inner()).await?;
+    comparisons_of(&state, seeker, params.into_inner())
+        .await
+        .map(web::Json)
+}
+
+/// A client's analytics, read-only, as the client sees them
+/// (`GET /v1/analytics`).
+#[utoipa::path(
+    tag = "coaching",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The client's user id."), AnalyticsQuery),
+    responses(
+        (status = 200, description = "The client's analytics.", body = Analytics),
+        (status = 400, description = "A date could not be read.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid credentials.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No client with a live grant to you.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`from` is after `to`, or the range is longer than 1096 days.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/coach/clients/{id}/analytics")]
+pub async fn client_analytics(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    query: web::Query<AnalyticsQuery>,
+) -> Result<web::Json<Analytics>, ApiError> {
+    let seeker = client_id(&state, caller, id.into_inner()).await?;
+    analytics_of(&state, seeker, query.into_inner())
+        .await
+        .map(web::Json)
 }

@@ -76,6 +76,7 @@ impl From<Weekday> for Day {
 /// what the assistant says ("Tuesdays and Thursdays, two to three"). Calls
 /// the agenda suggests to this contact are placed inside this window only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"days": ["tue", "thu"], "from": "14:00", "to": "15:00"}))]
 pub struct BestTime {
@@ -89,6 +90,8 @@ pub struct BestTime {
     #[schema(example = "15:00", pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub to: String,
 }
+
+crate::object_only!(BestTime);
 
 impl BestTime {
     /// The engine's form, or the field at fault (`best_time.from`).
@@ -343,7 +346,7 @@ fn with_etag(
     params(("id" = String, Path, description = "The opportunity's id.")),
     request_body = CreateContact,
     responses(
-        (status = 201, description = "Created; `Location` and `ETag` are set.", body = Contact),
+        (status = 201, description = "Created; `Location` and `ETag` are set.", body = ContactCreated),
         (status = 403, description = "A read-only key, or a coach.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -398,7 +401,20 @@ pub async fn create_contact(
     let location = format!("/v1/contacts/{}", row.id);
     Ok(with_etag(HttpResponse::Created(), row.version)
         .insert_header((header::LOCATION, location))
-        .json(Contact::try_from(row)?))
+        .json(ContactCreated {
+            contact: Contact::try_from(row)?,
+            warnings: Vec::new(),
+        }))
+}
+
+/// A created contact and what to know about it (every create answers
+/// `{<resource>, warnings}`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactCreated {
+    /// The new contact.
+    pub contact: Contact,
+    /// Nothing to warn about yet; the list is there so every create answers alike.
+    pub warnings: Vec<crate::routes::opportunities::Warning>,
 }
 
 /// An opportunity's contacts, oldest first.

@@ -185,15 +185,24 @@ fn check_row(errors: &mut Errors, row: &InteractionRow, now: DateTime<Utc>) {
 
 /// Warnings for a newly recorded interaction: the cadence rules it breaks
 /// (a second follow-up email within the week, a voicemail left against
-/// `call_no_voicemail`, …). The cadence issue fills this in; until then
-/// nothing is reported. The interaction is saved whatever this says.
+/// `call_no_voicemail`, a call to an e-mail-only contact). The interaction
+/// is saved whatever this says.
 fn interaction_warnings(
-    _conn: &mut DbConnection,
-    _seeker: &UserRow,
-    _opportunity: &OpportunityRow,
-    _interaction: &InteractionRow,
+    conn: &mut DbConnection,
+    seeker: &UserRow,
+    opportunity: &OpportunityRow,
+    interaction: &InteractionRow,
 ) -> Result<Vec<Warning>, ApiError> {
-    Ok(Vec::new())
+    Ok(
+        crate::cadence::interaction_warnings(conn, &seeker.id, &opportunity.id, interaction)?
+            .into_iter()
+            .map(|w| Warning {
+                code: w.rule.as_str().to_owned(),
+                message: w.message,
+                ids: w.contact_id.into_iter().chain(w.interaction_ids).collect(),
+            })
+            .collect(),
+    )
 }
 
 fn with_etag(

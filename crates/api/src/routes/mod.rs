@@ -1,11 +1,14 @@
 //! The HTTP routes, one module per resource.
 
+pub mod analytics;
 pub mod api_keys;
 pub mod auth;
 pub mod cadence;
 pub mod coach;
+pub mod comparisons;
 pub mod contacts;
 pub mod export;
+pub mod feeds;
 pub mod health;
 pub mod interactions;
 pub mod me;
@@ -31,6 +34,10 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(coach::create_invite)
         .service(coach::accept_invite)
         .service(coach::clients)
+        .service(coach::client_agenda)
+        .service(coach::client_pipeline)
+        .service(coach::client_comparisons)
+        .service(coach::client_analytics)
         .service(coach::grants)
         .service(coach::revoke_grant)
         .service(api_keys::create_api_key)
@@ -68,5 +75,12 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(cadence::rules)
         .service(cadence::playbooks)
         .service(cadence::get_playbook)
-        .service(cadence::tone_check);
+        .service(cadence::tone_check)
+        .service(comparisons::comparison)
+        .service(comparisons::comparisons)
+        .service(analytics::get_analytics)
+        .service(feeds::create_feed_token)
+        .service(feeds::list_feed_tokens)
+        .service(feeds::revoke_feed_token)
+        .service(feeds::agenda_ics);
 }

@@ -28,6 +28,7 @@ const MAX_COMPETITORS: u32 = 10_000;
 /// One thing the employer looks for, and how the seeker measures up
 /// ("how do I compare to your ideal candidate?").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct Criterion {
     /// What the employer looks for.
@@ -49,8 +50,11 @@ pub struct Criterion {
     pub evidence: Option<String>,
 }
 
+crate::object_only!(Criterion);
+
 /// Who else is in the race ("how many other candidates are you considering?").
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct Competition {
     /// How many other candidates compete; `null` = unknown.
@@ -62,9 +66,12 @@ pub struct Competition {
     pub internal_candidate: Option<bool>,
 }
 
+crate::object_only!(Competition);
+
 /// The employer's answers to the three process questions, in the seeker's
 /// words; `null` = not asked yet.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct Answers {
     /// "Where are you in the search process?"
@@ -80,6 +87,8 @@ pub struct Answers {
     #[schema(max_length = 2000)]
     pub competitors: Option<String>,
 }
+
+crate::object_only!(Answers);
 
 /// The ideal-candidate profile of an opportunity.
 #[derive(Debug, Clone, Serialize, ToSchema)]

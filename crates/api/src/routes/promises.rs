@@ -2,15 +2,13 @@
 //! Year's"), and whether they kept their word — derived from the interactions
 //! and the clock, so `?at=` can evaluate any instant.
 
-use std::collections::BTreeSet;
-
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use followup_core::{BusinessCalendar, BusinessHours, PromiseDue, PromiseStatus, PromiseWhat};
+use chrono::{DateTime, NaiveDate, Utc};
+use followup_core::{BusinessCalendar, PromiseDue, PromiseStatus, PromiseWhat};
 use followup_store::pipeline::OpportunityRow;
 use followup_store::records::PromiseRow;
-use followup_store::users::{self, UserRow};
+use followup_store::users;
 use followup_store::{DbConnection, contacts, interactions, promises};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -20,13 +18,13 @@ use crate::conventions::{Actor, Page, Paging, check_if_match, etag, if_match};
 use crate::db::{read, write};
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
-use crate::routes::contacts::{access, contact_fact};
-use crate::routes::interactions::{check_contact, interaction_fact};
+use crate::routes::contacts::access;
+use crate::routes::interactions::check_contact;
 use crate::routes::me::not_null;
 use crate::routes::opportunities::{Need, load_opportunity, present};
 use crate::state::AppState;
 use crate::validate::Errors;
-use crate::views::{WeekHours, utc};
+use crate::views::utc;
 
 /// How far in the future `made_at` may be: clocks differ.
 const CLOCK_SKEW_MINUTES: i64 = 5;
@@ -331,7 +329,7 @@ fn with_etag(
     params(("id" = String, Path, description = "The opportunity's id.")),
     request_body = CreatePromise,
     responses(
-        (status = 201, description = "Recorded; `Location` and `ETag` are set.", body = Promise),
+        (status = 201, description = "Recorded; `Location` and `ETag` are set.", body = PromiseCreated),
         (status = 403, description = "A read-only key, or a coach.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -381,7 +379,20 @@ pub async fn create_promise(
     .await?;
     Ok(with_etag(HttpResponse::Created(), 1)
         .insert_header((header::LOCATION, format!("/v1/promises/{}", promise.id)))
-        .json(promise))
+        .json(PromiseCreated {
+            promise,
+            warnings: Vec::new(),
+        }))
+}
+
+/// A recorded promise and what to know about it (every create answers
+/// `{<resource>, warnings}`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PromiseCreated {
+    /// The new promise, its status evaluated now.
+    pub promise: Promise,
+    /// Nothing to warn about yet; the list is there so every create answers alike.
+    pub warnings: Vec<crate::routes::opportunities::Warning>,
 }
 
 /// An opportunity's promises, oldest first, with their status at `at`.

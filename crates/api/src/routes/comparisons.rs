@@ -1,0 +1,520 @@
+//! Candidate comparisons: how the seeker fits and stands on one opportunity,
+//! and the side-by-side table of several ("which offer?", "where do I put my
+//! effort?"). The formulas live in `followup_core::compare` (docs/standing.md).
+
+use actix_web::{get, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use followup_core::Engine;
+use followup_core::compare::{self, SortColumn, SortOrder};
+use followup_store::pipeline::OpportunityRow;
+use followup_store::snapshot::{self, Scope, Snapshot};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::Caller;
+use crate::cadence::{comparison_facts, facts, seeker_playbook};
+use crate::db::read;
+use crate::error::{ApiError, Problem};
+use crate::routes::cadence::{AtParams, NextAction};
+use crate::routes::opportunities::{Need, load_opportunity};
+use crate::state::AppState;
+
+/// The most ids one comparison table takes.
+const MAX_IDS: usize = 200;
+
+/// A criterion of the profile, scored for a gap or a strength.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScoredCriterion {
+    /// What the employer looks for.
+    pub name: String,
+    /// How much the employer cares, 1–5.
+    pub weight: u8,
+    /// The rating that counted, 0–5: the interviewer's when given, else the seeker's.
+    pub rating: u8,
+    /// Whose rating `rating` is.
+    #[schema(value_type = crate::schemas::RatedBy)]
+    pub rated_by: compare::RatedBy,
+    /// The ranking key: `weight × (5 − rating)` for a gap (the points missing
+    /// to the ideal), `weight × rating` for a strength.
+    pub score: u32,
+}
+
+impl From<compare::ScoredCriterion> for ScoredCriterion {
+    fn from(c: compare::ScoredCriterion) -> Self {
+        Self {
+            name: c.name,
+            weight: c.weight,
+            rating: c.rating,
+            rated_by: c.rated_by,
+            score: c.score,
+        }
+    }
+}
+
+/// Who else is in the race, as the seeker recorded it in the profile.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CompetitionView {
+    /// How many other candidates compete; `null` = unknown.
+    pub competing_candidates: Option<u32>,
+    /// Whether an internal candidate competes; `null` = unknown.
+    pub internal_candidate: Option<bool>,
+}
+
+/// One factor of the standing and what it did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StandingFactor {
+    /// Which factor.
+    #[schema(value_type = crate::schemas::StandingFactor)]
+    pub name: compare::FactorName,
+    /// The signed change this factor made to the running value, rounded to 2
+    /// decimals; the first factor's effect is the base itself, so the effects
+    /// add up to `value`, give or take rounding.
+    pub effect: f64,
+    /// The multiplier applied, rounded to 2 decimals; `null` for the base and the cap.
+    pub multiplier: Option<f64>,
+    /// One sentence on why.
+    pub detail: String,
+}
+
+/// How the seeker stands: a rough chance of an offer with the factors behind
+/// it and the inputs it did not know. A coaching aid, not a statistic; see
+/// docs/standing.md for the formula and its sources.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Standing {
+    /// Rough chance the opportunity ends in an offer, 0–1, rounded to 2 decimals.
+    pub value: f64,
+    /// The factors, in the order they were applied.
+    pub factors: Vec<StandingFactor>,
+    /// Inputs that were unknown, so the value rests on priors instead.
+    #[schema(value_type = Vec<crate::schemas::MissingInput>)]
+    pub missing: Vec<compare::MissingInput>,
+}
+
+impl From<compare::Standing> for Standing {
+    fn from(s: compare::Standing) -> Self {
+        Self {
+            value: s.value,
+            factors: s
+                .factors
+                .into_iter()
+                .map(|f| StandingFactor {
+                    name: f.name,
+                    effect: f.effect,
+                    multiplier: f.multiplier,
+                    detail: f.detail,
+                })
+                .collect(),
+            missing: s.missing,
+        }
+    }
+}
+
+/// One step that would raise the standing, or firm it up.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Improvement {
+    /// What to do.
+    #[schema(value_type = crate::schemas::ImproveAction)]
+    pub action: compare::ImproveAction,
+    /// The question to ask or the gap to close, and what it would change.
+    pub detail: String,
+}
+
+/// How the seeker compares to the employer's ideal candidate on one
+/// opportunity, how they stand, and what would most raise it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Comparison {
+    /// The opportunity.
+    pub opportunity_id: String,
+    /// The instant it was evaluated at.
+    pub at: DateTime<Utc>,
+    /// `Σ weight × rating / Σ weight × 5`, 0–1 rounded to 2 decimals; `null`
+    /// without criteria in the profile.
+    pub fit: Option<f64>,
+    /// `Σ weight × rating`, the points `fit` is computed from.
+    pub points: u32,
+    /// `Σ weight × 5`.
+    pub max_points: u32,
+    /// Share of the criterion weight rated by the interviewer, 0–1; `null`
+    /// without criteria.
+    pub interviewer_share: Option<f64>,
+    /// Criteria short of the ideal, largest `weight × (5 − rating)` first.
+    pub gaps: Vec<ScoredCriterion>,
+    /// Up to 3 criteria rated 4 or 5, largest `weight × rating` first; the
+    /// influence letter names them.
+    pub strengths: Vec<ScoredCriterion>,
+    /// Who else is in the race.
+    pub competition: CompetitionView,
+    /// The standing, with its factors.
+    pub standing: Standing,
+    /// What would most raise the standing (at `screening`, `interviewing`
+    /// and `final`; empty otherwise), most useful first.
+    pub improve: Vec<Improvement>,
+}
+
+/// Compare an opportunity with the employer's ideal candidate: fit, gaps and
+/// strengths from the profile, the competition, the standing with its
+/// factors, and what would most raise it (`?at=` evaluates at any instant).
+///
+/// Owners and coaches with a live grant may read it.
+#[utoipa::path(
+    tag = "comparisons",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The opportunity's id."), AtParams),
+    responses(
+        (status = 200, description = "The comparison.", body = Comparison),
+        (status = 400, description = "A query parameter could not be read.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid credentials.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such opportunity of yours or of a client.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/opportunities/{id}/comparison")]
+pub async fn comparison(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    params: web::Query<AtParams>,
+) -> Result<web::Json<Comparison>, ApiError> {
+    let at = params.at.unwrap_or_else(crate::views::now);
+    let id = id.into_inner();
+    let snapshot = read(&state, move |_, conn| {
+        let (row, _) = load_opportunity(conn, &caller, &id, Need::Read)?;
+        snapshot::load(conn, &row.seeker_id, Scope::One(&row.id))?
+            .ok_or_else(|| ApiError::NotFound("no such opportunity".to_owned()))
+    })
+    .await?;
+    let facts = facts(&snapshot)?;
+    let opportunity = facts
+        .opportunities
+        .first()
+        .ok_or_else(|| ApiError::NotFound("no such opportunity".to_owned()))?;
+    let inputs = comparison_facts(
+        opportunity,
+        snapshot.profiles.first(),
+        &facts.seeker.calendar,
+        at,
+    )?;
+    let improve = compare::improve(&inputs.standing, Some(&inputs.fit), inputs.answers);
+    let competition = inputs.standing.competition;
+    Ok(web::Json(Comparison {
+        opportunity_id: opportunity.id.clone(),
+        at,
+        fit: inputs.fit.fit,
+        points: inputs.fit.points,
+        max_points: inputs.fit.max_points,
+        interviewer_share: inputs.fit.interviewer_share,
+        gaps: inputs.fit.gaps.into_iter().map(Into::into).collect(),
+        strengths: inputs.fit.strengths.into_iter().map(Into::into).collect(),
+        competition: CompetitionView {
+            competing_candidates: competition.count,
+            internal_candidate: competition.internal_candidate,
+        },
+        standing: compare::standing(&inputs.standing).into(),
+        improve: improve
+            .into_iter()
+            .map(|i| Improvement {
+                action: i.action,
+                detail: i.detail,
+            })
+            .collect(),
+    }))
+}
+
+/// The comparison table's parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ComparisonParams {
+    /// Comma-separated opportunity ids (at most 200); default: every open
+    /// opportunity. Any id that is not one of the seeker's answers 404.
+    pub ids: Option<String>,
+    /// The column to sort by; default `standing`.
+    #[param(value_type = Option<crate::schemas::SortColumn>)]
+    pub sort: Option<String>,
+    /// `asc` or `desc`; default: the column's natural order, best first
+    /// (highest standing, fit, stage, excitement and total; fewest
+    /// competitors, broken promises and days of silence; soonest deadline).
+    #[param(value_type = Option<crate::schemas::SortOrder>)]
+    pub order: Option<String>,
+    /// Evaluate at this RFC 3339 instant; default now.
+    pub at: Option<DateTime<Utc>>,
+}
+
+/// Compensation and offer terms, as recorded on the opportunity.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OfferTerms {
+    /// Yearly base salary, whole units of `currency`.
+    pub base: Option<u64>,
+    /// Yearly (target) bonus, whole units of `currency`.
+    pub bonus: Option<u64>,
+    /// ISO 4217 code.
+    pub currency: Option<String>,
+    /// Equity, as the employer described it; never converted to money.
+    pub equity: Option<String>,
+    /// Date by which the offer must be answered.
+    pub deadline: Option<NaiveDate>,
+}
+
+/// An amount in whole units of a currency.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Money {
+    /// Whole units.
+    pub amount: u64,
+    /// ISO 4217 code.
+    pub currency: String,
+}
+
+/// One opportunity in the side-by-side comparison.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ComparisonRow {
+    /// The opportunity.
+    pub opportunity_id: String,
+    /// The employer.
+    pub company: String,
+    /// The job title.
+    pub title: String,
+    /// Its stage.
+    #[schema(value_type = crate::schemas::Stage)]
+    pub stage: followup_core::Stage,
+    /// Fit, 0–1 rounded to 2 decimals; `null` without a profile.
+    pub fit: Option<f64>,
+    /// Other candidates, when known.
+    pub competitors: Option<u32>,
+    /// Whether an internal candidate competes, when known.
+    pub internal_candidate: Option<bool>,
+    /// The standing with its factors.
+    pub standing: Standing,
+    /// Whole days since the employer was last heard from; `null` when never.
+    pub days_since_inbound: Option<u32>,
+    /// Promises the employer broke.
+    pub promises_broken: u32,
+    /// The first of the opportunity's next actions; `null` when there is none.
+    pub next_action: Option<NextAction>,
+    /// Compensation and offer terms, with the deadline.
+    pub offer: OfferTerms,
+    /// Base + bonus when both are in the same currency; `null` otherwise.
+    pub yearly_total: Option<Money>,
+    /// The seeker's excitement about the job, 1–5.
+    pub excitement: Option<u8>,
+    /// Why a value is missing (e.g. why there is no yearly total).
+    pub notes: Vec<String>,
+}
+
+/// The side-by-side comparison, sorted.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ComparisonTable {
+    /// The instant it was evaluated at.
+    pub at: DateTime<Utc>,
+    /// The column the rows are sorted by.
+    #[schema(value_type = crate::schemas::SortColumn)]
+    pub sort: SortColumn,
+    /// The direction.
+    #[schema(value_type = crate::schemas::SortOrder)]
+    pub order: SortOrder,
+    /// One row per opportunity.
+    pub items: Vec<ComparisonRow>,
+    /// What the order does not say: rows without a value listed last, yearly
+    /// totals in different currencies grouped instead of ranked.
+    pub notes: Vec<String>,
+}
+
+/// A core row with what the API adds to it.
+struct Row<'a> {
+    core: compare::ComparisonRow,
+    opportunity: &'a OpportunityRow,
+    next_action: Option<NextAction>,
+}
+
+impl AsRef<compare::ComparisonRow> for Row<'_> {
+    fn as_ref(&self) -> &compare::ComparisonRow {
+        &self.core
+    }
+}
+
+/// A stored amount as whole units; `None` for a negative or non-finite one.
+fn whole_units(amount: f64) -> Option<u64> {
+    let rounded = amount.round();
+    // Integral and below 2^53, so the conversion is exact.
+    (rounded.is_finite() && (0.0..1e15).contains(&rounded)).then_some(rounded as u64)
+}
+
+fn offer_terms(row: &OpportunityRow) -> compare::OfferTerms {
+    compare::OfferTerms {
+        base: row.base_salary.and_then(whole_units),
+        bonus: row.bonus.and_then(whole_units),
+        currency: row
+            .currency
+            .as_deref()
+            .and_then(|c| compare::Currency::parse(c).ok()),
+        bonus_currency: None,
+        equity: row.equity.clone(),
+        deadline: row.offer_deadline,
+    }
+}
+
+fn parse_or_invalid<T: std::str::FromStr>(
+    field: &str,
+    value: Option<&str>,
+    all: &[T],
+    name: impl Fn(&T) -> &'static str,
+) -> Result<Option<T>, ApiError> {
+    value
+        .map(|v| {
+            v.parse().map_err(|_| {
+                let names: Vec<&str> = all.iter().map(name).collect();
+                ApiError::invalid(field, format!("must be one of: {}", names.join(", ")))
+            })
+        })
+        .transpose()
+}
+
+/// The comparison table of one seeker's opportunities: the seeker's own, or
+/// a client's for a coach (`GET /v1/coach/clients/{id}/comparisons`).
+pub async fn comparisons_of(
+    state: &web::Data<AppState>,
+    seeker_id: String,
+    params: ComparisonParams,
+) -> Result<ComparisonTable, ApiError> {
+    let sort = parse_or_invalid("sort", params.sort.as_deref(), SortColumn::ALL, |c| {
+        c.as_str()
+    })?
+    .unwrap_or(SortColumn::Standing);
+    let order = parse_or_invalid("order", params.order.as_deref(), SortOrder::ALL, |o| {
+        o.as_str()
+    })?
+    .unwrap_or_else(|| sort.default_order());
+    let ids: Option<Vec<String>> = params.ids.as_deref().map(|ids| {
+        let mut list: Vec<String> = Vec::new();
+        for id in ids.split(',').map(str::trim).filter(|id| !id.is_empty()) {
+            if !list.iter().any(|seen| seen == id) {
+                list.push(id.to_owned());
+            }
+        }
+        list
+    });
+    if let Some(ids) = &ids {
+        if ids.is_empty() {
+            return Err(ApiError::invalid("ids", "must name at least one id"));
+        }
+        if ids.len() > MAX_IDS {
+            return Err(ApiError::invalid("ids", format!("at most {MAX_IDS} ids")));
+        }
+    }
+    let at = params.at.unwrap_or_else(crate::views::now);
+    let snapshot: Snapshot = read(state, move |_, conn| {
+        snapshot::load(conn, &seeker_id, Scope::All)?
+            .ok_or_else(|| ApiError::NotFound("no such seeker".to_owned()))
+    })
+    .await?;
+    if let Some(ids) = &ids
+        && let Some(missing) = ids
+            .iter()
+            .find(|id| !snapshot.opportunities.iter().any(|o| &o.id == *id))
+    {
+        return Err(ApiError::NotFound(format!(
+            "no such opportunity: {missing}"
+        )));
+    }
+    let facts = facts(&snapshot)?;
+    let playbook = seeker_playbook(&snapshot.user);
+    let engine = Engine::new(&facts, &playbook, at);
+    let mut rows = Vec::new();
+    for (opportunity, row) in facts.opportunities.iter().zip(&snapshot.opportunities) {
+        let wanted = match &ids {
+            Some(ids) => ids.contains(&opportunity.id),
+            None => opportunity.stage.is_open(),
+        };
+        if !wanted {
+            continue;
+        }
+        let profile = snapshot
+            .profiles
+            .iter()
+            .find(|p| p.opportunity_id == opportunity.id);
+        let inputs = comparison_facts(opportunity, profile, &facts.seeker.calendar, at)?;
+        let core = compare::comparison_row(&compare::RowInput {
+            opportunity_id: opportunity.id.clone(),
+            standing: inputs.standing,
+            excitement: row.excitement.and_then(|e| u8::try_from(e).ok()),
+            offer: offer_terms(row),
+        });
+        rows.push(Row {
+            core,
+            opportunity: row,
+            next_action: engine
+                .next_actions(opportunity)
+                .into_iter()
+                .next()
+                .map(NextAction::from),
+        });
+    }
+    let notes = compare::sort_rows(&mut rows, sort, order);
+    let items = rows
+        .into_iter()
+        .map(|row| {
+            let core = row.core;
+            ComparisonRow {
+                opportunity_id: core.opportunity_id,
+                company: row.opportunity.company.clone(),
+                title: row.opportunity.title.clone(),
+                stage: core.stage,
+                fit: core.fit,
+                competitors: core.competitors,
+                internal_candidate: core.internal_candidate,
+                standing: core.standing.into(),
+                days_since_inbound: core.days_since_inbound,
+                promises_broken: core.promises_broken,
+                next_action: row.next_action,
+                offer: OfferTerms {
+                    base: core.offer.base,
+                    bonus: core.offer.bonus,
+                    currency: core.offer.currency.map(String::from),
+                    equity: core.offer.equity,
+                    deadline: core.offer.deadline,
+                },
+                yearly_total: core.yearly_total.map(|m| Money {
+                    amount: m.amount,
+                    currency: m.currency.into(),
+                }),
+                excitement: core.excitement,
+                notes: core.notes,
+            }
+        })
+        .collect();
+    Ok(ComparisonTable {
+        at,
+        sort,
+        order,
+        items,
+        notes,
+    })
+}
+
+/// Compare opportunities side by side: stage, fit, competitors, standing,
+/// days since the employer was last heard from, broken promises, the next
+/// action, offer terms with the deadline and a yearly total, and excitement —
+/// for "which offer?" and "where do I put my effort?".
+///
+/// Sortable by any column; rows without a value come last, and yearly totals
+/// in different currencies are never ranked against each other (the `notes`
+/// say so).
+#[utoipa::path(
+    tag = "comparisons",
+    security(("bearer" = [])),
+    params(ComparisonParams),
+    responses(
+        (status = 200, description = "The rows, sorted.", body = ComparisonTable),
+        (status = 400, description = "A query parameter could not be read.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid credentials.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "An id is not one of your opportunities.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown `sort` column or `order`, or a bad `ids` list.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/comparisons")]
+pub async fn comparisons(
+    caller: Caller,
+    state: web::Data<AppState>,
+    params: web::Query<ComparisonParams>,
+) -> Result<web::Json<ComparisonTable>, ApiError> {
+    comparisons_of(&state, caller.user.id, params.into_inner())
+        .await
+        .map(web::Json)
+}
