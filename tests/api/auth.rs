@@ -263,6 +263,15 @@ async fn me_can_be_read_changed_and_deleted() {
     assert_eq!(reset["business_hours"]["tue"]["start"], "09:00");
     assert_eq!(reset["default_playbook"], "balanced");
     assert_eq!(reset["timezone"], "Europe/Berlin");
+    let reread: serde_json::Value = app
+        .as_(&jane, Method::GET, "/v1/me")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(reread, reset, "the reset was stored, not only answered");
 
     let invalid = app
         .as_(&jane, Method::PATCH, "/v1/me")

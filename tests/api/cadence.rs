@@ -267,10 +267,31 @@ async fn health_rules_playbooks_and_tone() {
         .unwrap();
     assert_eq!(cap["source"]["coach"], "Eileen Wolkstein");
 
-    let playbooks: Value = app.get("/v1/playbooks").await.json().await.unwrap();
+    let playbooks: Value = app
+        .as_(&jane, Method::GET, "/v1/playbooks")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(playbooks.as_array().unwrap().len(), 4);
-    assert_eq!(app.get("/v1/playbooks/email_only").await.status(), 200);
-    assert_problem(app.get("/v1/playbooks/yolo").await, 404).await;
+    assert_eq!(
+        app.as_(&jane, Method::GET, "/v1/playbooks/email_only")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_problem(
+        app.as_(&jane, Method::GET, "/v1/playbooks/yolo")
+            .send()
+            .await
+            .unwrap(),
+        404,
+    )
+    .await;
 
     let tone: Value = app
         .as_(&jane, Method::POST, "/v1/tone-check")

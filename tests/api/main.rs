@@ -23,5 +23,6 @@ mod openapi;
 mod operations;
 mod opportunities;
 mod outage;
+mod playbooks;
 mod profile;
 mod promises;

@@ -62,6 +62,13 @@ struct Seeded {
 
 const ROUTES: &[Route] = &[
     Route {
+        method: Method::PUT,
+        path: |s| format!("/v1/coach/clients/{}/playbook", s.owner_id),
+        body: Some(|| json!({"playbook": "email_only"})),
+        ok: 404,
+        coach: 200,
+    },
+    Route {
         method: Method::DELETE,
         path: |s| format!("/v1/me/feed-tokens/{}", s.feed_token_id),
         body: None,

@@ -8,9 +8,11 @@ use chrono::{NaiveDate, NaiveTime};
 use followup_core::compare::{Criterion, assess_fit};
 use followup_core::{
     BestTime, BuiltinPlaybook, BusinessCalendar, BusinessHours, Contact, Facts, Interaction,
-    Opportunity, Playbook, ProcessQuestion, Profile, Promise, PromiseDue, Seeker, StageChange,
+    Opportunity, Playbook, PlaybookSpec, ProcessQuestion, Profile, Promise, PromiseDue, Seeker,
+    StageChange,
 };
 use followup_store::pipeline::{OpportunityRow, TransitionRow};
+use followup_store::playbooks::PlaybookRow;
 use followup_store::records::{ContactRow, InteractionRow, ProfileRow, PromiseRow};
 use followup_store::snapshot::Snapshot;
 use followup_store::users::UserRow;
@@ -46,15 +48,25 @@ pub fn calendar(user: &UserRow) -> Result<BusinessCalendar, ApiError> {
     Ok(calendar)
 }
 
-/// A playbook by name: one of the built-ins.
-pub fn playbook_named(name: Option<&str>) -> Playbook {
-    name.and_then(|n| n.parse::<BuiltinPlaybook>().ok())
-        .map_or_else(Playbook::balanced, Playbook::builtin)
+/// The playbook a reference names: a built-in by name, or a custom one by
+/// id among `custom`. `None` when it names neither (e.g. a deleted one).
+pub fn resolve_playbook(reference: &str, custom: &[PlaybookRow]) -> Option<Playbook> {
+    if let Ok(builtin) = reference.parse::<BuiltinPlaybook>() {
+        return Some(Playbook::builtin(builtin));
+    }
+    let row = custom.iter().find(|p| p.id == reference)?;
+    let spec: PlaybookSpec = serde_json::from_str(&row.spec).ok()?;
+    Playbook::from_spec(&spec).ok()
 }
 
-/// The seeker's default playbook.
-pub fn seeker_playbook(user: &UserRow) -> Playbook {
-    playbook_named(user.default_playbook.as_deref())
+/// The seeker's default playbook (`balanced` when none is chosen).
+pub fn seeker_playbook(snapshot: &Snapshot) -> Playbook {
+    snapshot
+        .user
+        .default_playbook
+        .as_deref()
+        .and_then(|r| resolve_playbook(r, &snapshot.playbooks))
+        .unwrap_or_else(Playbook::balanced)
 }
 
 /// A contact as the engine sees it.
@@ -136,6 +148,7 @@ pub fn profile(row: Option<&ProfileRow>) -> Profile {
 
 fn opportunity(
     row: &OpportunityRow,
+    custom: &[PlaybookRow],
     transitions: Vec<&TransitionRow>,
     contacts: Vec<Contact>,
     interactions: Vec<Interaction>,
@@ -152,7 +165,7 @@ fn opportunity(
         playbook: row
             .playbook
             .as_deref()
-            .map(|name| playbook_named(Some(name))),
+            .and_then(|r| resolve_playbook(r, custom)),
         history: transitions
             .into_iter()
             .map(|t| {
@@ -217,6 +230,7 @@ pub fn facts(snapshot: &Snapshot) -> Result<Facts, ApiError> {
             let id = row.id.as_str();
             opportunity(
                 row,
+                &snapshot.playbooks,
                 transitions.remove(id).unwrap_or_default(),
                 contacts.remove(id).unwrap_or_default(),
                 interactions.remove(id).unwrap_or_default(),
@@ -254,7 +268,7 @@ pub fn interaction_warnings(
         return Ok(Vec::new());
     };
     let facts = facts(&snapshot)?;
-    let playbook = seeker_playbook(&snapshot.user);
+    let playbook = seeker_playbook(&snapshot);
     followup_core::warnings_for(&facts, &playbook, opportunity_id, &interaction(new)?)
         .map_err(|e| ApiError::Internal(Box::new(e)))
 }

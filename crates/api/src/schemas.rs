@@ -87,7 +87,7 @@ wire_schema!(
 );
 wire_schema!(
     /// Schema of [`followup_core::compare::FactorName`].
-    StandingFactor => followup_core::compare::FactorName,
+    StandingFactorName => followup_core::compare::FactorName,
     "A factor of the standing: `stage` or `competitors` (the base), `internal_candidate`, `fit`, `broken_promises`, `unanswered_follow_ups`, `silence`, `cap`."
 );
 wire_schema!(

@@ -142,26 +142,25 @@ pub fn holidays(field: &str, dates: &[NaiveDate]) -> Result<Vec<NaiveDate>, Fiel
     Ok(dates)
 }
 
-/// The built-in playbooks (DESIGN: balanced, email_only, persistent_caller,
-/// collaborative_closer).
-pub const BUILT_IN_PLAYBOOKS: [&str; 4] = [
-    "balanced",
-    "email_only",
-    "persistent_caller",
-    "collaborative_closer",
-];
-
-/// A built-in playbook name.
+/// A playbook reference: a built-in's name, or a custom playbook's id
+/// (whether that one exists and may be used is checked against the store
+/// by `routes::playbooks::check_reference`).
 pub fn playbook(field: &str, raw: &str) -> Result<String, FieldError> {
-    let name = raw.trim();
-    if BUILT_IN_PLAYBOOKS.contains(&name) {
-        Ok(name.to_owned())
+    let reference = raw.trim();
+    if reference.parse::<followup_core::BuiltinPlaybook>().is_ok()
+        || uuid::Uuid::try_parse(reference).is_ok()
+    {
+        Ok(reference.to_owned())
     } else {
         Err(FieldError::new(
             field,
             format!(
-                "`{name}` is not a playbook; built in: {}",
-                BUILT_IN_PLAYBOOKS.join(", ")
+                "`{reference}` is not a playbook; built in: {}; or a custom playbook's id",
+                followup_core::BuiltinPlaybook::ALL
+                    .iter()
+                    .map(|b| b.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         ))
     }
@@ -275,7 +274,14 @@ mod tests {
             "+12125550100"
         );
         assert_eq!(phone("phone", "030.123.4567").unwrap(), "0301234567");
-        for bad in ["", "12345", "555-CALL-NOW", "1+2125550100", "++12125550100", "1234567890123456"] {
+        for bad in [
+            "",
+            "12345",
+            "555-CALL-NOW",
+            "1+2125550100",
+            "++12125550100",
+            "1234567890123456",
+        ] {
             assert!(phone("phone", bad).is_err(), "{bad}");
         }
     }

@@ -13,6 +13,7 @@ pub mod idempotency;
 pub mod interactions;
 mod migrate;
 pub mod pipeline;
+pub mod playbooks;
 pub mod profiles;
 pub mod promises;
 pub mod records;

@@ -210,6 +210,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    playbooks (id) {
+        id -> Text,
+        owner_id -> Text,
+        name -> Text,
+        spec -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+        version -> Integer,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(coach_invites -> users (coach_id));
 diesel::joinable!(api_keys -> users (owner_id));
@@ -235,4 +248,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     profiles,
     idempotency_keys,
     feed_tokens,
+    playbooks,
 );

@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 
 use crate::pipeline::{OpportunityRow, TransitionRow};
+use crate::playbooks::{self, PlaybookRow};
 use crate::records::{ContactRow, InteractionRow, ProfileRow, PromiseRow};
 use crate::schema::{contacts, interactions, opportunities, profiles, promises, stage_transitions};
 use crate::users::{self, UserRow};
@@ -26,6 +27,8 @@ pub struct Snapshot {
     pub promises: Vec<PromiseRow>,
     /// Their profiles.
     pub profiles: Vec<ProfileRow>,
+    /// The custom playbooks the account and its opportunities refer to.
+    pub playbooks: Vec<PlaybookRow>,
 }
 
 /// Which opportunities a snapshot holds.
@@ -64,6 +67,13 @@ pub fn load(
         Scope::One(id) => query = query.filter(opportunities::id.eq(id.to_owned())),
     }
     let opportunities: Vec<OpportunityRow> = query.load(conn)?;
+    let references: Vec<String> = user
+        .default_playbook
+        .iter()
+        .chain(opportunities.iter().filter_map(|o| o.playbook.as_ref()))
+        .cloned()
+        .collect();
+    let playbooks = playbooks::find_many(conn, &references)?;
     let ids: Vec<String> = opportunities.iter().map(|o| o.id.clone()).collect();
     if ids.is_empty() {
         return Ok(Some(Snapshot {
@@ -74,6 +84,7 @@ pub fn load(
             interactions: Vec::new(),
             promises: Vec::new(),
             profiles: Vec::new(),
+            playbooks,
         }));
     }
     let transitions = stage_transitions::table
@@ -112,5 +123,6 @@ pub fn load(
         interactions,
         promises,
         profiles,
+        playbooks,
     }))
 }

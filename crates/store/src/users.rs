@@ -8,7 +8,7 @@ use crate::{DbConnection, StoreError};
 
 /// A stored account. Instants are UTC.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = users)]
+#[diesel(table_name = users, treat_none_as_null = true)]
 pub struct UserRow {
     /// UUIDv7.
     pub id: String,

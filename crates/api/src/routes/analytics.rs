@@ -194,7 +194,7 @@ pub async fn analytics_of(
         to.checked_sub_days(Days::new(DEFAULT_DAYS - 1))
             .unwrap_or(NaiveDate::MIN)
     });
-    let playbook = seeker_playbook(&snapshot.user);
+    let playbook = seeker_playbook(&snapshot);
     let params = playbook.params();
     let mut settings = AnalyticsParams::new(DateRange { from, to }, tz);
     settings.email_cap_per_week = params.max_emails;

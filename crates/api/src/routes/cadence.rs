@@ -4,14 +4,14 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
-use followup_core::{Engine, Playbook, RuleId};
+use followup_core::{Engine, RuleId};
 use followup_store::snapshot::{self, Scope};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Caller;
-use crate::cadence::{facts, playbook_named, seeker_playbook};
+use crate::cadence::{facts, seeker_playbook};
 use crate::db::read;
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
@@ -139,7 +139,7 @@ pub async fn next_actions(
     })
     .await?;
     let facts = facts(&snapshot)?;
-    let playbook = seeker_playbook(&snapshot.user);
+    let playbook = seeker_playbook(&snapshot);
     let engine = Engine::new(&facts, &playbook, at);
     let items = facts
         .opportunities
@@ -207,7 +207,7 @@ pub async fn agenda_of(
     })
     .await?;
     let facts = facts(&snapshot)?;
-    let playbook = seeker_playbook(&snapshot.user);
+    let playbook = seeker_playbook(&snapshot);
     let items: Vec<NextAction> = Engine::new(&facts, &playbook, at)
         .agenda()
         .into_iter()
@@ -306,7 +306,7 @@ pub async fn pipeline_health_of(
     })
     .await?;
     let facts = facts(&snapshot)?;
-    let playbook = seeker_playbook(&snapshot.user);
+    let playbook = seeker_playbook(&snapshot);
     let h = Engine::new(&facts, &playbook, at).health();
     Ok(PipelineHealth {
         at,
@@ -378,56 +378,6 @@ pub async fn rules() -> Result<web::Json<Vec<Rule>>, ApiError> {
         })
         .collect::<Result<_, _>>()
         .map(web::Json)
-}
-
-/// A playbook: a named set of enabled rules and their parameters.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PlaybookView {
-    /// Its name; built-ins are `balanced`, `email_only`, `persistent_caller`, `collaborative_closer`.
-    pub name: String,
-    /// Built-ins are read-only.
-    pub built_in: bool,
-    /// Rules by id: `{enabled, params}`.
-    #[schema(value_type = Object)]
-    pub rules: serde_json::Value,
-}
-
-fn playbook_view(playbook: &Playbook) -> Result<PlaybookView, ApiError> {
-    let spec =
-        serde_json::to_value(playbook.to_spec()).map_err(|e| ApiError::Internal(Box::new(e)))?;
-    Ok(PlaybookView {
-        name: playbook.name().to_owned(),
-        built_in: true,
-        rules: spec.get("rules").cloned().unwrap_or_default(),
-    })
-}
-
-/// The playbooks: the four built-ins, read-only.
-#[utoipa::path(
-    tag = "cadence",
-    responses((status = 200, description = "The playbooks.", body = Vec<PlaybookView>))
-)]
-#[get("/v1/playbooks")]
-pub async fn playbooks() -> Result<web::Json<Vec<PlaybookView>>, ApiError> {
-    Playbook::builtins()
-        .iter()
-        .map(playbook_view)
-        .collect::<Result<_, _>>()
-        .map(web::Json)
-}
-
-/// One playbook by name.
-#[utoipa::path(
-    tag = "cadence",
-    params(("name" = String, Path, description = "The playbook's name.")),
-    responses((status = 200, description = "The playbook.", body = PlaybookView))
-)]
-#[get("/v1/playbooks/{name}")]
-pub async fn get_playbook(name: web::Path<String>) -> Result<web::Json<PlaybookView>, ApiError> {
-    let found = name
-        .parse::<followup_core::BuiltinPlaybook>()
-        .map_err(|_| ApiError::NotFound(format!("no playbook named {}", name.as_str())))?;
-    playbook_view(&playbook_named(Some(found.as_str()))).map(web::Json)
 }
 
 /// Text to check.

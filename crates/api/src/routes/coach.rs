@@ -234,7 +234,7 @@ fn count(n: usize) -> u32 {
 /// [`DEFAULT_INACTIVE_DAYS`] days has a contact over the e-mail cap.
 fn summary(snapshot: &Snapshot, now: DateTime<Utc>) -> Result<Summary, ApiError> {
     let facts = facts(snapshot)?;
-    let playbook = seeker_playbook(&snapshot.user);
+    let playbook = seeker_playbook(snapshot);
     let calendar = &facts.seeker.calendar;
     let stages: Vec<Stage> = facts.opportunities.iter().map(|o| o.stage).collect();
     let promises_broken = facts
@@ -248,8 +248,12 @@ fn summary(snapshot: &Snapshot, now: DateTime<Utc>) -> Result<Summary, ApiError>
     let from = today
         .checked_sub_days(Days::new(u64::from(DEFAULT_INACTIVE_DAYS - 1)))
         .unwrap_or(today);
-    let window = Window::new(DateRange { from, to: today }, calendar.tz, chrono::Weekday::Mon)
-        .map_err(|e| ApiError::Internal(Box::new(e)))?;
+    let window = Window::new(
+        DateRange { from, to: today },
+        calendar.tz,
+        chrono::Weekday::Mon,
+    )
+    .map_err(|e| ApiError::Internal(Box::new(e)))?;
     let input = crate::cadence::analytics_input(&facts, now);
     let cap_breaches: usize =
         analytics::follow_ups_per_week(&input.interactions, &window, playbook.params().max_emails)

@@ -64,7 +64,7 @@ pub struct CompetitionView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StandingFactor {
     /// Which factor.
-    #[schema(value_type = crate::schemas::StandingFactor)]
+    #[schema(value_type = crate::schemas::StandingFactorName)]
     pub name: compare::FactorName,
     /// The signed change this factor made to the running value, rounded to 2
     /// decimals; the first factor's effect is the base itself, so the effects
@@ -414,7 +414,7 @@ pub async fn comparisons_of(
         )));
     }
     let facts = facts(&snapshot)?;
-    let playbook = seeker_playbook(&snapshot.user);
+    let playbook = seeker_playbook(&snapshot);
     let engine = Engine::new(&facts, &playbook, at);
     let mut rows = Vec::new();
     for (opportunity, row) in facts.opportunities.iter().zip(&snapshot.opportunities) {

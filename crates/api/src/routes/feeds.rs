@@ -220,7 +220,7 @@ pub async fn agenda_ics(
     })
     .await?;
     let facts = facts(&snapshot)?;
-    let playbook = seeker_playbook(&snapshot.user);
+    let playbook = seeker_playbook(&snapshot);
     let actions = Engine::new(&facts, &playbook, at).agenda();
     let calendar = calendar(&facts, &actions, at);
     Ok(HttpResponse::Ok()

@@ -139,7 +139,18 @@ pub async fn update_me(
     errors.finish()?;
     user.updated_at = crate::views::now().naive_utc();
     let saved = user.clone();
-    write(&state, move |_, conn| Ok(users::update(conn, &saved)?)).await?;
+    write(&state, move |_, conn| {
+        if let Some(reference) = &saved.default_playbook {
+            crate::routes::playbooks::check_reference(
+                conn,
+                &saved.id,
+                "default_playbook",
+                reference,
+            )?;
+        }
+        Ok(users::update(conn, &saved)?)
+    })
+    .await?;
     Ok(web::Json(User::from(&user)))
 }
 

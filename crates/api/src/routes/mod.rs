@@ -13,6 +13,7 @@ pub mod health;
 pub mod interactions;
 pub mod me;
 pub mod opportunities;
+pub mod playbooks;
 pub mod profile;
 pub mod promises;
 
@@ -73,8 +74,12 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(cadence::agenda)
         .service(cadence::pipeline_health)
         .service(cadence::rules)
-        .service(cadence::playbooks)
-        .service(cadence::get_playbook)
+        .service(playbooks::list_playbooks)
+        .service(playbooks::get_playbook)
+        .service(playbooks::create_playbook)
+        .service(playbooks::replace_playbook)
+        .service(playbooks::delete_playbook)
+        .service(playbooks::assign_client_playbook)
         .service(cadence::tone_check)
         .service(comparisons::comparison)
         .service(comparisons::comparisons)

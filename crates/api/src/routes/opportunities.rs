@@ -509,6 +509,9 @@ pub async fn create_opportunity(
     };
     errors.finish()?;
     let (row, duplicates) = write(&state, move |_, conn| {
+        if let Some(reference) = &row.playbook {
+            crate::routes::playbooks::check_reference(conn, &row.seeker_id, "playbook", reference)?;
+        }
         let duplicates = pipeline::matching_open(
             conn,
             &row.seeker_id,
@@ -715,6 +718,9 @@ pub async fn update_opportunity(
         let expected = row.version;
         // Validate first: a bad body is a 422 whatever the precondition says.
         apply(&mut row, change)?;
+        if let Some(reference) = &row.playbook {
+            crate::routes::playbooks::check_reference(conn, &row.seeker_id, "playbook", reference)?;
+        }
         check_if_match(precondition.as_deref(), expected)?;
         row.updated_at = crate::views::now().naive_utc();
         row.updated_by = Actor::of(&caller);

@@ -1,0 +1,432 @@
+//! Playbooks: the four built-ins (read-only) and the custom ones coaches and
+//! seekers make, and their assignment to a seeker or an opportunity.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
+use chrono::{DateTime, Utc};
+use followup_core::{BuiltinPlaybook, Playbook, PlaybookSpec};
+use followup_store::DbConnection;
+use followup_store::playbooks::{self, PlaybookRow};
+use followup_store::{auth, users};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::Caller;
+use crate::conventions::{Actor, check_if_match, etag, if_match};
+use crate::db::{read, write};
+use crate::error::{ApiError, FieldError, Problem};
+use crate::extract::Json;
+use crate::routes::opportunities::Warning;
+use crate::state::AppState;
+use crate::views::{now, utc};
+
+/// A playbook: a named set of enabled rules and their parameters.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlaybookView {
+    /// What users and opportunities refer to it by: the name of a built-in,
+    /// the id of a custom playbook.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Built-ins are read-only.
+    pub built_in: bool,
+    /// Who made it; `null` for built-ins.
+    pub owner_id: Option<String>,
+    /// The built-in it starts from (custom playbooks).
+    pub extends: Option<String>,
+    /// Rules by id: `{enabled, params}`; absent rules keep the base's settings.
+    #[schema(value_type = Object)]
+    pub rules: serde_json::Value,
+    /// Last changed (custom playbooks).
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// A custom playbook to make or replace.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlaybookRequest {
+    /// Its name.
+    #[schema(example = "Gentle persistence", min_length = 1, max_length = 100)]
+    pub name: String,
+    /// The built-in it starts from (default `balanced`).
+    #[schema(example = "balanced")]
+    pub extends: Option<String>,
+    /// Rules by id (`GET /v1/rules`): `{"enabled": bool, "params": {name: value}}`.
+    /// Unknown rules or parameters and values out of range are refused with the reason.
+    #[schema(value_type = Object, example = json!({"email_weekly_cap": {"params": {"period_days": 10}}, "call_no_voicemail": {"enabled": false}}))]
+    pub rules: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// A created playbook.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlaybookCreated {
+    /// The new playbook.
+    pub playbook: PlaybookView,
+    /// Nothing to warn about yet; every create answers alike.
+    pub warnings: Vec<Warning>,
+}
+
+/// A seeker's default playbook, as a coach assigned it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignPlaybook {
+    /// A built-in name or a custom playbook's id; `null` restores `balanced`.
+    #[schema(example = "persistent_caller")]
+    pub playbook: Option<String>,
+}
+
+/// The seeker's default playbook after an assignment.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Assignment {
+    /// The seeker.
+    pub seeker_id: String,
+    /// The playbook they now use by default.
+    pub default_playbook: String,
+}
+
+fn builtin_view(builtin: BuiltinPlaybook) -> Result<PlaybookView, ApiError> {
+    let spec = serde_json::to_value(Playbook::builtin(builtin).to_spec())
+        .map_err(|e| ApiError::Internal(Box::new(e)))?;
+    Ok(PlaybookView {
+        id: builtin.as_str().to_owned(),
+        name: builtin.as_str().to_owned(),
+        built_in: true,
+        owner_id: None,
+        extends: None,
+        rules: spec.get("rules").cloned().unwrap_or_default(),
+        updated_at: None,
+    })
+}
+
+fn custom_view(row: PlaybookRow) -> Result<PlaybookView, ApiError> {
+    let spec: PlaybookSpec =
+        serde_json::from_str(&row.spec).map_err(|e| ApiError::Internal(Box::new(e)))?;
+    Ok(PlaybookView {
+        id: row.id,
+        name: row.name,
+        built_in: false,
+        owner_id: Some(row.owner_id),
+        extends: spec.extends.clone(),
+        rules: serde_json::to_value(&spec.rules).map_err(|e| ApiError::Internal(Box::new(e)))?,
+        updated_at: Some(utc(row.updated_at)),
+    })
+}
+
+/// Whose playbooks the caller may see and use: their own, and for a seeker
+/// those of the coaches they granted access.
+fn visible_owners(conn: &mut DbConnection, caller_id: &str) -> Result<Vec<String>, ApiError> {
+    let mut owners = vec![caller_id.to_owned()];
+    owners.extend(
+        auth::grants_of_seeker(conn, caller_id)?
+            .into_iter()
+            .map(|(grant, _)| grant.coach_id),
+    );
+    Ok(owners)
+}
+
+/// Checks that `reference` (a built-in name or a custom playbook id) is one
+/// `seeker_id` may use: a built-in, their own, or one of a coach they granted
+/// access. Refusals name `field`.
+pub fn check_reference(
+    conn: &mut DbConnection,
+    seeker_id: &str,
+    field: &str,
+    reference: &str,
+) -> Result<(), ApiError> {
+    if reference.parse::<BuiltinPlaybook>().is_ok() {
+        return Ok(());
+    }
+    let usable = match playbooks::find(conn, reference)? {
+        Some(row) => visible_owners(conn, seeker_id)?.contains(&row.owner_id),
+        None => false,
+    };
+    if usable {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(vec![FieldError::new(
+            field,
+            format!(
+                "`{reference}` is neither a built-in playbook ({}) nor one of yours or your coach's",
+                BuiltinPlaybook::ALL
+                    .iter()
+                    .map(|b| b.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )]))
+    }
+}
+
+fn spec(body: PlaybookRequest) -> Result<(String, PlaybookSpec), ApiError> {
+    let name = crate::validate::name("name", &body.name, 100)
+        .map_err(|e| ApiError::Validation(vec![e]))?;
+    let rules = serde_json::from_value(serde_json::Value::Object(body.rules.unwrap_or_default()))
+        .map_err(|e| ApiError::invalid("rules", e.to_string()))?;
+    let spec = PlaybookSpec {
+        name: name.clone(),
+        extends: Some(body.extends.unwrap_or_else(|| "balanced".to_owned())),
+        rules,
+    };
+    let field = |message: String| ApiError::invalid("rules", message);
+    let playbook = Playbook::from_spec(&spec).map_err(|e| match e {
+        followup_core::PlaybookError::UnknownBase { .. } => {
+            ApiError::invalid("extends", e.to_string())
+        }
+        followup_core::PlaybookError::InvalidName => ApiError::invalid("name", e.to_string()),
+        other => field(other.to_string()),
+    })?;
+    Ok((
+        name,
+        PlaybookSpec {
+            name: playbook.name().to_owned(),
+            ..spec
+        },
+    ))
+}
+
+/// The playbooks the caller can use: the four built-ins, their own, and
+/// (for a seeker) their coaches'.
+#[utoipa::path(
+    tag = "cadence",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Built-ins first, then custom playbooks, oldest first.", body = Vec<PlaybookView>))
+)]
+#[get("/v1/playbooks")]
+pub async fn list_playbooks(
+    caller: Caller,
+    state: web::Data<AppState>,
+) -> Result<web::Json<Vec<PlaybookView>>, ApiError> {
+    let caller_id = caller.user.id;
+    let rows = read(&state, move |_, conn| {
+        let owners = visible_owners(conn, &caller_id)?;
+        Ok(playbooks::of_owners(conn, &owners)?)
+    })
+    .await?;
+    let mut views = BuiltinPlaybook::ALL
+        .iter()
+        .map(|b| builtin_view(*b))
+        .collect::<Result<Vec<_>, _>>()?;
+    for row in rows {
+        views.push(custom_view(row)?);
+    }
+    Ok(web::Json(views))
+}
+
+/// One playbook: a built-in by name or a custom one by id.
+#[utoipa::path(
+    tag = "cadence",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "A built-in's name or a custom playbook's id.")),
+    responses((status = 200, description = "The playbook; `ETag` set on custom ones.", body = PlaybookView))
+)]
+#[get("/v1/playbooks/{id}")]
+pub async fn get_playbook(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    if let Ok(builtin) = id.parse::<BuiltinPlaybook>() {
+        return Ok(HttpResponse::Ok().json(builtin_view(builtin)?));
+    }
+    let id = id.into_inner();
+    let caller_id = caller.user.id;
+    let row = read(&state, move |_, conn| {
+        let row = playbooks::find(conn, &id)?;
+        let owners = visible_owners(conn, &caller_id)?;
+        Ok(row.filter(|r| owners.contains(&r.owner_id)))
+    })
+    .await?
+    .ok_or_else(|| ApiError::NotFound("no such playbook".to_owned()))?;
+    let version = row.version;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(version)))
+        .json(custom_view(row)?))
+}
+
+/// Make a custom playbook: a built-in with rules switched on or off and
+/// parameters changed. Coaches assign theirs to clients; seekers pick theirs.
+#[utoipa::path(
+    tag = "cadence",
+    security(("bearer" = [])),
+    request_body = PlaybookRequest,
+    responses(
+        (status = 201, description = "Created; `Location` and `ETag` are set.", body = PlaybookCreated),
+        (status = 403, description = "A read-only API key.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/v1/playbooks")]
+pub async fn create_playbook(
+    caller: Caller,
+    state: web::Data<AppState>,
+    body: Json<PlaybookRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_write()?;
+    let (name, spec) = spec(body.0)?;
+    let at = now().naive_utc();
+    let row = PlaybookRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        owner_id: caller.user.id.clone(),
+        name,
+        spec: serde_json::to_string(&spec).map_err(|e| ApiError::Internal(Box::new(e)))?,
+        created_at: at,
+        updated_at: at,
+        updated_by: Actor::of(&caller),
+        version: 1,
+    };
+    let stored = row.clone();
+    write(&state, move |_, conn| Ok(playbooks::insert(conn, &stored)?)).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::ETAG, etag(row.version)))
+        .insert_header((header::LOCATION, format!("/v1/playbooks/{}", row.id)))
+        .json(PlaybookCreated {
+            playbook: custom_view(row)?,
+            warnings: Vec::new(),
+        }))
+}
+
+fn owned(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<PlaybookRow, ApiError> {
+    if id.parse::<BuiltinPlaybook>().is_ok() {
+        return Err(ApiError::Forbidden(
+            "built-in playbooks are read-only".to_owned(),
+        ));
+    }
+    let row = playbooks::find(conn, id)?
+        .ok_or_else(|| ApiError::NotFound("no such playbook".to_owned()))?;
+    if row.owner_id == caller.user.id {
+        return Ok(row);
+    }
+    if visible_owners(conn, &caller.user.id)?.contains(&row.owner_id) {
+        return Err(ApiError::Forbidden(
+            "only its owner may change a playbook".to_owned(),
+        ));
+    }
+    Err(ApiError::NotFound("no such playbook".to_owned()))
+}
+
+/// Replace a custom playbook (its owner only; built-ins are read-only).
+#[utoipa::path(
+    tag = "cadence",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "The custom playbook's id."),
+        ("If-Match" = Option<String>, Header, description = "The ETag last read; 412 if it changed since."),
+    ),
+    request_body = PlaybookRequest,
+    responses(
+        (status = 200, description = "The playbook as replaced.", body = PlaybookView),
+        (status = 403, description = "A built-in, someone else's playbook, or a read-only key.", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The ETag is stale; nothing changed.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/v1/playbooks/{id}")]
+pub async fn replace_playbook(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    req: HttpRequest,
+    body: Json<PlaybookRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_write()?;
+    let (name, spec) = spec(body.0)?;
+    let spec = serde_json::to_string(&spec).map_err(|e| ApiError::Internal(Box::new(e)))?;
+    let precondition = if_match(&req)?;
+    let id = id.into_inner();
+    let row = write(&state, move |_, conn| {
+        let mut row = owned(conn, &caller, &id)?;
+        check_if_match(precondition.as_deref(), row.version)?;
+        let expected = row.version;
+        row.name = name;
+        row.spec = spec;
+        row.updated_at = now().naive_utc();
+        row.updated_by = Actor::of(&caller);
+        row.version += 1;
+        if !playbooks::update(conn, &row, expected)? {
+            return Err(ApiError::PreconditionFailed(
+                "the playbook changed meanwhile".to_owned(),
+            ));
+        }
+        Ok(row)
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(row.version)))
+        .json(custom_view(row)?))
+}
+
+/// Delete a custom playbook no account or opportunity uses any more.
+#[utoipa::path(
+    tag = "cadence",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The custom playbook's id.")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 403, description = "A built-in, someone else's playbook, or a read-only key.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Still in use; assign another playbook first.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/v1/playbooks/{id}")]
+pub async fn delete_playbook(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_write()?;
+    let id = id.into_inner();
+    write(&state, move |_, conn| {
+        let row = owned(conn, &caller, &id)?;
+        let uses = playbooks::uses(conn, &row.id)?;
+        if uses > 0 {
+            return Err(ApiError::Conflict(format!(
+                "the playbook is in use by {uses} account(s) or opportunit(ies); assign another first"
+            )));
+        }
+        playbooks::delete(conn, &row.id)?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Set a client's default playbook (a coach with a live grant).
+#[utoipa::path(
+    tag = "coaching",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The client's (seeker's) account id.")),
+    request_body = AssignPlaybook,
+    responses(
+        (status = 200, description = "The client's default playbook now.", body = Assignment),
+        (status = 403, description = "A read-only key.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/v1/coach/clients/{id}/playbook")]
+pub async fn assign_client_playbook(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: Json<AssignPlaybook>,
+) -> Result<web::Json<Assignment>, ApiError> {
+    caller.require_write()?;
+    // No live grant from this seeker to the caller (which only a coach can
+    // hold) is a 404: nobody learns who is whose client.
+    let seeker_id = id.into_inner();
+    let playbook = body.0.playbook.map(|p| p.trim().to_owned());
+    let assigned = write(&state, move |_, conn| {
+        let missing = || ApiError::NotFound("no such client".to_owned());
+        auth::live_grant(conn, &seeker_id, &caller.user.id)?.ok_or_else(missing)?;
+        let mut user = users::find(conn, &seeker_id)?.ok_or_else(missing)?;
+        if let Some(reference) = &playbook {
+            check_reference(conn, &seeker_id, "playbook", reference)?;
+        }
+        user.default_playbook = playbook;
+        user.updated_at = now().naive_utc();
+        users::update(conn, &user)?;
+        Ok(Assignment {
+            seeker_id: user.id,
+            default_playbook: user
+                .default_playbook
+                .unwrap_or_else(|| crate::views::DEFAULT_PLAYBOOK.to_owned()),
+        })
+    })
+    .await?;
+    Ok(web::Json(assigned))
+}

@@ -1,0 +1,103 @@
+//! Custom playbooks.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::schema::{opportunities, playbooks, users};
+use crate::{DbConnection, StoreError};
+
+/// A custom playbook; `spec` is the core's `PlaybookSpec` as JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = playbooks)]
+pub struct PlaybookRow {
+    /// UUIDv7.
+    pub id: String,
+    /// Who made it (a coach or a seeker).
+    pub owner_id: String,
+    /// Its name.
+    pub name: String,
+    /// Rules and parameters, as JSON.
+    pub spec: String,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Last changed.
+    pub updated_at: NaiveDateTime,
+    /// Who changed it last.
+    pub updated_by: String,
+    /// The ETag.
+    pub version: i32,
+}
+
+/// Stores a new playbook.
+pub fn insert(conn: &mut DbConnection, row: &PlaybookRow) -> Result<(), StoreError> {
+    diesel::insert_into(playbooks::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The playbook with this id.
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<PlaybookRow>, StoreError> {
+    Ok(playbooks::table
+        .find(id)
+        .select(PlaybookRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The playbooks with these ids.
+pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<PlaybookRow>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(playbooks::table
+        .filter(playbooks::id.eq_any(ids))
+        .select(PlaybookRow::as_select())
+        .load(conn)?)
+}
+
+/// The playbooks these owners made, oldest first.
+pub fn of_owners(
+    conn: &mut DbConnection,
+    owners: &[String],
+) -> Result<Vec<PlaybookRow>, StoreError> {
+    Ok(playbooks::table
+        .filter(playbooks::owner_id.eq_any(owners))
+        .order(playbooks::id.asc())
+        .select(PlaybookRow::as_select())
+        .load(conn)?)
+}
+
+/// Writes `row` back if the stored version is still `expected_version`.
+pub fn update(
+    conn: &mut DbConnection,
+    row: &PlaybookRow,
+    expected_version: i32,
+) -> Result<bool, StoreError> {
+    Ok(diesel::update(
+        playbooks::table
+            .filter(playbooks::id.eq(&row.id))
+            .filter(playbooks::version.eq(expected_version)),
+    )
+    .set(row)
+    .execute(conn)?
+        == 1)
+}
+
+/// How many accounts and opportunities use the playbook.
+pub fn uses(conn: &mut DbConnection, id: &str) -> Result<i64, StoreError> {
+    let accounts: i64 = users::table
+        .filter(users::default_playbook.eq(id))
+        .count()
+        .get_result(conn)?;
+    let opportunities: i64 = opportunities::table
+        .filter(opportunities::playbook.eq(id))
+        .count()
+        .get_result(conn)?;
+    Ok(accounts + opportunities)
+}
+
+/// Deletes a playbook.
+pub fn delete(conn: &mut DbConnection, id: &str) -> Result<bool, StoreError> {
+    Ok(diesel::delete(playbooks::table.find(id)).execute(conn)? == 1)
+}
