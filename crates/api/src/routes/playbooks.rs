@@ -53,7 +53,8 @@ pub struct PlaybookRequest {
     pub extends: Option<String>,
     /// Rules by id (`GET /v1/rules`): `{"enabled": bool, "params": {name: value}}`.
     /// Unknown rules or parameters and values out of range are refused with the reason.
-    #[schema(value_type = Object, example = json!({"email_weekly_cap": {"params": {"period_days": 10}}, "call_no_voicemail": {"enabled": false}}))]
+    #[serde(default, deserialize_with = "crate::routes::me::not_null")]
+    #[schema(value_type = Object, required = false, example = json!({"email_weekly_cap": {"params": {"period_days": 10}}, "call_no_voicemail": {"enabled": false}}))]
     pub rules: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
