@@ -118,9 +118,11 @@ impl Modify for StandardResponses {
                         ]);
                     }
                 }
-                let has_query = operation.parameters.iter().flatten().any(|p| {
-                    matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Query)
-                });
+                let has_query = operation
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Query));
                 if has_query {
                     add.push(("400", "A query parameter could not be read."));
                 }

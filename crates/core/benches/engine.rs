@@ -33,7 +33,12 @@ fn facts(start: DateTime<Utc>) -> Facts {
         chrono_tz::Europe::Berlin,
         chrono_tz::America::Denver,
     ];
-    let stages = [Stage::Interviewing, Stage::Final, Stage::Screening, Stage::Final];
+    let stages = [
+        Stage::Interviewing,
+        Stage::Final,
+        Stage::Screening,
+        Stage::Final,
+    ];
     let opportunities = (0..OPPORTUNITIES)
         .map(|i| {
             let id = format!("opp-{i}");
@@ -48,7 +53,11 @@ fn facts(start: DateTime<Utc>) -> Facts {
                     email: Some(format!("c{n}@employer.example")),
                     phone: Some("+1 555 0100".to_owned()),
                     time_zone: Some(tz),
-                    preferred_channel: if i % 3 == 0 { Channel::Email } else { Channel::Any },
+                    preferred_channel: if i % 3 == 0 {
+                        Channel::Email
+                    } else {
+                        Channel::Any
+                    },
                     best_time: None,
                 })
                 .collect();
@@ -60,7 +69,9 @@ fn facts(start: DateTime<Utc>) -> Facts {
                     id: format!("{id}-i{n}"),
                     kind: *kind,
                     contact_id: Some(contacts[0].id.clone()),
-                    occurred_at: start + Span::days(offset) + Span::hours(i64::try_from(n).unwrap_or(0) * 30),
+                    occurred_at: start
+                        + Span::days(offset)
+                        + Span::hours(i64::try_from(n).unwrap_or(0) * 30),
                     out_of_office_until: None,
                 })
                 .collect();
@@ -68,7 +79,9 @@ fn facts(start: DateTime<Utc>) -> Facts {
                 id: format!("{id}-p"),
                 contact_id: Some(contacts[0].id.clone()),
                 what: PromiseWhat::Call,
-                due: PromiseDue::Date(NaiveDate::from_ymd_opt(2027, 3, 1).unwrap_or_default() + Span::days(offset)),
+                due: PromiseDue::Date(
+                    NaiveDate::from_ymd_opt(2027, 3, 1).unwrap_or_default() + Span::days(offset),
+                ),
                 made_at: start + Span::days(offset),
                 cancelled: false,
             }];
@@ -76,7 +89,11 @@ fn facts(start: DateTime<Utc>) -> Facts {
                 id,
                 company: format!("Company {i}"),
                 title: "Editor".to_owned(),
-                industry: if i % 5 == 0 { Some("online media".to_owned()) } else { None },
+                industry: if i % 5 == 0 {
+                    Some("online media".to_owned())
+                } else {
+                    None
+                },
                 stage: stages[i % stages.len()],
                 offer_deadline: None,
                 playbook: None,

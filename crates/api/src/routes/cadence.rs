@@ -132,18 +132,21 @@ pub async fn next_actions(
 ) -> Result<web::Json<Actions>, ApiError> {
     let at = params.at.unwrap_or_else(crate::views::now);
     let id = id.into_inner();
+    // The whole pipeline is loaded, not just this opportunity: a competing
+    // offer elsewhere or too few other open ones change what is due here.
     let snapshot = read(&state, move |_, conn| {
         let (row, _) = load_opportunity(conn, &caller, &id, Need::Read)?;
-        snapshot::load(conn, &row.seeker_id, Scope::One(&row.id))?
-            .ok_or_else(|| ApiError::NotFound("no such opportunity".to_owned()))
+        let snapshot = snapshot::load(conn, &row.seeker_id, Scope::All)?
+            .ok_or_else(|| ApiError::NotFound("no such opportunity".to_owned()))?;
+        Ok((snapshot, row.id))
     })
     .await?;
+    let (snapshot, id) = snapshot;
     let facts = facts(&snapshot)?;
     let playbook = seeker_playbook(&snapshot);
     let engine = Engine::new(&facts, &playbook, at);
     let items = facts
-        .opportunities
-        .first()
+        .opportunity(&id)
         .map(|o| engine.next_actions(o))
         .unwrap_or_default();
     Ok(web::Json(Actions {
