@@ -56,6 +56,15 @@ pub fn if_match(req: &HttpRequest) -> Result<Option<String>, ApiError> {
         .transpose()
 }
 
+/// A response builder with the ETag of `version` set.
+pub fn with_etag(
+    mut response: actix_web::HttpResponseBuilder,
+    version: i32,
+) -> actix_web::HttpResponseBuilder {
+    response.insert_header((header::ETAG, etag(version)));
+    response
+}
+
 /// Checks `If-Match` against the stored version: absent or `*` passes; a
 /// list that does not name the current ETag is a 412 and nothing changes.
 pub fn check_if_match(if_match: Option<&str>, version: i32) -> Result<(), ApiError> {

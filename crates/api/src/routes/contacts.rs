@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use crate::auth::{Access, Caller};
 use crate::conventions::{
-    Actor, Page, PageParams, Paging, check_if_match, etag, if_match, not_modified,
+    Actor, Page, PageParams, Paging, check_if_match, if_match, not_modified, with_etag,
 };
 use crate::db::{read, write};
 use crate::error::{ApiError, FieldError, Problem};
@@ -326,14 +326,6 @@ fn notes(errors: &mut Errors, value: Option<String>) -> Option<String> {
     errors
         .check(validate::optional_text("notes", value, 10_000))
         .flatten()
-}
-
-fn with_etag(
-    mut response: actix_web::HttpResponseBuilder,
-    version: i32,
-) -> actix_web::HttpResponseBuilder {
-    response.insert_header((header::ETAG, etag(version)));
-    response
 }
 
 /// Add a contact to an opportunity.

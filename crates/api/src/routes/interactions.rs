@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 
 use crate::auth::{Access, Caller};
 use crate::conventions::{
-    Actor, Page, PageParams, Paging, check_if_match, etag, if_match, not_modified,
+    Actor, Page, PageParams, Paging, check_if_match, if_match, not_modified, with_etag,
 };
 use crate::db::{read, write};
 use crate::error::{ApiError, Problem};
@@ -203,14 +203,6 @@ fn interaction_warnings(
             })
             .collect(),
     )
-}
-
-fn with_etag(
-    mut response: actix_web::HttpResponseBuilder,
-    version: i32,
-) -> actix_web::HttpResponseBuilder {
-    response.insert_header((header::ETAG, etag(version)));
-    response
 }
 
 /// Record an interaction.

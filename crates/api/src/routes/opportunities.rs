@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Access, Caller};
-use crate::conventions::{Actor, Page, Paging, check_if_match, etag, if_match, not_modified};
+use crate::conventions::{Actor, Page, Paging, check_if_match, if_match, not_modified, with_etag};
 use crate::db::{read, write};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::Json;
@@ -373,13 +373,9 @@ fn optional_text(
     value: Option<String>,
     max: usize,
 ) -> Option<String> {
-    let value = value?;
-    // Counted before trimming, as JSON Schema's maxLength counts.
-    if value.chars().count() > max {
-        errors.push(field, format!("must be at most {max} characters"));
-        return None;
-    }
-    Some(value.trim().to_owned()).filter(|v| !v.is_empty())
+    errors
+        .check(validate::optional_text(field, value, max))
+        .flatten()
 }
 
 fn check_url(errors: &mut Errors, value: Option<String>) -> Option<String> {
@@ -443,14 +439,6 @@ fn open_stages() -> Vec<&'static str> {
         .filter(|s| s.is_open())
         .map(|s| s.as_str())
         .collect()
-}
-
-fn with_etag(
-    mut response: actix_web::HttpResponseBuilder,
-    version: i32,
-) -> actix_web::HttpResponseBuilder {
-    response.insert_header((header::ETAG, etag(version)));
-    response
 }
 
 /// Add an opportunity.

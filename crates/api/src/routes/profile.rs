@@ -2,7 +2,6 @@
 //! and how the seeker measures up, the competition, and the answers to the
 //! three process questions coaches tell the seeker to ask.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, put, web};
 use chrono::{DateTime, Utc};
 use followup_store::profiles;
@@ -11,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::Caller;
-use crate::conventions::{Actor, check_if_match, etag, if_match, not_modified};
+use crate::conventions::{Actor, check_if_match, if_match, not_modified, with_etag};
 use crate::db::{read, write};
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
@@ -224,14 +223,6 @@ fn validated(body: PutProfile) -> Result<PutProfile, ApiError> {
         competition: body.competition,
         answers,
     })
-}
-
-fn with_etag(
-    mut response: actix_web::HttpResponseBuilder,
-    version: i32,
-) -> actix_web::HttpResponseBuilder {
-    response.insert_header((header::ETAG, etag(version)));
-    response
 }
 
 /// An opportunity's ideal-candidate profile, with its `ETag`.

@@ -14,7 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Caller;
-use crate::conventions::{Actor, Page, Paging, check_if_match, etag, if_match};
+use crate::conventions::{Actor, Page, Paging, check_if_match, if_match, with_etag};
 use crate::db::{read, write};
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
@@ -308,14 +308,6 @@ fn set_due(row: &mut PromiseRow, due: Due) {
             row.due_at = Some(at.naive_utc());
         }
     }
-}
-
-fn with_etag(
-    mut response: actix_web::HttpResponseBuilder,
-    version: i32,
-) -> actix_web::HttpResponseBuilder {
-    response.insert_header((header::ETAG, etag(version)));
-    response
 }
 
 /// Record a promise the employer made.
