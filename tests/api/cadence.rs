@@ -266,6 +266,19 @@ async fn health_rules_playbooks_and_tone() {
         .find(|r| r["id"] == "email_weekly_cap")
         .unwrap();
     assert_eq!(cap["source"]["coach"], "Eileen Wolkstein");
+    let standing = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "standing")
+        .expect("the standing heuristic is documented beside the rules");
+    let prior = standing["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "prior_final")
+        .unwrap();
+    assert_eq!(prior["default"], 0.4);
 
     let playbooks: Value = app
         .as_(&jane, Method::GET, "/v1/playbooks")

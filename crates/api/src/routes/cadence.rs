@@ -345,9 +345,10 @@ pub struct RuleSource {
 /// A cadence rule and its parameters.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Rule {
-    /// Stable id, cited in every action's `rule` and `reason`.
-    #[schema(value_type = crate::schemas::RuleId)]
-    pub id: RuleId,
+    /// Stable id: a cadence rule's (cited in every action's `rule` and
+    /// `reason`), or `standing` for the heuristic behind comparisons.
+    #[schema(example = "email_weekly_cap")]
+    pub id: String,
     /// What it does.
     pub description: String,
     /// The advice it comes from.
@@ -369,7 +370,7 @@ pub async fn rules() -> Result<web::Json<Vec<Rule>>, ApiError> {
         .into_iter()
         .map(|r| {
             Ok(Rule {
-                id: r.id,
+                id: r.id.as_str().to_owned(),
                 description: r.description.to_owned(),
                 source: RuleSource {
                     coach: r.source.coach.to_owned(),
@@ -379,8 +380,84 @@ pub async fn rules() -> Result<web::Json<Vec<Rule>>, ApiError> {
                     .map_err(|e| ApiError::Internal(Box::new(e)))?,
             })
         })
+        .chain(std::iter::once(Ok(standing_rule())))
         .collect::<Result<_, _>>()
         .map(web::Json)
+}
+
+/// The standing heuristic, listed beside the rules so a coach can check
+/// every number behind a comparison (docs/standing.md has the whole of it).
+fn standing_rule() -> Rule {
+    use followup_core::Stage;
+    use followup_core::compare as c;
+    let mut parameters: Vec<serde_json::Value> = [
+        Stage::Prospect,
+        Stage::Applied,
+        Stage::Screening,
+        Stage::Interviewing,
+        Stage::Final,
+    ]
+    .into_iter()
+    .filter_map(|stage| {
+        c::stage_prior(stage).map(|prior| {
+            serde_json::json!({
+                "name": format!("prior_{}", stage.as_str()),
+                "description": format!("Chance of an offer at `{}` when the competitor count is unknown.", stage.as_str()),
+                "type": "number",
+                "default": prior,
+            })
+        })
+    })
+    .collect();
+    for (name, value, description) in [
+        (
+            "internal_candidate_multiplier",
+            c::INTERNAL_CANDIDATE_MULTIPLIER,
+            "Applied when an internal candidate competes.",
+        ),
+        (
+            "neutral_fit",
+            c::NEUTRAL_FIT,
+            "The fit that leaves the base unchanged; higher raises it, lower lowers it.",
+        ),
+        (
+            "broken_promise_multiplier",
+            c::BROKEN_PROMISE_MULTIPLIER,
+            "Applied once per broken promise.",
+        ),
+        (
+            "unanswered_follow_up_multiplier",
+            c::UNANSWERED_FOLLOW_UP_MULTIPLIER,
+            "Applied per unanswered follow-up after the first.",
+        ),
+        (
+            "open_cap",
+            c::OPEN_CAP,
+            "The most an open opportunity can stand before an offer.",
+        ),
+        (
+            "ghosted",
+            c::GHOSTED_STANDING,
+            "The standing of a ghosted opportunity.",
+        ),
+    ] {
+        parameters.push(serde_json::json!({
+            "name": name, "description": description, "type": "number", "default": value,
+        }));
+    }
+    Rule {
+        id: "standing".to_owned(),
+        description: "How likely an opportunity is to end in an offer: 1/(n+1) among n known \
+            competitors, else a stage prior from published funnels; scaled by an internal \
+            candidate, fit, broken promises, unanswered follow-ups and days of silence; capped \
+            and rounded to 2 decimals, always returned with its factors and missing inputs."
+            .to_owned(),
+        source: RuleSource {
+            coach: "Attridge, Sheffield; Jobvite 2018 Recruiting Benchmark, CareerPlug, ERE".to_owned(),
+            quote: "Ask how many other candidates are competing against you; how do I compare to your ideal candidate?".to_owned(),
+        },
+        parameters: serde_json::Value::Array(parameters),
+    }
 }
 
 /// Text to check.
