@@ -74,6 +74,7 @@ async fn the_server_reports_an_outage_and_recovers_by_itself() {
     let app = spawn_with(serve_args(proxied)).await;
 
     assert_eq!(app.get("/readyz").await.status(), 200);
+    let jane = app.register("seeker").await;
 
     proxy.down();
     assert_problem(app.get("/readyz").await, 503).await;
@@ -82,6 +83,13 @@ async fn the_server_reports_an_outage_and_recovers_by_itself() {
         200,
         "the process stays up"
     );
+    let me = app
+        .as_(&jane, reqwest::Method::GET, "/v1/me")
+        .send()
+        .await
+        .unwrap();
+    assert!(me.headers().contains_key("retry-after"));
+    assert_problem(me, 503).await;
 
     proxy.up();
     let deadline = Instant::now() + Duration::from_secs(15);
@@ -96,6 +104,12 @@ async fn the_server_reports_an_outage_and_recovers_by_itself() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    let me = app
+        .as_(&jane, reqwest::Method::GET, "/v1/me")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 200, "data requests recover too");
     drop(app);
     drop(db);
 }
