@@ -102,7 +102,7 @@ pub struct ServeArgs {
     #[arg(long, env = "FOLLOWUP_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origin: Vec<String>,
     /// Largest accepted request body in bytes.
-    #[arg(long, env = "FOLLOWUP_BODY_LIMIT", default_value_t = 64 * 1024)]
+    #[arg(long, env = "FOLLOWUP_BODY_LIMIT", default_value_t = 256 * 1024)]
     pub body_limit: usize,
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "FOLLOWUP_WORKERS")]

@@ -55,7 +55,7 @@ pub fn serve_args(database_url: String) -> ServeArgs {
         auth_rate_limit: 1000,
         login_failure_limit: 10,
         cors_origin: vec!["https://app.example".to_owned()],
-        body_limit: 64 * 1024,
+        body_limit: 256 * 1024,
         workers: Some(1),
         shutdown_timeout: 1,
     }

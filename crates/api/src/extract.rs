@@ -16,7 +16,9 @@ pub struct BodyLimit(pub usize);
 
 impl Default for BodyLimit {
     fn default() -> Self {
-        Self(64 * 1024)
+        // The largest valid body (10,000-character notes, each character up
+        // to 12 bytes once JSON-escaped) must fit.
+        Self(256 * 1024)
     }
 }
 
