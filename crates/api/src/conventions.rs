@@ -86,9 +86,13 @@ pub fn check_if_match(if_match: Option<&str>, version: i32) -> Result<(), ApiErr
     }
 }
 
-/// Whether `If-None-Match` names the current ETag (a 304 is due).
+/// Whether `If-None-Match` names the version's ETag (a 304 is due).
 pub fn not_modified(req: &HttpRequest, version: i32) -> bool {
-    let current = etag(version);
+    if_none_match(req, &etag(version))
+}
+
+/// Whether `If-None-Match` names `current` (or is `*`).
+pub fn if_none_match(req: &HttpRequest, current: &str) -> bool {
     req.headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())

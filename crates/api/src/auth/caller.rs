@@ -2,7 +2,7 @@
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage as _, HttpRequest, web};
 use followup_core::Role;
 use followup_store::users::{self, UserRow};
 use followup_store::{DbConnection, StoreError, auth};
@@ -136,57 +136,66 @@ impl FromRequest for Caller {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        // Authenticated once per request: a middleware that needed the
+        // caller first (idempotency) leaves it in the request's extensions.
+        if let Some(known) = req.extensions().get::<Caller>().cloned() {
+            return Box::pin(async move { Ok(known) });
+        }
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let credential = credential(req);
+        let req = req.clone();
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::Internal("no application state".into()))?;
-            match credential? {
-                Credential::Bearer(token) => {
-                    let claims = state
-                        .tokens
-                        .verify(&token)
-                        .map_err(|e| ApiError::Unauthorized(e.to_string()))?;
-                    let store = state.store.clone();
-                    let user =
-                        web::block(move || store.read(|conn| users::find(conn, &claims.sub)))
-                            .await??
-                            .ok_or_else(|| {
-                                ApiError::Unauthorized(
-                                    "the token's account no longer exists".to_owned(),
-                                )
-                            })?;
-                    caller(user, Via::Token)
-                }
-                Credential::ApiKey(key) => {
-                    let hash = sha256_hex(&key);
-                    let store = state.store.clone();
-                    let found = web::block(move || {
-                        let found = store.read(|conn| -> Result<_, StoreError> {
-                            let Some(key) = auth::find_live_api_key(conn, &hash)? else {
-                                return Ok(None);
-                            };
-                            Ok(users::find(conn, &key.owner_id)?.map(|user| (key, user)))
-                        })?;
-                        let now = crate::views::now().naive_utc();
-                        if let Some((key, _)) = &found {
-                            let stale = key
-                                .last_used_at
-                                .is_none_or(|at| (now - at).num_seconds() >= TOUCH_EVERY_SECS);
-                            if stale {
-                                store.write(|conn| auth::touch_api_key(conn, &key.id, now))?;
-                            }
-                        }
-                        Ok::<_, StoreError>(found)
-                    })
-                    .await??;
-                    let (key, user) = found.ok_or_else(|| {
-                        ApiError::Unauthorized("unknown or revoked API key".to_owned())
-                    })?;
-                    let write = key.scopes.split(',').any(|s| s == "write");
-                    caller(user, Via::ApiKey { id: key.id, write })
-                }
-            }
+            let caller = authenticate(&state, credential?).await?;
+            req.extensions_mut().insert(caller.clone());
+            Ok(caller)
         })
+    }
+}
+
+/// Checks a credential against the store: the account it acts for.
+async fn authenticate(state: &AppState, credential: Credential) -> Result<Caller, ApiError> {
+    match credential {
+        Credential::Bearer(token) => {
+            let claims = state
+                .tokens
+                .verify(&token)
+                .map_err(|e| ApiError::Unauthorized(e.to_string()))?;
+            let store = state.store.clone();
+            let user = web::block(move || store.read(|conn| users::find(conn, &claims.sub)))
+                .await??
+                .ok_or_else(|| {
+                    ApiError::Unauthorized("the token's account no longer exists".to_owned())
+                })?;
+            caller(user, Via::Token)
+        }
+        Credential::ApiKey(key) => {
+            let hash = sha256_hex(&key);
+            let store = state.store.clone();
+            let found = web::block(move || {
+                let found = store.read(|conn| -> Result<_, StoreError> {
+                    let Some(key) = auth::find_live_api_key(conn, &hash)? else {
+                        return Ok(None);
+                    };
+                    Ok(users::find(conn, &key.owner_id)?.map(|user| (key, user)))
+                })?;
+                let now = crate::views::now().naive_utc();
+                if let Some((key, _)) = &found {
+                    let stale = key
+                        .last_used_at
+                        .is_none_or(|at| (now - at).num_seconds() >= TOUCH_EVERY_SECS);
+                    if stale {
+                        store.write(|conn| auth::touch_api_key(conn, &key.id, now))?;
+                    }
+                }
+                Ok::<_, StoreError>(found)
+            })
+            .await??;
+            let (key, user) = found
+                .ok_or_else(|| ApiError::Unauthorized("unknown or revoked API key".to_owned()))?;
+            let write = key.scopes.split(',').any(|s| s == "write");
+            caller(user, Via::ApiKey { id: key.id, write })
+        }
     }
 }
 

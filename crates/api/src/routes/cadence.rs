@@ -12,6 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Caller;
 use crate::cadence::{facts, seeker_playbook};
+use crate::conventions::if_none_match;
 use crate::db::read;
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
@@ -220,24 +221,25 @@ pub async fn agenda_of(
         .collect();
     // The ETag covers the actions, not the instant: polling at a later `at`
     // with the same actions is still "not modified".
-    let body = serde_json::to_vec(&items).map_err(|e| ApiError::Internal(Box::new(e)))?;
-    let etag = format!("\"{:x}\"", Sha256::digest(&body));
-    let matches = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .any(|t| t.trim().trim_start_matches("W/") == etag)
-        });
-    if matches {
+    // The items are serialized once: the ETag hashes those bytes and the
+    // body embeds them.
+    let internal = |e: serde_json::Error| ApiError::Internal(Box::new(e));
+    let items = serde_json::to_vec(&items).map_err(internal)?;
+    let etag = format!("\"{:x}\"", Sha256::digest(&items));
+    if if_none_match(req, &etag) {
         return Ok(HttpResponse::NotModified()
             .insert_header((header::ETAG, etag))
             .finish());
     }
+    let mut body = br#"{"at":"#.to_vec();
+    serde_json::to_writer(&mut body, &at).map_err(internal)?;
+    body.extend_from_slice(br#","items":"#);
+    body.extend_from_slice(&items);
+    body.push(b'}');
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag))
-        .json(Actions { at, items }))
+        .content_type("application/json")
+        .body(body))
 }
 
 /// Opportunities open at a stage.
