@@ -8,6 +8,7 @@ use crate::{DbConnection, StoreError};
 
 /// Stores a new contact.
 pub fn insert_contact(conn: &mut DbConnection, row: &ContactRow) -> Result<(), StoreError> {
+    crate::users::touch(conn, &row.seeker_id)?;
     diesel::insert_into(contacts::table)
         .values(row)
         .execute(conn)?;
@@ -73,6 +74,7 @@ pub fn update_contact(
     row: &ContactRow,
     expected_version: i32,
 ) -> Result<bool, StoreError> {
+    crate::users::touch(conn, &row.seeker_id)?;
     let changed = diesel::update(
         contacts::table
             .filter(contacts::id.eq(&row.id))
@@ -86,5 +88,13 @@ pub fn update_contact(
 /// Deletes a contact; interactions and promises that named it keep their
 /// place with no contact (`ON DELETE SET NULL`).
 pub fn delete_contact(conn: &mut DbConnection, id: &str) -> Result<bool, StoreError> {
+    let owner: Option<String> = contacts::table
+        .find(id)
+        .select(contacts::seeker_id)
+        .first(conn)
+        .optional()?;
+    if let Some(owner) = owner {
+        crate::users::touch(conn, &owner)?;
+    }
     Ok(diesel::delete(contacts::table.find(id)).execute(conn)? == 1)
 }

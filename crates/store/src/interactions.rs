@@ -9,6 +9,7 @@ use crate::{DbConnection, StoreError};
 
 /// Stores a new interaction.
 pub fn insert_interaction(conn: &mut DbConnection, row: &InteractionRow) -> Result<(), StoreError> {
+    crate::users::touch(conn, &row.seeker_id)?;
     diesel::insert_into(interactions::table)
         .values(row)
         .execute(conn)?;
@@ -84,6 +85,7 @@ pub fn update_interaction(
     row: &InteractionRow,
     expected_version: i32,
 ) -> Result<bool, StoreError> {
+    crate::users::touch(conn, &row.seeker_id)?;
     let changed = diesel::update(
         interactions::table
             .filter(interactions::id.eq(&row.id))
@@ -96,5 +98,13 @@ pub fn update_interaction(
 
 /// Deletes an interaction.
 pub fn delete_interaction(conn: &mut DbConnection, id: &str) -> Result<bool, StoreError> {
+    let owner: Option<String> = interactions::table
+        .find(id)
+        .select(interactions::seeker_id)
+        .first(conn)
+        .optional()?;
+    if let Some(owner) = owner {
+        crate::users::touch(conn, &owner)?;
+    }
     Ok(diesel::delete(interactions::table.find(id)).execute(conn)? == 1)
 }

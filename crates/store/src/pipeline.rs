@@ -102,6 +102,7 @@ pub struct OpportunityFilter {
 
 /// Stores a new opportunity.
 pub fn insert_opportunity(conn: &mut DbConnection, row: &OpportunityRow) -> Result<(), StoreError> {
+    crate::users::touch(conn, &row.seeker_id)?;
     diesel::insert_into(opportunities::table)
         .values(row)
         .execute(conn)?;
@@ -178,6 +179,7 @@ pub fn update_opportunity(
     row: &OpportunityRow,
     expected_version: i32,
 ) -> Result<bool, StoreError> {
+    crate::users::touch(conn, &row.seeker_id)?;
     let changed = diesel::update(
         opportunities::table
             .filter(opportunities::id.eq(&row.id))
@@ -191,6 +193,14 @@ pub fn update_opportunity(
 /// Deletes an opportunity; its contacts, interactions, promises, profile
 /// and history cascade.
 pub fn delete_opportunity(conn: &mut DbConnection, id: &str) -> Result<bool, StoreError> {
+    let owner: Option<String> = opportunities::table
+        .find(id)
+        .select(opportunities::seeker_id)
+        .first(conn)
+        .optional()?;
+    if let Some(owner) = owner {
+        crate::users::touch(conn, &owner)?;
+    }
     Ok(diesel::delete(opportunities::table.find(id)).execute(conn)? == 1)
 }
 
@@ -222,6 +232,14 @@ pub fn matching_open(
 
 /// Records a stage change.
 pub fn insert_transition(conn: &mut DbConnection, row: &TransitionRow) -> Result<(), StoreError> {
+    let owner: Option<String> = opportunities::table
+        .find(&row.opportunity_id)
+        .select(opportunities::seeker_id)
+        .first(conn)
+        .optional()?;
+    if let Some(owner) = owner {
+        crate::users::touch(conn, &owner)?;
+    }
     diesel::insert_into(stage_transitions::table)
         .values(row)
         .execute(conn)?;

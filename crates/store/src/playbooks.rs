@@ -74,6 +74,7 @@ pub fn update(
     row: &PlaybookRow,
     expected_version: i32,
 ) -> Result<bool, StoreError> {
+    touch_users_of(conn, &row.id)?;
     Ok(diesel::update(
         playbooks::table
             .filter(playbooks::id.eq(&row.id))
@@ -99,5 +100,23 @@ pub fn uses(conn: &mut DbConnection, id: &str) -> Result<i64, StoreError> {
 
 /// Deletes a playbook.
 pub fn delete(conn: &mut DbConnection, id: &str) -> Result<bool, StoreError> {
+    touch_users_of(conn, id)?;
     Ok(diesel::delete(playbooks::table.find(id)).execute(conn)? == 1)
+}
+
+/// Marks the facts of every seeker who uses the playbook (as their default or
+/// on an opportunity) as changed.
+fn touch_users_of(conn: &mut DbConnection, id: &str) -> Result<(), StoreError> {
+    diesel::update(
+        users::table.filter(
+            users::default_playbook.eq(id).or(users::id.eq_any(
+                opportunities::table
+                    .filter(opportunities::playbook.eq(id))
+                    .select(opportunities::seeker_id),
+            )),
+        ),
+    )
+    .set(users::facts_revision.eq(users::facts_revision + 1))
+    .execute(conn)?;
+    Ok(())
 }

@@ -39,6 +39,7 @@ pub fn put_profile(
     row: &ProfileRow,
     expected_version: i32,
 ) -> Result<bool, StoreError> {
+    crate::users::touch(conn, &row.seeker_id)?;
     if expected_version == 0 {
         return match diesel::insert_into(profiles::table)
             .values(row)

@@ -8,6 +8,7 @@ use crate::{DbConnection, StoreError};
 
 /// Stores a new promise.
 pub fn insert_promise(conn: &mut DbConnection, row: &PromiseRow) -> Result<(), StoreError> {
+    crate::users::touch(conn, &row.seeker_id)?;
     diesel::insert_into(promises::table)
         .values(row)
         .execute(conn)?;
@@ -61,6 +62,7 @@ pub fn update_promise(
     row: &PromiseRow,
     expected_version: i32,
 ) -> Result<bool, StoreError> {
+    crate::users::touch(conn, &row.seeker_id)?;
     let changed = diesel::update(
         promises::table
             .filter(promises::id.eq(&row.id))
@@ -73,5 +75,13 @@ pub fn update_promise(
 
 /// Deletes a promise.
 pub fn delete_promise(conn: &mut DbConnection, id: &str) -> Result<bool, StoreError> {
+    let owner: Option<String> = promises::table
+        .find(id)
+        .select(promises::seeker_id)
+        .first(conn)
+        .optional()?;
+    if let Some(owner) = owner {
+        crate::users::touch(conn, &owner)?;
+    }
     Ok(diesel::delete(promises::table.find(id)).execute(conn)? == 1)
 }

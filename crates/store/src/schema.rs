@@ -14,6 +14,7 @@ diesel::table! {
         business_hours -> Nullable<Text>,
         holidays -> Text,
         default_playbook -> Nullable<Text>,
+        facts_revision -> BigInt,
     }
 }
 

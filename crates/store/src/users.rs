@@ -32,6 +32,11 @@ pub struct UserRow {
     pub holidays: String,
     /// The playbook used where an opportunity names none.
     pub default_playbook: Option<String>,
+    /// Bumped by every write to the facts the cadence engine reads for this
+    /// seeker (see [`touch`]). Never written back from a row: only [`touch`]
+    /// and [`update`] move it, atomically, so a stale row cannot lower it.
+    #[diesel(skip_update)]
+    pub facts_revision: i64,
 }
 
 /// Creates an account; a taken email is [`StoreError::Conflict`].
@@ -63,7 +68,7 @@ pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<User
 /// Writes every field of `user` back.
 pub fn update(conn: &mut DbConnection, user: &UserRow) -> Result<(), StoreError> {
     let changed = diesel::update(users::table.find(&user.id))
-        .set(user)
+        .set((user, users::facts_revision.eq(users::facts_revision + 1)))
         .execute(conn)?;
     if changed == 0 {
         return Err(StoreError::NotFound);
@@ -78,4 +83,25 @@ pub fn delete(conn: &mut DbConnection, id: &str) -> Result<(), StoreError> {
         return Err(StoreError::NotFound);
     }
     Ok(())
+}
+
+/// Marks the seeker's facts as changed: bumps `facts_revision`, in the
+/// caller's transaction. Every store function that writes what the cadence
+/// engine reads calls it first, so a transaction takes the account's row lock
+/// before the rows below it and concurrent writes of one seeker never
+/// deadlock on PostgreSQL.
+pub fn touch(conn: &mut DbConnection, seeker_id: &str) -> Result<(), StoreError> {
+    diesel::update(users::table.find(seeker_id))
+        .set(users::facts_revision.eq(users::facts_revision + 1))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The seeker's current facts revision; `None` when the account is gone.
+pub fn facts_revision(conn: &mut DbConnection, seeker_id: &str) -> Result<Option<i64>, StoreError> {
+    Ok(users::table
+        .find(seeker_id)
+        .select(users::facts_revision)
+        .first(conn)
+        .optional()?)
 }

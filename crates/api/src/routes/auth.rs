@@ -180,6 +180,7 @@ pub async fn register(
     let response = write(&state, move |state, conn| {
         let now = crate::views::now().naive_utc();
         let user = UserRow {
+            facts_revision: 0,
             id: uuid::Uuid::now_v7().to_string(),
             email,
             password_hash,
