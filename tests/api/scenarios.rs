@@ -476,7 +476,10 @@ async fn competing_offer_with_a_thursday_deadline_means_sharing_status_by_tuesda
         .find(|a| a["opportunity_id"] == bolt.as_str())
         .unwrap();
     assert_eq!(to_bolt["contact_id"], bo.as_str());
-    assert_eq!(to_bolt["due_at"], at, "due now");
+    assert_eq!(
+        to_bolt["due_at"], "2026-11-16T14:00:00Z",
+        "due since the offer came"
+    );
     // Tue 17 Nov 17:00 New York.
     assert_eq!(to_bolt["window_end"], "2026-11-17T22:00:00Z");
     assert_eq!(to_bolt["priority"], "high");

@@ -264,6 +264,16 @@ impl BusinessCalendar {
         self.window(date).map(|window| window.end)
     }
 
+    /// The opening of `at`'s local day when it is a business day, else the
+    /// next opening: when an open-ended "do it today" action falls due. It
+    /// stays put all day (even after the close), so the agenda does not
+    /// change from one minute to the next and a polling client's `ETag`
+    /// holds; `None` only past chrono's range.
+    pub fn opening_of_day(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.start_of_business(self.local_date(at))
+            .or_else(|| self.next_business_instant(at))
+    }
+
     /// `at` itself when inside business hours, else the next opening; `None`
     /// only past chrono's range.
     pub fn next_business_instant(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {

@@ -2,8 +2,8 @@
 //! assistant and the manager's best time to call is unknown, ask the
 //! assistant (and build rapport). Only when the manager may be called at all:
 //! for an e-mail-only manager a best time to call is moot. The ask is
-//! open-ended, so it is due now (the assistant's next business instant), by
-//! phone unless the assistant is e-mail only. Once the best time is on file,
+//! open-ended, so it is due today (from the opening of the assistant's
+//! business day), by phone unless the assistant is e-mail only. Once the best time is on file,
 //! calls are placed only inside it (see [`super::outreach`]).
 
 use crate::action::{ActionKind, Constraint, NextAction, Priority};
@@ -36,12 +36,12 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
     }
     let by_email = ctx.reach(Some(assistant)) == Reach::EmailOnly;
     let cal = ctx.calendar(Some(assistant));
-    let from = ctx.hold(Some(assistant)).map_or(ctx.at, |h| h.max(ctx.at));
+    let held = ctx.hold(Some(assistant)).map_or(ctx.at, |h| h.max(ctx.at));
+    let Some(from) = cal.opening_of_day(held) else {
+        return;
+    };
     let (due, end) = if by_email {
-        let Some(due) = cal.next_business_instant(from) else {
-            return;
-        };
-        (due, cal.end_of_business(cal.local_date(due)))
+        (from, cal.end_of_business(cal.local_date(from)))
     } else {
         let Some(slot) = call_slot(cal, assistant.best_time.as_ref(), from) else {
             return;

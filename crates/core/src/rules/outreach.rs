@@ -2,7 +2,8 @@
 //!
 //! Triggers, in order of precedence:
 //! - `share_competing_offer`: an offer elsewhere and no outbound touch since
-//!   it came → due now, window ending at the close of the business day
+//!   it came → due from then (the first business instant after it came),
+//!   window ending at the close of the business day
 //!   `lead_business_days` before its deadline (interviewing/final only).
 //! - `missed_promise_call`: the latest broken promise with no touch since it
 //!   fell due → the first business-day opening after the due instant (that
@@ -176,7 +177,8 @@ fn triggers<'a>(ctx: &Ctx<'a>) -> Vec<Candidate<'a>> {
             Detail::Share(offer),
             primary,
             ctx.channel_for(primary, params.follow_up_channel),
-            ctx.at,
+            // Due since the offer came, so the action stays put while it waits.
+            offer.since.unwrap_or(ctx.at),
             window,
             &offer.opportunity.id,
         ));

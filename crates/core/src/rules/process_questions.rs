@@ -1,7 +1,8 @@
 //! `ask_process_questions` (Sheffield, Attridge): while screening or
 //! interviewing, one checklist action per unanswered question, to ask at the
 //! next conversation (channel `any`, no draft). The list is open-ended, so
-//! each item is due now (the next business instant in the contact's zone).
+//! each item is due today: at the opening of the contact's business day (see
+//! [`BusinessCalendar::opening_of_day`](crate::calendar::BusinessCalendar::opening_of_day)).
 
 use crate::action::{ActionKind, NextAction, Priority};
 use crate::contact::Channel;
@@ -19,7 +20,7 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
     let contact = ctx.primary;
     let cal = ctx.calendar(contact);
     let from = ctx.hold(contact).map_or(ctx.at, |h| h.max(ctx.at));
-    let Some(due) = cal.next_business_instant(from) else {
+    let Some(due) = cal.opening_of_day(from) else {
         return;
     };
     for &question in ProcessQuestion::ALL {

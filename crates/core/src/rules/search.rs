@@ -1,7 +1,8 @@
 //! `accelerate_search` (Wolkstein): while any opportunity is at final or
 //! offer, pipeline health says accelerate; with fewer than `min_active` other
 //! open opportunities (those before final), one pipeline-wide `apply_more`
-//! of high priority, due now in the seeker's calendar, its window ending at
+//! of high priority, due today (the opening of the seeker's business day),
+//! its window ending at
 //! the close of the seeker's last business day of the week. Governed by the
 //! seeker's playbook (not an opportunity's), since it concerns the whole
 //! search.
@@ -24,7 +25,7 @@ pub(crate) fn apply_more(engine: &Engine<'_>) -> Option<NextAction> {
         return None;
     }
     let cal = &engine.facts.seeker.calendar;
-    let due = cal.next_business_instant(engine.at)?;
+    let due = cal.opening_of_day(engine.at)?;
     let today = cal.local_date(due);
     let sunday = today.checked_add_days(Days::new(u64::from(
         6 - today.weekday().num_days_from_monday(),

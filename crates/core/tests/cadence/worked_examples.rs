@@ -66,7 +66,8 @@ fn jane_4_january_waits_for_the_promise_and_applies_elsewhere() {
     let apply = &agenda[0];
     assert_eq!(apply.priority, Priority::High);
     assert_eq!(apply.rule, RuleId::AccelerateSearch);
-    assert_eq!(apply.due_at, utc("2010-01-04T17:00:00Z"));
+    // Due today, from the day's opening (09:00 New York): it stays put all day.
+    assert_eq!(apply.due_at, utc("2010-01-04T14:00:00Z"));
     assert_eq!(apply.opportunity_id, None);
     // Friday's close, New York.
     assert_eq!(apply.window_end, Some(utc("2010-01-08T22:00:00Z")));
@@ -444,7 +445,8 @@ fn assistant_is_asked_for_the_best_time_when_none_is_known() {
     assert_eq!(ask.contact_id.as_deref(), Some("pat"));
     assert_eq!(ask.channel, Some(Channel::Phone));
     assert_eq!(ask.rule, RuleId::AskAssistantBestTime);
-    assert_eq!(ask.due_at, utc("2027-04-12T15:00:00Z"));
+    // Due today, from the day's opening (09:00 New York).
+    assert_eq!(ask.due_at, utc("2027-04-12T13:00:00Z"));
     assert!(
         ask.draft
             .unwrap()
@@ -539,7 +541,17 @@ fn offer_elsewhere_is_shared_now_before_the_deadline_minus_two_business_days() {
         .iter()
         .find(|a| a.opportunity_id.as_deref() == Some("bolt"))
         .unwrap();
-    assert_eq!(bolt.due_at, at);
+    // Due since the offer came (10:00 New York), so it stays put while it waits.
+    assert_eq!(bolt.due_at, utc("2027-05-17T14:00:00Z"));
+    let later = followup_core::agenda(&facts, &Playbook::balanced(), utc("2027-05-18T19:00:00Z"));
+    let shared_later: Vec<_> = later
+        .iter()
+        .filter(|a| a.action == ActionKind::ShareStatus)
+        .collect();
+    assert_eq!(
+        shared_later, shares,
+        "a day later, nothing done: the same shares"
+    );
     // Wed 19 May 17:00 New York.
     assert_eq!(bolt.window_end, Some(utc("2027-05-19T21:00:00Z")));
     assert_eq!(bolt.rule, RuleId::ShareCompetingOffer);
@@ -729,4 +741,30 @@ fn thirty_days_of_silence_suggest_marking_ghosted() {
     );
     // The follow-up cadence still runs beside it; the seeker decides.
     assert!(kinds(&day_31).contains(&ActionKind::SendFollowUpEmail));
+}
+
+/// Open-ended actions (the process questions, asking the assistant, applying
+/// elsewhere, sharing an offer) do not move with the clock: from one hour to
+/// the next of a day when nothing happens, the agenda is the same, so a
+/// polling client's `ETag` holds.
+#[test]
+fn the_agenda_holds_still_through_a_quiet_day() {
+    for (facts, morning, evening) in [
+        (
+            competing_offer(date(2027, 5, 21)),
+            "2027-05-17T15:00:00Z",
+            "2027-05-17T23:30:00Z",
+        ),
+        (
+            with_assistant(None),
+            "2027-04-12T15:00:00Z",
+            "2027-04-12T20:45:00Z",
+        ),
+        (jane(), "2010-01-04T15:00:00Z", "2010-01-04T21:59:00Z"),
+    ] {
+        let morning = agenda(&facts, &Playbook::balanced(), utc(morning));
+        let evening = agenda(&facts, &Playbook::balanced(), utc(evening));
+        assert!(!morning.is_empty());
+        assert_eq!(morning, evening);
+    }
 }
