@@ -3,6 +3,7 @@
 
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
+mod agenda_cache;
 mod analytics;
 mod auth;
 mod cadence;

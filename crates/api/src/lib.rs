@@ -2,6 +2,7 @@
 //! document. Handlers validate input, load facts from the store, ask the core
 //! to decide, and render the answer.
 
+pub mod agenda_cache;
 pub mod auth;
 pub mod cadence;
 pub mod conventions;

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use followup_store::Store;
 
+use crate::agenda_cache::AgendaCache;
 use crate::auth::{AuthConfig, RateLimiter, TokenIssuer};
 
 /// Shared application state: the store, the auth settings and the in-memory
@@ -20,7 +21,12 @@ pub struct AppState {
     pub tokens: TokenIssuer,
     /// Auth requests per client IP.
     pub auth_limiter: Arc<RateLimiter<IpAddr>>,
+    /// Computed agendas, per seeker, for the current minute.
+    pub agendas: Arc<AgendaCache>,
 }
+
+/// How many seekers' agendas are kept at most (the current minute's only).
+const AGENDA_CACHE_CAPACITY: usize = 1024;
 
 impl AppState {
     /// State for `store` with these auth settings.
@@ -35,6 +41,7 @@ impl AppState {
             auth,
             tokens,
             auth_limiter,
+            agendas: Arc::new(AgendaCache::new(AGENDA_CACHE_CAPACITY)),
         }
     }
 }

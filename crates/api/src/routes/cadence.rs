@@ -3,13 +3,16 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+use chrono::{DateTime, DurationRound as _, TimeDelta, Utc};
 use followup_core::{Engine, RuleId};
 use followup_store::snapshot::{self, Scope};
+use followup_store::users;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest as _, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::agenda_cache::Rendered;
 use crate::auth::Caller;
 use crate::cadence::{facts, seeker_playbook};
 use crate::conventions::if_none_match;
@@ -109,7 +112,8 @@ pub struct AtParams {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AgendaParams {
-    /// Evaluate at this RFC 3339 instant; default now.
+    /// Evaluate at this RFC 3339 instant; default the start of the current
+    /// minute (the agenda's resolution), which `at` in the answer gives.
     pub at: Option<DateTime<Utc>>,
     /// Only actions due at or after this instant.
     pub from: Option<DateTime<Utc>>,
@@ -187,14 +191,21 @@ pub async fn agenda(
     params: web::Query<AgendaParams>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    agenda_of(&state, caller.user.id, &params, &req).await
+    let revision = caller.user.facts_revision;
+    agenda_of(&state, caller.user.id, Some(revision), &params, &req).await
 }
 
 /// One seeker's agenda with its `ETag`: the seeker's own, or a client's for
-/// a coach (`GET /v1/coach/clients/{id}/agenda`).
+/// a coach (`GET /v1/coach/clients/{id}/agenda`). `revision` is the seeker's
+/// `facts_revision` where the caller already read it.
+///
+/// Without `?at=` the agenda is evaluated at the start of the current minute
+/// and kept for that minute and the seeker's facts (see
+/// [`crate::agenda_cache`]).
 pub async fn agenda_of(
     state: &web::Data<AppState>,
     seeker: String,
+    revision: Option<i64>,
     params: &AgendaParams,
     req: &HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
@@ -203,43 +214,71 @@ pub async fn agenda_of(
     {
         return Err(ApiError::invalid("from", "must not be after `to`"));
     }
-    let at = params.at.unwrap_or_else(crate::views::now);
-    let snapshot = read(state, move |_, conn| {
-        let stages = open_stages();
-        snapshot::load(conn, &seeker, Scope::Stages(&stages))?
-            .ok_or_else(|| ApiError::Unauthorized("the account no longer exists".to_owned()))
-    })
-    .await?;
-    let facts = facts(&snapshot)?;
-    let playbook = seeker_playbook(&snapshot);
-    let items: Vec<NextAction> = Engine::new(&facts, &playbook, at)
-        .agenda()
-        .into_iter()
-        .filter(|a| params.from.is_none_or(|from| a.due_at >= from))
-        .filter(|a| params.to.is_none_or(|to| a.due_at < to))
-        .map(NextAction::from)
-        .collect();
-    // The ETag covers the actions, not the instant: polling at a later `at`
-    // with the same actions is still "not modified".
-    // The items are serialized once: the ETag hashes those bytes and the
-    // body embeds them.
-    let internal = |e: serde_json::Error| ApiError::Internal(Box::new(e));
-    let items = serde_json::to_vec(&items).map_err(internal)?;
-    let etag = format!("\"{:x}\"", Sha256::digest(&items));
+    let rendered = match params.at {
+        Some(at) => Arc::new(compute_agenda(state, seeker, at).await?),
+        None => {
+            let minute = this_minute();
+            let revision = match revision {
+                Some(revision) => revision,
+                None => {
+                    let seeker = seeker.clone();
+                    read(state, move |_, conn| {
+                        users::facts_revision(conn, &seeker)?.ok_or_else(gone)
+                    })
+                    .await?
+                }
+            };
+            state
+                .agendas
+                .get_or_compute(&seeker, revision, minute, || {
+                    compute_agenda(state, seeker.clone(), minute)
+                })
+                .await?
+        }
+    };
+    let (body, etag) = rendered.window(params.from, params.to)?;
     if if_none_match(req, &etag) {
         return Ok(HttpResponse::NotModified()
             .insert_header((header::ETAG, etag))
             .finish());
     }
-    let mut body = br#"{"at":"#.to_vec();
-    serde_json::to_writer(&mut body, &at).map_err(internal)?;
-    body.extend_from_slice(br#","items":"#);
-    body.extend_from_slice(&items);
-    body.push(b'}');
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag))
         .content_type("application/json")
         .body(body))
+}
+
+fn gone() -> ApiError {
+    ApiError::Unauthorized("the account no longer exists".to_owned())
+}
+
+/// The start of the current minute: the agenda's resolution when no `at` is
+/// given.
+fn this_minute() -> DateTime<Utc> {
+    let now = crate::views::now();
+    now.duration_trunc(TimeDelta::minutes(1)).unwrap_or(now)
+}
+
+/// Reads the seeker's open pipeline and renders every action due, evaluated
+/// at `at`.
+async fn compute_agenda(
+    state: &web::Data<AppState>,
+    seeker: String,
+    at: DateTime<Utc>,
+) -> Result<Rendered, ApiError> {
+    let snapshot = read(state, move |_, conn| {
+        let stages = open_stages();
+        snapshot::load(conn, &seeker, Scope::Stages(&stages))?.ok_or_else(gone)
+    })
+    .await?;
+    let facts = facts(&snapshot)?;
+    let playbook = seeker_playbook(&snapshot);
+    let items: Vec<(DateTime<Utc>, NextAction)> = Engine::new(&facts, &playbook, at)
+        .agenda()
+        .into_iter()
+        .map(|a| (a.due_at, NextAction::from(a)))
+        .collect();
+    Rendered::new(snapshot.user.facts_revision, at, &items)
 }
 
 /// Opportunities open at a stage.

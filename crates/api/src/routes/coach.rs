@@ -456,7 +456,7 @@ pub async fn client_agenda(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let seeker = client_id(&state, caller, id.into_inner()).await?;
-    agenda_of(&state, seeker, &params, &req).await
+    agenda_of(&state, seeker, None, &params, &req).await
 }
 
 /// A client's pipeline health, read-only, as the client sees it
