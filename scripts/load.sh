@@ -48,9 +48,21 @@ PY
 )
 
 run() {
-    echo "--- $1"
-    wrk -t2 -c32 -d"${duration}s" --latency -H "Authorization: Bearer $token" "$base$1" \
-        | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors" || true
+    local path="$1"
+    shift
+    echo "--- $path $*"
+    wrk -t2 -c32 -d"${duration}s" --latency -H "Authorization: Bearer $token" "$@" "$base$path" \
+        | grep -E "Requests/sec|Transfer/sec|50%|99%|Non-2xx|Socket errors" || true
 }
+agenda_bytes=$(curl -fsS -H "Authorization: Bearer $token" "$base/v1/agenda" | wc -c)
+agenda_items=$(curl -fsS -H "Authorization: Bearer $token" "$base/v1/agenda" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')
+etag=$(curl -fsS -o /dev/null -D - -H "Authorization: Bearer $token" "$base/v1/agenda" | tr -d '\r' | awk 'tolower($1) == "etag:" {print $2}')
+echo "agenda: $agenda_items actions, $agenda_bytes bytes"
 run /healthz
+# What a client sees: evaluated on the minute, kept per seeker (docs/cadence.md).
 run /v1/agenda
+# A poll that carries the ETag it has: 304, no body.
+run /v1/agenda -H "If-None-Match: $etag"
+# The cold path: an explicit ?at= is never kept, so every request reads the
+# pipeline, evaluates every rule and renders every draft.
+run "/v1/agenda?at=2026-11-02T15:00:00Z"
