@@ -21,6 +21,8 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::holidays::NationalHolidays;
+
 /// Invalid calendar settings.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum CalendarError {
@@ -202,6 +204,8 @@ pub struct BusinessCalendar {
     pub hours: BusinessHours,
     /// Local dates on which nothing is scheduled.
     pub holidays: BTreeSet<NaiveDate>,
+    /// Built-in public-holiday calendars observed as well.
+    pub national: NationalHolidays,
 }
 
 impl BusinessCalendar {
@@ -211,6 +215,7 @@ impl BusinessCalendar {
             tz,
             hours: BusinessHours::default(),
             holidays: BTreeSet::new(),
+            national: NationalHolidays::default(),
         }
     }
 
@@ -221,7 +226,9 @@ impl BusinessCalendar {
 
     /// Open that weekday and not a holiday.
     pub fn is_business_day(&self, date: NaiveDate) -> bool {
-        self.hours.on(date.weekday()).is_some() && !self.holidays.contains(&date)
+        self.hours.on(date.weekday()).is_some()
+            && !self.holidays.contains(&date)
+            && !self.national.contains(date)
     }
 
     /// Whether `at` falls inside business hours (opening inclusive, closing exclusive).

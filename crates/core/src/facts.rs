@@ -460,7 +460,8 @@ impl fmt::Display for BestTime {
 
 /// Serde for [`BusinessCalendar`]: `time_zone`, `hours` (seven entries,
 /// Monday first, each `{open, close}` or `null` when closed; default Mon–Fri
-/// 09:00–17:00) and `holidays` (local dates).
+/// 09:00–17:00), `holidays` (local dates) and `holiday_calendars` (built-in
+/// public-holiday calendars by id).
 mod calendar_serde {
     use std::collections::BTreeSet;
 
@@ -470,6 +471,7 @@ mod calendar_serde {
 
     use super::WEEK;
     use crate::calendar::{BusinessCalendar, BusinessHours};
+    use crate::holidays::{HolidayCalendar, NationalHolidays};
 
     #[derive(Serialize, Deserialize)]
     struct Day {
@@ -484,6 +486,9 @@ mod calendar_serde {
         hours: Option<[Option<Day>; 7]>,
         #[serde(default)]
         holidays: BTreeSet<NaiveDate>,
+        /// Built-in calendars observed (`us`, `gb_england_wales`, …).
+        #[serde(default)]
+        holiday_calendars: Vec<HolidayCalendar>,
     }
 
     pub(super) fn serialize<S: Serializer>(
@@ -500,6 +505,7 @@ mod calendar_serde {
             time_zone: calendar.tz,
             hours: Some(hours),
             holidays: calendar.holidays.clone(),
+            holiday_calendars: calendar.national.calendars().to_vec(),
         }
         .serialize(serializer)
     }
@@ -513,10 +519,18 @@ mod calendar_serde {
             Some(days) => BusinessHours::new(days.map(|d| d.map(|d| (d.open, d.close))))
                 .map_err(serde::de::Error::custom)?,
         };
+        // Facts read from JSON carry no instant: the days are computed when
+        // asked for.
+        let national = if wire.holiday_calendars.is_empty() {
+            NationalHolidays::default()
+        } else {
+            NationalHolidays::on_demand(wire.holiday_calendars)
+        };
         Ok(BusinessCalendar {
             tz: wire.time_zone,
             hours,
             holidays: wire.holidays,
+            national,
         })
     }
 }

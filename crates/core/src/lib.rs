@@ -18,6 +18,7 @@ pub mod drafts;
 pub mod engine;
 pub mod facts;
 pub mod health;
+pub mod holidays;
 pub mod interaction;
 pub mod playbook;
 pub mod promise;
@@ -38,6 +39,7 @@ pub use facts::{
     Promise, PromiseDue, Seeker, StageChange,
 };
 pub use health::{PipelineHealth, StageCount, pipeline_health};
+pub use holidays::{Holiday, HolidayCalendar, NationalHolidays};
 pub use interaction::{Direction, InteractionKind, Medium};
 pub use playbook::{
     BuiltinPlaybook, ParamKind, ParamValue, Params, Playbook, PlaybookError, PlaybookSpec, RuleSpec,

@@ -3,12 +3,12 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Timelike, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Timelike, Utc, Weekday};
 use chrono_tz::Tz;
 use followup_core::{
     ActionKind, BestTime, BuiltinPlaybook, BusinessCalendar, Channel, Contact, ContactRole, Facts,
-    Interaction, InteractionKind, NextAction, Opportunity, Playbook, Profile, Promise, PromiseDue,
-    PromiseWhat, Seeker, Stage, StageChange, agenda,
+    HolidayCalendar, Interaction, InteractionKind, NationalHolidays, NextAction, Opportunity,
+    Playbook, Profile, Promise, PromiseDue, PromiseWhat, Seeker, Stage, StageChange, agenda,
 };
 use proptest::prelude::*;
 
@@ -108,35 +108,46 @@ fn scenario() -> impl Strategy<Value = (Facts, Playbook, DateTime<Utc>)> {
         0..ZONES.len(),
         0..STARTS.len(),
         prop::collection::vec(0i64..120, 0..6),
+        prop::collection::vec(0..HolidayCalendar::ALL.len(), 0..3),
         0..BuiltinPlaybook::ALL.len(),
         prop::collection::vec(opportunity_spec(), 1..5),
         0..SPAN_MINUTES,
     )
-        .prop_map(|(zone, start, holidays, playbook, opportunities, at)| {
-            let start = utc(STARTS[start]);
-            let minutes = |m: i64| start + Duration::minutes(m);
-            let day = |d: i64| (start + Duration::days(d)).date_naive();
-            let mut calendar = BusinessCalendar::new(ZONES[zone]);
-            calendar.holidays = holidays.into_iter().map(day).collect::<BTreeSet<_>>();
-            let seeker = Seeker {
-                id: "seeker".to_owned(),
-                name: "Jane Doe".to_owned(),
-                calendar,
-            };
-            let opportunities = opportunities
-                .into_iter()
-                .enumerate()
-                .map(|(o, spec)| build_opportunity(o, spec, &minutes, &day))
-                .collect();
-            (
-                Facts {
-                    seeker,
-                    opportunities,
-                },
-                Playbook::builtin(BuiltinPlaybook::ALL[playbook]),
-                minutes(at),
-            )
-        })
+        .prop_map(
+            |(zone, start, holidays, national, playbook, opportunities, at)| {
+                let start = utc(STARTS[start]);
+                let minutes = |m: i64| start + Duration::minutes(m);
+                let day = |d: i64| (start + Duration::days(d)).date_naive();
+                let mut calendar = BusinessCalendar::new(ZONES[zone]);
+                calendar.holidays = holidays.into_iter().map(day).collect::<BTreeSet<_>>();
+                let year = start.year();
+                calendar.national = NationalHolidays::new(
+                    national
+                        .into_iter()
+                        .map(|c| HolidayCalendar::ALL[c])
+                        .collect(),
+                    year - 1..=year + 1,
+                );
+                let seeker = Seeker {
+                    id: "seeker".to_owned(),
+                    name: "Jane Doe".to_owned(),
+                    calendar,
+                };
+                let opportunities = opportunities
+                    .into_iter()
+                    .enumerate()
+                    .map(|(o, spec)| build_opportunity(o, spec, &minutes, &day))
+                    .collect();
+                (
+                    Facts {
+                        seeker,
+                        opportunities,
+                    },
+                    Playbook::builtin(BuiltinPlaybook::ALL[playbook]),
+                    minutes(at),
+                )
+            },
+        )
 }
 
 fn build_opportunity(
@@ -249,6 +260,7 @@ proptest! {
             let cal = calendar_of(&facts, &action);
             prop_assert!(cal.is_business_time(action.due_at), "{:#?}", action);
             prop_assert!(!cal.holidays.contains(&cal.local_date(action.due_at)));
+            prop_assert!(!cal.national.contains(cal.local_date(action.due_at)));
             if let Some(end) = action.window_end {
                 prop_assert!(end >= action.due_at, "{:#?}", action);
             }

@@ -6,6 +6,7 @@ use followup_core::{
     InteractionKind, ParamValue, Playbook, PlaybookSpec, ProcessQuestion, RuleId, RuleSpec, Stage,
     agenda, next_actions, pipeline_health, warnings_for,
 };
+use followup_core::{HolidayCalendar, NationalHolidays};
 
 use crate::helpers::{
     actions, contact, date, facts, interaction, kinds, moved, only, opportunity, promise, seeker,
@@ -240,6 +241,43 @@ fn a_promise_by_a_weekend_date_is_called_back_at_the_monday_opening() {
         only(&monday, ActionKind::Call).due_at,
         utc("2027-03-08T14:00:00Z")
     );
+}
+
+/// The interview on Mon 22 Nov 2027, a call promised by Wed 24 Nov — the
+/// day before Thanksgiving.
+fn before_thanksgiving() -> Facts {
+    let mut facts = acme(Channel::Any, "logistics");
+    let acme = &mut facts.opportunities[0];
+    acme.interactions[0].occurred_at = utc("2027-11-22T15:00:00Z");
+    acme.interactions[1].occurred_at = utc("2027-11-22T18:00:00Z");
+    acme.promises[0].due = followup_core::PromiseDue::Date(date(2027, 11, 24));
+    acme.promises[0].made_at = utc("2027-11-22T15:30:00Z");
+    facts
+}
+
+#[test]
+fn a_national_holiday_calendar_moves_the_call_past_thanksgiving() {
+    // Wed 24 Nov 2027, 18:30 New York: the promise has lapsed.
+    let at = "2027-11-24T23:30:00Z";
+    let plain = actions(&before_thanksgiving(), "acme", at);
+    assert_eq!(
+        only(&plain, ActionKind::Call).due_at,
+        utc("2027-11-25T14:00:00Z"),
+        "without a holiday calendar: Thanksgiving morning"
+    );
+
+    let mut facts = before_thanksgiving();
+    facts.seeker.calendar.national = NationalHolidays::new(vec![HolidayCalendar::Us], 2026..=2028);
+    let observed = actions(&facts, "acme", at);
+    assert_eq!(
+        only(&observed, ActionKind::Call).due_at,
+        utc("2027-11-26T14:00:00Z"),
+        "the Friday after, 09:00 New York"
+    );
+
+    // Computed on demand outside the precomputed years: the same answer.
+    facts.seeker.calendar.national = NationalHolidays::on_demand(vec![HolidayCalendar::Us]);
+    assert_eq!(actions(&facts, "acme", at), observed);
 }
 
 // --- call_no_voicemail -----------------------------------------------------
