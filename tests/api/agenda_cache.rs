@@ -93,7 +93,8 @@ async fn every_write_shows_in_the_kept_agenda_at_once() {
             let answer = send($request, $name).await;
             let now = checked_agenda(&app, &jane, &coach, $name).await;
             assert_ne!(
-                now["items"], seen[seen.len() - 1]["items"],
+                now["items"],
+                seen[seen.len() - 1]["items"],
                 "{}: the write does not show",
                 $name
             );

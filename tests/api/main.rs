@@ -16,6 +16,7 @@ mod errors;
 mod export;
 mod feeds;
 mod helpers;
+mod holidays;
 mod idempotency;
 mod interactions;
 mod matrix;

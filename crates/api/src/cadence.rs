@@ -4,12 +4,12 @@
 use std::collections::{BTreeSet, HashMap};
 use std::str::FromStr as _;
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{Datelike as _, NaiveDate, NaiveTime};
 use followup_core::compare::{Criterion, assess_fit};
 use followup_core::{
-    BestTime, BuiltinPlaybook, BusinessCalendar, BusinessHours, Contact, Facts, Interaction,
-    Opportunity, Playbook, PlaybookSpec, ProcessQuestion, Profile, Promise, PromiseDue, Seeker,
-    StageChange,
+    BestTime, BuiltinPlaybook, BusinessCalendar, BusinessHours, Contact, Facts, HolidayCalendar,
+    Interaction, NationalHolidays, Opportunity, Playbook, PlaybookSpec, ProcessQuestion, Profile,
+    Promise, PromiseDue, Seeker, StageChange,
 };
 use followup_store::pipeline::{OpportunityRow, TransitionRow};
 use followup_store::playbooks::PlaybookRow;
@@ -42,9 +42,17 @@ pub fn calendar(user: &UserRow) -> Result<BusinessCalendar, ApiError> {
         None => BusinessHours::default(),
     };
     let holidays: BTreeSet<NaiveDate> = serde_json::from_str(&user.holidays).map_err(internal)?;
+    let national: Vec<HolidayCalendar> =
+        serde_json::from_str(&user.holiday_calendars).map_err(internal)?;
     let mut calendar = BusinessCalendar::new(tz);
     calendar.hours = hours;
     calendar.holidays = holidays;
+    if !national.is_empty() {
+        // The days of the years around today are computed once; an `?at=`
+        // further away computes its own when asked.
+        let year = crate::views::now().year();
+        calendar.national = NationalHolidays::new(national, year - 1..=year + 2);
+    }
     Ok(calendar)
 }
 

@@ -115,3 +115,8 @@ wire_schema!(
     SortOrder => followup_core::compare::SortOrder,
     "Sort direction."
 );
+wire_schema!(
+    /// Schema of [`followup_core::HolidayCalendar`].
+    HolidayCalendar => followup_core::HolidayCalendar,
+    "A built-in public-holiday calendar: `us` (federal), `gb_england_wales` (bank holidays), `de` (nationwide), `fr`."
+);

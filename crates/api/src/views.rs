@@ -105,6 +105,10 @@ pub struct User {
     pub business_hours: WeekHours,
     /// Days off: nothing is scheduled on them.
     pub holidays: Vec<NaiveDate>,
+    /// Built-in public-holiday calendars observed as well
+    /// (`GET /v1/holiday-calendars` lists them).
+    #[schema(value_type = Vec<crate::schemas::HolidayCalendar>)]
+    pub holiday_calendars: Vec<followup_core::HolidayCalendar>,
     /// Playbook used where an opportunity names none (`balanced` by default).
     #[schema(example = "balanced")]
     pub default_playbook: String,
@@ -131,6 +135,7 @@ impl From<&UserRow> for User {
                 .and_then(|json| serde_json::from_str(json).ok())
                 .unwrap_or_else(WeekHours::standard),
             holidays: serde_json::from_str(&row.holidays).unwrap_or_default(),
+            holiday_calendars: serde_json::from_str(&row.holiday_calendars).unwrap_or_default(),
             default_playbook: row
                 .default_playbook
                 .clone()

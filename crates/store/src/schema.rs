@@ -15,6 +15,7 @@ diesel::table! {
         holidays -> Text,
         default_playbook -> Nullable<Text>,
         facts_revision -> BigInt,
+        holiday_calendars -> Text,
     }
 }
 

@@ -37,6 +37,8 @@ pub struct UserRow {
     /// and [`update`] move it, atomically, so a stale row cannot lower it.
     #[diesel(skip_update)]
     pub facts_revision: i64,
+    /// Built-in public-holiday calendars observed, as a JSON array of ids.
+    pub holiday_calendars: String,
 }
 
 /// Creates an account; a taken email is [`StoreError::Conflict`].

@@ -181,6 +181,7 @@ pub async fn register(
         let now = crate::views::now().naive_utc();
         let user = UserRow {
             facts_revision: 0,
+            holiday_calendars: "[]".to_owned(),
             id: uuid::Uuid::now_v7().to_string(),
             email,
             password_hash,

@@ -34,6 +34,11 @@ pub struct UpdateMe {
     #[serde(default, deserialize_with = "not_null")]
     #[schema(value_type = Vec<NaiveDate>, required = false)]
     pub holidays: Option<Vec<NaiveDate>>,
+    /// The built-in public-holiday calendars to observe (replaces the old
+    /// list; `[]` for none).
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(value_type = Vec<crate::schemas::HolidayCalendar>, required = false, example = json!(["us"]))]
+    pub holiday_calendars: Option<Vec<followup_core::HolidayCalendar>>,
     /// A built-in playbook name; `null` restores `balanced`.
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, example = "email_only")]
@@ -76,7 +81,8 @@ pub async fn get_me(caller: Caller) -> web::Json<User> {
     web::Json(User::from(&caller.user))
 }
 
-/// Change the display name, time zone, business hours, holidays or default playbook.
+/// Change the display name, time zone, business hours, holidays, holiday
+/// calendars or default playbook.
 ///
 /// Business hours and holidays decide when follow-ups fall due for contacts
 /// with no time zone of their own.
@@ -126,6 +132,12 @@ pub async fn update_me(
         && let Some(days) = errors.check(validate::holidays("holidays", days))
     {
         user.holidays = to_json(&days)?;
+    }
+    if let Some(calendars) = &change.holiday_calendars {
+        let mut calendars = calendars.clone();
+        calendars.sort_by_key(|c| c.as_str());
+        calendars.dedup();
+        user.holiday_calendars = to_json(&calendars)?;
     }
     match &change.default_playbook {
         Some(Some(name)) => {

@@ -10,6 +10,7 @@ pub mod contacts;
 pub mod export;
 pub mod feeds;
 pub mod health;
+pub mod holidays;
 pub mod interactions;
 pub mod me;
 pub mod opportunities;
@@ -74,6 +75,8 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(cadence::agenda)
         .service(cadence::pipeline_health)
         .service(cadence::rules)
+        .service(holidays::list_holiday_calendars)
+        .service(holidays::get_holiday_calendar)
         .service(playbooks::list_playbooks)
         .service(playbooks::get_playbook)
         .service(playbooks::create_playbook)
