@@ -87,7 +87,9 @@ pub fn name(field: &str, raw: &str, max: usize) -> Result<String, FieldError> {
     if name.is_empty() {
         return Err(FieldError::new(field, "must not be empty"));
     }
-    if name.chars().count() > max {
+    // The limit is the schema's `maxLength`, on the text as sent: JSON
+    // Schema counts the whitespace that is trimmed here.
+    if raw.chars().count() > max {
         return Err(FieldError::new(
             field,
             format!("must be at most {max} characters"),
@@ -235,6 +237,15 @@ mod tests {
         ] {
             assert!(email("email", bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn names_are_trimmed_but_limited_as_sent() {
+        assert_eq!(name("name", "  Acme  ", 10).unwrap(), "Acme");
+        // What the schema's maxLength sees: 11 characters, the space included.
+        assert!(name("name", "\u{a0}1234567890", 10).is_err());
+        assert!(name("name", "1234567890", 10).is_ok());
+        assert!(name("name", " \u{a0} ", 10).is_err());
     }
 
     #[test]
