@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use followup_api::auth::ProxyNet;
 
 /// followup: coaches job seekers through the wait after the interviews.
 #[derive(Debug, Parser)]
@@ -95,6 +96,15 @@ pub struct ServeArgs {
     /// Register, login and refresh requests allowed per client IP per minute.
     #[arg(long, env = "FOLLOWUP_AUTH_RATE_LIMIT", default_value_t = 60)]
     pub auth_rate_limit: u32,
+    /// Proxies (addresses or networks, e.g. `10.0.0.0/8`) whose
+    /// X-Forwarded-For names the client for per-IP limits; repeat the flag
+    /// or separate them with commas. None by default: the peer is the client.
+    #[arg(
+        long = "trusted-proxy",
+        env = "FOLLOWUP_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<ProxyNet>,
     /// Failed logins allowed per account per 15 minutes before 429.
     #[arg(long, env = "FOLLOWUP_LOGIN_FAILURE_LIMIT", default_value_t = 10)]
     pub login_failure_limit: u32,

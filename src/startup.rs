@@ -4,7 +4,7 @@ use std::net::{SocketAddr, TcpListener};
 use std::time::Duration;
 
 use anyhow::Context as _;
-use followup_api::auth::AuthConfig;
+use followup_api::auth::{AuthConfig, TrustedProxies};
 use followup_api::{AppState, HttpConfig};
 use followup_store::{DatabaseUrl, PoolOptions, Store};
 use tokio::signal::unix::{SignalKind, signal};
@@ -67,6 +67,7 @@ impl Application {
         auth.refresh_ttl = Duration::from_secs(args.refresh_token_ttl.max(1));
         auth.auth_requests_per_minute = args.auth_rate_limit;
         auth.login_failures = args.login_failure_limit;
+        auth.trusted_proxies = TrustedProxies::new(args.trusted_proxies.clone());
         let server = followup_api::serve(listener, AppState::new(store, auth), config)?;
         Ok(Self {
             address,

@@ -521,6 +521,55 @@ async fn auth_requests_are_rate_limited_per_ip_with_retry_after() {
     drop(db);
 }
 
+/// Login attempts from `forwarded_for` (as a proxy would say), by status.
+async fn logins_from(app: &crate::helpers::TestApp, forwarded_for: &str, times: usize) -> Vec<u16> {
+    let mut statuses = Vec::new();
+    for _ in 0..times {
+        let response = app
+            .client
+            .post(app.url("/v1/auth/login"))
+            .header("x-forwarded-for", forwarded_for)
+            .json(&json!({"email": "a@example.com", "password": "whatever it is"}))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+    }
+    statuses
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_budget() {
+    let db = followup_store::testing::TestDatabase::create().unwrap();
+    let mut args = serve_args(db.url_string());
+    args.auth_rate_limit = 2;
+    args.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()];
+    let mut app = spawn_with(args).await;
+    app.db = Some(db);
+    assert_eq!(logins_from(&app, "198.51.100.1", 3).await, [401, 401, 429]);
+    assert_eq!(logins_from(&app, "198.51.100.2", 2).await, [401, 401]);
+    // A spoofed entry before the one the proxy saw changes nothing.
+    assert_eq!(
+        logins_from(&app, "203.0.113.5, 198.51.100.1", 1).await,
+        [429]
+    );
+}
+
+#[tokio::test]
+async fn without_a_trusted_proxy_x_forwarded_for_is_ignored() {
+    let db = followup_store::testing::TestDatabase::create().unwrap();
+    let mut args = serve_args(db.url_string());
+    args.auth_rate_limit = 2;
+    let mut app = spawn_with(args).await;
+    app.db = Some(db);
+    assert_eq!(logins_from(&app, "198.51.100.1", 2).await, [401, 401]);
+    assert_eq!(
+        logins_from(&app, "198.51.100.2", 1).await,
+        [429],
+        "one peer, one budget"
+    );
+}
+
 #[tokio::test]
 async fn failed_logins_lock_the_account_but_not_others() {
     let db = followup_store::testing::TestDatabase::create().unwrap();

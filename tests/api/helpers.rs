@@ -54,6 +54,7 @@ pub fn serve_args(database_url: String) -> ServeArgs {
         refresh_token_ttl: 3600,
         auth_rate_limit: 1000,
         login_failure_limit: 10,
+        trusted_proxies: Vec::new(),
         cors_origin: vec!["https://app.example".to_owned()],
         body_limit: 256 * 1024,
         workers: Some(1),

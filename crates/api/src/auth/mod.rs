@@ -2,6 +2,7 @@
 //! API keys, rate limits, and the [`Caller`] every protected handler takes.
 
 mod caller;
+mod client_ip;
 mod limits;
 mod password;
 mod secrets;
@@ -10,6 +11,7 @@ mod tokens;
 use std::time::Duration;
 
 pub use caller::{API_KEY_PREFIX, Access, Caller, Via};
+pub use client_ip::{ProxyNet, TrustedProxies};
 pub use limits::{LimitExceeded, RateLimiter};
 pub use password::{hash_password, verify_password, verify_password_against_nothing};
 pub use secrets::{generate_code, generate_token, sha256_hex};
@@ -34,6 +36,8 @@ pub struct AuthConfig {
     pub login_failures: u32,
     /// The window failed logins are counted in.
     pub login_failure_window: Duration,
+    /// Proxies whose `X-Forwarded-For` names the client for per-IP limits.
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl AuthConfig {
@@ -49,6 +53,7 @@ impl AuthConfig {
             auth_requests_per_minute: 60,
             login_failures: 10,
             login_failure_window: Duration::from_secs(15 * 60),
+            trusted_proxies: TrustedProxies::default(),
         }
     }
 }

@@ -1,6 +1,5 @@
 //! Registration, login, token refresh and logout.
 
-use std::net::{IpAddr, Ipv4Addr};
 use std::time::Instant;
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
@@ -87,15 +86,18 @@ pub struct RefreshRequest {
     pub refresh_token: String,
 }
 
-fn client_ip(req: &HttpRequest) -> IpAddr {
-    req.peer_addr()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip())
-}
-
 fn limit_ip(state: &AppState, req: &HttpRequest) -> Result<(), ApiError> {
+    let forwarded_for = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok());
+    let client = state
+        .auth
+        .trusted_proxies
+        .client_ip(req.peer_addr().map(|a| a.ip()), forwarded_for);
     state
         .auth_limiter
-        .check(&client_ip(req), Instant::now())
+        .check(&client, Instant::now())
         .map_err(ApiError::TooManyRequests)
 }
 
