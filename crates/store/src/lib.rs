@@ -17,6 +17,11 @@ pub mod playbooks;
 pub mod profiles;
 pub mod promises;
 pub mod records;
+/// The database schema as diesel sees it: generated from the migrated
+/// database by `diesel print-schema` (see `diesel.toml`), never edited by
+/// hand; `scripts/schema.sh --check` regenerates it and fails on a
+/// difference. Only column types both backends share are used (see
+/// docs/architecture.md).
 pub mod schema;
 pub mod snapshot;
 pub mod testing;

@@ -1,33 +1,15 @@
-//! The database schema, as diesel sees it. Kept in step with `migrations/`;
-//! only column types both backends share are used (see docs/architecture.md).
+// @generated automatically by Diesel CLI.
 
 diesel::table! {
-    users (id) {
+    api_keys (id) {
         id -> Text,
-        email -> Text,
-        password_hash -> Text,
-        display_name -> Text,
-        role -> Text,
-        timezone -> Text,
+        owner_id -> Text,
+        name -> Text,
+        prefix -> Text,
+        key_hash -> Text,
+        scopes -> Text,
         created_at -> Timestamp,
-        updated_at -> Timestamp,
-        business_hours -> Nullable<Text>,
-        holidays -> Text,
-        default_playbook -> Nullable<Text>,
-        facts_revision -> BigInt,
-        holiday_calendars -> Text,
-    }
-}
-
-diesel::table! {
-    refresh_tokens (id) {
-        id -> Text,
-        user_id -> Text,
-        family_id -> Text,
-        token_hash -> Text,
-        created_at -> Timestamp,
-        expires_at -> Timestamp,
-        spent_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
     }
 }
@@ -45,6 +27,39 @@ diesel::table! {
 }
 
 diesel::table! {
+    contacts (id) {
+        id -> Text,
+        opportunity_id -> Text,
+        seeker_id -> Text,
+        name -> Text,
+        role -> Text,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        timezone -> Nullable<Text>,
+        preferred_channel -> Text,
+        best_time -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    feed_tokens (id) {
+        id -> Text,
+        user_id -> Text,
+        name -> Text,
+        prefix -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     grants (id) {
         id -> Text,
         seeker_id -> Text,
@@ -55,16 +70,33 @@ diesel::table! {
 }
 
 diesel::table! {
-    api_keys (id) {
-        id -> Text,
-        owner_id -> Text,
-        name -> Text,
-        prefix -> Text,
-        key_hash -> Text,
-        scopes -> Text,
+    idempotency_keys (caller_id, key) {
+        caller_id -> Text,
+        key -> Text,
+        request_hash -> Text,
+        status -> Nullable<Integer>,
+        content_type -> Nullable<Text>,
+        location -> Nullable<Text>,
+        etag -> Nullable<Text>,
+        response_body -> Nullable<Text>,
         created_at -> Timestamp,
-        last_used_at -> Nullable<Timestamp>,
-        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    interactions (id) {
+        id -> Text,
+        opportunity_id -> Text,
+        seeker_id -> Text,
+        contact_id -> Nullable<Text>,
+        kind -> Text,
+        occurred_at -> Timestamp,
+        notes -> Nullable<Text>,
+        out_of_office_until -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        updated_by -> Text,
+        version -> Integer,
     }
 }
 
@@ -104,32 +136,11 @@ diesel::table! {
 }
 
 diesel::table! {
-    stage_transitions (id) {
+    playbooks (id) {
         id -> Text,
-        opportunity_id -> Text,
-        from_stage -> Nullable<Text>,
-        to_stage -> Text,
-        occurred_at -> Timestamp,
-        reason -> Nullable<Text>,
-        rejection_reason -> Nullable<Text>,
-        actor -> Text,
-        created_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    contacts (id) {
-        id -> Text,
-        opportunity_id -> Text,
-        seeker_id -> Text,
+        owner_id -> Text,
         name -> Text,
-        role -> Text,
-        email -> Nullable<Text>,
-        phone -> Nullable<Text>,
-        timezone -> Nullable<Text>,
-        preferred_channel -> Text,
-        best_time -> Nullable<Text>,
-        notes -> Nullable<Text>,
+        spec -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
         updated_by -> Text,
@@ -138,16 +149,12 @@ diesel::table! {
 }
 
 diesel::table! {
-    interactions (id) {
-        id -> Text,
+    profiles (opportunity_id) {
         opportunity_id -> Text,
         seeker_id -> Text,
-        contact_id -> Nullable<Text>,
-        kind -> Text,
-        occurred_at -> Timestamp,
-        notes -> Nullable<Text>,
-        out_of_office_until -> Nullable<Date>,
-        created_at -> Timestamp,
+        criteria -> Text,
+        competition -> Text,
+        answers -> Text,
         updated_at -> Timestamp,
         updated_by -> Text,
         version -> Integer,
@@ -173,82 +180,81 @@ diesel::table! {
 }
 
 diesel::table! {
-    profiles (opportunity_id) {
-        opportunity_id -> Text,
-        seeker_id -> Text,
-        criteria -> Text,
-        competition -> Text,
-        answers -> Text,
-        updated_at -> Timestamp,
-        updated_by -> Text,
-        version -> Integer,
-    }
-}
-
-diesel::table! {
-    idempotency_keys (caller_id, key) {
-        caller_id -> Text,
-        key -> Text,
-        request_hash -> Text,
-        status -> Nullable<Integer>,
-        content_type -> Nullable<Text>,
-        location -> Nullable<Text>,
-        etag -> Nullable<Text>,
-        response_body -> Nullable<Text>,
-        created_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    feed_tokens (id) {
+    refresh_tokens (id) {
         id -> Text,
         user_id -> Text,
-        name -> Text,
-        prefix -> Text,
+        family_id -> Text,
         token_hash -> Text,
         created_at -> Timestamp,
-        last_used_at -> Nullable<Timestamp>,
+        expires_at -> Timestamp,
+        spent_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
     }
 }
 
 diesel::table! {
-    playbooks (id) {
+    stage_transitions (id) {
         id -> Text,
-        owner_id -> Text,
-        name -> Text,
-        spec -> Text,
+        opportunity_id -> Text,
+        from_stage -> Nullable<Text>,
+        to_stage -> Text,
+        occurred_at -> Timestamp,
+        reason -> Nullable<Text>,
+        rejection_reason -> Nullable<Text>,
+        actor -> Text,
         created_at -> Timestamp,
-        updated_at -> Timestamp,
-        updated_by -> Text,
-        version -> Integer,
     }
 }
 
-diesel::joinable!(refresh_tokens -> users (user_id));
-diesel::joinable!(coach_invites -> users (coach_id));
+diesel::table! {
+    users (id) {
+        id -> Text,
+        email -> Text,
+        password_hash -> Text,
+        display_name -> Text,
+        role -> Text,
+        timezone -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        business_hours -> Nullable<Text>,
+        holidays -> Text,
+        default_playbook -> Nullable<Text>,
+        facts_revision -> BigInt,
+        holiday_calendars -> Text,
+    }
+}
+
 diesel::joinable!(api_keys -> users (owner_id));
-diesel::joinable!(opportunities -> users (seeker_id));
-diesel::joinable!(stage_transitions -> opportunities (opportunity_id));
 diesel::joinable!(contacts -> opportunities (opportunity_id));
+diesel::joinable!(contacts -> users (seeker_id));
+diesel::joinable!(feed_tokens -> users (user_id));
+diesel::joinable!(interactions -> contacts (contact_id));
 diesel::joinable!(interactions -> opportunities (opportunity_id));
-diesel::joinable!(promises -> opportunities (opportunity_id));
+diesel::joinable!(interactions -> users (seeker_id));
+diesel::joinable!(opportunities -> users (seeker_id));
+diesel::joinable!(playbooks -> users (owner_id));
 diesel::joinable!(profiles -> opportunities (opportunity_id));
+diesel::joinable!(profiles -> users (seeker_id));
+diesel::joinable!(promises -> contacts (contact_id));
+diesel::joinable!(promises -> opportunities (opportunity_id));
+diesel::joinable!(promises -> users (seeker_id));
+diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(stage_transitions -> opportunities (opportunity_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
-    users,
-    refresh_tokens,
-    coach_invites,
-    grants,
     api_keys,
+    coach_invites,
+    contacts,
+    feed_tokens,
+    grants,
+    idempotency_keys,
+    interactions,
     login_failures,
     opportunities,
-    stage_transitions,
-    contacts,
-    interactions,
-    promises,
-    profiles,
-    idempotency_keys,
-    feed_tokens,
     playbooks,
+    profiles,
+    promises,
+    refresh_tokens,
+    stage_transitions,
+    users,
 );
