@@ -327,3 +327,76 @@ async fn a_window_and_an_etag_work_on_the_kept_agenda() {
         .unwrap();
     assert_eq!(windowed.status(), 200, "a window has an ETag of its own");
 }
+
+#[tokio::test]
+async fn concurrent_writes_of_one_seeker_all_land_and_the_agenda_sees_them() {
+    let app = spawn_app().await;
+    let jane = app.register("seeker").await;
+    let coach = app.register("coach").await;
+    app.grant(&jane, &coach).await;
+    let created = send(
+        app.as_(&jane, Method::POST, "/v1/opportunities")
+            .json(&json!({"company": "Acme", "title": "Editor", "stage": "interviewing"})),
+        "create",
+    )
+    .await;
+    let opp = created["opportunity"]["id"].as_str().unwrap().to_owned();
+    let contact = send(
+        app.as_(
+            &jane,
+            Method::POST,
+            &format!("/v1/opportunities/{opp}/contacts"),
+        )
+        .json(&json!({"name": "Ann Lee", "role": "recruiter", "email": "ann@example.com"})),
+        "contact",
+    )
+    .await;
+    let contact = contact["contact"]["id"].as_str().unwrap().to_owned();
+
+    // Interactions, account changes, opportunity and contact edits at once
+    // (none with If-Match, so none may fail a precondition): every
+    // one takes the account's row first, so none deadlocks or is lost.
+    let mut writes = tokio::task::JoinSet::new();
+    for n in 0..16_i64 {
+        let request = match n % 4 {
+            3 => app
+                .as_(&jane, Method::PATCH, &format!("/v1/contacts/{contact}"))
+                .json(&json!({"notes": format!("note {n}")})),
+            0 => app
+                .as_(
+                    &jane,
+                    Method::POST,
+                    &format!("/v1/opportunities/{opp}/interactions"),
+                )
+                .json(&json!({"kind": "interview", "occurred_at": ago(n + 1)})),
+            1 => app
+                .as_(&jane, Method::PATCH, "/v1/me")
+                .json(&json!({"display_name": format!("Jane {n}")})),
+            _ => app
+                .as_(&jane, Method::PATCH, &format!("/v1/opportunities/{opp}"))
+                .json(&json!({"title": format!("Editor {n}")})),
+        };
+        writes.spawn(async move { request.send().await.unwrap().status().as_u16() });
+    }
+    let statuses: Vec<u16> = writes.join_all().await;
+    assert!(
+        statuses.iter().all(|s| (200..300).contains(s)),
+        "{statuses:?}"
+    );
+
+    let agenda = checked_agenda(&app, &jane, &coach, "after the burst").await;
+    let interactions: Value = app
+        .as_(
+            &jane,
+            Method::GET,
+            &format!("/v1/opportunities/{opp}/interactions"),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(interactions["items"].as_array().unwrap().len(), 4);
+    assert!(!agenda["items"].as_array().unwrap().is_empty());
+}

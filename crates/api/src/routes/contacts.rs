@@ -19,7 +19,7 @@ use crate::db::{read, write};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::Json;
 use crate::routes::me::not_null;
-use crate::routes::opportunities::{Need, load_opportunity, present};
+use crate::routes::opportunities::{Need, load_opportunity, locked, present};
 use crate::state::AppState;
 use crate::validate::{self, Errors};
 use crate::views::utc;
@@ -289,9 +289,17 @@ pub fn load_contact(
     id: &str,
     need: Need,
 ) -> Result<ContactRow, ApiError> {
-    let row = contacts::find_contact(conn, id)?
-        .ok_or_else(|| ApiError::NotFound("no such contact".to_owned()))?;
+    let missing = || ApiError::NotFound("no such contact".to_owned());
+    let row = contacts::find_contact(conn, id)?.ok_or_else(missing)?;
     access(conn, caller, &row.seeker_id, need, "contact")?;
+    if need == Need::Write {
+        return locked(
+            conn,
+            &row.seeker_id,
+            |c| contacts::find_contact(c, id),
+            missing,
+        );
+    }
     Ok(row)
 }
 

@@ -22,7 +22,7 @@ use crate::error::{ApiError, Problem};
 use crate::extract::Json;
 use crate::routes::contacts::{access, load_contact};
 use crate::routes::me::not_null;
-use crate::routes::opportunities::{Need, Warning, load_opportunity, present};
+use crate::routes::opportunities::{Need, Warning, load_opportunity, locked, present};
 use crate::state::AppState;
 use crate::validate::{self, Errors};
 use crate::views::utc;
@@ -139,9 +139,17 @@ pub fn load_interaction(
     id: &str,
     need: Need,
 ) -> Result<InteractionRow, ApiError> {
-    let row = interactions::find_interaction(conn, id)?
-        .ok_or_else(|| ApiError::NotFound("no such interaction".to_owned()))?;
+    let missing = || ApiError::NotFound("no such interaction".to_owned());
+    let row = interactions::find_interaction(conn, id)?.ok_or_else(missing)?;
     access(conn, caller, &row.seeker_id, need, "interaction")?;
+    if need == Need::Write {
+        return locked(
+            conn,
+            &row.seeker_id,
+            |c| interactions::find_interaction(c, id),
+            missing,
+        );
+    }
     Ok(row)
 }
 

@@ -4,8 +4,8 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use followup_core::{RejectionReason, Stage};
-use followup_store::DbConnection;
 use followup_store::pipeline::{self, OpportunityFilter, OpportunityRow, TransitionRow};
+use followup_store::{DbConnection, StoreError, users};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -347,7 +347,25 @@ pub enum Need {
     Write,
 }
 
-/// Loads an opportunity the caller may see, or 404.
+/// Takes the seeker's write lock — their account row, which every write of
+/// their facts takes first (`users::touch`) — and reads the row again under
+/// it with `reload`. On PostgreSQL another request may have committed a
+/// change between the first read and the lock; a write computed from the
+/// stale copy would fail its version check with a 412 the client never
+/// asked for (it sent no `If-Match`). On SQLite writes are serialised by
+/// `BEGIN IMMEDIATE` already, and this costs one statement.
+pub fn locked<T>(
+    conn: &mut DbConnection,
+    seeker_id: &str,
+    reload: impl FnOnce(&mut DbConnection) -> Result<Option<T>, StoreError>,
+    missing: impl FnOnce() -> ApiError,
+) -> Result<T, ApiError> {
+    users::touch(conn, seeker_id)?;
+    reload(conn)?.ok_or_else(missing)
+}
+
+/// Loads an opportunity the caller may see, or 404; for a write, under the
+/// seeker's write lock (see [`locked`]).
 pub fn load_opportunity(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -363,6 +381,15 @@ pub fn load_opportunity(
         return Err(ApiError::Forbidden(
             "a coach may read this opportunity but not change it".to_owned(),
         ));
+    }
+    if need == Need::Write {
+        let row = locked(
+            conn,
+            &row.seeker_id,
+            |c| pipeline::find_opportunity(c, id),
+            missing,
+        )?;
+        return Ok((row, access));
     }
     Ok((row, access))
 }
@@ -697,7 +724,15 @@ pub async fn update_opportunity(
         && change.offer_deadline.is_none();
     let precondition = if_match(&req)?;
     let row = write(&state, move |_, conn| {
-        let (mut row, access) = load_opportunity(conn, &caller, &id, Need::Read)?;
+        // Read access here: a coach may change the playbook (checked below).
+        let (row, access) = load_opportunity(conn, &caller, &id, Need::Read)?;
+        let missing = || ApiError::NotFound("no such opportunity".to_owned());
+        let mut row = locked(
+            conn,
+            &row.seeker_id,
+            |c| pipeline::find_opportunity(c, &id),
+            missing,
+        )?;
         if access == Access::Coach && !only_playbook {
             return Err(ApiError::Forbidden(
                 "a coach may change an opportunity's playbook, nothing else".to_owned(),

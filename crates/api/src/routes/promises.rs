@@ -21,7 +21,7 @@ use crate::extract::Json;
 use crate::routes::contacts::access;
 use crate::routes::interactions::check_contact;
 use crate::routes::me::not_null;
-use crate::routes::opportunities::{Need, load_opportunity, present};
+use crate::routes::opportunities::{Need, load_opportunity, locked, present};
 use crate::state::AppState;
 use crate::validate::Errors;
 use crate::views::utc;
@@ -286,6 +286,16 @@ fn load_promise(
     let missing = || ApiError::NotFound("no such promise".to_owned());
     let row = promises::find_promise(conn, id)?.ok_or_else(missing)?;
     access(conn, caller, &row.seeker_id, need, "promise")?;
+    let row = if need == Need::Write {
+        locked(
+            conn,
+            &row.seeker_id,
+            |c| promises::find_promise(c, id),
+            missing,
+        )?
+    } else {
+        row
+    };
     let opportunity = followup_store::pipeline::find_opportunity(conn, &row.opportunity_id)?
         .ok_or_else(missing)?;
     Ok((row, opportunity))
