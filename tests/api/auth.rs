@@ -608,3 +608,44 @@ async fn failed_logins_lock_the_account_but_not_others() {
         200
     );
 }
+
+#[tokio::test]
+async fn concurrent_changes_to_the_account_are_all_kept() {
+    let app = crate::helpers::spawn_app().await;
+    let jane = app.register("seeker").await;
+    let zones = [
+        "Europe/Berlin",
+        "Asia/Tokyo",
+        "America/Denver",
+        "Europe/Paris",
+    ];
+    for (round, zone) in zones.iter().enumerate() {
+        let name = format!("Jane {round}");
+        let hours = json!({"mon": {"start": "08:00", "end": format!("1{round}:00")}});
+        let (a, b, c) = tokio::join!(
+            app.as_(&jane, Method::PATCH, "/v1/me")
+                .json(&json!({"display_name": name}))
+                .send(),
+            app.as_(&jane, Method::PATCH, "/v1/me")
+                .json(&json!({"timezone": zone}))
+                .send(),
+            app.as_(&jane, Method::PATCH, "/v1/me")
+                .json(&json!({"business_hours": hours}))
+                .send(),
+        );
+        for response in [a, b, c] {
+            assert_eq!(response.unwrap().status(), 200);
+        }
+        let me: serde_json::Value = app
+            .as_(&jane, Method::GET, "/v1/me")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(me["display_name"], name, "round {round}");
+        assert_eq!(me["timezone"], *zone, "round {round}");
+        assert_eq!(me["business_hours"]["mon"], hours["mon"], "round {round}");
+    }
+}

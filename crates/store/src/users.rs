@@ -58,6 +58,14 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<UserRow>, StoreE
         .optional()?)
 }
 
+/// The account, read under its row lock (taken by [`touch`]) for a
+/// read-modify-write: a concurrent writer of the account waits, so neither
+/// change is lost.
+pub fn find_locked(conn: &mut DbConnection, id: &str) -> Result<Option<UserRow>, StoreError> {
+    touch(conn, id)?;
+    find(conn, id)
+}
+
 /// The account with this (normalised) email.
 pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<UserRow>, StoreError> {
     Ok(users::table

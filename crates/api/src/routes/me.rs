@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, delete, get, patch, web};
 use chrono::NaiveDate;
-use followup_store::users;
+use followup_store::users::{self, UserRow};
 use serde::{Deserialize, Deserializer};
 use utoipa::ToSchema;
 
@@ -105,7 +105,29 @@ pub async fn update_me(
 ) -> Result<web::Json<User>, ApiError> {
     caller.require_write()?;
     let change = body.0;
-    let mut user = caller.user;
+    // A bad body is a 422 before the database is touched.
+    apply(&mut caller.user.clone(), &change)?;
+    let id = caller.user.id.clone();
+    let user = write(&state, move |_, conn| {
+        // Read under the account's lock: a change made meanwhile (by another
+        // request, or a coach assigning a playbook) is kept, not overwritten.
+        let mut user = users::find_locked(conn, &id)?
+            .ok_or_else(|| ApiError::Unauthorized("the account no longer exists".to_owned()))?;
+        apply(&mut user, &change)?;
+        user.updated_at = crate::views::now().naive_utc();
+        if let (Some(Some(_)), Some(reference)) = (&change.default_playbook, &user.default_playbook)
+        {
+            crate::routes::playbooks::check_reference(conn, &id, "default_playbook", reference)?;
+        }
+        users::update(conn, &user)?;
+        Ok(user)
+    })
+    .await?;
+    Ok(web::Json(User::from(&user)))
+}
+
+/// Applies the change to `user`, or 422 naming every bad field.
+fn apply(user: &mut UserRow, change: &UpdateMe) -> Result<(), ApiError> {
     let mut errors = Errors::default();
     if let Some(name) = &change.display_name
         && let Some(name) = errors.check(validate::name("display_name", name, 100))
@@ -149,21 +171,7 @@ pub async fn update_me(
         None => {}
     }
     errors.finish()?;
-    user.updated_at = crate::views::now().naive_utc();
-    let saved = user.clone();
-    write(&state, move |_, conn| {
-        if let Some(reference) = &saved.default_playbook {
-            crate::routes::playbooks::check_reference(
-                conn,
-                &saved.id,
-                "default_playbook",
-                reference,
-            )?;
-        }
-        Ok(users::update(conn, &saved)?)
-    })
-    .await?;
-    Ok(web::Json(User::from(&user)))
+    Ok(())
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String, ApiError> {

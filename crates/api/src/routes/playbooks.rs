@@ -414,7 +414,7 @@ pub async fn assign_client_playbook(
     let assigned = write(&state, move |_, conn| {
         let missing = || ApiError::NotFound("no such client".to_owned());
         auth::live_grant(conn, &seeker_id, &caller.user.id)?.ok_or_else(missing)?;
-        let mut user = users::find(conn, &seeker_id)?.ok_or_else(missing)?;
+        let mut user = users::find_locked(conn, &seeker_id)?.ok_or_else(missing)?;
         if let Some(reference) = &playbook {
             check_reference(conn, &seeker_id, "playbook", reference)?;
         }
