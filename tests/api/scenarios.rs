@@ -966,3 +966,91 @@ async fn at_evaluation_is_deterministic_and_ids_survive_unrelated_changes() {
         );
     }
 }
+
+/// DESIGN: an interview on Tue 9 Feb 2027 10:00 New York → an influence
+/// letter due 12:00 the same day (here a year earlier, Tue 10 Feb 2026, since
+/// interactions cannot be logged in the future), built on the plan for the role's first six
+/// months and the seeker's strengths from the profile; gone once an
+/// `influence_letter` is logged after the interview, and not before (a
+/// thank-you note does not stand in for it).
+#[tokio::test]
+async fn the_influence_letter_is_built_on_the_first_six_months_plan() {
+    let app = spawn_app().await;
+    let seeker = Seeker::register(&app).await;
+    let harbor = seeker
+        .opportunity(
+            json!({"company": "Harbor Media", "title": "Managing Editor", "stage": "interviewing"}),
+        )
+        .await;
+    let lee = seeker
+        .contact(
+            &harbor,
+            json!({"name": "Lee Park", "role": "hiring_manager", "email": "lee@harbor.example",
+                   "timezone": "America/New_York"}),
+        )
+        .await;
+    let plan = "Relaunch the weekly newsletter and double its open rate by June.";
+    let put = app
+        .as_(
+            &seeker.account,
+            Method::PUT,
+            &format!("/v1/opportunities/{harbor}/profile"),
+        )
+        .json(&json!({
+            "criteria": [
+                {"name": "Audience growth", "weight": 5, "self_rating": 5},
+                {"name": "SEO", "weight": 2, "self_rating": 1},
+            ],
+            "first_six_months": format!("  {plan}  "),
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), 200);
+    let profile: Value = put.json().await.unwrap();
+    assert_eq!(profile["first_six_months"], plan, "trimmed");
+
+    seeker
+        .log(&harbor, &lee, "interview", "2026-02-10T15:00:00Z")
+        .await;
+    let letter = |actions: &[Value]| {
+        actions
+            .iter()
+            .find(|a| a["action"] == "send_influence_letter")
+            .cloned()
+    };
+    let actions = seeker.next_actions(&harbor, "2026-02-10T16:00:00Z").await;
+    let owed = letter(&actions).unwrap_or_else(|| panic!("{actions:#?}"));
+    assert_eq!(owed["due_at"], "2026-02-10T17:00:00Z");
+    let body = text(&owed["draft"], "body");
+    assert!(body.contains(plan), "{body}");
+    assert!(body.contains("Audience growth"), "{body}");
+    assert!(!body.contains('['), "no placeholder left: {body}");
+
+    seeker
+        .log(&harbor, &lee, "thank_you", "2026-02-10T16:30:00Z")
+        .await;
+    let actions = seeker.next_actions(&harbor, "2026-02-10T17:00:00Z").await;
+    assert!(
+        letter(&actions).is_some(),
+        "a thank-you is not the letter: {actions:#?}"
+    );
+
+    seeker
+        .log(&harbor, &lee, "influence_letter", "2026-02-10T18:00:00Z")
+        .await;
+    let actions = seeker.next_actions(&harbor, "2026-02-10T19:00:00Z").await;
+    assert!(letter(&actions).is_none(), "{actions:#?}");
+
+    let too_long = app
+        .as_(
+            &seeker.account,
+            Method::PUT,
+            &format!("/v1/opportunities/{harbor}/profile"),
+        )
+        .json(&json!({"first_six_months": "x".repeat(4001)}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(too_long.status(), 422);
+}

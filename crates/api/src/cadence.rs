@@ -150,7 +150,7 @@ pub fn profile(row: Option<&ProfileRow>) -> Profile {
     Profile {
         answered,
         strengths,
-        first_six_months: None,
+        first_six_months: row.first_six_months.clone(),
     }
 }
 

@@ -125,4 +125,6 @@ pub struct ProfileRow {
     pub updated_by: String,
     /// The ETag.
     pub version: i32,
+    /// What the seeker would accomplish in the role's first six months.
+    pub first_six_months: Option<String>,
 }

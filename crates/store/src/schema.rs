@@ -158,6 +158,7 @@ diesel::table! {
         updated_at -> Timestamp,
         updated_by -> Text,
         version -> Integer,
+        first_six_months -> Nullable<Text>,
     }
 }
 

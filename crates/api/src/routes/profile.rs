@@ -98,6 +98,10 @@ pub struct Profile {
     pub competition: Competition,
     /// The answers to the process questions.
     pub answers: Answers,
+    /// What you would accomplish in the role's first six months: the heart
+    /// of the influence letter after each interview.
+    #[schema(example = "Relaunch the newsletter and double its open rate.")]
+    pub first_six_months: Option<String>,
     /// Last changed; `null` while nothing was stored.
     pub updated_at: Option<DateTime<Utc>>,
     /// Who changed it last; `null` while nothing was stored.
@@ -118,6 +122,15 @@ pub struct PutProfile {
     /// The answers to the process questions.
     #[serde(default)]
     pub answers: Answers,
+    /// What you would accomplish in the role's first six months (at most
+    /// 4,000 characters); the influence letter after each interview is built
+    /// on it.
+    #[serde(default)]
+    #[schema(
+        max_length = 4000,
+        example = "Relaunch the newsletter and double its open rate."
+    )]
+    pub first_six_months: Option<String>,
 }
 
 impl Profile {
@@ -129,6 +142,7 @@ impl Profile {
                     criteria: Vec::new(),
                     competition: Competition::default(),
                     answers: Answers::default(),
+                    first_six_months: None,
                     updated_at: None,
                     updated_by: None,
                 },
@@ -141,6 +155,7 @@ impl Profile {
                 criteria: serde_json::from_str(&row.criteria).map_err(internal)?,
                 competition: serde_json::from_str(&row.competition).map_err(internal)?,
                 answers: serde_json::from_str(&row.answers).map_err(internal)?,
+                first_six_months: row.first_six_months,
                 updated_at: Some(utc(row.updated_at)),
                 updated_by: Some(Actor::parse(&row.updated_by)),
             },
@@ -217,11 +232,19 @@ fn validated(body: PutProfile) -> Result<PutProfile, ApiError> {
         comparison: answer("comparison", body.answers.comparison),
         competitors: answer("competitors", body.answers.competitors),
     };
+    let first_six_months = errors
+        .check(validate::optional_text(
+            "first_six_months",
+            body.first_six_months,
+            4000,
+        ))
+        .flatten();
     errors.finish()?;
     Ok(PutProfile {
         criteria,
         competition: body.competition,
         answers,
+        first_six_months,
     })
 }
 
@@ -304,6 +327,7 @@ pub async fn put_profile(
             updated_at: crate::views::now().naive_utc(),
             updated_by: Actor::of(&caller),
             version: expected + 1,
+            first_six_months: body.first_six_months,
         };
         if !profiles::put_profile(conn, &row, expected)? {
             return Err(ApiError::PreconditionFailed(

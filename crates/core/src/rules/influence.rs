@@ -6,9 +6,9 @@
 //!
 //! Only the latest interview counts (an earlier one without a letter is
 //! superseded). The action is done once an `influence_letter` is logged after
-//! the interview, and lapses once any later touch is logged (the
-//! conversation moved on) or once the `follow_up_after_silence` follow-up
-//! would be due, which takes over.
+//! the interview — nothing else stands in for it, not a thank-you note nor a
+//! reply — and lapses once the `follow_up_after_silence` follow-up would be
+//! due, which takes over.
 
 use chrono::{Duration, TimeDelta};
 
@@ -29,9 +29,7 @@ pub(crate) fn open_interview<'a>(ctx: &Ctx<'a>) -> Option<&'a Interaction> {
         return None;
     }
     let interview = ctx.last_interview?;
-    if ctx.last_letter.is_some_and(|l| l > interview.occurred_at)
-        || ctx.touched_after(interview.occurred_at)
-    {
+    if ctx.last_letter.is_some_and(|l| l > interview.occurred_at) {
         return None;
     }
     // Lapses when the silence follow-up would be due.

@@ -216,6 +216,25 @@ fn influence_letter_is_due_two_hours_after_the_interview_within_a_day() {
     );
     assert!(draft.body.contains("audience growth"));
 
+    // A thank-you note, or the employer's reply, does not stand in for it.
+    for (id, kind, at) in [
+        ("thanks", InteractionKind::ThankYou, "2027-02-09T16:30:00Z"),
+        (
+            "reply",
+            InteractionKind::ReplyReceived,
+            "2027-02-09T17:30:00Z",
+        ),
+    ] {
+        facts.opportunities[0]
+            .interactions
+            .push(interaction(id, kind, "ann", at));
+    }
+    let still = actions(&facts, "acme", "2027-02-09T18:00:00Z");
+    assert_eq!(
+        only(&still, ActionKind::SendInfluenceLetter).due_at,
+        utc("2027-02-09T17:00:00Z")
+    );
+
     facts.opportunities[0].interactions.push(interaction(
         "letter",
         InteractionKind::InfluenceLetter,
