@@ -10,7 +10,8 @@
 //!   restarts the wait), or since the stage was entered when nothing was ever
 //!   heard: due at the next business instant once reached.
 //!
-//! Applies from `applied` to `final`; scheduled in the seeker's calendar.
+//! Applies from `applied` to `final`; scheduled in the seeker's calendar,
+//! and held, like every action, while the primary contact is out of office.
 
 use chrono::{Days, Duration};
 
@@ -61,6 +62,16 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
             Some(due) => due,
             None => return,
         },
+    };
+    // An out-of-office reply is no ghosting: the suggestion waits for the
+    // return, like every other action for that contact.
+    // The return is the contact's opening; the suggestion is the seeker's.
+    let due = match ctx.hold(ctx.primary) {
+        Some(back) if back > due => match cal.next_business_instant(back) {
+            Some(due) => due,
+            None => return,
+        },
+        _ => due,
     };
 
     let mut reason = String::with_capacity(180);

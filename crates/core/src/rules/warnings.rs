@@ -71,6 +71,8 @@ pub fn warnings_for(
             _ => {}
         }
     }
+    // Only the calls the seeker surely placed: a `call_connected` may be the
+    // employer calling, which is no breach of anyone's channel.
     if new.is_unanswered_call() && ctx.reach(contact) == Reach::EmailOnly {
         warn(
             RuleId::ChannelPreference,

@@ -728,6 +728,45 @@ fn four_unanswered_follow_ups_suggest_marking_ghosted() {
 }
 
 #[test]
+fn an_out_of_office_reply_holds_the_ghosted_suggestion_until_the_return() {
+    let mut quiet = opportunity("quiet", "Quiet Co", Stage::Final);
+    quiet.contacts = vec![contact(
+        "q",
+        "Quinn Hale",
+        ContactRole::HiringManager,
+        Tz::America__New_York,
+    )];
+    quiet.interactions = vec![interaction(
+        "interview",
+        InteractionKind::Interview,
+        "q",
+        "2027-03-01T15:00:00Z",
+    )];
+    for (i, day) in ["08", "15", "22", "29"].iter().enumerate() {
+        quiet.interactions.push(interaction(
+            &format!("f{i}"),
+            InteractionKind::FollowUpEmail,
+            "q",
+            &format!("2027-03-{day}T14:00:00Z"),
+        ));
+    }
+    // The fourth follow-up bounces an out-of-office reply: back Mon 19 Apr.
+    let mut ooo = interaction(
+        "ooo",
+        InteractionKind::ReplyReceived,
+        "q",
+        "2027-03-29T14:05:00Z",
+    );
+    ooo.out_of_office_until = Some(date(2027, 4, 19));
+    quiet.interactions.push(ooo);
+    let facts = facts(seeker(Tz::America__New_York), vec![quiet]);
+    let actions = actions(&facts, "quiet", "2027-04-06T15:00:00Z");
+    let ghost = only(&actions, ActionKind::MarkGhosted);
+    // Not Mon 5 Apr: Mon 19 Apr 09:00 New York, when Quinn is back.
+    assert_eq!(ghost.due_at, utc("2027-04-19T13:00:00Z"));
+}
+
+#[test]
 fn thirty_days_of_silence_suggest_marking_ghosted() {
     let mut quiet = opportunity("quiet", "Quiet Co", Stage::Interviewing);
     quiet.profile.answered = followup_core::ProcessQuestion::ALL.to_vec();
