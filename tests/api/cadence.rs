@@ -87,7 +87,9 @@ async fn jane_waits_for_the_promised_call_then_follows_up_by_email() {
 
     // Fri 8 Jan, noon: still waiting until 17:00 New York.
     let friday = agenda(&app, &jane, "2010-01-08T17:00:00Z").await;
-    assert_eq!(find(&friday, "wait_for_promise").unwrap()["action"], "wait");
+    let wait = find(&friday, "wait_for_promise").unwrap();
+    assert_eq!(wait["action"], "wait");
+    assert_eq!(wait["due_at"], "2010-01-08T22:00:00Z");
 
     // Mon 11 Jan, 08:00 New York: the promise is broken. E-mail at 09:00
     // New York (14:00Z), collaborative, since online media lives in e-mail.
@@ -143,6 +145,67 @@ async fn jane_waits_for_the_promised_call_then_follows_up_by_email() {
             .iter()
             .any(|a| a["id"] == follow_up["id"]),
         "stable ids"
+    );
+
+    // She sends the e-mail Mon 11 Jan at 10:00 New York.
+    let contacts: Value = app
+        .as_(
+            &jane,
+            Method::GET,
+            &format!("/v1/opportunities/{opportunity}/contacts"),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mark = contacts["items"][0]["id"].clone();
+    let log = |when: &'static str| {
+        app.as_(
+            &jane,
+            Method::POST,
+            &format!("/v1/opportunities/{opportunity}/interactions"),
+        )
+        .json(&json!({"kind": "follow_up_email", "contact_id": mark, "occurred_at": when}))
+        .send()
+    };
+    let monday = log("2010-01-11T15:00:00Z").await.unwrap();
+    assert_eq!(monday.status(), 201);
+    let monday: Value = monday.json().await.unwrap();
+    let monday_id = monday["interaction"]["id"].clone();
+
+    // Fri 15 Jan, lunch: nothing from the employer. Another e-mail? Not
+    // before Mon 18 Jan 10:00 New York, a week after the last one; keep
+    // applying elsewhere, on top.
+    let friday = agenda(&app, &jane, "2010-01-15T17:00:00Z").await;
+    let items = friday["items"].as_array().unwrap();
+    assert_eq!(items[0]["action"], "apply_more", "{friday:#}");
+    let next = items
+        .iter()
+        .find(|a| a["opportunity_id"] == opportunity)
+        .expect("the next follow-up");
+    assert_eq!(next["action"], "offer_collaboration");
+    assert_eq!(next["rule"], "follow_up_after_silence");
+    assert_eq!(next["due_at"], "2010-01-18T15:00:00Z");
+    assert!(
+        next["reason"]
+            .as_str()
+            .unwrap()
+            .contains("email_weekly_cap"),
+        "{next}"
+    );
+
+    // She sends one anyway: it is recorded, with the warning.
+    let anyway = log("2010-01-15T17:00:00Z").await.unwrap();
+    assert_eq!(anyway.status(), 201);
+    let anyway: Value = anyway.json().await.unwrap();
+    let warnings = anyway["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{anyway:#}");
+    assert_eq!(warnings[0]["code"], "email_weekly_cap");
+    assert!(
+        warnings[0]["ids"].as_array().unwrap().contains(&monday_id),
+        "{anyway:#}"
     );
 }
 
