@@ -398,6 +398,32 @@ async fn health_rules_playbooks_and_tone() {
         .await
         .unwrap();
     assert_eq!(fine["findings"], json!([]));
+
+    // A company in capitals is a name once the check is told so.
+    let check = |body: Value| {
+        app.as_(&jane, Method::POST, "/v1/tone-check")
+            .json(&body)
+            .send()
+    };
+    let text = "I enjoyed our talk about the role at NVIDIA.";
+    let flagged: Value = check(json!({"text": text}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(flagged["findings"][0]["text"], "NVIDIA");
+    let named: Value = check(json!({"text": text, "names": ["NVIDIA"]}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(named["findings"], json!([]));
+    let too_many = check(json!({"text": text, "names": vec!["x"; 51]}))
+        .await
+        .unwrap();
+    assert_problem(too_many, 422).await;
 }
 
 #[tokio::test]

@@ -287,7 +287,7 @@ pub(crate) mod tests {
     };
     use crate::action::Draft;
     use crate::facts::{Contact, Profile};
-    use crate::{Channel, ContactRole, tone_check};
+    use crate::{Channel, ContactRole, tone_check, tone_check_with_names};
 
     fn contact(name: &str, role: ContactRole) -> Contact {
         Contact {
@@ -358,6 +358,37 @@ pub(crate) mod tests {
                 assert!(findings.is_empty(), "{findings:?} in:\n{text}");
             }
         }
+    }
+
+    /// Names in capitals (a company, a contact, a title) are not shouting,
+    /// once the check knows them.
+    #[test]
+    fn drafts_for_names_in_capitals_pass_with_the_names() {
+        let manager = contact("DEVON O'NEILL", ContactRole::HiringManager);
+        let head = Letterhead {
+            seeker: "Jane Doe",
+            contact: Some(&manager),
+            company: "NVIDIA",
+            title: "SENIOR EDITOR",
+        };
+        let date = NaiveDate::from_ymd_opt(2010, 1, 8).unwrap();
+        let names = ["NVIDIA", "DEVON O'NEILL", "SENIOR EDITOR", "Jane Doe"];
+        let drafts = [
+            influence_letter(&head, date, &Profile::default()),
+            status_email(&head, Message::Collaboration),
+            status_email(&head, Message::ShareStatus(Some(date))),
+            call_script(&head, Message::Plain, true),
+        ];
+        for draft in drafts {
+            for text in [draft.subject.as_deref().unwrap_or(""), &draft.body] {
+                assert!(!tone_check(text).is_empty() || !text.contains("NVIDIA"));
+                let findings = tone_check_with_names(text, &names);
+                assert!(findings.is_empty(), "{findings:?} in:\n{text}");
+            }
+        }
+        // Shouting beside a name is still shouting.
+        let shout = "NVIDIA: PLEASE ANSWER";
+        assert_eq!(tone_check_with_names(shout, &names).len(), 1);
     }
 
     #[test]

@@ -49,6 +49,6 @@ pub use promise_status::{PromiseStatus, promise_due_at, promise_status, promise_
 pub use rules::warnings::warnings_for;
 pub use rules::{ParamInfo, RuleId, RuleInfo, RuleSource, catalogue};
 pub use stage::{RejectionReason, Stage, StageError};
-pub use tone::{ToneCategory, ToneFinding, tone_check};
+pub use tone::{ToneCategory, ToneFinding, tone_check, tone_check_with_names};
 pub use user::Role;
 pub use wire::ParseEnumError;

@@ -190,9 +190,21 @@ const SHOUT_RUN: usize = 3;
 
 /// Finds needy, pushy and pesky wording in `text`, in order of position.
 pub fn tone_check(text: &str) -> Vec<ToneFinding> {
+    tone_check_with_names(text, &[])
+}
+
+/// [`tone_check`], with the proper names the text uses (a company such as
+/// `NVIDIA`, a contact, a title): a word of theirs in capitals is a name,
+/// not shouting.
+pub fn tone_check_with_names(text: &str, names: &[&str]) -> Vec<ToneFinding> {
+    let names: Vec<&str> = names
+        .iter()
+        .flat_map(|n| n.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .collect();
     let mut found = Vec::new();
     phrases(text, &mut found);
-    capitals(text, &mut found);
+    capitals(text, &names, &mut found);
     punctuation(text, &mut found);
     found.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
     let mut kept: Vec<ToneFinding> = Vec::with_capacity(found.len());
@@ -282,7 +294,7 @@ fn match_phrase(text: &[u8], start: usize, phrase: &[u8]) -> Option<usize> {
 }
 
 /// Shouting: a capitalised word of 5+ letters, or 3+ capital words in a row.
-fn capitals(text: &str, found: &mut Vec<ToneFinding>) {
+fn capitals(text: &str, names: &[&str], found: &mut Vec<ToneFinding>) {
     // (start, end, letters) of the current run of all-capital words.
     let mut run: Option<(usize, usize, usize, bool)> = None;
     let flush = |run: &mut Option<(usize, usize, usize, bool)>, found: &mut Vec<ToneFinding>| {
@@ -319,7 +331,7 @@ fn capitals(text: &str, found: &mut Vec<ToneFinding>) {
             end = i + c.len_utf8();
             chars.next();
         }
-        if !upper {
+        if !upper || names.contains(&&text[start..end]) {
             flush(&mut run, found);
             continue;
         }

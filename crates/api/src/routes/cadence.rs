@@ -511,6 +511,12 @@ pub struct ToneCheckRequest {
         max_length = 20000
     )]
     pub text: String,
+    /// Proper names the text uses — the company, the contact, the title —
+    /// so a name in capitals (`NVIDIA`) is not taken for shouting. At most
+    /// 50, each at most 200 characters.
+    #[serde(default)]
+    #[schema(max_items = 50, example = json!(["NVIDIA"]))]
+    pub names: Vec<String>,
 }
 
 /// Wording that sounds needy, pushy or pesky.
@@ -550,13 +556,21 @@ pub async fn tone_check(
     _caller: Caller,
     body: Json<ToneCheckRequest>,
 ) -> Result<web::Json<ToneReport>, ApiError> {
+    let mut errors = crate::validate::Errors::default();
     if body.0.text.chars().count() > 20_000 {
-        return Err(ApiError::invalid(
-            "text",
-            "must be at most 20000 characters",
-        ));
+        errors.push("text", "must be at most 20000 characters");
     }
-    let findings = followup_core::tone_check(&body.0.text)
+    if body.0.names.len() > 50 {
+        errors.push("names", "at most 50 names");
+    }
+    for (i, name) in body.0.names.iter().enumerate() {
+        if name.chars().count() > 200 {
+            errors.push(&format!("names[{i}]"), "must be at most 200 characters");
+        }
+    }
+    errors.finish()?;
+    let names: Vec<&str> = body.0.names.iter().map(String::as_str).collect();
+    let findings = followup_core::tone_check_with_names(&body.0.text, &names)
         .into_iter()
         .map(|f| ToneFinding {
             start: f.start,
