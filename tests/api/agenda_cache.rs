@@ -38,17 +38,8 @@ async fn checked_agenda(app: &TestApp, seeker: &Account, coach: &Account, step: 
     let fresh: Value = fresh.json().await.unwrap();
     assert_eq!(kept, fresh, "{step}: the kept agenda is stale");
     let coached: Value = app
-        .as_(
-            coach,
-            Method::GET,
-            &format!("/v1/coach/clients/{}/agenda", seeker.id),
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .read(coach, &format!("/v1/coach/clients/{}/agenda", seeker.id))
+        .await;
     if coached["at"] == kept["at"] {
         assert_eq!(coached, kept, "{step}: the coach's view is stale");
     }
@@ -288,22 +279,10 @@ async fn a_window_and_an_etag_work_on_the_kept_agenda() {
     assert!(items.len() >= 2, "{whole}");
     let cut = items[1]["due_at"].as_str().unwrap();
     let cut_query = cut.replace('+', "%2B");
-    let before: Value = app
-        .as_(&jane, Method::GET, &format!("/v1/agenda?to={cut_query}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let before: Value = app.read(&jane, &format!("/v1/agenda?to={cut_query}")).await;
     let after: Value = app
-        .as_(&jane, Method::GET, &format!("/v1/agenda?from={cut_query}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .read(&jane, &format!("/v1/agenda?from={cut_query}"))
+        .await;
     let (before, after) = (
         before["items"].as_array().unwrap(),
         after["items"].as_array().unwrap(),
@@ -386,17 +365,8 @@ async fn concurrent_writes_of_one_seeker_all_land_and_the_agenda_sees_them() {
 
     let agenda = checked_agenda(&app, &jane, &coach, "after the burst").await;
     let interactions: Value = app
-        .as_(
-            &jane,
-            Method::GET,
-            &format!("/v1/opportunities/{opp}/interactions"),
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .read(&jane, &format!("/v1/opportunities/{opp}/interactions"))
+        .await;
     assert_eq!(interactions["items"].as_array().unwrap().len(), 4);
     assert!(!agenda["items"].as_array().unwrap().is_empty());
 }

@@ -219,14 +219,7 @@ async fn logout_revokes_the_family_and_always_answers_204() {
 async fn me_can_be_read_changed_and_deleted() {
     let app = spawn_app().await;
     let jane = app.register("seeker").await;
-    let me: serde_json::Value = app
-        .as_(&jane, Method::GET, "/v1/me")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: serde_json::Value = app.read(&jane, "/v1/me").await;
     assert_eq!(me["id"], jane.id);
 
     let patched = app
@@ -263,14 +256,7 @@ async fn me_can_be_read_changed_and_deleted() {
     assert_eq!(reset["business_hours"]["tue"]["start"], "09:00");
     assert_eq!(reset["default_playbook"], "balanced");
     assert_eq!(reset["timezone"], "Europe/Berlin");
-    let reread: serde_json::Value = app
-        .as_(&jane, Method::GET, "/v1/me")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let reread: serde_json::Value = app.read(&jane, "/v1/me").await;
     assert_eq!(reread, reset, "the reset was stored, not only answered");
 
     let invalid = app
@@ -285,14 +271,7 @@ async fn me_can_be_read_changed_and_deleted() {
         .unwrap();
     let body = assert_problem(invalid, 422).await;
     assert_eq!(body["errors"].as_array().unwrap().len(), 3);
-    let unchanged: serde_json::Value = app
-        .as_(&jane, Method::GET, "/v1/me")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let unchanged: serde_json::Value = app.read(&jane, "/v1/me").await;
     assert_eq!(unchanged["timezone"], "Europe/Berlin", "nothing written");
 
     let wrong = app
@@ -636,14 +615,7 @@ async fn concurrent_changes_to_the_account_are_all_kept() {
         for response in [a, b, c] {
             assert_eq!(response.unwrap().status(), 200);
         }
-        let me: serde_json::Value = app
-            .as_(&jane, Method::GET, "/v1/me")
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let me: serde_json::Value = app.read(&jane, "/v1/me").await;
         assert_eq!(me["display_name"], name, "round {round}");
         assert_eq!(me["timezone"], *zone, "round {round}");
         assert_eq!(me["business_hours"]["mon"], hours["mon"], "round {round}");

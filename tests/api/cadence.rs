@@ -127,17 +127,11 @@ async fn jane_waits_for_the_promised_call_then_follows_up_by_email() {
 
     // The next-actions of the opportunity say the same.
     let next: Value = app
-        .as_(
+        .read(
             &jane,
-            Method::GET,
             &format!("/v1/opportunities/{opportunity}/next-actions?at=2010-01-11T13:00:00Z"),
         )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert!(
         next["items"]
             .as_array()
@@ -149,17 +143,8 @@ async fn jane_waits_for_the_promised_call_then_follows_up_by_email() {
 
     // She sends the e-mail Mon 11 Jan at 10:00 New York.
     let contacts: Value = app
-        .as_(
-            &jane,
-            Method::GET,
-            &format!("/v1/opportunities/{opportunity}/contacts"),
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .read(&jane, &format!("/v1/opportunities/{opportunity}/contacts"))
+        .await;
     let mark = contacts["items"][0]["id"].clone();
     let log = |when: &'static str| {
         app.as_(
@@ -235,17 +220,11 @@ async fn the_agenda_answers_304_while_nothing_changes_and_filters_by_due_time() 
     assert_eq!(later.status(), 200, "the actions changed");
 
     let none: Value = app
-        .as_(
+        .read(
             &jane,
-            Method::GET,
             "/v1/agenda?at=2010-01-11T13:00:00Z&from=2030-01-01T00:00:00Z",
         )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(none["items"], json!([]));
     let reversed = app
         .as_(
@@ -292,17 +271,8 @@ async fn health_rules_playbooks_and_tone() {
     let app = spawn_app().await;
     let (jane, _) = jane(&app).await;
     let health: Value = app
-        .as_(
-            &jane,
-            Method::GET,
-            "/v1/pipeline/health?at=2010-01-04T15:00:00Z",
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .read(&jane, "/v1/pipeline/health?at=2010-01-04T15:00:00Z")
+        .await;
     assert_eq!(health["accelerate"], true);
     assert_eq!(health["near_offer"], 1);
     assert_eq!(health["apply_more"], true);
@@ -343,14 +313,7 @@ async fn health_rules_playbooks_and_tone() {
         .unwrap();
     assert_eq!(prior["default"], 0.4);
 
-    let playbooks: Value = app
-        .as_(&jane, Method::GET, "/v1/playbooks")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let playbooks: Value = app.read(&jane, "/v1/playbooks").await;
     assert_eq!(playbooks.as_array().unwrap().len(), 4);
     assert_eq!(
         app.as_(&jane, Method::GET, "/v1/playbooks/email_only")
@@ -484,16 +447,7 @@ async fn logging_what_breaks_the_playbook_is_saved_with_warnings() {
         .collect();
     assert!(codes.contains(&"call_no_voicemail"), "{voicemail}");
     let list: Value = app
-        .as_(
-            &jane,
-            Method::GET,
-            &format!("/v1/opportunities/{opp}/interactions"),
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .read(&jane, &format!("/v1/opportunities/{opp}/interactions"))
+        .await;
     assert_eq!(list["items"].as_array().unwrap().len(), 3, "all saved");
 }

@@ -146,6 +146,17 @@ impl TestApp {
         }
     }
 
+    /// `GET path` as the account, which must answer 200; the JSON body.
+    pub async fn read(&self, account: &Account, path: &str) -> serde_json::Value {
+        let response = self
+            .as_(account, reqwest::Method::GET, path)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().await.unwrap()
+    }
+
     /// A request with the account's access token.
     pub fn as_(
         &self,

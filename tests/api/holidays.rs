@@ -110,14 +110,7 @@ async fn an_account_observes_a_calendar_and_the_agenda_keeps_it() {
 
     let call_due = || async {
         // Wed 25 Nov 2026, 18:30 New York: the promise has lapsed.
-        let agenda: Value = app
-            .as_(&jane, Method::GET, "/v1/agenda?at=2026-11-25T23:30:00Z")
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let agenda: Value = app.read(&jane, "/v1/agenda?at=2026-11-25T23:30:00Z").await;
         agenda["items"]
             .as_array()
             .unwrap()

@@ -685,8 +685,9 @@ fn out_of_office_holds_everything_until_the_return_morning() {
     );
 }
 
-#[test]
-fn four_unanswered_follow_ups_suggest_marking_ghosted() {
+/// A final at Quiet Co: the interview Mon 1 Mar 2027, then a follow-up
+/// e-mail every Monday of March and never an answer.
+fn quiet_after_four_follow_ups() -> followup_core::Opportunity {
     let mut quiet = opportunity("quiet", "Quiet Co", Stage::Final);
     quiet.contacts = vec![contact(
         "q",
@@ -708,7 +709,15 @@ fn four_unanswered_follow_ups_suggest_marking_ghosted() {
             &format!("2027-03-{day}T14:00:00Z"),
         ));
     }
-    let facts = facts(seeker(Tz::America__New_York), vec![quiet]);
+    quiet
+}
+
+#[test]
+fn four_unanswered_follow_ups_suggest_marking_ghosted() {
+    let facts = facts(
+        seeker(Tz::America__New_York),
+        vec![quiet_after_four_follow_ups()],
+    );
     let actions = actions(&facts, "quiet", "2027-03-30T15:00:00Z");
     let ghost = only(&actions, ActionKind::MarkGhosted);
     assert_eq!(ghost.rule, RuleId::MoveOn);
@@ -729,27 +738,7 @@ fn four_unanswered_follow_ups_suggest_marking_ghosted() {
 
 #[test]
 fn an_out_of_office_reply_holds_the_ghosted_suggestion_until_the_return() {
-    let mut quiet = opportunity("quiet", "Quiet Co", Stage::Final);
-    quiet.contacts = vec![contact(
-        "q",
-        "Quinn Hale",
-        ContactRole::HiringManager,
-        Tz::America__New_York,
-    )];
-    quiet.interactions = vec![interaction(
-        "interview",
-        InteractionKind::Interview,
-        "q",
-        "2027-03-01T15:00:00Z",
-    )];
-    for (i, day) in ["08", "15", "22", "29"].iter().enumerate() {
-        quiet.interactions.push(interaction(
-            &format!("f{i}"),
-            InteractionKind::FollowUpEmail,
-            "q",
-            &format!("2027-03-{day}T14:00:00Z"),
-        ));
-    }
+    let mut quiet = quiet_after_four_follow_ups();
     // The fourth follow-up bounces an out-of-office reply: back Mon 19 Apr.
     let mut ooo = interaction(
         "ooo",
