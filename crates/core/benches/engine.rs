@@ -8,8 +8,9 @@ use std::time::Duration;
 use chrono::{DateTime, Duration as Span, NaiveDate, Utc};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use followup_core::{
-    BusinessCalendar, Channel, Contact, ContactRole, Engine, Facts, Interaction, InteractionKind,
-    Opportunity, Playbook, Profile, Promise, PromiseDue, PromiseWhat, Seeker, Stage,
+    BusinessCalendar, Channel, Contact, ContactRole, Engine, Facts, HolidayCalendar, Interaction,
+    InteractionKind, NationalHolidays, Opportunity, Playbook, Profile, Promise, PromiseDue,
+    PromiseWhat, Seeker, Stage,
 };
 
 const OPPORTUNITIES: usize = 100_000;
@@ -124,16 +125,30 @@ fn next_actions(c: &mut Criterion) {
     group.throughput(Throughput::Elements(OPPORTUNITIES as u64));
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(20));
+    let run = |facts: &Facts| {
+        let engine = Engine::new(black_box(facts), &playbook, at);
+        let mut actions = 0;
+        for opportunity in &facts.opportunities {
+            actions += engine.next_actions(opportunity).len();
+        }
+        black_box(actions)
+    };
     group.bench_function("next_actions_100k_opportunities", |b| {
-        b.iter(|| {
-            let engine = Engine::new(black_box(&facts), &playbook, at);
-            let mut actions = 0;
-            for opportunity in &facts.opportunities {
-                actions += engine.next_actions(opportunity).len();
-            }
-            black_box(actions)
-        });
+        b.iter(|| run(&facts));
     });
+    // The same with two national holiday calendars observed, as the API
+    // builds them (the days of the years around now precomputed).
+    let mut observed = facts.clone();
+    observed.seeker.calendar.national = NationalHolidays::new(
+        vec![HolidayCalendar::Us, HolidayCalendar::GbEnglandWales],
+        2026..=2029,
+    );
+    group.bench_function(
+        "next_actions_100k_opportunities_with_holiday_calendars",
+        |b| {
+            b.iter(|| run(&observed));
+        },
+    );
     group.finish();
 }
 
