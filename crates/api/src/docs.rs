@@ -169,7 +169,146 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     // Paths are merged in after the derive's modifiers ran: apply this one now.
     let mut doc = doc;
     StandardResponses.modify(&mut doc);
+    ResponseLinks.modify(&mut doc);
     doc
+}
+
+/// `(operation, status, body pointer to the id, [(link name, target operation)])`.
+type LinkSpec = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+/// OpenAPI links from what a create answers to what can be done with it
+/// next, so Swagger UI shows the way and generated clients and stateful
+/// testers follow the ids: `(operation, status, body pointer to the id,
+/// [(link name, target operation)])`. Every target takes the id as `id`.
+const LINKS: &[LinkSpec] = &[
+    (
+        "create_opportunity",
+        "201",
+        "/opportunity/id",
+        &[
+            ("GetOpportunity", "get_opportunity"),
+            ("UpdateOpportunity", "update_opportunity"),
+            ("DeleteOpportunity", "delete_opportunity"),
+            ("MoveOpportunity", "transition"),
+            ("History", "history"),
+            ("NextActions", "next_actions"),
+            ("AddContact", "create_contact"),
+            ("LogInteraction", "create_interaction"),
+            ("RecordPromise", "create_promise"),
+            ("GetProfile", "get_profile"),
+            ("PutProfile", "put_profile"),
+            ("Comparison", "comparison"),
+        ],
+    ),
+    (
+        "transition",
+        "201",
+        "/opportunity/id",
+        &[
+            ("GetOpportunity", "get_opportunity"),
+            ("History", "history"),
+            ("NextActions", "next_actions"),
+        ],
+    ),
+    (
+        "create_contact",
+        "201",
+        "/contact/id",
+        &[
+            ("GetContact", "get_contact"),
+            ("UpdateContact", "update_contact"),
+            ("DeleteContact", "delete_contact"),
+        ],
+    ),
+    (
+        "create_interaction",
+        "201",
+        "/interaction/id",
+        &[
+            ("GetInteraction", "get_interaction"),
+            ("UpdateInteraction", "update_interaction"),
+            ("DeleteInteraction", "delete_interaction"),
+        ],
+    ),
+    (
+        "create_promise",
+        "201",
+        "/promise/id",
+        &[
+            ("GetPromise", "get_promise"),
+            ("UpdatePromise", "update_promise"),
+            ("DeletePromise", "delete_promise"),
+        ],
+    ),
+    (
+        "create_playbook",
+        "201",
+        "/playbook/id",
+        &[
+            ("GetPlaybook", "get_playbook"),
+            ("ReplacePlaybook", "replace_playbook"),
+            ("DeletePlaybook", "delete_playbook"),
+        ],
+    ),
+    (
+        "create_feed_token",
+        "201",
+        "/id",
+        &[("RevokeFeedToken", "revoke_feed_token")],
+    ),
+    (
+        "create_api_key",
+        "201",
+        "/id",
+        &[("RevokeApiKey", "revoke_api_key")],
+    ),
+    (
+        "accept_invite",
+        "201",
+        "/id",
+        &[("RevokeGrant", "revoke_grant")],
+    ),
+];
+
+/// Adds [`LINKS`] to the responses they start from.
+struct ResponseLinks;
+
+impl Modify for ResponseLinks {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                item.get.as_mut(),
+                item.put.as_mut(),
+                item.post.as_mut(),
+                item.delete.as_mut(),
+                item.patch.as_mut(),
+            ];
+            for operation in operations.into_iter().flatten() {
+                let id = operation.operation_id.clone().unwrap_or_default();
+                for (from, status, pointer, targets) in LINKS {
+                    if *from != id {
+                        continue;
+                    }
+                    let Some(RefOr::T(response)) = operation.responses.responses.get_mut(*status)
+                    else {
+                        continue;
+                    };
+                    for (name, target) in *targets {
+                        let link = utoipa::openapi::link::LinkBuilder::new()
+                            .operation_id(*target)
+                            .parameter("id", format!("$response.body#{pointer}"))
+                            .build();
+                        response.links.insert((*name).to_owned(), RefOr::T(link));
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Which methods each documented path takes, so an unknown method on a known
@@ -248,6 +387,70 @@ fn segments(path: &str) -> Vec<Segment> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every link starts from a response that exists, names an operation
+    /// that exists and takes `id` in its path, and points at a property the
+    /// response's schema has.
+    #[test]
+    fn every_link_leads_somewhere_real() {
+        let doc = serde_json::to_value(openapi()).unwrap_or_default();
+        let mut operations = std::collections::HashMap::new();
+        for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+            for operation in item.as_object().into_iter().flatten().map(|(_, o)| o) {
+                if let Some(id) = operation["operationId"].as_str() {
+                    operations.insert(id.to_owned(), (path.clone(), operation.clone()));
+                }
+            }
+        }
+        let mut links = 0;
+        for (from, status, pointer, targets) in LINKS {
+            let (_, operation) = &operations[*from];
+            let response = &operation["responses"][*status];
+            let schema = &response["content"]["application/json"]["schema"]["$ref"];
+            let name = schema
+                .as_str()
+                .unwrap_or_default()
+                .rsplit('/')
+                .next()
+                .unwrap_or_default();
+            // The schema and those it includes (`allOf` of a flattened one).
+            let mut schema =
+                serde_json::to_string(&doc["components"]["schemas"][name]).unwrap_or_default();
+            let included: Vec<String> = schema
+                .split("#/components/schemas/")
+                .skip(1)
+                .filter_map(|rest| rest.split('"').next())
+                .map(|included| {
+                    serde_json::to_string(&doc["components"]["schemas"][included])
+                        .unwrap_or_default()
+                })
+                .collect();
+            schema.extend(included);
+            let first = pointer
+                .trim_start_matches('/')
+                .split('/')
+                .next()
+                .unwrap_or_default();
+            assert!(
+                schema.contains(&format!("\"{first}\"")),
+                "{from}: {first} in {name}"
+            );
+            for (link, target) in *targets {
+                let (path, _) = &operations[*target];
+                assert!(path.contains("{id}"), "{target} takes an id: {path}");
+                assert_eq!(
+                    response["links"][*link]["operationId"], *target,
+                    "{from} → {link}"
+                );
+                assert_eq!(
+                    response["links"][*link]["parameters"]["id"],
+                    format!("$response.body#{pointer}")
+                );
+                links += 1;
+            }
+        }
+        assert!(links >= 25, "{links}");
+    }
 
     #[test]
     fn the_document_is_openapi_3_1_with_the_bearer_scheme() {
