@@ -112,8 +112,9 @@ pub struct AtParams {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AgendaParams {
-    /// Evaluate at this RFC 3339 instant; default the start of the current
-    /// minute (the agenda's resolution), which `at` in the answer gives.
+    /// Evaluate at this RFC 3339 instant; default now (an answer is kept for
+    /// the rest of its minute until the facts change; `at` says when it was
+    /// evaluated).
     pub at: Option<DateTime<Utc>>,
     /// Only actions due at or after this instant.
     pub from: Option<DateTime<Utc>>,
@@ -199,8 +200,8 @@ pub async fn agenda(
 /// a coach (`GET /v1/coach/clients/{id}/agenda`). `revision` is the seeker's
 /// `facts_revision` where the caller already read it.
 ///
-/// Without `?at=` the agenda is evaluated at the start of the current minute
-/// and kept for that minute and the seeker's facts (see
+/// Without `?at=` the agenda is evaluated now and kept for the rest of the
+/// minute while the seeker's facts stay the same (see
 /// [`crate::agenda_cache`]).
 pub async fn agenda_of(
     state: &web::Data<AppState>,
@@ -231,7 +232,9 @@ pub async fn agenda_of(
             state
                 .agendas
                 .get_or_compute(&seeker, revision, minute, || {
-                    compute_agenda(state, seeker.clone(), minute)
+                    // Evaluated at the instant of the first request of the
+                    // minute, so a fact logged "now" is in it.
+                    compute_agenda(state, seeker.clone(), crate::views::now())
                 })
                 .await?
         }
