@@ -4,7 +4,7 @@
 //! every rule and rendering every draft: milliseconds of work. An app polls
 //! it, a seeker and their coach read the same one, and the answer only
 //! changes when the facts change or time moves on. So `GET /v1/agenda`
-//! evaluates at the start of the current minute, and the rendered answer is
+//! evaluates at the first request of each minute, and the rendered answer is
 //! kept, keyed by the seeker's `facts_revision` (a counter the store bumps in
 //! the same transaction as every write to those facts, so every replica sees
 //! a write at once) and that minute.
