@@ -197,7 +197,7 @@ pub fn tone_check(text: &str) -> Vec<ToneFinding> {
 /// `NVIDIA`, a contact, a title): a word of theirs in capitals is a name,
 /// not shouting.
 pub fn tone_check_with_names(text: &str, names: &[&str]) -> Vec<ToneFinding> {
-    let names: Vec<&str> = names
+    let names: std::collections::HashSet<&str> = names
         .iter()
         .flat_map(|n| n.split(|c: char| !c.is_alphanumeric()))
         .filter(|w| !w.is_empty())
@@ -294,7 +294,7 @@ fn match_phrase(text: &[u8], start: usize, phrase: &[u8]) -> Option<usize> {
 }
 
 /// Shouting: a capitalised word of 5+ letters, or 3+ capital words in a row.
-fn capitals(text: &str, names: &[&str], found: &mut Vec<ToneFinding>) {
+fn capitals(text: &str, names: &std::collections::HashSet<&str>, found: &mut Vec<ToneFinding>) {
     // (start, end, letters) of the current run of all-capital words.
     let mut run: Option<(usize, usize, usize, bool)> = None;
     let flush = |run: &mut Option<(usize, usize, usize, bool)>, found: &mut Vec<ToneFinding>| {
@@ -331,7 +331,7 @@ fn capitals(text: &str, names: &[&str], found: &mut Vec<ToneFinding>) {
             end = i + c.len_utf8();
             chars.next();
         }
-        if !upper || names.contains(&&text[start..end]) {
+        if !upper || names.contains(&text[start..end]) {
             flush(&mut run, found);
             continue;
         }
