@@ -57,6 +57,19 @@ pub struct DatabaseArgs {
     /// Seconds a request waits for a database connection before it gets 503.
     #[arg(long, env = "FOLLOWUP_DB_TIMEOUT", default_value_t = 5)]
     pub db_timeout: u64,
+    /// SQLite only: `normal` keeps every acknowledged write through a crash
+    /// of the process; `full` also through a power loss, at one fsync per write.
+    #[arg(long, env = "FOLLOWUP_SQLITE_SYNCHRONOUS", value_enum, default_value_t = Synchronous::Normal)]
+    pub sqlite_synchronous: Synchronous,
+}
+
+/// SQLite's `synchronous` setting (the database runs in WAL mode).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Synchronous {
+    /// Survives a crash of the process, not a power loss.
+    Normal,
+    /// Survives a power loss too.
+    Full,
 }
 
 /// Where a deployment runs; production refuses to invent secrets.
@@ -117,7 +130,11 @@ pub struct ServeArgs {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "FOLLOWUP_WORKERS")]
     pub workers: Option<usize>,
-    /// Seconds in-flight requests get to finish on SIGTERM/SIGINT.
+    /// Seconds between SIGTERM and the stop: `/readyz` answers 503 and every
+    /// response closes its connection, so clients and load balancers move on.
+    #[arg(long, env = "FOLLOWUP_DRAIN_SECONDS", default_value_t = 5)]
+    pub drain_seconds: u64,
+    /// Seconds in-flight requests get to finish once the drain is over.
     #[arg(long, env = "FOLLOWUP_SHUTDOWN_TIMEOUT", default_value_t = 30)]
     pub shutdown_timeout: u64,
 }

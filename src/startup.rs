@@ -6,10 +6,10 @@ use std::time::Duration;
 use anyhow::Context as _;
 use followup_api::auth::{AuthConfig, TrustedProxies};
 use followup_api::{AppState, HttpConfig};
-use followup_store::{DatabaseUrl, PoolOptions, Store};
+use followup_store::{DatabaseUrl, PoolOptions, SqliteSynchronous, Store};
 use tokio::signal::unix::{SignalKind, signal};
 
-use crate::cli::{DatabaseArgs, ServeArgs};
+use crate::cli::{DatabaseArgs, ServeArgs, Synchronous};
 
 /// Opens the database the arguments name (connections open lazily).
 pub fn open_store(args: &DatabaseArgs) -> anyhow::Result<Store> {
@@ -17,6 +17,10 @@ pub fn open_store(args: &DatabaseArgs) -> anyhow::Result<Store> {
     let options = PoolOptions {
         max_size: args.pool_size,
         connection_timeout: Duration::from_secs(args.db_timeout.max(1)),
+        sqlite_synchronous: match args.sqlite_synchronous {
+            Synchronous::Normal => SqliteSynchronous::Normal,
+            Synchronous::Full => SqliteSynchronous::Full,
+        },
         ..PoolOptions::default()
     };
     Store::open(url, &options).context("cannot open the database")
@@ -27,6 +31,10 @@ pub struct Application {
     address: SocketAddr,
     database: String,
     server: actix_web::dev::Server,
+    drain: followup_api::drain::Drain,
+    drain_period: Duration,
+    // Held until the server stops: no second `serve` on this SQLite file.
+    _store: Store,
 }
 
 impl std::fmt::Debug for Application {
@@ -41,7 +49,10 @@ impl Application {
     /// Opens and migrates the store, binds the listener and builds the server.
     /// Must be called inside a Tokio runtime.
     pub fn build(args: ServeArgs) -> anyhow::Result<Self> {
-        let store = open_store(&args.database)?;
+        let mut store = open_store(&args.database)?;
+        store
+            .hold_exclusively()
+            .context("cannot serve this database")?;
         if !args.no_migrate {
             let applied = store
                 .migrate()
@@ -68,11 +79,16 @@ impl Application {
         auth.auth_requests_per_minute = args.auth_rate_limit;
         auth.login_failures = args.login_failure_limit;
         auth.trusted_proxies = TrustedProxies::new(args.trusted_proxies.clone());
-        let server = followup_api::serve(listener, AppState::new(store, auth), config)?;
+        let state = AppState::new(store.clone(), auth);
+        let drain = state.drain.clone();
+        let server = followup_api::serve(listener, state, config)?;
         Ok(Self {
             address,
             database,
             server,
+            drain,
+            drain_period: Duration::from_secs(args.drain_seconds),
+            _store: store,
         })
     }
 
@@ -86,9 +102,12 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until SIGTERM or SIGINT (or the handle) stops the server, then
-    /// lets in-flight requests finish. The "listening" line is logged once the
-    /// signal handlers are in place, so a supervisor may signal right after it.
+    /// Serves until SIGTERM or SIGINT (or the handle) stops the server. On a
+    /// signal the server drains for `--drain-seconds` (`/readyz` answers 503,
+    /// every response closes its connection), then stops accepting and lets
+    /// in-flight requests finish; a second signal ends the drain early. The
+    /// "listening" line is logged once the signal handlers are in place, so a
+    /// supervisor may signal right after it.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let mut terminate = signal(SignalKind::terminate()).context("cannot handle SIGTERM")?;
         let mut interrupt = signal(SignalKind::interrupt()).context("cannot handle SIGINT")?;
@@ -102,9 +121,21 @@ impl Application {
         let mut server = std::pin::pin!(self.server);
         tokio::select! {
             result = &mut server => return result.context("the server failed"),
-            _ = terminate.recv() => tracing::info!("SIGTERM received; finishing in-flight requests"),
-            _ = interrupt.recv() => tracing::info!("SIGINT received; finishing in-flight requests"),
+            _ = terminate.recv() => tracing::info!("SIGTERM received"),
+            _ = interrupt.recv() => tracing::info!("SIGINT received"),
         }
+        self.drain.start();
+        tracing::info!(
+            seconds = self.drain_period.as_secs(),
+            "draining: /readyz answers 503 and connections close after their response"
+        );
+        tokio::select! {
+            result = &mut server => return result.context("the server failed"),
+            () = tokio::time::sleep(self.drain_period) => {}
+            _ = terminate.recv() => tracing::info!("second signal: ending the drain early"),
+            _ = interrupt.recv() => tracing::info!("second signal: ending the drain early"),
+        }
+        tracing::info!("stopping: finishing in-flight requests");
         // The stop command is sent at once; the server future, polled below,
         // carries it out and resolves once in-flight requests are done.
         drop(handle.stop(true));

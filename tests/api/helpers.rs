@@ -46,6 +46,7 @@ pub fn serve_args(database_url: String) -> ServeArgs {
             database_url,
             pool_size: 4,
             db_timeout: 2,
+            sqlite_synchronous: followup::cli::Synchronous::Normal,
         },
         no_migrate: false,
         environment: Environment::Local,
@@ -58,6 +59,7 @@ pub fn serve_args(database_url: String) -> ServeArgs {
         cors_origin: vec!["https://app.example".to_owned()],
         body_limit: 256 * 1024,
         workers: Some(1),
+        drain_seconds: 0,
         shutdown_timeout: 1,
     }
 }

@@ -12,6 +12,7 @@ mod coach_views;
 mod coaching;
 mod comparisons;
 mod contacts;
+mod durability;
 mod errors;
 mod export;
 mod feeds;

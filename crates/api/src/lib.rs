@@ -8,6 +8,7 @@ pub mod cadence;
 pub mod conventions;
 pub mod db;
 pub mod docs;
+pub mod drain;
 pub mod error;
 pub mod extract;
 pub mod idempotency;

@@ -72,6 +72,7 @@ pub fn serve(
                 cors(&cors_origins),
             ))
             .wrap(from_fn(observe))
+            .wrap(from_fn(crate::drain::close_while_draining))
             .configure(|cfg| crate::routes::configure(&mut ServiceConfig::new(cfg)))
             .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc.clone()))
             .route("/docs", web::get().to(docs_redirect))

@@ -8,6 +8,7 @@ use followup_store::Store;
 
 use crate::agenda_cache::AgendaCache;
 use crate::auth::{AuthConfig, RateLimiter, TokenIssuer};
+use crate::drain::Drain;
 
 /// Shared application state: the store, the auth settings and the in-memory
 /// rate limiter. Cheap to clone.
@@ -23,6 +24,8 @@ pub struct AppState {
     pub auth_limiter: Arc<RateLimiter<IpAddr>>,
     /// Computed agendas, per seeker, for the current minute.
     pub agendas: Arc<AgendaCache>,
+    /// Set once the server is told to stop (see [`crate::drain`]).
+    pub drain: Drain,
 }
 
 /// How many seekers' agendas are kept at most (the current minute's only).
@@ -42,6 +45,7 @@ impl AppState {
             tokens,
             auth_limiter,
             agendas: Arc::new(AgendaCache::new(AGENDA_CACHE_CAPACITY)),
+            drain: Drain::default(),
         }
     }
 }

@@ -1,5 +1,6 @@
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -7,6 +8,7 @@ use diesel::prelude::*;
 use diesel::{PgConnection, SqliteConnection};
 
 use crate::StoreError;
+use crate::lockfile::InstanceLock;
 
 /// One connection type for both backends, so every query is written once.
 #[derive(diesel::MultiConnection)]
@@ -135,6 +137,31 @@ pub struct PoolOptions {
     pub connection_timeout: Duration,
     /// How long a SQLite write waits for the file lock.
     pub busy_timeout: Duration,
+    /// SQLite's `synchronous` setting in WAL mode.
+    pub sqlite_synchronous: SqliteSynchronous,
+}
+
+/// How hard SQLite works to keep a commit (its `synchronous` pragma; the
+/// database always runs in WAL mode).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SqliteSynchronous {
+    /// `NORMAL`: a commit survives a crash of the process, but the last
+    /// commits before a power loss or an operating-system crash may be rolled
+    /// back (the database stays consistent). The default.
+    #[default]
+    Normal,
+    /// `FULL`: the WAL is synced at every commit, so a commit also survives a
+    /// power loss, at the cost of one fsync per write.
+    Full,
+}
+
+impl SqliteSynchronous {
+    fn pragma(self) -> &'static str {
+        match self {
+            Self::Normal => "NORMAL",
+            Self::Full => "FULL",
+        }
+    }
 }
 
 impl Default for PoolOptions {
@@ -143,6 +170,7 @@ impl Default for PoolOptions {
             max_size: 8,
             connection_timeout: Duration::from_secs(5),
             busy_timeout: Duration::from_secs(5),
+            sqlite_synchronous: SqliteSynchronous::default(),
         }
     }
 }
@@ -153,6 +181,7 @@ impl Default for PoolOptions {
 pub(crate) struct Manager {
     url: DatabaseUrl,
     busy_timeout_ms: u128,
+    synchronous: SqliteSynchronous,
 }
 
 impl r2d2::ManageConnection for Manager {
@@ -166,8 +195,9 @@ impl r2d2::ManageConnection for Manager {
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         if let DbConnection::Sqlite(sqlite) = &mut conn {
             sqlite.batch_execute(&format!(
-                "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
-                self.busy_timeout_ms
+                "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; PRAGMA synchronous = {};",
+                self.busy_timeout_ms,
+                self.synchronous.pragma()
             ))?;
         }
         Ok(conn)
@@ -189,6 +219,8 @@ type PooledConnection = r2d2::PooledConnection<Manager>;
 pub struct Store {
     pool: r2d2::Pool<Manager>,
     url: DatabaseUrl,
+    /// The SQLite instance lock, once [`Store::hold_exclusively`] took it.
+    instance: Option<Arc<InstanceLock>>,
 }
 
 impl fmt::Debug for Store {
@@ -207,6 +239,7 @@ impl Store {
         let manager = Manager {
             url: url.clone(),
             busy_timeout_ms: options.busy_timeout.as_millis(),
+            synchronous: options.sqlite_synchronous,
         };
         let pool = r2d2::Pool::builder()
             .max_size(options.max_size.max(1))
@@ -215,7 +248,27 @@ impl Store {
             .test_on_check_out(true)
             .error_handler(Box::new(LogErrors))
             .build_unchecked(manager);
-        Ok(Self { pool, url })
+        Ok(Self {
+            pool,
+            url,
+            instance: None,
+        })
+    }
+
+    /// Makes this store the only server of its SQLite database for as long as
+    /// it (or a clone) lives: takes `<db>.lock`, or fails naming the process
+    /// that holds it. Nothing to do on PostgreSQL, where replicas share one
+    /// database.
+    pub fn hold_exclusively(&mut self) -> Result<(), StoreError> {
+        if let (Some(path), None) = (self.url.sqlite_path(), &self.instance) {
+            self.instance = Some(Arc::new(InstanceLock::for_serve(path)?));
+        }
+        Ok(())
+    }
+
+    /// Whether this store holds its SQLite database's instance lock.
+    pub(crate) fn holds_instance_lock(&self) -> bool {
+        self.instance.is_some()
     }
 
     /// The engine in use.
@@ -299,15 +352,25 @@ fn in_transaction<T, E: From<StoreError>>(
 }
 
 /// Creates the SQLite file's directory and switches the file to WAL once,
-/// before the pool opens connections in parallel.
+/// before the pool opens connections in parallel. A database created here is
+/// made readable by its owner only before anything is written to it; SQLite
+/// gives the `-wal` and `-shm` files the database file's permissions. The
+/// file is only ever opened through SQLite (see [`crate::lockfile`]).
 fn prepare_sqlite_file(path: &Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::PermissionsExt as _;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| {
             StoreError::Unavailable(format!("cannot create {}: {e}", dir.display()))
         })?;
     }
+    let created = !path.exists();
     let mut conn = SqliteConnection::establish(&path.to_string_lossy())
         .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+    if created {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(|e| {
+            StoreError::Unavailable(format!("cannot restrict {}: {e}", path.display()))
+        })?;
+    }
     conn.batch_execute("PRAGMA journal_mode = WAL;")?;
     Ok(())
 }

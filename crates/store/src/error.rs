@@ -18,6 +18,9 @@ pub enum StoreError {
     /// No row matched.
     #[error("not found")]
     NotFound,
+    /// Another process holds the SQLite database (see [`crate::lockfile`]).
+    #[error("database in use: {0}")]
+    InUse(String),
     /// A migration failed to apply or revert.
     #[error("migration failed: {0}")]
     Migration(String),

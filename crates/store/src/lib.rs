@@ -11,6 +11,7 @@ mod error;
 pub mod feeds;
 pub mod idempotency;
 pub mod interactions;
+pub mod lockfile;
 mod migrate;
 pub mod pipeline;
 pub mod playbooks;
@@ -27,6 +28,6 @@ pub mod snapshot;
 pub mod testing;
 pub mod users;
 
-pub use connection::{Backend, DatabaseUrl, DbConnection, PoolOptions, Store};
+pub use connection::{Backend, DatabaseUrl, DbConnection, PoolOptions, SqliteSynchronous, Store};
 pub use error::StoreError;
 pub use migrate::MIGRATIONS;

@@ -1,6 +1,9 @@
 use diesel::prelude::*;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
+use std::time::Duration;
+
+use crate::lockfile::InstanceLock;
 use crate::{DbConnection, Store, StoreError};
 
 /// Every migration under the workspace's `migrations/`, embedded in the binary.
@@ -10,6 +13,9 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations")
 /// Key of the PostgreSQL advisory lock that serialises migrations, so replicas
 /// starting together do not race ("followup" in ASCII).
 const MIGRATION_LOCK_KEY: i64 = 0x666f_6c6c_6f77_7570;
+
+/// How long a SQLite migration waits for another one to finish.
+const MIGRATION_LOCK_WAIT: Duration = Duration::from_secs(60);
 
 impl Store {
     /// Applies every pending migration and returns the versions applied.
@@ -45,23 +51,17 @@ impl Store {
     }
 
     /// Runs `f` while holding the migration lock: a PostgreSQL advisory lock,
-    /// or on SQLite an exclusive `flock` on the database file (SQLite's own
-    /// locks are `fcntl` locks, which `flock` does not touch).
+    /// or on SQLite the instance lock on `<db>.lock` (see [`crate::lockfile`]),
+    /// unless this store already holds it for a running server.
     fn with_migration_lock<T>(
         &self,
         f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let _file_lock = match self.url().sqlite_path() {
-            Some(path) => {
-                let file = std::fs::File::open(path).map_err(|e| {
-                    StoreError::Migration(format!("cannot open {}: {e}", path.display()))
-                })?;
-                file.lock().map_err(|e| {
-                    StoreError::Migration(format!("cannot lock {}: {e}", path.display()))
-                })?;
-                Some(file)
+            Some(path) if !self.holds_instance_lock() => {
+                Some(InstanceLock::for_migration(path, MIGRATION_LOCK_WAIT)?)
             }
-            None => None,
+            _ => None,
         };
         let mut conn = self.connection()?;
         let postgres = matches!(*conn, DbConnection::Postgres(_));

@@ -30,18 +30,23 @@ pub async fn healthz() -> web::Json<Health> {
     })
 }
 
-/// Readiness: the database answers. Load balancers should route traffic only
-/// to replicas that answer 200 here.
+/// Readiness: the database answers and the server is not shutting down. Load
+/// balancers should route traffic only to replicas that answer 200 here.
 #[utoipa::path(
     tag = "operations",
     responses(
         (status = 200, description = "The database answers.", body = Health),
-        (status = 503, description = "The database cannot be reached.", body = Problem,
+        (status = 503, description = "The database cannot be reached, or the server is draining before a stop.", body = Problem,
             content_type = "application/problem+json"),
     )
 )]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Health>, ApiError> {
+    if state.drain.is_draining() {
+        return Err(ApiError::Unavailable(
+            "the server is shutting down; send new requests to another replica".to_owned(),
+        ));
+    }
     let store = state.store.clone();
     web::block(move || store.ping(Duration::from_secs(2))).await??;
     Ok(web::Json(Health {
