@@ -14,9 +14,19 @@ cd "$(dirname "$0")/.."
 target="${1:-sqlite}"
 work="$(mktemp -d)"
 export HARNESS_WORK="$work"
-export FOLLOWUP_BIN="${CARGO_TARGET_DIR:-target}/debug/followup"
+name="followup_crash_$$"
 
+runner=""
+# Each scenario runs in the background and is waited for, so a signal to
+# this script runs the trap at once: it stops the scenario, then kills every
+# server the scenario started (their pids are in $work/pids).
+harness() {
+    PYTHONDONTWRITEBYTECODE=1 timeout 120 python3 "$@" &
+    runner=$!
+    wait "$runner"
+}
 cleanup() {
+    [ -z "$runner" ] || kill "$runner" 2>/dev/null || true
     if [ -f "$work/pids" ]; then
         while read -r pid; do kill -9 "$pid" 2>/dev/null || true; done <"$work/pids"
     fi
@@ -26,16 +36,20 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
-cargo build --quiet
+# FOLLOWUP_BIN tests a given binary (e.g. a release build) instead.
+if [ -z "${FOLLOWUP_BIN:-}" ]; then
+    cargo build --quiet
+    export FOLLOWUP_BIN="${CARGO_TARGET_DIR:-target}/debug/followup"
+fi
 
 if [ "$target" = "sqlite" ]; then
     status=0
-    timeout 120 python3 scripts/crash.py crash "sqlite://$work/crash.db" || status=1
-    timeout 120 python3 scripts/crash.py outside "$work/outside.db" || status=1
+    harness scripts/crash.py crash "sqlite://$work/crash.db" || status=1
+    harness scripts/crash.py outside "$work/outside.db" || status=1
     exit "$status"
 else
-    name="followup_crash_$$"
     PGOPTIONS="-c client_min_messages=warning" psql "$target" -qc "DROP DATABASE IF EXISTS $name" -qc "CREATE DATABASE $name"
-    timeout 120 python3 scripts/crash.py crash "${target%/*}/$name"
+    harness scripts/crash.py crash "${target%/*}/$name"
 fi
