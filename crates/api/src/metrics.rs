@@ -32,12 +32,26 @@ pub struct Metrics {
     series: Mutex<BTreeMap<Key, Series>>,
 }
 
+/// The `method` label: a method of RFC 9110 or PATCH (RFC 5789), or
+/// `other`. Clients choose the method, so the raw one would let anyone add a
+/// series per request.
+pub fn method_label(method: &str) -> &'static str {
+    const KNOWN: [&str; 9] = [
+        "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT",
+    ];
+    KNOWN
+        .into_iter()
+        .find(|known| *known == method)
+        .unwrap_or("other")
+}
+
 impl Metrics {
-    /// Records one finished request.
+    /// Records one finished request. The method is recorded by its
+    /// [`method_label`], so label sets stay bounded.
     pub fn observe(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
         let seconds = elapsed.as_secs_f64();
         let key = Key {
-            method: method.to_owned(),
+            method: method_label(method).to_owned(),
             route: route.to_owned(),
             status,
         };
@@ -145,6 +159,28 @@ mod tests {
         assert!(text.contains(
             "http_request_duration_seconds_count{method=\"GET\",route=\"/healthz\",status=\"200\"} 2"
         ));
+    }
+
+    #[test]
+    fn unknown_methods_share_one_label() {
+        let metrics = Metrics::default();
+        for i in 0..100 {
+            metrics.observe(&format!("FOO{i}"), "unmatched", 404, Duration::ZERO);
+        }
+        metrics.observe("get", "unmatched", 404, Duration::ZERO);
+        metrics.observe("PATCH", "unmatched", 404, Duration::ZERO);
+        let text = metrics.render();
+        let series: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("http_requests_total{"))
+            .collect();
+        assert_eq!(
+            series,
+            [
+                r#"http_requests_total{method="PATCH",route="unmatched",status="404"} 1"#,
+                r#"http_requests_total{method="other",route="unmatched",status="404"} 101"#,
+            ]
+        );
     }
 
     #[test]
