@@ -8,6 +8,30 @@ use serde_json::{Value, json};
 use crate::contacts::{call, contact, opportunity};
 use crate::helpers::{assert_problem, spawn_app};
 
+#[tokio::test]
+async fn a_cursor_with_multi_byte_characters_is_refused_on_every_list() {
+    let app = spawn_app().await;
+    let jane = app.register("seeker").await;
+    let opp = opportunity(&app, &jane, "Acme").await;
+    for list in [
+        "/v1/opportunities".to_owned(),
+        format!("/v1/opportunities/{opp}/contacts"),
+        format!("/v1/opportunities/{opp}/interactions"),
+        format!("/v1/opportunities/{opp}/promises"),
+    ] {
+        // `é` is two bytes: a hex pair would fall inside it.
+        for cursor in ["c1a%C3%A90", "c1%C3%A9", "c1%E2%82%AC0"] {
+            let response = app
+                .as_(&jane, Method::GET, &format!("{list}?cursor={cursor}"))
+                .send()
+                .await
+                .unwrap();
+            let problem = assert_problem(response, 422).await;
+            assert_eq!(problem["errors"][0]["field"], "cursor", "{list} {cursor}");
+        }
+    }
+}
+
 /// The `http_requests_total` series of `/metrics`.
 async fn request_series(app: &crate::helpers::TestApp) -> Vec<String> {
     app.get("/metrics")
