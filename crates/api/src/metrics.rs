@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Histogram bucket bounds in seconds: fine below 100 ms, where this API lives.
@@ -30,7 +31,12 @@ struct Series {
 #[derive(Debug, Default)]
 pub struct Metrics {
     series: Mutex<BTreeMap<Key, Series>>,
+    panics: AtomicU64,
 }
+
+/// The `route` label of requests whose handler panicked: the matched route
+/// is lost with the unwound handler.
+pub const PANICKED_ROUTE: &str = "panicked";
 
 /// The `method` label: a method of RFC 9110 or PATCH (RFC 5789), or
 /// `other`. Clients choose the method, so the raw one would let anyone add a
@@ -69,6 +75,13 @@ impl Metrics {
         }
     }
 
+    /// Records a request whose handler panicked: a 500 under the route
+    /// [`PANICKED_ROUTE`], and one more in `http_panics_total`.
+    pub fn observe_panic(&self, method: &str, elapsed: Duration) {
+        self.panics.fetch_add(1, Ordering::Relaxed);
+        self.observe(method, PANICKED_ROUTE, 500, elapsed);
+    }
+
     /// The Prometheus text exposition (version 0.0.4) of every series.
     pub fn render(&self) -> String {
         let series = self
@@ -76,6 +89,13 @@ impl Metrics {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut out = String::new();
+        out.push_str("# HELP http_panics_total Requests whose handler panicked (each also counted as a 500).\n");
+        out.push_str("# TYPE http_panics_total counter\n");
+        let _ = writeln!(
+            out,
+            "http_panics_total {}",
+            self.panics.load(Ordering::Relaxed)
+        );
         out.push_str(
             "# HELP http_requests_total HTTP requests answered, by method, route and status.\n",
         );
