@@ -13,7 +13,7 @@ use actix_web::{Error, HttpMessage as _, HttpResponse, ResponseError, web};
 use futures_util::FutureExt as _;
 use tracing::Instrument as _;
 
-use crate::error::{ApiError, PROBLEM_JSON};
+use crate::error::{ApiError, FieldError, PROBLEM_JSON};
 use crate::metrics::Metrics;
 
 /// The header that carries the request id both ways.
@@ -97,6 +97,72 @@ pub async fn observe(
     Ok(response)
 }
 
+/// Refuses control characters (C0 and DEL, percent-encoded: raw ones never
+/// get past the HTTP parser) in the path and the query string, before any
+/// route sees them: a path is a 404 (it names no resource, as a malformed id
+/// does), a query parameter a 422 naming it. Bodies are checked where they
+/// are read, in [`crate::extract::parse`].
+pub async fn refuse_control_characters(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<actix_web::body::BoxBody>, Error> {
+    let has_control = |bytes: &[u8]| bytes.iter().any(|&b| b < 0x20 || b == 0x7f);
+    let refusal = if has_control(&percent_decode(req.path().as_bytes())) {
+        Some(ApiError::NotFound(
+            "no such resource: the path holds a control character".to_owned(),
+        ))
+    } else {
+        let errors: Vec<FieldError> = req
+            .query_string()
+            .split('&')
+            .filter_map(|pair| {
+                let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+                let name = percent_decode(name.replace('+', " ").as_bytes());
+                let value = percent_decode(value.replace('+', " ").as_bytes());
+                (has_control(&name) || has_control(&value)).then(|| {
+                    let field = if has_control(&name) {
+                        "query".to_owned()
+                    } else {
+                        String::from_utf8_lossy(&name).into_owned()
+                    };
+                    FieldError::new(field, "must not contain control characters")
+                })
+            })
+            .collect();
+        (!errors.is_empty()).then_some(ApiError::Validation(errors))
+    };
+    match refusal {
+        Some(err) => Ok(req.error_response(err)),
+        None => Ok(next.call(req).await?.map_into_boxed_body()),
+    }
+}
+
+/// Decodes `%XX` escapes; anything else, a malformed escape included, is kept.
+fn percent_decode(input: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(input.len());
+    let mut i = 0;
+    while let Some(&b) = input.get(i) {
+        let escaped = match (b, input.get(i + 1), input.get(i + 2)) {
+            (b'%', Some(&high), Some(&low)) => char::from(high)
+                .to_digit(16)
+                .zip(char::from(low).to_digit(16))
+                .and_then(|(h, l)| u8::try_from(h * 16 + l).ok()),
+            _ => None,
+        };
+        match escaped {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
 /// The answer to a request whose handler panicked: the 500 problem every
 /// internal error gets, with the request id to quote.
 #[derive(Debug, thiserror::Error)]
@@ -136,6 +202,13 @@ mod tests {
 
     async fn panics() -> HttpResponse {
         panic!("a bug in a handler")
+    }
+
+    #[test]
+    fn percent_escapes_are_decoded_and_malformed_ones_kept() {
+        assert_eq!(percent_decode(b"a%00b%7F%c3%A9"), b"a\0b\x7f\xc3\xa9");
+        assert_eq!(percent_decode(b"100%"), b"100%");
+        assert_eq!(percent_decode(b"%zz%4"), b"%zz%4");
     }
 
     #[actix_web::test]
