@@ -70,3 +70,20 @@ for role in seeker coach; do
         --request-timeout 10 \
         || { echo "--- server log ---"; cat "$work/server.log"; exit 1; }
 done
+
+# A panic or a 500 that the checks above did not see still fails the run:
+# the server counts both in /metrics (a panicking handler is answered with a
+# 500 and counted in http_panics_total).
+echo "--- panics and 500s counted by the server ---"
+metrics="$(curl -fsS "$base/metrics")"
+bad="$(printf '%s\n' "$metrics" | awk '
+    /^http_panics_total / && $2 != 0 { print; next }
+    /^http_requests_total\{/ && /status="500"/ && $NF != 0 { print }
+')"
+if [ -n "$bad" ]; then
+    printf '%s\n' "$bad"
+    echo "--- server log ---"
+    cat "$work/server.log"
+    exit 1
+fi
+echo "none"

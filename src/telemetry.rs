@@ -21,5 +21,11 @@ pub fn init(args: &LogArgs) -> anyhow::Result<()> {
             .with_span_list(false)
             .try_init(),
     };
-    installed.map_err(|e| anyhow::anyhow!("cannot install the logger: {e}"))
+    installed.map_err(|e| anyhow::anyhow!("cannot install the logger: {e}"))?;
+    // A panic is logged like any other error, in the chosen format and with
+    // the request's span (its request id), not as bare text on stderr.
+    std::panic::set_hook(Box::new(|info| {
+        tracing::error!(panic = %info, "panic");
+    }));
+    Ok(())
 }

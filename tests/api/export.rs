@@ -57,7 +57,7 @@ async fn furnished(app: &TestApp, jane: &Account, company: &str) -> Vec<String> 
 }
 
 /// A minimal RFC 4180 reader: quoted fields, doubled quotes, CRLF rows.
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
+pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     let mut row = Vec::new();
     let mut field = String::new();
@@ -219,4 +219,67 @@ async fn deleting_an_opportunity_deletes_its_contacts_interactions_promises_and_
         opportunities[0]["profile"]["criteria"][0]["name"],
         "Editing"
     );
+}
+
+#[tokio::test]
+async fn formulas_are_neutralised_in_csv_but_kept_in_json() {
+    let app = spawn_app().await;
+    let jane = app.register("seeker").await;
+    let cells = [
+        ("=HYPERLINK(\"http://evil.example\",\"x\")", "Editor"),
+        ("+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0"),
+        ("@SUM(1)", "Writer"),
+        ("Acme", "Senior Editor"),
+    ];
+    for (company, title) in cells {
+        let (status, body) = call(
+            &app,
+            &jane,
+            Method::POST,
+            "/v1/opportunities",
+            Some(json!({"company": company, "title": title, "stage": "applied", "excitement": 4})),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let text = app
+        .as_(&jane, Method::GET, "/v1/export.csv")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let rows = parse_csv(&text);
+    let exported: Vec<(&str, &str)> = rows[1..]
+        .iter()
+        .map(|r| (r[1].as_str(), r[2].as_str()))
+        .collect();
+    assert_eq!(
+        exported,
+        [
+            ("'=HYPERLINK(\"http://evil.example\",\"x\")", "Editor"),
+            ("'+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+            ("'@SUM(1)", "Writer"),
+            ("Acme", "Senior Editor"),
+        ]
+    );
+    assert!(
+        rows[1..].iter().all(|r| r[7] == "4"),
+        "numbers stay numbers"
+    );
+
+    let export = app.read(&jane, "/v1/export").await;
+    let stored: Vec<(&str, &str)> = export["opportunities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["opportunity"]["company"].as_str().unwrap(),
+                o["opportunity"]["title"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(stored, cells, "the JSON export is exact");
 }

@@ -16,6 +16,7 @@ mod durability;
 mod errors;
 mod export;
 mod feeds;
+mod hardening;
 mod helpers;
 mod holidays;
 mod idempotency;

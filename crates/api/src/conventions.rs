@@ -189,12 +189,25 @@ fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
     if hex.len() % 2 != 0 || hex.len() > 256 {
         return Err(invalid());
     }
-    let bytes = (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16))
-        .collect::<Result<Vec<u8>, _>>()
-        .map_err(|_| invalid())?;
+    // Pairs of bytes, not of characters: a client's cursor may hold
+    // multi-byte characters, and slicing the text could split one.
+    let bytes = hex
+        .as_bytes()
+        .chunks_exact(2)
+        .map(|pair| match pair {
+            [high, low] => Some((hex_digit(*high)? << 4) | hex_digit(*low)?),
+            _ => None,
+        })
+        .collect::<Option<Vec<u8>>>()
+        .ok_or_else(invalid)?;
     String::from_utf8(bytes).map_err(|_| invalid())
+}
+
+/// The value of one ASCII hex digit.
+fn hex_digit(byte: u8) -> Option<u8> {
+    char::from(byte)
+        .to_digit(16)
+        .and_then(|d| u8::try_from(d).ok())
 }
 
 #[cfg(test)]
@@ -208,7 +221,9 @@ mod tests {
             decode_cursor(&cursor).unwrap(),
             "0190abcd-0000-7000-8000-000000000001"
         );
-        for bad in ["", "x", "c1zz", "c1abc", "c1ff"] {
+        for bad in [
+            "", "x", "c1zz", "c1abc", "c1ff", "c1aé0", "c1é", "c1€0", "c1+1", "c1 1",
+        ] {
             assert!(decode_cursor(bad).is_err(), "{bad}");
         }
     }

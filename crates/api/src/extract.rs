@@ -102,6 +102,16 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     {
         return Err(ApiError::invalid("body", "must be a JSON object"));
     }
+    // Control characters can only arrive escaped (`\u0000`, `\t`), or as a
+    // raw DEL: only such bodies are read twice.
+    if body.iter().any(|b| matches!(b, b'\\' | 0x7f))
+        && let Ok(value) = serde_json::from_slice::<serde_json::Value>(body)
+    {
+        let errors = crate::validate::control_characters(&value);
+        if !errors.is_empty() {
+            return Err(ApiError::Validation(errors));
+        }
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         let path = err.path().to_string();
@@ -239,6 +249,16 @@ mod tests {
             let errors = fields(parse::<Outer>(body).unwrap_err());
             assert_eq!(errors[0].field, "body", "{}", String::from_utf8_lossy(body));
         }
+    }
+
+    #[test]
+    fn control_characters_are_refused_before_the_fields_are_read() {
+        let errors =
+            fields(parse::<Outer>(br#"{"name":"a\u0000b","items":[{"weight":900}]}"#).unwrap_err());
+        assert_eq!(errors[0].field, "name");
+        let errors = fields(parse::<Outer>(b"{\"name\":\"a\x7fb\",\"items\":[]}").unwrap_err());
+        assert_eq!(errors[0].field, "name");
+        assert!(parse::<Outer>(br#"{"name":"a\u00e9b","items":[]}"#).is_ok());
     }
 
     #[test]

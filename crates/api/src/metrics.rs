@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Histogram bucket bounds in seconds: fine below 100 ms, where this API lives.
@@ -30,14 +31,33 @@ struct Series {
 #[derive(Debug, Default)]
 pub struct Metrics {
     series: Mutex<BTreeMap<Key, Series>>,
+    panics: AtomicU64,
+}
+
+/// The `route` label of requests whose handler panicked: the matched route
+/// is lost with the unwound handler.
+pub const PANICKED_ROUTE: &str = "panicked";
+
+/// The `method` label: a method of RFC 9110 or PATCH (RFC 5789), or
+/// `other`. Clients choose the method, so the raw one would let anyone add a
+/// series per request.
+pub fn method_label(method: &str) -> &'static str {
+    const KNOWN: [&str; 9] = [
+        "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT",
+    ];
+    KNOWN
+        .into_iter()
+        .find(|known| *known == method)
+        .unwrap_or("other")
 }
 
 impl Metrics {
-    /// Records one finished request.
+    /// Records one finished request. The method is recorded by its
+    /// [`method_label`], so label sets stay bounded.
     pub fn observe(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
         let seconds = elapsed.as_secs_f64();
         let key = Key {
-            method: method.to_owned(),
+            method: method_label(method).to_owned(),
             route: route.to_owned(),
             status,
         };
@@ -55,6 +75,13 @@ impl Metrics {
         }
     }
 
+    /// Records a request whose handler panicked: a 500 under the route
+    /// [`PANICKED_ROUTE`], and one more in `http_panics_total`.
+    pub fn observe_panic(&self, method: &str, elapsed: Duration) {
+        self.panics.fetch_add(1, Ordering::Relaxed);
+        self.observe(method, PANICKED_ROUTE, 500, elapsed);
+    }
+
     /// The Prometheus text exposition (version 0.0.4) of every series.
     pub fn render(&self) -> String {
         let series = self
@@ -62,6 +89,13 @@ impl Metrics {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut out = String::new();
+        out.push_str("# HELP http_panics_total Requests whose handler panicked (each also counted as a 500).\n");
+        out.push_str("# TYPE http_panics_total counter\n");
+        let _ = writeln!(
+            out,
+            "http_panics_total {}",
+            self.panics.load(Ordering::Relaxed)
+        );
         out.push_str(
             "# HELP http_requests_total HTTP requests answered, by method, route and status.\n",
         );
@@ -145,6 +179,28 @@ mod tests {
         assert!(text.contains(
             "http_request_duration_seconds_count{method=\"GET\",route=\"/healthz\",status=\"200\"} 2"
         ));
+    }
+
+    #[test]
+    fn unknown_methods_share_one_label() {
+        let metrics = Metrics::default();
+        for i in 0..100 {
+            metrics.observe(&format!("FOO{i}"), "unmatched", 404, Duration::ZERO);
+        }
+        metrics.observe("get", "unmatched", 404, Duration::ZERO);
+        metrics.observe("PATCH", "unmatched", 404, Duration::ZERO);
+        let text = metrics.render();
+        let series: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("http_requests_total{"))
+            .collect();
+        assert_eq!(
+            series,
+            [
+                r#"http_requests_total{method="PATCH",route="unmatched",status="404"} 1"#,
+                r#"http_requests_total{method="other",route="unmatched",status="404"} 101"#,
+            ]
+        );
     }
 
     #[test]

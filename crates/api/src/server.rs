@@ -67,6 +67,7 @@ pub fn serve(
             .app_data(web::QueryConfig::default().error_handler(query_error))
             .app_data(web::PathConfig::default().error_handler(path_error))
             .wrap(from_fn(crate::idempotency::idempotency))
+            .wrap(from_fn(crate::middleware::refuse_control_characters))
             .wrap(Condition::new(
                 !cors_origins.is_empty(),
                 cors(&cors_origins),

@@ -215,10 +215,117 @@ pub fn phone(field: &str, raw: &str) -> Result<String, FieldError> {
     Ok(if plus { format!("+{digits}") } else { digits })
 }
 
+/// The fields whose text may hold tabs and line breaks: notes, reasons,
+/// profile answers, the text of a tone check, and passwords (which are
+/// never shown, and may have been chosen with a tab). Every other string —
+/// names, emails, titles, ids, dates, enums — is one line.
+pub const MULTI_LINE_FIELDS: [&str; 9] = [
+    "notes",
+    "reason",
+    "text",
+    "evidence",
+    "first_six_months",
+    "comparison",
+    "competitors",
+    "process_position",
+    "password",
+];
+
+/// Whether `c` is a C0 control character or DEL, which no text of this API
+/// holds (PostgreSQL cannot even store U+0000 in text). Tab, CR and LF are
+/// controls too; [`control_characters`] lets them into multi-line fields.
+pub fn is_control(c: char) -> bool {
+    c <= '\u{1f}' || c == '\u{7f}'
+}
+
+/// Every string of a JSON body (and every key) that holds a control
+/// character, as errors naming the field (`criteria[2].evidence`). Tab, CR
+/// and LF are allowed in the [`MULTI_LINE_FIELDS`] only.
+pub fn control_characters(body: &serde_json::Value) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    walk(body, "", false, &mut errors);
+    errors
+}
+
+fn walk(value: &serde_json::Value, path: &str, multi_line: bool, errors: &mut Vec<FieldError>) {
+    match value {
+        serde_json::Value::String(text) => {
+            let allowed = |c: char| multi_line && matches!(c, '\t' | '\r' | '\n');
+            if text.chars().any(|c| is_control(c) && !allowed(c)) {
+                errors.push(FieldError::new(
+                    path_or_body(path),
+                    if multi_line {
+                        "must not contain control characters other than tab, CR and LF"
+                    } else {
+                        "must not contain control characters (tab and line breaks included)"
+                    },
+                ));
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                walk(item, &format!("{path}[{i}]"), multi_line, errors);
+            }
+        }
+        serde_json::Value::Object(fields) => {
+            for (key, item) in fields {
+                let field = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                if key.chars().any(is_control) {
+                    errors.push(FieldError::new(
+                        path_or_body(path),
+                        "a key must not contain control characters",
+                    ));
+                    continue;
+                }
+                walk(
+                    item,
+                    &field,
+                    MULTI_LINE_FIELDS.contains(&key.as_str()),
+                    errors,
+                );
+            }
+        }
+        serde_json::Value::Null | serde_json::Value::Bool(_) | serde_json::Value::Number(_) => {}
+    }
+}
+
+fn path_or_body(path: &str) -> &str {
+    if path.is_empty() { "body" } else { path }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::views::DayHours;
+
+    #[test]
+    fn control_characters_are_named_and_line_breaks_kept_in_multi_line_text() {
+        let body = serde_json::json!({
+            "name": "Ac\u{0}me",
+            "notes": "line one\r\n\tline two",
+            "reason": "bell\u{7}",
+            "criteria": [{"name": "ok", "evidence": "a\nb"}, {"name": "tab\there"}],
+            "email": "a\u{0}b@x.com",
+            "del\u{7f}": 1,
+        });
+        let mut fields: Vec<String> = control_characters(&body)
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        fields.sort();
+        assert_eq!(
+            fields,
+            ["body", "criteria[1].name", "email", "name", "reason"]
+        );
+        assert!(
+            control_characters(&serde_json::json!({"notes": "a\tb\nc\rd", "name": "é€"}))
+                .is_empty()
+        );
+    }
 
     #[test]
     fn emails_are_normalised_and_checked() {

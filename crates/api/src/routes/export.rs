@@ -191,6 +191,20 @@ fn csv_field(value: &str) -> String {
     }
 }
 
+/// A text cell a spreadsheet will not run as a formula: one that starts
+/// with `=`, `+`, `-`, `@`, a tab or a CR gets a `'` in front, as OWASP's
+/// "CSV Injection" guidance advises. Only the free-text columns (`company`,
+/// `title`) go through it; ids, stages, timestamps, dates and numbers are
+/// written by the API and cannot start with those characters except a
+/// number's `-`, which must stay a number.
+fn text_cell(value: &str) -> String {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    }
+}
+
 fn timestamp(at: chrono::NaiveDateTime) -> String {
     utc(at).to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
@@ -201,8 +215,8 @@ fn csv(rows: &[OpportunityRow], last_contact: &HashMap<String, chrono::NaiveDate
     for row in rows {
         let fields = [
             row.id.clone(),
-            row.company.clone(),
-            row.title.clone(),
+            text_cell(&row.company),
+            text_cell(&row.title),
             row.stage.clone(),
             timestamp(row.created_at),
             timestamp(row.updated_at),
@@ -227,6 +241,11 @@ fn csv(rows: &[OpportunityRow], last_contact: &HashMap<String, chrono::NaiveDate
 /// `company`, `title`, `stage`, `created_at`, `updated_at`,
 /// `last_contact_at` (the latest interaction other than a note),
 /// `excitement`, `offer_deadline`. Empty fields are unknown.
+///
+/// A `company` or `title` that starts with `=`, `+`, `-`, `@`, a tab or a
+/// CR is written with a `'` in front, so a spreadsheet shows it as text
+/// instead of running it as a formula (OWASP, "CSV Injection"). The JSON
+/// export keeps every value exactly as stored.
 ///
 /// Only a seeker exports, and only their own data.
 #[utoipa::path(
@@ -272,7 +291,24 @@ pub async fn export_csv(
 
 #[cfg(test)]
 mod tests {
-    use super::csv_field;
+    use super::{csv_field, text_cell};
+
+    #[test]
+    fn text_cells_that_a_spreadsheet_would_run_are_neutralised() {
+        for (value, cell) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(1)", "'@SUM(1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("Acme", "Acme"),
+            ("A=B", "A=B"),
+            ("", ""),
+        ] {
+            assert_eq!(text_cell(value), cell, "{value}");
+        }
+    }
 
     #[test]
     fn fields_are_quoted_as_rfc_4180_says() {
