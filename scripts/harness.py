@@ -92,7 +92,7 @@ class Server:
                 [BIN, "serve", "--listen", f"127.0.0.1:{self.port}",
                  "--database-url", self.database_url,
                  "--auth-rate-limit", "1000000", "--login-failure-limit", "1000000",
-                 "--access-token-ttl", "3600", "--shutdown-timeout", "5",
+                 "--access-token-ttl", "3600", "--shutdown-timeout", "5", "--drain-seconds", "1",
                  "--log-level", "warn", *self.extra],
                 stdout=out, stderr=subprocess.STDOUT, env=env)
         with open(os.path.join(WORK, "pids"), "a") as pids:
