@@ -28,4 +28,5 @@ mod outage;
 mod playbooks;
 mod profile;
 mod promises;
+mod revocation;
 mod scenarios;
