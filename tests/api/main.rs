@@ -15,6 +15,7 @@ mod contacts;
 mod errors;
 mod export;
 mod feeds;
+mod hardening;
 mod helpers;
 mod holidays;
 mod idempotency;

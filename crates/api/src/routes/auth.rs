@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::{
-    LimitExceeded, generate_token, hash_password, sha256_hex, verify_password,
+    LimitExceeded, generate_token, hash_password, no_store, sha256_hex, verify_password,
     verify_password_against_nothing,
 };
 use crate::db::{read, write};
@@ -213,7 +213,9 @@ pub async fn register(
         })
     })
     .await?;
-    Ok(HttpResponse::Created().json(response))
+    Ok(HttpResponse::Created()
+        .insert_header(no_store())
+        .json(response))
 }
 
 /// Sign in with email and password.
@@ -236,7 +238,7 @@ pub async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,
     body: Json<LoginRequest>,
-) -> Result<web::Json<TokenPair>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     limit_ip(&state, &req)?;
     let LoginRequest { email, password } = body.0;
     let email = email.trim().to_lowercase();
@@ -291,7 +293,7 @@ pub async fn login(
         }
     })
     .await?;
-    pair.map(web::Json)
+    pair.map(|pair| HttpResponse::Ok().insert_header(no_store()).json(pair))
         .ok_or_else(|| ApiError::Unauthorized("wrong email or password".to_owned()))
 }
 
@@ -321,7 +323,7 @@ pub async fn refresh(
     req: HttpRequest,
     state: web::Data<AppState>,
     body: Json<RefreshRequest>,
-) -> Result<web::Json<TokenPair>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     limit_ip(&state, &req)?;
     let hash = sha256_hex(body.0.refresh_token.trim());
     let outcome = write(&state, move |state, conn| {
@@ -353,7 +355,7 @@ pub async fn refresh(
     })
     .await?;
     match outcome {
-        Refreshed::Pair(pair) => Ok(web::Json(pair)),
+        Refreshed::Pair(pair) => Ok(HttpResponse::Ok().insert_header(no_store()).json(pair)),
         Refreshed::Refused(reason) => Err(ApiError::Unauthorized(reason.to_owned())),
     }
 }
