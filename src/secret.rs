@@ -12,6 +12,11 @@ use crate::cli::Environment;
 /// Shortest secret accepted: 256 bits, the HS256 key size (RFC 7518 §3.2).
 pub const MIN_SECRET_BYTES: usize = 32;
 
+/// Least estimated entropy production accepts in a secret, in bits (see
+/// [`estimated_entropy_bits`]); NIST SP 800-57 puts 128 bits as the floor
+/// for keys meant to stay secure.
+pub const MIN_PRODUCTION_ENTROPY_BITS: f64 = 128.0;
+
 /// Picks the signing secret: the configured one; else, locally on SQLite, the
 /// one kept beside the database file (generated on first start, so restarts
 /// keep tokens valid); else a start-up error that says what to set.
@@ -21,7 +26,17 @@ pub fn resolve(
     database: &DatabaseUrl,
 ) -> anyhow::Result<Secret> {
     if let Some(secret) = configured {
-        return validate(secret.trim()).context("FOLLOWUP_JWT_SECRET");
+        let secret = secret.trim();
+        if environment == Environment::Production {
+            let bits = estimated_entropy_bits(secret);
+            if bits < MIN_PRODUCTION_ENTROPY_BITS {
+                bail!(
+                    "FOLLOWUP_JWT_SECRET looks guessable: about {bits:.0} bits of entropy, \
+                     production needs {MIN_PRODUCTION_ENTROPY_BITS:.0} (e.g. `openssl rand -hex 32`)"
+                );
+            }
+        }
+        return validate(secret).context("FOLLOWUP_JWT_SECRET");
     }
     match (environment, database.sqlite_path()) {
         (Environment::Local, Some(db)) => load_or_create(&secret_path(db)),
@@ -34,6 +49,31 @@ pub fn resolve(
              secret of at least {MIN_SECRET_BYTES} bytes (e.g. `openssl rand -hex 32`)"
         ),
     }
+}
+
+/// A conservative estimate of a secret's entropy: its length times the
+/// Shannon entropy of its characters' frequencies (bits per character). A
+/// repeated pattern (`aaaa…`, `test-secret-test-secret-…`) scores low; 32
+/// random bytes in hex or base64 score over 200 bits.
+pub fn estimated_entropy_bits(secret: &str) -> f64 {
+    let mut counts = std::collections::HashMap::<char, usize>::new();
+    let mut length = 0usize;
+    for c in secret.chars() {
+        *counts.entry(c).or_default() += 1;
+        length += 1;
+    }
+    if length == 0 {
+        return 0.0;
+    }
+    let total = length as f64;
+    let per_char: f64 = counts
+        .values()
+        .map(|&n| {
+            let p = n as f64 / total;
+            -p * p.log2()
+        })
+        .sum();
+    per_char * total
 }
 
 /// The file beside the SQLite database that keeps the local secret.
@@ -112,9 +152,33 @@ mod tests {
     }
 
     #[test]
+    fn production_refuses_a_guessable_secret() {
+        let pg = DatabaseUrl::parse("postgres://u@localhost/db").unwrap();
+        let weak = [
+            "a".repeat(40),
+            "test-secret-test-secret-test-secret-0123".to_owned(),
+            "abababababababababababababababababababab".to_owned(),
+        ];
+        for secret in &weak {
+            assert!(estimated_entropy_bits(secret) < MIN_PRODUCTION_ENTROPY_BITS);
+            let err = resolve(Some(secret), Environment::Production, &pg).unwrap_err();
+            assert!(format!("{err:#}").contains("guessable"), "{err:#}");
+            // Locally only the length counts.
+            assert!(resolve(Some(secret), Environment::Local, &pg).is_ok());
+        }
+        // 32 random bytes, as `openssl rand -hex 32` and `-base64 32` print them.
+        let hex = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        let base64 = "n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=";
+        for secret in [hex, base64] {
+            assert!(estimated_entropy_bits(secret) > 200.0, "{secret}");
+            assert!(resolve(Some(secret), Environment::Production, &pg).is_ok());
+        }
+    }
+
+    #[test]
     fn short_secrets_are_refused() {
         let pg = DatabaseUrl::parse("postgres://u@localhost/db").unwrap();
         assert!(resolve(Some("short"), Environment::Production, &pg).is_err());
-        assert!(resolve(Some(&"k".repeat(32)), Environment::Production, &pg).is_ok());
+        assert!(resolve(Some(&"k".repeat(32)), Environment::Local, &pg).is_ok());
     }
 }

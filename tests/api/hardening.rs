@@ -132,3 +132,16 @@ async fn auth_endpoints_take_only_json() {
         }
     }
 }
+
+#[tokio::test]
+async fn production_checks_its_secret_before_it_creates_or_migrates_the_database() {
+    let dir = std::env::temp_dir().join(format!("followup-prod-{}", uuid::Uuid::now_v7()));
+    let db = dir.join("fresh.db");
+    let mut args = crate::helpers::serve_args(format!("sqlite://{}", db.display()));
+    args.environment = followup::cli::Environment::Production;
+    args.jwt_secret = Some("a".repeat(40));
+    let err = followup::startup::Application::build(args).unwrap_err();
+    assert!(format!("{err:#}").contains("guessable"), "{err:#}");
+    assert!(!db.exists(), "the database was created");
+    assert!(!dir.exists(), "the database's directory was created");
+}
