@@ -76,6 +76,31 @@ pub fn estimated_entropy_bits(secret: &str) -> f64 {
     per_char * total
 }
 
+/// Why a secret file's permissions are unsafe: readable or writable by its
+/// group or others (any of the `0o077` bits); `None` when only the owner
+/// may use it.
+pub fn unsafe_permissions(mode: u32) -> Option<String> {
+    (mode & 0o077 != 0).then(|| {
+        format!(
+            "mode {:03o} lets other users read the signing secret; run `chmod 600` on it",
+            mode & 0o777
+        )
+    })
+}
+
+/// Logs a warning when the secret file at `path` is open to other users.
+fn warn_if_exposed(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        if let Ok(meta) = std::fs::metadata(path)
+            && let Some(why) = unsafe_permissions(meta.permissions().mode())
+        {
+            tracing::warn!(path = %path.display(), "{why}");
+        }
+    }
+}
+
 /// The file beside the SQLite database that keeps the local secret.
 pub fn secret_path(database: &Path) -> PathBuf {
     let mut name = database.as_os_str().to_owned();
@@ -96,6 +121,7 @@ fn validate(secret: &str) -> anyhow::Result<Secret> {
 fn load_or_create(path: &Path) -> anyhow::Result<Secret> {
     match std::fs::read_to_string(path) {
         Ok(existing) => {
+            warn_if_exposed(path);
             return validate(existing.trim()).with_context(|| format!("{}", path.display()));
         }
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
@@ -149,6 +175,16 @@ mod tests {
         assert!(err.to_string().contains("FOLLOWUP_JWT_SECRET"));
         let pg = DatabaseUrl::parse("postgres://u@localhost/db").unwrap();
         assert!(resolve(None, Environment::Local, &pg).is_err());
+    }
+
+    #[test]
+    fn group_or_other_permission_bits_are_unsafe() {
+        assert!(unsafe_permissions(0o100600).is_none());
+        assert!(unsafe_permissions(0o400).is_none());
+        for mode in [0o644, 0o640, 0o604, 0o660, 0o100666] {
+            let why = unsafe_permissions(mode).unwrap();
+            assert!(why.contains("chmod 600"), "{why}");
+        }
     }
 
     #[test]
