@@ -46,9 +46,18 @@ impl std::fmt::Debug for Application {
 }
 
 impl Application {
-    /// Opens and migrates the store, binds the listener and builds the server.
+    /// Checks the configuration, opens and migrates the store, binds the listener and builds the server.
     /// Must be called inside a Tokio runtime.
     pub fn build(args: ServeArgs) -> anyhow::Result<Self> {
+        // A configured secret (and production always needs one) is checked
+        // before the database is created or migrated, so a refused start
+        // leaves nothing behind. Only a local secret kept beside the SQLite
+        // file waits for the store, which creates the file's directory.
+        let url = DatabaseUrl::parse(&args.database.database_url).context("DATABASE_URL")?;
+        let checked = (args.jwt_secret.is_some()
+            || args.environment == crate::cli::Environment::Production)
+            .then(|| crate::secret::resolve(args.jwt_secret.as_deref(), args.environment, &url))
+            .transpose()?;
         let mut store = open_store(&args.database)?;
         store
             .hold_exclusively()
@@ -61,8 +70,12 @@ impl Application {
                 tracing::info!(?applied, "applied migrations");
             }
         }
-        let jwt_secret =
-            crate::secret::resolve(args.jwt_secret.as_deref(), args.environment, store.url())?;
+        let jwt_secret = match checked {
+            Some(secret) => secret,
+            None => {
+                crate::secret::resolve(args.jwt_secret.as_deref(), args.environment, store.url())?
+            }
+        };
         let listener = TcpListener::bind(args.listen)
             .with_context(|| format!("cannot listen on {}", args.listen))?;
         let address = listener.local_addr()?;

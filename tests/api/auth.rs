@@ -327,7 +327,7 @@ fn claims(sub: &str, overrides: serde_json::Value) -> serde_json::Value {
     let mut claims = json!({
         "iss": "followup", "aud": "followup-api", "sub": sub,
         "exp": now + 600, "nbf": now - 10, "iat": now - 10,
-        "jti": "test", "typ": "access",
+        "jti": "test", "typ": "access", "sid": "test-session", "gen": 0,
     });
     for (key, value) in overrides.as_object().unwrap() {
         if value.is_null() {
@@ -413,6 +413,14 @@ async fn forged_and_stale_tokens_are_refused_with_www_authenticate() {
         (
             "not an access token",
             sign(HS256, TEST_SECRET, &claims(sub, json!({"typ": "refresh"}))),
+        ),
+        (
+            "no session",
+            sign(HS256, TEST_SECRET, &claims(sub, json!({"sid": null}))),
+        ),
+        (
+            "a past token generation",
+            sign(HS256, TEST_SECRET, &claims(sub, json!({"gen": -1}))),
         ),
         (
             "unknown account",

@@ -266,6 +266,21 @@ async fn set_role_makes_an_admin_who_may_create_api_keys() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    // The role change ended the operator's sessions: sign in again.
+    let login: serde_json::Value = app
+        .client
+        .post(app.url("/v1/auth/login"))
+        .json(&serde_json::json!({"email": operator.email, "password": operator.password}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let operator = crate::helpers::Account {
+        access: login["access_token"].as_str().unwrap().to_owned(),
+        ..operator
+    };
     let me: serde_json::Value = app
         .as_(&operator, reqwest::Method::GET, "/v1/me")
         .send()
@@ -297,4 +312,69 @@ async fn set_role_makes_an_admin_who_may_create_api_keys() {
         .unwrap();
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no account"));
+}
+
+#[tokio::test]
+async fn set_role_refuses_every_sessions_access_tokens_but_keeps_api_keys() {
+    let app = crate::helpers::spawn_app().await;
+    let coach = app.register("coach").await;
+    let key: serde_json::Value = app
+        .as_(&coach, reqwest::Method::POST, "/v1/api-keys")
+        .json(&serde_json::json!({"name": "ops", "scopes": ["read"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let key = key["key"].as_str().unwrap().to_owned();
+    let login = || async {
+        let body: serde_json::Value = app
+            .client
+            .post(app.url("/v1/auth/login"))
+            .json(&serde_json::json!({"email": coach.email, "password": coach.password}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        body["access_token"].as_str().unwrap().to_owned()
+    };
+    let other_session = login().await;
+    let me = |credential: String| {
+        app.client
+            .get(app.url("/v1/me"))
+            .bearer_auth(credential)
+            .send()
+    };
+    assert_eq!(me(other_session.clone()).await.unwrap().status(), 200);
+
+    let url = app.db.as_ref().unwrap().url_string();
+    let output = Command::new(BIN)
+        .args(["set-role", "--email", &coach.email, "--role", "admin"])
+        .args(["--database-url", &url])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+
+    for access in [coach.access.clone(), other_session] {
+        let refused = me(access).await.unwrap();
+        assert!(refused.headers().contains_key("www-authenticate"));
+        crate::helpers::assert_problem(refused, 401).await;
+    }
+    let refreshed = app
+        .client
+        .post(app.url("/v1/auth/refresh"))
+        .json(&serde_json::json!({"refresh_token": coach.refresh}))
+        .send()
+        .await
+        .unwrap();
+    crate::helpers::assert_problem(refreshed, 401).await;
+
+    // The API key is not a session: it acts for its owner, now an admin.
+    let by_key: serde_json::Value = me(key).await.unwrap().json().await.unwrap();
+    assert_eq!(by_key["role"], "admin");
+    let fresh: serde_json::Value = me(login().await).await.unwrap().json().await.unwrap();
+    assert_eq!(fresh["role"], "admin");
 }

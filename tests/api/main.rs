@@ -30,4 +30,6 @@ mod outage;
 mod playbooks;
 mod profile;
 mod promises;
+mod revocation;
 mod scenarios;
+mod secrets;

@@ -229,6 +229,8 @@ fn replay(stored: &IdempotencyRow) -> HttpResponse {
         .unwrap_or(StatusCode::OK);
     let mut response = HttpResponse::build(status);
     response.insert_header((REPLAYED, "true"));
+    // The stored body may carry a secret (a key, a code): never cache it.
+    response.insert_header(crate::auth::no_store());
     if let Some(content_type) = &stored.content_type {
         response.insert_header((header::CONTENT_TYPE, content_type.as_str()));
     }

@@ -85,6 +85,17 @@ pub fn revoke_family(
     .execute(conn)?)
 }
 
+/// Whether any token of the family was revoked: the whole session is over
+/// then, even for a token inserted after the revocation by a racing refresh.
+pub fn family_revoked(conn: &mut DbConnection, family_id: &str) -> Result<bool, StoreError> {
+    Ok(diesel::select(diesel::dsl::exists(
+        refresh_tokens::table
+            .filter(refresh_tokens::family_id.eq(family_id))
+            .filter(refresh_tokens::revoked_at.is_not_null()),
+    ))
+    .get_result(conn)?)
+}
+
 /// A coach's invitation code (stored hashed) for a seeker to accept.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = coach_invites)]

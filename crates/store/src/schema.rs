@@ -222,6 +222,7 @@ diesel::table! {
         default_playbook -> Nullable<Text>,
         facts_revision -> BigInt,
         holiday_calendars -> Text,
+        token_generation -> BigInt,
     }
 }
 

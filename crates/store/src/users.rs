@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::schema::users;
+use crate::schema::{refresh_tokens, users};
 use crate::{DbConnection, StoreError};
 
 /// A stored account. Instants are UTC.
@@ -39,6 +39,11 @@ pub struct UserRow {
     pub facts_revision: i64,
     /// Built-in public-holiday calendars observed, as a JSON array of ids.
     pub holiday_calendars: String,
+    /// The access-token generation: a token issued under an older one is
+    /// refused. Never written back from a row; only [`revoke_sessions`] moves
+    /// it (see `docs/auth.md`).
+    #[diesel(skip_update)]
+    pub token_generation: i64,
 }
 
 /// Creates an account; a taken email is [`StoreError::Conflict`].
@@ -75,8 +80,18 @@ pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<User
         .optional()?)
 }
 
-/// Writes every field of `user` back.
+/// Writes every field of `user` back. A new password hash or role ends every
+/// session of the account ([`revoke_sessions`]) in the same transaction, so
+/// no access token issued under the old credentials or role keeps working.
 pub fn update(conn: &mut DbConnection, user: &UserRow) -> Result<(), StoreError> {
+    let before: Option<(String, String)> = users::table
+        .find(&user.id)
+        .select((users::password_hash, users::role))
+        .first(conn)
+        .optional()?;
+    if before.is_some_and(|(hash, role)| hash != user.password_hash || role != user.role) {
+        revoke_sessions(conn, &user.id, chrono::Utc::now().naive_utc())?;
+    }
     let changed = diesel::update(users::table.find(&user.id))
         .set((user, users::facts_revision.eq(users::facts_revision + 1)))
         .execute(conn)?;
@@ -84,6 +99,47 @@ pub fn update(conn: &mut DbConnection, user: &UserRow) -> Result<(), StoreError>
         return Err(StoreError::NotFound);
     }
     Ok(())
+}
+
+/// Ends every session of the account: revokes all its refresh tokens and
+/// bumps its token generation, so its access tokens are refused on their
+/// next request. API keys are not sessions and stay as they are.
+pub fn revoke_sessions(
+    conn: &mut DbConnection,
+    id: &str,
+    at: NaiveDateTime,
+) -> Result<(), StoreError> {
+    diesel::update(users::table.find(id))
+        .set(users::token_generation.eq(users::token_generation + 1))
+        .execute(conn)?;
+    diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::user_id.eq(id))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(at))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// The account an access token acts for, with whether the token's session
+/// (its refresh-token family `session_id`) was signed out — in ONE query, so
+/// authenticating a request costs no more than loading the caller.
+pub fn find_for_session(
+    conn: &mut DbConnection,
+    id: &str,
+    session_id: &str,
+) -> Result<Option<(UserRow, bool)>, StoreError> {
+    let signed_out = diesel::dsl::exists(
+        refresh_tokens::table
+            .filter(refresh_tokens::family_id.eq(session_id.to_owned()))
+            .filter(refresh_tokens::revoked_at.is_not_null()),
+    );
+    Ok(users::table
+        .find(id)
+        .select((UserRow::as_select(), signed_out))
+        .first(conn)
+        .optional()?)
 }
 
 /// Deletes the account; every table that references it cascades.
@@ -114,4 +170,63 @@ pub fn facts_revision(conn: &mut DbConnection, seeker_id: &str) -> Result<Option
         .select(users::facts_revision)
         .first(conn)
         .optional()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use diesel::connection::{Connection as _, InstrumentationEvent};
+
+    use super::*;
+    use crate::testing::TestDatabase;
+    use crate::{PoolOptions, Store};
+
+    /// Authenticating a bearer token loads the caller and its session's
+    /// state in one statement: counted with diesel's instrumentation.
+    #[test]
+    fn the_caller_and_its_session_load_in_one_query() {
+        let db = TestDatabase::create().unwrap();
+        let store = Store::open(db.url().clone(), &PoolOptions::default()).unwrap();
+        store.migrate().unwrap();
+        let now = chrono::Utc::now().naive_utc();
+        let user = UserRow {
+            id: "u1".to_owned(),
+            email: "u1@example.com".to_owned(),
+            password_hash: "x".to_owned(),
+            display_name: "U".to_owned(),
+            role: "seeker".to_owned(),
+            timezone: "UTC".to_owned(),
+            created_at: now,
+            updated_at: now,
+            business_hours: None,
+            holidays: "[]".to_owned(),
+            default_playbook: None,
+            facts_revision: 0,
+            holiday_calendars: "[]".to_owned(),
+            token_generation: 0,
+        };
+        store.write(|conn| insert(conn, &user)).unwrap();
+
+        let queries = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&queries);
+        let found = store
+            .read(|conn| {
+                conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+                    if matches!(event, InstrumentationEvent::StartQuery { .. }) {
+                        counter.fetch_add(1, Ordering::SeqCst);
+                    }
+                });
+                let found = find_for_session(conn, "u1", "some-session");
+                // Read before the transaction's COMMIT, which counts too.
+                Ok::<_, StoreError>((found?, queries.load(Ordering::SeqCst)))
+            })
+            .unwrap();
+        let (found, statements) = found;
+        assert_eq!(statements, 1);
+        let (row, signed_out) = found.unwrap();
+        assert_eq!(row.id, "u1");
+        assert!(!signed_out);
+    }
 }

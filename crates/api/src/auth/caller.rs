@@ -162,11 +162,28 @@ async fn authenticate(state: &AppState, credential: Credential) -> Result<Caller
                 .verify(&token)
                 .map_err(|e| ApiError::Unauthorized(e.to_string()))?;
             let store = state.store.clone();
-            let user = web::block(move || store.read(|conn| users::find(conn, &claims.sub)))
-                .await??
-                .ok_or_else(|| {
-                    ApiError::Unauthorized("the token's account no longer exists".to_owned())
-                })?;
+            let (sub, sid) = (claims.sub, claims.sid);
+            // One query loads the account and its session's state.
+            let (user, signed_out) =
+                web::block(move || store.read(|conn| users::find_for_session(conn, &sub, &sid)))
+                    .await??
+                    .ok_or_else(|| {
+                        ApiError::Unauthorized("the token's account no longer exists".to_owned())
+                    })?;
+            if signed_out {
+                return Err(ApiError::Unauthorized(
+                    "the token's session has ended (signed out, or every session of the \
+                     account was revoked); sign in again"
+                        .to_owned(),
+                ));
+            }
+            if claims.generation != user.token_generation {
+                return Err(ApiError::Unauthorized(
+                    "every session of the account was revoked (password or role change, or \
+                     a reused refresh token); sign in again"
+                        .to_owned(),
+                ));
+            }
             caller(user, Via::Token)
         }
         Credential::ApiKey(key) => {

@@ -19,6 +19,13 @@ pub use tokens::{AccessClaims, TokenError, TokenIssuer};
 
 use crate::state::Secret;
 
+/// `Cache-Control: no-store` for every response that carries a secret (a
+/// token pair, an API key, a feed token, an invite code), so no browser or
+/// proxy cache keeps it (RFC 6749 §5.1, RFC 9111 §5.2.2.5).
+pub fn no_store() -> (actix_web::http::header::HeaderName, &'static str) {
+    (actix_web::http::header::CACHE_CONTROL, "no-store")
+}
+
 /// Authentication settings; all of them are server configuration.
 #[derive(Debug, Clone)]
 pub struct AuthConfig {

@@ -35,6 +35,13 @@ pub struct AccessClaims {
     pub jti: String,
     /// Token kind: `access`.
     pub typ: String,
+    /// The session (refresh-token family) the token was issued in; signing
+    /// that session out refuses the token.
+    pub sid: String,
+    /// The account's token generation at issue; a password or role change
+    /// (or a refresh-token reuse) moves the account past it.
+    #[serde(rename = "gen")]
+    pub generation: i64,
 }
 
 /// Why a token was refused; each becomes a 401.
@@ -84,8 +91,15 @@ impl TokenIssuer {
         self.ttl
     }
 
-    /// A signed access token for `user_id`, valid from `now` for the TTL.
-    pub fn issue(&self, user_id: &str, now: DateTime<Utc>) -> Result<String, TokenError> {
+    /// A signed access token for `user_id` in session `session_id` under the
+    /// account's token `generation`, valid from `now` for the TTL.
+    pub fn issue(
+        &self,
+        user_id: &str,
+        session_id: &str,
+        generation: i64,
+        now: DateTime<Utc>,
+    ) -> Result<String, TokenError> {
         let iat = now.timestamp();
         let claims = AccessClaims {
             iss: ISSUER.to_owned(),
@@ -96,6 +110,8 @@ impl TokenIssuer {
             iat,
             jti: uuid::Uuid::now_v7().to_string(),
             typ: ACCESS_TYP.to_owned(),
+            sid: session_id.to_owned(),
+            generation,
         };
         let mut header = Header::new(Algorithm::HS256);
         header.typ = Some("at+jwt".to_owned());

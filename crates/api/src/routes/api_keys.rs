@@ -158,10 +158,12 @@ pub async fn create_api_key(
         Ok(auth::insert_api_key(conn, &stored)?)
     })
     .await?;
-    Ok(HttpResponse::Created().json(CreatedApiKey {
-        api_key: ApiKey::from(row),
-        key,
-    }))
+    Ok(HttpResponse::Created()
+        .insert_header(crate::auth::no_store())
+        .json(CreatedApiKey {
+            api_key: ApiKey::from(row),
+            key,
+        }))
 }
 
 /// The caller's live API keys (never the keys themselves).

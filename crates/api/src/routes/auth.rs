@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::{
-    LimitExceeded, generate_token, hash_password, sha256_hex, verify_password,
+    LimitExceeded, generate_token, hash_password, no_store, sha256_hex, verify_password,
     verify_password_against_nothing,
 };
 use crate::db::{read, write};
@@ -101,14 +101,16 @@ fn limit_ip(state: &AppState, req: &HttpRequest) -> Result<(), ApiError> {
         .map_err(ApiError::TooManyRequests)
 }
 
-/// Stores a new refresh token of `family_id` and signs an access token.
+/// Stores a new refresh token of `family_id` and signs an access token of
+/// that session under the account's current token generation.
 fn issue_pair(
     state: &AppState,
     conn: &mut DbConnection,
-    user_id: &str,
+    user: &UserRow,
     family_id: &str,
     now: NaiveDateTime,
 ) -> Result<TokenPair, ApiError> {
+    let user_id = user.id.as_str();
     let refresh_token = generate_token("rt_")?;
     let ttl = chrono::Duration::from_std(state.auth.refresh_ttl)
         .map_err(|e| ApiError::Internal(Box::new(e)))?;
@@ -127,7 +129,7 @@ fn issue_pair(
     )?;
     let access_token = state
         .tokens
-        .issue(user_id, now.and_utc())
+        .issue(user_id, family_id, user.token_generation, now.and_utc())
         .map_err(|e| ApiError::Internal(Box::new(e)))?;
     Ok(TokenPair {
         access_token,
@@ -195,6 +197,7 @@ pub async fn register(
             business_hours: None,
             holidays: "[]".to_owned(),
             default_playbook: None,
+            token_generation: 0,
         };
         users::insert(conn, &user).map_err(|err| match err {
             StoreError::Conflict { .. } => {
@@ -203,14 +206,16 @@ pub async fn register(
             other => other.into(),
         })?;
         let family = uuid::Uuid::now_v7().to_string();
-        let tokens = issue_pair(state, conn, &user.id, &family, now)?;
+        let tokens = issue_pair(state, conn, &user, &family, now)?;
         Ok(RegisterResponse {
             user: User::from(&user),
             tokens,
         })
     })
     .await?;
-    Ok(HttpResponse::Created().json(response))
+    Ok(HttpResponse::Created()
+        .insert_header(no_store())
+        .json(response))
 }
 
 /// Sign in with email and password.
@@ -233,7 +238,7 @@ pub async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,
     body: Json<LoginRequest>,
-) -> Result<web::Json<TokenPair>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     limit_ip(&state, &req)?;
     let LoginRequest { email, password } = body.0;
     let email = email.trim().to_lowercase();
@@ -278,7 +283,7 @@ pub async fn login(
             Some(user) if verified => {
                 auth::clear_login_failures(conn, &user.email)?;
                 let family = uuid::Uuid::now_v7().to_string();
-                issue_pair(state, conn, &user.id, &family, now).map(Some)
+                issue_pair(state, conn, &user, &family, now).map(Some)
             }
             _ => {
                 auth::record_login_failure(conn, &uuid::Uuid::now_v7().to_string(), &email, now)?;
@@ -288,7 +293,7 @@ pub async fn login(
         }
     })
     .await?;
-    pair.map(web::Json)
+    pair.map(|pair| HttpResponse::Ok().insert_header(no_store()).json(pair))
         .ok_or_else(|| ApiError::Unauthorized("wrong email or password".to_owned()))
 }
 
@@ -300,8 +305,9 @@ enum Refreshed {
 /// Exchange a refresh token for a new pair.
 ///
 /// The presented token is spent. Presenting a spent token again is taken as
-/// theft: every token of its family (all descended from the same login) is
-/// revoked, and the holder must sign in again.
+/// theft: every session of the account is revoked (its refresh tokens and,
+/// on their next request, its access tokens), and the holder must sign in
+/// again.
 #[utoipa::path(
     tag = "auth",
     request_body = RefreshRequest,
@@ -317,7 +323,7 @@ pub async fn refresh(
     req: HttpRequest,
     state: web::Data<AppState>,
     body: Json<RefreshRequest>,
-) -> Result<web::Json<TokenPair>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     limit_ip(&state, &req)?;
     let hash = sha256_hex(body.0.refresh_token.trim());
     let outcome = write(&state, move |state, conn| {
@@ -325,16 +331,16 @@ pub async fn refresh(
         let Some(token) = auth::find_refresh_token(conn, &hash)? else {
             return Ok(Refreshed::Refused("unknown refresh token"));
         };
-        if token.revoked_at.is_some() {
+        if token.revoked_at.is_some() || auth::family_revoked(conn, &token.family_id)? {
             return Ok(Refreshed::Refused(
                 "the refresh token was revoked; sign in again",
             ));
         }
         if token.spent_at.is_some() || !auth::spend_refresh_token(conn, &token.id, now)? {
-            auth::revoke_family(conn, &token.family_id, now)?;
-            tracing::warn!(user = %token.user_id, "refresh token reuse; family revoked");
+            users::revoke_sessions(conn, &token.user_id, now)?;
+            tracing::warn!(user = %token.user_id, "refresh token reuse; every session revoked");
             return Ok(Refreshed::Refused(
-                "refresh token reuse detected; every session of this sign-in was revoked",
+                "refresh token reuse detected; every session of this account was revoked",
             ));
         }
         if token.expires_at <= now {
@@ -342,20 +348,24 @@ pub async fn refresh(
                 "the refresh token has expired; sign in again",
             ));
         }
-        issue_pair(state, conn, &token.user_id, &token.family_id, now).map(Refreshed::Pair)
+        let Some(user) = users::find(conn, &token.user_id)? else {
+            return Ok(Refreshed::Refused("unknown refresh token"));
+        };
+        issue_pair(state, conn, &user, &token.family_id, now).map(Refreshed::Pair)
     })
     .await?;
     match outcome {
-        Refreshed::Pair(pair) => Ok(web::Json(pair)),
+        Refreshed::Pair(pair) => Ok(HttpResponse::Ok().insert_header(no_store()).json(pair)),
         Refreshed::Refused(reason) => Err(ApiError::Unauthorized(reason.to_owned())),
     }
 }
 
-/// Sign out: revoke the refresh token's whole family.
+/// Sign out: end the refresh token's session.
 ///
-/// Always 204, also for a token that is unknown or already revoked, so the
-/// answer tells nothing about tokens. Access tokens already issued stay
-/// valid until they expire (15 minutes by default).
+/// Revokes the refresh token's whole family, and the access tokens issued in
+/// it are refused from the next request on; the account's other sessions go
+/// on. Always 204, also for a token that is unknown or already revoked, so
+/// the answer tells nothing about tokens.
 #[utoipa::path(
     tag = "auth",
     request_body = RefreshRequest,

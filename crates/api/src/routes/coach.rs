@@ -152,10 +152,12 @@ pub async fn create_invite(
         Ok(row.expires_at)
     })
     .await?;
-    Ok(HttpResponse::Created().json(Invite {
-        code,
-        expires_at: utc(expires_at),
-    }))
+    Ok(HttpResponse::Created()
+        .insert_header(crate::auth::no_store())
+        .json(Invite {
+            code,
+            expires_at: utc(expires_at),
+        }))
 }
 
 /// Accept a coach's invite (seekers only): the coach gets access.

@@ -117,11 +117,13 @@ pub async fn create_feed_token(
     let stored = row.clone();
     write(&state, move |_, conn| Ok(feeds::insert(conn, &stored)?)).await?;
     let path = format!("/v1/agenda.ics?token={token}");
-    Ok(HttpResponse::Created().json(CreatedFeedToken {
-        feed_token: FeedToken::from(row),
-        token,
-        path,
-    }))
+    Ok(HttpResponse::Created()
+        .insert_header(crate::auth::no_store())
+        .json(CreatedFeedToken {
+            feed_token: FeedToken::from(row),
+            token,
+            path,
+        }))
 }
 
 /// The caller's live feed tokens (never the tokens themselves).
