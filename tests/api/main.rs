@@ -12,6 +12,7 @@ mod coach_views;
 mod coaching;
 mod comparisons;
 mod contacts;
+mod decisive;
 mod durability;
 mod errors;
 mod export;

@@ -16,19 +16,19 @@ use serde_json::{Value, json};
 use crate::helpers::{Account, TestApp, spawn_app};
 
 /// A seeker and the calls a scenario makes on their behalf.
-struct Seeker<'a> {
+pub(crate) struct Seeker<'a> {
     app: &'a TestApp,
     account: Account,
 }
 
 impl<'a> Seeker<'a> {
-    async fn register(app: &'a TestApp) -> Self {
+    pub(crate) async fn register(app: &'a TestApp) -> Self {
         let account = app.register("seeker").await;
         Self { app, account }
     }
 
     /// A POST that must answer 201; returns the body.
-    async fn post(&self, path: &str, body: Value) -> Value {
+    pub(crate) async fn post(&self, path: &str, body: Value) -> Value {
         let response = self
             .app
             .as_(&self.account, Method::POST, path)
@@ -43,7 +43,7 @@ impl<'a> Seeker<'a> {
     }
 
     /// A GET that must answer 200; returns the body.
-    async fn get(&self, path: &str) -> Value {
+    pub(crate) async fn get(&self, path: &str) -> Value {
         let response = self
             .app
             .as_(&self.account, Method::GET, path)
@@ -57,7 +57,7 @@ impl<'a> Seeker<'a> {
     }
 
     /// A PATCH with the resource's current ETag in `If-Match`; must answer 200.
-    async fn patch(&self, path: &str, body: Value) -> Value {
+    pub(crate) async fn patch(&self, path: &str, body: Value) -> Value {
         let etag = self
             .app
             .as_(&self.account, Method::GET, path)
@@ -79,13 +79,13 @@ impl<'a> Seeker<'a> {
     }
 
     /// Creates an opportunity; returns its id.
-    async fn opportunity(&self, body: Value) -> String {
+    pub(crate) async fn opportunity(&self, body: Value) -> String {
         let created = self.post("/v1/opportunities", body).await;
         created["opportunity"]["id"].as_str().unwrap().to_owned()
     }
 
     /// Adds a contact to `opportunity`; returns its id.
-    async fn contact(&self, opportunity: &str, body: Value) -> String {
+    pub(crate) async fn contact(&self, opportunity: &str, body: Value) -> String {
         let created = self
             .post(&format!("/v1/opportunities/{opportunity}/contacts"), body)
             .await;
@@ -94,7 +94,13 @@ impl<'a> Seeker<'a> {
 
     /// Logs an interaction with `contact`; returns the whole create response
     /// (`{interaction, warnings}`).
-    async fn log(&self, opportunity: &str, contact: &str, kind: &str, at: &str) -> Value {
+    pub(crate) async fn log(
+        &self,
+        opportunity: &str,
+        contact: &str,
+        kind: &str,
+        at: &str,
+    ) -> Value {
         self.log_with(
             opportunity,
             json!({"kind": kind, "contact_id": contact, "occurred_at": at}),
@@ -102,7 +108,7 @@ impl<'a> Seeker<'a> {
         .await
     }
 
-    async fn log_with(&self, opportunity: &str, body: Value) -> Value {
+    pub(crate) async fn log_with(&self, opportunity: &str, body: Value) -> Value {
         self.post(
             &format!("/v1/opportunities/{opportunity}/interactions"),
             body,
@@ -111,7 +117,7 @@ impl<'a> Seeker<'a> {
     }
 
     /// Records a promise; returns its id.
-    async fn promise(&self, opportunity: &str, body: Value) -> String {
+    pub(crate) async fn promise(&self, opportunity: &str, body: Value) -> String {
         let created = self
             .post(&format!("/v1/opportunities/{opportunity}/promises"), body)
             .await;
@@ -119,12 +125,12 @@ impl<'a> Seeker<'a> {
     }
 
     /// The agenda at `at`: its items.
-    async fn agenda(&self, at: &str) -> Vec<Value> {
+    pub(crate) async fn agenda(&self, at: &str) -> Vec<Value> {
         items(&self.get(&format!("/v1/agenda?at={at}")).await)
     }
 
     /// One opportunity's next actions at `at`: its items.
-    async fn next_actions(&self, opportunity: &str, at: &str) -> Vec<Value> {
+    pub(crate) async fn next_actions(&self, opportunity: &str, at: &str) -> Vec<Value> {
         items(
             &self
                 .get(&format!(
@@ -135,18 +141,18 @@ impl<'a> Seeker<'a> {
     }
 }
 
-fn items(list: &Value) -> Vec<Value> {
+pub(crate) fn items(list: &Value) -> Vec<Value> {
     list["items"].as_array().unwrap().clone()
 }
 
 /// The one action with this `action` kind; fails when there is none or more.
-fn only<'a>(actions: &'a [Value], kind: &str) -> &'a Value {
+pub(crate) fn only<'a>(actions: &'a [Value], kind: &str) -> &'a Value {
     let found: Vec<&Value> = actions.iter().filter(|a| a["action"] == kind).collect();
     assert_eq!(found.len(), 1, "exactly one {kind}: {actions:#?}");
     found[0]
 }
 
-fn kinds(actions: &[Value]) -> Vec<&str> {
+pub(crate) fn kinds(actions: &[Value]) -> Vec<&str> {
     actions
         .iter()
         .map(|a| a["action"].as_str().unwrap())

@@ -84,7 +84,8 @@ pub(crate) struct Pipeline<'a> {
     pub(crate) offer: Option<CompetingOffer<'a>>,
     /// Open opportunities at final or offer.
     pub(crate) near_offer: u32,
-    /// Open opportunities before final.
+    /// Active opportunities before final (`applied` through
+    /// `interviewing`; prospects are not counted).
     pub(crate) others_open: u32,
     /// The pipeline-wide `apply_more`, when due.
     pub(crate) apply_more: Option<NextAction>,
@@ -143,6 +144,8 @@ impl<'a> Engine<'a> {
                         offer = Some(candidate);
                     }
                 }
+                // Prospects are open but not active: they are no pipeline yet.
+                Stage::Prospect => {}
                 _ => others_open += 1,
             }
         }

@@ -30,7 +30,8 @@ pub struct PipelineHealth {
     pub open_total: u32,
     /// Open opportunities at final or offer.
     pub near_offer: u32,
-    /// Open opportunities before final.
+    /// Active opportunities before final (`applied` through `interviewing`;
+    /// prospects are not counted).
     pub others_open: u32,
     /// An offer may be near: apply to more (`accelerate_search`).
     pub accelerate: bool,
@@ -41,7 +42,8 @@ pub struct PipelineHealth {
     pub applications_this_week: u32,
     /// Monday 00:00 of the current week in the seeker's zone.
     pub week_start: DateTime<Utc>,
-    /// Below this many `others_open`, the agenda carries `apply_more`.
+    /// Below this many `others_open` (active opportunities before final,
+    /// prospects not counted), the agenda carries `apply_more`.
     pub min_active: u32,
     /// The agenda carries `apply_more`.
     pub apply_more: bool,

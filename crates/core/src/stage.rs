@@ -65,6 +65,14 @@ impl Stage {
         )
     }
 
+    /// In the active pipeline: `applied` through `offer`, the opportunities
+    /// the seeker has actually applied to. A `prospect` is open but not yet
+    /// active, so it does not keep `apply_more` quiet (docs/cadence.md,
+    /// "Active pipeline").
+    pub const fn is_active(self) -> bool {
+        self.is_open() && !matches!(self, Self::Prospect)
+    }
+
     /// No move leaves this stage: `accepted`, `declined`, `rejected`,
     /// `withdrawn`. `ghosted` is closed but not terminal.
     pub const fn is_terminal(self) -> bool {

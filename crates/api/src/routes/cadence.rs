@@ -305,7 +305,8 @@ pub struct PipelineHealth {
     pub open_total: u32,
     /// Opportunities at `final` or `offer`.
     pub near_offer: u32,
-    /// Open opportunities before `final`.
+    /// Active opportunities before `final`: `applied`, `screening` and
+    /// `interviewing`. Prospects are not counted.
     pub others_open: u32,
     /// An offer may be near: keep applying (Wolkstein: "accelerate your search").
     pub accelerate: bool,

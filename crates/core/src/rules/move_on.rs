@@ -10,6 +10,12 @@
 //!   restarts the wait), or since the stage was entered when nothing was ever
 //!   heard: due at the next business instant once reached.
 //!
+//! A pending promise holds the suggestion: they said they would be in touch,
+//! so they have not gone quiet. Once it is broken, both clocks run from its
+//! due time at the earliest: the follow-ups must have gone unanswered past
+//! it, and the silence is counted from it (docs/cadence.md, "Decisive
+//! moments").
+//!
 //! Applies from `applied` to `final`; scheduled in the seeker's calendar,
 //! and held, like every action, while the primary contact is out of office.
 
@@ -32,22 +38,26 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
     {
         return;
     }
+    if ctx.pending.is_some() {
+        return;
+    }
     let params = ctx.pb.params();
     let cal = ctx.seeker_calendar();
+    let promised = ctx.broken.map(|(_, due)| due);
 
     let by_count = ctx
         .unanswered
         .last
         .filter(|_| ctx.unanswered.count >= params.max_unanswered)
         .and_then(|last| {
+            let from = promised.map_or(last.occurred_at, |due| due.max(last.occurred_at));
             let day = cal
-                .local_date(last.occurred_at)
+                .local_date(from)
                 .checked_add_days(Days::new(u64::from(params.silence_days)))?;
             opening_on_or_after(cal, day)
         });
 
     let heard = ctx.last_answer.map(|a| a.occurred_at);
-    let promised = ctx.broken.map(|(_, due)| due);
     let since = heard.max(promised).or_else(|| ctx.stage_entered_at());
     let by_silence = since.and_then(|since| {
         let stale = since + Duration::days(i64::from(params.stale_days));

@@ -1,6 +1,7 @@
 //! `accelerate_search` (Wolkstein): while any opportunity is at final or
 //! offer, pipeline health says accelerate; with fewer than `min_active` other
-//! open opportunities (those before final), one pipeline-wide `apply_more`
+//! active opportunities (applied through interviewing; prospects are not yet
+//! a pipeline), one pipeline-wide `apply_more`
 //! of high priority, due today (the opening of the seeker's business day),
 //! its window ending at
 //! the close of the seeker's last business day of the week. Governed by the
@@ -42,7 +43,7 @@ pub(crate) fn apply_more(engine: &Engine<'_>) -> Option<NextAction> {
     let _ = std::fmt::Write::write_fmt(
         &mut reason,
         format_args!(
-            "An offer may be near ({} at final or offer) but only {} other opportunit{} open: \
+            "An offer may be near ({} at final or offer) but only {} other opportunit{} active: \
              keep looking and apply to {} more this week — never give up",
             pipeline.near_offer,
             pipeline.others_open,

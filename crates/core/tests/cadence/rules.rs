@@ -612,3 +612,103 @@ fn next_actions_serialize_in_snake_case_with_rfc3339_instants() {
         ]
     );
 }
+
+// --- decisive moments: active pipeline, promises hold move_on -----------------
+
+#[test]
+fn prospects_do_not_keep_apply_more_quiet() {
+    let mut facts = acme(Channel::Any, "logistics");
+    let at = utc("2027-03-10T15:00:00Z");
+    for other in &mut facts.opportunities[1..] {
+        other.stage = Stage::Prospect;
+    }
+    let health = pipeline_health(&facts, &Playbook::balanced(), at);
+    assert_eq!(health.others_open, 0, "prospects are open but not active");
+    assert_eq!(health.open_total, 4, "they are still open");
+    assert!(health.apply_more);
+    let apply = only(
+        &agenda(&facts, &Playbook::balanced(), at),
+        ActionKind::ApplyMore,
+    );
+    assert!(
+        apply
+            .reason
+            .contains("only 0 other opportunities are active"),
+        "{}",
+        apply.reason
+    );
+
+    // Each stage from applied through interviewing counts.
+    for (other, stage) in facts.opportunities[1..].iter_mut().zip([
+        Stage::Applied,
+        Stage::Screening,
+        Stage::Interviewing,
+    ]) {
+        other.stage = stage;
+    }
+    let health = pipeline_health(&facts, &Playbook::balanced(), at);
+    assert_eq!(health.others_open, 3);
+    assert!(!health.apply_more);
+}
+
+/// Acme with four unanswered follow-up e-mails after the letter, the last
+/// on Mon 29 Mar 2027, and a decision promised by Fri 16 Apr.
+fn four_unanswered_and_a_promise() -> Facts {
+    let mut facts = acme(Channel::Any, "logistics");
+    for (n, at) in [
+        "2027-03-08T15:00:00Z",
+        "2027-03-15T15:00:00Z",
+        "2027-03-22T15:00:00Z",
+        "2027-03-29T15:00:00Z",
+    ]
+    .iter()
+    .enumerate()
+    {
+        with(
+            &mut facts,
+            &format!("follow-up-{n}"),
+            InteractionKind::FollowUpEmail,
+            at,
+        );
+    }
+    facts.opportunities[0].promises = vec![promise(
+        "decision",
+        "ann",
+        date(2027, 4, 16),
+        "2027-03-02T15:00:00Z",
+    )];
+    facts
+}
+
+#[test]
+fn a_pending_promise_holds_mark_ghosted() {
+    let facts = four_unanswered_and_a_promise();
+    // Without the promise, 30 days since the interview suggest moving on.
+    let mut without = facts.clone();
+    without.opportunities[0].promises.clear();
+    let ghosted = only(
+        &actions(&without, "acme", "2027-04-06T15:00:00Z"),
+        ActionKind::MarkGhosted,
+    );
+    assert_eq!(ghosted.due_at, utc("2027-03-31T15:00:00Z"));
+
+    // While the promise is pending, never.
+    for at in ["2027-04-06T15:00:00Z", "2027-04-16T20:00:00Z"] {
+        let now = actions(&facts, "acme", at);
+        assert!(
+            !kinds(&now).contains(&ActionKind::MarkGhosted),
+            "{at}: {now:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_broken_promise_restarts_the_silence_before_mark_ghosted() {
+    let facts = four_unanswered_and_a_promise();
+    // Broken at the close of Fri 16 Apr (17:00 New York = 21:00Z): the
+    // suggestion waits `silence_days` (7) from then, to Fri 23 Apr's opening.
+    let early = actions(&facts, "acme", "2027-04-20T15:00:00Z");
+    let ghosted = only(&early, ActionKind::MarkGhosted);
+    assert_eq!(ghosted.due_at, utc("2027-04-23T13:00:00Z"));
+    assert!(ghosted.due_at > utc("2027-04-20T15:00:00Z"), "not yet due");
+}

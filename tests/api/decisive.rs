@@ -1,0 +1,106 @@
+//! The moments that decide a search, end to end through HTTP on both
+//! backends (docs/cadence.md, "Decisive moments").
+
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+use crate::scenarios::{Seeker, kinds, only};
+
+/// A final at Acme in New York with its last interview on Mon 2 Mar 2026,
+/// the letter sent that evening and four unanswered follow-up e-mails, one
+/// a week, the last on Mon 30 Mar. Returns (opportunity, contact).
+async fn quiet_final(seeker: &Seeker<'_>) -> (String, String) {
+    let acme = seeker
+        .opportunity(json!({"company": "Acme", "title": "Editor", "industry": "logistics", "stage": "final"}))
+        .await;
+    let ann = seeker
+        .contact(
+            &acme,
+            json!({"name": "Ann Lee", "role": "hiring_manager", "email": "ann@acme.example",
+                   "timezone": "America/New_York"}),
+        )
+        .await;
+    seeker
+        .log(&acme, &ann, "interview", "2026-03-02T15:00:00Z")
+        .await;
+    seeker
+        .log(&acme, &ann, "influence_letter", "2026-03-02T23:00:00Z")
+        .await;
+    for at in [
+        "2026-03-09T15:00:00Z",
+        "2026-03-16T14:00:00Z",
+        "2026-03-23T14:00:00Z",
+        "2026-03-30T14:00:00Z",
+    ] {
+        seeker.log(&acme, &ann, "follow_up_email", at).await;
+    }
+    (acme, ann)
+}
+
+#[tokio::test]
+async fn a_pending_promise_holds_mark_ghosted_until_the_silence_runs_from_its_due_date() {
+    let app = spawn_app().await;
+    let seeker = Seeker::register(&app).await;
+    let (acme, ann) = quiet_final(&seeker).await;
+    // Without a promise, the silence since the interview suggests moving on.
+    let before = seeker.next_actions(&acme, "2026-04-07T15:00:00Z").await;
+    assert!(kinds(&before).contains(&"mark_ghosted"), "{before:#?}");
+
+    // Ann promises a decision by Fri 17 Apr: nothing suggests giving up
+    // while it is pending.
+    seeker
+        .promise(
+            &acme,
+            json!({"contact_id": ann, "what": "decision", "due": "2026-04-17",
+                   "made_at": "2026-04-06T15:00:00Z"}),
+        )
+        .await;
+    for at in ["2026-04-07T15:00:00Z", "2026-04-17T20:00:00Z"] {
+        let pending = seeker.next_actions(&acme, at).await;
+        assert!(
+            !kinds(&pending).contains(&"mark_ghosted"),
+            "{at}: {pending:#?}"
+        );
+    }
+    // Broken at the close of Fri 17 Apr; the suggestion comes a week later,
+    // at the opening of Fri 24 Apr (09:00 New York = 13:00Z).
+    let broken = seeker.next_actions(&acme, "2026-04-21T15:00:00Z").await;
+    let ghosted = only(&broken, "mark_ghosted");
+    assert_eq!(ghosted["due_at"], "2026-04-24T13:00:00Z", "{ghosted:#}");
+}
+
+#[tokio::test]
+async fn prospects_do_not_count_as_an_active_pipeline() {
+    let app = spawn_app().await;
+    let seeker = Seeker::register(&app).await;
+    seeker
+        .opportunity(json!({"company": "Final Co", "title": "Editor", "stage": "final"}))
+        .await;
+    for company in ["Maybe A", "Maybe B", "Maybe C"] {
+        seeker
+            .opportunity(json!({"company": company, "title": "Editor", "stage": "prospect"}))
+            .await;
+    }
+    let health = seeker.get("/v1/pipeline/health").await;
+    assert_eq!(health["others_open"], 0, "{health:#}");
+    assert_eq!(health["open_total"], 4, "{health:#}");
+    assert_eq!(health["apply_more"], true, "{health:#}");
+    let agenda = seeker.agenda("2026-03-10T15:00:00Z").await;
+    let apply = only(&agenda, "apply_more");
+    assert!(
+        apply["reason"]
+            .as_str()
+            .unwrap()
+            .contains("only 0 other opportunities are active"),
+        "{apply:#}"
+    );
+
+    for company in ["Real A", "Real B", "Real C"] {
+        seeker
+            .opportunity(json!({"company": company, "title": "Editor", "stage": "applied"}))
+            .await;
+    }
+    let health = seeker.get("/v1/pipeline/health").await;
+    assert_eq!(health["others_open"], 3, "{health:#}");
+    assert_eq!(health["apply_more"], false, "{health:#}");
+}
