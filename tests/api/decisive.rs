@@ -104,3 +104,67 @@ async fn prospects_do_not_count_as_an_active_pipeline() {
     assert_eq!(health["others_open"], 3, "{health:#}");
     assert_eq!(health["apply_more"], false, "{health:#}");
 }
+
+#[tokio::test]
+async fn one_open_follow_up_per_person_across_channels() {
+    let app = spawn_app().await;
+    let seeker = Seeker::register(&app).await;
+    let acme = seeker
+        .opportunity(json!({"company": "Acme", "title": "Editor", "industry": "logistics", "stage": "final"}))
+        .await;
+    let ann = seeker
+        .contact(
+            &acme,
+            json!({"name": "Ann Lee", "role": "hiring_manager", "email": "ann@acme.example",
+                   "phone": "+1 212 555 0100", "timezone": "America/New_York"}),
+        )
+        .await;
+    seeker
+        .log(&acme, &ann, "interview", "2026-03-02T15:00:00Z")
+        .await;
+    seeker
+        .log(&acme, &ann, "influence_letter", "2026-03-02T23:00:00Z")
+        .await;
+    // Mon 9 Mar: Ann does not pick up, so a retry by phone is due; Tue 10
+    // Mar: an offer elsewhere, to be shared by e-mail.
+    seeker
+        .log(&acme, &ann, "call_no_answer", "2026-03-09T15:00:00Z")
+        .await;
+    let rival = seeker
+        .opportunity(
+            json!({"company": "Rival", "title": "Editor", "stage": "offer",
+                            "offer_deadline": "2026-03-27"}),
+        )
+        .await;
+    let rival_hr = seeker
+        .contact(
+            &rival,
+            json!({"name": "Rita", "role": "recruiter", "email": "rita@rival.example"}),
+        )
+        .await;
+    seeker
+        .log(&rival, &rival_hr, "offer_received", "2026-03-10T15:00:00Z")
+        .await;
+
+    let actions = seeker.next_actions(&acme, "2026-03-11T15:00:00Z").await;
+    let follow_ups: Vec<_> = actions
+        .iter()
+        .filter(|a| {
+            a["contact_id"] == ann.as_str()
+                && [
+                    "send_follow_up_email",
+                    "share_status",
+                    "offer_collaboration",
+                    "call",
+                ]
+                .contains(&a["action"].as_str().unwrap_or_default())
+        })
+        .collect();
+    assert_eq!(
+        follow_ups.len(),
+        1,
+        "one open follow-up for Ann: {actions:#?}"
+    );
+    assert_eq!(follow_ups[0]["action"], "share_status");
+    assert_eq!(follow_ups[0]["channel"], "email");
+}

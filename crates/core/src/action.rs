@@ -35,8 +35,8 @@ wire_enum! {
 }
 
 impl ActionKind {
-    /// A status follow-up to a contact: at most one is open per contact and
-    /// channel (no bunching).
+    /// A status follow-up to a contact: at most one is open per contact,
+    /// across channels (no bunching).
     pub const fn is_follow_up(self) -> bool {
         matches!(
             self,

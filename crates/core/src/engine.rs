@@ -9,8 +9,8 @@
 //! - **Every touch counts.** Clocks run from the last logged touch either way,
 //!   whoever logged it and however (a manual e-mail, a call, a reply).
 //! - **No bunching.** At most one follow-up (`send_follow_up_email`,
-//!   `share_status`, `offer_collaboration`, `call`) is open per contact and
-//!   channel: the triggers that want the same contact and channel are merged
+//!   `share_status`, `offer_collaboration`, `call`) is open per contact,
+//!   across channels: the triggers that want the same contact are merged
 //!   into one action, due at the earliest of them. An overdue action keeps
 //!   its due time and later steps are computed from the touch that answers it.
 //! - **Replies pause.** An answer keeps pending promises, stops call retries

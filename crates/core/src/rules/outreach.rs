@@ -24,9 +24,11 @@
 //! Each trigger picks a channel (`channel_preference`), is held by an
 //! out-of-office reply, capped by `email_weekly_cap` on e-mail and placed in
 //! the contact's best time on the phone (`ask_assistant_best_time`). Triggers
-//! that land on the same contact and channel merge into one action (no
-//! bunching): the id, kind and reason come from the highest-precedence one,
-//! the due time from the earliest. The message is `share_status` with a
+//! that land on the same contact merge into one action, whatever their
+//! channels (no bunching: one open follow-up per person): the id, kind,
+//! channel and reason come from the highest-precedence one, the due time
+//! from the earliest on that channel; a trigger on the other channel waits
+//! behind it. The message is `share_status` with a
 //! competing offer, `offer_collaboration` on a final without one, a plain
 //! status check otherwise; on the phone the action is a `call` whose script
 //! says the same.
@@ -132,16 +134,17 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
     let mut candidates = triggers(ctx);
     candidates.retain_mut(|c| place(ctx, c));
     candidates.sort_by_key(|c| c.trigger);
-    // Group by contact and channel: (highest precedence, earliest due).
+    // Group by contact, across channels: (highest precedence, earliest due
+    // on that one's channel). A trigger on the other channel waits behind
+    // the open one instead of reaching the same person twice.
     let mut groups: Vec<(usize, usize)> = Vec::with_capacity(candidates.len());
     for (i, c) in candidates.iter().enumerate() {
         let same = |g: &&mut (usize, usize)| {
-            let p = &candidates[g.0];
-            p.channel == c.channel && p.contact.map(|x| &x.id) == c.contact.map(|x| &x.id)
+            candidates[g.0].contact.map(|x| &x.id) == c.contact.map(|x| &x.id)
         };
         match groups.iter_mut().find(same) {
             Some(group) => {
-                if c.due < candidates[group.1].due {
+                if c.channel == candidates[group.0].channel && c.due < candidates[group.1].due {
                     group.1 = i;
                 }
             }

@@ -712,3 +712,34 @@ fn a_broken_promise_restarts_the_silence_before_mark_ghosted() {
     assert_eq!(ghosted.due_at, utc("2027-04-23T13:00:00Z"));
     assert!(ghosted.due_at > utc("2027-04-20T15:00:00Z"), "not yet due");
 }
+
+#[test]
+fn one_open_follow_up_per_person_across_channels() {
+    // Ann takes calls; an unanswered call on Mon 8 Mar asks for a retry by
+    // phone, and an offer elsewhere on Tue 9 Mar asks to share it by e-mail.
+    let mut facts = acme(Channel::Any, "logistics");
+    facts.opportunities[0].promises.clear();
+    with(
+        &mut facts,
+        "missed-call",
+        InteractionKind::CallNoAnswer,
+        "2027-03-08T15:00:00Z",
+    );
+    let mut offer = opportunity("rival", "Rival", Stage::Offer);
+    offer.offer_deadline = Some(date(2027, 3, 26));
+    offer.history = vec![moved(
+        Some(Stage::Final),
+        Stage::Offer,
+        "2027-03-09T15:00:00Z",
+    )];
+    facts.opportunities.push(offer);
+    let actions = actions(&facts, "acme", "2027-03-10T15:00:00Z");
+    let to_ann: Vec<_> = actions
+        .iter()
+        .filter(|a| a.action.is_follow_up() && a.contact_id.as_deref() == Some("ann"))
+        .collect();
+    assert_eq!(to_ann.len(), 1, "one open follow-up for Ann: {actions:#?}");
+    // The share outranks the retry; the call waits behind it.
+    assert_eq!(to_ann[0].action, ActionKind::ShareStatus);
+    assert_eq!(to_ann[0].channel, Some(Channel::Email));
+}
