@@ -168,3 +168,50 @@ async fn one_open_follow_up_per_person_across_channels() {
     assert_eq!(follow_ups[0]["action"], "share_status");
     assert_eq!(follow_ups[0]["channel"], "email");
 }
+
+#[tokio::test]
+async fn a_missed_promise_is_settled_by_an_answer_or_the_follow_up_not_by_a_letter() {
+    let app = spawn_app().await;
+    let seeker = Seeker::register(&app).await;
+    let acme = seeker
+        .opportunity(json!({"company": "Acme", "title": "Editor", "industry": "logistics", "stage": "final"}))
+        .await;
+    let ann = seeker
+        .contact(
+            &acme,
+            json!({"name": "Ann Lee", "role": "hiring_manager", "email": "ann@acme.example",
+                   "phone": "+1 212 555 0100", "timezone": "America/New_York"}),
+        )
+        .await;
+    seeker
+        .log(&acme, &ann, "interview", "2026-03-02T15:00:00Z")
+        .await;
+    seeker
+        .log(&acme, &ann, "influence_letter", "2026-03-02T23:00:00Z")
+        .await;
+    // A call promised by Fri 6 Mar never came.
+    seeker
+        .promise(
+            &acme,
+            json!({"contact_id": ann, "what": "call", "due": "2026-03-06",
+                   "made_at": "2026-03-02T15:30:00Z"}),
+        )
+        .await;
+    let missed =
+        |actions: &[serde_json::Value]| actions.iter().any(|a| a["rule"] == "missed_promise_call");
+    // A second letter and a thank-you on Mon 9 Mar settle nothing.
+    seeker
+        .log(&acme, &ann, "influence_letter", "2026-03-09T16:00:00Z")
+        .await;
+    seeker
+        .log(&acme, &ann, "thank_you", "2026-03-09T16:30:00Z")
+        .await;
+    let after_letters = seeker.next_actions(&acme, "2026-03-09T20:00:00Z").await;
+    assert!(missed(&after_letters), "{after_letters:#?}");
+    // The follow-up e-mail the action asks for does.
+    seeker
+        .log(&acme, &ann, "follow_up_email", "2026-03-09T17:00:00Z")
+        .await;
+    let after_follow_up = seeker.next_actions(&acme, "2026-03-09T20:00:00Z").await;
+    assert!(!missed(&after_follow_up), "{after_follow_up:#?}");
+}

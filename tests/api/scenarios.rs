@@ -698,7 +698,15 @@ async fn email_only_contacts_never_get_calls_even_after_a_broken_call_promise() 
     let actions = seeker.next_actions(&rockies, tuesday).await;
     let call = only(&actions, "call");
     assert_eq!(call["due_at"], "2026-11-17T18:00:00Z", "{call:#}");
-    assert_eq!(call["rule"], "call_no_voicemail");
+    // The promise is still not kept: a call that reached nobody settles
+    // nothing, so the retry is the missed-promise call tried again (it used
+    // to be a plain `call_no_voicemail` retry; docs/cadence.md, "Decisive
+    // moments").
+    assert_eq!(call["rule"], "missed_promise_call");
+    assert!(
+        text(call, "reason").contains("call_no_voicemail"),
+        "{call:#}"
+    );
 }
 
 /// DESIGN: a `reply_received` with `out_of_office_until` Mon 19 Jul 2027 →

@@ -30,7 +30,7 @@ use crate::calendar::BusinessCalendar;
 use crate::contact::{Channel, ContactRole};
 use crate::drafts::Letterhead;
 use crate::facts::{Contact, Facts, Interaction, Opportunity, Promise, PromiseDue};
-use crate::interaction::{Direction, InteractionKind};
+use crate::interaction::InteractionKind;
 use crate::playbook::Playbook;
 use crate::promise_status::is_kept;
 use crate::rules::{self, RuleId};
@@ -519,20 +519,15 @@ impl<'a> Ctx<'a> {
         schedule::add_local_days(self.calendar(contact).tz, kth, params.period_days)
     }
 
-    /// Whether the seeker or the employer touched base after `t`.
-    pub(crate) fn touched_after(&self, t: DateTime<Utc>) -> bool {
-        self.last_touch.is_some_and(|i| i.occurred_at > t)
-    }
-
-    /// Whether the seeker reached out (or spoke with them) after `t`.
-    pub(crate) fn reached_out_after(&self, t: DateTime<Utc>) -> bool {
+    /// Whether the matter was settled with the employer after `t`: they were
+    /// heard from (a reply, a connected call, a meeting), or the seeker sent
+    /// the follow-up e-mail an action asks for. An influence letter, a
+    /// thank-you or a call that reached nobody settles nothing: the employer
+    /// has still not said where things stand (docs/cadence.md, "Decisive
+    /// moments").
+    pub(crate) fn settled_after(&self, t: DateTime<Utc>) -> bool {
         self.interactions().any(|i| {
-            i.occurred_at > t
-                && i.is_touch()
-                && matches!(
-                    i.kind.direction(),
-                    Direction::Outbound | Direction::Conversation
-                )
+            i.occurred_at > t && (i.is_answer() || i.kind == InteractionKind::FollowUpEmail)
         })
     }
 

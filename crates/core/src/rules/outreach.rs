@@ -1,12 +1,15 @@
 //! The status follow-ups to the employer, and the rules that shape them.
 //!
 //! Triggers, in order of precedence:
-//! - `share_competing_offer`: an offer elsewhere and no outbound touch since
-//!   it came → due from then (the first business instant after it came),
+//! - `share_competing_offer`: an offer elsewhere, not yet shared since it
+//!   came (only a reply, a connected call or a follow-up e-mail since then
+//!   counts as shared; an unanswered call does not) → due from then (the first business instant after it came),
 //!   window ending at the close of the business day
 //!   `lead_business_days` before its deadline (interviewing/final only).
-//! - `missed_promise_call`: the latest broken promise with no touch since it
-//!   fell due → the first business-day opening after the due instant (that
+//! - `missed_promise_call`: the latest broken promise not settled since it
+//!   fell due (by a reply, a connected call or a follow-up e-mail; an
+//!   influence letter, a thank-you or an unanswered call settles nothing) →
+//!   the first business-day opening after the due instant (that
 //!   opening itself when the promise fell due at one, as a date on a weekend
 //!   does), by phone (the playbook's `channel`; e-mail for e-mail-only
 //!   contacts).
@@ -166,9 +169,7 @@ fn triggers<'a>(ctx: &Ctx<'a>) -> Vec<Candidate<'a>> {
     if ctx.enabled(RuleId::ShareCompetingOffer)
         && follow_stage
         && let Some(offer) = ctx.engine.pipeline.offer
-        && !offer
-            .since
-            .is_some_and(|since| ctx.reached_out_after(since))
+        && !offer.since.is_some_and(|since| ctx.settled_after(since))
     {
         let cal = ctx.calendar(primary);
         let window = offer.deadline.and_then(|d| {
@@ -193,7 +194,7 @@ fn triggers<'a>(ctx: &Ctx<'a>) -> Vec<Candidate<'a>> {
 
     if ctx.enabled(RuleId::MissedPromiseCall)
         && let Some((promise, due)) = ctx.broken
-        && !ctx.touched_after(due)
+        && !ctx.settled_after(due)
     {
         let contact = ctx.contact(promise.contact_id.as_deref());
         let cal = ctx.calendar(contact);
@@ -204,14 +205,25 @@ fn triggers<'a>(ctx: &Ctx<'a>) -> Vec<Candidate<'a>> {
         } else {
             schedule::opening_after(cal, due)
         };
+        let channel = ctx.channel_for(contact, params.missed_promise_channel);
         if let Some(base) = base {
+            // A call since the due time that reached nobody settled nothing,
+            // but it was an attempt: the next one goes where a retry goes.
+            let retry = (channel.0 == Channel::Phone)
+                .then(|| call_retry(ctx, contact))
+                .flatten()
+                .filter(|r| matches!(r.detail, Detail::Retry(call) if call.occurred_at > due));
+            let (base, window) = match retry {
+                Some(retry) if retry.base > base => (retry.base, retry.window),
+                _ => (base, None),
+            };
             found.push(Candidate::new(
                 Trigger::MissedPromise,
                 Detail::Missed(promise, due),
                 contact,
-                ctx.channel_for(contact, params.missed_promise_channel),
+                channel,
                 base,
-                None,
+                window,
                 &promise.id,
             ));
         }

@@ -315,7 +315,12 @@ fn an_afternoon_miss_is_retried_next_morning_and_a_connected_call_stops_retries(
     let call = only(&retry, ActionKind::Call);
     assert_eq!(call.due_at, utc("2027-03-09T14:00:00Z"));
     assert_eq!(call.window_end, Some(utc("2027-03-09T18:00:00Z")));
-    assert_eq!(call.rule, RuleId::CallNoVoicemail);
+    // The promise of Fri 5 Mar is still not kept: a call that reached nobody
+    // settles nothing (docs/cadence.md, "Decisive moments"), so the retry is
+    // the missed-promise call tried again. It used to be a plain retry
+    // (call_no_voicemail) because any touch cancelled the missed-promise call.
+    assert_eq!(call.rule, RuleId::MissedPromiseCall);
+    assert!(call.reason.contains("call_no_voicemail"), "{}", call.reason);
 
     with(
         &mut facts,
@@ -742,4 +747,75 @@ fn one_open_follow_up_per_person_across_channels() {
     // The share outranks the retry; the call waits behind it.
     assert_eq!(to_ann[0].action, ActionKind::ShareStatus);
     assert_eq!(to_ann[0].channel, Some(Channel::Email));
+}
+
+#[test]
+fn only_an_answer_or_the_follow_up_e_mail_settles_a_missed_promise() {
+    // The call promised by Fri 5 Mar did not come; the missed-promise call
+    // is due Mon 8 Mar at 09:00 New York (14:00Z).
+    let at = "2027-03-08T22:00:00Z";
+    let base = acme(Channel::Any, "logistics");
+    let missed = |facts: &Facts| {
+        actions(facts, "acme", at)
+            .into_iter()
+            .find(|a| a.rule == RuleId::MissedPromiseCall)
+    };
+    assert!(missed(&base).is_some());
+    for (kind, settles) in [
+        (InteractionKind::InfluenceLetter, false),
+        (InteractionKind::ThankYou, false),
+        (InteractionKind::CallNoAnswer, false),
+        (InteractionKind::FollowUpEmail, true),
+        (InteractionKind::CallConnected, true),
+        (InteractionKind::ReplyReceived, true),
+    ] {
+        let mut facts = base.clone();
+        with(&mut facts, "touch", kind, "2027-03-08T16:00:00Z");
+        assert_eq!(missed(&facts).is_none(), settles, "{kind}");
+    }
+}
+
+#[test]
+fn an_unanswered_call_does_not_count_as_sharing_a_competing_offer() {
+    let mut facts = acme(Channel::Any, "logistics");
+    facts.opportunities[0].promises.clear();
+    let mut offer = opportunity("rival", "Rival", Stage::Offer);
+    offer.offer_deadline = Some(date(2027, 3, 26));
+    offer.history = vec![moved(
+        Some(Stage::Final),
+        Stage::Offer,
+        "2027-03-09T15:00:00Z",
+    )];
+    facts.opportunities.push(offer);
+    let at = "2027-03-10T20:00:00Z";
+    let shares = |facts: &Facts| {
+        actions(facts, "acme", at)
+            .iter()
+            .filter(|a| a.rule == RuleId::ShareCompetingOffer)
+            .count()
+    };
+    let mut called = facts.clone();
+    with(
+        &mut called,
+        "no-answer",
+        InteractionKind::CallNoAnswer,
+        "2027-03-10T15:00:00Z",
+    );
+    assert_eq!(shares(&called), 1, "still to be shared");
+    let mut wrote = facts.clone();
+    with(
+        &mut wrote,
+        "shared",
+        InteractionKind::FollowUpEmail,
+        "2027-03-10T15:00:00Z",
+    );
+    assert_eq!(shares(&wrote), 0, "shared by e-mail");
+    let mut spoke = facts;
+    with(
+        &mut spoke,
+        "spoke",
+        InteractionKind::CallConnected,
+        "2027-03-10T15:00:00Z",
+    );
+    assert_eq!(shares(&spoke), 0, "shared on the phone");
 }
