@@ -16,7 +16,20 @@ async fn the_calendars_are_listed_and_read_by_year() {
         .iter()
         .map(|c| c["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["us", "gb_england_wales", "de", "fr"]);
+    assert_eq!(
+        ids,
+        [
+            "us",
+            "gb_england_wales",
+            "de",
+            "fr",
+            "jp",
+            "ca",
+            "au_nsw",
+            "in",
+            "sg"
+        ]
+    );
     assert!(listed[0]["source"].as_str().unwrap().contains("6103"));
 
     let us: Value = app
@@ -50,6 +63,31 @@ async fn the_calendars_are_listed_and_read_by_year() {
         england["holidays"].as_array().unwrap().last().unwrap(),
         &json!({"date": "2026-12-28", "name": "Boxing Day", "substitute": true})
     );
+    assert_eq!(us["complete"], true);
+    assert_eq!(listed[0]["coverage"], "every year, by rule");
+
+    // Singapore's festival dates are announced each year: the calendar says
+    // which years it holds in full.
+    let app = &app;
+    let singapore = |year: i32| async move {
+        let path = format!("/v1/holiday-calendars/sg?year={year}");
+        app.get(&path).await.json::<Value>().await.unwrap()
+    };
+    let held = singapore(2026).await;
+    assert_eq!(held["complete"], true);
+    assert!(
+        held["holidays"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({"date": "2026-08-10", "name": "National Day", "substitute": true}))
+    );
+    let beyond = singapore(2030).await;
+    assert_eq!(beyond["complete"], false);
+    assert!(
+        beyond["coverage"].as_str().unwrap().contains("2025–2026"),
+        "{beyond}"
+    );
+
     let this_year = app.get("/v1/holiday-calendars/fr").await;
     assert_eq!(this_year.status(), 200);
 

@@ -118,5 +118,5 @@ wire_schema!(
 wire_schema!(
     /// Schema of [`followup_core::HolidayCalendar`].
     HolidayCalendar => followup_core::HolidayCalendar,
-    "A built-in public-holiday calendar: `us` (federal), `gb_england_wales` (bank holidays), `de` (nationwide), `fr`."
+    "A built-in public-holiday calendar: `us` (federal), `gb_england_wales` (bank holidays), `de` (nationwide), `fr`, `jp`, `ca` (federal), `au_nsw` (New South Wales), `in` (central government, Delhi), `sg`."
 );

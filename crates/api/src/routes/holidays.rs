@@ -22,6 +22,11 @@ pub struct HolidayCalendarInfo {
     pub source: &'static str,
     /// What happens to a holiday that falls on a weekend.
     pub weekend_rule: &'static str,
+    /// Which years it lists in full. A calendar whose festival dates are
+    /// announced each year (India, Singapore) holds them for the years of
+    /// the official lists only; outside them, only the days fixed by rule.
+    #[schema(example = "every year, by rule")]
+    pub coverage: &'static str,
 }
 
 impl From<HolidayCalendar> for HolidayCalendarInfo {
@@ -31,6 +36,7 @@ impl From<HolidayCalendar> for HolidayCalendarInfo {
             title: id.title(),
             source: id.source(),
             weekend_rule: id.weekend_rule(),
+            coverage: id.coverage(),
         }
     }
 }
@@ -55,6 +61,10 @@ pub struct HolidayYear {
     pub calendar: HolidayCalendarInfo,
     /// The year.
     pub year: i32,
+    /// Whether `holidays` lists every day off of the year. When false, days
+    /// the law leaves to a yearly announcement are missing (see
+    /// `coverage`): add them as dates of your own.
+    pub complete: bool,
     /// Its days off, by date.
     pub holidays: Vec<HolidayDay>,
 }
@@ -115,6 +125,7 @@ pub async fn get_holiday_calendar(
     Ok(web::Json(HolidayYear {
         calendar: calendar.into(),
         year,
+        complete: calendar.complete_for(year),
         holidays: calendar
             .holidays(year)
             .into_iter()
