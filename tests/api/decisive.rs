@@ -215,3 +215,60 @@ async fn a_missed_promise_is_settled_by_an_answer_or_the_follow_up_not_by_a_lett
     let after_follow_up = seeker.next_actions(&acme, "2026-03-09T20:00:00Z").await;
     assert!(!missed(&after_follow_up), "{after_follow_up:#?}");
 }
+
+#[tokio::test]
+async fn coming_back_from_ghosted_restarts_every_clock() {
+    let app = spawn_app().await;
+    let seeker = Seeker::register(&app).await;
+    let acme = seeker
+        .opportunity(json!({"company": "Acme", "title": "Editor", "industry": "logistics", "stage": "final"}))
+        .await;
+    let ann = seeker
+        .contact(
+            &acme,
+            json!({"name": "Ann Lee", "role": "hiring_manager", "email": "ann@acme.example",
+                   "phone": "+1 212 555 0100", "timezone": "America/New_York"}),
+        )
+        .await;
+    seeker
+        .log(&acme, &ann, "interview", "2026-03-02T15:00:00Z")
+        .await;
+    seeker
+        .promise(
+            &acme,
+            json!({"contact_id": ann, "what": "call", "due": "2026-03-06",
+                   "made_at": "2026-03-02T15:30:00Z"}),
+        )
+        .await;
+    seeker
+        .log(&acme, &ann, "call_no_answer", "2026-03-16T15:00:00Z")
+        .await;
+    let path = format!("/v1/opportunities/{acme}/transitions");
+    seeker
+        .post(
+            &path,
+            json!({"to": "ghosted", "occurred_at": "2026-04-01T15:00:00Z"}),
+        )
+        .await;
+    // Tue 21 Apr 2026: Ann calls back, and the search is on again.
+    seeker
+        .post(
+            &path,
+            json!({"to": "interviewing", "occurred_at": "2026-04-21T15:00:00Z"}),
+        )
+        .await;
+    let now = seeker.next_actions(&acme, "2026-04-22T15:00:00Z").await;
+    for action in &now {
+        assert!(
+            action["due_at"].as_str().unwrap() >= "2026-04-21T15:00:00Z",
+            "nothing from before the reopening comes back overdue: {action:#}"
+        );
+    }
+    assert!(!kinds(&now).contains(&"mark_ghosted"), "{now:#?}");
+    let silence = now
+        .iter()
+        .find(|a| a["rule"] == "follow_up_after_silence")
+        .unwrap_or_else(|| panic!("a silence follow-up: {now:#?}"));
+    // A week after the reopening, at 09:00 New York.
+    assert_eq!(silence["due_at"], "2026-04-28T13:00:00Z", "{silence:#}");
+}

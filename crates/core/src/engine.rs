@@ -306,6 +306,9 @@ pub(crate) struct Ctx<'a> {
     /// The broken promise that fell due last.
     pub(crate) broken: Option<DuePromise<'a>>,
     pub(crate) unanswered: Unanswered<'a>,
+    /// The latest move out of `ghosted`: every clock restarts there, so
+    /// nothing from before it comes back overdue.
+    pub(crate) reopened: Option<DateTime<Utc>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -324,8 +327,14 @@ impl<'a> Ctx<'a> {
             pending: None,
             broken: None,
             unanswered: Unanswered::default(),
+            reopened: opp
+                .history
+                .iter()
+                .filter(|h| h.from == Some(Stage::Ghosted) && h.at <= at)
+                .map(|h| h.at)
+                .max(),
         };
-        for i in opp.interactions.iter().filter(|i| i.occurred_at <= at) {
+        for i in ctx.since_reopening() {
             if i.is_touch() {
                 ctx.last_touch = later(ctx.last_touch, i);
             }
@@ -350,6 +359,10 @@ impl<'a> Ctx<'a> {
             let Some(due) = promise_due_at(ctx.calendar(contact), promise.due) else {
                 continue;
             };
+            // A promise broken before the opportunity came back is history.
+            if ctx.reopened.is_some_and(|r| due <= r) {
+                continue;
+            }
             if is_kept(promise, &opp.interactions, at) {
                 continue;
             }
@@ -370,7 +383,7 @@ impl<'a> Ctx<'a> {
         let tz = self.engine.facts.seeker.calendar.tz;
         let mut days: [Option<NaiveDate>; 64] = [None; 64];
         let mut result = Unanswered::default();
-        for i in self.interactions() {
+        for i in self.since_reopening() {
             if !i.is_follow_up() || since.is_some_and(|s| i.occurred_at <= s) {
                 continue;
             }
@@ -392,6 +405,15 @@ impl<'a> Ctx<'a> {
             .interactions
             .iter()
             .filter(move |i| i.occurred_at <= at)
+    }
+
+    /// The interactions that run the clocks: up to the evaluated instant and
+    /// since the latest move out of `ghosted`. (The e-mail cap still counts
+    /// every e-mail: a reopening makes nobody less pesky.)
+    pub(crate) fn since_reopening(&self) -> impl Iterator<Item = &'a Interaction> + use<'a> {
+        let reopened = self.reopened;
+        self.interactions()
+            .filter(move |i| reopened.is_none_or(|r| i.occurred_at >= r))
     }
 
     /// The contact with this id; the primary contact when `None` or unknown.

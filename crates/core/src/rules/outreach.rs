@@ -181,8 +181,9 @@ fn triggers<'a>(ctx: &Ctx<'a>) -> Vec<Candidate<'a>> {
             Detail::Share(offer),
             primary,
             ctx.channel_for(primary, params.follow_up_channel),
-            // Due since the offer came, so the action stays put while it waits.
-            offer.since.unwrap_or(ctx.at),
+            // Due since the offer came (or the opportunity came back from
+            // ghosted, when later), so the action stays put while it waits.
+            offer.since.max(ctx.reopened).unwrap_or(ctx.at),
             window,
             &offer.opportunity.id,
         ));
@@ -274,7 +275,7 @@ fn triggers<'a>(ctx: &Ctx<'a>) -> Vec<Candidate<'a>> {
 /// answered (or a call connected) since.
 fn call_retry<'a>(ctx: &Ctx<'a>, contact: Option<&'a Contact>) -> Option<Candidate<'a>> {
     let mut last_call: Option<&Interaction> = None;
-    for i in ctx.interactions() {
+    for i in ctx.since_reopening() {
         if i.is_unanswered_call()
             && ctx.is_for(i, contact)
             && last_call.is_none_or(|l| (i.occurred_at, &i.id) > (l.occurred_at, &l.id))

@@ -819,3 +819,46 @@ fn an_unanswered_call_does_not_count_as_sharing_a_competing_offer() {
     );
     assert_eq!(shares(&spoke), 0, "shared on the phone");
 }
+
+#[test]
+fn coming_back_from_ghosted_restarts_every_clock() {
+    // Acme went quiet after a broken promise (due Fri 5 Mar) and was marked
+    // ghosted on 1 Apr; on Tue 20 Apr 2027 they call back and it reopens at
+    // interviewing.
+    let mut facts = acme(Channel::Any, "logistics");
+    with(
+        &mut facts,
+        "unanswered",
+        InteractionKind::CallNoAnswer,
+        "2027-03-15T15:00:00Z",
+    );
+    let acme = &mut facts.opportunities[0];
+    acme.stage = Stage::Interviewing;
+    acme.history = vec![
+        moved(None, Stage::Final, "2027-02-22T15:00:00Z"),
+        moved(Some(Stage::Final), Stage::Ghosted, "2027-04-01T15:00:00Z"),
+        moved(
+            Some(Stage::Ghosted),
+            Stage::Interviewing,
+            "2027-04-20T15:00:00Z",
+        ),
+    ];
+    let now = actions(&facts, "acme", "2027-04-21T15:00:00Z");
+    for action in &now {
+        assert!(
+            action.due_at >= utc("2027-04-20T15:00:00Z"),
+            "nothing from before the reopening comes back overdue: {action:#?}"
+        );
+    }
+    let rules: Vec<_> = now.iter().map(|a| a.rule).collect();
+    assert!(!rules.contains(&RuleId::MissedPromiseCall), "{now:#?}");
+    assert!(!rules.contains(&RuleId::CallNoVoicemail), "{now:#?}");
+    assert!(!kinds(&now).contains(&ActionKind::MarkGhosted), "{now:#?}");
+    // The silence clock runs from the reopening: a week later, at the
+    // opening of Tue 27 Apr in New York.
+    let silence = now
+        .iter()
+        .find(|a| a.rule == RuleId::FollowUpAfterSilence)
+        .unwrap_or_else(|| panic!("a silence follow-up: {now:#?}"));
+    assert_eq!(silence.due_at, utc("2027-04-27T13:00:00Z"));
+}
