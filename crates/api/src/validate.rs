@@ -105,9 +105,9 @@ pub fn name(field: &str, raw: &str, max: usize) -> Result<String, FieldError> {
 }
 
 /// An IANA time zone name, e.g. `America/New_York`.
-pub fn timezone(field: &str, raw: &str) -> Result<String, FieldError> {
+pub fn timezone(field: &str, raw: &str) -> Result<chrono_tz::Tz, FieldError> {
     TimeZone::parse(raw.trim())
-        .map(|tz| tz.name().to_owned())
+        .map(TimeZone::tz)
         .map_err(|_| FieldError::new(field, format!("`{}` is not an IANA time zone", raw.trim())))
 }
 
@@ -408,7 +408,7 @@ mod tests {
     fn time_zones_are_iana_names() {
         assert_eq!(
             timezone("timezone", "Europe/Berlin").unwrap(),
-            "Europe/Berlin"
+            chrono_tz::Europe::Berlin
         );
         assert!(timezone("timezone", "Mars/Olympus").is_err());
     }

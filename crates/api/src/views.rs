@@ -127,8 +127,8 @@ impl From<&UserRow> for User {
             id: row.id.clone(),
             email: row.email.clone(),
             display_name: row.display_name.clone(),
-            role: row.role.clone(),
-            timezone: row.timezone.clone(),
+            role: row.role.as_str().to_owned(),
+            timezone: row.timezone.name().to_owned(),
             business_hours: row
                 .business_hours
                 .as_deref()

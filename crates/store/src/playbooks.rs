@@ -3,7 +3,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use followup_core::Actor;
+
 use crate::schema::{opportunities, playbooks, users};
+use crate::types::Stored;
 use crate::{DbConnection, StoreError};
 
 /// A custom playbook; `spec` is the core's `PlaybookSpec` as JSON.
@@ -23,7 +26,8 @@ pub struct PlaybookRow {
     /// Last changed.
     pub updated_at: NaiveDateTime,
     /// Who changed it last.
-    pub updated_by: String,
+    #[diesel(deserialize_as = Stored, serialize_as = Stored)]
+    pub updated_by: Actor,
     /// The ETag.
     pub version: i32,
 }
@@ -31,7 +35,7 @@ pub struct PlaybookRow {
 /// Stores a new playbook.
 pub fn insert(conn: &mut DbConnection, row: &PlaybookRow) -> Result<(), StoreError> {
     diesel::insert_into(playbooks::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -80,7 +84,7 @@ pub fn update(
             .filter(playbooks::id.eq(&row.id))
             .filter(playbooks::version.eq(expected_version)),
     )
-    .set(row)
+    .set(row.clone())
     .execute(conn)?
         == 1)
 }

@@ -3,7 +3,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use followup_core::Role;
+
 use crate::schema::{refresh_tokens, users};
+use crate::types::Stored;
 use crate::{DbConnection, StoreError};
 
 /// A stored account. Instants are UTC.
@@ -18,10 +21,12 @@ pub struct UserRow {
     pub password_hash: String,
     /// Shown to coaches and in drafts.
     pub display_name: String,
-    /// `seeker`, `coach` or `admin`.
-    pub role: String,
-    /// IANA zone name.
-    pub timezone: String,
+    /// Whose data the account may see.
+    #[diesel(deserialize_as = Stored, serialize_as = Stored)]
+    pub role: Role,
+    /// The account's zone.
+    #[diesel(deserialize_as = Stored, serialize_as = Stored)]
+    pub timezone: chrono_tz::Tz,
     /// When the account was created.
     pub created_at: NaiveDateTime,
     /// When the account last changed.
@@ -49,7 +54,7 @@ pub struct UserRow {
 /// Creates an account; a taken email is [`StoreError::Conflict`].
 pub fn insert(conn: &mut DbConnection, user: &UserRow) -> Result<(), StoreError> {
     diesel::insert_into(users::table)
-        .values(user)
+        .values(user.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -89,11 +94,14 @@ pub fn update(conn: &mut DbConnection, user: &UserRow) -> Result<(), StoreError>
         .select((users::password_hash, users::role))
         .first(conn)
         .optional()?;
-    if before.is_some_and(|(hash, role)| hash != user.password_hash || role != user.role) {
+    if before.is_some_and(|(hash, role)| hash != user.password_hash || role != user.role.as_str()) {
         revoke_sessions(conn, &user.id, chrono::Utc::now().naive_utc())?;
     }
     let changed = diesel::update(users::table.find(&user.id))
-        .set((user, users::facts_revision.eq(users::facts_revision + 1)))
+        .set((
+            user.clone(),
+            users::facts_revision.eq(users::facts_revision + 1),
+        ))
         .execute(conn)?;
     if changed == 0 {
         return Err(StoreError::NotFound);
@@ -196,8 +204,8 @@ mod tests {
             email: "u1@example.com".to_owned(),
             password_hash: "x".to_owned(),
             display_name: "U".to_owned(),
-            role: "seeker".to_owned(),
-            timezone: "UTC".to_owned(),
+            role: followup_core::Role::Seeker,
+            timezone: chrono_tz::UTC,
             created_at: now,
             updated_at: now,
             business_hours: None,

@@ -178,8 +178,8 @@ pub async fn register(
     let password = body.password;
     let password_hash = web::block(move || hash_password(&password)).await??;
     let role = match body.role {
-        SignupRole::Seeker => "seeker",
-        SignupRole::Coach => "coach",
+        SignupRole::Seeker => followup_core::Role::Seeker,
+        SignupRole::Coach => followup_core::Role::Coach,
     };
     let response = write(&state, move |state, conn| {
         let now = crate::views::now().naive_utc();
@@ -190,7 +190,7 @@ pub async fn register(
             email,
             password_hash,
             display_name,
-            role: role.to_owned(),
+            role,
             timezone,
             created_at: now,
             updated_at: now,

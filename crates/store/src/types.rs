@@ -1,0 +1,213 @@
+//! The one mapping between the database's text columns and the core's types.
+//!
+//! The columns stay `TEXT` on both backends (see docs/architecture.md); rows
+//! hold the core's types. Reading, a field is declared
+//! `#[diesel(deserialize_as = Stored)]` (or [`StoredOpt`], [`StoredJson`]):
+//! diesel reads the text and calls the wrapper's `try_into`, which parses it.
+//! Text that does not parse is data corruption, and comes back from the query
+//! as an error ([`crate::StoreError::Query`]), never as a panic. Writing,
+//! `#[diesel(serialize_as = …)]` converts the field into the wrapper, which
+//! binds its text. The wrappers are local types because the orphan rule keeps
+//! diesel's traits off the core's types here.
+
+use std::fmt::Display;
+use std::str::FromStr;
+
+use diesel::backend::Backend;
+use diesel::deserialize::{self, FromSql, FromSqlRow};
+use diesel::expression::AsExpression;
+use diesel::serialize::{self, Output, ToSql};
+use diesel::sql_types::{Nullable, Text};
+use followup_core::{
+    Actor, BestTime, Channel, ContactRole, InteractionKind, PromiseWhat, RejectionReason, Role,
+    Stage,
+};
+
+/// A stored value that does not read back as its type.
+#[derive(Debug, thiserror::Error)]
+#[error("stored {what} `{value}` does not read back: {reason}")]
+pub struct CorruptValue {
+    /// The Rust type expected.
+    pub what: &'static str,
+    /// The stored text.
+    pub value: String,
+    /// Why it does not parse.
+    pub reason: String,
+}
+
+impl CorruptValue {
+    fn new<T>(value: &str, reason: impl Display) -> Self {
+        Self {
+            what: std::any::type_name::<T>(),
+            value: value.to_owned(),
+            reason: reason.to_string(),
+        }
+    }
+}
+
+/// A `TEXT NOT NULL` column's value: the text form of a core type.
+#[derive(Debug, Clone, PartialEq, Eq, AsExpression, FromSqlRow)]
+#[diesel(sql_type = Text)]
+pub struct Stored(String);
+
+impl Stored {
+    /// Parses the text into the field's type (called by diesel's derive).
+    pub fn try_into<T>(self) -> Result<T, CorruptValue>
+    where
+        T: FromStr,
+        T::Err: Display,
+    {
+        self.0
+            .parse()
+            .map_err(|e| CorruptValue::new::<T>(&self.0, e))
+    }
+}
+
+/// A nullable `TEXT` column's value: the text form of an optional core type.
+#[derive(Debug, Clone, PartialEq, Eq, AsExpression, FromSqlRow)]
+#[diesel(sql_type = Nullable<Text>)]
+pub struct StoredOpt(Option<String>);
+
+impl StoredOpt {
+    /// Parses the text, if any, into the field's type.
+    pub fn try_into<T>(self) -> Result<Option<T>, CorruptValue>
+    where
+        T: FromStr,
+        T::Err: Display,
+    {
+        self.0
+            .map(|text| text.parse().map_err(|e| CorruptValue::new::<T>(&text, e)))
+            .transpose()
+    }
+}
+
+/// A nullable `TEXT` column holding a core value as JSON.
+#[derive(Debug, Clone, PartialEq, Eq, AsExpression, FromSqlRow)]
+#[diesel(sql_type = Nullable<Text>)]
+pub struct StoredJson(Option<String>);
+
+impl StoredJson {
+    /// Reads the JSON, if any, into the field's type.
+    pub fn try_into<T>(self) -> Result<Option<T>, CorruptValue>
+    where
+        T: serde::de::DeserializeOwned,
+    {
+        self.0
+            .map(|text| serde_json::from_str(&text).map_err(|e| CorruptValue::new::<T>(&text, e)))
+            .transpose()
+    }
+}
+
+impl<DB> FromSql<Text, DB> for Stored
+where
+    DB: Backend,
+    String: FromSql<Text, DB>,
+{
+    fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+        String::from_sql(bytes).map(Self)
+    }
+}
+
+impl<DB> ToSql<Text, DB> for Stored
+where
+    DB: Backend,
+    String: ToSql<Text, DB>,
+{
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+        self.0.to_sql(out)
+    }
+}
+
+/// Reads a nullable text column: `NULL` is `None`.
+fn nullable_text<DB>(bytes: Option<DB::RawValue<'_>>) -> deserialize::Result<Option<String>>
+where
+    DB: Backend,
+    String: FromSql<Text, DB>,
+{
+    bytes.map(String::from_sql).transpose()
+}
+
+impl<DB> FromSql<Nullable<Text>, DB> for StoredOpt
+where
+    DB: Backend,
+    String: FromSql<Text, DB>,
+{
+    fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+        String::from_sql(bytes).map(|s| Self(Some(s)))
+    }
+
+    fn from_nullable_sql(bytes: Option<DB::RawValue<'_>>) -> deserialize::Result<Self> {
+        nullable_text::<DB>(bytes).map(Self)
+    }
+}
+
+impl<DB> ToSql<Nullable<Text>, DB> for StoredOpt
+where
+    DB: Backend,
+    Option<String>: ToSql<Nullable<Text>, DB>,
+{
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+        self.0.to_sql(out)
+    }
+}
+
+impl<DB> FromSql<Nullable<Text>, DB> for StoredJson
+where
+    DB: Backend,
+    String: FromSql<Text, DB>,
+{
+    fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+        String::from_sql(bytes).map(|s| Self(Some(s)))
+    }
+
+    fn from_nullable_sql(bytes: Option<DB::RawValue<'_>>) -> deserialize::Result<Self> {
+        nullable_text::<DB>(bytes).map(Self)
+    }
+}
+
+impl<DB> ToSql<Nullable<Text>, DB> for StoredJson
+where
+    DB: Backend,
+    Option<String>: ToSql<Nullable<Text>, DB>,
+{
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+        self.0.to_sql(out)
+    }
+}
+
+/// The text a core value is stored as: its `Display` form, which its
+/// `FromStr` reads back.
+macro_rules! stored_as_text {
+    ($($ty:ty),+ $(,)?) => {$(
+        impl From<$ty> for Stored {
+            fn from(value: $ty) -> Self {
+                Self(value.to_string())
+            }
+        }
+
+        impl From<Option<$ty>> for StoredOpt {
+            fn from(value: Option<$ty>) -> Self {
+                Self(value.map(|v| v.to_string()))
+            }
+        }
+    )+};
+}
+
+stored_as_text!(
+    Stage,
+    RejectionReason,
+    ContactRole,
+    Channel,
+    InteractionKind,
+    PromiseWhat,
+    Role,
+    Actor,
+    chrono_tz::Tz
+);
+
+impl From<Option<BestTime>> for StoredJson {
+    fn from(value: Option<BestTime>) -> Self {
+        // A `BestTime` is a small JSON object: serialising it cannot fail.
+        Self(value.and_then(|best| serde_json::to_string(&best).ok()))
+    }
+}
