@@ -134,8 +134,8 @@ impl From<&UserRow> for User {
                 .as_deref()
                 .and_then(|json| serde_json::from_str(json).ok())
                 .unwrap_or_else(WeekHours::standard),
-            holidays: serde_json::from_str(&row.holidays).unwrap_or_default(),
-            holiday_calendars: serde_json::from_str(&row.holiday_calendars).unwrap_or_default(),
+            holidays: row.holidays.iter().copied().collect(),
+            holiday_calendars: row.holiday_calendars.clone(),
             default_playbook: row
                 .default_playbook
                 .clone()

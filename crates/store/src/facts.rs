@@ -4,14 +4,14 @@
 //! engine something reads its facts through [`crate::snapshot::load`], which
 //! calls [`build`].
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveTime;
 use followup_core::compare::{Criterion, assess_fit};
 use followup_core::{
-    BuiltinPlaybook, BusinessCalendar, BusinessHours, Contact, Facts, HolidayCalendar, Interaction,
-    NationalHolidays, Opportunity, Playbook, PlaybookSpec, ProcessQuestion, Profile, Promise,
-    Seeker, StageChange,
+    BuiltinPlaybook, BusinessCalendar, BusinessHours, Contact, Facts, Interaction,
+    NationalHolidays, Opportunity, Playbook, ProcessQuestion, Profile, Promise, Seeker,
+    StageChange,
 };
 use serde::Deserialize;
 
@@ -78,15 +78,12 @@ pub fn calendar(user: &UserRow, year: i32) -> Result<BusinessCalendar, StoreErro
         Some(json) => business_hours(json)?,
         None => BusinessHours::default(),
     };
-    let holidays: BTreeSet<NaiveDate> =
-        serde_json::from_str(&user.holidays).map_err(|e| corrupt("holidays", e))?;
-    let national: Vec<HolidayCalendar> = serde_json::from_str(&user.holiday_calendars)
-        .map_err(|e| corrupt("holiday calendars", e))?;
     let mut calendar = BusinessCalendar::new(user.timezone);
     calendar.hours = hours;
-    calendar.holidays = holidays;
-    if !national.is_empty() {
-        calendar.national = NationalHolidays::new(national, year - 1..=year + 2);
+    calendar.holidays.clone_from(&user.holidays);
+    if !user.holiday_calendars.is_empty() {
+        calendar.national =
+            NationalHolidays::new(user.holiday_calendars.clone(), year - 1..=year + 2);
     }
     Ok(calendar)
 }
@@ -98,8 +95,7 @@ pub fn resolve_playbook(reference: &str, custom: &[PlaybookRow]) -> Option<Playb
         return Some(Playbook::builtin(builtin));
     }
     let row = custom.iter().find(|p| p.id == reference)?;
-    let spec: PlaybookSpec = serde_json::from_str(&row.spec).ok()?;
-    Playbook::from_spec(&spec).ok()
+    Playbook::from_spec(&row.spec).ok()
 }
 
 /// The seeker's default playbook (`balanced` when none is chosen or the

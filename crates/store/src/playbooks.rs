@@ -3,13 +3,13 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use followup_core::Actor;
+use followup_core::{Actor, PlaybookSpec};
 
 use crate::schema::{opportunities, playbooks, users};
-use crate::types::Stored;
+use crate::types::{Stored, StoredJsonText};
 use crate::{DbConnection, StoreError};
 
-/// A custom playbook; `spec` is the core's `PlaybookSpec` as JSON.
+/// A custom playbook.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = playbooks)]
 pub struct PlaybookRow {
@@ -19,8 +19,9 @@ pub struct PlaybookRow {
     pub owner_id: String,
     /// Its name.
     pub name: String,
-    /// Rules and parameters, as JSON.
-    pub spec: String,
+    /// Rules and parameters (stored as JSON).
+    #[diesel(deserialize_as = StoredJsonText, serialize_as = StoredJsonText)]
+    pub spec: PlaybookSpec,
     /// Created.
     pub created_at: NaiveDateTime,
     /// Last changed.

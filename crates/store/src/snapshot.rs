@@ -228,10 +228,10 @@ mod tests {
                         created_at: now,
                         updated_at: now,
                         business_hours: None,
-                        holidays: r#"["2026-12-24"]"#.to_owned(),
+                        holidays: [NaiveDate::from_ymd_opt(2026, 12, 24).unwrap()].into(),
                         default_playbook: None,
                         facts_revision: 0,
-                        holiday_calendars: "[]".to_owned(),
+                        holiday_calendars: Vec::new(),
                         token_generation: 0,
                     },
                 )?;
@@ -432,7 +432,8 @@ mod tests {
     }
 
     /// A stored value that names no value of its type is an error from the
-    /// store, not a panic: here a stage, a contact role and an actor.
+    /// store, not a panic: a stage, a contact role, an actor, a best time,
+    /// the account's holidays, calendars, zone and hours.
     #[test]
     fn a_corrupt_stored_value_is_a_store_error() {
         for statement in [
@@ -441,6 +442,9 @@ mod tests {
             "UPDATE interactions SET updated_by = 'robot:1' WHERE id = 'i1'",
             "UPDATE contacts SET best_time = '{\"days\": 3}' WHERE id = 'c1'",
             "UPDATE users SET holidays = 'not json' WHERE id = 'u1'",
+            "UPDATE users SET holiday_calendars = '[\"atlantis\"]' WHERE id = 'u1'",
+            "UPDATE users SET timezone = 'Mars/Olympus' WHERE id = 'u1'",
+            "UPDATE users SET business_hours = '{\"mon\": 9}' WHERE id = 'u1'",
         ] {
             let (_db, store) = seeded();
             store

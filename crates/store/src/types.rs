@@ -10,17 +10,19 @@
 //! binds its text. The wrappers are local types because the orphan rule keeps
 //! diesel's traits off the core's types here.
 
+use std::collections::BTreeSet;
 use std::fmt::Display;
 use std::str::FromStr;
 
+use chrono::NaiveDate;
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql, FromSqlRow};
 use diesel::expression::AsExpression;
 use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::{Nullable, Text};
 use followup_core::{
-    Actor, BestTime, Channel, ContactRole, InteractionKind, PromiseWhat, RejectionReason, Role,
-    Stage,
+    Actor, BestTime, Channel, ContactRole, HolidayCalendar, InteractionKind, PlaybookSpec,
+    PromiseWhat, RejectionReason, Role, Stage,
 };
 
 /// A stored value that does not read back as its type.
@@ -78,6 +80,71 @@ impl StoredOpt {
         self.0
             .map(|text| text.parse().map_err(|e| CorruptValue::new::<T>(&text, e)))
             .transpose()
+    }
+}
+
+/// A `TEXT NOT NULL` column holding a core value as JSON. Writing, a value
+/// that does not serialise is kept as the reason, and the write fails with
+/// it instead of storing anything.
+#[derive(Debug, Clone, PartialEq, Eq, AsExpression, FromSqlRow)]
+#[diesel(sql_type = Text)]
+pub struct StoredJsonText(Result<String, String>);
+
+impl StoredJsonText {
+    /// Reads the JSON into the field's type.
+    pub fn try_into<T>(self) -> Result<T, CorruptValue>
+    where
+        T: serde::de::DeserializeOwned,
+    {
+        match self.0 {
+            Ok(text) => serde_json::from_str(&text).map_err(|e| CorruptValue::new::<T>(&text, e)),
+            Err(reason) => Err(CorruptValue::new::<T>("", reason)),
+        }
+    }
+
+    fn of<T: serde::Serialize>(value: &T) -> Self {
+        Self(serde_json::to_string(value).map_err(|e| e.to_string()))
+    }
+}
+
+impl<DB> FromSql<Text, DB> for StoredJsonText
+where
+    DB: Backend,
+    String: FromSql<Text, DB>,
+{
+    fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+        String::from_sql(bytes).map(|s| Self(Ok(s)))
+    }
+}
+
+impl<DB> ToSql<Text, DB> for StoredJsonText
+where
+    DB: Backend,
+    String: ToSql<Text, DB>,
+{
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+        match &self.0 {
+            Ok(text) => text.to_sql(out),
+            Err(reason) => Err(reason.clone().into()),
+        }
+    }
+}
+
+impl From<BTreeSet<NaiveDate>> for StoredJsonText {
+    fn from(value: BTreeSet<NaiveDate>) -> Self {
+        Self::of(&value)
+    }
+}
+
+impl From<Vec<HolidayCalendar>> for StoredJsonText {
+    fn from(value: Vec<HolidayCalendar>) -> Self {
+        Self::of(&value)
+    }
+}
+
+impl From<PlaybookSpec> for StoredJsonText {
+    fn from(value: PlaybookSpec) -> Self {
+        Self::of(&value)
     }
 }
 

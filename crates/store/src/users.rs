@@ -3,10 +3,13 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use followup_core::Role;
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use followup_core::{HolidayCalendar, Role};
 
 use crate::schema::{refresh_tokens, users};
-use crate::types::Stored;
+use crate::types::{Stored, StoredJsonText};
 use crate::{DbConnection, StoreError};
 
 /// A stored account. Instants are UTC.
@@ -33,8 +36,9 @@ pub struct UserRow {
     pub updated_at: NaiveDateTime,
     /// Business hours as JSON; `None` means the default Mon–Fri 09:00–17:00.
     pub business_hours: Option<String>,
-    /// Holidays as a JSON array of dates.
-    pub holidays: String,
+    /// The seeker's own holidays (stored as a JSON array of dates).
+    #[diesel(deserialize_as = StoredJsonText, serialize_as = StoredJsonText)]
+    pub holidays: BTreeSet<NaiveDate>,
     /// The playbook used where an opportunity names none.
     pub default_playbook: Option<String>,
     /// Bumped by every write to the facts the cadence engine reads for this
@@ -42,8 +46,10 @@ pub struct UserRow {
     /// and [`update`] move it, atomically, so a stale row cannot lower it.
     #[diesel(skip_update)]
     pub facts_revision: i64,
-    /// Built-in public-holiday calendars observed, as a JSON array of ids.
-    pub holiday_calendars: String,
+    /// Built-in public-holiday calendars observed (stored as a JSON array
+    /// of ids).
+    #[diesel(deserialize_as = StoredJsonText, serialize_as = StoredJsonText)]
+    pub holiday_calendars: Vec<HolidayCalendar>,
     /// The access-token generation: a token issued under an older one is
     /// refused. Never written back from a row; only [`revoke_sessions`] moves
     /// it (see `docs/auth.md`).
@@ -209,10 +215,10 @@ mod tests {
             created_at: now,
             updated_at: now,
             business_hours: None,
-            holidays: "[]".to_owned(),
+            holidays: BTreeSet::new(),
             default_playbook: None,
             facts_revision: 0,
-            holiday_calendars: "[]".to_owned(),
+            holiday_calendars: Vec::new(),
             token_generation: 0,
         };
         store.write(|conn| insert(conn, &user)).unwrap();

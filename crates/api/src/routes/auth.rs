@@ -185,7 +185,7 @@ pub async fn register(
         let now = crate::views::now().naive_utc();
         let user = UserRow {
             facts_revision: 0,
-            holiday_calendars: "[]".to_owned(),
+            holiday_calendars: Vec::new(),
             id: uuid::Uuid::now_v7().to_string(),
             email,
             password_hash,
@@ -195,7 +195,7 @@ pub async fn register(
             created_at: now,
             updated_at: now,
             business_hours: None,
-            holidays: "[]".to_owned(),
+            holidays: std::collections::BTreeSet::new(),
             default_playbook: None,
             token_generation: 0,
         };

@@ -153,13 +153,13 @@ fn apply(user: &mut UserRow, change: &UpdateMe) -> Result<(), ApiError> {
     if let Some(days) = &change.holidays
         && let Some(days) = errors.check(validate::holidays("holidays", days))
     {
-        user.holidays = to_json(&days)?;
+        user.holidays = days.into_iter().collect();
     }
     if let Some(calendars) = &change.holiday_calendars {
         let mut calendars = calendars.clone();
         calendars.sort_by_key(|c| c.as_str());
         calendars.dedup();
-        user.holiday_calendars = to_json(&calendars)?;
+        user.holiday_calendars = calendars;
     }
     match &change.default_playbook {
         Some(Some(name)) => {
