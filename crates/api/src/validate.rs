@@ -113,7 +113,7 @@ pub fn timezone(field: &str, raw: &str) -> Result<chrono_tz::Tz, FieldError> {
 
 /// Opening hours that make a valid week: `HH:MM`, opening before closing,
 /// at least one open day.
-pub fn week_hours(field: &str, hours: &WeekHours) -> Result<(), FieldError> {
+pub fn week_hours(field: &str, hours: &WeekHours) -> Result<BusinessHours, FieldError> {
     let mut days = [None; 7];
     for (slot, (day, hours)) in days.iter_mut().zip(hours.days()) {
         if let Some(hours) = hours {
@@ -128,9 +128,7 @@ pub fn week_hours(field: &str, hours: &WeekHours) -> Result<(), FieldError> {
             *slot = Some((parse("start", &hours.start)?, parse("end", &hours.end)?));
         }
     }
-    BusinessHours::new(days)
-        .map(|_| ())
-        .map_err(|e| FieldError::new(field, e.to_string()))
+    BusinessHours::new(days).map_err(|e| FieldError::new(field, e.to_string()))
 }
 
 /// Up to 1,000 distinct dates.

@@ -6,14 +6,11 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveTime;
 use followup_core::compare::{Criterion, assess_fit};
 use followup_core::{
-    BuiltinPlaybook, BusinessCalendar, BusinessHours, Contact, Facts, Interaction,
-    NationalHolidays, Opportunity, Playbook, ProcessQuestion, Profile, Promise, Seeker,
-    StageChange,
+    BuiltinPlaybook, BusinessCalendar, Contact, Facts, Interaction, NationalHolidays, Opportunity,
+    Playbook, ProcessQuestion, Profile, Promise, Seeker, StageChange,
 };
-use serde::Deserialize;
 
 use crate::StoreError;
 use crate::pipeline::{OpportunityRow, TransitionRow};
@@ -21,63 +18,11 @@ use crate::playbooks::PlaybookRow;
 use crate::records::{ContactRow, InteractionRow, ProfileRow, PromiseRow};
 use crate::users::UserRow;
 
-fn corrupt(what: &str, err: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(format!("{what}: {err}"))
-}
-
-/// One day's opening hours as `users.business_hours` stores them.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct StoredDay {
-    start: String,
-    end: String,
-}
-
-/// `users.business_hours`: hours per weekday, a missing day is closed.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct StoredWeek {
-    #[serde(default)]
-    mon: Option<StoredDay>,
-    #[serde(default)]
-    tue: Option<StoredDay>,
-    #[serde(default)]
-    wed: Option<StoredDay>,
-    #[serde(default)]
-    thu: Option<StoredDay>,
-    #[serde(default)]
-    fri: Option<StoredDay>,
-    #[serde(default)]
-    sat: Option<StoredDay>,
-    #[serde(default)]
-    sun: Option<StoredDay>,
-}
-
-fn business_hours(json: &str) -> Result<BusinessHours, StoreError> {
-    let week: StoredWeek = serde_json::from_str(json).map_err(|e| corrupt("business hours", e))?;
-    let stored = [
-        week.mon, week.tue, week.wed, week.thu, week.fri, week.sat, week.sun,
-    ];
-    let mut days = [None; 7];
-    for (slot, day) in days.iter_mut().zip(stored) {
-        if let Some(day) = day {
-            let parse = |t: &str| {
-                NaiveTime::parse_from_str(t, "%H:%M").map_err(|e| corrupt("business hours", e))
-            };
-            *slot = Some((parse(&day.start)?, parse(&day.end)?));
-        }
-    }
-    BusinessHours::new(days).map_err(|e| corrupt("business hours", e))
-}
-
 /// The seeker's business calendar: zone, hours and holidays. Public-holiday
 /// days are computed for the years around `year` (a date further away
 /// computes its own when asked).
 pub fn calendar(user: &UserRow, year: i32) -> Result<BusinessCalendar, StoreError> {
-    let hours = match user.business_hours.as_deref() {
-        Some(json) => business_hours(json)?,
-        None => BusinessHours::default(),
-    };
+    let hours = user.business_hours.clone().unwrap_or_default();
     let mut calendar = BusinessCalendar::new(user.timezone);
     calendar.hours = hours;
     calendar.holidays.clone_from(&user.holidays);

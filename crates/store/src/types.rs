@@ -14,15 +14,15 @@ use std::collections::BTreeSet;
 use std::fmt::Display;
 use std::str::FromStr;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime, Weekday};
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql, FromSqlRow};
 use diesel::expression::AsExpression;
 use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::{Nullable, Text};
 use followup_core::{
-    Actor, BestTime, Channel, ContactRole, HolidayCalendar, InteractionKind, PlaybookSpec,
-    PromiseWhat, RejectionReason, Role, Stage,
+    Actor, BestTime, BusinessHours, Channel, ContactRole, HolidayCalendar, InteractionKind,
+    PlaybookSpec, PromiseWhat, RejectionReason, Role, Stage,
 };
 
 /// A stored value that does not read back as its type.
@@ -148,10 +148,11 @@ impl From<PlaybookSpec> for StoredJsonText {
     }
 }
 
-/// A nullable `TEXT` column holding a core value as JSON.
+/// A nullable `TEXT` column holding a core value as JSON. As with
+/// [`StoredJsonText`], a value that does not serialise fails the write.
 #[derive(Debug, Clone, PartialEq, Eq, AsExpression, FromSqlRow)]
 #[diesel(sql_type = Nullable<Text>)]
-pub struct StoredJson(Option<String>);
+pub struct StoredJson(Option<Result<String, String>>);
 
 impl StoredJson {
     /// Reads the JSON, if any, into the field's type.
@@ -160,8 +161,106 @@ impl StoredJson {
         T: serde::de::DeserializeOwned,
     {
         self.0
-            .map(|text| serde_json::from_str(&text).map_err(|e| CorruptValue::new::<T>(&text, e)))
+            .map(|text| StoredJsonText(text).try_into())
             .transpose()
+    }
+
+    fn of<T: serde::Serialize>(value: Option<&T>) -> Self {
+        Self(value.map(|v| serde_json::to_string(v).map_err(|e| e.to_string())))
+    }
+}
+
+/// `users.business_hours`: the core's [`BusinessHours`] stored as
+/// `{"mon": {"start": "09:00", "end": "17:00"}, …}`, a missing day closed;
+/// `NULL` for the default week.
+#[derive(Debug, Clone, PartialEq, Eq, AsExpression, FromSqlRow)]
+#[diesel(sql_type = Nullable<Text>)]
+pub struct StoredHours(StoredJson);
+
+/// One open day as `users.business_hours` stores it.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoredDay {
+    start: String,
+    end: String,
+}
+
+/// The stored week, Monday first.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoredWeek {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    mon: Option<StoredDay>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tue: Option<StoredDay>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    wed: Option<StoredDay>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    thu: Option<StoredDay>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fri: Option<StoredDay>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sat: Option<StoredDay>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sun: Option<StoredDay>,
+}
+
+const WEEK: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+
+impl StoredHours {
+    /// Reads the stored week, if any, into the core's hours.
+    pub fn try_into(self) -> Result<Option<BusinessHours>, CorruptValue> {
+        let Some(week) = self.0.try_into::<StoredWeek>()? else {
+            return Ok(None);
+        };
+        let stored = [
+            week.mon, week.tue, week.wed, week.thu, week.fri, week.sat, week.sun,
+        ];
+        let mut days = [None; 7];
+        for (slot, day) in days.iter_mut().zip(stored) {
+            if let Some(day) = day {
+                let parse = |t: &str| {
+                    NaiveTime::parse_from_str(t, "%H:%M")
+                        .map_err(|e| CorruptValue::new::<BusinessHours>(t, e))
+                };
+                *slot = Some((parse(&day.start)?, parse(&day.end)?));
+            }
+        }
+        BusinessHours::new(days)
+            .map(Some)
+            .map_err(|e| CorruptValue::new::<BusinessHours>("business_hours", e))
+    }
+}
+
+impl From<Option<BusinessHours>> for StoredHours {
+    fn from(value: Option<BusinessHours>) -> Self {
+        let week = value.map(|hours| {
+            let mut days = WEEK.map(|weekday| {
+                hours.on(weekday).map(|open| StoredDay {
+                    start: open.open().format("%H:%M").to_string(),
+                    end: open.close().format("%H:%M").to_string(),
+                })
+            });
+            let mut take = |i: usize| days.get_mut(i).and_then(Option::take);
+            StoredWeek {
+                mon: take(0),
+                tue: take(1),
+                wed: take(2),
+                thu: take(3),
+                fri: take(4),
+                sat: take(5),
+                sun: take(6),
+            }
+        });
+        Self(StoredJson::of(week.as_ref()))
     }
 }
 
@@ -224,21 +323,51 @@ where
     String: FromSql<Text, DB>,
 {
     fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
-        String::from_sql(bytes).map(|s| Self(Some(s)))
+        String::from_sql(bytes).map(|s| Self(Some(Ok(s))))
     }
 
     fn from_nullable_sql(bytes: Option<DB::RawValue<'_>>) -> deserialize::Result<Self> {
-        nullable_text::<DB>(bytes).map(Self)
+        nullable_text::<DB>(bytes).map(|text| Self(text.map(Ok)))
     }
 }
 
 impl<DB> ToSql<Nullable<Text>, DB> for StoredJson
 where
     DB: Backend,
+    String: ToSql<Text, DB>,
     Option<String>: ToSql<Nullable<Text>, DB>,
 {
     fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
-        self.0.to_sql(out)
+        match &self.0 {
+            None => None::<String>.to_sql(out),
+            Some(Ok(text)) => <String as ToSql<Text, DB>>::to_sql(text, out),
+            Some(Err(reason)) => Err(reason.clone().into()),
+        }
+    }
+}
+
+impl<DB> FromSql<Nullable<Text>, DB> for StoredHours
+where
+    DB: Backend,
+    String: FromSql<Text, DB>,
+{
+    fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+        StoredJson::from_sql(bytes).map(Self)
+    }
+
+    fn from_nullable_sql(bytes: Option<DB::RawValue<'_>>) -> deserialize::Result<Self> {
+        StoredJson::from_nullable_sql(bytes).map(Self)
+    }
+}
+
+impl<DB> ToSql<Nullable<Text>, DB> for StoredHours
+where
+    DB: Backend,
+    String: ToSql<Text, DB>,
+    Option<String>: ToSql<Nullable<Text>, DB>,
+{
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+        <StoredJson as ToSql<Nullable<Text>, DB>>::to_sql(&self.0, out)
     }
 }
 
@@ -274,7 +403,6 @@ stored_as_text!(
 
 impl From<Option<BestTime>> for StoredJson {
     fn from(value: Option<BestTime>) -> Self {
-        // A `BestTime` is a small JSON object: serialising it cannot fail.
-        Self(value.and_then(|best| serde_json::to_string(&best).ok()))
+        Self::of(value.as_ref())
     }
 }

@@ -6,10 +6,10 @@ use diesel::prelude::*;
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use followup_core::{HolidayCalendar, Role};
+use followup_core::{BusinessHours, HolidayCalendar, Role};
 
 use crate::schema::{refresh_tokens, users};
-use crate::types::{Stored, StoredJsonText};
+use crate::types::{Stored, StoredHours, StoredJsonText};
 use crate::{DbConnection, StoreError};
 
 /// A stored account. Instants are UTC.
@@ -34,8 +34,9 @@ pub struct UserRow {
     pub created_at: NaiveDateTime,
     /// When the account last changed.
     pub updated_at: NaiveDateTime,
-    /// Business hours as JSON; `None` means the default Mon–Fri 09:00–17:00.
-    pub business_hours: Option<String>,
+    /// Business hours; `None` means the default Mon–Fri 09:00–17:00.
+    #[diesel(deserialize_as = StoredHours, serialize_as = StoredHours)]
+    pub business_hours: Option<BusinessHours>,
     /// The seeker's own holidays (stored as a JSON array of dates).
     #[diesel(deserialize_as = StoredJsonText, serialize_as = StoredJsonText)]
     pub holidays: BTreeSet<NaiveDate>,
@@ -242,5 +243,60 @@ mod tests {
         let (row, signed_out) = found.unwrap();
         assert_eq!(row.id, "u1");
         assert!(!signed_out);
+    }
+
+    /// The account's JSON columns leave the store as the core's values and
+    /// come back unchanged: business hours (written `{"mon": {"start",
+    /// "end"}}`), holidays and holiday calendars.
+    #[test]
+    fn typed_json_columns_round_trip() {
+        use chrono::NaiveTime;
+
+        let db = TestDatabase::create().unwrap();
+        let store = Store::open(db.url().clone(), &PoolOptions::default()).unwrap();
+        store.migrate().unwrap();
+        let now = chrono::Utc::now().naive_utc();
+        let nine = NaiveTime::from_hms_opt(9, 30, 0).unwrap();
+        let five = NaiveTime::from_hms_opt(17, 0, 0).unwrap();
+        let mut days = [None; 7];
+        days[0] = Some((nine, five));
+        days[5] = Some((nine, five));
+        let hours = BusinessHours::new(days).unwrap();
+        let user = UserRow {
+            id: "u1".to_owned(),
+            email: "u1@example.com".to_owned(),
+            password_hash: "x".to_owned(),
+            display_name: "U".to_owned(),
+            role: Role::Coach,
+            timezone: chrono_tz::Asia::Tokyo,
+            created_at: now,
+            updated_at: now,
+            business_hours: Some(hours.clone()),
+            holidays: [NaiveDate::from_ymd_opt(2026, 5, 1).unwrap()].into(),
+            default_playbook: None,
+            facts_revision: 0,
+            holiday_calendars: vec![HolidayCalendar::ALL[0]],
+            token_generation: 0,
+        };
+        store.write(|conn| insert(conn, &user)).unwrap();
+        let found = store.read(|conn| find(conn, "u1")).unwrap().unwrap();
+        assert_eq!(found.business_hours, Some(hours));
+        assert_eq!(found.holidays, user.holidays);
+        assert_eq!(found.holiday_calendars, user.holiday_calendars);
+        assert_eq!(found.role, Role::Coach);
+        assert_eq!(found.timezone, chrono_tz::Asia::Tokyo);
+        let stored: Vec<(String,)> = store
+            .read(|conn| {
+                Ok::<_, StoreError>(
+                    users::table
+                        .select((users::business_hours.assume_not_null(),))
+                        .load(conn)?,
+                )
+            })
+            .unwrap();
+        assert_eq!(
+            stored[0].0,
+            r#"{"mon":{"start":"09:30","end":"17:00"},"sat":{"start":"09:30","end":"17:00"}}"#
+        );
     }
 }

@@ -140,15 +140,13 @@ fn apply(user: &mut UserRow, change: &UpdateMe) -> Result<(), ApiError> {
         user.timezone = tz;
     }
     match &change.business_hours {
-        Some(Some(hours))
-            if errors
-                .check(validate::week_hours("business_hours", hours))
-                .is_some() =>
-        {
-            user.business_hours = Some(to_json(hours)?);
+        Some(Some(hours)) => {
+            if let Some(hours) = errors.check(validate::week_hours("business_hours", hours)) {
+                user.business_hours = Some(hours);
+            }
         }
         Some(None) => user.business_hours = None,
-        _ => {}
+        None => {}
     }
     if let Some(days) = &change.holidays
         && let Some(days) = errors.check(validate::holidays("holidays", days))
@@ -172,10 +170,6 @@ fn apply(user: &mut UserRow, change: &UpdateMe) -> Result<(), ApiError> {
     }
     errors.finish()?;
     Ok(())
-}
-
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String, ApiError> {
-    serde_json::to_string(value).map_err(|e| ApiError::Internal(Box::new(e)))
 }
 
 /// Delete the account and everything it owns.
