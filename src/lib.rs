@@ -38,7 +38,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             store.write(|conn| -> anyhow::Result<()> {
                 let mut user = followup_store::users::find_by_email(conn, &email)?
                     .with_context(|| format!("no account with the email {email}"))?;
-                user.role = role.as_str().to_owned();
+                user.role = role;
                 user.updated_at = chrono::Utc::now().naive_utc();
                 followup_store::users::update(conn, &user)?;
                 Ok(())

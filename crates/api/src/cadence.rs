@@ -1,260 +1,21 @@
-//! From stored rows to the core's facts: the bridge the cadence endpoints,
-//! the promise statuses and the interaction warnings cross.
+//! What the API computes from the core's facts (which the store builds, in
+//! `followup_store::facts`): the interaction warnings, the comparison's
+//! inputs, the analytics' entries and the last activity.
 
-use std::collections::{BTreeSet, HashMap};
-use std::str::FromStr as _;
-
-use chrono::{Datelike as _, NaiveDate, NaiveTime};
 use followup_core::compare::{Criterion, assess_fit};
-use followup_core::{
-    BestTime, BuiltinPlaybook, BusinessCalendar, BusinessHours, Contact, Facts, HolidayCalendar,
-    Interaction, NationalHolidays, Opportunity, Playbook, PlaybookSpec, ProcessQuestion, Profile,
-    Promise, PromiseDue, Seeker, StageChange,
-};
-use followup_store::pipeline::{OpportunityRow, TransitionRow};
-use followup_store::playbooks::PlaybookRow;
-use followup_store::records::{ContactRow, InteractionRow, ProfileRow, PromiseRow};
-use followup_store::snapshot::Snapshot;
-use followup_store::users::UserRow;
+use followup_core::{BusinessCalendar, Facts, Interaction, Opportunity, ProcessQuestion};
+use followup_store::records::{InteractionRow, ProfileRow};
 
 use crate::error::ApiError;
-use crate::views::{WeekHours, utc};
 
 fn internal(err: impl std::fmt::Display) -> ApiError {
     ApiError::Internal(format!("stored data does not read back: {err}").into())
 }
 
-/// The seeker's business calendar: zone, hours and holidays.
-pub fn calendar(user: &UserRow) -> Result<BusinessCalendar, ApiError> {
-    let tz = chrono_tz::Tz::from_str(&user.timezone).map_err(internal)?;
-    let hours = match user.business_hours.as_deref() {
-        Some(json) => {
-            let week: WeekHours = serde_json::from_str(json).map_err(internal)?;
-            let mut days = [None; 7];
-            for (slot, (_, hours)) in days.iter_mut().zip(week.days()) {
-                if let Some(hours) = hours {
-                    let parse = |t: &str| NaiveTime::parse_from_str(t, "%H:%M").map_err(internal);
-                    *slot = Some((parse(&hours.start)?, parse(&hours.end)?));
-                }
-            }
-            BusinessHours::new(days).map_err(internal)?
-        }
-        None => BusinessHours::default(),
-    };
-    let holidays: BTreeSet<NaiveDate> = serde_json::from_str(&user.holidays).map_err(internal)?;
-    let national: Vec<HolidayCalendar> =
-        serde_json::from_str(&user.holiday_calendars).map_err(internal)?;
-    let mut calendar = BusinessCalendar::new(tz);
-    calendar.hours = hours;
-    calendar.holidays = holidays;
-    if !national.is_empty() {
-        // The days of the years around today are computed once; an `?at=`
-        // further away computes its own when asked.
-        let year = crate::views::now().year();
-        calendar.national = NationalHolidays::new(national, year - 1..=year + 2);
-    }
-    Ok(calendar)
-}
-
-/// The playbook a reference names: a built-in by name, or a custom one by
-/// id among `custom`. `None` when it names neither (e.g. a deleted one).
-pub fn resolve_playbook(reference: &str, custom: &[PlaybookRow]) -> Option<Playbook> {
-    if let Ok(builtin) = reference.parse::<BuiltinPlaybook>() {
-        return Some(Playbook::builtin(builtin));
-    }
-    let row = custom.iter().find(|p| p.id == reference)?;
-    let spec: PlaybookSpec = serde_json::from_str(&row.spec).ok()?;
-    Playbook::from_spec(&spec).ok()
-}
-
-/// The seeker's default playbook (`balanced` when none is chosen).
-pub fn seeker_playbook(snapshot: &Snapshot) -> Playbook {
-    snapshot
-        .user
-        .default_playbook
-        .as_deref()
-        .and_then(|r| resolve_playbook(r, &snapshot.playbooks))
-        .unwrap_or_else(Playbook::balanced)
-}
-
-/// A contact as the engine sees it.
-pub fn contact(row: &ContactRow) -> Result<Contact, ApiError> {
-    Ok(Contact {
-        id: row.id.clone(),
-        name: row.name.clone(),
-        role: row.role.parse().map_err(internal)?,
-        email: row.email.clone(),
-        phone: row.phone.clone(),
-        time_zone: row
-            .timezone
-            .as_deref()
-            .map(chrono_tz::Tz::from_str)
-            .transpose()
-            .map_err(internal)?,
-        preferred_channel: row.preferred_channel.parse().map_err(internal)?,
-        best_time: row
-            .best_time
-            .as_deref()
-            .and_then(|json| serde_json::from_str::<BestTime>(json).ok()),
-    })
-}
-
-/// An interaction as the engine sees it.
-pub fn interaction(row: &InteractionRow) -> Result<Interaction, ApiError> {
-    Ok(Interaction {
-        id: row.id.clone(),
-        kind: row.kind.parse().map_err(internal)?,
-        contact_id: row.contact_id.clone(),
-        occurred_at: utc(row.occurred_at),
-        out_of_office_until: row.out_of_office_until,
-    })
-}
-
-/// A promise as the engine sees it.
-pub fn promise(row: &PromiseRow) -> Result<Promise, ApiError> {
-    let due = match (row.due_date, row.due_at) {
-        (_, Some(at)) => PromiseDue::Instant(utc(at)),
-        (Some(date), None) => PromiseDue::Date(date),
-        (None, None) => return Err(internal("a promise without a due date")),
-    };
-    Ok(Promise {
-        id: row.id.clone(),
-        contact_id: row.contact_id.clone(),
-        what: row.what.parse().map_err(internal)?,
-        due,
-        made_at: utc(row.made_at),
-        cancelled: row.cancelled_at.is_some(),
-    })
-}
-
-/// The profile as the engine sees it: which process questions are
-/// answered, and the seeker's strengths for influence letters.
-pub fn profile(row: Option<&ProfileRow>) -> Profile {
-    let Some(row) = row else {
-        return Profile::default();
-    };
-    let answers: serde_json::Value = serde_json::from_str(&row.answers).unwrap_or_default();
-    let answered = [
-        ("process_position", ProcessQuestion::WhereInProcess),
-        ("comparison", ProcessQuestion::CompareToIdeal),
-        ("competitors", ProcessQuestion::OtherCandidates),
-    ]
-    .into_iter()
-    .filter(|(field, _)| answers.get(field).is_some_and(|v| !v.is_null()))
-    .map(|(_, question)| question)
-    .collect();
-    let criteria: Vec<Criterion> = serde_json::from_str(&row.criteria).unwrap_or_default();
-    let strengths = assess_fit(&criteria)
-        .map(|fit| fit.strengths.into_iter().map(|s| s.name).collect())
-        .unwrap_or_default();
-    Profile {
-        answered,
-        strengths,
-        first_six_months: row.first_six_months.clone(),
-    }
-}
-
-fn opportunity(
-    row: &OpportunityRow,
-    custom: &[PlaybookRow],
-    transitions: Vec<&TransitionRow>,
-    contacts: Vec<Contact>,
-    interactions: Vec<Interaction>,
-    promises: Vec<Promise>,
-    profile: Profile,
-) -> Result<Opportunity, ApiError> {
-    Ok(Opportunity {
-        id: row.id.clone(),
-        company: row.company.clone(),
-        title: row.title.clone(),
-        industry: row.industry.clone(),
-        stage: row.stage.parse().map_err(internal)?,
-        offer_deadline: row.offer_deadline,
-        playbook: row
-            .playbook
-            .as_deref()
-            .and_then(|r| resolve_playbook(r, custom)),
-        history: transitions
-            .into_iter()
-            .map(|t| {
-                Ok(StageChange {
-                    from: t
-                        .from_stage
-                        .as_deref()
-                        .map(str::parse)
-                        .transpose()
-                        .map_err(internal)?,
-                    to: t.to_stage.parse().map_err(internal)?,
-                    at: utc(t.occurred_at),
-                })
-            })
-            .collect::<Result<_, ApiError>>()?,
-        contacts,
-        interactions,
-        promises,
-        profile,
-    })
-}
-
-/// The core's facts for a snapshot.
-pub fn facts(snapshot: &Snapshot) -> Result<Facts, ApiError> {
-    let mut transitions: HashMap<&str, Vec<&TransitionRow>> = HashMap::new();
-    for t in &snapshot.transitions {
-        transitions
-            .entry(t.opportunity_id.as_str())
-            .or_default()
-            .push(t);
-    }
-    let mut contacts: HashMap<&str, Vec<Contact>> = HashMap::new();
-    for c in &snapshot.contacts {
-        contacts
-            .entry(c.opportunity_id.as_str())
-            .or_default()
-            .push(contact(c)?);
-    }
-    let mut interactions: HashMap<&str, Vec<Interaction>> = HashMap::new();
-    for i in &snapshot.interactions {
-        interactions
-            .entry(i.opportunity_id.as_str())
-            .or_default()
-            .push(interaction(i)?);
-    }
-    let mut promises: HashMap<&str, Vec<Promise>> = HashMap::new();
-    for p in &snapshot.promises {
-        promises
-            .entry(p.opportunity_id.as_str())
-            .or_default()
-            .push(promise(p)?);
-    }
-    let profiles: HashMap<&str, &ProfileRow> = snapshot
-        .profiles
-        .iter()
-        .map(|p| (p.opportunity_id.as_str(), p))
-        .collect();
-    let opportunities = snapshot
-        .opportunities
-        .iter()
-        .map(|row| {
-            let id = row.id.as_str();
-            opportunity(
-                row,
-                &snapshot.playbooks,
-                transitions.remove(id).unwrap_or_default(),
-                contacts.remove(id).unwrap_or_default(),
-                interactions.remove(id).unwrap_or_default(),
-                promises.remove(id).unwrap_or_default(),
-                profile(profiles.get(id).copied()),
-            )
-        })
-        .collect::<Result<_, _>>()?;
-    Ok(Facts {
-        seeker: Seeker {
-            id: snapshot.user.id.clone(),
-            name: snapshot.user.display_name.clone(),
-            calendar: calendar(&snapshot.user)?,
-        },
-        opportunities,
-    })
+/// The year around which public holidays are computed up front.
+pub fn this_year() -> i32 {
+    use chrono::Datelike as _;
+    crate::views::now().year()
 }
 
 /// The cadence warnings for an interaction just recorded on an opportunity
@@ -271,13 +32,13 @@ pub fn interaction_warnings(
         conn,
         seeker_id,
         followup_store::snapshot::Scope::One(opportunity_id),
+        this_year(),
     )?
     else {
         return Ok(Vec::new());
     };
-    let facts = facts(&snapshot)?;
-    let playbook = seeker_playbook(&snapshot);
-    followup_core::warnings_for(&facts, &playbook, opportunity_id, &interaction(new)?)
+    let new = followup_store::facts::interaction(new);
+    followup_core::warnings_for(&snapshot.facts, &snapshot.playbook, opportunity_id, &new)
         .map_err(|e| ApiError::Internal(Box::new(e)))
 }
 

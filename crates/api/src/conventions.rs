@@ -21,20 +21,35 @@ pub struct Actor {
 }
 
 impl Actor {
-    /// The stored form: `<type>:<id>`.
-    pub fn of(caller: &Caller) -> String {
+    /// Who the caller is, as the store records it.
+    pub fn of(caller: &Caller) -> followup_core::Actor {
         match &caller.via {
-            Via::ApiKey { id, .. } => format!("api_key:{id}"),
-            Via::Token => format!("{}:{}", caller.role.as_str(), caller.user.id),
+            Via::ApiKey { id, .. } => followup_core::Actor {
+                kind: followup_core::ActorKind::ApiKey,
+                id: id.clone(),
+            },
+            Via::Token => followup_core::Actor {
+                kind: caller.role.into(),
+                id: caller.user.id.clone(),
+            },
         }
     }
+}
 
-    /// Reads the stored form back.
-    pub fn parse(stored: &str) -> Self {
-        let (kind, id) = stored.split_once(':').unwrap_or(("unknown", stored));
+impl From<&followup_core::Actor> for Actor {
+    fn from(actor: &followup_core::Actor) -> Self {
         Self {
-            kind: kind.to_owned(),
-            id: id.to_owned(),
+            kind: actor.kind.as_str().to_owned(),
+            id: actor.id.clone(),
+        }
+    }
+}
+
+impl From<followup_core::Actor> for Actor {
+    fn from(actor: followup_core::Actor) -> Self {
+        Self {
+            kind: actor.kind.as_str().to_owned(),
+            id: actor.id,
         }
     }
 }

@@ -105,15 +105,15 @@ pub fn name(field: &str, raw: &str, max: usize) -> Result<String, FieldError> {
 }
 
 /// An IANA time zone name, e.g. `America/New_York`.
-pub fn timezone(field: &str, raw: &str) -> Result<String, FieldError> {
+pub fn timezone(field: &str, raw: &str) -> Result<chrono_tz::Tz, FieldError> {
     TimeZone::parse(raw.trim())
-        .map(|tz| tz.name().to_owned())
+        .map(TimeZone::tz)
         .map_err(|_| FieldError::new(field, format!("`{}` is not an IANA time zone", raw.trim())))
 }
 
 /// Opening hours that make a valid week: `HH:MM`, opening before closing,
 /// at least one open day.
-pub fn week_hours(field: &str, hours: &WeekHours) -> Result<(), FieldError> {
+pub fn week_hours(field: &str, hours: &WeekHours) -> Result<BusinessHours, FieldError> {
     let mut days = [None; 7];
     for (slot, (day, hours)) in days.iter_mut().zip(hours.days()) {
         if let Some(hours) = hours {
@@ -128,9 +128,7 @@ pub fn week_hours(field: &str, hours: &WeekHours) -> Result<(), FieldError> {
             *slot = Some((parse("start", &hours.start)?, parse("end", &hours.end)?));
         }
     }
-    BusinessHours::new(days)
-        .map(|_| ())
-        .map_err(|e| FieldError::new(field, e.to_string()))
+    BusinessHours::new(days).map_err(|e| FieldError::new(field, e.to_string()))
 }
 
 /// Up to 1,000 distinct dates.
@@ -408,7 +406,7 @@ mod tests {
     fn time_zones_are_iana_names() {
         assert_eq!(
             timezone("timezone", "Europe/Berlin").unwrap(),
-            "Europe/Berlin"
+            chrono_tz::Europe::Berlin
         );
         assert!(timezone("timezone", "Mars/Olympus").is_err());
     }

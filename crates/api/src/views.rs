@@ -70,6 +70,26 @@ impl WeekHours {
         }
     }
 
+    /// The core's hours, written `HH:MM`.
+    pub fn from_core(hours: &followup_core::BusinessHours) -> Self {
+        let day = |weekday| {
+            hours.on(weekday).map(|open| DayHours {
+                start: open.open().format("%H:%M").to_string(),
+                end: open.close().format("%H:%M").to_string(),
+            })
+        };
+        use chrono::Weekday;
+        Self {
+            mon: day(Weekday::Mon),
+            tue: day(Weekday::Tue),
+            wed: day(Weekday::Wed),
+            thu: day(Weekday::Thu),
+            fri: day(Weekday::Fri),
+            sat: day(Weekday::Sat),
+            sun: day(Weekday::Sun),
+        }
+    }
+
     /// The days in order, Monday first.
     pub fn days(&self) -> [(&'static str, Option<&DayHours>); 7] {
         [
@@ -127,15 +147,14 @@ impl From<&UserRow> for User {
             id: row.id.clone(),
             email: row.email.clone(),
             display_name: row.display_name.clone(),
-            role: row.role.clone(),
-            timezone: row.timezone.clone(),
+            role: row.role.as_str().to_owned(),
+            timezone: row.timezone.name().to_owned(),
             business_hours: row
                 .business_hours
-                .as_deref()
-                .and_then(|json| serde_json::from_str(json).ok())
-                .unwrap_or_else(WeekHours::standard),
-            holidays: serde_json::from_str(&row.holidays).unwrap_or_default(),
-            holiday_calendars: serde_json::from_str(&row.holiday_calendars).unwrap_or_default(),
+                .as_ref()
+                .map_or_else(WeekHours::standard, WeekHours::from_core),
+            holidays: row.holidays.iter().copied().collect(),
+            holiday_calendars: row.holiday_calendars.clone(),
             default_playbook: row
                 .default_playbook
                 .clone()

@@ -116,6 +116,7 @@ mod tests {
         round_trips(Channel::ALL);
         round_trips(PromiseWhat::ALL);
         round_trips(Role::ALL);
+        round_trips(crate::ActorKind::ALL);
     }
 
     #[test]

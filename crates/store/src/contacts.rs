@@ -10,7 +10,7 @@ use crate::{DbConnection, StoreError};
 pub fn insert_contact(conn: &mut DbConnection, row: &ContactRow) -> Result<(), StoreError> {
     crate::users::touch(conn, &row.seeker_id)?;
     diesel::insert_into(contacts::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -80,7 +80,7 @@ pub fn update_contact(
             .filter(contacts::id.eq(&row.id))
             .filter(contacts::version.eq(expected_version)),
     )
-    .set(row)
+    .set(row.clone())
     .execute(conn)?;
     Ok(changed == 1)
 }

@@ -24,6 +24,10 @@ pub enum StoreError {
     /// A migration failed to apply or revert.
     #[error("migration failed: {0}")]
     Migration(String),
+    /// A stored value does not read back as what it should be (a JSON
+    /// column that does not parse, a promise without a due date).
+    #[error("stored data does not read back: {0}")]
+    Corrupt(String),
     /// Any other database error.
     #[error(transparent)]
     Query(diesel::result::Error),

@@ -11,7 +11,7 @@ use crate::{DbConnection, StoreError};
 pub fn insert_interaction(conn: &mut DbConnection, row: &InteractionRow) -> Result<(), StoreError> {
     crate::users::touch(conn, &row.seeker_id)?;
     diesel::insert_into(interactions::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -91,7 +91,7 @@ pub fn update_interaction(
             .filter(interactions::id.eq(&row.id))
             .filter(interactions::version.eq(expected_version)),
     )
-    .set(row)
+    .set(row.clone())
     .execute(conn)?;
     Ok(changed == 1)
 }

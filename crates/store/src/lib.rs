@@ -8,6 +8,7 @@ pub mod auth;
 mod connection;
 pub mod contacts;
 mod error;
+pub mod facts;
 pub mod feeds;
 pub mod idempotency;
 pub mod interactions;
@@ -26,6 +27,7 @@ pub mod records;
 pub mod schema;
 pub mod snapshot;
 pub mod testing;
+pub mod types;
 pub mod users;
 
 pub use connection::{Backend, DatabaseUrl, DbConnection, PoolOptions, SqliteSynchronous, Store};

@@ -3,7 +3,10 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use followup_core::{Actor, RejectionReason, Stage};
+
 use crate::schema::{opportunities, stage_transitions};
+use crate::types::{Stored, StoredOpt};
 use crate::{DbConnection, StoreError};
 
 diesel::define_sql_function!(
@@ -48,15 +51,18 @@ pub struct OpportunityRow {
     /// Playbook override (built-in name or custom id).
     pub playbook: Option<String>,
     /// Current stage.
-    pub stage: String,
+    #[diesel(deserialize_as = Stored, serialize_as = Stored)]
+    pub stage: Stage,
     /// Why it was rejected, when it was.
-    pub rejection_reason: Option<String>,
+    #[diesel(deserialize_as = StoredOpt, serialize_as = StoredOpt)]
+    pub rejection_reason: Option<RejectionReason>,
     /// Created.
     pub created_at: NaiveDateTime,
     /// Last changed.
     pub updated_at: NaiveDateTime,
-    /// Who last changed it: `seeker:<id>`, `coach:<id>` or `key:<id>`.
-    pub updated_by: String,
+    /// Who last changed it.
+    #[diesel(deserialize_as = Stored, serialize_as = Stored)]
+    pub updated_by: Actor,
     /// Bumped on every change; the ETag.
     pub version: i32,
 }
@@ -70,17 +76,21 @@ pub struct TransitionRow {
     /// The opportunity.
     pub opportunity_id: String,
     /// The stage before; `None` for the stage the opportunity was created in.
-    pub from_stage: Option<String>,
+    #[diesel(deserialize_as = StoredOpt, serialize_as = StoredOpt)]
+    pub from_stage: Option<Stage>,
     /// The stage after.
-    pub to_stage: String,
+    #[diesel(deserialize_as = Stored, serialize_as = Stored)]
+    pub to_stage: Stage,
     /// When it happened (back-datable).
     pub occurred_at: NaiveDateTime,
     /// Why, in words.
     pub reason: Option<String>,
     /// For `rejected`: the reason code.
-    pub rejection_reason: Option<String>,
+    #[diesel(deserialize_as = StoredOpt, serialize_as = StoredOpt)]
+    pub rejection_reason: Option<RejectionReason>,
     /// Who recorded it.
-    pub actor: String,
+    #[diesel(deserialize_as = Stored, serialize_as = Stored)]
+    pub actor: Actor,
     /// When it was recorded.
     pub created_at: NaiveDateTime,
 }
@@ -89,7 +99,7 @@ pub struct TransitionRow {
 #[derive(Debug, Clone, Default)]
 pub struct OpportunityFilter {
     /// Only these stages (any stage when empty).
-    pub stages: Vec<String>,
+    pub stages: Vec<Stage>,
     /// Company or title contains this, case-insensitively.
     pub q: Option<String>,
     /// Changed at or after this instant.
@@ -104,7 +114,7 @@ pub struct OpportunityFilter {
 pub fn insert_opportunity(conn: &mut DbConnection, row: &OpportunityRow) -> Result<(), StoreError> {
     crate::users::touch(conn, &row.seeker_id)?;
     diesel::insert_into(opportunities::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -134,7 +144,10 @@ pub fn list_opportunities(
         .limit(filter.limit)
         .into_boxed();
     if !filter.stages.is_empty() {
-        query = query.filter(opportunities::stage.eq_any(filter.stages.clone()));
+        query = query.filter(
+            opportunities::stage
+                .eq_any(filter.stages.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
+        );
     }
     if let Some(q) = &filter.q {
         let pattern = format!("%{}%", escape_like(&q.to_lowercase()));
@@ -185,7 +198,7 @@ pub fn update_opportunity(
             .filter(opportunities::id.eq(&row.id))
             .filter(opportunities::version.eq(expected_version)),
     )
-    .set(row)
+    .set(row.clone())
     .execute(conn)?;
     Ok(changed == 1)
 }
@@ -211,19 +224,14 @@ pub fn matching_open(
     seeker_id: &str,
     company: &str,
     title: &str,
-    open_stages: &[&str],
+    open_stages: &[Stage],
 ) -> Result<Vec<String>, StoreError> {
     Ok(opportunities::table
         .filter(opportunities::seeker_id.eq(seeker_id))
         .filter(lower(opportunities::company).eq(company.to_lowercase()))
         .filter(lower(opportunities::title).eq(title.to_lowercase()))
         .filter(
-            opportunities::stage.eq_any(
-                open_stages
-                    .iter()
-                    .map(|s| (*s).to_owned())
-                    .collect::<Vec<_>>(),
-            ),
+            opportunities::stage.eq_any(open_stages.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
         )
         .select(opportunities::id)
         .order(opportunities::id.asc())
@@ -241,7 +249,7 @@ pub fn insert_transition(conn: &mut DbConnection, row: &TransitionRow) -> Result
         crate::users::touch(conn, &owner)?;
     }
     diesel::insert_into(stage_transitions::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     Ok(())
 }

@@ -3,10 +3,13 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use followup_core::{Actor, PlaybookSpec};
+
 use crate::schema::{opportunities, playbooks, users};
+use crate::types::{Stored, StoredJsonText};
 use crate::{DbConnection, StoreError};
 
-/// A custom playbook; `spec` is the core's `PlaybookSpec` as JSON.
+/// A custom playbook.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = playbooks)]
 pub struct PlaybookRow {
@@ -16,14 +19,16 @@ pub struct PlaybookRow {
     pub owner_id: String,
     /// Its name.
     pub name: String,
-    /// Rules and parameters, as JSON.
-    pub spec: String,
+    /// Rules and parameters (stored as JSON).
+    #[diesel(deserialize_as = StoredJsonText, serialize_as = StoredJsonText)]
+    pub spec: PlaybookSpec,
     /// Created.
     pub created_at: NaiveDateTime,
     /// Last changed.
     pub updated_at: NaiveDateTime,
     /// Who changed it last.
-    pub updated_by: String,
+    #[diesel(deserialize_as = Stored, serialize_as = Stored)]
+    pub updated_by: Actor,
     /// The ETag.
     pub version: i32,
 }
@@ -31,7 +36,7 @@ pub struct PlaybookRow {
 /// Stores a new playbook.
 pub fn insert(conn: &mut DbConnection, row: &PlaybookRow) -> Result<(), StoreError> {
     diesel::insert_into(playbooks::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -80,7 +85,7 @@ pub fn update(
             .filter(playbooks::id.eq(&row.id))
             .filter(playbooks::version.eq(expected_version)),
     )
-    .set(row)
+    .set(row.clone())
     .execute(conn)?
         == 1)
 }

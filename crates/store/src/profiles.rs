@@ -42,7 +42,7 @@ pub fn put_profile(
     crate::users::touch(conn, &row.seeker_id)?;
     if expected_version == 0 {
         return match diesel::insert_into(profiles::table)
-            .values(row)
+            .values(row.clone())
             .execute(conn)
         {
             Ok(_) => Ok(true),
@@ -58,7 +58,7 @@ pub fn put_profile(
             .filter(profiles::opportunity_id.eq(&row.opportunity_id))
             .filter(profiles::version.eq(expected_version)),
     )
-    .set(row)
+    .set(row.clone())
     .execute(conn)?;
     Ok(changed == 1)
 }

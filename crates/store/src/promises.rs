@@ -10,7 +10,7 @@ use crate::{DbConnection, StoreError};
 pub fn insert_promise(conn: &mut DbConnection, row: &PromiseRow) -> Result<(), StoreError> {
     crate::users::touch(conn, &row.seeker_id)?;
     diesel::insert_into(promises::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -68,7 +68,7 @@ pub fn update_promise(
             .filter(promises::id.eq(&row.id))
             .filter(promises::version.eq(expected_version)),
     )
-    .set(row)
+    .set(row.clone())
     .execute(conn)?;
     Ok(changed == 1)
 }

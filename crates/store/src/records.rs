@@ -5,7 +5,10 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use followup_core::{Actor, BestTime, Channel, ContactRole, InteractionKind, PromiseWhat};
+
 use crate::schema::{contacts, interactions, profiles, promises};
+use crate::types::{Stored, StoredJson, StoredOpt};
 
 /// A person at the employer.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
@@ -19,18 +22,22 @@ pub struct ContactRow {
     pub seeker_id: String,
     /// Their name.
     pub name: String,
-    /// `hiring_manager`, `assistant`, `higher_up`, `recruiter`, `interviewer` or `referrer`.
-    pub role: String,
+    /// Their part in the hiring.
+    #[diesel(deserialize_as = Stored, serialize_as = Stored)]
+    pub role: ContactRole,
     /// Email address.
     pub email: Option<String>,
     /// Phone number (E.164 once normalised).
     pub phone: Option<String>,
     /// IANA zone; `None` uses the seeker's.
-    pub timezone: Option<String>,
-    /// `email`, `phone` or `any`.
-    pub preferred_channel: String,
-    /// Best time to reach them, as JSON (`{days, from, to}`).
-    pub best_time: Option<String>,
+    #[diesel(deserialize_as = StoredOpt, serialize_as = StoredOpt)]
+    pub timezone: Option<chrono_tz::Tz>,
+    /// How they like to be reached.
+    #[diesel(deserialize_as = Stored, serialize_as = Stored)]
+    pub preferred_channel: Channel,
+    /// Best time to reach them (stored as JSON).
+    #[diesel(deserialize_as = StoredJson, serialize_as = StoredJson)]
+    pub best_time: Option<BestTime>,
     /// Rapport notes.
     pub notes: Option<String>,
     /// Created.
@@ -38,7 +45,8 @@ pub struct ContactRow {
     /// Last changed.
     pub updated_at: NaiveDateTime,
     /// Who changed it last.
-    pub updated_by: String,
+    #[diesel(deserialize_as = Stored, serialize_as = Stored)]
+    pub updated_by: Actor,
     /// The ETag.
     pub version: i32,
 }
@@ -55,8 +63,9 @@ pub struct InteractionRow {
     pub seeker_id: String,
     /// The contact involved, if any.
     pub contact_id: Option<String>,
-    /// The interaction kind (see `followup_core::InteractionKind`).
-    pub kind: String,
+    /// What happened.
+    #[diesel(deserialize_as = Stored, serialize_as = Stored)]
+    pub kind: InteractionKind,
     /// When it happened (UTC).
     pub occurred_at: NaiveDateTime,
     /// Free text.
@@ -68,7 +77,8 @@ pub struct InteractionRow {
     /// Last changed.
     pub updated_at: NaiveDateTime,
     /// Who changed it last.
-    pub updated_by: String,
+    #[diesel(deserialize_as = Stored, serialize_as = Stored)]
+    pub updated_by: Actor,
     /// The ETag.
     pub version: i32,
 }
@@ -85,8 +95,9 @@ pub struct PromiseRow {
     pub seeker_id: String,
     /// Who promised, if known.
     pub contact_id: Option<String>,
-    /// `call`, `email` or `decision`.
-    pub what: String,
+    /// What was promised.
+    #[diesel(deserialize_as = Stored, serialize_as = Stored)]
+    pub what: PromiseWhat,
     /// Due by the end of this business day (in the contact's zone)…
     pub due_date: Option<NaiveDate>,
     /// …or at this instant. Exactly one of the two is set.
@@ -100,7 +111,8 @@ pub struct PromiseRow {
     /// Last changed.
     pub updated_at: NaiveDateTime,
     /// Who changed it last.
-    pub updated_by: String,
+    #[diesel(deserialize_as = Stored, serialize_as = Stored)]
+    pub updated_by: Actor,
     /// The ETag.
     pub version: i32,
 }
@@ -122,9 +134,26 @@ pub struct ProfileRow {
     /// Last changed.
     pub updated_at: NaiveDateTime,
     /// Who changed it last.
-    pub updated_by: String,
+    #[diesel(deserialize_as = Stored, serialize_as = Stored)]
+    pub updated_by: Actor,
     /// The ETag.
     pub version: i32,
     /// What the seeker would accomplish in the role's first six months.
     pub first_six_months: Option<String>,
+}
+
+impl PromiseRow {
+    /// When the promise falls due: its date when it has one (the seeker's
+    /// "by Friday", read in the contact's zone), else its instant. The API
+    /// writes exactly one of the two; a row with neither is corrupt.
+    pub fn due(&self) -> Result<followup_core::PromiseDue, crate::StoreError> {
+        match (self.due_date, self.due_at) {
+            (Some(date), _) => Ok(followup_core::PromiseDue::Date(date)),
+            (None, Some(at)) => Ok(followup_core::PromiseDue::Instant(at.and_utc())),
+            (None, None) => Err(crate::StoreError::Corrupt(format!(
+                "promise {} has no due date",
+                self.id
+            ))),
+        }
+    }
 }

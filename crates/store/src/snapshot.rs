@@ -1,18 +1,25 @@
 //! Everything the cadence engine reasons about for one seeker, read in one
-//! transaction with one query per table.
+//! transaction with one query per table, and turned into the core's
+//! [`Facts`] by [`crate::facts::build`], the one builder of them.
 
 use diesel::prelude::*;
+use followup_core::{Facts, Playbook, Stage};
 
 use crate::pipeline::{OpportunityRow, TransitionRow};
 use crate::playbooks::{self, PlaybookRow};
 use crate::records::{ContactRow, InteractionRow, ProfileRow, PromiseRow};
 use crate::schema::{contacts, interactions, opportunities, profiles, promises, stage_transitions};
 use crate::users::{self, UserRow};
-use crate::{DbConnection, StoreError};
+use crate::{DbConnection, StoreError, facts};
 
-/// A seeker's account and pipeline, as stored.
+/// A seeker's account and pipeline: the core's facts, and the rows they were
+/// built from for what the API shows beside them.
 #[derive(Debug, Clone)]
 pub struct Snapshot {
+    /// What the engine decides from.
+    pub facts: Facts,
+    /// The seeker's default playbook (`balanced` when none is chosen).
+    pub playbook: Playbook,
     /// The account (time zone, business hours, holidays, default playbook).
     pub user: UserRow,
     /// Opportunities, oldest first.
@@ -37,16 +44,19 @@ pub enum Scope<'a> {
     /// Every opportunity of the seeker.
     All,
     /// Only these stages.
-    Stages(&'a [&'a str]),
+    Stages(&'a [Stage]),
     /// One opportunity.
     One(&'a str),
 }
 
 /// Reads a seeker's snapshot; `None` when the account does not exist.
+/// Public holidays are computed up front for the years around `year`. A
+/// stored value that does not read back is an error, never a panic.
 pub fn load(
     conn: &mut DbConnection,
     seeker_id: &str,
     scope: Scope<'_>,
+    year: i32,
 ) -> Result<Option<Snapshot>, StoreError> {
     let Some(user) = users::find(conn, seeker_id)? else {
         return Ok(None);
@@ -60,8 +70,7 @@ pub fn load(
         Scope::All => {}
         Scope::Stages(stages) => {
             query = query.filter(
-                opportunities::stage
-                    .eq_any(stages.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>()),
+                opportunities::stage.eq_any(stages.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
             );
         }
         Scope::One(id) => query = query.filter(opportunities::id.eq(id.to_owned())),
@@ -76,16 +85,18 @@ pub fn load(
     let playbooks = playbooks::find_many(conn, &references)?;
     let ids: Vec<String> = opportunities.iter().map(|o| o.id.clone()).collect();
     if ids.is_empty() {
-        return Ok(Some(Snapshot {
+        return assemble(
             user,
             opportunities,
-            transitions: Vec::new(),
-            contacts: Vec::new(),
-            interactions: Vec::new(),
-            promises: Vec::new(),
-            profiles: Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
             playbooks,
-        }));
+            year,
+        )
+        .map(Some);
     }
     let transitions = stage_transitions::table
         .filter(stage_transitions::opportunity_id.eq_any(&ids))
@@ -115,7 +126,7 @@ pub fn load(
         .filter(profiles::opportunity_id.eq_any(&ids))
         .select(ProfileRow::as_select())
         .load(conn)?;
-    Ok(Some(Snapshot {
+    assemble(
         user,
         opportunities,
         transitions,
@@ -124,5 +135,358 @@ pub fn load(
         promises,
         profiles,
         playbooks,
-    }))
+        year,
+    )
+    .map(Some)
+}
+
+#[expect(clippy::too_many_arguments, reason = "one argument per table read")]
+fn assemble(
+    user: UserRow,
+    opportunities: Vec<OpportunityRow>,
+    transitions: Vec<TransitionRow>,
+    contacts: Vec<ContactRow>,
+    interactions: Vec<InteractionRow>,
+    promises: Vec<PromiseRow>,
+    profiles: Vec<ProfileRow>,
+    playbooks: Vec<PlaybookRow>,
+    year: i32,
+) -> Result<Snapshot, StoreError> {
+    let facts = facts::build(
+        facts::Rows {
+            user: &user,
+            opportunities: &opportunities,
+            transitions: &transitions,
+            contacts: &contacts,
+            interactions: &interactions,
+            promises: &promises,
+            profiles: &profiles,
+            playbooks: &playbooks,
+        },
+        year,
+    )?;
+    let playbook = facts::seeker_playbook(&user, &playbooks);
+    Ok(Snapshot {
+        facts,
+        playbook,
+        user,
+        opportunities,
+        transitions,
+        contacts,
+        interactions,
+        promises,
+        profiles,
+        playbooks,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, NaiveDateTime};
+    use diesel::connection::SimpleConnection as _;
+    use followup_core::{
+        Actor, ActorKind, BestTime, BusinessCalendar, Channel, Contact, ContactRole, Facts,
+        Interaction, InteractionKind, Opportunity, Profile, Promise, PromiseDue, PromiseWhat, Role,
+        Seeker, Stage, StageChange,
+    };
+
+    use super::*;
+    use crate::testing::TestDatabase;
+    use crate::{PoolOptions, Store, contacts, interactions, pipeline, promises};
+
+    fn at(text: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    fn seeker_actor() -> Actor {
+        Actor {
+            kind: ActorKind::Seeker,
+            id: "u1".to_owned(),
+        }
+    }
+
+    /// A migrated database with one seeker in Berlin and one opportunity
+    /// (`o1`, at `interviewing`) with its history, a contact, an interaction
+    /// and a promise.
+    fn seeded() -> (TestDatabase, Store) {
+        let db = TestDatabase::create().unwrap();
+        let store = Store::open(db.url().clone(), &PoolOptions::default()).unwrap();
+        store.migrate().unwrap();
+        let now = at("2026-03-02 08:00");
+        let actor = seeker_actor();
+        store
+            .write(|conn| {
+                users::insert(
+                    conn,
+                    &UserRow {
+                        id: "u1".to_owned(),
+                        email: "u1@example.com".to_owned(),
+                        password_hash: "x".to_owned(),
+                        display_name: "Jane Doe".to_owned(),
+                        role: Role::Seeker,
+                        timezone: chrono_tz::Europe::Berlin,
+                        created_at: now,
+                        updated_at: now,
+                        business_hours: None,
+                        holidays: [NaiveDate::from_ymd_opt(2026, 12, 24).unwrap()].into(),
+                        default_playbook: None,
+                        facts_revision: 0,
+                        holiday_calendars: Vec::new(),
+                        token_generation: 0,
+                    },
+                )?;
+                pipeline::insert_opportunity(
+                    conn,
+                    &OpportunityRow {
+                        id: "o1".to_owned(),
+                        seeker_id: "u1".to_owned(),
+                        company: "Acme".to_owned(),
+                        title: "Engineer".to_owned(),
+                        industry: None,
+                        location: None,
+                        source: None,
+                        posting_url: None,
+                        excitement: None,
+                        notes: None,
+                        base_salary: None,
+                        bonus: None,
+                        equity: None,
+                        currency: None,
+                        offer_deadline: None,
+                        playbook: Some("email_only".to_owned()),
+                        stage: Stage::Interviewing,
+                        rejection_reason: None,
+                        created_at: now,
+                        updated_at: now,
+                        updated_by: actor.clone(),
+                        version: 1,
+                    },
+                )?;
+                for (id, from, to) in [
+                    ("t1", None, Stage::Applied),
+                    ("t2", Some(Stage::Applied), Stage::Interviewing),
+                ] {
+                    pipeline::insert_transition(
+                        conn,
+                        &TransitionRow {
+                            id: id.to_owned(),
+                            opportunity_id: "o1".to_owned(),
+                            from_stage: from,
+                            to_stage: to,
+                            occurred_at: now,
+                            reason: None,
+                            rejection_reason: None,
+                            actor: actor.clone(),
+                            created_at: now,
+                        },
+                    )?;
+                }
+                contacts::insert_contact(
+                    conn,
+                    &ContactRow {
+                        id: "c1".to_owned(),
+                        opportunity_id: "o1".to_owned(),
+                        seeker_id: "u1".to_owned(),
+                        name: "Sam Boss".to_owned(),
+                        role: ContactRole::HiringManager,
+                        email: Some("sam@example.com".to_owned()),
+                        phone: None,
+                        timezone: Some(chrono_tz::America::New_York),
+                        preferred_channel: Channel::Email,
+                        best_time: Some(
+                            BestTime::new(
+                                &[chrono::Weekday::Tue],
+                                chrono::NaiveTime::from_hms_opt(14, 0, 0).unwrap(),
+                                chrono::NaiveTime::from_hms_opt(15, 0, 0).unwrap(),
+                            )
+                            .unwrap(),
+                        ),
+                        notes: None,
+                        created_at: now,
+                        updated_at: now,
+                        updated_by: actor.clone(),
+                        version: 1,
+                    },
+                )?;
+                interactions::insert_interaction(
+                    conn,
+                    &InteractionRow {
+                        id: "i1".to_owned(),
+                        opportunity_id: "o1".to_owned(),
+                        seeker_id: "u1".to_owned(),
+                        contact_id: Some("c1".to_owned()),
+                        kind: InteractionKind::Interview,
+                        occurred_at: at("2026-03-03 10:00"),
+                        notes: None,
+                        out_of_office_until: None,
+                        created_at: now,
+                        updated_at: now,
+                        updated_by: actor.clone(),
+                        version: 1,
+                    },
+                )?;
+                promises::insert_promise(
+                    conn,
+                    &PromiseRow {
+                        id: "p1".to_owned(),
+                        opportunity_id: "o1".to_owned(),
+                        seeker_id: "u1".to_owned(),
+                        contact_id: Some("c1".to_owned()),
+                        what: PromiseWhat::Decision,
+                        due_date: Some(NaiveDate::from_ymd_opt(2026, 3, 6).unwrap()),
+                        due_at: None,
+                        made_at: at("2026-03-03 10:30"),
+                        cancelled_at: None,
+                        created_at: now,
+                        updated_at: now,
+                        updated_by: actor.clone(),
+                        version: 1,
+                    },
+                )?;
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        (db, store)
+    }
+
+    /// The store's one builder turns a seeded seeker's rows into exactly the
+    /// core's facts, on both backends.
+    #[test]
+    fn load_builds_the_facts_of_a_seeded_seeker() {
+        let (_db, store) = seeded();
+        let snapshot = store
+            .read(|conn| load(conn, "u1", Scope::All, 2026))
+            .unwrap()
+            .unwrap();
+        let mut calendar = BusinessCalendar::new(chrono_tz::Europe::Berlin);
+        calendar
+            .holidays
+            .insert(NaiveDate::from_ymd_opt(2026, 12, 24).unwrap());
+        let applied = at("2026-03-02 08:00").and_utc();
+        let expected = Facts {
+            seeker: Seeker {
+                id: "u1".to_owned(),
+                name: "Jane Doe".to_owned(),
+                calendar,
+            },
+            opportunities: vec![Opportunity {
+                id: "o1".to_owned(),
+                company: "Acme".to_owned(),
+                title: "Engineer".to_owned(),
+                industry: None,
+                stage: Stage::Interviewing,
+                offer_deadline: None,
+                playbook: Some(followup_core::Playbook::builtin(
+                    followup_core::BuiltinPlaybook::EmailOnly,
+                )),
+                history: vec![
+                    StageChange {
+                        from: None,
+                        to: Stage::Applied,
+                        at: applied,
+                    },
+                    StageChange {
+                        from: Some(Stage::Applied),
+                        to: Stage::Interviewing,
+                        at: applied,
+                    },
+                ],
+                contacts: vec![Contact {
+                    id: "c1".to_owned(),
+                    name: "Sam Boss".to_owned(),
+                    role: ContactRole::HiringManager,
+                    email: Some("sam@example.com".to_owned()),
+                    phone: None,
+                    time_zone: Some(chrono_tz::America::New_York),
+                    preferred_channel: Channel::Email,
+                    best_time: Some(
+                        BestTime::new(
+                            &[chrono::Weekday::Tue],
+                            chrono::NaiveTime::from_hms_opt(14, 0, 0).unwrap(),
+                            chrono::NaiveTime::from_hms_opt(15, 0, 0).unwrap(),
+                        )
+                        .unwrap(),
+                    ),
+                }],
+                interactions: vec![Interaction {
+                    id: "i1".to_owned(),
+                    kind: InteractionKind::Interview,
+                    contact_id: Some("c1".to_owned()),
+                    occurred_at: at("2026-03-03 10:00").and_utc(),
+                    out_of_office_until: None,
+                }],
+                promises: vec![Promise {
+                    id: "p1".to_owned(),
+                    contact_id: Some("c1".to_owned()),
+                    what: PromiseWhat::Decision,
+                    due: PromiseDue::Date(NaiveDate::from_ymd_opt(2026, 3, 6).unwrap()),
+                    made_at: at("2026-03-03 10:30").and_utc(),
+                    cancelled: false,
+                }],
+                profile: Profile::default(),
+            }],
+        };
+        assert_eq!(snapshot.facts, expected);
+        assert_eq!(snapshot.playbook, followup_core::Playbook::balanced());
+        assert_eq!(snapshot.opportunities[0].updated_by, seeker_actor());
+    }
+
+    /// A stored value that names no value of its type is an error from the
+    /// store, not a panic: a stage, a contact role, an actor, a best time,
+    /// the account's holidays, calendars, zone and hours.
+    #[test]
+    fn a_corrupt_stored_value_is_a_store_error() {
+        for statement in [
+            "UPDATE opportunities SET stage = 'Final' WHERE id = 'o1'",
+            "UPDATE contacts SET role = 'boss' WHERE id = 'c1'",
+            "UPDATE interactions SET updated_by = 'robot:1' WHERE id = 'i1'",
+            "UPDATE contacts SET best_time = '{\"days\": 3}' WHERE id = 'c1'",
+            "UPDATE users SET holidays = 'not json' WHERE id = 'u1'",
+            "UPDATE users SET holiday_calendars = '[\"atlantis\"]' WHERE id = 'u1'",
+            "UPDATE users SET timezone = 'Mars/Olympus' WHERE id = 'u1'",
+            "UPDATE users SET business_hours = '{\"mon\": 9}' WHERE id = 'u1'",
+        ] {
+            let (_db, store) = seeded();
+            store
+                .write(|conn| conn.batch_execute(statement).map_err(StoreError::from))
+                .unwrap();
+            let loaded = store.read(|conn| load(conn, "u1", Scope::All, 2026));
+            assert!(
+                matches!(loaded, Err(StoreError::Query(_) | StoreError::Corrupt(_))),
+                "{statement}: {loaded:?}"
+            );
+        }
+    }
+
+    /// A promise row with both a date and an instant (which the API never
+    /// writes) falls due on its date: the one rule for the engine and the
+    /// API's view alike. One with neither is corrupt.
+    #[test]
+    fn a_promise_falls_due_on_its_date_before_its_instant() {
+        let date = NaiveDate::from_ymd_opt(2026, 3, 6).unwrap();
+        let mut row = PromiseRow {
+            id: "p1".to_owned(),
+            opportunity_id: "o1".to_owned(),
+            seeker_id: "u1".to_owned(),
+            contact_id: None,
+            what: PromiseWhat::Call,
+            due_date: Some(date),
+            due_at: Some(at("2026-03-09 12:00")),
+            made_at: at("2026-03-03 10:30"),
+            cancelled_at: None,
+            created_at: at("2026-03-03 10:30"),
+            updated_at: at("2026-03-03 10:30"),
+            updated_by: seeker_actor(),
+            version: 1,
+        };
+        assert_eq!(row.due().unwrap(), PromiseDue::Date(date));
+        assert_eq!(facts::promise(&row).unwrap().due, PromiseDue::Date(date));
+        row.due_date = None;
+        assert_eq!(
+            row.due().unwrap(),
+            PromiseDue::Instant(at("2026-03-09 12:00").and_utc())
+        );
+        row.due_at = None;
+        assert!(matches!(row.due(), Err(StoreError::Corrupt(_))));
+    }
 }

@@ -3,7 +3,13 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use followup_core::{BusinessHours, HolidayCalendar, Role};
+
 use crate::schema::{refresh_tokens, users};
+use crate::types::{Stored, StoredHours, StoredJsonText};
 use crate::{DbConnection, StoreError};
 
 /// A stored account. Instants are UTC.
@@ -18,18 +24,22 @@ pub struct UserRow {
     pub password_hash: String,
     /// Shown to coaches and in drafts.
     pub display_name: String,
-    /// `seeker`, `coach` or `admin`.
-    pub role: String,
-    /// IANA zone name.
-    pub timezone: String,
+    /// Whose data the account may see.
+    #[diesel(deserialize_as = Stored, serialize_as = Stored)]
+    pub role: Role,
+    /// The account's zone.
+    #[diesel(deserialize_as = Stored, serialize_as = Stored)]
+    pub timezone: chrono_tz::Tz,
     /// When the account was created.
     pub created_at: NaiveDateTime,
     /// When the account last changed.
     pub updated_at: NaiveDateTime,
-    /// Business hours as JSON; `None` means the default Mon–Fri 09:00–17:00.
-    pub business_hours: Option<String>,
-    /// Holidays as a JSON array of dates.
-    pub holidays: String,
+    /// Business hours; `None` means the default Mon–Fri 09:00–17:00.
+    #[diesel(deserialize_as = StoredHours, serialize_as = StoredHours)]
+    pub business_hours: Option<BusinessHours>,
+    /// The seeker's own holidays (stored as a JSON array of dates).
+    #[diesel(deserialize_as = StoredJsonText, serialize_as = StoredJsonText)]
+    pub holidays: BTreeSet<NaiveDate>,
     /// The playbook used where an opportunity names none.
     pub default_playbook: Option<String>,
     /// Bumped by every write to the facts the cadence engine reads for this
@@ -37,8 +47,10 @@ pub struct UserRow {
     /// and [`update`] move it, atomically, so a stale row cannot lower it.
     #[diesel(skip_update)]
     pub facts_revision: i64,
-    /// Built-in public-holiday calendars observed, as a JSON array of ids.
-    pub holiday_calendars: String,
+    /// Built-in public-holiday calendars observed (stored as a JSON array
+    /// of ids).
+    #[diesel(deserialize_as = StoredJsonText, serialize_as = StoredJsonText)]
+    pub holiday_calendars: Vec<HolidayCalendar>,
     /// The access-token generation: a token issued under an older one is
     /// refused. Never written back from a row; only [`revoke_sessions`] moves
     /// it (see `docs/auth.md`).
@@ -49,7 +61,7 @@ pub struct UserRow {
 /// Creates an account; a taken email is [`StoreError::Conflict`].
 pub fn insert(conn: &mut DbConnection, user: &UserRow) -> Result<(), StoreError> {
     diesel::insert_into(users::table)
-        .values(user)
+        .values(user.clone())
         .execute(conn)?;
     Ok(())
 }
@@ -89,11 +101,14 @@ pub fn update(conn: &mut DbConnection, user: &UserRow) -> Result<(), StoreError>
         .select((users::password_hash, users::role))
         .first(conn)
         .optional()?;
-    if before.is_some_and(|(hash, role)| hash != user.password_hash || role != user.role) {
+    if before.is_some_and(|(hash, role)| hash != user.password_hash || role != user.role.as_str()) {
         revoke_sessions(conn, &user.id, chrono::Utc::now().naive_utc())?;
     }
     let changed = diesel::update(users::table.find(&user.id))
-        .set((user, users::facts_revision.eq(users::facts_revision + 1)))
+        .set((
+            user.clone(),
+            users::facts_revision.eq(users::facts_revision + 1),
+        ))
         .execute(conn)?;
     if changed == 0 {
         return Err(StoreError::NotFound);
@@ -196,15 +211,15 @@ mod tests {
             email: "u1@example.com".to_owned(),
             password_hash: "x".to_owned(),
             display_name: "U".to_owned(),
-            role: "seeker".to_owned(),
-            timezone: "UTC".to_owned(),
+            role: followup_core::Role::Seeker,
+            timezone: chrono_tz::UTC,
             created_at: now,
             updated_at: now,
             business_hours: None,
-            holidays: "[]".to_owned(),
+            holidays: BTreeSet::new(),
             default_playbook: None,
             facts_revision: 0,
-            holiday_calendars: "[]".to_owned(),
+            holiday_calendars: Vec::new(),
             token_generation: 0,
         };
         store.write(|conn| insert(conn, &user)).unwrap();
@@ -228,5 +243,60 @@ mod tests {
         let (row, signed_out) = found.unwrap();
         assert_eq!(row.id, "u1");
         assert!(!signed_out);
+    }
+
+    /// The account's JSON columns leave the store as the core's values and
+    /// come back unchanged: business hours (written `{"mon": {"start",
+    /// "end"}}`), holidays and holiday calendars.
+    #[test]
+    fn typed_json_columns_round_trip() {
+        use chrono::NaiveTime;
+
+        let db = TestDatabase::create().unwrap();
+        let store = Store::open(db.url().clone(), &PoolOptions::default()).unwrap();
+        store.migrate().unwrap();
+        let now = chrono::Utc::now().naive_utc();
+        let nine = NaiveTime::from_hms_opt(9, 30, 0).unwrap();
+        let five = NaiveTime::from_hms_opt(17, 0, 0).unwrap();
+        let mut days = [None; 7];
+        days[0] = Some((nine, five));
+        days[5] = Some((nine, five));
+        let hours = BusinessHours::new(days).unwrap();
+        let user = UserRow {
+            id: "u1".to_owned(),
+            email: "u1@example.com".to_owned(),
+            password_hash: "x".to_owned(),
+            display_name: "U".to_owned(),
+            role: Role::Coach,
+            timezone: chrono_tz::Asia::Tokyo,
+            created_at: now,
+            updated_at: now,
+            business_hours: Some(hours.clone()),
+            holidays: [NaiveDate::from_ymd_opt(2026, 5, 1).unwrap()].into(),
+            default_playbook: None,
+            facts_revision: 0,
+            holiday_calendars: vec![HolidayCalendar::ALL[0]],
+            token_generation: 0,
+        };
+        store.write(|conn| insert(conn, &user)).unwrap();
+        let found = store.read(|conn| find(conn, "u1")).unwrap().unwrap();
+        assert_eq!(found.business_hours, Some(hours));
+        assert_eq!(found.holidays, user.holidays);
+        assert_eq!(found.holiday_calendars, user.holiday_calendars);
+        assert_eq!(found.role, Role::Coach);
+        assert_eq!(found.timezone, chrono_tz::Asia::Tokyo);
+        let stored: Vec<(String,)> = store
+            .read(|conn| {
+                Ok::<_, StoreError>(
+                    users::table
+                        .select((users::business_hours.assume_not_null(),))
+                        .load(conn)?,
+                )
+            })
+            .unwrap();
+        assert_eq!(
+            stored[0].0,
+            r#"{"mon":{"start":"09:30","end":"17:00"},"sat":{"start":"09:30","end":"17:00"}}"#
+        );
     }
 }

@@ -217,9 +217,9 @@ async fn authenticate(state: &AppState, credential: Credential) -> Result<Caller
 }
 
 fn caller(user: UserRow, via: Via) -> Result<Caller, ApiError> {
-    let role = user
-        .role
-        .parse::<Role>()
-        .map_err(|e| ApiError::Internal(Box::new(e)))?;
-    Ok(Caller { user, role, via })
+    Ok(Caller {
+        role: user.role,
+        user,
+        via,
+    })
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Caller;
-use crate::cadence::{analytics_input, facts, seeker_playbook};
+use crate::cadence::analytics_input;
 use crate::db::read;
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
@@ -181,11 +181,11 @@ pub async fn analytics_of(
 ) -> Result<Analytics, ApiError> {
     let now = crate::views::now();
     let snapshot = read(state, move |_, conn| {
-        snapshot::load(conn, &seeker_id, Scope::All)?
+        snapshot::load(conn, &seeker_id, Scope::All, crate::cadence::this_year())?
             .ok_or_else(|| ApiError::NotFound("no such seeker".to_owned()))
     })
     .await?;
-    let facts = facts(&snapshot)?;
+    let facts = &snapshot.facts;
     let tz = facts.seeker.calendar.tz;
     let to = query
         .to
@@ -194,19 +194,19 @@ pub async fn analytics_of(
         to.checked_sub_days(Days::new(DEFAULT_DAYS - 1))
             .unwrap_or(NaiveDate::MIN)
     });
-    let playbook = seeker_playbook(&snapshot);
+    let playbook = &snapshot.playbook;
     let params = playbook.params();
     let mut settings = AnalyticsParams::new(DateRange { from, to }, tz);
     settings.email_cap_per_week = params.max_emails;
     settings.applications_target_per_week = params.weekly_applications;
-    let result = analytics::analytics(&analytics_input(&facts, now), &settings)
+    let result = analytics::analytics(&analytics_input(facts, now), &settings)
         .map_err(|e| range_error(&e))?;
     Ok(Analytics {
         range: Range {
             from: result.range.from,
             to: result.range.to,
         },
-        timezone: snapshot.user.timezone.clone(),
+        timezone: snapshot.user.timezone.name().to_owned(),
         funnel: result
             .funnel
             .into_iter()

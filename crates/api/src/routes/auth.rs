@@ -178,24 +178,24 @@ pub async fn register(
     let password = body.password;
     let password_hash = web::block(move || hash_password(&password)).await??;
     let role = match body.role {
-        SignupRole::Seeker => "seeker",
-        SignupRole::Coach => "coach",
+        SignupRole::Seeker => followup_core::Role::Seeker,
+        SignupRole::Coach => followup_core::Role::Coach,
     };
     let response = write(&state, move |state, conn| {
         let now = crate::views::now().naive_utc();
         let user = UserRow {
             facts_revision: 0,
-            holiday_calendars: "[]".to_owned(),
+            holiday_calendars: Vec::new(),
             id: uuid::Uuid::now_v7().to_string(),
             email,
             password_hash,
             display_name,
-            role: role.to_owned(),
+            role,
             timezone,
             created_at: now,
             updated_at: now,
             business_hours: None,
-            holidays: "[]".to_owned(),
+            holidays: std::collections::BTreeSet::new(),
             default_playbook: None,
             token_generation: 0,
         };

@@ -14,7 +14,6 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::agenda_cache::Rendered;
 use crate::auth::Caller;
-use crate::cadence::{facts, seeker_playbook};
 use crate::conventions::if_none_match;
 use crate::db::read;
 use crate::error::{ApiError, Problem};
@@ -142,15 +141,20 @@ pub async fn next_actions(
     // offer elsewhere or too few other open ones change what is due here.
     let snapshot = read(&state, move |_, conn| {
         let (row, _) = load_opportunity(conn, &caller, &id, Need::Read)?;
-        let snapshot = snapshot::load(conn, &row.seeker_id, Scope::All)?
-            .ok_or_else(|| ApiError::NotFound("no such opportunity".to_owned()))?;
+        let snapshot = snapshot::load(
+            conn,
+            &row.seeker_id,
+            Scope::All,
+            crate::cadence::this_year(),
+        )?
+        .ok_or_else(|| ApiError::NotFound("no such opportunity".to_owned()))?;
         Ok((snapshot, row.id))
     })
     .await?;
     let (snapshot, id) = snapshot;
-    let facts = facts(&snapshot)?;
-    let playbook = seeker_playbook(&snapshot);
-    let engine = Engine::new(&facts, &playbook, at);
+    let facts = &snapshot.facts;
+    let playbook = &snapshot.playbook;
+    let engine = Engine::new(facts, playbook, at);
     let items = facts
         .opportunity(&id)
         .map(|o| engine.next_actions(o))
@@ -161,11 +165,11 @@ pub async fn next_actions(
     }))
 }
 
-fn open_stages() -> Vec<&'static str> {
+fn open_stages() -> Vec<followup_core::Stage> {
     followup_core::Stage::ALL
         .iter()
+        .copied()
         .filter(|s| s.is_open())
-        .map(|s| s.as_str())
         .collect()
 }
 
@@ -271,12 +275,18 @@ async fn compute_agenda(
 ) -> Result<Rendered, ApiError> {
     let snapshot = read(state, move |_, conn| {
         let stages = open_stages();
-        snapshot::load(conn, &seeker, Scope::Stages(&stages))?.ok_or_else(gone)
+        snapshot::load(
+            conn,
+            &seeker,
+            Scope::Stages(&stages),
+            crate::cadence::this_year(),
+        )?
+        .ok_or_else(gone)
     })
     .await?;
-    let facts = facts(&snapshot)?;
-    let playbook = seeker_playbook(&snapshot);
-    let items: Vec<(DateTime<Utc>, NextAction)> = Engine::new(&facts, &playbook, at)
+    let facts = &snapshot.facts;
+    let playbook = &snapshot.playbook;
+    let items: Vec<(DateTime<Utc>, NextAction)> = Engine::new(facts, playbook, at)
         .agenda()
         .into_iter()
         .map(|a| (a.due_at, NextAction::from(a)))
@@ -349,13 +359,13 @@ pub async fn pipeline_health_of(
 ) -> Result<PipelineHealth, ApiError> {
     let at = at.unwrap_or_else(crate::views::now);
     let snapshot = read(state, move |_, conn| {
-        snapshot::load(conn, &seeker, Scope::All)?
+        snapshot::load(conn, &seeker, Scope::All, crate::cadence::this_year())?
             .ok_or_else(|| ApiError::Unauthorized("the account no longer exists".to_owned()))
     })
     .await?;
-    let facts = facts(&snapshot)?;
-    let playbook = seeker_playbook(&snapshot);
-    let h = Engine::new(&facts, &playbook, at).health();
+    let facts = &snapshot.facts;
+    let playbook = &snapshot.playbook;
+    let h = Engine::new(facts, playbook, at).health();
     Ok(PipelineHealth {
         at,
         open_by_stage: h

@@ -12,7 +12,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::{Access, Caller, generate_code, sha256_hex};
-use crate::cadence::{facts, last_activity, seeker_playbook};
+use crate::cadence::last_activity;
 use crate::conventions::Page;
 use crate::db::{read, write};
 use crate::error::{ApiError, Problem};
@@ -235,8 +235,8 @@ fn count(n: usize) -> u32 {
 /// caps count as broken when an analytics week of the last
 /// [`DEFAULT_INACTIVE_DAYS`] days has a contact over the e-mail cap.
 fn summary(snapshot: &Snapshot, now: DateTime<Utc>) -> Result<Summary, ApiError> {
-    let facts = facts(snapshot)?;
-    let playbook = seeker_playbook(snapshot);
+    let facts = &snapshot.facts;
+    let playbook = &snapshot.playbook;
     let calendar = &facts.seeker.calendar;
     let stages: Vec<Stage> = facts.opportunities.iter().map(|o| o.stage).collect();
     let promises_broken = facts
@@ -256,13 +256,13 @@ fn summary(snapshot: &Snapshot, now: DateTime<Utc>) -> Result<Summary, ApiError>
         chrono::Weekday::Mon,
     )
     .map_err(|e| ApiError::Internal(Box::new(e)))?;
-    let input = crate::cadence::analytics_input(&facts, now);
+    let input = crate::cadence::analytics_input(facts, now);
     let cap_breaches: usize =
         analytics::follow_ups_per_week(&input.interactions, &window, playbook.params().max_emails)
             .iter()
             .map(|week| week.over_cap.len())
             .sum();
-    let last = last_activity(&facts, now);
+    let last = last_activity(facts, now);
     let stalled = analytics::stalled(
         &StallInput {
             now,
@@ -276,7 +276,7 @@ fn summary(snapshot: &Snapshot, now: DateTime<Utc>) -> Result<Summary, ApiError>
     Ok(Summary {
         open: count(stages.iter().filter(|s| s.is_open()).count()),
         finals: count(stages.iter().filter(|&&s| s == Stage::Final).count()),
-        next_due_action: Engine::new(&facts, &playbook, now)
+        next_due_action: Engine::new(facts, playbook, now)
             .agenda()
             .into_iter()
             .min_by_key(|a| a.due_at)
@@ -303,7 +303,7 @@ fn client(
         id: seeker.id,
         display_name: seeker.display_name,
         email: seeker.email,
-        timezone: seeker.timezone,
+        timezone: seeker.timezone.name().to_owned(),
         grant_id: grant.id,
         granted_at: utc(grant.created_at),
         open_opportunities: summary.open,
@@ -337,7 +337,8 @@ pub async fn clients(
         auth::clients_of_coach(conn, &coach_id)?
             .into_iter()
             .map(|(grant, seeker)| {
-                let snapshot = snapshot::load(conn, &seeker.id, Scope::All)?;
+                let snapshot =
+                    snapshot::load(conn, &seeker.id, Scope::All, crate::cadence::this_year())?;
                 Ok((grant, seeker, snapshot))
             })
             .collect::<Result<Vec<_>, ApiError>>()

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Caller;
-use crate::cadence::{comparison_facts, facts, seeker_playbook};
+use crate::cadence::comparison_facts;
 use crate::db::read;
 use crate::error::{ApiError, Problem};
 use crate::routes::cadence::{AtParams, NextAction};
@@ -178,11 +178,16 @@ pub async fn comparison(
     let id = id.into_inner();
     let snapshot = read(&state, move |_, conn| {
         let (row, _) = load_opportunity(conn, &caller, &id, Need::Read)?;
-        snapshot::load(conn, &row.seeker_id, Scope::One(&row.id))?
-            .ok_or_else(|| ApiError::NotFound("no such opportunity".to_owned()))
+        snapshot::load(
+            conn,
+            &row.seeker_id,
+            Scope::One(&row.id),
+            crate::cadence::this_year(),
+        )?
+        .ok_or_else(|| ApiError::NotFound("no such opportunity".to_owned()))
     })
     .await?;
-    let facts = facts(&snapshot)?;
+    let facts = &snapshot.facts;
     let opportunity = facts
         .opportunities
         .first()
@@ -400,7 +405,7 @@ pub async fn comparisons_of(
     }
     let at = params.at.unwrap_or_else(crate::views::now);
     let snapshot: Snapshot = read(state, move |_, conn| {
-        snapshot::load(conn, &seeker_id, Scope::All)?
+        snapshot::load(conn, &seeker_id, Scope::All, crate::cadence::this_year())?
             .ok_or_else(|| ApiError::NotFound("no such seeker".to_owned()))
     })
     .await?;
@@ -413,9 +418,9 @@ pub async fn comparisons_of(
             "no such opportunity: {missing}"
         )));
     }
-    let facts = facts(&snapshot)?;
-    let playbook = seeker_playbook(&snapshot);
-    let engine = Engine::new(&facts, &playbook, at);
+    let facts = &snapshot.facts;
+    let playbook = &snapshot.playbook;
+    let engine = Engine::new(facts, playbook, at);
     let mut rows = Vec::new();
     for (opportunity, row) in facts.opportunities.iter().zip(&snapshot.opportunities) {
         let wanted = match &ids {

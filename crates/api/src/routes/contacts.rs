@@ -163,25 +163,15 @@ pub struct Contact {
     pub updated_by: Actor,
 }
 
-fn internal(e: impl std::error::Error + Send + Sync + 'static) -> ApiError {
-    ApiError::Internal(Box::new(e))
-}
-
 impl TryFrom<ContactRow> for Contact {
     type Error = ApiError;
 
     fn try_from(row: ContactRow) -> Result<Self, ApiError> {
         Ok(Self {
-            role: row.role.parse().map_err(internal)?,
-            preferred_channel: row.preferred_channel.parse().map_err(internal)?,
-            best_time: row
-                .best_time
-                .as_deref()
-                .map(serde_json::from_str::<followup_core::BestTime>)
-                .transpose()
-                .map_err(internal)?
-                .map(BestTime::from_core),
-            updated_by: Actor::parse(&row.updated_by),
+            role: row.role,
+            preferred_channel: row.preferred_channel,
+            best_time: row.best_time.map(BestTime::from_core),
+            updated_by: Actor::from(row.updated_by),
             created_at: utc(row.created_at),
             updated_at: utc(row.updated_at),
             id: row.id,
@@ -189,7 +179,7 @@ impl TryFrom<ContactRow> for Contact {
             name: row.name,
             email: row.email,
             phone: row.phone,
-            timezone: row.timezone,
+            timezone: row.timezone.map(|tz| tz.name().to_owned()),
             notes: row.notes,
         })
     }
@@ -317,17 +307,15 @@ fn optional_phone(errors: &mut Errors, value: Option<String>) -> Option<String> 
     errors.check(validate::phone("phone", &value))
 }
 
-fn optional_timezone(errors: &mut Errors, value: Option<String>) -> Option<String> {
+fn optional_timezone(errors: &mut Errors, value: Option<String>) -> Option<chrono_tz::Tz> {
     let value = errors
         .check(validate::optional_text("timezone", value, 64))
         .flatten()?;
     errors.check(validate::timezone("timezone", &value))
 }
 
-fn best_time_json(errors: &mut Errors, value: Option<BestTime>) -> Option<String> {
-    // Stored in the engine's own form, which the cadence rules read back.
-    let core = errors.check(value?.to_core("best_time"))?;
-    serde_json::to_string(&core).ok()
+fn best_time(errors: &mut Errors, value: Option<BestTime>) -> Option<followup_core::BestTime> {
+    errors.check(value?.to_core("best_time"))
 }
 
 fn notes(errors: &mut Errors, value: Option<String>) -> Option<String> {
@@ -366,7 +354,7 @@ pub async fn create_contact(
     let email = optional_email(&mut errors, body.email);
     let phone = optional_phone(&mut errors, body.phone);
     let timezone = optional_timezone(&mut errors, body.timezone);
-    let best_time = best_time_json(&mut errors, body.best_time);
+    let best_time = best_time(&mut errors, body.best_time);
     let notes = notes(&mut errors, body.notes);
     let id = id.into_inner();
     let row = write(&state, move |_, conn| {
@@ -378,15 +366,11 @@ pub async fn create_contact(
             opportunity_id: opportunity.id,
             seeker_id: opportunity.seeker_id,
             name,
-            role: body.role.as_str().to_owned(),
+            role: body.role,
             email,
             phone,
             timezone,
-            preferred_channel: body
-                .preferred_channel
-                .unwrap_or(Channel::Any)
-                .as_str()
-                .to_owned(),
+            preferred_channel: body.preferred_channel.unwrap_or(Channel::Any),
             best_time,
             notes,
             created_at: now,
@@ -540,7 +524,7 @@ fn apply(row: &mut ContactRow, change: UpdateContact) -> Result<(), ApiError> {
             .unwrap_or_default();
     }
     if let Some(role) = change.role {
-        row.role = role.as_str().to_owned();
+        row.role = role;
     }
     if let Some(v) = change.email {
         row.email = optional_email(&mut errors, v);
@@ -552,10 +536,10 @@ fn apply(row: &mut ContactRow, change: UpdateContact) -> Result<(), ApiError> {
         row.timezone = optional_timezone(&mut errors, v);
     }
     if let Some(channel) = change.preferred_channel {
-        row.preferred_channel = channel.as_str().to_owned();
+        row.preferred_channel = channel;
     }
     if let Some(v) = change.best_time {
-        row.best_time = best_time_json(&mut errors, v);
+        row.best_time = best_time(&mut errors, v);
     }
     if let Some(v) = change.notes {
         row.notes = notes(&mut errors, v);

@@ -21,7 +21,7 @@ use crate::routes::contacts::Contact;
 use crate::routes::interactions::Interaction;
 use crate::routes::opportunities::{Opportunity, Transition};
 use crate::routes::profile::Profile;
-use crate::routes::promises::{Promise, opportunity_facts, promise_view};
+use crate::routes::promises::{Promise, promise_view};
 use crate::state::AppState;
 use crate::views::{User, utc};
 
@@ -70,7 +70,20 @@ fn export(
     now: DateTime<Utc>,
 ) -> Result<Export, ApiError> {
     let seeker = &caller.user;
-    let calendar = crate::cadence::calendar(seeker)?;
+    let snapshot = followup_store::snapshot::load(
+        conn,
+        &seeker.id,
+        followup_store::snapshot::Scope::All,
+        crate::cadence::this_year(),
+    )?
+    .ok_or_else(|| ApiError::NotFound("no such account".to_owned()))?;
+    let calendar = snapshot.facts.seeker.calendar;
+    let mut facts: HashMap<String, followup_core::Opportunity> = snapshot
+        .facts
+        .opportunities
+        .into_iter()
+        .map(|o| (o.id.clone(), o))
+        .collect();
     let mut contacts = by_opportunity(
         contacts::contacts_of_seeker(conn, &seeker.id)?,
         |r: &ContactRow| &r.opportunity_id,
@@ -89,7 +102,9 @@ fn export(
         .collect();
     let mut opportunities = Vec::new();
     for row in pipeline::all_opportunities(conn, &seeker.id)? {
-        let facts = opportunity_facts(conn, &row)?;
+        let facts = facts.remove(&row.id).ok_or_else(|| {
+            ApiError::Internal(format!("opportunity {} left the snapshot", row.id).into())
+        })?;
         let history = pipeline::transitions_of(conn, &row.id)?
             .into_iter()
             .map(Transition::try_from)
@@ -217,7 +232,7 @@ fn csv(rows: &[OpportunityRow], last_contact: &HashMap<String, chrono::NaiveDate
             row.id.clone(),
             text_cell(&row.company),
             text_cell(&row.title),
-            row.stage.clone(),
+            row.stage.as_str().to_owned(),
             timestamp(row.created_at),
             timestamp(row.updated_at),
             last_contact
@@ -271,10 +286,7 @@ pub async fn export_csv(
     })
     .await?;
     let mut last_contact: HashMap<String, chrono::NaiveDateTime> = HashMap::new();
-    for touch in touches
-        .iter()
-        .filter(|i| i.kind != InteractionKind::Note.as_str())
-    {
+    for touch in touches.iter().filter(|i| i.kind != InteractionKind::Note) {
         let latest = last_contact
             .entry(touch.opportunity_id.clone())
             .or_insert(touch.occurred_at);

@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Caller, Via, generate_token, sha256_hex};
-use crate::cadence::{facts, seeker_playbook};
 use crate::conventions::Page;
 use crate::db::{read, write};
 use crate::error::{ApiError, Problem};
@@ -212,19 +211,24 @@ pub async fn agenda_ics(
         if stale {
             feeds::touch(conn, &token.id, at.naive_utc())?;
         }
-        let stages: Vec<&str> = followup_core::Stage::ALL
+        let stages: Vec<followup_core::Stage> = followup_core::Stage::ALL
             .iter()
+            .copied()
             .filter(|s| s.is_open())
-            .map(|s| s.as_str())
             .collect();
-        snapshot::load(conn, &token.user_id, Scope::Stages(&stages))?
-            .ok_or_else(|| ApiError::NotFound("no such feed".to_owned()))
+        snapshot::load(
+            conn,
+            &token.user_id,
+            Scope::Stages(&stages),
+            crate::cadence::this_year(),
+        )?
+        .ok_or_else(|| ApiError::NotFound("no such feed".to_owned()))
     })
     .await?;
-    let facts = facts(&snapshot)?;
-    let playbook = seeker_playbook(&snapshot);
-    let actions = Engine::new(&facts, &playbook, at).agenda();
-    let calendar = calendar(&facts, &actions, at);
+    let facts = &snapshot.facts;
+    let playbook = &snapshot.playbook;
+    let actions = Engine::new(facts, playbook, at).agenda();
+    let calendar = calendar(facts, &actions, at);
     Ok(HttpResponse::Ok()
         .content_type("text/calendar; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "private, max-age=300"))

@@ -61,14 +61,11 @@ impl TryFrom<InteractionRow> for Interaction {
 
     fn try_from(row: InteractionRow) -> Result<Self, ApiError> {
         Ok(Self {
-            kind: row
-                .kind
-                .parse()
-                .map_err(|e| ApiError::Internal(Box::new(e)))?,
+            kind: row.kind,
             occurred_at: utc(row.occurred_at),
             created_at: utc(row.created_at),
             updated_at: utc(row.updated_at),
-            updated_by: Actor::parse(&row.updated_by),
+            updated_by: Actor::from(row.updated_by),
             id: row.id,
             opportunity_id: row.opportunity_id,
             contact_id: row.contact_id,
@@ -183,7 +180,7 @@ fn check_row(errors: &mut Errors, row: &InteractionRow, now: DateTime<Utc>) {
             "must not be in the future (a few minutes of clock skew are fine)",
         );
     }
-    if row.out_of_office_until.is_some() && row.kind != InteractionKind::ReplyReceived.as_str() {
+    if row.out_of_office_until.is_some() && row.kind != InteractionKind::ReplyReceived {
         errors.push(
             "out_of_office_until",
             "only a `reply_received` can be an out-of-office reply",
@@ -263,7 +260,7 @@ pub async fn create_interaction(
             opportunity_id: opportunity.id.clone(),
             seeker_id: opportunity.seeker_id.clone(),
             contact_id: body.contact_id,
-            kind: body.kind.as_str().to_owned(),
+            kind: body.kind,
             occurred_at: body.occurred_at.unwrap_or(now).naive_utc(),
             notes,
             out_of_office_until: body.out_of_office_until,
@@ -416,7 +413,7 @@ pub async fn update_interaction(
         let expected = row.version;
         let mut errors = Errors::default();
         if let Some(kind) = change.kind {
-            row.kind = kind.as_str().to_owned();
+            row.kind = kind;
         }
         if let Some(contact_id) = change.contact_id {
             check_contact(

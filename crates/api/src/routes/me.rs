@@ -140,26 +140,24 @@ fn apply(user: &mut UserRow, change: &UpdateMe) -> Result<(), ApiError> {
         user.timezone = tz;
     }
     match &change.business_hours {
-        Some(Some(hours))
-            if errors
-                .check(validate::week_hours("business_hours", hours))
-                .is_some() =>
-        {
-            user.business_hours = Some(to_json(hours)?);
+        Some(Some(hours)) => {
+            if let Some(hours) = errors.check(validate::week_hours("business_hours", hours)) {
+                user.business_hours = Some(hours);
+            }
         }
         Some(None) => user.business_hours = None,
-        _ => {}
+        None => {}
     }
     if let Some(days) = &change.holidays
         && let Some(days) = errors.check(validate::holidays("holidays", days))
     {
-        user.holidays = to_json(&days)?;
+        user.holidays = days.into_iter().collect();
     }
     if let Some(calendars) = &change.holiday_calendars {
         let mut calendars = calendars.clone();
         calendars.sort_by_key(|c| c.as_str());
         calendars.dedup();
-        user.holiday_calendars = to_json(&calendars)?;
+        user.holiday_calendars = calendars;
     }
     match &change.default_playbook {
         Some(Some(name)) => {
@@ -172,10 +170,6 @@ fn apply(user: &mut UserRow, change: &UpdateMe) -> Result<(), ApiError> {
     }
     errors.finish()?;
     Ok(())
-}
-
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String, ApiError> {
-    serde_json::to_string(value).map_err(|e| ApiError::Internal(Box::new(e)))
 }
 
 /// Delete the account and everything it owns.

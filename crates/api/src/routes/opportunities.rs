@@ -74,17 +74,9 @@ impl TryFrom<OpportunityRow> for Opportunity {
 
     fn try_from(row: OpportunityRow) -> Result<Self, ApiError> {
         Ok(Self {
-            stage: row
-                .stage
-                .parse()
-                .map_err(|e| ApiError::Internal(Box::new(e)))?,
-            rejection_reason: row
-                .rejection_reason
-                .as_deref()
-                .map(str::parse)
-                .transpose()
-                .map_err(|e| ApiError::Internal(Box::new(e)))?,
-            updated_by: Actor::parse(&row.updated_by),
+            stage: row.stage,
+            rejection_reason: row.rejection_reason,
+            updated_by: Actor::from(row.updated_by),
             created_at: utc(row.created_at),
             updated_at: utc(row.updated_at),
             id: row.id,
@@ -290,22 +282,13 @@ impl TryFrom<TransitionRow> for Transition {
     type Error = ApiError;
 
     fn try_from(row: TransitionRow) -> Result<Self, ApiError> {
-        let stage = |s: &str| {
-            s.parse::<Stage>()
-                .map_err(|e| ApiError::Internal(Box::new(e)))
-        };
         Ok(Self {
-            from: row.from_stage.as_deref().map(stage).transpose()?,
-            to: stage(&row.to_stage)?,
+            from: row.from_stage,
+            to: row.to_stage,
             at: utc(row.occurred_at),
             reason: row.reason,
-            rejection_reason: row
-                .rejection_reason
-                .as_deref()
-                .map(str::parse)
-                .transpose()
-                .map_err(|e| ApiError::Internal(Box::new(e)))?,
-            actor: Actor::parse(&row.actor),
+            rejection_reason: row.rejection_reason,
+            actor: Actor::from(row.actor),
             id: row.id,
         })
     }
@@ -459,13 +442,9 @@ fn required_name(errors: &mut Errors, field: &str, value: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The open stages, as stored.
-fn open_stages() -> Vec<&'static str> {
-    Stage::ALL
-        .iter()
-        .filter(|s| s.is_open())
-        .map(|s| s.as_str())
-        .collect()
+/// The open stages.
+fn open_stages() -> Vec<Stage> {
+    Stage::ALL.iter().copied().filter(|s| s.is_open()).collect()
 }
 
 /// Add an opportunity.
@@ -515,7 +494,7 @@ pub async fn create_opportunity(
         currency: check_currency(&mut errors, body.currency),
         offer_deadline: body.offer_deadline,
         playbook: check_playbook(&mut errors, body.playbook),
-        stage: body.stage.unwrap_or(Stage::Applied).as_str().to_owned(),
+        stage: body.stage.unwrap_or(Stage::Applied),
         rejection_reason: None,
         created_at: now,
         updated_at: now,
@@ -541,7 +520,7 @@ pub async fn create_opportunity(
                 id: uuid::Uuid::now_v7().to_string(),
                 opportunity_id: row.id.clone(),
                 from_stage: None,
-                to_stage: row.stage.clone(),
+                to_stage: row.stage,
                 occurred_at: now,
                 reason: None,
                 rejection_reason: None,
@@ -601,15 +580,9 @@ pub async fn list_opportunities(
     let mut cursor = None;
     for (key, value) in form_urlencoded::parse(req.query_string().as_bytes()) {
         match key.as_ref() {
-            "stage" => stages.push(
-                value
-                    .parse::<Stage>()
-                    .map_err(|e| {
-                        ApiError::Validation(vec![FieldError::new("stage", e.to_string())])
-                    })?
-                    .as_str()
-                    .to_owned(),
-            ),
+            "stage" => stages.push(value.parse::<Stage>().map_err(|e| {
+                ApiError::Validation(vec![FieldError::new("stage", e.to_string())])
+            })?),
             "q" => q = Some(value.trim().to_owned()).filter(|v| !v.is_empty()),
             "updated_since" => {
                 updated_since = Some(
@@ -885,10 +858,7 @@ pub async fn transition(
     let id = id.into_inner();
     let (row, transition) = write(&state, move |_, conn| {
         let (mut row, _) = load_opportunity(conn, &caller, &id, Need::Write)?;
-        let from: Stage = row
-            .stage
-            .parse()
-            .map_err(|e| ApiError::Internal(Box::new(e)))?;
+        let from = row.stage;
         from.transition(body.to)
             .map_err(|e| ApiError::IllegalTransition {
                 message: e.to_string(),
@@ -896,8 +866,8 @@ pub async fn transition(
             })?;
         let actor = Actor::of(&caller);
         let expected = row.version;
-        row.stage = body.to.as_str().to_owned();
-        row.rejection_reason = body.rejection_reason.map(|r| r.as_str().to_owned());
+        row.stage = body.to;
+        row.rejection_reason = body.rejection_reason;
         row.updated_at = now.naive_utc();
         row.updated_by = actor.clone();
         row.version += 1;
@@ -909,11 +879,11 @@ pub async fn transition(
         let transition = TransitionRow {
             id: uuid::Uuid::now_v7().to_string(),
             opportunity_id: row.id.clone(),
-            from_stage: Some(from.as_str().to_owned()),
-            to_stage: row.stage.clone(),
+            from_stage: Some(from),
+            to_stage: row.stage,
             occurred_at: occurred_at.naive_utc(),
             reason,
-            rejection_reason: row.rejection_reason.clone(),
+            rejection_reason: row.rejection_reason,
             actor,
             created_at: now.naive_utc(),
         };

@@ -100,8 +100,7 @@ fn builtin_view(builtin: BuiltinPlaybook) -> Result<PlaybookView, ApiError> {
 }
 
 fn custom_view(row: PlaybookRow) -> Result<PlaybookView, ApiError> {
-    let spec: PlaybookSpec =
-        serde_json::from_str(&row.spec).map_err(|e| ApiError::Internal(Box::new(e)))?;
+    let spec = row.spec;
     Ok(PlaybookView {
         id: row.id,
         name: row.name,
@@ -268,7 +267,7 @@ pub async fn create_playbook(
         id: uuid::Uuid::now_v7().to_string(),
         owner_id: caller.user.id.clone(),
         name,
-        spec: serde_json::to_string(&spec).map_err(|e| ApiError::Internal(Box::new(e)))?,
+        spec,
         created_at: at,
         updated_at: at,
         updated_by: Actor::of(&caller),
@@ -329,7 +328,6 @@ pub async fn replace_playbook(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_write()?;
     let (name, spec) = spec(body.0)?;
-    let spec = serde_json::to_string(&spec).map_err(|e| ApiError::Internal(Box::new(e)))?;
     let precondition = if_match(&req)?;
     let id = id.into_inner();
     let row = write(&state, move |_, conn| {

@@ -157,7 +157,7 @@ impl Profile {
                 answers: serde_json::from_str(&row.answers).map_err(internal)?,
                 first_six_months: row.first_six_months,
                 updated_at: Some(utc(row.updated_at)),
-                updated_by: Some(Actor::parse(&row.updated_by)),
+                updated_by: Some(Actor::from(row.updated_by)),
             },
             row.version,
         ))

@@ -8,8 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use followup_core::{BusinessCalendar, PromiseDue, PromiseStatus, PromiseWhat};
 use followup_store::pipeline::OpportunityRow;
 use followup_store::records::PromiseRow;
-use followup_store::users;
-use followup_store::{DbConnection, contacts, interactions, promises};
+use followup_store::{DbConnection, promises};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -167,59 +166,6 @@ pub struct ListParams {
     pub cursor: Option<String>,
 }
 
-fn internal(e: impl std::error::Error + Send + Sync + 'static) -> ApiError {
-    ApiError::Internal(Box::new(e))
-}
-
-/// The engine's view of an opportunity with its contacts and interactions
-/// (what promise statuses are derived from).
-pub fn opportunity_facts(
-    conn: &mut DbConnection,
-    row: &OpportunityRow,
-) -> Result<followup_core::Opportunity, ApiError> {
-    Ok(followup_core::Opportunity {
-        id: row.id.clone(),
-        company: row.company.clone(),
-        title: row.title.clone(),
-        industry: row.industry.clone(),
-        stage: row.stage.parse().map_err(internal)?,
-        offer_deadline: row.offer_deadline,
-        playbook: None,
-        history: Vec::new(),
-        contacts: contacts::contacts_of(conn, &row.id)?
-            .iter()
-            .map(crate::cadence::contact)
-            .collect::<Result<_, _>>()?,
-        interactions: interactions::interactions_of(conn, &row.id)?
-            .iter()
-            .map(crate::cadence::interaction)
-            .collect::<Result<_, _>>()?,
-        promises: Vec::new(),
-        profile: followup_core::Profile::default(),
-    })
-}
-
-/// The engine's view of a stored promise, as it stood at `at` (a promise
-/// cancelled after `at` was not cancelled yet).
-pub fn promise_fact(
-    row: &PromiseRow,
-    at: DateTime<Utc>,
-) -> Result<followup_core::Promise, ApiError> {
-    let mut fact = crate::cadence::promise(row)?;
-    fact.cancelled = row.cancelled_at.is_some_and(|c| utc(c) <= at);
-    Ok(fact)
-}
-
-fn stored_due(row: &PromiseRow) -> Result<Due, ApiError> {
-    match (row.due_date, row.due_at) {
-        (Some(date), _) => Ok(Due::Date(date)),
-        (None, Some(at)) => Ok(Due::Instant(utc(at))),
-        (None, None) => Err(ApiError::Internal(
-            format!("promise {} has no due date", row.id).into(),
-        )),
-    }
-}
-
 /// The promise as the API shows it, its status evaluated at `at`.
 pub fn promise_view(
     row: PromiseRow,
@@ -227,7 +173,7 @@ pub fn promise_view(
     calendar: &BusinessCalendar,
     at: DateTime<Utc>,
 ) -> Result<Promise, ApiError> {
-    let fact = promise_fact(&row, at)?;
+    let fact = followup_store::facts::promise_at(&row, at)?;
     let status = followup_core::promise_status_for(&fact, opportunity, calendar, at);
     let zone = fact
         .contact_id
@@ -246,7 +192,10 @@ pub fn promise_view(
         None => followup_core::promise_due_at(&fact, calendar),
     };
     Ok(Promise {
-        due: stored_due(&row)?,
+        due: match row.due()? {
+            followup_core::PromiseDue::Date(date) => Due::Date(date),
+            followup_core::PromiseDue::Instant(at) => Due::Instant(at),
+        },
         what: fact.what,
         due_at,
         status,
@@ -254,7 +203,7 @@ pub fn promise_view(
         cancelled_at: row.cancelled_at.map(utc),
         created_at: utc(row.created_at),
         updated_at: utc(row.updated_at),
-        updated_by: Actor::parse(&row.updated_by),
+        updated_by: Actor::from(row.updated_by),
         id: row.id,
         opportunity_id: row.opportunity_id,
         contact_id: row.contact_id,
@@ -262,17 +211,26 @@ pub fn promise_view(
 }
 
 /// Everything a status is derived from: the opportunity's facts and the
-/// seeker's calendar.
+/// seeker's calendar, as the store builds them.
 pub fn status_context(
     conn: &mut DbConnection,
     opportunity: &OpportunityRow,
 ) -> Result<(followup_core::Opportunity, BusinessCalendar), ApiError> {
-    let seeker = users::find(conn, &opportunity.seeker_id)?
-        .ok_or_else(|| ApiError::NotFound("no such opportunity".to_owned()))?;
-    Ok((
-        opportunity_facts(conn, opportunity)?,
-        crate::cadence::calendar(&seeker)?,
-    ))
+    let missing = || ApiError::NotFound("no such opportunity".to_owned());
+    let snapshot = followup_store::snapshot::load(
+        conn,
+        &opportunity.seeker_id,
+        followup_store::snapshot::Scope::One(&opportunity.id),
+        crate::cadence::this_year(),
+    )?
+    .ok_or_else(missing)?;
+    let facts = snapshot.facts;
+    let found = facts
+        .opportunities
+        .into_iter()
+        .find(|o| o.id == opportunity.id)
+        .ok_or_else(missing)?;
+    Ok((found, facts.seeker.calendar))
 }
 
 /// Loads a promise the caller may see with its opportunity, or 404 (403 for
@@ -361,7 +319,7 @@ pub async fn create_promise(
             opportunity_id: opportunity.id.clone(),
             seeker_id: opportunity.seeker_id.clone(),
             contact_id: body.contact_id,
-            what: body.what.as_str().to_owned(),
+            what: body.what,
             due_date: None,
             due_at: None,
             made_at: body.made_at.unwrap_or(now).naive_utc(),
@@ -516,7 +474,7 @@ pub async fn update_promise(
             row.contact_id = contact_id;
         }
         if let Some(what) = change.what {
-            row.what = what.as_str().to_owned();
+            row.what = what;
         }
         if let Some(due) = change.due {
             set_due(&mut row, due);
