@@ -66,7 +66,8 @@ impl Modify for SecurityAddon {
 /// Adds the error responses every operation of a kind can give, so each
 /// handler documents only what is particular to it: 400/413/415/422 where a
 /// body is read, 401 where credentials are required, 404 where the path
-/// names a resource, 503 where the database is read.
+/// names a resource, 422 everywhere for a query value with a control
+/// character, 503 where the database is read.
 struct StandardResponses;
 
 impl Modify for StandardResponses {
@@ -129,6 +130,12 @@ impl Modify for StandardResponses {
                 if path.contains('{') {
                     add.push(("404", "No such resource, or none the caller may see."));
                 }
+                // Any query string is read for control characters, documented
+                // parameters or not (docs/errors.md, "Control characters").
+                add.push((
+                    "422",
+                    "A query value holds a control character; `errors` names the parameter.",
+                ));
                 if path.starts_with("/v1/") {
                     add.push((
                         "503",
