@@ -427,7 +427,7 @@ async fn logging_what_breaks_the_playbook_is_saved_with_warnings() {
             response.json::<Value>().await.unwrap()
         }
     };
-    // As DESIGN's example (Mon 5 and Thu 8 Apr 2027), in the past: Mon 2 and Thu 5 Nov 2026.
+    // As the worked example of docs/cadence.md (Mon 5 and Thu 8 Apr 2027), in the past: Mon 2 and Thu 5 Nov 2026.
     let first = log("follow_up_email", "2026-11-02T14:00:00Z").await;
     assert_eq!(first["warnings"], json!([]));
     let second = log("follow_up_email", "2026-11-05T14:00:00Z").await;

@@ -35,7 +35,7 @@ struct Route {
     body: Option<fn() -> serde_json::Value>,
     /// The owner's success status.
     ok: u16,
-    /// A coach with a live grant's status: DESIGN lets coaches read the
+    /// A coach with a live grant's status: docs/auth.md lets coaches read the
     /// client's data, assign playbooks and add their own notes; the rest of
     /// the seeker's routes answer them 404.
     coach: u16,

@@ -1,11 +1,11 @@
-//! DESIGN.md's cadence scenarios end to end: every fact goes in through the
+//! The worked examples of docs/cadence.md end to end: every fact goes in through the
 //! HTTP API (opportunities, contacts, interactions, promises, transitions,
 //! PATCH) and the decisions come back from `GET /v1/agenda?at=…` and
 //! `GET /v1/opportunities/{id}/next-actions?at=…`, on SQLite and on
 //! PostgreSQL alike.
 //!
 //! The API refuses `occurred_at` and `made_at` more than five minutes in the
-//! future, so DESIGN's 2027 examples are moved into the past (2026), keeping
+//! future, so the 2027 examples are moved into the past (2026), keeping
 //! the weekday and the daylight-saving structure of each; every test says
 //! which dates it stands for. The core's own tests of the same examples are
 //! in `crates/core/tests/cadence/worked_examples.rs`.
@@ -207,7 +207,7 @@ async fn promised_call_from_denver(
     (opportunity, dan, promise)
 }
 
-/// DESIGN: a call promised by Fri 12 Mar 2027 by a contact in Denver; nothing
+/// docs/cadence.md: a call promised by Fri 12 Mar 2027 by a contact in Denver; nothing
 /// comes. Wed 10 Mar: `wait`. Sat 13 Mar: `call` Mon 15 Mar 09:00 Denver =
 /// 15:00Z, since DST starts Sun 14 Mar (16:00Z a week earlier).
 ///
@@ -319,16 +319,16 @@ async fn promised_friday_call_that_never_came_is_a_call_at_nine_monday_in_the_co
     assert_eq!(only(&actions, "call")["due_at"], "2026-03-09T08:00:00Z");
 }
 
-/// DESIGN: `follow_up_email` Mon 5 Apr 2027 14:00Z, another Thu 8 Apr → the
+/// docs/cadence.md: `follow_up_email` Mon 5 Apr 2027 14:00Z, another Thu 8 Apr → the
 /// second is saved with an `email_weekly_cap` warning; no e-mail action is due
 /// before Thu 15 Apr 14:00Z.
 ///
 /// Moved to Mon 2 and Thu 5 Nov 2026 15:00Z: New York is on EST since Sun 1
-/// Nov, so this keeps DESIGN's 10:00 local (an hour after the 09:00 opening,
+/// Nov, so this keeps the example's 10:00 local (an hour after the 09:00 opening,
 /// where the silence follow-up would otherwise land): nothing by e-mail before
 /// Thu 12 Nov 15:00Z.
 ///
-/// The issue says "the next email scheduled 7 days after the first"; DESIGN's
+/// The issue says "the next email scheduled 7 days after the first"; the worked example's
 /// example and the engine (`Ctx::email_cap` in crates/core/src/engine.rs:
 /// "`period_days` local days after the `max_emails`-th latest one", and
 /// docs/cadence.md: "the weekly e-mail cap is a sliding seven local days")
@@ -402,7 +402,7 @@ async fn second_follow_up_email_in_a_week_warns_and_the_next_waits_a_week_after_
     }
 }
 
-/// DESIGN: an offer elsewhere → every `interviewing` or `final` opportunity
+/// docs/cadence.md: an offer elsewhere → every `interviewing` or `final` opportunity
 /// gets `share_status`, due now, window ending two business days before the
 /// deadline at 17:00 in the contact's zone; a Thursday deadline means Tuesday.
 ///
@@ -605,7 +605,7 @@ async fn next_actions_see_the_whole_pipeline() {
     assert_eq!(share["window_end"], "2026-11-17T22:00:00Z");
 }
 
-/// DESIGN: never a call to an `email`-only contact; a broken call promise
+/// docs/cadence.md: never a call to an `email`-only contact; a broken call promise
 /// gets an e-mail instead (`missed_promise_call`, `channel_preference`).
 /// Dates in Nov 2026: a call promised by Fri 13 Nov, nothing by Monday.
 #[tokio::test]
@@ -709,7 +709,7 @@ async fn email_only_contacts_never_get_calls_even_after_a_broken_call_promise() 
     );
 }
 
-/// DESIGN: a `reply_received` with `out_of_office_until` Mon 19 Jul 2027 →
+/// docs/cadence.md: a `reply_received` with `out_of_office_until` Mon 19 Jul 2027 →
 /// nothing is due before 19 Jul 09:00 in the contact's zone.
 ///
 /// Moved 52 weeks back, same weekdays and still on CDT: interview Thu 2 Jul
@@ -981,7 +981,7 @@ async fn at_evaluation_is_deterministic_and_ids_survive_unrelated_changes() {
     }
 }
 
-/// DESIGN: an interview on Tue 9 Feb 2027 10:00 New York → an influence
+/// docs/cadence.md: an interview on Tue 9 Feb 2027 10:00 New York → an influence
 /// letter due 12:00 the same day (here a year earlier, Tue 10 Feb 2026, since
 /// interactions cannot be logged in the future), built on the plan for the role's first six
 /// months and the seeker's strengths from the profile; gone once an

@@ -189,7 +189,7 @@ mod tests {
         Ghosted,
     ];
 
-    /// The state machine of DESIGN.md, one row per `from` stage; 1 = legal.
+    /// The state machine of docs/pipeline.md, one row per `from` stage; 1 = legal.
     #[rustfmt::skip]
     const EXPECTED: [(Stage, [u8; 11]); 11] = [
         //                pro app scr int fin off acc dec rej wit gho

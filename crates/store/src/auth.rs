@@ -156,7 +156,7 @@ pub fn accept_invite(
     Ok(changed == 1)
 }
 
-/// A seeker's grant of read access (and what DESIGN gives coaches) to a coach.
+/// A seeker's grant of read access (and the few writes docs/auth.md gives coaches) to a coach.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = grants)]
 pub struct GrantRow {

@@ -1,4 +1,4 @@
-//! DESIGN.md's worked examples under `balanced`, one test each.
+//! The worked examples of docs/cadence.md under `balanced`, one test each.
 
 use chrono_tz::Tz;
 use followup_core::{
