@@ -37,6 +37,36 @@ async fn quiet_final(seeker: &Seeker<'_>) -> (String, String) {
     (acme, ann)
 }
 
+/// A final at Acme whose hiring manager Ann, in New York, takes calls; the
+/// last interview was on Mon 2 Mar 2026. Returns (opportunity, contact).
+async fn interviewed_final(seeker: &Seeker<'_>) -> (String, String) {
+    let acme = seeker
+        .opportunity(json!({"company": "Acme", "title": "Editor", "industry": "logistics", "stage": "final"}))
+        .await;
+    let ann = seeker
+        .contact(
+            &acme,
+            json!({"name": "Ann Lee", "role": "hiring_manager", "email": "ann@acme.example",
+                   "phone": "+1 212 555 0100", "timezone": "America/New_York"}),
+        )
+        .await;
+    seeker
+        .log(&acme, &ann, "interview", "2026-03-02T15:00:00Z")
+        .await;
+    (acme, ann)
+}
+
+/// Ann promises a call by Fri 6 Mar 2026 (and it never comes).
+async fn promise_a_call_by_friday(seeker: &Seeker<'_>, acme: &str, ann: &str) {
+    seeker
+        .promise(
+            acme,
+            json!({"contact_id": ann, "what": "call", "due": "2026-03-06",
+                   "made_at": "2026-03-02T15:30:00Z"}),
+        )
+        .await;
+}
+
 #[tokio::test]
 async fn a_pending_promise_holds_mark_ghosted_until_the_silence_runs_from_its_due_date() {
     let app = spawn_app().await;
@@ -109,19 +139,7 @@ async fn prospects_do_not_count_as_an_active_pipeline() {
 async fn one_open_follow_up_per_person_across_channels() {
     let app = spawn_app().await;
     let seeker = Seeker::register(&app).await;
-    let acme = seeker
-        .opportunity(json!({"company": "Acme", "title": "Editor", "industry": "logistics", "stage": "final"}))
-        .await;
-    let ann = seeker
-        .contact(
-            &acme,
-            json!({"name": "Ann Lee", "role": "hiring_manager", "email": "ann@acme.example",
-                   "phone": "+1 212 555 0100", "timezone": "America/New_York"}),
-        )
-        .await;
-    seeker
-        .log(&acme, &ann, "interview", "2026-03-02T15:00:00Z")
-        .await;
+    let (acme, ann) = interviewed_final(&seeker).await;
     seeker
         .log(&acme, &ann, "influence_letter", "2026-03-02T23:00:00Z")
         .await;
@@ -173,30 +191,12 @@ async fn one_open_follow_up_per_person_across_channels() {
 async fn a_missed_promise_is_settled_by_an_answer_or_the_follow_up_not_by_a_letter() {
     let app = spawn_app().await;
     let seeker = Seeker::register(&app).await;
-    let acme = seeker
-        .opportunity(json!({"company": "Acme", "title": "Editor", "industry": "logistics", "stage": "final"}))
-        .await;
-    let ann = seeker
-        .contact(
-            &acme,
-            json!({"name": "Ann Lee", "role": "hiring_manager", "email": "ann@acme.example",
-                   "phone": "+1 212 555 0100", "timezone": "America/New_York"}),
-        )
-        .await;
-    seeker
-        .log(&acme, &ann, "interview", "2026-03-02T15:00:00Z")
-        .await;
+    let (acme, ann) = interviewed_final(&seeker).await;
     seeker
         .log(&acme, &ann, "influence_letter", "2026-03-02T23:00:00Z")
         .await;
     // A call promised by Fri 6 Mar never came.
-    seeker
-        .promise(
-            &acme,
-            json!({"contact_id": ann, "what": "call", "due": "2026-03-06",
-                   "made_at": "2026-03-02T15:30:00Z"}),
-        )
-        .await;
+    promise_a_call_by_friday(&seeker, &acme, &ann).await;
     let missed =
         |actions: &[serde_json::Value]| actions.iter().any(|a| a["rule"] == "missed_promise_call");
     // A second letter and a thank-you on Mon 9 Mar settle nothing.
@@ -220,26 +220,8 @@ async fn a_missed_promise_is_settled_by_an_answer_or_the_follow_up_not_by_a_lett
 async fn coming_back_from_ghosted_restarts_every_clock() {
     let app = spawn_app().await;
     let seeker = Seeker::register(&app).await;
-    let acme = seeker
-        .opportunity(json!({"company": "Acme", "title": "Editor", "industry": "logistics", "stage": "final"}))
-        .await;
-    let ann = seeker
-        .contact(
-            &acme,
-            json!({"name": "Ann Lee", "role": "hiring_manager", "email": "ann@acme.example",
-                   "phone": "+1 212 555 0100", "timezone": "America/New_York"}),
-        )
-        .await;
-    seeker
-        .log(&acme, &ann, "interview", "2026-03-02T15:00:00Z")
-        .await;
-    seeker
-        .promise(
-            &acme,
-            json!({"contact_id": ann, "what": "call", "due": "2026-03-06",
-                   "made_at": "2026-03-02T15:30:00Z"}),
-        )
-        .await;
+    let (acme, ann) = interviewed_final(&seeker).await;
+    promise_a_call_by_friday(&seeker, &acme, &ann).await;
     seeker
         .log(&acme, &ann, "call_no_answer", "2026-03-16T15:00:00Z")
         .await;
