@@ -144,7 +144,8 @@ async fn control_characters_in_bodies_paths_and_queries_are_refused() {
         "/v1/promises/a%7Fb".to_owned(),
     ] {
         let response = app.as_(&jane, Method::GET, &path).send().await.unwrap();
-        assert_problem(response, 404).await;
+        let problem = assert_problem(response, 422).await;
+        assert_eq!(problem["errors"][0]["field"], "path", "{problem}");
     }
     let response = app
         .as_(
@@ -155,7 +156,7 @@ async fn control_characters_in_bodies_paths_and_queries_are_refused() {
         .send()
         .await
         .unwrap();
-    assert_problem(response, 404).await;
+    assert_problem(response, 422).await;
 
     for (query, field) in [
         ("q=Ac%00me", "q"),

@@ -130,11 +130,12 @@ impl Modify for StandardResponses {
                 if path.contains('{') {
                     add.push(("404", "No such resource, or none the caller may see."));
                 }
-                // Any query string is read for control characters, documented
-                // parameters or not (docs/errors.md, "Control characters").
+                // Every path and query string is read for control characters,
+                // documented parameters or not (docs/errors.md, "Control
+                // characters").
                 add.push((
                     "422",
-                    "A query value holds a control character; `errors` names the parameter.",
+                    "The path or a query value holds a control character; `errors` names it (`path`, or the parameter).",
                 ));
                 if path.starts_with("/v1/") {
                     add.push((

@@ -108,9 +108,10 @@ pub async fn refuse_control_characters(
 ) -> Result<ServiceResponse<actix_web::body::BoxBody>, Error> {
     let has_control = |bytes: &[u8]| bytes.iter().any(|&b| b < 0x20 || b == 0x7f);
     let refusal = if has_control(&percent_decode(req.path().as_bytes())) {
-        Some(ApiError::NotFound(
-            "no such resource: the path holds a control character".to_owned(),
-        ))
+        Some(ApiError::Validation(vec![FieldError::new(
+            "path",
+            "must not contain control characters",
+        )]))
     } else {
         let errors: Vec<FieldError> = req
             .query_string()
