@@ -254,3 +254,56 @@ async fn coming_back_from_ghosted_restarts_every_clock() {
     // A week after the reopening, at 09:00 New York.
     assert_eq!(silence["due_at"], "2026-04-28T13:00:00Z", "{silence:#}");
 }
+
+#[tokio::test]
+async fn a_promise_due_before_it_was_made_is_refused_with_the_date_meant() {
+    let app = spawn_app().await;
+    let seeker = Seeker::register(&app).await;
+    let (acme, ann) = interviewed_final(&seeker).await;
+    // "By Friday", entered on Friday 20 Nov 2026 at 19:00 New York.
+    let response = app
+        .as_(
+            &seeker.account,
+            reqwest::Method::POST,
+            &format!("/v1/opportunities/{acme}/promises"),
+        )
+        .json(
+            &json!({"contact_id": ann, "what": "decision", "due": "2026-11-20",
+                      "made_at": "2026-11-21T00:00:00Z"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    let problem = crate::helpers::assert_problem(response, 422).await;
+    assert_eq!(problem["errors"][0]["field"], "due", "{problem:#}");
+    let message = problem["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("2026-11-27 (Friday)"), "{message}");
+
+    // Made that morning, it stands; moving when it was made past it is refused too.
+    let promise = seeker
+        .promise(
+            &acme,
+            json!({"contact_id": ann, "what": "decision", "due": "2026-11-20",
+                   "made_at": "2026-11-20T14:00:00Z"}),
+        )
+        .await;
+    let path = format!("/v1/promises/{promise}");
+    let etag = app
+        .as_(&seeker.account, reqwest::Method::GET, &path)
+        .send()
+        .await
+        .unwrap()
+        .headers()["etag"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let response = app
+        .as_(&seeker.account, reqwest::Method::PATCH, &path)
+        .header("if-match", etag)
+        .json(&json!({"made_at": "2026-11-21T00:00:00Z"}))
+        .send()
+        .await
+        .unwrap();
+    let problem = crate::helpers::assert_problem(response, 422).await;
+    assert_eq!(problem["errors"][0]["field"], "due", "{problem:#}");
+}

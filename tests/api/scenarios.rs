@@ -17,8 +17,8 @@ use crate::helpers::{Account, TestApp, spawn_app};
 
 /// A seeker and the calls a scenario makes on their behalf.
 pub(crate) struct Seeker<'a> {
-    app: &'a TestApp,
-    account: Account,
+    pub(crate) app: &'a TestApp,
+    pub(crate) account: Account,
 }
 
 impl<'a> Seeker<'a> {

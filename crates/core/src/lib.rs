@@ -45,7 +45,9 @@ pub use playbook::{
     BuiltinPlaybook, ParamKind, ParamValue, Params, Playbook, PlaybookError, PlaybookSpec, RuleSpec,
 };
 pub use promise::PromiseWhat;
-pub use promise_status::{PromiseStatus, promise_due_at, promise_status, promise_status_for};
+pub use promise_status::{
+    PromiseStatus, likely_due, promise_due_at, promise_status, promise_status_for,
+};
 pub use rules::warnings::warnings_for;
 pub use rules::{ParamInfo, RuleId, RuleInfo, RuleSource, catalogue};
 pub use stage::{RejectionReason, Stage, StageError};

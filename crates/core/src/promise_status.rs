@@ -1,10 +1,10 @@
 //! Whether the employer kept their word: a pure function of the promise, the
 //! interactions logged, the calendar its date is read in, and the instant.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Days, Utc};
 
 use crate::calendar::BusinessCalendar;
-use crate::facts::{Interaction, Opportunity, Promise};
+use crate::facts::{Interaction, Opportunity, Promise, PromiseDue};
 use crate::schedule;
 use crate::wire::wire_enum;
 
@@ -27,6 +27,36 @@ wire_enum! {
 /// business day. `None` only outside chrono's range.
 pub fn promise_due_at(promise: &Promise, calendar: &BusinessCalendar) -> Option<DateTime<Utc>> {
     schedule::promise_due_at(calendar, promise.due)
+}
+
+/// When a due date or instant falls due, read in `calendar`: a date closes at
+/// the end of that business day. `None` only outside chrono's range.
+pub fn due_instant(due: PromiseDue, calendar: &BusinessCalendar) -> Option<DateTime<Utc>> {
+    schedule::promise_due_at(calendar, due)
+}
+
+/// What the seeker most likely meant by a promise that would fall due at or
+/// before the moment it was made ("by Friday", entered on a Friday evening):
+/// the same date (or instant) a whole number of weeks later, the first that
+/// falls due after `made_at`. `None` when the promise already falls due after
+/// it was made, or outside chrono's range.
+pub fn likely_due(
+    due: PromiseDue,
+    made_at: DateTime<Utc>,
+    calendar: &BusinessCalendar,
+) -> Option<PromiseDue> {
+    let mut candidate = due;
+    // A year of weeks is more than any typing slip; beyond it, give up.
+    for _ in 0..=53 {
+        if schedule::promise_due_at(calendar, candidate)? > made_at {
+            return (candidate != due).then_some(candidate);
+        }
+        candidate = match candidate {
+            PromiseDue::Date(date) => PromiseDue::Date(date.checked_add_days(Days::new(7))?),
+            PromiseDue::Instant(at) => PromiseDue::Instant(at.checked_add_days(Days::new(7))?),
+        };
+    }
+    None
 }
 
 /// The status at `at`. Kept when an answer (an inbound message or a
@@ -89,7 +119,7 @@ mod tests {
     use chrono::{DateTime, NaiveDate, Utc};
     use chrono_tz::Tz;
 
-    use super::{PromiseStatus, promise_status};
+    use super::{PromiseStatus, likely_due, promise_status};
     use crate::calendar::BusinessCalendar;
     use crate::facts::{Interaction, Promise, PromiseDue};
     use crate::{InteractionKind, PromiseWhat};
@@ -220,6 +250,40 @@ mod tests {
         assert_eq!(
             promise_status(&p, &[], &cal, utc("2010-01-11T14:00:00Z")),
             PromiseStatus::Cancelled
+        );
+    }
+
+    #[test]
+    fn a_promise_due_before_it_was_made_means_the_same_day_next_week() {
+        let calendar = BusinessCalendar::new(Tz::America__New_York);
+        let friday = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        // "By Friday", entered on Friday 20 Nov 2026 at 19:00 New York.
+        let evening = utc("2026-11-21T00:00:00Z");
+        assert_eq!(
+            likely_due(PromiseDue::Date(friday), evening, &calendar),
+            Some(PromiseDue::Date(
+                NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+            ))
+        );
+        // Entered that morning, it stands.
+        let morning = utc("2026-11-20T14:00:00Z");
+        assert_eq!(
+            likely_due(PromiseDue::Date(friday), morning, &calendar),
+            None
+        );
+        // An instant an hour before it was made: the same time a week later.
+        let instant = utc("2026-11-20T23:00:00Z");
+        assert_eq!(
+            likely_due(PromiseDue::Instant(instant), evening, &calendar),
+            Some(PromiseDue::Instant(utc("2026-11-27T23:00:00Z")))
+        );
+        // Three weeks back: the first such day after it was made.
+        let long_ago = NaiveDate::from_ymd_opt(2026, 10, 30).unwrap();
+        assert_eq!(
+            likely_due(PromiseDue::Date(long_ago), evening, &calendar),
+            Some(PromiseDue::Date(
+                NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+            ))
         );
     }
 }

@@ -265,6 +265,50 @@ fn check_row(errors: &mut Errors, row: &PromiseRow, now: DateTime<Utc>) {
     }
 }
 
+/// A promise must fall due after it was made, read in the promising
+/// contact's zone (else the seeker's); otherwise a 422 on `due` that names
+/// the date the seeker most likely meant (docs/pipeline.md, "Promises").
+fn check_due(
+    conn: &mut DbConnection,
+    errors: &mut Errors,
+    row: &PromiseRow,
+    opportunity: &OpportunityRow,
+) -> Result<(), ApiError> {
+    let Ok(due) = row.due() else {
+        return Ok(());
+    };
+    let made_at = utc(row.made_at);
+    let (facts, calendar) = status_context(conn, opportunity)?;
+    let zone = row
+        .contact_id
+        .as_deref()
+        .and_then(|id| facts.contact(id))
+        .or_else(|| facts.primary_contact())
+        .and_then(|c| c.time_zone);
+    let calendar = match zone {
+        Some(tz) => BusinessCalendar { tz, ..calendar },
+        None => calendar,
+    };
+    let falls_due = followup_core::promise_status::due_instant(due, &calendar);
+    if falls_due.is_some_and(|at| at > made_at) {
+        return Ok(());
+    }
+    let message = match followup_core::likely_due(due, made_at, &calendar) {
+        Some(followup_core::PromiseDue::Date(date)) => format!(
+            "falls due before the promise was made; did you mean {} ({})?",
+            date,
+            date.format("%A")
+        ),
+        Some(followup_core::PromiseDue::Instant(at)) => format!(
+            "falls due before the promise was made; did you mean {}?",
+            at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+        None => "falls due before the promise was made".to_owned(),
+    };
+    errors.push("due", message);
+    Ok(())
+}
+
 fn set_due(row: &mut PromiseRow, due: Due) {
     match due {
         Due::Date(date) => {
@@ -331,6 +375,7 @@ pub async fn create_promise(
         };
         set_due(&mut row, body.due);
         check_row(&mut errors, &row, now);
+        check_due(conn, &mut errors, &row, &opportunity)?;
         errors.finish()?;
         promises::insert_promise(conn, &row)?;
         let (facts, calendar) = status_context(conn, &opportunity)?;
@@ -488,6 +533,7 @@ pub async fn update_promise(
             _ => {}
         }
         check_row(&mut errors, &row, now);
+        check_due(conn, &mut errors, &row, &opportunity)?;
         errors.finish()?;
         check_if_match(precondition.as_deref(), expected)?;
         row.updated_at = now.naive_utc();
