@@ -24,7 +24,7 @@ fi
 cargo build --quiet
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 FOLLOWUP_JWT_SECRET="fuzz-secret-fuzz-secret-fuzz-secret-0123" \
-    target/debug/followup serve --listen "127.0.0.1:$port" --database-url "$database_url" \
+    "${CARGO_TARGET_DIR:-target}/debug/followup" serve --listen "127.0.0.1:$port" --database-url "$database_url" \
     --auth-rate-limit 1000000 --login-failure-limit 1000000 \
     --log-level warn >"$work/server.log" 2>&1 &
 server=$!

@@ -17,7 +17,7 @@ fi
 cargo build --quiet
 port=$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 FOLLOWUP_JWT_SECRET="ical-secret-ical-secret-ical-secret-01234" \
-    target/debug/followup serve --listen "127.0.0.1:$port" --database-url "sqlite://$work/ical.db" \
+    "${CARGO_TARGET_DIR:-target}/debug/followup" serve --listen "127.0.0.1:$port" --database-url "sqlite://$work/ical.db" \
     --log-level warn >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT
