@@ -307,3 +307,60 @@ async fn a_promise_due_before_it_was_made_is_refused_with_the_date_meant() {
     let problem = crate::helpers::assert_problem(response, 422).await;
     assert_eq!(problem["errors"][0]["field"], "due", "{problem:#}");
 }
+
+#[tokio::test]
+async fn an_urgent_share_overrides_the_weekly_cap_and_says_why() {
+    let app = spawn_app().await;
+    let seeker = Seeker::register(&app).await;
+    let acme = seeker
+        .opportunity(json!({"company": "Acme", "title": "Editor", "industry": "logistics", "stage": "final"}))
+        .await;
+    let eve = seeker
+        .contact(
+            &acme,
+            json!({"name": "Eve Mail", "role": "hiring_manager", "email": "eve@acme.example",
+                   "timezone": "America/New_York", "preferred_channel": "email"}),
+        )
+        .await;
+    seeker
+        .log(&acme, &eve, "interview", "2026-03-02T15:00:00Z")
+        .await;
+    seeker
+        .log(&acme, &eve, "follow_up_email", "2026-03-09T14:00:00Z")
+        .await;
+    // Tue 10 Mar: an offer elsewhere that must be answered by Fri 13 Mar.
+    let rival = seeker
+        .opportunity(
+            json!({"company": "Rival", "title": "Editor", "stage": "offer",
+                            "offer_deadline": "2026-03-13"}),
+        )
+        .await;
+    let rita = seeker
+        .contact(
+            &rival,
+            json!({"name": "Rita", "role": "recruiter", "email": "rita@rival.example"}),
+        )
+        .await;
+    seeker
+        .log(&rival, &rita, "offer_received", "2026-03-10T15:00:00Z")
+        .await;
+
+    let now = seeker.next_actions(&acme, "2026-03-10T16:00:00Z").await;
+    let share = only(&now, "share_status");
+    assert_eq!(share["channel"], "email");
+    assert!(
+        share["due_at"].as_str().unwrap() < "2026-03-11T22:00:00Z",
+        "before the latest useful moment: {share:#}"
+    );
+    assert!(
+        share["constraints"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("cap_overridden")),
+        "{share:#}"
+    );
+    assert!(
+        share["reason"].as_str().unwrap().contains("Fri 13 Mar"),
+        "{share:#}"
+    );
+}

@@ -77,6 +77,8 @@ wire_enum! {
         NoMessageWithAssistant => "no_message_with_assistant",
         /// Call only inside the contact's best time.
         BestTimeOnly => "best_time_only",
+        /// Sent despite the weekly e-mail cap: waiting would miss an offer's deadline.
+        CapOverridden => "cap_overridden",
     }
 }
 

@@ -101,6 +101,12 @@ struct Candidate<'a> {
     due: DateTime<Utc>,
     end: DateTime<Utc>,
     capped: bool,
+    /// The cap would have pushed a share past its latest useful moment, and
+    /// the contact takes no calls: the e-mail goes anyway, saying why.
+    cap_overridden: bool,
+    /// The cap would have pushed a share past its latest useful moment, so
+    /// it goes by phone instead.
+    urgent_call: bool,
     held: bool,
     best_time: bool,
 }
@@ -127,6 +133,8 @@ impl<'a> Candidate<'a> {
             due: base,
             end: base,
             capped: false,
+            cap_overridden: false,
+            urgent_call: false,
             held: false,
             best_time: false,
         }
@@ -326,6 +334,25 @@ fn place(ctx: &Ctx<'_>, c: &mut Candidate<'_>) -> bool {
         from = hold;
         c.held = true;
     }
+    // Urgency wins, visibly: a share that the weekly cap would push past its
+    // latest useful moment goes by phone when the contact takes calls, else
+    // by e-mail now, with the cap overridden and the deadline named.
+    if c.channel == Channel::Email
+        && matches!(c.detail, Detail::Share(_))
+        && let Some(latest) = c.window
+        && let Some(cap) = ctx.email_cap(c.contact)
+        && cap > from
+        && cal
+            .next_business_instant(cap)
+            .is_none_or(|due| due > latest)
+    {
+        if ctx.reach(c.contact) == Reach::EmailOnly || c.contact.is_none_or(|x| x.phone.is_none()) {
+            c.cap_overridden = true;
+        } else {
+            c.channel = Channel::Phone;
+            c.urgent_call = true;
+        }
+    }
     if c.channel == Channel::Phone {
         let best = c
             .contact
@@ -338,7 +365,7 @@ fn place(ctx: &Ctx<'_>, c: &mut Candidate<'_>) -> bool {
         c.end = slot.end;
         c.best_time = slot.best_time;
     } else {
-        if let Some(cap) = ctx.email_cap(c.contact)
+        if let Some(cap) = ctx.email_cap(c.contact).filter(|_| !c.cap_overridden)
             && cap > from
         {
             from = cap;
@@ -399,6 +426,9 @@ fn build(ctx: &Ctx<'_>, primary: &Candidate<'_>, timing: &Candidate<'_>) -> Next
     }
     if timing.best_time {
         action.constraints.push(Constraint::BestTimeOnly);
+    }
+    if primary.cap_overridden {
+        action.constraints.push(Constraint::CapOverridden);
     }
     let head = ctx.letterhead(contact);
     action.draft = Some(if channel == Channel::Phone {
@@ -489,6 +519,20 @@ fn reason(
         push_u32(&mut r, ctx.pb.params().period_days);
         r.push_str(" days after your last e-mail");
     }
+    if primary.cap_overridden || primary.urgent_call {
+        r.push_str(if primary.urgent_call {
+            ", by phone because waiting out the weekly e-mail cap"
+        } else {
+            ", even though it breaks the weekly e-mail cap, because waiting"
+        });
+        r.push_str(" would miss the offer's deadline");
+        if let Detail::Share(offer) = primary.detail
+            && let Some(deadline) = offer.deadline
+        {
+            r.push_str(" of ");
+            push_date(&mut r, deadline);
+        }
+    }
     if timing.held {
         r.push_str(", when ");
         r.push_str(name);
@@ -516,7 +560,10 @@ fn reason(
     };
     add(timing.trigger.rule(), true);
     add(RuleId::ChannelPreference, primary.forced);
-    add(RuleId::EmailWeeklyCap, timing.capped);
+    add(
+        RuleId::EmailWeeklyCap,
+        timing.capped || primary.cap_overridden || primary.urgent_call,
+    );
     add(RuleId::AskAssistantBestTime, timing.best_time);
     add(RuleId::CallNoVoicemail, no_messages);
     add(

@@ -2,7 +2,7 @@
 
 use chrono_tz::Tz;
 use followup_core::{
-    ActionKind, BestTime, BuiltinPlaybook, Channel, ContactRole, EngineError, Facts,
+    ActionKind, BestTime, BuiltinPlaybook, Channel, Constraint, ContactRole, EngineError, Facts,
     InteractionKind, ParamValue, Playbook, PlaybookSpec, ProcessQuestion, RuleId, RuleSpec, Stage,
     agenda, next_actions, pipeline_health, warnings_for,
 };
@@ -861,4 +861,60 @@ fn coming_back_from_ghosted_restarts_every_clock() {
         .find(|a| a.rule == RuleId::FollowUpAfterSilence)
         .unwrap_or_else(|| panic!("a silence follow-up: {now:#?}"));
     assert_eq!(silence.due_at, utc("2027-04-27T13:00:00Z"));
+}
+
+/// Acme's Ann had a follow-up e-mail on Mon 15 Mar 2027; on Tue 16 Mar an
+/// offer elsewhere comes with a deadline of Fri 19 Mar, so the share is
+/// useful until the close of Wed 17 Mar, long before the weekly cap allows
+/// another e-mail (Mon 22 Mar).
+fn offer_inside_the_cap(channel: Channel) -> Facts {
+    let mut facts = acme(channel, "logistics");
+    facts.opportunities[0].promises.clear();
+    with(
+        &mut facts,
+        "last-email",
+        InteractionKind::FollowUpEmail,
+        "2027-03-15T14:00:00Z",
+    );
+    let mut offer = opportunity("rival", "Rival", Stage::Offer);
+    offer.offer_deadline = Some(date(2027, 3, 19));
+    offer.history = vec![moved(
+        Some(Stage::Final),
+        Stage::Offer,
+        "2027-03-16T15:00:00Z",
+    )];
+    facts.opportunities.push(offer);
+    facts
+}
+
+#[test]
+fn urgency_beats_the_cap_by_phone_when_the_contact_takes_calls() {
+    let facts = offer_inside_the_cap(Channel::Any);
+    let now = actions(&facts, "acme", "2027-03-16T16:00:00Z");
+    let share = now
+        .iter()
+        .find(|a| a.rule == RuleId::ShareCompetingOffer)
+        .unwrap_or_else(|| panic!("the share is not dropped: {now:#?}"));
+    assert_eq!(share.action, ActionKind::Call, "{share:#?}");
+    assert!(share.due_at <= utc("2027-03-17T21:00:00Z"), "{share:#?}");
+    assert!(share.reason.contains("Fri 19 Mar"), "{}", share.reason);
+    assert!(
+        share.reason.contains("email_weekly_cap"),
+        "{}",
+        share.reason
+    );
+}
+
+#[test]
+fn urgency_beats_the_cap_by_e_mail_with_the_cap_overridden_for_an_e_mail_only_contact() {
+    let facts = offer_inside_the_cap(Channel::Email);
+    let now = actions(&facts, "acme", "2027-03-16T16:00:00Z");
+    let share = only(&now, ActionKind::ShareStatus);
+    assert_eq!(share.channel, Some(Channel::Email));
+    assert!(share.due_at <= utc("2027-03-17T21:00:00Z"), "{share:#?}");
+    assert!(
+        share.constraints.contains(&Constraint::CapOverridden),
+        "{share:#?}"
+    );
+    assert!(share.reason.contains("Fri 19 Mar"), "{}", share.reason);
 }
