@@ -67,6 +67,25 @@ async fn promise_a_call_by_friday(seeker: &Seeker<'_>, acme: &str, ann: &str) {
         .await;
 }
 
+/// An offer at Rival arrives on Tue 10 Mar 2026, to be answered by `deadline`.
+async fn offer_elsewhere_on_tuesday(seeker: &Seeker<'_>, deadline: &str) {
+    let rival = seeker
+        .opportunity(
+            json!({"company": "Rival", "title": "Editor", "stage": "offer",
+                            "offer_deadline": deadline}),
+        )
+        .await;
+    let rita = seeker
+        .contact(
+            &rival,
+            json!({"name": "Rita", "role": "recruiter", "email": "rita@rival.example"}),
+        )
+        .await;
+    seeker
+        .log(&rival, &rita, "offer_received", "2026-03-10T15:00:00Z")
+        .await;
+}
+
 #[tokio::test]
 async fn a_pending_promise_holds_mark_ghosted_until_the_silence_runs_from_its_due_date() {
     let app = spawn_app().await;
@@ -148,21 +167,7 @@ async fn one_open_follow_up_per_person_across_channels() {
     seeker
         .log(&acme, &ann, "call_no_answer", "2026-03-09T15:00:00Z")
         .await;
-    let rival = seeker
-        .opportunity(
-            json!({"company": "Rival", "title": "Editor", "stage": "offer",
-                            "offer_deadline": "2026-03-27"}),
-        )
-        .await;
-    let rival_hr = seeker
-        .contact(
-            &rival,
-            json!({"name": "Rita", "role": "recruiter", "email": "rita@rival.example"}),
-        )
-        .await;
-    seeker
-        .log(&rival, &rival_hr, "offer_received", "2026-03-10T15:00:00Z")
-        .await;
+    offer_elsewhere_on_tuesday(&seeker, "2026-03-27").await;
 
     let actions = seeker.next_actions(&acme, "2026-03-11T15:00:00Z").await;
     let follow_ups: Vec<_> = actions
@@ -329,21 +334,7 @@ async fn an_urgent_share_overrides_the_weekly_cap_and_says_why() {
         .log(&acme, &eve, "follow_up_email", "2026-03-09T14:00:00Z")
         .await;
     // Tue 10 Mar: an offer elsewhere that must be answered by Fri 13 Mar.
-    let rival = seeker
-        .opportunity(
-            json!({"company": "Rival", "title": "Editor", "stage": "offer",
-                            "offer_deadline": "2026-03-13"}),
-        )
-        .await;
-    let rita = seeker
-        .contact(
-            &rival,
-            json!({"name": "Rita", "role": "recruiter", "email": "rita@rival.example"}),
-        )
-        .await;
-    seeker
-        .log(&rival, &rita, "offer_received", "2026-03-10T15:00:00Z")
-        .await;
+    offer_elsewhere_on_tuesday(&seeker, "2026-03-13").await;
 
     let now = seeker.next_actions(&acme, "2026-03-10T16:00:00Z").await;
     let share = only(&now, "share_status");
