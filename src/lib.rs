@@ -36,11 +36,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let email = args.email.trim().to_lowercase();
             let role = args.role;
             store.write(|conn| -> anyhow::Result<()> {
-                let mut user = followup_store::users::find_by_email(conn, &email)?
+                let user = followup_store::users::find_by_email(conn, &email)?
                     .with_context(|| format!("no account with the email {email}"))?;
-                user.role = role;
-                user.updated_at = chrono::Utc::now().naive_utc();
-                followup_store::users::update(conn, &user)?;
+                followup_store::users::set_role(
+                    conn,
+                    &user.id,
+                    role,
+                    chrono::Utc::now().naive_utc(),
+                )?;
                 Ok(())
             })?;
             tracing::info!(%email, role = role.as_str(), "role changed");

@@ -112,16 +112,20 @@ async fn a_password_change_refuses_every_sessions_access_tokens() {
     let (other_access, other_refresh) = login(&app, &jane).await;
     let bystander = app.register("seeker").await;
 
-    // No endpoint changes a password yet; the store's update is the one
-    // place any future one goes through.
+    // No endpoint changes a password yet; the store's `set_password_hash`
+    // is the one place any future one goes through.
     let db = app.db.as_ref().unwrap();
     let store = followup_store::Store::open(db.url().clone(), &Default::default()).unwrap();
     let new_password = "another long passphrase";
     store
         .write(|conn| -> Result<(), followup_store::StoreError> {
-            let mut user = followup_store::users::find(conn, &jane.id)?.unwrap();
-            user.password_hash = followup_api::auth::hash_password(new_password).unwrap();
-            followup_store::users::update(conn, &user)
+            let hash = followup_api::auth::hash_password(new_password).unwrap();
+            followup_store::users::set_password_hash(
+                conn,
+                &jane.id,
+                &hash,
+                chrono::Utc::now().naive_utc(),
+            )
         })
         .unwrap();
 

@@ -1,8 +1,6 @@
-//! The conventions every resource follows: actors, ETags with `If-Match`,
-//! and cursor pagination.
+//! The conventions every resource follows: actors and cursor pagination
+//! (conditional requests are in [`crate::conditional`]).
 
-use actix_web::HttpRequest;
-use actix_web::http::header;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -52,70 +50,6 @@ impl From<followup_core::Actor> for Actor {
             id: actor.id,
         }
     }
-}
-
-/// The ETag of a resource at `version`.
-pub fn etag(version: i32) -> String {
-    format!("\"{version}\"")
-}
-
-/// The request's `If-Match` header, if it sent one.
-pub fn if_match(req: &HttpRequest) -> Result<Option<String>, ApiError> {
-    req.headers()
-        .get(header::IF_MATCH)
-        .map(|v| {
-            v.to_str()
-                .map(str::to_owned)
-                .map_err(|_| ApiError::BadRequest("If-Match is not text".to_owned()))
-        })
-        .transpose()
-}
-
-/// A response builder with the ETag of `version` set.
-pub fn with_etag(
-    mut response: actix_web::HttpResponseBuilder,
-    version: i32,
-) -> actix_web::HttpResponseBuilder {
-    response.insert_header((header::ETAG, etag(version)));
-    response
-}
-
-/// Checks `If-Match` against the stored version: absent or `*` passes; a
-/// list that does not name the current ETag is a 412 and nothing changes.
-pub fn check_if_match(if_match: Option<&str>, version: i32) -> Result<(), ApiError> {
-    // An empty header names no ETag: it is treated as absent.
-    let Some(value) = if_match.filter(|v| !v.trim().is_empty()) else {
-        return Ok(());
-    };
-    let current = etag(version);
-    let matches = value
-        .split(',')
-        .map(str::trim)
-        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == current);
-    if matches {
-        Ok(())
-    } else {
-        Err(ApiError::PreconditionFailed(format!(
-            "the resource changed: its ETag is now {current}; fetch it again and reapply the change"
-        )))
-    }
-}
-
-/// Whether `If-None-Match` names the version's ETag (a 304 is due).
-pub fn not_modified(req: &HttpRequest, version: i32) -> bool {
-    if_none_match(req, &etag(version))
-}
-
-/// Whether `If-None-Match` names `current` (or is `*`).
-pub fn if_none_match(req: &HttpRequest, current: &str) -> bool {
-    req.headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .map(str::trim)
-                .any(|tag| tag == "*" || tag.trim_start_matches("W/") == current)
-        })
 }
 
 /// Paging parameters of every list.

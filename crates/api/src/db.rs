@@ -2,7 +2,7 @@
 //! with the handlers' own error type.
 
 use actix_web::web;
-use followup_store::DbConnection;
+use followup_store::{DbConnection, FactsTx};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -16,11 +16,24 @@ pub async fn read<T: Send + 'static>(
     web::block(move || state.store.read(|conn| f(&state, conn))).await?
 }
 
-/// Runs `f` in a write transaction on a blocking thread.
+/// Runs `f` in a write transaction on a blocking thread: for accounts and
+/// tokens, which the engine does not read and which bump nothing.
 pub async fn write<T: Send + 'static>(
     state: &web::Data<AppState>,
     f: impl FnOnce(&AppState, &mut DbConnection) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     let state = state.clone();
     web::block(move || state.store.write(|conn| f(&state, conn))).await?
+}
+
+/// Runs `f` in a write transaction through the store's one write door for
+/// the seekers' facts (see `followup_store::FactsTx`): everything the
+/// cadence engine reads is written here, and each seeker it writes for is
+/// locked and has its facts revision bumped exactly once.
+pub async fn write_facts<T: Send + 'static>(
+    state: &web::Data<AppState>,
+    f: impl FnOnce(&AppState, &mut FactsTx<'_>) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let state = state.clone();
+    web::block(move || state.store.write_facts(|tx| f(&state, tx))).await?
 }

@@ -137,6 +137,18 @@ impl Modify for StandardResponses {
                     "422",
                     "The path or a query value holds a control character; `errors` names it (`path`, or the parameter).",
                 ));
+                // One description of the 412 for every operation that takes
+                // `If-Match` (declared once by `conditional::Precondition`).
+                let takes_if_match = operation.parameters.iter().flatten().any(|p| {
+                    matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Header
+                        && p.name == crate::conditional::IF_MATCH)
+                });
+                if takes_if_match {
+                    add.push((
+                        "412",
+                        "`If-Match` names an ETag the resource no longer has; nothing changed. The response's `ETag` is the current one.",
+                    ));
+                }
                 if path.starts_with("/v1/") {
                     add.push((
                         "503",

@@ -103,9 +103,15 @@ pub enum ApiError {
     /// 415: the body is not in a media type the endpoint takes.
     #[error("{0}")]
     UnsupportedMediaType(String),
-    /// 412: the `If-Match` precondition failed.
-    #[error("{0}")]
-    PreconditionFailed(String),
+    /// 412: the `If-Match` precondition failed; the resource is now at
+    /// `current` (an ETag), which the response's `ETag` header repeats.
+    #[error(
+        "the resource changed: its ETag is now {current}; fetch it again and reapply the change"
+    )]
+    PreconditionFailed {
+        /// The resource's ETag now.
+        current: String,
+    },
     /// 422: the request was readable but its values are invalid.
     #[error("validation failed")]
     Validation(Vec<FieldError>),
@@ -133,7 +139,7 @@ impl ApiError {
                 ("unauthorized", "Authentication required")
             }
             Self::Forbidden(_) => ("forbidden", "Forbidden"),
-            Self::PreconditionFailed(_) => ("precondition-failed", "Precondition failed"),
+            Self::PreconditionFailed { .. } => ("precondition-failed", "Precondition failed"),
             Self::TooManyRequests(_) => ("too-many-requests", "Too many requests"),
             Self::NotFound(_) => ("not-found", "Not found"),
             Self::MethodNotAllowed { .. } => ("method-not-allowed", "Method not allowed"),
@@ -189,7 +195,7 @@ impl ResponseError for ApiError {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Unauthenticated | Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
-            Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
@@ -214,6 +220,9 @@ impl ResponseError for ApiError {
             }
             Self::Unavailable(_) => {
                 response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            Self::PreconditionFailed { current } => {
+                response.insert_header((header::ETAG, current.as_str()));
             }
             Self::Unauthenticated => {
                 response.insert_header((header::WWW_AUTHENTICATE, r#"Bearer realm="followup""#));

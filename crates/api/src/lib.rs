@@ -2,9 +2,11 @@
 //! document. Handlers validate input, load facts from the store, ask the core
 //! to decide, and render the answer.
 
+pub mod access;
 pub mod agenda_cache;
 pub mod auth;
 pub mod cadence;
+pub mod conditional;
 pub mod conventions;
 pub mod db;
 pub mod docs;

@@ -2,16 +2,17 @@
 
 use diesel::prelude::*;
 
+use crate::door::FactsTx;
 use crate::records::ContactRow;
 use crate::schema::contacts;
 use crate::{DbConnection, StoreError};
 
 /// Stores a new contact.
-pub fn insert_contact(conn: &mut DbConnection, row: &ContactRow) -> Result<(), StoreError> {
-    crate::users::touch(conn, &row.seeker_id)?;
+pub fn insert_contact(tx: &mut FactsTx<'_>, row: &ContactRow) -> Result<(), StoreError> {
+    tx.lock(&row.seeker_id)?;
     diesel::insert_into(contacts::table)
         .values(row.clone())
-        .execute(conn)?;
+        .execute(tx.conn())?;
     Ok(())
 }
 
@@ -70,31 +71,31 @@ pub fn contacts_of_seeker(
 /// Writes `row` back if the stored version is still `expected_version`;
 /// `false` when another write came first.
 pub fn update_contact(
-    conn: &mut DbConnection,
+    tx: &mut FactsTx<'_>,
     row: &ContactRow,
     expected_version: i32,
 ) -> Result<bool, StoreError> {
-    crate::users::touch(conn, &row.seeker_id)?;
+    tx.lock(&row.seeker_id)?;
     let changed = diesel::update(
         contacts::table
             .filter(contacts::id.eq(&row.id))
             .filter(contacts::version.eq(expected_version)),
     )
     .set(row.clone())
-    .execute(conn)?;
+    .execute(tx.conn())?;
     Ok(changed == 1)
 }
 
 /// Deletes a contact; interactions and promises that named it keep their
 /// place with no contact (`ON DELETE SET NULL`).
-pub fn delete_contact(conn: &mut DbConnection, id: &str) -> Result<bool, StoreError> {
+pub fn delete_contact(tx: &mut FactsTx<'_>, id: &str) -> Result<bool, StoreError> {
     let owner: Option<String> = contacts::table
         .find(id)
         .select(contacts::seeker_id)
-        .first(conn)
+        .first(tx.conn())
         .optional()?;
     if let Some(owner) = owner {
-        crate::users::touch(conn, &owner)?;
+        tx.lock(&owner)?;
     }
-    Ok(diesel::delete(contacts::table.find(id)).execute(conn)? == 1)
+    Ok(diesel::delete(contacts::table.find(id)).execute(tx.conn())? == 1)
 }

@@ -3,16 +3,17 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::door::FactsTx;
 use crate::records::InteractionRow;
 use crate::schema::interactions;
 use crate::{DbConnection, StoreError};
 
 /// Stores a new interaction.
-pub fn insert_interaction(conn: &mut DbConnection, row: &InteractionRow) -> Result<(), StoreError> {
-    crate::users::touch(conn, &row.seeker_id)?;
+pub fn insert_interaction(tx: &mut FactsTx<'_>, row: &InteractionRow) -> Result<(), StoreError> {
+    tx.lock(&row.seeker_id)?;
     diesel::insert_into(interactions::table)
         .values(row.clone())
-        .execute(conn)?;
+        .execute(tx.conn())?;
     Ok(())
 }
 
@@ -81,30 +82,30 @@ pub fn interactions_of_seeker(
 /// Writes `row` back if the stored version is still `expected_version`;
 /// `false` when another write came first.
 pub fn update_interaction(
-    conn: &mut DbConnection,
+    tx: &mut FactsTx<'_>,
     row: &InteractionRow,
     expected_version: i32,
 ) -> Result<bool, StoreError> {
-    crate::users::touch(conn, &row.seeker_id)?;
+    tx.lock(&row.seeker_id)?;
     let changed = diesel::update(
         interactions::table
             .filter(interactions::id.eq(&row.id))
             .filter(interactions::version.eq(expected_version)),
     )
     .set(row.clone())
-    .execute(conn)?;
+    .execute(tx.conn())?;
     Ok(changed == 1)
 }
 
 /// Deletes an interaction.
-pub fn delete_interaction(conn: &mut DbConnection, id: &str) -> Result<bool, StoreError> {
+pub fn delete_interaction(tx: &mut FactsTx<'_>, id: &str) -> Result<bool, StoreError> {
     let owner: Option<String> = interactions::table
         .find(id)
         .select(interactions::seeker_id)
-        .first(conn)
+        .first(tx.conn())
         .optional()?;
     if let Some(owner) = owner {
-        crate::users::touch(conn, &owner)?;
+        tx.lock(&owner)?;
     }
-    Ok(diesel::delete(interactions::table.find(id)).execute(conn)? == 1)
+    Ok(diesel::delete(interactions::table.find(id)).execute(tx.conn())? == 1)
 }

@@ -7,6 +7,7 @@
 pub mod auth;
 mod connection;
 pub mod contacts;
+mod door;
 mod error;
 pub mod facts;
 pub mod feeds;
@@ -31,5 +32,6 @@ pub mod types;
 pub mod users;
 
 pub use connection::{Backend, DatabaseUrl, DbConnection, PoolOptions, SqliteSynchronous, Store};
+pub use door::FactsTx;
 pub use error::StoreError;
 pub use migrate::MIGRATIONS;

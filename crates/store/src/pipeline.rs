@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use followup_core::{Actor, RejectionReason, Stage};
 
+use crate::door::FactsTx;
 use crate::schema::{opportunities, stage_transitions};
 use crate::types::{Stored, StoredOpt};
 use crate::{DbConnection, StoreError};
@@ -111,11 +112,11 @@ pub struct OpportunityFilter {
 }
 
 /// Stores a new opportunity.
-pub fn insert_opportunity(conn: &mut DbConnection, row: &OpportunityRow) -> Result<(), StoreError> {
-    crate::users::touch(conn, &row.seeker_id)?;
+pub fn insert_opportunity(tx: &mut FactsTx<'_>, row: &OpportunityRow) -> Result<(), StoreError> {
+    tx.lock(&row.seeker_id)?;
     diesel::insert_into(opportunities::table)
         .values(row.clone())
-        .execute(conn)?;
+        .execute(tx.conn())?;
     Ok(())
 }
 
@@ -188,33 +189,33 @@ pub fn all_opportunities(
 /// Writes `row` back if the stored version is still `expected_version`;
 /// `false` when another write came first.
 pub fn update_opportunity(
-    conn: &mut DbConnection,
+    tx: &mut FactsTx<'_>,
     row: &OpportunityRow,
     expected_version: i32,
 ) -> Result<bool, StoreError> {
-    crate::users::touch(conn, &row.seeker_id)?;
+    tx.lock(&row.seeker_id)?;
     let changed = diesel::update(
         opportunities::table
             .filter(opportunities::id.eq(&row.id))
             .filter(opportunities::version.eq(expected_version)),
     )
     .set(row.clone())
-    .execute(conn)?;
+    .execute(tx.conn())?;
     Ok(changed == 1)
 }
 
 /// Deletes an opportunity; its contacts, interactions, promises, profile
 /// and history cascade.
-pub fn delete_opportunity(conn: &mut DbConnection, id: &str) -> Result<bool, StoreError> {
+pub fn delete_opportunity(tx: &mut FactsTx<'_>, id: &str) -> Result<bool, StoreError> {
     let owner: Option<String> = opportunities::table
         .find(id)
         .select(opportunities::seeker_id)
-        .first(conn)
+        .first(tx.conn())
         .optional()?;
     if let Some(owner) = owner {
-        crate::users::touch(conn, &owner)?;
+        tx.lock(&owner)?;
     }
-    Ok(diesel::delete(opportunities::table.find(id)).execute(conn)? == 1)
+    Ok(diesel::delete(opportunities::table.find(id)).execute(tx.conn())? == 1)
 }
 
 /// Open opportunities of a seeker with this company and title
@@ -239,18 +240,18 @@ pub fn matching_open(
 }
 
 /// Records a stage change.
-pub fn insert_transition(conn: &mut DbConnection, row: &TransitionRow) -> Result<(), StoreError> {
+pub fn insert_transition(tx: &mut FactsTx<'_>, row: &TransitionRow) -> Result<(), StoreError> {
     let owner: Option<String> = opportunities::table
         .find(&row.opportunity_id)
         .select(opportunities::seeker_id)
-        .first(conn)
+        .first(tx.conn())
         .optional()?;
     if let Some(owner) = owner {
-        crate::users::touch(conn, &owner)?;
+        tx.lock(&owner)?;
     }
     diesel::insert_into(stage_transitions::table)
         .values(row.clone())
-        .execute(conn)?;
+        .execute(tx.conn())?;
     Ok(())
 }
 

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use followup_core::{Actor, PlaybookSpec};
 
+use crate::door::FactsTx;
 use crate::schema::{opportunities, playbooks, users};
 use crate::types::{Stored, StoredJsonText};
 use crate::{DbConnection, StoreError};
@@ -75,18 +76,18 @@ pub fn of_owners(
 
 /// Writes `row` back if the stored version is still `expected_version`.
 pub fn update(
-    conn: &mut DbConnection,
+    tx: &mut FactsTx<'_>,
     row: &PlaybookRow,
     expected_version: i32,
 ) -> Result<bool, StoreError> {
-    touch_users_of(conn, &row.id)?;
+    lock_users_of(tx, &row.id)?;
     Ok(diesel::update(
         playbooks::table
             .filter(playbooks::id.eq(&row.id))
             .filter(playbooks::version.eq(expected_version)),
     )
     .set(row.clone())
-    .execute(conn)?
+    .execute(tx.conn())?
         == 1)
 }
 
@@ -104,24 +105,29 @@ pub fn uses(conn: &mut DbConnection, id: &str) -> Result<i64, StoreError> {
 }
 
 /// Deletes a playbook.
-pub fn delete(conn: &mut DbConnection, id: &str) -> Result<bool, StoreError> {
-    touch_users_of(conn, id)?;
-    Ok(diesel::delete(playbooks::table.find(id)).execute(conn)? == 1)
+pub fn delete(tx: &mut FactsTx<'_>, id: &str) -> Result<bool, StoreError> {
+    lock_users_of(tx, id)?;
+    Ok(diesel::delete(playbooks::table.find(id)).execute(tx.conn())? == 1)
 }
 
-/// Marks the facts of every seeker who uses the playbook (as their default or
-/// on an opportunity) as changed.
-fn touch_users_of(conn: &mut DbConnection, id: &str) -> Result<(), StoreError> {
-    diesel::update(
-        users::table.filter(
+/// The seekers who use the playbook, as their default or on an opportunity.
+pub fn users_of(conn: &mut DbConnection, id: &str) -> Result<Vec<String>, StoreError> {
+    Ok(users::table
+        .filter(
             users::default_playbook.eq(id).or(users::id.eq_any(
                 opportunities::table
                     .filter(opportunities::playbook.eq(id))
                     .select(opportunities::seeker_id),
             )),
-        ),
-    )
-    .set(users::facts_revision.eq(users::facts_revision + 1))
-    .execute(conn)?;
-    Ok(())
+        )
+        .select(users::id)
+        .order(users::id.asc())
+        .load(conn)?)
+}
+
+/// Locks every seeker who uses the playbook, in the door's fixed order: a
+/// change to it changes their advice.
+fn lock_users_of(tx: &mut FactsTx<'_>, id: &str) -> Result<(), StoreError> {
+    let seekers = users_of(tx.conn(), id)?;
+    tx.lock_all(seekers)
 }

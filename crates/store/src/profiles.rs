@@ -3,6 +3,7 @@
 
 use diesel::prelude::*;
 
+use crate::door::FactsTx;
 use crate::records::ProfileRow;
 use crate::schema::profiles;
 use crate::{DbConnection, StoreError};
@@ -35,15 +36,15 @@ pub fn profiles_of_seeker(
 /// `expected_version` (0: none stored yet); `false` when another write came
 /// first.
 pub fn put_profile(
-    conn: &mut DbConnection,
+    tx: &mut FactsTx<'_>,
     row: &ProfileRow,
     expected_version: i32,
 ) -> Result<bool, StoreError> {
-    crate::users::touch(conn, &row.seeker_id)?;
+    tx.lock(&row.seeker_id)?;
     if expected_version == 0 {
         return match diesel::insert_into(profiles::table)
             .values(row.clone())
-            .execute(conn)
+            .execute(tx.conn())
         {
             Ok(_) => Ok(true),
             Err(diesel::result::Error::DatabaseError(
@@ -59,6 +60,6 @@ pub fn put_profile(
             .filter(profiles::version.eq(expected_version)),
     )
     .set(row.clone())
-    .execute(conn)?;
+    .execute(tx.conn())?;
     Ok(changed == 1)
 }

@@ -2,16 +2,17 @@
 
 use diesel::prelude::*;
 
+use crate::door::FactsTx;
 use crate::records::PromiseRow;
 use crate::schema::promises;
 use crate::{DbConnection, StoreError};
 
 /// Stores a new promise.
-pub fn insert_promise(conn: &mut DbConnection, row: &PromiseRow) -> Result<(), StoreError> {
-    crate::users::touch(conn, &row.seeker_id)?;
+pub fn insert_promise(tx: &mut FactsTx<'_>, row: &PromiseRow) -> Result<(), StoreError> {
+    tx.lock(&row.seeker_id)?;
     diesel::insert_into(promises::table)
         .values(row.clone())
-        .execute(conn)?;
+        .execute(tx.conn())?;
     Ok(())
 }
 
@@ -58,30 +59,30 @@ pub fn promises_of_seeker(
 /// Writes `row` back if the stored version is still `expected_version`;
 /// `false` when another write came first.
 pub fn update_promise(
-    conn: &mut DbConnection,
+    tx: &mut FactsTx<'_>,
     row: &PromiseRow,
     expected_version: i32,
 ) -> Result<bool, StoreError> {
-    crate::users::touch(conn, &row.seeker_id)?;
+    tx.lock(&row.seeker_id)?;
     let changed = diesel::update(
         promises::table
             .filter(promises::id.eq(&row.id))
             .filter(promises::version.eq(expected_version)),
     )
     .set(row.clone())
-    .execute(conn)?;
+    .execute(tx.conn())?;
     Ok(changed == 1)
 }
 
 /// Deletes a promise.
-pub fn delete_promise(conn: &mut DbConnection, id: &str) -> Result<bool, StoreError> {
+pub fn delete_promise(tx: &mut FactsTx<'_>, id: &str) -> Result<bool, StoreError> {
     let owner: Option<String> = promises::table
         .find(id)
         .select(promises::seeker_id)
-        .first(conn)
+        .first(tx.conn())
         .optional()?;
     if let Some(owner) = owner {
-        crate::users::touch(conn, &owner)?;
+        tx.lock(&owner)?;
     }
-    Ok(diesel::delete(promises::table.find(id)).execute(conn)? == 1)
+    Ok(diesel::delete(promises::table.find(id)).execute(tx.conn())? == 1)
 }

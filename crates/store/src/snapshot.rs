@@ -215,9 +215,9 @@ mod tests {
         let now = at("2026-03-02 08:00");
         let actor = seeker_actor();
         store
-            .write(|conn| {
+            .write_facts(|tx| {
                 users::insert(
-                    conn,
+                    tx.conn(),
                     &UserRow {
                         id: "u1".to_owned(),
                         email: "u1@example.com".to_owned(),
@@ -236,7 +236,7 @@ mod tests {
                     },
                 )?;
                 pipeline::insert_opportunity(
-                    conn,
+                    tx,
                     &OpportunityRow {
                         id: "o1".to_owned(),
                         seeker_id: "u1".to_owned(),
@@ -267,7 +267,7 @@ mod tests {
                     ("t2", Some(Stage::Applied), Stage::Interviewing),
                 ] {
                     pipeline::insert_transition(
-                        conn,
+                        tx,
                         &TransitionRow {
                             id: id.to_owned(),
                             opportunity_id: "o1".to_owned(),
@@ -282,7 +282,7 @@ mod tests {
                     )?;
                 }
                 contacts::insert_contact(
-                    conn,
+                    tx,
                     &ContactRow {
                         id: "c1".to_owned(),
                         opportunity_id: "o1".to_owned(),
@@ -309,7 +309,7 @@ mod tests {
                     },
                 )?;
                 interactions::insert_interaction(
-                    conn,
+                    tx,
                     &InteractionRow {
                         id: "i1".to_owned(),
                         opportunity_id: "o1".to_owned(),
@@ -326,7 +326,7 @@ mod tests {
                     },
                 )?;
                 promises::insert_promise(
-                    conn,
+                    tx,
                     &PromiseRow {
                         id: "p1".to_owned(),
                         opportunity_id: "o1".to_owned(),

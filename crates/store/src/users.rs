@@ -8,7 +8,8 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use followup_core::{BusinessHours, HolidayCalendar, Role};
 
-use crate::schema::{refresh_tokens, users};
+use crate::door::FactsTx;
+use crate::schema::{playbooks, refresh_tokens, users};
 use crate::types::{Stored, StoredHours, StoredJsonText};
 use crate::{DbConnection, StoreError};
 
@@ -75,12 +76,11 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<UserRow>, StoreE
         .optional()?)
 }
 
-/// The account, read under its row lock (taken by [`touch`]) for a
-/// read-modify-write: a concurrent writer of the account waits, so neither
-/// change is lost.
-pub fn find_locked(conn: &mut DbConnection, id: &str) -> Result<Option<UserRow>, StoreError> {
-    touch(conn, id)?;
-    find(conn, id)
+/// The account, read under its lock for a read-modify-write: a concurrent
+/// writer of the account waits, so neither change is lost.
+pub fn find_locked(tx: &mut FactsTx<'_>, id: &str) -> Result<Option<UserRow>, StoreError> {
+    tx.lock(id)?;
+    find(tx.conn(), id)
 }
 
 /// The account with this (normalised) email.
@@ -92,10 +92,20 @@ pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<User
         .optional()?)
 }
 
-/// Writes every field of `user` back. A new password hash or role ends every
-/// session of the account ([`revoke_sessions`]) in the same transaction, so
-/// no access token issued under the old credentials or role keeps working.
-pub fn update(conn: &mut DbConnection, user: &UserRow) -> Result<(), StoreError> {
+/// Writes every field of `user` back, through the door: the account's
+/// settings (zone, hours, holidays, default playbook, name) are the engine's
+/// inputs. A new password hash or role ends every session of the account
+/// ([`revoke_sessions`]) in the same transaction, so no access token issued
+/// under the old credentials or role keeps working.
+pub fn update(tx: &mut FactsTx<'_>, user: &UserRow) -> Result<(), StoreError> {
+    tx.lock(&user.id)?;
+    update_account(tx.conn(), user)
+}
+
+/// Writes the account's fields back without bumping its facts revision: for
+/// writes the engine does not read (a role, a password). Only the store's
+/// own [`update`] and the account commands call it with settings unchanged.
+fn update_account(conn: &mut DbConnection, user: &UserRow) -> Result<(), StoreError> {
     let before: Option<(String, String)> = users::table
         .find(&user.id)
         .select((users::password_hash, users::role))
@@ -105,10 +115,7 @@ pub fn update(conn: &mut DbConnection, user: &UserRow) -> Result<(), StoreError>
         revoke_sessions(conn, &user.id, chrono::Utc::now().naive_utc())?;
     }
     let changed = diesel::update(users::table.find(&user.id))
-        .set((
-            user.clone(),
-            users::facts_revision.eq(users::facts_revision + 1),
-        ))
+        .set(user.clone())
         .execute(conn)?;
     if changed == 0 {
         return Err(StoreError::NotFound);
@@ -157,25 +164,53 @@ pub fn find_for_session(
         .optional()?)
 }
 
-/// Deletes the account; every table that references it cascades.
-pub fn delete(conn: &mut DbConnection, id: &str) -> Result<(), StoreError> {
-    let deleted = diesel::delete(users::table.find(id)).execute(conn)?;
+/// Deletes the account; every table that references it cascades. Its
+/// playbooks go with it, so the seekers who follow one of them are locked
+/// (their advice changes) before anything is deleted.
+pub fn delete(tx: &mut FactsTx<'_>, id: &str) -> Result<(), StoreError> {
+    let owned: Vec<String> = playbooks::table
+        .filter(playbooks::owner_id.eq(id))
+        .select(playbooks::id)
+        .load(tx.conn())?;
+    let mut followers = Vec::new();
+    for playbook in &owned {
+        followers.extend(crate::playbooks::users_of(tx.conn(), playbook)?);
+    }
+    followers.retain(|seeker| seeker != id);
+    tx.lock_all(followers)?;
+    let deleted = diesel::delete(users::table.find(id)).execute(tx.conn())?;
     if deleted == 0 {
         return Err(StoreError::NotFound);
     }
     Ok(())
 }
 
-/// Marks the seeker's facts as changed: bumps `facts_revision`, in the
-/// caller's transaction. Every store function that writes what the cadence
-/// engine reads calls it first, so a transaction takes the account's row lock
-/// before the rows below it and concurrent writes of one seeker never
-/// deadlock on PostgreSQL.
-pub fn touch(conn: &mut DbConnection, seeker_id: &str) -> Result<(), StoreError> {
-    diesel::update(users::table.find(seeker_id))
-        .set(users::facts_revision.eq(users::facts_revision + 1))
-        .execute(conn)?;
-    Ok(())
+/// Changes the account's role (an account write: it bumps no facts
+/// revision) and ends its sessions.
+pub fn set_role(
+    conn: &mut DbConnection,
+    id: &str,
+    role: followup_core::Role,
+    at: NaiveDateTime,
+) -> Result<(), StoreError> {
+    let mut user = find(conn, id)?.ok_or(StoreError::NotFound)?;
+    user.role = role;
+    user.updated_at = at;
+    update_account(conn, &user)
+}
+
+/// Changes the account's password hash (an account write: it bumps no
+/// facts revision) and ends its sessions.
+pub fn set_password_hash(
+    conn: &mut DbConnection,
+    id: &str,
+    hash: &str,
+    at: NaiveDateTime,
+) -> Result<(), StoreError> {
+    let mut user = find(conn, id)?.ok_or(StoreError::NotFound)?;
+    hash.clone_into(&mut user.password_hash);
+    user.updated_at = at;
+    update_account(conn, &user)
 }
 
 /// The seeker's current facts revision; `None` when the account is gone.

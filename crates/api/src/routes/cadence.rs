@@ -12,13 +12,13 @@ use followup_store::users;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::access::{Need, load};
 use crate::agenda_cache::Rendered;
 use crate::auth::Caller;
-use crate::conventions::if_none_match;
+use crate::conditional::if_none_match;
 use crate::db::read;
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
-use crate::routes::opportunities::{Need, load_opportunity};
 use crate::state::AppState;
 
 /// A message to send, built from the facts.
@@ -140,7 +140,8 @@ pub async fn next_actions(
     // The whole pipeline is loaded, not just this opportunity: a competing
     // offer elsewhere or too few other open ones change what is due here.
     let snapshot = read(&state, move |_, conn| {
-        let (row, _) = load_opportunity(conn, &caller, &id, Need::Read)?;
+        let (row, _) =
+            load::<followup_store::pipeline::OpportunityRow>(conn, &caller, &id, Need::Read)?;
         let snapshot = snapshot::load(
             conn,
             &row.seeker_id,

@@ -11,12 +11,12 @@ use followup_store::snapshot::{self, Scope, Snapshot};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::access::{Need, load};
 use crate::auth::Caller;
 use crate::cadence::comparison_facts;
 use crate::db::read;
 use crate::error::{ApiError, Problem};
 use crate::routes::cadence::{AtParams, NextAction};
-use crate::routes::opportunities::{Need, load_opportunity};
 use crate::state::AppState;
 
 /// The most ids one comparison table takes.
@@ -177,7 +177,7 @@ pub async fn comparison(
     let at = params.at.unwrap_or_else(crate::views::now);
     let id = id.into_inner();
     let snapshot = read(&state, move |_, conn| {
-        let (row, _) = load_opportunity(conn, &caller, &id, Need::Read)?;
+        let (row, _) = load::<OpportunityRow>(conn, &caller, &id, Need::Read)?;
         snapshot::load(
             conn,
             &row.seeker_id,

@@ -5,21 +5,21 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveTime, Utc, Weekday};
 use followup_core::{Channel, ContactRole};
-use followup_store::DbConnection;
 use followup_store::contacts;
+use followup_store::pipeline::OpportunityRow;
 use followup_store::records::ContactRow;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::{Access, Caller};
-use crate::conventions::{
-    Actor, Page, PageParams, Paging, check_if_match, if_match, not_modified, with_etag,
-};
-use crate::db::{read, write};
+use crate::access::{self, Need, load, load_locked};
+use crate::auth::Caller;
+use crate::conditional::{Precondition, fresh, with_etag};
+use crate::conventions::{Actor, Page, PageParams, Paging};
+use crate::db::{read, write_facts};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::Json;
 use crate::routes::me::not_null;
-use crate::routes::opportunities::{Need, load_opportunity, locked, present};
+use crate::routes::opportunities::present;
 use crate::state::AppState;
 use crate::validate::{self, Errors};
 use crate::views::utc;
@@ -252,47 +252,6 @@ pub struct UpdateContact {
     pub notes: Option<Option<String>>,
 }
 
-/// The caller's access to a record of `seeker_id`: 404 when they may not
-/// know it exists, 403 when they may read but `need` a write.
-pub(crate) fn access(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    seeker_id: &str,
-    need: Need,
-    noun: &str,
-) -> Result<Access, ApiError> {
-    let access = caller
-        .access_to(conn, seeker_id)?
-        .ok_or_else(|| ApiError::NotFound(format!("no such {noun}")))?;
-    if need == Need::Write && access == Access::Coach {
-        return Err(ApiError::Forbidden(format!(
-            "a coach may read this {noun} but not change it"
-        )));
-    }
-    Ok(access)
-}
-
-/// Loads a contact the caller may see, or 404 (403 for a coach who `need`s a write).
-pub fn load_contact(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    id: &str,
-    need: Need,
-) -> Result<ContactRow, ApiError> {
-    let missing = || ApiError::NotFound("no such contact".to_owned());
-    let row = contacts::find_contact(conn, id)?.ok_or_else(missing)?;
-    access(conn, caller, &row.seeker_id, need, "contact")?;
-    if need == Need::Write {
-        return locked(
-            conn,
-            &row.seeker_id,
-            |c| contacts::find_contact(c, id),
-            missing,
-        );
-    }
-    Ok(row)
-}
-
 fn optional_email(errors: &mut Errors, value: Option<String>) -> Option<String> {
     let value = errors
         .check(validate::optional_text("email", value, 254))
@@ -357,8 +316,8 @@ pub async fn create_contact(
     let best_time = best_time(&mut errors, body.best_time);
     let notes = notes(&mut errors, body.notes);
     let id = id.into_inner();
-    let row = write(&state, move |_, conn| {
-        let (opportunity, _) = load_opportunity(conn, &caller, &id, Need::Write)?;
+    let row = write_facts(&state, move |_, tx| {
+        let (opportunity, _) = load_locked::<OpportunityRow>(tx, &caller, &id, Need::Write)?;
         errors.finish()?;
         let now = crate::views::now().naive_utc();
         let row = ContactRow {
@@ -378,7 +337,7 @@ pub async fn create_contact(
             updated_by: Actor::of(&caller),
             version: 1,
         };
-        contacts::insert_contact(conn, &row)?;
+        contacts::insert_contact(tx, &row)?;
         Ok(row)
     })
     .await?;
@@ -424,7 +383,7 @@ pub async fn list_contacts(
     let after = paging.after.clone();
     let fetch = paging.fetch();
     let rows = read(&state, move |_, conn| {
-        let (opportunity, _) = load_opportunity(conn, &caller, &id, Need::Read)?;
+        let (opportunity, _) = load::<OpportunityRow>(conn, &caller, &id, Need::Read)?;
         Ok(contacts::list_contacts(
             conn,
             &opportunity.id,
@@ -458,14 +417,11 @@ pub async fn get_contact(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let row = read(&state, move |_, conn| {
-        load_contact(conn, &caller, &id, Need::Read)
+    let (row, _) = read(&state, move |_, conn| {
+        load::<ContactRow>(conn, &caller, &id, Need::Read)
     })
     .await?;
-    if not_modified(&req, row.version) {
-        return Ok(with_etag(HttpResponse::NotModified(), row.version).finish());
-    }
-    Ok(with_etag(HttpResponse::Ok(), row.version).json(Contact::try_from(row)?))
+    fresh(&req, row.version, || Contact::try_from(row))
 }
 
 /// Change a contact; absent fields stay, `null` clears.
@@ -476,13 +432,12 @@ pub async fn get_contact(
     security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "The contact's id."),
-        ("If-Match" = Option<String>, Header, description = "The ETag last read; 412 if it changed since."),
+        Precondition,
     ),
     request_body = UpdateContact,
     responses(
         (status = 200, description = "The updated contact.", body = Contact),
         (status = 403, description = "A read-only key, or a coach.", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The ETag in `If-Match` is stale; nothing changed.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/v1/contacts/{id}")]
@@ -490,27 +445,16 @@ pub async fn update_contact(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    req: HttpRequest,
+    precondition: Precondition,
     body: Json<UpdateContact>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_write()?;
     let change = body.0;
     let id = id.into_inner();
-    let precondition = if_match(&req)?;
-    let row = write(&state, move |_, conn| {
-        let mut row = load_contact(conn, &caller, &id, Need::Write)?;
-        let expected = row.version;
-        apply(&mut row, change)?;
-        check_if_match(precondition.as_deref(), expected)?;
-        row.updated_at = crate::views::now().naive_utc();
-        row.updated_by = Actor::of(&caller);
-        row.version += 1;
-        if !contacts::update_contact(conn, &row, expected)? {
-            return Err(ApiError::PreconditionFailed(
-                "the contact changed meanwhile; fetch it again".to_owned(),
-            ));
-        }
-        Ok(row)
+    let row = write_facts(&state, move |_, tx| {
+        access::update::<ContactRow>(tx, &caller, &id, Need::Write, &precondition, |_, row, _| {
+            apply(row, change)
+        })
     })
     .await?;
     Ok(with_etag(HttpResponse::Ok(), row.version).json(Contact::try_from(row)?))
@@ -554,12 +498,11 @@ fn apply(row: &mut ContactRow, change: UpdateContact) -> Result<(), ApiError> {
     security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "The contact's id."),
-        ("If-Match" = Option<String>, Header, description = "The ETag last read; 412 if it changed since."),
+        Precondition,
     ),
     responses(
         (status = 204, description = "Deleted."),
         (status = 403, description = "A read-only key, or a coach.", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The ETag in `If-Match` is stale; nothing was deleted.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/v1/contacts/{id}")]
@@ -567,16 +510,12 @@ pub async fn delete_contact(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    req: HttpRequest,
+    precondition: Precondition,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_write()?;
     let id = id.into_inner();
-    let precondition = if_match(&req)?;
-    write(&state, move |_, conn| {
-        let row = load_contact(conn, &caller, &id, Need::Write)?;
-        check_if_match(precondition.as_deref(), row.version)?;
-        contacts::delete_contact(conn, &row.id)?;
-        Ok(())
+    write_facts(&state, move |_, tx| {
+        access::delete::<ContactRow>(tx, &caller, &id, &precondition)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -8,21 +8,20 @@ use followup_core::InteractionKind;
 use followup_store::DbConnection;
 use followup_store::interactions;
 use followup_store::pipeline::OpportunityRow;
-use followup_store::records::InteractionRow;
+use followup_store::records::{ContactRow, InteractionRow};
 use followup_store::users::UserRow;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::access::{self, Need, load, load_locked};
 use crate::auth::{Access, Caller};
-use crate::conventions::{
-    Actor, Page, PageParams, Paging, check_if_match, if_match, not_modified, with_etag,
-};
-use crate::db::{read, write};
+use crate::conditional::{Precondition, fresh, with_etag};
+use crate::conventions::{Actor, Page, PageParams, Paging};
+use crate::db::{read, write_facts};
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
-use crate::routes::contacts::{access, load_contact};
 use crate::routes::me::not_null;
-use crate::routes::opportunities::{Need, Warning, load_opportunity, locked, present};
+use crate::routes::opportunities::{Warning, present};
 use crate::state::AppState;
 use crate::validate::{self, Errors};
 use crate::views::utc;
@@ -129,27 +128,6 @@ pub struct UpdateInteraction {
     pub out_of_office_until: Option<Option<NaiveDate>>,
 }
 
-/// Loads an interaction the caller may see, or 404 (403 for a coach who `need`s a write).
-pub fn load_interaction(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    id: &str,
-    need: Need,
-) -> Result<InteractionRow, ApiError> {
-    let missing = || ApiError::NotFound("no such interaction".to_owned());
-    let row = interactions::find_interaction(conn, id)?.ok_or_else(missing)?;
-    access(conn, caller, &row.seeker_id, need, "interaction")?;
-    if need == Need::Write {
-        return locked(
-            conn,
-            &row.seeker_id,
-            |c| interactions::find_interaction(c, id),
-            missing,
-        );
-    }
-    Ok(row)
-}
-
 /// Checks that `contact_id` names a contact of the opportunity (422 naming
 /// `field` otherwise: another opportunity's contact is not this one's).
 pub(crate) fn check_contact(
@@ -162,8 +140,8 @@ pub(crate) fn check_contact(
     let Some(contact_id) = contact_id else {
         return Ok(());
     };
-    let belongs = match load_contact(conn, caller, contact_id, Need::Read) {
-        Ok(contact) => contact.opportunity_id == opportunity_id,
+    let belongs = match load::<ContactRow>(conn, caller, contact_id, Need::Read) {
+        Ok((contact, _)) => contact.opportunity_id == opportunity_id,
         Err(ApiError::NotFound(_)) => false,
         Err(other) => return Err(other),
     };
@@ -241,8 +219,9 @@ pub async fn create_interaction(
         .check(validate::optional_text("notes", body.notes, 10_000))
         .flatten();
     let id = id.into_inner();
-    let (row, warnings) = write(&state, move |_, conn| {
-        let (opportunity, access) = load_opportunity(conn, &caller, &id, Need::Read)?;
+    let (row, warnings) = write_facts(&state, move |_, tx| {
+        let (opportunity, access) = load_locked::<OpportunityRow>(tx, &caller, &id, Need::Read)?;
+        let conn = tx.conn();
         if access == Access::Coach && body.kind != InteractionKind::Note {
             return Err(ApiError::Forbidden(
                 "a coach may add notes to an opportunity, nothing else".to_owned(),
@@ -271,7 +250,8 @@ pub async fn create_interaction(
         };
         check_row(&mut errors, &row, now);
         errors.finish()?;
-        interactions::insert_interaction(conn, &row)?;
+        interactions::insert_interaction(tx, &row)?;
+        let conn = tx.conn();
         let seeker = followup_store::users::find(conn, &opportunity.seeker_id)?
             .ok_or_else(|| ApiError::NotFound("no such opportunity".to_owned()))?;
         let warnings = interaction_warnings(conn, &seeker, &opportunity, &row)?;
@@ -328,7 +308,7 @@ pub async fn list_interactions(
     let fetch = paging.fetch();
     let id = id.into_inner();
     let rows = read(&state, move |_, conn| {
-        let (opportunity, _) = load_opportunity(conn, &caller, &id, Need::Read)?;
+        let (opportunity, _) = load::<OpportunityRow>(conn, &caller, &id, Need::Read)?;
         Ok(interactions::list_interactions(
             conn,
             &opportunity.id,
@@ -368,14 +348,11 @@ pub async fn get_interaction(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let row = read(&state, move |_, conn| {
-        load_interaction(conn, &caller, &id, Need::Read)
+    let (row, _) = read(&state, move |_, conn| {
+        load::<InteractionRow>(conn, &caller, &id, Need::Read)
     })
     .await?;
-    if not_modified(&req, row.version) {
-        return Ok(with_etag(HttpResponse::NotModified(), row.version).finish());
-    }
-    Ok(with_etag(HttpResponse::Ok(), row.version).json(Interaction::try_from(row)?))
+    fresh(&req, row.version, || Interaction::try_from(row))
 }
 
 /// Correct an interaction; absent fields stay, `null` clears.
@@ -386,13 +363,12 @@ pub async fn get_interaction(
     security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "The interaction's id."),
-        ("If-Match" = Option<String>, Header, description = "The ETag last read; 412 if it changed since."),
+        Precondition,
     ),
     request_body = UpdateInteraction,
     responses(
         (status = 200, description = "The updated interaction.", body = Interaction),
         (status = 403, description = "A read-only key, or a coach.", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The ETag in `If-Match` is stale; nothing changed.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/v1/interactions/{id}")]
@@ -400,54 +376,50 @@ pub async fn update_interaction(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    req: HttpRequest,
+    precondition: Precondition,
     body: Json<UpdateInteraction>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_write()?;
     let change = body.0;
     let id = id.into_inner();
-    let precondition = if_match(&req)?;
     let now = crate::views::now();
-    let row = write(&state, move |_, conn| {
-        let mut row = load_interaction(conn, &caller, &id, Need::Write)?;
-        let expected = row.version;
-        let mut errors = Errors::default();
-        if let Some(kind) = change.kind {
-            row.kind = kind;
-        }
-        if let Some(contact_id) = change.contact_id {
-            check_contact(
-                conn,
-                &caller,
-                &row.opportunity_id,
-                contact_id.as_deref(),
-                &mut errors,
-            )?;
-            row.contact_id = contact_id;
-        }
-        if let Some(at) = change.occurred_at {
-            row.occurred_at = at.naive_utc();
-        }
-        if let Some(v) = change.notes {
-            row.notes = errors
-                .check(validate::optional_text("notes", v, 10_000))
-                .flatten();
-        }
-        if let Some(v) = change.out_of_office_until {
-            row.out_of_office_until = v;
-        }
-        check_row(&mut errors, &row, now);
-        errors.finish()?;
-        check_if_match(precondition.as_deref(), expected)?;
-        row.updated_at = now.naive_utc();
-        row.updated_by = Actor::of(&caller);
-        row.version += 1;
-        if !interactions::update_interaction(conn, &row, expected)? {
-            return Err(ApiError::PreconditionFailed(
-                "the interaction changed meanwhile; fetch it again".to_owned(),
-            ));
-        }
-        Ok(row)
+    let row = write_facts(&state, move |_, tx| {
+        access::update::<InteractionRow>(
+            tx,
+            &caller,
+            &id,
+            Need::Write,
+            &precondition,
+            |tx, row, _| {
+                let mut errors = Errors::default();
+                if let Some(kind) = change.kind {
+                    row.kind = kind;
+                }
+                if let Some(contact_id) = change.contact_id {
+                    check_contact(
+                        tx.conn(),
+                        &caller,
+                        &row.opportunity_id,
+                        contact_id.as_deref(),
+                        &mut errors,
+                    )?;
+                    row.contact_id = contact_id;
+                }
+                if let Some(at) = change.occurred_at {
+                    row.occurred_at = at.naive_utc();
+                }
+                if let Some(v) = change.notes {
+                    row.notes = errors
+                        .check(validate::optional_text("notes", v, 10_000))
+                        .flatten();
+                }
+                if let Some(v) = change.out_of_office_until {
+                    row.out_of_office_until = v;
+                }
+                check_row(&mut errors, row, now);
+                errors.finish()
+            },
+        )
     })
     .await?;
     Ok(with_etag(HttpResponse::Ok(), row.version).json(Interaction::try_from(row)?))
@@ -459,12 +431,11 @@ pub async fn update_interaction(
     security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "The interaction's id."),
-        ("If-Match" = Option<String>, Header, description = "The ETag last read; 412 if it changed since."),
+        Precondition,
     ),
     responses(
         (status = 204, description = "Deleted."),
         (status = 403, description = "A read-only key, or a coach.", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The ETag in `If-Match` is stale; nothing was deleted.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/v1/interactions/{id}")]
@@ -472,16 +443,12 @@ pub async fn delete_interaction(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    req: HttpRequest,
+    precondition: Precondition,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_write()?;
     let id = id.into_inner();
-    let precondition = if_match(&req)?;
-    write(&state, move |_, conn| {
-        let row = load_interaction(conn, &caller, &id, Need::Write)?;
-        check_if_match(precondition.as_deref(), row.version)?;
-        interactions::delete_interaction(conn, &row.id)?;
-        Ok(())
+    write_facts(&state, move |_, tx| {
+        access::delete::<InteractionRow>(tx, &caller, &id, &precondition)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -7,7 +7,7 @@ use serde::{Deserialize, Deserializer};
 use utoipa::ToSchema;
 
 use crate::auth::{Caller, verify_password};
-use crate::db::write;
+use crate::db::write_facts;
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
 use crate::state::AppState;
@@ -108,18 +108,23 @@ pub async fn update_me(
     // A bad body is a 422 before the database is touched.
     apply(&mut caller.user.clone(), &change)?;
     let id = caller.user.id.clone();
-    let user = write(&state, move |_, conn| {
+    let user = write_facts(&state, move |_, tx| {
         // Read under the account's lock: a change made meanwhile (by another
         // request, or a coach assigning a playbook) is kept, not overwritten.
-        let mut user = users::find_locked(conn, &id)?
+        let mut user = users::find_locked(tx, &id)?
             .ok_or_else(|| ApiError::Unauthorized("the account no longer exists".to_owned()))?;
         apply(&mut user, &change)?;
         user.updated_at = crate::views::now().naive_utc();
         if let (Some(Some(_)), Some(reference)) = (&change.default_playbook, &user.default_playbook)
         {
-            crate::routes::playbooks::check_reference(conn, &id, "default_playbook", reference)?;
+            crate::routes::playbooks::check_reference(
+                tx.conn(),
+                &id,
+                "default_playbook",
+                reference,
+            )?;
         }
-        users::update(conn, &user)?;
+        users::update(tx, &user)?;
         Ok(user)
     })
     .await?;
@@ -205,6 +210,6 @@ pub async fn delete_me(
         return Err(ApiError::Forbidden("the password is wrong".to_owned()));
     }
     let id = caller.user.id.clone();
-    write(&state, move |_, conn| Ok(users::delete(conn, &id)?)).await?;
+    write_facts(&state, move |_, tx| Ok(users::delete(tx, &id)?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

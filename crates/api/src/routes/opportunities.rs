@@ -5,13 +5,15 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use followup_core::{RejectionReason, Stage};
 use followup_store::pipeline::{self, OpportunityFilter, OpportunityRow, TransitionRow};
-use followup_store::{DbConnection, StoreError, users};
+
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::access::{self, Need, load};
 use crate::auth::{Access, Caller};
-use crate::conventions::{Actor, Page, Paging, check_if_match, if_match, not_modified, with_etag};
-use crate::db::{read, write};
+use crate::conditional::{Precondition, fresh, with_etag};
+use crate::conventions::{Actor, Page, Paging};
+use crate::db::{read, write_facts};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::Json;
 use crate::state::AppState;
@@ -321,62 +323,6 @@ pub struct ListParams {
     pub cursor: Option<String>,
 }
 
-/// What a caller needs to do with a seeker's record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Need {
-    /// Read it: owners and coaches with a grant.
-    Read,
-    /// Change it: owners only (coaches get 403 for what they can see).
-    Write,
-}
-
-/// Takes the seeker's write lock — their account row, which every write of
-/// their facts takes first (`users::touch`) — and reads the row again under
-/// it with `reload`. On PostgreSQL another request may have committed a
-/// change between the first read and the lock; a write computed from the
-/// stale copy would fail its version check with a 412 the client never
-/// asked for (it sent no `If-Match`). On SQLite writes are serialised by
-/// `BEGIN IMMEDIATE` already, and this costs one statement.
-pub fn locked<T>(
-    conn: &mut DbConnection,
-    seeker_id: &str,
-    reload: impl FnOnce(&mut DbConnection) -> Result<Option<T>, StoreError>,
-    missing: impl FnOnce() -> ApiError,
-) -> Result<T, ApiError> {
-    users::touch(conn, seeker_id)?;
-    reload(conn)?.ok_or_else(missing)
-}
-
-/// Loads an opportunity the caller may see, or 404; for a write, under the
-/// seeker's write lock (see [`locked`]).
-pub fn load_opportunity(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    id: &str,
-    need: Need,
-) -> Result<(OpportunityRow, Access), ApiError> {
-    let missing = || ApiError::NotFound("no such opportunity".to_owned());
-    let row = pipeline::find_opportunity(conn, id)?.ok_or_else(missing)?;
-    let access = caller
-        .access_to(conn, &row.seeker_id)?
-        .ok_or_else(missing)?;
-    if need == Need::Write && access == Access::Coach {
-        return Err(ApiError::Forbidden(
-            "a coach may read this opportunity but not change it".to_owned(),
-        ));
-    }
-    if need == Need::Write {
-        let row = locked(
-            conn,
-            &row.seeker_id,
-            |c| pipeline::find_opportunity(c, id),
-            missing,
-        )?;
-        return Ok((row, access));
-    }
-    Ok((row, access))
-}
-
 fn optional_text(
     errors: &mut Errors,
     field: &str,
@@ -502,20 +448,26 @@ pub async fn create_opportunity(
         version: 1,
     };
     errors.finish()?;
-    let (row, duplicates) = write(&state, move |_, conn| {
+    let (row, duplicates) = write_facts(&state, move |_, tx| {
+        tx.lock(&row.seeker_id)?;
         if let Some(reference) = &row.playbook {
-            crate::routes::playbooks::check_reference(conn, &row.seeker_id, "playbook", reference)?;
+            crate::routes::playbooks::check_reference(
+                tx.conn(),
+                &row.seeker_id,
+                "playbook",
+                reference,
+            )?;
         }
         let duplicates = pipeline::matching_open(
-            conn,
+            tx.conn(),
             &row.seeker_id,
             &row.company,
             &row.title,
             &open_stages(),
         )?;
-        pipeline::insert_opportunity(conn, &row)?;
+        pipeline::insert_opportunity(tx, &row)?;
         pipeline::insert_transition(
-            conn,
+            tx,
             &TransitionRow {
                 id: uuid::Uuid::now_v7().to_string(),
                 opportunity_id: row.id.clone(),
@@ -643,14 +595,10 @@ pub async fn get_opportunity(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let (row, _) = read(&state, move |_, conn| {
-        load_opportunity(conn, &caller, &id, Need::Read)
+        load::<OpportunityRow>(conn, &caller, &id, Need::Read)
     })
     .await?;
-    if not_modified(&req, row.version) {
-        return Ok(with_etag(HttpResponse::NotModified(), row.version).finish());
-    }
-    let version = row.version;
-    Ok(with_etag(HttpResponse::Ok(), version).json(Opportunity::try_from(row)?))
+    fresh(&req, row.version, || Opportunity::try_from(row))
 }
 
 /// Change an opportunity's fields (not its stage: use transitions).
@@ -662,13 +610,12 @@ pub async fn get_opportunity(
     security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "The opportunity's id."),
-        ("If-Match" = Option<String>, Header, description = "The ETag last read; 412 if it changed since."),
+        Precondition,
     ),
     request_body = UpdateOpportunity,
     responses(
         (status = 200, description = "The updated opportunity.", body = Opportunity),
         (status = 403, description = "A read-only key, or a coach changing more than the playbook.", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The ETag in `If-Match` is stale; nothing changed.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/v1/opportunities/{id}")]
@@ -676,7 +623,7 @@ pub async fn update_opportunity(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    req: HttpRequest,
+    precondition: Precondition,
     body: Json<UpdateOpportunity>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_write()?;
@@ -695,38 +642,32 @@ pub async fn update_opportunity(
         && change.equity.is_none()
         && change.currency.is_none()
         && change.offer_deadline.is_none();
-    let precondition = if_match(&req)?;
-    let row = write(&state, move |_, conn| {
-        // Read access here: a coach may change the playbook (checked below).
-        let (row, access) = load_opportunity(conn, &caller, &id, Need::Read)?;
-        let missing = || ApiError::NotFound("no such opportunity".to_owned());
-        let mut row = locked(
-            conn,
-            &row.seeker_id,
-            |c| pipeline::find_opportunity(c, &id),
-            missing,
-        )?;
-        if access == Access::Coach && !only_playbook {
-            return Err(ApiError::Forbidden(
-                "a coach may change an opportunity's playbook, nothing else".to_owned(),
-            ));
-        }
-        let expected = row.version;
-        // Validate first: a bad body is a 422 whatever the precondition says.
-        apply(&mut row, change)?;
-        if let Some(reference) = &row.playbook {
-            crate::routes::playbooks::check_reference(conn, &row.seeker_id, "playbook", reference)?;
-        }
-        check_if_match(precondition.as_deref(), expected)?;
-        row.updated_at = crate::views::now().naive_utc();
-        row.updated_by = Actor::of(&caller);
-        row.version += 1;
-        if !pipeline::update_opportunity(conn, &row, expected)? {
-            return Err(ApiError::PreconditionFailed(
-                "the opportunity changed meanwhile; fetch it again".to_owned(),
-            ));
-        }
-        Ok(row)
+    let row = write_facts(&state, move |_, tx| {
+        // Read access: a coach may change the playbook (checked below).
+        access::update::<OpportunityRow>(
+            tx,
+            &caller,
+            &id,
+            Need::Read,
+            &precondition,
+            |tx, row, access| {
+                if access == Access::Coach && !only_playbook {
+                    return Err(ApiError::Forbidden(
+                        "a coach may change an opportunity's playbook, nothing else".to_owned(),
+                    ));
+                }
+                apply(row, change)?;
+                if let Some(reference) = &row.playbook {
+                    crate::routes::playbooks::check_reference(
+                        tx.conn(),
+                        &row.seeker_id,
+                        "playbook",
+                        reference,
+                    )?;
+                }
+                Ok(())
+            },
+        )
     })
     .await?;
     let version = row.version;
@@ -786,12 +727,11 @@ fn apply(row: &mut OpportunityRow, change: UpdateOpportunity) -> Result<(), ApiE
     security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "The opportunity's id."),
-        ("If-Match" = Option<String>, Header, description = "The ETag last read; 412 if it changed since."),
+        Precondition,
     ),
     responses(
         (status = 204, description = "Deleted."),
         (status = 403, description = "A read-only key, or a coach.", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The ETag in `If-Match` is stale; nothing was deleted.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/v1/opportunities/{id}")]
@@ -799,16 +739,12 @@ pub async fn delete_opportunity(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    req: HttpRequest,
+    precondition: Precondition,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_write()?;
     let id = id.into_inner();
-    let precondition = if_match(&req)?;
-    write(&state, move |_, conn| {
-        let (row, _) = load_opportunity(conn, &caller, &id, Need::Write)?;
-        check_if_match(precondition.as_deref(), row.version)?;
-        pipeline::delete_opportunity(conn, &row.id)?;
-        Ok(())
+    write_facts(&state, move |_, tx| {
+        access::delete::<OpportunityRow>(tx, &caller, &id, &precondition)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -820,11 +756,13 @@ pub async fn delete_opportunity(
 /// both ways; any open stage → `rejected`, `withdrawn` or `ghosted`;
 /// `ghosted` → any open stage when the employer comes back; `accepted`,
 /// `declined`, `rejected` and `withdrawn` are final. A move it does not allow
-/// is a 409 whose `allowed` lists the stages it may move to.
+/// is a 409 whose `allowed` lists the stages it may move to. Send `If-Match`
+/// with the ETag you read so that a move decided on a stale copy is refused
+/// (412).
 #[utoipa::path(
     tag = "opportunities",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "The opportunity's id.")),
+    params(("id" = String, Path, description = "The opportunity's id."), Precondition),
     request_body = TransitionRequest,
     responses(
         (status = 201, description = "Moved; the transition is in the history.", body = Transitioned),
@@ -837,6 +775,7 @@ pub async fn transition(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
+    precondition: Precondition,
     body: Json<TransitionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_write()?;
@@ -856,26 +795,26 @@ pub async fn transition(
     let reason = optional_text(&mut errors, "reason", body.reason, 2000);
     errors.finish()?;
     let id = id.into_inner();
-    let (row, transition) = write(&state, move |_, conn| {
-        let (mut row, _) = load_opportunity(conn, &caller, &id, Need::Write)?;
-        let from = row.stage;
-        from.transition(body.to)
-            .map_err(|e| ApiError::IllegalTransition {
-                message: e.to_string(),
-                allowed: e.allowed.iter().map(|s| s.as_str().to_owned()).collect(),
-            })?;
-        let actor = Actor::of(&caller);
-        let expected = row.version;
-        row.stage = body.to;
-        row.rejection_reason = body.rejection_reason;
-        row.updated_at = now.naive_utc();
-        row.updated_by = actor.clone();
-        row.version += 1;
-        if !pipeline::update_opportunity(conn, &row, expected)? {
-            return Err(ApiError::Conflict(
-                "the opportunity changed meanwhile; retry".to_owned(),
-            ));
-        }
+    let (row, transition) = write_facts(&state, move |_, tx| {
+        let mut from = Stage::Prospect;
+        let row = access::update::<OpportunityRow>(
+            tx,
+            &caller,
+            &id,
+            Need::Write,
+            &precondition,
+            |_, row, _| {
+                from = row.stage;
+                from.transition(body.to)
+                    .map_err(|e| ApiError::IllegalTransition {
+                        message: e.to_string(),
+                        allowed: e.allowed.iter().map(|s| s.as_str().to_owned()).collect(),
+                    })?;
+                row.stage = body.to;
+                row.rejection_reason = body.rejection_reason;
+                Ok(())
+            },
+        )?;
         let transition = TransitionRow {
             id: uuid::Uuid::now_v7().to_string(),
             opportunity_id: row.id.clone(),
@@ -884,10 +823,10 @@ pub async fn transition(
             occurred_at: occurred_at.naive_utc(),
             reason,
             rejection_reason: row.rejection_reason,
-            actor,
+            actor: row.updated_by.clone(),
             created_at: now.naive_utc(),
         };
-        pipeline::insert_transition(conn, &transition)?;
+        pipeline::insert_transition(tx, &transition)?;
         Ok((row, transition))
     })
     .await?;
@@ -915,7 +854,7 @@ pub async fn history(
 ) -> Result<web::Json<Page<Transition>>, ApiError> {
     let id = id.into_inner();
     let rows = read(&state, move |_, conn| {
-        let (row, _) = load_opportunity(conn, &caller, &id, Need::Read)?;
+        let (row, _) = load::<OpportunityRow>(conn, &caller, &id, Need::Read)?;
         Ok(pipeline::transitions_of(conn, &row.id)?)
     })
     .await?;

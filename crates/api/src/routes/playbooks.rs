@@ -11,9 +11,11 @@ use followup_store::{auth, users};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::access::stale;
 use crate::auth::Caller;
-use crate::conventions::{Actor, check_if_match, etag, if_match};
-use crate::db::{read, write};
+use crate::conditional::{Precondition, etag, fresh, with_etag};
+use crate::conventions::Actor;
+use crate::db::{read, write, write_facts};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::Json;
 use crate::routes::opportunities::Warning;
@@ -217,13 +219,17 @@ pub async fn list_playbooks(
     tag = "cadence",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "A built-in's name or a custom playbook's id.")),
-    responses((status = 200, description = "The playbook; `ETag` set on custom ones.", body = PlaybookView))
+    responses(
+        (status = 200, description = "The playbook; `ETag` set on custom ones.", body = PlaybookView),
+        (status = 304, description = "Unchanged since the `If-None-Match` ETag (custom playbooks)."),
+    )
 )]
 #[get("/v1/playbooks/{id}")]
 pub async fn get_playbook(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     if let Ok(builtin) = id.parse::<BuiltinPlaybook>() {
         return Ok(HttpResponse::Ok().json(builtin_view(builtin)?));
@@ -237,10 +243,7 @@ pub async fn get_playbook(
     })
     .await?
     .ok_or_else(|| ApiError::NotFound("no such playbook".to_owned()))?;
-    let version = row.version;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag(version)))
-        .json(custom_view(row)?))
+    fresh(&req, row.version, || custom_view(row))
 }
 
 /// Make a custom playbook: a built-in with rules switched on or off and
@@ -309,13 +312,12 @@ fn owned(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<PlaybookR
     security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "The custom playbook's id."),
-        ("If-Match" = Option<String>, Header, description = "The ETag last read; 412 if it changed since."),
+        Precondition,
     ),
     request_body = PlaybookRequest,
     responses(
         (status = 200, description = "The playbook as replaced.", body = PlaybookView),
         (status = 403, description = "A built-in, someone else's playbook, or a read-only key.", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The ETag is stale; nothing changed.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/v1/playbooks/{id}")]
@@ -323,40 +325,36 @@ pub async fn replace_playbook(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    req: HttpRequest,
+    precondition: Precondition,
     body: Json<PlaybookRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_write()?;
     let (name, spec) = spec(body.0)?;
-    let precondition = if_match(&req)?;
     let id = id.into_inner();
-    let row = write(&state, move |_, conn| {
-        let mut row = owned(conn, &caller, &id)?;
-        check_if_match(precondition.as_deref(), row.version)?;
+    let row = write_facts(&state, move |_, tx| {
+        let mut row = owned(tx.conn(), &caller, &id)?;
+        precondition.check(row.version)?;
         let expected = row.version;
         row.name = name;
         row.spec = spec;
         row.updated_at = now().naive_utc();
         row.updated_by = Actor::of(&caller);
         row.version += 1;
-        if !playbooks::update(conn, &row, expected)? {
-            return Err(ApiError::PreconditionFailed(
-                "the playbook changed meanwhile".to_owned(),
-            ));
+        if !playbooks::update(tx, &row, expected)? {
+            let current = owned(tx.conn(), &caller, &id)?.version;
+            return Err(stale(current));
         }
         Ok(row)
     })
     .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag(row.version)))
-        .json(custom_view(row)?))
+    Ok(with_etag(HttpResponse::Ok(), row.version).json(custom_view(row)?))
 }
 
 /// Delete a custom playbook no account or opportunity uses any more.
 #[utoipa::path(
     tag = "cadence",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "The custom playbook's id.")),
+    params(("id" = String, Path, description = "The custom playbook's id."), Precondition),
     responses(
         (status = 204, description = "Deleted."),
         (status = 403, description = "A built-in, someone else's playbook, or a read-only key.", body = Problem, content_type = "application/problem+json"),
@@ -368,18 +366,20 @@ pub async fn delete_playbook(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
+    precondition: Precondition,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_write()?;
     let id = id.into_inner();
-    write(&state, move |_, conn| {
-        let row = owned(conn, &caller, &id)?;
-        let uses = playbooks::uses(conn, &row.id)?;
+    write_facts(&state, move |_, tx| {
+        let row = owned(tx.conn(), &caller, &id)?;
+        precondition.check(row.version)?;
+        let uses = playbooks::uses(tx.conn(), &row.id)?;
         if uses > 0 {
             return Err(ApiError::Conflict(format!(
                 "the playbook is in use by {uses} account(s) or opportunit(ies); assign another first"
             )));
         }
-        playbooks::delete(conn, &row.id)?;
+        playbooks::delete(tx, &row.id)?;
         Ok(())
     })
     .await?;
@@ -409,16 +409,16 @@ pub async fn assign_client_playbook(
     // hold) is a 404: nobody learns who is whose client.
     let seeker_id = id.into_inner();
     let playbook = body.0.playbook.map(|p| p.trim().to_owned());
-    let assigned = write(&state, move |_, conn| {
+    let assigned = write_facts(&state, move |_, tx| {
         let missing = || ApiError::NotFound("no such client".to_owned());
-        auth::live_grant(conn, &seeker_id, &caller.user.id)?.ok_or_else(missing)?;
-        let mut user = users::find_locked(conn, &seeker_id)?.ok_or_else(missing)?;
+        auth::live_grant(tx.conn(), &seeker_id, &caller.user.id)?.ok_or_else(missing)?;
+        let mut user = users::find_locked(tx, &seeker_id)?.ok_or_else(missing)?;
         if let Some(reference) = &playbook {
-            check_reference(conn, &seeker_id, "playbook", reference)?;
+            check_reference(tx.conn(), &seeker_id, "playbook", reference)?;
         }
         user.default_playbook = playbook;
         user.updated_at = now().naive_utc();
-        users::update(conn, &user)?;
+        users::update(tx, &user)?;
         Ok(Assignment {
             seeker_id: user.id,
             default_playbook: user

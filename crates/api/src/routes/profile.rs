@@ -4,17 +4,19 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, put, web};
 use chrono::{DateTime, Utc};
+use followup_store::pipeline::OpportunityRow;
 use followup_store::profiles;
 use followup_store::records::ProfileRow;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::access::{Need, load, load_locked, stale};
 use crate::auth::Caller;
-use crate::conventions::{Actor, check_if_match, if_match, not_modified, with_etag};
-use crate::db::{read, write};
+use crate::conditional::{Precondition, fresh, with_etag};
+use crate::conventions::Actor;
+use crate::db::{read, write_facts};
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
-use crate::routes::opportunities::{Need, load_opportunity};
 use crate::state::AppState;
 use crate::validate::{self, Errors};
 use crate::views::utc;
@@ -270,15 +272,12 @@ pub async fn get_profile(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let row = read(&state, move |_, conn| {
-        let (opportunity, _) = load_opportunity(conn, &caller, &id, Need::Read)?;
+        let (opportunity, _) = load::<OpportunityRow>(conn, &caller, &id, Need::Read)?;
         Ok(profiles::find_profile(conn, &opportunity.id)?)
     })
     .await?;
     let (profile, version) = Profile::from_row(row)?;
-    if not_modified(&req, version) {
-        return Ok(with_etag(HttpResponse::NotModified(), version).finish());
-    }
-    Ok(with_etag(HttpResponse::Ok(), version).json(profile))
+    fresh(&req, version, || Ok(profile))
 }
 
 /// Replace an opportunity's profile.
@@ -291,13 +290,12 @@ pub async fn get_profile(
     security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "The opportunity's id."),
-        ("If-Match" = Option<String>, Header, description = "The ETag last read; 412 if it changed since."),
+        Precondition,
     ),
     request_body = PutProfile,
     responses(
         (status = 200, description = "The stored profile.", body = Profile),
         (status = 403, description = "A read-only key, or a coach.", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The ETag in `If-Match` is stale; nothing changed.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/v1/opportunities/{id}/profile")]
@@ -305,18 +303,17 @@ pub async fn put_profile(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    req: HttpRequest,
+    precondition: Precondition,
     body: Json<PutProfile>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_write()?;
     let body = body.0;
     let id = id.into_inner();
-    let precondition = if_match(&req)?;
-    let row = write(&state, move |_, conn| {
-        let (opportunity, _) = load_opportunity(conn, &caller, &id, Need::Write)?;
+    let row = write_facts(&state, move |_, tx| {
+        let (opportunity, _) = load_locked::<OpportunityRow>(tx, &caller, &id, Need::Write)?;
         let body = validated(body)?;
-        let expected = profiles::find_profile(conn, &opportunity.id)?.map_or(0, |p| p.version);
-        check_if_match(precondition.as_deref(), expected)?;
+        let expected = profiles::find_profile(tx.conn(), &opportunity.id)?.map_or(0, |p| p.version);
+        precondition.check(expected)?;
         let json = |e: serde_json::Error| ApiError::Internal(Box::new(e));
         let row = ProfileRow {
             opportunity_id: opportunity.id,
@@ -329,10 +326,10 @@ pub async fn put_profile(
             version: expected + 1,
             first_six_months: body.first_six_months,
         };
-        if !profiles::put_profile(conn, &row, expected)? {
-            return Err(ApiError::PreconditionFailed(
-                "the profile changed meanwhile; fetch it again".to_owned(),
-            ));
+        if !profiles::put_profile(tx, &row, expected)? {
+            let current =
+                profiles::find_profile(tx.conn(), &row.opportunity_id)?.map_or(0, |p| p.version);
+            return Err(stale(current));
         }
         Ok(row)
     })

@@ -3,7 +3,7 @@
 //! and the clock, so `?at=` can evaluate any instant.
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use followup_core::{BusinessCalendar, PromiseDue, PromiseStatus, PromiseWhat};
 use followup_store::pipeline::OpportunityRow;
@@ -12,15 +12,16 @@ use followup_store::{DbConnection, promises};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::access::{self, Need, load, load_locked};
 use crate::auth::Caller;
-use crate::conventions::{Actor, Page, Paging, check_if_match, if_match, with_etag};
-use crate::db::{read, write};
+use crate::conditional::{Precondition, with_etag};
+use crate::conventions::{Actor, Page, Paging};
+use crate::db::{read, write_facts};
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
-use crate::routes::contacts::access;
 use crate::routes::interactions::check_contact;
 use crate::routes::me::not_null;
-use crate::routes::opportunities::{Need, load_opportunity, locked, present};
+use crate::routes::opportunities::present;
 use crate::state::AppState;
 use crate::validate::Errors;
 use crate::views::utc;
@@ -233,30 +234,10 @@ pub fn status_context(
     Ok((found, facts.seeker.calendar))
 }
 
-/// Loads a promise the caller may see with its opportunity, or 404 (403 for
-/// a coach who `need`s a write).
-fn load_promise(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    id: &str,
-    need: Need,
-) -> Result<(PromiseRow, OpportunityRow), ApiError> {
-    let missing = || ApiError::NotFound("no such promise".to_owned());
-    let row = promises::find_promise(conn, id)?.ok_or_else(missing)?;
-    access(conn, caller, &row.seeker_id, need, "promise")?;
-    let row = if need == Need::Write {
-        locked(
-            conn,
-            &row.seeker_id,
-            |c| promises::find_promise(c, id),
-            missing,
-        )?
-    } else {
-        row
-    };
-    let opportunity = followup_store::pipeline::find_opportunity(conn, &row.opportunity_id)?
-        .ok_or_else(missing)?;
-    Ok((row, opportunity))
+/// The opportunity a promise belongs to.
+fn opportunity_of(conn: &mut DbConnection, row: &PromiseRow) -> Result<OpportunityRow, ApiError> {
+    followup_store::pipeline::find_opportunity(conn, &row.opportunity_id)?
+        .ok_or_else(|| ApiError::NotFound("no such promise".to_owned()))
 }
 
 fn check_row(errors: &mut Errors, row: &PromiseRow, now: DateTime<Utc>) {
@@ -348,8 +329,9 @@ pub async fn create_promise(
     let body = body.0;
     let now = crate::views::now();
     let id = id.into_inner();
-    let promise = write(&state, move |_, conn| {
-        let (opportunity, _) = load_opportunity(conn, &caller, &id, Need::Write)?;
+    let promise = write_facts(&state, move |_, tx| {
+        let (opportunity, _) = load_locked::<OpportunityRow>(tx, &caller, &id, Need::Write)?;
+        let conn = tx.conn();
         let mut errors = Errors::default();
         check_contact(
             conn,
@@ -377,8 +359,8 @@ pub async fn create_promise(
         check_row(&mut errors, &row, now);
         check_due(conn, &mut errors, &row, &opportunity)?;
         errors.finish()?;
-        promises::insert_promise(conn, &row)?;
-        let (facts, calendar) = status_context(conn, &opportunity)?;
+        promises::insert_promise(tx, &row)?;
+        let (facts, calendar) = status_context(tx.conn(), &opportunity)?;
         promise_view(row, &facts, &calendar, now)
     })
     .await?;
@@ -424,7 +406,7 @@ pub async fn list_promises(
     let after = paging.after.clone();
     let fetch = paging.fetch();
     let (rows, facts, calendar) = read(&state, move |_, conn| {
-        let (opportunity, _) = load_opportunity(conn, &caller, &id, Need::Read)?;
+        let (opportunity, _) = load::<OpportunityRow>(conn, &caller, &id, Need::Read)?;
         let rows = promises::list_promises(conn, &opportunity.id, after.as_deref(), fetch)?;
         let (facts, calendar) = status_context(conn, &opportunity)?;
         Ok((rows, facts, calendar))
@@ -461,7 +443,8 @@ pub async fn get_promise(
     let at = query.at.unwrap_or_else(crate::views::now);
     let id = id.into_inner();
     let (row, facts, calendar) = read(&state, move |_, conn| {
-        let (row, opportunity) = load_promise(conn, &caller, &id, Need::Read)?;
+        let (row, _) = load::<PromiseRow>(conn, &caller, &id, Need::Read)?;
+        let opportunity = opportunity_of(conn, &row)?;
         let (facts, calendar) = status_context(conn, &opportunity)?;
         Ok((row, facts, calendar))
     })
@@ -482,13 +465,12 @@ pub async fn get_promise(
     security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "The promise's id."),
-        ("If-Match" = Option<String>, Header, description = "The ETag last read; 412 if it changed since."),
+        Precondition,
     ),
     request_body = UpdatePromise,
     responses(
         (status = 200, description = "The updated promise, its status evaluated now.", body = Promise),
         (status = 403, description = "A read-only key, or a coach.", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The ETag in `If-Match` is stale; nothing changed.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/v1/promises/{id}")]
@@ -496,54 +478,57 @@ pub async fn update_promise(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    req: HttpRequest,
+    precondition: Precondition,
     body: Json<UpdatePromise>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_write()?;
     let change = body.0;
     let id = id.into_inner();
-    let precondition = if_match(&req)?;
     let now = crate::views::now();
-    let promise = write(&state, move |_, conn| {
-        let (mut row, opportunity) = load_promise(conn, &caller, &id, Need::Write)?;
-        let expected = row.version;
-        let mut errors = Errors::default();
-        if let Some(contact_id) = change.contact_id {
-            check_contact(
-                conn,
-                &caller,
-                &row.opportunity_id,
-                contact_id.as_deref(),
-                &mut errors,
-            )?;
-            row.contact_id = contact_id;
-        }
-        if let Some(what) = change.what {
-            row.what = what;
-        }
-        if let Some(due) = change.due {
-            set_due(&mut row, due);
-        }
-        if let Some(made_at) = change.made_at {
-            row.made_at = made_at.naive_utc();
-        }
-        match change.cancelled {
-            Some(true) if row.cancelled_at.is_none() => row.cancelled_at = Some(now.naive_utc()),
-            Some(false) => row.cancelled_at = None,
-            _ => {}
-        }
-        check_row(&mut errors, &row, now);
-        check_due(conn, &mut errors, &row, &opportunity)?;
-        errors.finish()?;
-        check_if_match(precondition.as_deref(), expected)?;
-        row.updated_at = now.naive_utc();
-        row.updated_by = Actor::of(&caller);
-        row.version += 1;
-        if !promises::update_promise(conn, &row, expected)? {
-            return Err(ApiError::PreconditionFailed(
-                "the promise changed meanwhile; fetch it again".to_owned(),
-            ));
-        }
+    let promise = write_facts(&state, move |_, tx| {
+        let row = access::update::<PromiseRow>(
+            tx,
+            &caller,
+            &id,
+            Need::Write,
+            &precondition,
+            |tx, row, _| {
+                let conn = tx.conn();
+                let opportunity = opportunity_of(conn, row)?;
+                let mut errors = Errors::default();
+                if let Some(contact_id) = change.contact_id {
+                    check_contact(
+                        conn,
+                        &caller,
+                        &row.opportunity_id,
+                        contact_id.as_deref(),
+                        &mut errors,
+                    )?;
+                    row.contact_id = contact_id;
+                }
+                if let Some(what) = change.what {
+                    row.what = what;
+                }
+                if let Some(due) = change.due {
+                    set_due(row, due);
+                }
+                if let Some(made_at) = change.made_at {
+                    row.made_at = made_at.naive_utc();
+                }
+                match change.cancelled {
+                    Some(true) if row.cancelled_at.is_none() => {
+                        row.cancelled_at = Some(now.naive_utc());
+                    }
+                    Some(false) => row.cancelled_at = None,
+                    _ => {}
+                }
+                check_row(&mut errors, row, now);
+                check_due(conn, &mut errors, row, &opportunity)?;
+                errors.finish()
+            },
+        )?;
+        let conn = tx.conn();
+        let opportunity = opportunity_of(conn, &row)?;
         let (facts, calendar) = status_context(conn, &opportunity)?;
         let version = row.version;
         Ok((promise_view(row, &facts, &calendar, now)?, version))
@@ -558,12 +543,11 @@ pub async fn update_promise(
     security(("bearer" = [])),
     params(
         ("id" = String, Path, description = "The promise's id."),
-        ("If-Match" = Option<String>, Header, description = "The ETag last read; 412 if it changed since."),
+        Precondition,
     ),
     responses(
         (status = 204, description = "Deleted."),
         (status = 403, description = "A read-only key, or a coach.", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The ETag in `If-Match` is stale; nothing was deleted.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/v1/promises/{id}")]
@@ -571,16 +555,12 @@ pub async fn delete_promise(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    req: HttpRequest,
+    precondition: Precondition,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_write()?;
     let id = id.into_inner();
-    let precondition = if_match(&req)?;
-    write(&state, move |_, conn| {
-        let (row, _) = load_promise(conn, &caller, &id, Need::Write)?;
-        check_if_match(precondition.as_deref(), row.version)?;
-        promises::delete_promise(conn, &row.id)?;
-        Ok(())
+    write_facts(&state, move |_, tx| {
+        access::delete::<PromiseRow>(tx, &caller, &id, &precondition)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

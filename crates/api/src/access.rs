@@ -1,0 +1,216 @@
+//! Access and loading, written once: who may see or change a seeker's
+//! record, and the read-check-write of a versioned record under the
+//! seeker's write lock.
+//!
+//! A handler that changes a record calls [`update`] or [`delete`] inside
+//! the write door ([`crate::db::write_facts`]): they load the record, check
+//! the caller's access (404 when the caller may not know it exists, 403
+//! when they may only read it), lock its seeker (which bumps the seeker's
+//! facts revision once for the whole transaction), read it again under the
+//! lock, let the handler validate and apply the change, check `If-Match`
+//! ([`Precondition`]) and write it back with the next version.
+
+use chrono::NaiveDateTime;
+use followup_store::pipeline::{self, OpportunityRow};
+use followup_store::records::{ContactRow, InteractionRow, PromiseRow};
+use followup_store::{DbConnection, FactsTx, StoreError};
+use followup_store::{contacts, interactions, promises};
+
+use crate::auth::{Access, Caller};
+use crate::conditional::{Precondition, etag};
+use crate::conventions::Actor;
+use crate::error::ApiError;
+
+/// What a caller needs to do with a seeker's record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Read it: owners and coaches with a grant.
+    Read,
+    /// Change it: owners only (coaches get 403 for what they can see).
+    Write,
+}
+
+/// The caller's access to a record of `seeker_id`: 404 when they may not
+/// know it exists, 403 when they may read but `need` a write.
+pub fn access(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    seeker_id: &str,
+    need: Need,
+    noun: &str,
+) -> Result<Access, ApiError> {
+    let access = caller
+        .access_to(conn, seeker_id)?
+        .ok_or_else(|| ApiError::NotFound(format!("no such {noun}")))?;
+    if need == Need::Write && access == Access::Coach {
+        return Err(ApiError::Forbidden(format!(
+            "a coach may read this {noun} but not change it"
+        )));
+    }
+    Ok(access)
+}
+
+/// A seeker's record with a version: what [`load`], [`update`] and
+/// [`delete`] need to know of it.
+pub trait Versioned: Sized {
+    /// What the API calls it, in messages ("no such contact").
+    const NOUN: &'static str;
+    /// The record with this id, whoever owns it.
+    fn find(conn: &mut DbConnection, id: &str) -> Result<Option<Self>, StoreError>;
+    /// The seeker it belongs to.
+    fn seeker_id(&self) -> &str;
+    /// Its stored version (the ETag).
+    fn version(&self) -> i32;
+    /// Marks a change by `actor` at `at`: the next version.
+    fn stamp(&mut self, actor: followup_core::Actor, at: NaiveDateTime);
+    /// Writes it back if the stored version is still `expected`.
+    fn save(tx: &mut FactsTx<'_>, row: &Self, expected: i32) -> Result<bool, StoreError>;
+    /// Deletes it.
+    fn remove(tx: &mut FactsTx<'_>, row: &Self) -> Result<bool, StoreError>;
+}
+
+fn missing<R: Versioned>() -> ApiError {
+    ApiError::NotFound(format!("no such {}", R::NOUN))
+}
+
+/// Loads a record the caller may see, or 404; 403 for a coach who `need`s a
+/// write.
+pub fn load<R: Versioned>(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+    need: Need,
+) -> Result<(R, Access), ApiError> {
+    let row = R::find(conn, id)?.ok_or_else(missing::<R>)?;
+    let access = access(conn, caller, row.seeker_id(), need, R::NOUN)?;
+    Ok((row, access))
+}
+
+/// Loads a record as [`load`] does, then locks its seeker and reads it again
+/// under the lock: another request may have committed a change between the
+/// first read and the lock (on PostgreSQL), and a write computed from the
+/// stale copy would fail its version check with a 412 the client never
+/// asked for.
+pub fn load_locked<R: Versioned>(
+    tx: &mut FactsTx<'_>,
+    caller: &Caller,
+    id: &str,
+    need: Need,
+) -> Result<(R, Access), ApiError> {
+    let (row, access) = load::<R>(tx.conn(), caller, id, need)?;
+    tx.lock(row.seeker_id())?;
+    let row = R::find(tx.conn(), id)?.ok_or_else(missing::<R>)?;
+    Ok((row, access))
+}
+
+/// Changes a record: loads it under its seeker's lock, lets `change`
+/// validate and apply the request (given the caller's access), checks the
+/// precondition against the version it started from, and writes the next
+/// version back. Returns the record as stored.
+pub fn update<R: Versioned>(
+    tx: &mut FactsTx<'_>,
+    caller: &Caller,
+    id: &str,
+    need: Need,
+    precondition: &Precondition,
+    change: impl FnOnce(&mut FactsTx<'_>, &mut R, Access) -> Result<(), ApiError>,
+) -> Result<R, ApiError> {
+    let (mut row, access) = load_locked::<R>(tx, caller, id, need)?;
+    let expected = row.version();
+    // A bad body is a 422 whatever the precondition says.
+    change(tx, &mut row, access)?;
+    precondition.check(expected)?;
+    row.stamp(Actor::of(caller), crate::views::now().naive_utc());
+    if !R::save(tx, &row, expected)? {
+        // Under the seeker's lock nobody else writes the record; this is
+        // only reached if it was deleted in between.
+        return Err(missing::<R>());
+    }
+    Ok(row)
+}
+
+/// Deletes a record the caller owns when the precondition holds; returns
+/// the record as it was.
+pub fn delete<R: Versioned>(
+    tx: &mut FactsTx<'_>,
+    caller: &Caller,
+    id: &str,
+    precondition: &Precondition,
+) -> Result<R, ApiError> {
+    let (row, _) = load_locked::<R>(tx, caller, id, Need::Write)?;
+    precondition.check(row.version())?;
+    if !R::remove(tx, &row)? {
+        return Err(missing::<R>());
+    }
+    Ok(row)
+}
+
+/// The 412 for a record whose version is now `version`.
+pub fn stale(version: i32) -> ApiError {
+    ApiError::PreconditionFailed {
+        current: etag(version),
+    }
+}
+
+macro_rules! versioned {
+    ($row:ty, $noun:literal, $find:path, $save:path, $remove:path) => {
+        impl Versioned for $row {
+            const NOUN: &'static str = $noun;
+
+            fn find(conn: &mut DbConnection, id: &str) -> Result<Option<Self>, StoreError> {
+                $find(conn, id)
+            }
+
+            fn seeker_id(&self) -> &str {
+                &self.seeker_id
+            }
+
+            fn version(&self) -> i32 {
+                self.version
+            }
+
+            fn stamp(&mut self, actor: followup_core::Actor, at: NaiveDateTime) {
+                self.updated_by = actor;
+                self.updated_at = at;
+                self.version += 1;
+            }
+
+            fn save(tx: &mut FactsTx<'_>, row: &Self, expected: i32) -> Result<bool, StoreError> {
+                $save(tx, row, expected)
+            }
+
+            fn remove(tx: &mut FactsTx<'_>, row: &Self) -> Result<bool, StoreError> {
+                $remove(tx, &row.id)
+            }
+        }
+    };
+}
+
+versioned!(
+    OpportunityRow,
+    "opportunity",
+    pipeline::find_opportunity,
+    pipeline::update_opportunity,
+    pipeline::delete_opportunity
+);
+versioned!(
+    ContactRow,
+    "contact",
+    contacts::find_contact,
+    contacts::update_contact,
+    contacts::delete_contact
+);
+versioned!(
+    InteractionRow,
+    "interaction",
+    interactions::find_interaction,
+    interactions::update_interaction,
+    interactions::delete_interaction
+);
+versioned!(
+    PromiseRow,
+    "promise",
+    promises::find_promise,
+    promises::update_promise,
+    promises::delete_promise
+);

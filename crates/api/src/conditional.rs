@@ -1,0 +1,185 @@
+//! Conditional requests, written once for every versioned resource
+//! (opportunities, contacts, interactions, promises, profiles, playbooks).
+//!
+//! - A read answers with the resource's `ETag` (its stored version) and
+//!   answers 304 when `If-None-Match` names it ([`fresh`]).
+//! - A change (PATCH, PUT, a stage transition) and a delete take the
+//!   [`Precondition`] extractor: `If-Match` naming an older ETag is a 412
+//!   whose `ETag` header carries the current one, and nothing changes.
+//!   Without `If-Match` the change applies to the current version.
+//! - The check runs after the body is validated (a bad body is a 422
+//!   whatever the precondition says) and under the seeker's write lock, so
+//!   the version checked is the version written over.
+//!
+//! In the OpenAPI document the `If-Match` parameter is declared once (the
+//! [`Precondition`]'s `IntoParams`) and the 412 response is added by
+//! [`crate::docs`] to every operation that takes it. A 409 means a state
+//! conflict (an illegal transition, a duplicate, an `Idempotency-Key` still
+//! in progress), never a stale version.
+
+use std::future::{Ready, ready};
+
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, HttpResponseBuilder, dev::Payload};
+use serde::Serialize;
+use utoipa::IntoParams;
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::{Required, schema::ObjectBuilder, schema::Type};
+
+use crate::error::ApiError;
+
+/// The name of the header a precondition is read from.
+pub const IF_MATCH: &str = "If-Match";
+
+/// The ETag of a resource at `version`.
+pub fn etag(version: i32) -> String {
+    format!("\"{version}\"")
+}
+
+/// A response builder with the ETag of `version` set.
+pub fn with_etag(mut response: HttpResponseBuilder, version: i32) -> HttpResponseBuilder {
+    response.insert_header((header::ETAG, etag(version)));
+    response
+}
+
+/// A read: 304 with the ETag when `If-None-Match` names the resource's
+/// version, else 200 with the ETag and `view()` as JSON (rendered only when
+/// it is sent).
+pub fn fresh<T: Serialize>(
+    req: &HttpRequest,
+    version: i32,
+    view: impl FnOnce() -> Result<T, ApiError>,
+) -> Result<HttpResponse, ApiError> {
+    if if_none_match(req, &etag(version)) {
+        return Ok(with_etag(HttpResponse::NotModified(), version).finish());
+    }
+    Ok(with_etag(HttpResponse::Ok(), version).json(view()?))
+}
+
+/// Whether `If-None-Match` names `current` (or is `*`); weak tags compare
+/// weakly, as RFC 9110 §13.1.2 asks.
+pub fn if_none_match(req: &HttpRequest, current: &str) -> bool {
+    req.headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .map(str::trim)
+                .any(|tag| tag == "*" || tag.trim_start_matches("W/") == current)
+        })
+}
+
+/// The request's `If-Match`: the ETags the client last read, if it sent any.
+#[derive(Debug, Clone, Default)]
+pub struct Precondition(Option<String>);
+
+impl Precondition {
+    /// A precondition of `If-Match: value`.
+    pub fn if_match(value: impl Into<String>) -> Self {
+        Self(Some(value.into()))
+    }
+
+    /// Checks the stored `version`: no `If-Match` (or an empty one) and `*`
+    /// pass; a list that does not name the current ETag is a 412 carrying
+    /// it, and nothing changes. Our ETags are all strong, and a client that
+    /// marks one weak (`W/"3"`) still means that version, so it matches.
+    pub fn check(&self, version: i32) -> Result<(), ApiError> {
+        let Some(value) = self.0.as_deref().filter(|v| !v.trim().is_empty()) else {
+            return Ok(());
+        };
+        let current = etag(version);
+        let matches = value
+            .split(',')
+            .map(str::trim)
+            .any(|tag| tag == "*" || tag.trim_start_matches("W/") == current);
+        if matches {
+            Ok(())
+        } else {
+            Err(ApiError::PreconditionFailed { current })
+        }
+    }
+}
+
+impl FromRequest for Precondition {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(
+            req.headers()
+                .get(header::IF_MATCH)
+                .map(|v| {
+                    v.to_str()
+                        .map(|v| Self(Some(v.to_owned())))
+                        .map_err(|_| ApiError::BadRequest("If-Match is not text".to_owned()))
+                })
+                .unwrap_or(Ok(Self(None))),
+        )
+    }
+}
+
+impl IntoParams for Precondition {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![
+            ParameterBuilder::new()
+                .name(IF_MATCH)
+                .parameter_in(ParameterIn::Header)
+                .required(Required::False)
+                .description(Some(
+                    "The ETag last read. When the resource has changed since, the answer is \
+                     412 with the current ETag, and nothing changes. Without it the change \
+                     applies to the current version.",
+                ))
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .examples([serde_json::json!("\"3\"")]),
+                ))
+                .build(),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::test::TestRequest;
+
+    use super::*;
+
+    #[test]
+    fn if_match_passes_when_absent_empty_star_or_current() {
+        for header in [
+            None,
+            Some(""),
+            Some("*"),
+            Some("\"3\""),
+            Some("W/\"3\""),
+            Some("\"1\", \"3\""),
+        ] {
+            let precondition = Precondition(header.map(str::to_owned));
+            assert!(precondition.check(3).is_ok(), "{header:?}");
+        }
+    }
+
+    #[test]
+    fn a_stale_if_match_is_a_412_carrying_the_current_etag() {
+        for header in ["\"2\"", "W/\"2\"", "3", "\"1\", \"2\""] {
+            match Precondition::if_match(header).check(3) {
+                Err(ApiError::PreconditionFailed { current }) => assert_eq!(current, "\"3\""),
+                other => panic!("{header}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_read_answers_304_only_for_the_current_etag() {
+        let req = TestRequest::default()
+            .insert_header((header::IF_NONE_MATCH, "W/\"4\""))
+            .to_http_request();
+        let response = fresh(&req, 4, || Ok("x")).unwrap();
+        assert_eq!(response.status(), 304);
+        assert_eq!(response.headers().get(header::ETAG).unwrap(), "\"4\"");
+        let response = fresh(&req, 5, || Ok("x")).unwrap();
+        assert_eq!(response.status(), 200);
+    }
+}

@@ -1,0 +1,203 @@
+//! The one write door for what the cadence engine reads.
+//!
+//! Every write of a seeker's facts — their opportunities, contacts,
+//! interactions, promises, profiles, settings, and the playbooks they follow —
+//! runs inside a [`FactsTx`], which only [`Store::write_facts`] and
+//! [`Store::write_for`] hand out. The store's write functions for those
+//! tables take a `&mut FactsTx`, not a bare connection, so a write that
+//! skips the door does not compile.
+//!
+//! Entering the door for a seeker ([`FactsTx::lock`]) does two things in
+//! one statement: it takes the seeker's write lock (their account row, so
+//! concurrent writers of one seeker queue instead of deadlocking on the rows
+//! below it) and it bumps their `facts_revision`, which invalidates every
+//! kept agenda of theirs on every replica. It does so once per seeker and
+//! transaction, however many rows the transaction writes. A write that
+//! touches many seekers (a playbook edit) locks them with
+//! [`FactsTx::lock_all`], in ascending id order, so two such writes cannot
+//! deadlock.
+//!
+//! Accounts and tokens are written through [`Store::write`]: the engine
+//! does not read them, and they bump nothing.
+
+use diesel::prelude::*;
+
+use crate::connection::{DbConnection, Store};
+use crate::error::StoreError;
+use crate::schema::users;
+
+/// A write transaction of seekers' facts: the connection, and the seekers
+/// it has locked (and whose facts revision it has bumped) so far.
+pub struct FactsTx<'c> {
+    conn: &'c mut DbConnection,
+    locked: Vec<String>,
+}
+
+impl std::fmt::Debug for FactsTx<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FactsTx")
+            .field("locked", &self.locked)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'c> FactsTx<'c> {
+    fn new(conn: &'c mut DbConnection) -> Self {
+        Self {
+            conn,
+            locked: Vec::new(),
+        }
+    }
+
+    /// The transaction's connection, for reads (and for writes of accounts
+    /// and tokens, which the engine does not read).
+    pub fn conn(&mut self) -> &mut DbConnection {
+        self.conn
+    }
+
+    /// Takes `seeker`'s write lock and bumps their facts revision — once per
+    /// transaction: locking a seeker again is free. A seeker that does not
+    /// exist is locked vacuously (the write that follows finds nothing).
+    pub fn lock(&mut self, seeker: &str) -> Result<(), StoreError> {
+        if self.locked.iter().any(|s| s == seeker) {
+            return Ok(());
+        }
+        diesel::update(users::table.find(seeker))
+            .set(users::facts_revision.eq(users::facts_revision + 1))
+            .execute(self.conn)?;
+        self.locked.push(seeker.to_owned());
+        Ok(())
+    }
+
+    /// Locks several seekers, in ascending id order, so two transactions that
+    /// lock overlapping sets always take the locks in the same order.
+    ///
+    /// Call it before locking anything else in the transaction: a lock taken
+    /// earlier is out of that order.
+    pub fn lock_all(&mut self, mut seekers: Vec<String>) -> Result<(), StoreError> {
+        seekers.sort_unstable();
+        seekers.dedup();
+        debug_assert!(
+            self.locked
+                .iter()
+                .all(|held| seekers.first().is_none_or(|first| held <= first)),
+            "lock_all after a lock on a later seeker breaks the lock order"
+        );
+        for seeker in seekers {
+            self.lock(&seeker)?;
+        }
+        Ok(())
+    }
+
+    /// The seekers this transaction has locked, in the order it locked them.
+    pub fn locked(&self) -> &[String] {
+        &self.locked
+    }
+}
+
+impl Store {
+    /// Runs `f` in a write transaction through the door: `f` locks the
+    /// seekers it writes for ([`FactsTx::lock`]); the store's write
+    /// functions lock the seeker of each row they write, so nothing is
+    /// written unlocked.
+    pub fn write_facts<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut FactsTx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.write(|conn| f(&mut FactsTx::new(conn)))
+    }
+
+    /// Runs `f` in a write transaction with `seeker` locked first.
+    pub fn write_for<T, E: From<StoreError>>(
+        &self,
+        seeker: &str,
+        f: impl FnOnce(&mut FactsTx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.write_facts(|tx| {
+            tx.lock(seeker)?;
+            f(tx)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::testing::TestDatabase;
+    use crate::users::{self, UserRow};
+    use crate::{PoolOptions, Store};
+
+    fn store() -> (TestDatabase, Store) {
+        let db = TestDatabase::create().unwrap();
+        let store = Store::open(db.url().clone(), &PoolOptions::default()).unwrap();
+        store.migrate().unwrap();
+        for id in ["a", "b", "c"] {
+            let now = chrono::Utc::now().naive_utc();
+            let user = UserRow {
+                id: id.to_owned(),
+                email: format!("{id}@example.com"),
+                password_hash: "x".to_owned(),
+                display_name: id.to_owned(),
+                role: followup_core::Role::Seeker,
+                timezone: chrono_tz::UTC,
+                created_at: now,
+                updated_at: now,
+                business_hours: None,
+                holidays: BTreeSet::new(),
+                default_playbook: None,
+                facts_revision: 0,
+                holiday_calendars: Vec::new(),
+                token_generation: 0,
+            };
+            store.write(|conn| users::insert(conn, &user)).unwrap();
+        }
+        (db, store)
+    }
+
+    fn revision(store: &Store, id: &str) -> i64 {
+        store
+            .read(|conn| users::facts_revision(conn, id))
+            .unwrap()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_seeker_is_bumped_once_per_transaction_and_not_after_a_rollback() {
+        let (_db, store) = store();
+        store
+            .write_for("a", |tx| {
+                tx.lock("a")?;
+                tx.lock("b")?;
+                tx.lock("b")?;
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        assert_eq!(revision(&store, "a"), 1);
+        assert_eq!(revision(&store, "b"), 1);
+        assert_eq!(revision(&store, "c"), 0);
+        let failed: Result<(), StoreError> = store.write_for("a", |_| Err(StoreError::NotFound));
+        assert!(failed.is_err());
+        assert_eq!(
+            revision(&store, "a"),
+            1,
+            "a rolled-back write bumps nothing"
+        );
+    }
+
+    #[test]
+    fn many_seekers_are_locked_once_each_in_ascending_order() {
+        let (_db, store) = store();
+        let order = store
+            .write_facts(|tx| {
+                tx.lock_all(vec!["c".into(), "a".into(), "b".into(), "a".into()])?;
+                Ok::<_, StoreError>(tx.locked().to_vec())
+            })
+            .unwrap();
+        assert_eq!(order, ["a", "b", "c"]);
+        for id in ["a", "b", "c"] {
+            assert_eq!(revision(&store, id), 1);
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! One conditional-request protocol for every versioned resource, checked
+//! from one table: a read answers 304 for its current ETag; a change or a
+//! delete with a stale `If-Match` is a 412 carrying the current ETag and
+//! changes nothing; with the current one it succeeds.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{Account, TestApp, assert_problem, spawn_app};
+
+/// A versioned resource: how to make one, and a change to it.
+struct Resource {
+    name: &'static str,
+    /// How to make one.
+    make: Make,
+    /// The change: method, path suffix (after the resource's path), bodies
+    /// for the first and the second change.
+    change: (Method, &'static str, fn(u32) -> Value),
+    /// Whether DELETE on the path takes `If-Match`.
+    deletable: bool,
+    /// Whether GET on the path answers 304.
+    cached: bool,
+}
+
+async fn created(
+    app: &TestApp,
+    who: &Account,
+    path: String,
+    body: Value,
+    key: &'static str,
+    prefix: &'static str,
+) -> String {
+    let response = app
+        .as_(who, Method::POST, &path)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201, "POST {path}");
+    let body: Value = response.json().await.unwrap();
+    format!("{prefix}{}", body[key]["id"].as_str().unwrap())
+}
+
+/// What a table row makes, inside an opportunity of its own.
+#[derive(Clone, Copy)]
+enum Make {
+    Opportunity,
+    Transition,
+    Contact,
+    Interaction,
+    Promise,
+    Profile,
+    Playbook,
+}
+
+/// Makes the resource; returns its path (for GET, the change and DELETE).
+async fn make(app: &TestApp, who: &Account, opp: &str, what: Make) -> String {
+    let (path, body, key, prefix) = match what {
+        Make::Transition => return format!("/v1/opportunities/{opp}"),
+        Make::Profile => return format!("/v1/opportunities/{opp}/profile"),
+        Make::Opportunity => (
+            "/v1/opportunities".to_owned(),
+            json!({"company": "Acme", "title": "Editor"}),
+            "opportunity",
+            "/v1/opportunities/",
+        ),
+        Make::Contact => (
+            format!("/v1/opportunities/{opp}/contacts"),
+            json!({"name": "Sam Boss", "role": "hiring_manager"}),
+            "contact",
+            "/v1/contacts/",
+        ),
+        Make::Interaction => (
+            format!("/v1/opportunities/{opp}/interactions"),
+            json!({"kind": "note", "notes": "first"}),
+            "interaction",
+            "/v1/interactions/",
+        ),
+        Make::Promise => (
+            format!("/v1/opportunities/{opp}/promises"),
+            json!({"what": "call", "due": "2099-01-09"}),
+            "promise",
+            "/v1/promises/",
+        ),
+        Make::Playbook => (
+            "/v1/playbooks".to_owned(),
+            json!({"name": "Mine", "extends": "balanced"}),
+            "playbook",
+            "/v1/playbooks/",
+        ),
+    };
+    created(app, who, path, body, key, prefix).await
+}
+
+fn table() -> Vec<Resource> {
+    vec![
+        Resource {
+            name: "opportunity",
+            make: Make::Opportunity,
+            change: (Method::PATCH, "", |n| json!({"notes": format!("take {n}")})),
+            deletable: true,
+            cached: true,
+        },
+        Resource {
+            name: "stage transition",
+            make: Make::Transition,
+            change: (
+                Method::POST,
+                "/transitions",
+                |n| json!({"to": if n == 1 { "screening" } else { "interviewing" }}),
+            ),
+            deletable: false,
+            cached: true,
+        },
+        Resource {
+            name: "contact",
+            make: Make::Contact,
+            change: (Method::PATCH, "", |n| json!({"notes": format!("take {n}")})),
+            deletable: true,
+            cached: true,
+        },
+        Resource {
+            name: "interaction",
+            make: Make::Interaction,
+            change: (Method::PATCH, "", |n| json!({"notes": format!("take {n}")})),
+            deletable: true,
+            cached: true,
+        },
+        Resource {
+            name: "promise",
+            make: Make::Promise,
+            change: (
+                Method::PATCH,
+                "",
+                |n| json!({"what": if n == 1 { "email" } else { "decision" }}),
+            ),
+            deletable: true,
+            // Its status moves with the clock: every read is evaluated afresh.
+            cached: false,
+        },
+        Resource {
+            name: "profile",
+            make: Make::Profile,
+            change: (
+                Method::PUT,
+                "",
+                |n| json!({"criteria": [{"name": "Editing", "weight": 5, "self_rating": n}]}),
+            ),
+            deletable: false,
+            cached: true,
+        },
+        Resource {
+            name: "playbook",
+            make: Make::Playbook,
+            change: (
+                Method::PUT,
+                "",
+                |n| json!({"name": format!("Mine, take {n}"), "extends": "balanced"}),
+            ),
+            deletable: true,
+            cached: true,
+        },
+    ]
+}
+
+async fn etag_of(app: &TestApp, who: &Account, path: &str) -> String {
+    let response = app.as_(who, Method::GET, path).send().await.unwrap();
+    assert_eq!(response.status(), 200, "GET {path}");
+    response.headers()["etag"].to_str().unwrap().to_owned()
+}
+
+async fn change(
+    app: &TestApp,
+    who: &Account,
+    resource: &Resource,
+    path: &str,
+    if_match: &str,
+    take: u32,
+) -> reqwest::Response {
+    let (method, suffix, body) = &resource.change;
+    app.as_(who, method.clone(), &format!("{path}{suffix}"))
+        .header("If-Match", if_match)
+        .json(&body(take))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_stale_if_match_is_a_412_and_a_fresh_one_succeeds_for_every_versioned_resource() {
+    let app = spawn_app().await;
+    let jane = app.register("seeker").await;
+    for resource in table() {
+        let opp = created(
+            &app,
+            &jane,
+            "/v1/opportunities".to_owned(),
+            json!({"company": "Globex", "title": resource.name, "stage": "applied"}),
+            "opportunity",
+            "",
+        )
+        .await;
+        let path = make(&app, &jane, &opp, resource.make).await;
+        let name = resource.name;
+        let first = etag_of(&app, &jane, &path).await;
+
+        if resource.cached {
+            let unchanged = app
+                .as_(&jane, Method::GET, &path)
+                .header("If-None-Match", &first)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(unchanged.status(), 304, "{name}: GET with the current ETag");
+            assert_eq!(unchanged.headers()["etag"].to_str().unwrap(), first);
+        }
+
+        let fresh = change(&app, &jane, &resource, &path, &first, 1).await;
+        assert!(
+            fresh.status().is_success(),
+            "{name}: a change with the current ETag answers {}",
+            fresh.status()
+        );
+        let second = etag_of(&app, &jane, &path).await;
+        assert_ne!(first, second, "{name}: the change moves the ETag");
+        let representation: Value = app.read(&jane, &path).await;
+
+        let stale = change(&app, &jane, &resource, &path, &first, 2).await;
+        assert_eq!(
+            stale.headers()["etag"].to_str().unwrap(),
+            second,
+            "{name}: the 412 carries the current ETag"
+        );
+        let problem = assert_problem(stale, 412).await;
+        assert_eq!(
+            problem["type"], "https://followup.dev/problems/precondition-failed",
+            "{name}"
+        );
+        assert!(
+            problem["detail"].as_str().unwrap().contains(&second),
+            "{name}: {problem}"
+        );
+        let mut after: Value = app.read(&jane, &path).await;
+        let mut before = representation.clone();
+        // A promise's status is evaluated at each read; the rest is stored.
+        for value in [&mut before, &mut after] {
+            if let Some(object) = value.as_object_mut() {
+                object.remove("status");
+            }
+        }
+        assert_eq!(after, before, "{name}: a refused change changes nothing");
+
+        if resource.deletable {
+            let refused = app
+                .as_(&jane, Method::DELETE, &path)
+                .header("If-Match", &first)
+                .send()
+                .await
+                .unwrap();
+            assert_problem(refused, 412).await;
+            assert_eq!(etag_of(&app, &jane, &path).await, second, "{name}");
+            let deleted = app
+                .as_(&jane, Method::DELETE, &path)
+                .header("If-Match", &second)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                deleted.status(),
+                204,
+                "{name}: delete with the current ETag"
+            );
+            let gone = app.as_(&jane, Method::GET, &path).send().await.unwrap();
+            assert_eq!(gone.status(), 404, "{name}");
+        }
+    }
+}
