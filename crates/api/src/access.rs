@@ -11,15 +11,17 @@
 //! ([`Precondition`]) and write it back with the next version.
 
 use chrono::NaiveDateTime;
+use followup_core::BuiltinPlaybook;
 use followup_store::pipeline::{self, OpportunityRow};
 use followup_store::records::{ContactRow, InteractionRow, PromiseRow};
-use followup_store::{DbConnection, FactsTx, StoreError};
+use followup_store::{DbConnection, FactsTx, StoreError, auth, playbooks};
 use followup_store::{contacts, interactions, promises};
 
 use crate::auth::{Access, Caller};
 use crate::conditional::{Precondition, etag};
 use crate::conventions::Actor;
-use crate::error::ApiError;
+use crate::error::{ApiError, FieldError};
+use crate::validate::Errors;
 
 /// What a caller needs to do with a seeker's record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,6 +152,74 @@ pub fn stale(version: i32) -> ApiError {
     ApiError::PreconditionFailed {
         current: etag(version),
     }
+}
+
+/// Whose playbooks the caller may see and use: their own, and for a seeker
+/// those of the coaches they granted access.
+pub fn visible_owners(conn: &mut DbConnection, caller_id: &str) -> Result<Vec<String>, ApiError> {
+    let mut owners = vec![caller_id.to_owned()];
+    owners.extend(
+        auth::grants_of_seeker(conn, caller_id)?
+            .into_iter()
+            .map(|(grant, _)| grant.coach_id),
+    );
+    Ok(owners)
+}
+
+/// Checks that `reference` (a built-in name or a custom playbook id) is one
+/// `seeker_id` may use: a built-in, their own, or one of a coach they granted
+/// access. Refusals name `field`.
+pub fn check_playbook(
+    conn: &mut DbConnection,
+    seeker_id: &str,
+    field: &str,
+    reference: &str,
+) -> Result<(), ApiError> {
+    if reference.parse::<BuiltinPlaybook>().is_ok() {
+        return Ok(());
+    }
+    let usable = match playbooks::find(conn, reference)? {
+        Some(row) => visible_owners(conn, seeker_id)?.contains(&row.owner_id),
+        None => false,
+    };
+    if usable {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(vec![FieldError::new(
+            field,
+            format!(
+                "`{reference}` is neither a built-in playbook ({}) nor one of yours or your coach's",
+                BuiltinPlaybook::ALL
+                    .iter()
+                    .map(|b| b.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )]))
+    }
+}
+
+/// Checks that `contact_id` names a contact of the opportunity (422 naming
+/// `field` otherwise: another opportunity's contact is not this one's).
+pub fn check_contact(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    opportunity_id: &str,
+    contact_id: Option<&str>,
+    errors: &mut Errors,
+) -> Result<(), ApiError> {
+    let Some(contact_id) = contact_id else {
+        return Ok(());
+    };
+    let belongs = match load::<ContactRow>(conn, caller, contact_id, Need::Read) {
+        Ok((contact, _)) => contact.opportunity_id == opportunity_id,
+        Err(ApiError::NotFound(_)) => false,
+        Err(other) => return Err(other),
+    };
+    if !belongs {
+        errors.push("contact_id", "is not a contact of this opportunity");
+    }
+    Ok(())
 }
 
 macro_rules! versioned {

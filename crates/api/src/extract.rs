@@ -190,6 +190,22 @@ macro_rules! object_only {
     };
 }
 
+/// For `#[serde(deserialize_with)]` on a PATCH field: tells an explicit
+/// `null` (`Some(None)`, clear it) from an absent field (`None`, keep it).
+pub fn present<'de, T: serde::Deserialize<'de>, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+}
+
+/// For `#[serde(deserialize_with)]` on a PATCH field that may be absent but
+/// not `null`.
+pub fn not_null<'de, T: serde::Deserialize<'de>, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(deserializer).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;

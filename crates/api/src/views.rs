@@ -186,3 +186,14 @@ pub fn now() -> DateTime<Utc> {
     use chrono::SubsecRound as _;
     Utc::now().trunc_subsecs(6)
 }
+/// Something the caller may want to know about a write that succeeded.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Warning {
+    /// Machine-readable: a rule id or a code such as `possible_duplicate`.
+    #[schema(example = "possible_duplicate")]
+    pub code: String,
+    /// In words.
+    pub message: String,
+    /// The records involved.
+    pub ids: Vec<String>,
+}

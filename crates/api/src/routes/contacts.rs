@@ -18,8 +18,6 @@ use crate::conventions::{Actor, Page, PageParams, Paging};
 use crate::db::{read, write_facts};
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::Json;
-use crate::routes::me::not_null;
-use crate::routes::opportunities::present;
 use crate::state::AppState;
 use crate::validate::{self, Errors};
 use crate::views::utc;
@@ -219,35 +217,35 @@ pub struct CreateContact {
 #[serde(deny_unknown_fields)]
 pub struct UpdateContact {
     /// Their name.
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "crate::extract::not_null")]
     #[schema(value_type = String, required = false, min_length = 1, max_length = 200)]
     pub name: Option<String>,
     /// Their part in the hiring.
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "crate::extract::not_null")]
     #[schema(value_type = crate::schemas::ContactRole, required = false)]
     pub role: Option<ContactRole>,
     /// Email address.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<String>, max_length = 254)]
     pub email: Option<Option<String>>,
     /// Phone number.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<String>, max_length = 40)]
     pub phone: Option<Option<String>>,
     /// IANA time zone; `null` = the seeker's.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<String>)]
     pub timezone: Option<Option<String>>,
     /// How they like to be reached.
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "crate::extract::not_null")]
     #[schema(value_type = crate::schemas::Channel, required = false)]
     pub preferred_channel: Option<Channel>,
     /// When to call them; `null` = unknown.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<BestTime>)]
     pub best_time: Option<Option<BestTime>>,
     /// Rapport notes.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<String>, max_length = 10000)]
     pub notes: Option<Option<String>>,
 }
@@ -357,7 +355,7 @@ pub struct ContactCreated {
     /// The new contact.
     pub contact: Contact,
     /// Nothing to warn about yet; the list is there so every create answers alike.
-    pub warnings: Vec<crate::routes::opportunities::Warning>,
+    pub warnings: Vec<crate::views::Warning>,
 }
 
 /// An opportunity's contacts, oldest first.

@@ -8,22 +8,21 @@ use followup_core::InteractionKind;
 use followup_store::DbConnection;
 use followup_store::interactions;
 use followup_store::pipeline::OpportunityRow;
-use followup_store::records::{ContactRow, InteractionRow};
+use followup_store::records::InteractionRow;
 use followup_store::users::UserRow;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::access::{self, Need, load, load_locked};
+use crate::access::{self, Need, check_contact, load, load_locked};
 use crate::auth::{Access, Caller};
 use crate::conditional::{Precondition, fresh, with_etag};
 use crate::conventions::{Actor, Page, PageParams, Paging};
 use crate::db::{read, write_facts};
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
-use crate::routes::me::not_null;
-use crate::routes::opportunities::{Warning, present};
 use crate::state::AppState;
 use crate::validate::{self, Errors};
+use crate::views::Warning;
 use crate::views::utc;
 
 /// How far in the future `occurred_at` may be: clocks differ.
@@ -107,48 +106,25 @@ pub struct CreateInteraction {
 #[serde(deny_unknown_fields)]
 pub struct UpdateInteraction {
     /// What happened.
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "crate::extract::not_null")]
     #[schema(value_type = crate::schemas::InteractionKind, required = false)]
     pub kind: Option<InteractionKind>,
     /// Who it was with: a contact of the same opportunity.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<String>)]
     pub contact_id: Option<Option<String>>,
     /// When it happened.
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "crate::extract::not_null")]
     #[schema(value_type = DateTime<Utc>, required = false)]
     pub occurred_at: Option<DateTime<Utc>>,
     /// Free text.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<String>, max_length = 10000)]
     pub notes: Option<Option<String>>,
     /// The return date of an out-of-office reply.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<NaiveDate>)]
     pub out_of_office_until: Option<Option<NaiveDate>>,
-}
-
-/// Checks that `contact_id` names a contact of the opportunity (422 naming
-/// `field` otherwise: another opportunity's contact is not this one's).
-pub(crate) fn check_contact(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    opportunity_id: &str,
-    contact_id: Option<&str>,
-    errors: &mut Errors,
-) -> Result<(), ApiError> {
-    let Some(contact_id) = contact_id else {
-        return Ok(());
-    };
-    let belongs = match load::<ContactRow>(conn, caller, contact_id, Need::Read) {
-        Ok((contact, _)) => contact.opportunity_id == opportunity_id,
-        Err(ApiError::NotFound(_)) => false,
-        Err(other) => return Err(other),
-    };
-    if !belongs {
-        errors.push("contact_id", "is not a contact of this opportunity");
-    }
-    Ok(())
 }
 
 fn check_row(errors: &mut Errors, row: &InteractionRow, now: DateTime<Utc>) {

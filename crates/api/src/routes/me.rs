@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, delete, get, patch, web};
 use chrono::NaiveDate;
 use followup_store::users::{self, UserRow};
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::auth::{Caller, verify_password};
@@ -19,44 +19,30 @@ use crate::views::{User, WeekHours};
 #[serde(deny_unknown_fields)]
 pub struct UpdateMe {
     /// New display name.
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "crate::extract::not_null")]
     #[schema(value_type = String, required = false, example = "Jane Doe", min_length = 1, max_length = 100, pattern = r"\S")]
     pub display_name: Option<String>,
     /// New IANA time zone.
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "crate::extract::not_null")]
     #[schema(value_type = String, required = false, example = "Europe/Berlin")]
     pub timezone: Option<String>,
     /// New business hours; `null` restores Mon–Fri 09:00–17:00.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<WeekHours>)]
     pub business_hours: Option<Option<WeekHours>>,
     /// The full list of holidays (replaces the old one).
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "crate::extract::not_null")]
     #[schema(value_type = Vec<NaiveDate>, required = false)]
     pub holidays: Option<Vec<NaiveDate>>,
     /// The built-in public-holiday calendars to observe (replaces the old
     /// list; `[]` for none).
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "crate::extract::not_null")]
     #[schema(value_type = Vec<crate::schemas::HolidayCalendar>, required = false, example = json!(["us"]))]
     pub holiday_calendars: Option<Vec<followup_core::HolidayCalendar>>,
     /// A built-in playbook name; `null` restores `balanced`.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<String>, example = "email_only")]
     pub default_playbook: Option<Option<String>>,
-}
-
-/// A field that may be absent but not `null`.
-pub(crate) fn not_null<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<T>, D::Error> {
-    T::deserialize(deserializer).map(Some)
-}
-
-/// Tells an explicit `null` (Some(None)) from an absent field (None).
-fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// The password that confirms deleting the account.
@@ -117,12 +103,7 @@ pub async fn update_me(
         user.updated_at = crate::views::now().naive_utc();
         if let (Some(Some(_)), Some(reference)) = (&change.default_playbook, &user.default_playbook)
         {
-            crate::routes::playbooks::check_reference(
-                tx.conn(),
-                &id,
-                "default_playbook",
-                reference,
-            )?;
+            crate::access::check_playbook(tx.conn(), &id, "default_playbook", reference)?;
         }
         users::update(tx, &user)?;
         Ok(user)

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use followup_core::{RejectionReason, Stage};
 use followup_store::pipeline::{self, OpportunityFilter, OpportunityRow, TransitionRow};
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::access::{self, Need, load};
@@ -18,6 +18,7 @@ use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::Json;
 use crate::state::AppState;
 use crate::validate::{self, Errors};
+use crate::views::Warning;
 use crate::views::utc;
 
 /// An opportunity: one job at one employer.
@@ -100,18 +101,6 @@ impl TryFrom<OpportunityRow> for Opportunity {
     }
 }
 
-/// Something the caller may want to know about a write that succeeded.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Warning {
-    /// Machine-readable: a rule id or a code such as `possible_duplicate`.
-    #[schema(example = "possible_duplicate")]
-    pub code: String,
-    /// In words.
-    pub message: String,
-    /// The records involved.
-    pub ids: Vec<String>,
-}
-
 /// A created opportunity and what to know about it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OpportunityCreated {
@@ -176,69 +165,62 @@ pub struct CreateOpportunity {
 #[serde(deny_unknown_fields)]
 pub struct UpdateOpportunity {
     /// The employer.
-    #[serde(default, deserialize_with = "crate::routes::me::not_null")]
+    #[serde(default, deserialize_with = "crate::extract::not_null")]
     #[schema(value_type = String, required = false, min_length = 1, max_length = 200)]
     pub company: Option<String>,
     /// The job.
-    #[serde(default, deserialize_with = "crate::routes::me::not_null")]
+    #[serde(default, deserialize_with = "crate::extract::not_null")]
     #[schema(value_type = String, required = false, min_length = 1, max_length = 200)]
     pub title: Option<String>,
     /// The employer's industry.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<String>, max_length = 200)]
     pub industry: Option<Option<String>>,
     /// Where the job is.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<String>, max_length = 200)]
     pub location: Option<Option<String>>,
     /// Where the seeker found it.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<String>, max_length = 200)]
     pub source: Option<Option<String>>,
     /// The posting's URL.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<String>, max_length = 2048)]
     pub posting_url: Option<Option<String>>,
     /// 1–5.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<i32>, minimum = 1, maximum = 5)]
     pub excitement: Option<Option<i32>>,
     /// Free text.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<String>, max_length = 10000)]
     pub notes: Option<Option<String>>,
     /// Offered yearly base salary.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<f64>, minimum = 0)]
     pub base_salary: Option<Option<f64>>,
     /// Offered yearly bonus.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<f64>, minimum = 0)]
     pub bonus: Option<Option<f64>>,
     /// Equity, in words.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<String>, max_length = 500)]
     pub equity: Option<Option<String>>,
     /// ISO 4217 code.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<String>, pattern = "^[A-Z]{3}$")]
     pub currency: Option<Option<String>>,
     /// When the offer must be answered.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<NaiveDate>)]
     pub offer_deadline: Option<Option<NaiveDate>>,
     /// A playbook for this opportunity; `null` uses the account's default.
     /// A coach with access may change this field (and only this one).
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<String>)]
     pub playbook: Option<Option<String>>,
-}
-
-/// Tells an explicit `null` (Some(None)) from an absent field (None).
-pub(crate) fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// A stage change.
@@ -451,12 +433,7 @@ pub async fn create_opportunity(
     let (row, duplicates) = write_facts(&state, move |_, tx| {
         tx.lock(&row.seeker_id)?;
         if let Some(reference) = &row.playbook {
-            crate::routes::playbooks::check_reference(
-                tx.conn(),
-                &row.seeker_id,
-                "playbook",
-                reference,
-            )?;
+            crate::access::check_playbook(tx.conn(), &row.seeker_id, "playbook", reference)?;
         }
         let duplicates = pipeline::matching_open(
             tx.conn(),
@@ -658,7 +635,7 @@ pub async fn update_opportunity(
                 }
                 apply(row, change)?;
                 if let Some(reference) = &row.playbook {
-                    crate::routes::playbooks::check_reference(
+                    crate::access::check_playbook(
                         tx.conn(),
                         &row.seeker_id,
                         "playbook",

@@ -11,15 +11,15 @@ use followup_store::{auth, users};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::access::stale;
+use crate::access::{self, stale};
 use crate::auth::Caller;
 use crate::conditional::{Precondition, etag, fresh, with_etag};
 use crate::conventions::Actor;
 use crate::db::{read, write, write_facts};
-use crate::error::{ApiError, FieldError, Problem};
+use crate::error::{ApiError, Problem};
 use crate::extract::Json;
-use crate::routes::opportunities::Warning;
 use crate::state::AppState;
+use crate::views::Warning;
 use crate::views::{now, utc};
 
 /// A playbook: a named set of enabled rules and their parameters.
@@ -55,7 +55,7 @@ pub struct PlaybookRequest {
     pub extends: Option<String>,
     /// Rules by id (`GET /v1/rules`): `{"enabled": bool, "params": {name: value}}`.
     /// Unknown rules or parameters and values out of range are refused with the reason.
-    #[serde(default, deserialize_with = "crate::routes::me::not_null")]
+    #[serde(default, deserialize_with = "crate::extract::not_null")]
     #[schema(value_type = Object, required = false, example = json!({"email_weekly_cap": {"params": {"period_days": 10}}, "call_no_voicemail": {"enabled": false}}))]
     pub rules: Option<serde_json::Map<String, serde_json::Value>>,
 }
@@ -114,51 +114,6 @@ fn custom_view(row: PlaybookRow) -> Result<PlaybookView, ApiError> {
     })
 }
 
-/// Whose playbooks the caller may see and use: their own, and for a seeker
-/// those of the coaches they granted access.
-fn visible_owners(conn: &mut DbConnection, caller_id: &str) -> Result<Vec<String>, ApiError> {
-    let mut owners = vec![caller_id.to_owned()];
-    owners.extend(
-        auth::grants_of_seeker(conn, caller_id)?
-            .into_iter()
-            .map(|(grant, _)| grant.coach_id),
-    );
-    Ok(owners)
-}
-
-/// Checks that `reference` (a built-in name or a custom playbook id) is one
-/// `seeker_id` may use: a built-in, their own, or one of a coach they granted
-/// access. Refusals name `field`.
-pub fn check_reference(
-    conn: &mut DbConnection,
-    seeker_id: &str,
-    field: &str,
-    reference: &str,
-) -> Result<(), ApiError> {
-    if reference.parse::<BuiltinPlaybook>().is_ok() {
-        return Ok(());
-    }
-    let usable = match playbooks::find(conn, reference)? {
-        Some(row) => visible_owners(conn, seeker_id)?.contains(&row.owner_id),
-        None => false,
-    };
-    if usable {
-        Ok(())
-    } else {
-        Err(ApiError::Validation(vec![FieldError::new(
-            field,
-            format!(
-                "`{reference}` is neither a built-in playbook ({}) nor one of yours or your coach's",
-                BuiltinPlaybook::ALL
-                    .iter()
-                    .map(|b| b.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        )]))
-    }
-}
-
 fn spec(body: PlaybookRequest) -> Result<(String, PlaybookSpec), ApiError> {
     let name = crate::validate::name("name", &body.name, 100)
         .map_err(|e| ApiError::Validation(vec![e]))?;
@@ -200,7 +155,7 @@ pub async fn list_playbooks(
 ) -> Result<web::Json<Vec<PlaybookView>>, ApiError> {
     let caller_id = caller.user.id;
     let rows = read(&state, move |_, conn| {
-        let owners = visible_owners(conn, &caller_id)?;
+        let owners = access::visible_owners(conn, &caller_id)?;
         Ok(playbooks::of_owners(conn, &owners)?)
     })
     .await?;
@@ -238,7 +193,7 @@ pub async fn get_playbook(
     let caller_id = caller.user.id;
     let row = read(&state, move |_, conn| {
         let row = playbooks::find(conn, &id)?;
-        let owners = visible_owners(conn, &caller_id)?;
+        let owners = access::visible_owners(conn, &caller_id)?;
         Ok(row.filter(|r| owners.contains(&r.owner_id)))
     })
     .await?
@@ -298,7 +253,7 @@ fn owned(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<PlaybookR
     if row.owner_id == caller.user.id {
         return Ok(row);
     }
-    if visible_owners(conn, &caller.user.id)?.contains(&row.owner_id) {
+    if access::visible_owners(conn, &caller.user.id)?.contains(&row.owner_id) {
         return Err(ApiError::Forbidden(
             "only its owner may change a playbook".to_owned(),
         ));
@@ -414,7 +369,7 @@ pub async fn assign_client_playbook(
         auth::live_grant(tx.conn(), &seeker_id, &caller.user.id)?.ok_or_else(missing)?;
         let mut user = users::find_locked(tx, &seeker_id)?.ok_or_else(missing)?;
         if let Some(reference) = &playbook {
-            check_reference(tx.conn(), &seeker_id, "playbook", reference)?;
+            access::check_playbook(tx.conn(), &seeker_id, "playbook", reference)?;
         }
         user.default_playbook = playbook;
         user.updated_at = now().naive_utc();

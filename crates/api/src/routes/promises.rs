@@ -12,16 +12,13 @@ use followup_store::{DbConnection, promises};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::access::{self, Need, load, load_locked};
+use crate::access::{self, Need, check_contact, load, load_locked};
 use crate::auth::Caller;
 use crate::conditional::{Precondition, with_etag};
 use crate::conventions::{Actor, Page, Paging};
 use crate::db::{read, write_facts};
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
-use crate::routes::interactions::check_contact;
-use crate::routes::me::not_null;
-use crate::routes::opportunities::present;
 use crate::state::AppState;
 use crate::validate::Errors;
 use crate::views::utc;
@@ -124,24 +121,24 @@ pub struct CreatePromise {
 #[serde(deny_unknown_fields)]
 pub struct UpdatePromise {
     /// Who promised; `null` = the main contact.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<String>)]
     pub contact_id: Option<Option<String>>,
     /// What they promised.
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "crate::extract::not_null")]
     #[schema(value_type = crate::schemas::PromiseWhat, required = false)]
     pub what: Option<PromiseWhat>,
     /// By when.
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "crate::extract::not_null")]
     #[schema(value_type = Due, required = false)]
     pub due: Option<Due>,
     /// When it was made.
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "crate::extract::not_null")]
     #[schema(value_type = DateTime<Utc>, required = false)]
     pub made_at: Option<DateTime<Utc>>,
     /// `true` cancels the promise (the seeker no longer waits for it);
     /// `false` restores it.
-    #[serde(default, deserialize_with = "not_null")]
+    #[serde(default, deserialize_with = "crate::extract::not_null")]
     #[schema(value_type = bool, required = false)]
     pub cancelled: Option<bool>,
 }
@@ -379,7 +376,7 @@ pub struct PromiseCreated {
     /// The new promise, its status evaluated now.
     pub promise: Promise,
     /// Nothing to warn about yet; the list is there so every create answers alike.
-    pub warnings: Vec<crate::routes::opportunities::Warning>,
+    pub warnings: Vec<crate::views::Warning>,
 }
 
 /// An opportunity's promises, oldest first, with their status at `at`.
