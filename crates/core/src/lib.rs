@@ -21,6 +21,7 @@ pub mod health;
 pub mod holidays;
 pub mod interaction;
 pub mod playbook;
+pub mod policy;
 pub mod promise;
 pub mod promise_status;
 pub mod rules;

@@ -166,14 +166,6 @@ pub async fn next_actions(
     }))
 }
 
-fn open_stages() -> Vec<followup_core::Stage> {
-    followup_core::Stage::ALL
-        .iter()
-        .copied()
-        .filter(|s| s.is_open())
-        .collect()
-}
-
 /// One agenda for the whole search: every open opportunity's next actions,
 /// by due time.
 ///
@@ -275,7 +267,7 @@ async fn compute_agenda(
     at: DateTime<Utc>,
 ) -> Result<Rendered, ApiError> {
     let snapshot = read(state, move |_, conn| {
-        let stages = open_stages();
+        let stages = followup_core::policy::open_stages();
         snapshot::load(
             conn,
             &seeker,

@@ -25,9 +25,6 @@ use crate::validate::{self, Errors};
 use crate::views::Warning;
 use crate::views::utc;
 
-/// How far in the future `occurred_at` may be: clocks differ.
-const CLOCK_SKEW_MINUTES: i64 = 5;
-
 /// Something that happened between the seeker and the employer.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Interaction {
@@ -128,7 +125,7 @@ pub struct UpdateInteraction {
 }
 
 fn check_row(errors: &mut Errors, row: &InteractionRow, now: DateTime<Utc>) {
-    if row.occurred_at > (now + chrono::Duration::minutes(CLOCK_SKEW_MINUTES)).naive_utc() {
+    if followup_core::policy::is_in_the_future(utc(row.occurred_at), now) {
         errors.push(
             "occurred_at",
             "must not be in the future (a few minutes of clock skew are fine)",
@@ -198,7 +195,7 @@ pub async fn create_interaction(
     let (row, warnings) = write_facts(&state, move |_, tx| {
         let (opportunity, access) = load_locked::<OpportunityRow>(tx, &caller, &id, Need::Read)?;
         let conn = tx.conn();
-        if access == Access::Coach && body.kind != InteractionKind::Note {
+        if access == Access::Coach && !followup_core::policy::coach_may_record(body.kind) {
             return Err(ApiError::Forbidden(
                 "a coach may add notes to an opportunity, nothing else".to_owned(),
             ));

@@ -3,7 +3,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use followup_core::{RejectionReason, Stage};
+use followup_core::{RejectionReason, Stage, policy};
 use followup_store::pipeline::{self, OpportunityFilter, OpportunityRow, TransitionRow};
 
 use serde::{Deserialize, Serialize};
@@ -223,6 +223,30 @@ pub struct UpdateOpportunity {
     pub playbook: Option<Option<String>>,
 }
 
+impl UpdateOpportunity {
+    /// The fields the change touches, by their JSON names.
+    fn fields(&self) -> impl Iterator<Item = &'static str> {
+        [
+            ("company", self.company.is_some()),
+            ("title", self.title.is_some()),
+            ("industry", self.industry.is_some()),
+            ("location", self.location.is_some()),
+            ("source", self.source.is_some()),
+            ("posting_url", self.posting_url.is_some()),
+            ("excitement", self.excitement.is_some()),
+            ("notes", self.notes.is_some()),
+            ("base_salary", self.base_salary.is_some()),
+            ("bonus", self.bonus.is_some()),
+            ("equity", self.equity.is_some()),
+            ("currency", self.currency.is_some()),
+            ("offer_deadline", self.offer_deadline.is_some()),
+            ("playbook", self.playbook.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(field, present)| present.then_some(field))
+    }
+}
+
 /// A stage change.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -370,11 +394,6 @@ fn required_name(errors: &mut Errors, field: &str, value: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The open stages.
-fn open_stages() -> Vec<Stage> {
-    Stage::ALL.iter().copied().filter(|s| s.is_open()).collect()
-}
-
 /// Add an opportunity.
 ///
 /// If an open opportunity with the same company and title exists, this one
@@ -440,7 +459,7 @@ pub async fn create_opportunity(
             &row.seeker_id,
             &row.company,
             &row.title,
-            &open_stages(),
+            &policy::open_stages(),
         )?;
         pipeline::insert_opportunity(tx, &row)?;
         pipeline::insert_transition(
@@ -606,19 +625,7 @@ pub async fn update_opportunity(
     caller.require_write()?;
     let change = body.0;
     let id = id.into_inner();
-    let only_playbook = change.company.is_none()
-        && change.title.is_none()
-        && change.industry.is_none()
-        && change.location.is_none()
-        && change.source.is_none()
-        && change.posting_url.is_none()
-        && change.excitement.is_none()
-        && change.notes.is_none()
-        && change.base_salary.is_none()
-        && change.bonus.is_none()
-        && change.equity.is_none()
-        && change.currency.is_none()
-        && change.offer_deadline.is_none();
+    let only_coachable = policy::coach_may_change_opportunity(change.fields());
     let row = write_facts(&state, move |_, tx| {
         // Read access: a coach may change the playbook (checked below).
         access::update::<OpportunityRow>(
@@ -628,7 +635,7 @@ pub async fn update_opportunity(
             Need::Read,
             &precondition,
             |tx, row, access| {
-                if access == Access::Coach && !only_playbook {
+                if access == Access::Coach && !only_coachable {
                     return Err(ApiError::Forbidden(
                         "a coach may change an opportunity's playbook, nothing else".to_owned(),
                     ));
@@ -760,7 +767,7 @@ pub async fn transition(
     let now = crate::views::now();
     let mut errors = Errors::default();
     let occurred_at = body.occurred_at.unwrap_or(now);
-    if occurred_at > now + chrono::Duration::minutes(5) {
+    if policy::is_in_the_future(occurred_at, now) {
         errors.push("occurred_at", "must not be in the future");
     }
     if body.rejection_reason.is_some() && body.to != Stage::Rejected {

@@ -23,9 +23,6 @@ use crate::state::AppState;
 use crate::validate::Errors;
 use crate::views::utc;
 
-/// How far in the future `made_at` may be: clocks differ.
-const CLOCK_SKEW_MINUTES: i64 = 5;
-
 /// By when a promise is due: a date (`2010-01-08`: by the end of that
 /// business day in the promising contact's time zone, else the seeker's) or
 /// an exact RFC 3339 instant.
@@ -238,7 +235,7 @@ fn opportunity_of(conn: &mut DbConnection, row: &PromiseRow) -> Result<Opportuni
 }
 
 fn check_row(errors: &mut Errors, row: &PromiseRow, now: DateTime<Utc>) {
-    if row.made_at > (now + chrono::Duration::minutes(CLOCK_SKEW_MINUTES)).naive_utc() {
+    if followup_core::policy::is_in_the_future(utc(row.made_at), now) {
         errors.push("made_at", "must not be in the future");
     }
 }

@@ -1,0 +1,92 @@
+//! The write policies every entry point applies: what a coach may change in
+//! a client's pipeline, how far in the future a recorded moment may lie, and
+//! which opportunities count as open. Decided here once; the API asks.
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::interaction::InteractionKind;
+use crate::stage::Stage;
+
+/// How far ahead of the server's clock a recorded moment (an interaction's
+/// `occurred_at`, a promise's `made_at`, a transition's `occurred_at`) may
+/// lie: clocks of phones and laptops drift, and "just now" from a device a
+/// little ahead must not be refused.
+pub const CLOCK_SKEW: TimeDelta = TimeDelta::minutes(5);
+
+/// Whether `at`, said to have happened already, lies in the future as seen
+/// at `now`, beyond the clock-skew allowance.
+pub fn is_in_the_future(at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    at > now + CLOCK_SKEW
+}
+
+/// The open stages, in the order of the pipeline: the opportunities still in
+/// play (see [`Stage::is_open`]).
+pub fn open_stages() -> Vec<Stage> {
+    Stage::ALL.iter().copied().filter(|s| s.is_open()).collect()
+}
+
+/// What a coach with a live grant may record in a client's pipeline: notes
+/// only. Everything else that happened is the seeker's to say.
+pub const fn coach_may_record(kind: InteractionKind) -> bool {
+    matches!(kind, InteractionKind::Note)
+}
+
+/// The opportunity fields a coach with a live grant may change: the
+/// playbook only (the cadence is the coach's advice; the facts are the
+/// seeker's).
+pub const COACH_OPPORTUNITY_FIELDS: &[&str] = &["playbook"];
+
+/// Whether a coach may make a change that touches these opportunity fields.
+pub fn coach_may_change_opportunity<'a>(mut fields: impl Iterator<Item = &'a str>) -> bool {
+    fields.all(|field| COACH_OPPORTUNITY_FIELDS.contains(&field))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_moment_a_few_minutes_ahead_is_not_the_future() {
+        let now = DateTime::parse_from_rfc3339("2026-03-02T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert!(!is_in_the_future(now, now));
+        assert!(!is_in_the_future(now + TimeDelta::minutes(5), now));
+        assert!(is_in_the_future(
+            now + TimeDelta::minutes(5) + TimeDelta::seconds(1),
+            now
+        ));
+    }
+
+    #[test]
+    fn open_stages_are_prospect_through_offer() {
+        assert_eq!(
+            open_stages(),
+            [
+                Stage::Prospect,
+                Stage::Applied,
+                Stage::Screening,
+                Stage::Interviewing,
+                Stage::Final,
+                Stage::Offer
+            ]
+        );
+    }
+
+    #[test]
+    fn a_coach_records_notes_and_picks_playbooks_only() {
+        for kind in InteractionKind::ALL {
+            assert_eq!(
+                coach_may_record(*kind),
+                *kind == InteractionKind::Note,
+                "{kind:?}"
+            );
+        }
+        assert!(coach_may_change_opportunity(["playbook"].into_iter()));
+        assert!(coach_may_change_opportunity(std::iter::empty()));
+        assert!(!coach_may_change_opportunity(
+            ["playbook", "notes"].into_iter()
+        ));
+        assert!(!coach_may_change_opportunity(["stage"].into_iter()));
+    }
+}
