@@ -18,9 +18,14 @@ use followup_store::{DbConnection, FactsTx, StoreError, auth, playbooks};
 use followup_store::{contacts, interactions, promises};
 
 use crate::auth::{Access, Caller};
-use crate::conditional::{Precondition, etag};
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Serialize;
+
+use crate::conditional::{Precondition, etag, fresh, with_etag};
 use crate::conventions::Actor;
+use crate::db::{read, write_facts};
 use crate::error::{ApiError, FieldError};
+use crate::state::AppState;
 use crate::validate::Errors;
 
 /// What a caller needs to do with a seeker's record.
@@ -152,6 +157,66 @@ pub fn stale(version: i32) -> ApiError {
     ApiError::PreconditionFailed {
         current: etag(version),
     }
+}
+
+/// `GET` of a versioned record: access-checked, answered with its ETag, or
+/// 304 when `If-None-Match` names it.
+pub async fn get<R, V>(
+    state: &web::Data<AppState>,
+    caller: Caller,
+    id: String,
+    req: &HttpRequest,
+) -> Result<HttpResponse, ApiError>
+where
+    R: Versioned + Send + 'static,
+    V: Serialize + TryFrom<R, Error = ApiError>,
+{
+    let (row, _) = read(state, move |_, conn| {
+        load::<R>(conn, &caller, &id, Need::Read)
+    })
+    .await?;
+    fresh(req, row.version(), || V::try_from(row))
+}
+
+/// `PATCH` (or `PUT`) of a versioned record through the write door (see
+/// [`update`]): answers the stored record with its new ETag.
+pub async fn patch<R, V>(
+    state: &web::Data<AppState>,
+    caller: Caller,
+    id: String,
+    need: Need,
+    precondition: Precondition,
+    change: impl FnOnce(&mut FactsTx<'_>, &mut R, Access) -> Result<(), ApiError> + Send + 'static,
+) -> Result<HttpResponse, ApiError>
+where
+    R: Versioned + Send + 'static,
+    V: Serialize + TryFrom<R, Error = ApiError>,
+{
+    caller.require_write()?;
+    let row = write_facts(state, move |_, tx| {
+        update::<R>(tx, &caller, &id, need, &precondition, change)
+    })
+    .await?;
+    Ok(with_etag(HttpResponse::Ok(), row.version()).json(V::try_from(row)?))
+}
+
+/// `DELETE` of a versioned record through the write door (see [`delete`]):
+/// 204.
+pub async fn remove<R>(
+    state: &web::Data<AppState>,
+    caller: Caller,
+    id: String,
+    precondition: Precondition,
+) -> Result<HttpResponse, ApiError>
+where
+    R: Versioned + Send + 'static,
+{
+    caller.require_write()?;
+    write_facts(state, move |_, tx| {
+        delete::<R>(tx, &caller, &id, &precondition)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Whose playbooks the caller may see and use: their own, and for a seeker

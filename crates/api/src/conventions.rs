@@ -98,23 +98,24 @@ impl Paging {
         })
     }
 
-    /// The page of `rows` (fetched with `limit + 1`) and the next cursor.
+    /// The page of `rows` (fetched with `limit + 1`), each rendered by
+    /// `view`, and the next cursor.
     pub fn page<R, T>(
         &self,
         mut rows: Vec<R>,
         id: impl Fn(&R) -> &str,
-        view: impl Fn(R) -> T,
-    ) -> Page<T> {
+        view: impl Fn(R) -> Result<T, ApiError>,
+    ) -> Result<Page<T>, ApiError> {
         let next_cursor = if rows.len() > self.limit {
             rows.truncate(self.limit);
             rows.last().map(|r| encode_cursor(id(r)))
         } else {
             None
         };
-        Page {
-            items: rows.into_iter().map(view).collect(),
+        Ok(Page {
+            items: rows.into_iter().map(view).collect::<Result<_, _>>()?,
             next_cursor,
-        }
+        })
     }
 
     /// Rows to fetch: one more than a page, to know whether another follows.
@@ -183,7 +184,9 @@ mod tests {
         assert!(Paging::new(Some(201), None).is_err());
         assert_eq!(Paging::new(None, None).unwrap().limit, 50);
         let paging = Paging::new(Some(2), None).unwrap();
-        let page = paging.page(vec!["a", "b", "c"], |s| s, str::to_owned);
+        let page = paging
+            .page(vec!["a", "b", "c"], |s| s, |s| Ok(s.to_owned()))
+            .unwrap();
         assert_eq!(page.items, ["a", "b"]);
         assert_eq!(
             decode_cursor(page.next_cursor.as_deref().unwrap()).unwrap(),

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use crate::access::{self, Need, load, load_locked};
 use crate::auth::Caller;
-use crate::conditional::{Precondition, fresh, with_etag};
+use crate::conditional::{Precondition, with_etag};
 use crate::conventions::{Actor, Page, PageParams, Paging};
 use crate::db::{read, write_facts};
 use crate::error::{ApiError, FieldError, Problem};
@@ -390,11 +390,11 @@ pub async fn list_contacts(
         )?)
     })
     .await?;
-    let page = paging.page(rows, |r| r.id.as_str(), Contact::try_from);
-    Ok(web::Json(Page {
-        items: page.items.into_iter().collect::<Result<_, _>>()?,
-        next_cursor: page.next_cursor,
-    }))
+    Ok(web::Json(paging.page(
+        rows,
+        |r| r.id.as_str(),
+        Contact::try_from,
+    )?))
 }
 
 /// One contact, with its `ETag`.
@@ -414,12 +414,7 @@ pub async fn get_contact(
     id: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let (row, _) = read(&state, move |_, conn| {
-        load::<ContactRow>(conn, &caller, &id, Need::Read)
-    })
-    .await?;
-    fresh(&req, row.version, || Contact::try_from(row))
+    access::get::<ContactRow, Contact>(&state, caller, id.into_inner(), &req).await
 }
 
 /// Change a contact; absent fields stay, `null` clears.
@@ -446,16 +441,16 @@ pub async fn update_contact(
     precondition: Precondition,
     body: Json<UpdateContact>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_write()?;
     let change = body.0;
-    let id = id.into_inner();
-    let row = write_facts(&state, move |_, tx| {
-        access::update::<ContactRow>(tx, &caller, &id, Need::Write, &precondition, |_, row, _| {
-            apply(row, change)
-        })
-    })
-    .await?;
-    Ok(with_etag(HttpResponse::Ok(), row.version).json(Contact::try_from(row)?))
+    access::patch::<ContactRow, Contact>(
+        &state,
+        caller,
+        id.into_inner(),
+        Need::Write,
+        precondition,
+        |_, row, _| apply(row, change),
+    )
+    .await
 }
 
 fn apply(row: &mut ContactRow, change: UpdateContact) -> Result<(), ApiError> {
@@ -510,11 +505,5 @@ pub async fn delete_contact(
     id: web::Path<String>,
     precondition: Precondition,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_write()?;
-    let id = id.into_inner();
-    write_facts(&state, move |_, tx| {
-        access::delete::<ContactRow>(tx, &caller, &id, &precondition)
-    })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    access::remove::<ContactRow>(&state, caller, id.into_inner(), precondition).await
 }

@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 
 use crate::access::{self, Need, check_contact, load, load_locked};
 use crate::auth::{Access, Caller};
-use crate::conditional::{Precondition, fresh, with_etag};
+use crate::conditional::{Precondition, with_etag};
 use crate::conventions::{Actor, Page, PageParams, Paging};
 use crate::db::{read, write_facts};
 use crate::error::{ApiError, Problem};
@@ -292,15 +292,11 @@ pub async fn list_interactions(
     .await?;
     let keyed: Vec<(String, InteractionRow)> =
         rows.into_iter().map(|r| (position(&r), r)).collect();
-    let page = paging.page(
+    Ok(web::Json(paging.page(
         keyed,
         |(key, _)| key.as_str(),
         |(_, row)| Interaction::try_from(row),
-    );
-    Ok(web::Json(Page {
-        items: page.items.into_iter().collect::<Result<_, _>>()?,
-        next_cursor: page.next_cursor,
-    }))
+    )?))
 }
 
 /// One interaction, with its `ETag`.
@@ -320,12 +316,7 @@ pub async fn get_interaction(
     id: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let (row, _) = read(&state, move |_, conn| {
-        load::<InteractionRow>(conn, &caller, &id, Need::Read)
-    })
-    .await?;
-    fresh(&req, row.version, || Interaction::try_from(row))
+    access::get::<InteractionRow, Interaction>(&state, caller, id.into_inner(), &req).await
 }
 
 /// Correct an interaction; absent fields stay, `null` clears.
@@ -352,50 +343,46 @@ pub async fn update_interaction(
     precondition: Precondition,
     body: Json<UpdateInteraction>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_write()?;
     let change = body.0;
-    let id = id.into_inner();
     let now = crate::views::now();
-    let row = write_facts(&state, move |_, tx| {
-        access::update::<InteractionRow>(
-            tx,
-            &caller,
-            &id,
-            Need::Write,
-            &precondition,
-            |tx, row, _| {
-                let mut errors = Errors::default();
-                if let Some(kind) = change.kind {
-                    row.kind = kind;
-                }
-                if let Some(contact_id) = change.contact_id {
-                    check_contact(
-                        tx.conn(),
-                        &caller,
-                        &row.opportunity_id,
-                        contact_id.as_deref(),
-                        &mut errors,
-                    )?;
-                    row.contact_id = contact_id;
-                }
-                if let Some(at) = change.occurred_at {
-                    row.occurred_at = at.naive_utc();
-                }
-                if let Some(v) = change.notes {
-                    row.notes = errors
-                        .check(validate::optional_text("notes", v, 10_000))
-                        .flatten();
-                }
-                if let Some(v) = change.out_of_office_until {
-                    row.out_of_office_until = v;
-                }
-                check_row(&mut errors, row, now);
-                errors.finish()
-            },
-        )
-    })
-    .await?;
-    Ok(with_etag(HttpResponse::Ok(), row.version).json(Interaction::try_from(row)?))
+    let checker = caller.clone();
+    access::patch::<InteractionRow, Interaction>(
+        &state,
+        caller,
+        id.into_inner(),
+        Need::Write,
+        precondition,
+        move |tx, row, _| {
+            let mut errors = Errors::default();
+            if let Some(kind) = change.kind {
+                row.kind = kind;
+            }
+            if let Some(contact_id) = change.contact_id {
+                check_contact(
+                    tx.conn(),
+                    &checker,
+                    &row.opportunity_id,
+                    contact_id.as_deref(),
+                    &mut errors,
+                )?;
+                row.contact_id = contact_id;
+            }
+            if let Some(at) = change.occurred_at {
+                row.occurred_at = at.naive_utc();
+            }
+            if let Some(v) = change.notes {
+                row.notes = errors
+                    .check(validate::optional_text("notes", v, 10_000))
+                    .flatten();
+            }
+            if let Some(v) = change.out_of_office_until {
+                row.out_of_office_until = v;
+            }
+            check_row(&mut errors, row, now);
+            errors.finish()
+        },
+    )
+    .await
 }
 
 /// Delete an interaction.
@@ -418,11 +405,5 @@ pub async fn delete_interaction(
     id: web::Path<String>,
     precondition: Precondition,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_write()?;
-    let id = id.into_inner();
-    write_facts(&state, move |_, tx| {
-        access::delete::<InteractionRow>(tx, &caller, &id, &precondition)
-    })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    access::remove::<InteractionRow>(&state, caller, id.into_inner(), precondition).await
 }

@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::access::{self, Need, load};
 use crate::auth::{Access, Caller};
-use crate::conditional::{Precondition, fresh, with_etag};
+use crate::conditional::{Precondition, with_etag};
 use crate::conventions::{Actor, Page, Paging};
 use crate::db::{read, write_facts};
 use crate::error::{ApiError, FieldError, Problem};
@@ -565,11 +565,11 @@ pub async fn list_opportunities(
         Ok(pipeline::list_opportunities(conn, &seeker, &filter)?)
     })
     .await?;
-    let page = paging.page(rows, |r| r.id.as_str(), Opportunity::try_from);
-    Ok(web::Json(Page {
-        items: page.items.into_iter().collect::<Result<_, _>>()?,
-        next_cursor: page.next_cursor,
-    }))
+    Ok(web::Json(paging.page(
+        rows,
+        |r| r.id.as_str(),
+        Opportunity::try_from,
+    )?))
 }
 
 /// One opportunity, with its `ETag`.
@@ -589,12 +589,7 @@ pub async fn get_opportunity(
     id: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let (row, _) = read(&state, move |_, conn| {
-        load::<OpportunityRow>(conn, &caller, &id, Need::Read)
-    })
-    .await?;
-    fresh(&req, row.version, || Opportunity::try_from(row))
+    access::get::<OpportunityRow, Opportunity>(&state, caller, id.into_inner(), &req).await
 }
 
 /// Change an opportunity's fields (not its stage: use transitions).
@@ -622,40 +617,29 @@ pub async fn update_opportunity(
     precondition: Precondition,
     body: Json<UpdateOpportunity>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_write()?;
     let change = body.0;
-    let id = id.into_inner();
     let only_coachable = policy::coach_may_change_opportunity(change.fields());
-    let row = write_facts(&state, move |_, tx| {
-        // Read access: a coach may change the playbook (checked below).
-        access::update::<OpportunityRow>(
-            tx,
-            &caller,
-            &id,
-            Need::Read,
-            &precondition,
-            |tx, row, access| {
-                if access == Access::Coach && !only_coachable {
-                    return Err(ApiError::Forbidden(
-                        "a coach may change an opportunity's playbook, nothing else".to_owned(),
-                    ));
-                }
-                apply(row, change)?;
-                if let Some(reference) = &row.playbook {
-                    crate::access::check_playbook(
-                        tx.conn(),
-                        &row.seeker_id,
-                        "playbook",
-                        reference,
-                    )?;
-                }
-                Ok(())
-            },
-        )
-    })
-    .await?;
-    let version = row.version;
-    Ok(with_etag(HttpResponse::Ok(), version).json(Opportunity::try_from(row)?))
+    // Read access: a coach may change the playbook (checked in the change).
+    access::patch::<OpportunityRow, Opportunity>(
+        &state,
+        caller,
+        id.into_inner(),
+        Need::Read,
+        precondition,
+        move |tx, row, access| {
+            if access == Access::Coach && !only_coachable {
+                return Err(ApiError::Forbidden(
+                    "a coach may change an opportunity's playbook, nothing else".to_owned(),
+                ));
+            }
+            apply(row, change)?;
+            if let Some(reference) = &row.playbook {
+                access::check_playbook(tx.conn(), &row.seeker_id, "playbook", reference)?;
+            }
+            Ok(())
+        },
+    )
+    .await
 }
 
 fn apply(row: &mut OpportunityRow, change: UpdateOpportunity) -> Result<(), ApiError> {
@@ -725,13 +709,7 @@ pub async fn delete_opportunity(
     id: web::Path<String>,
     precondition: Precondition,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_write()?;
-    let id = id.into_inner();
-    write_facts(&state, move |_, tx| {
-        access::delete::<OpportunityRow>(tx, &caller, &id, &precondition)
-    })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    access::remove::<OpportunityRow>(&state, caller, id.into_inner(), precondition).await
 }
 
 /// Move an opportunity to another stage.

@@ -406,15 +406,11 @@ pub async fn list_promises(
         Ok((rows, facts, calendar))
     })
     .await?;
-    let page = paging.page(
+    Ok(web::Json(paging.page(
         rows,
         |r| r.id.as_str(),
         |row| promise_view(row, &facts, &calendar, at),
-    );
-    Ok(web::Json(Page {
-        items: page.items.into_iter().collect::<Result<_, _>>()?,
-        next_cursor: page.next_cursor,
-    }))
+    )?))
 }
 
 /// One promise, with its status at `at` (default now) and its `ETag`.
@@ -551,11 +547,5 @@ pub async fn delete_promise(
     id: web::Path<String>,
     precondition: Precondition,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_write()?;
-    let id = id.into_inner();
-    write_facts(&state, move |_, tx| {
-        access::delete::<PromiseRow>(tx, &caller, &id, &precondition)
-    })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    access::remove::<PromiseRow>(&state, caller, id.into_inner(), precondition).await
 }
