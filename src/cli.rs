@@ -61,6 +61,10 @@ pub struct DatabaseArgs {
     /// of the process; `full` also through a power loss, at one fsync per write.
     #[arg(long, env = "FOLLOWUP_SQLITE_SYNCHRONOUS", value_enum, default_value_t = Synchronous::Normal)]
     pub sqlite_synchronous: Synchronous,
+    /// SQLite only: writers that may wait in the server's queue behind the
+    /// one writing; one more is answered 503 with `Retry-After: 1`.
+    #[arg(long, env = "FOLLOWUP_WRITE_QUEUE", default_value_t = 64)]
+    pub write_queue: usize,
 }
 
 /// SQLite's `synchronous` setting (the database runs in WAL mode).

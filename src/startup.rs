@@ -21,6 +21,7 @@ pub fn open_store(args: &DatabaseArgs) -> anyhow::Result<Store> {
             Synchronous::Normal => SqliteSynchronous::Normal,
             Synchronous::Full => SqliteSynchronous::Full,
         },
+        write_queue: args.write_queue,
         ..PoolOptions::default()
     };
     Store::open(url, &options).context("cannot open the database")

@@ -47,6 +47,7 @@ pub fn serve_args(database_url: String) -> ServeArgs {
             pool_size: 4,
             db_timeout: 2,
             sqlite_synchronous: followup::cli::Synchronous::Normal,
+            write_queue: 64,
         },
         no_migrate: false,
         environment: Environment::Local,

@@ -152,7 +152,7 @@ impl Modify for StandardResponses {
                 if path.starts_with("/v1/") {
                     add.push((
                         "503",
-                        "The database is unavailable; retry after `Retry-After` seconds.",
+                        "The database is unavailable, or too many writes are waiting; retry after `Retry-After` seconds.",
                     ));
                 }
                 for (status, description) in add {

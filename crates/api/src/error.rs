@@ -121,6 +121,9 @@ pub enum ApiError {
     /// 503: the database cannot be reached right now.
     #[error("{0}")]
     Unavailable(String),
+    /// 503: too many writes are queued; retry after a second.
+    #[error("too many writes are waiting; retry in a second")]
+    Busy,
     /// 500: a fault on our side; the cause is logged, not sent.
     #[error(transparent)]
     Internal(Box<dyn std::error::Error + Send + Sync>),
@@ -151,6 +154,7 @@ impl ApiError {
             Self::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
             Self::Validation(_) => ("validation", "Validation failed"),
             Self::Unavailable(_) => ("unavailable", "Service unavailable"),
+            Self::Busy => ("busy", "Too many writes waiting"),
             Self::Internal(_) => ("internal", "Internal server error"),
         }
     }
@@ -203,7 +207,7 @@ impl ResponseError for ApiError {
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -220,6 +224,9 @@ impl ResponseError for ApiError {
             }
             Self::Unavailable(_) => {
                 response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            Self::Busy => {
+                response.insert_header((header::RETRY_AFTER, "1"));
             }
             Self::PreconditionFailed { current } => {
                 response.insert_header((header::ETAG, current.as_str()));
@@ -272,6 +279,7 @@ impl From<StoreError> for ApiError {
                 tracing::warn!(%cause, "database unavailable");
                 Self::Unavailable("the database is unavailable; retry shortly".to_owned())
             }
+            StoreError::Busy => Self::Busy,
             StoreError::NotFound => Self::NotFound("no such resource".to_owned()),
             StoreError::Conflict { constraint } => {
                 Self::Conflict(format!("conflicts with an existing record ({constraint})"))
@@ -303,6 +311,17 @@ pub fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_full_writer_queue_is_a_503_to_retry_in_a_second() {
+        let response = ApiError::from(StoreError::Busy).error_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers().get(header::RETRY_AFTER).unwrap(), "1");
+        assert_eq!(
+            ApiError::Busy.problem().kind,
+            "https://followup.dev/problems/busy"
+        );
+    }
 
     #[test]
     fn internal_errors_never_leak_their_cause() {

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use diesel::{PgConnection, SqliteConnection};
 
 use crate::StoreError;
+use crate::gate::WriteGate;
 use crate::lockfile::InstanceLock;
 
 /// One connection type for both backends, so every query is written once.
@@ -139,6 +140,10 @@ pub struct PoolOptions {
     pub busy_timeout: Duration,
     /// SQLite's `synchronous` setting in WAL mode.
     pub sqlite_synchronous: SqliteSynchronous,
+    /// SQLite: how many writers may queue in the process behind the one
+    /// writing before a write is refused with [`StoreError::Busy`] (see
+    /// [`crate::gate`]). PostgreSQL writes in parallel and has no queue.
+    pub write_queue: usize,
 }
 
 /// How hard SQLite works to keep a commit (its `synchronous` pragma; the
@@ -171,6 +176,7 @@ impl Default for PoolOptions {
             connection_timeout: Duration::from_secs(5),
             busy_timeout: Duration::from_secs(5),
             sqlite_synchronous: SqliteSynchronous::default(),
+            write_queue: 64,
         }
     }
 }
@@ -221,6 +227,8 @@ pub struct Store {
     url: DatabaseUrl,
     /// The SQLite instance lock, once [`Store::hold_exclusively`] took it.
     instance: Option<Arc<InstanceLock>>,
+    /// SQLite: the process's queue of writers.
+    gate: Option<Arc<WriteGate>>,
 }
 
 impl fmt::Debug for Store {
@@ -248,10 +256,14 @@ impl Store {
             .test_on_check_out(true)
             .error_handler(Box::new(LogErrors))
             .build_unchecked(manager);
+        let gate = url
+            .sqlite_path()
+            .map(|_| Arc::new(WriteGate::new(options.write_queue)));
         Ok(Self {
             pool,
             url,
             instance: None,
+            gate,
         })
     }
 
@@ -311,10 +323,15 @@ impl Store {
     /// Runs `f` in a write transaction. On SQLite it is `BEGIN IMMEDIATE`, so
     /// the write lock is taken up front and waits out `busy_timeout` instead
     /// of failing with SQLITE_BUSY when a read would upgrade to a write.
+    ///
+    /// On SQLite the writer first queues in the process ([`crate::gate`]):
+    /// it takes a connection only at its turn, and a full queue is
+    /// [`StoreError::Busy`] at once.
     pub fn write<T, E: From<StoreError>>(
         &self,
         f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
     ) -> Result<T, E> {
+        let _turn = self.gate.as_deref().map(WriteGate::enter).transpose()?;
         let mut pooled = self.connection()?;
         let conn: &mut DbConnection = &mut pooled;
         let begin = match conn {

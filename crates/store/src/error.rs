@@ -6,6 +6,9 @@ pub enum StoreError {
     /// The database cannot be reached or no connection was free in time.
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// Too many writes are queued in this process; retry shortly.
+    #[error("too many writes are waiting")]
+    Busy,
     /// The database URL is not one this build understands.
     #[error("invalid database URL: {0}")]
     InvalidUrl(String),

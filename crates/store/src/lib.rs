@@ -11,6 +11,7 @@ mod door;
 mod error;
 pub mod facts;
 pub mod feeds;
+mod gate;
 pub mod idempotency;
 pub mod interactions;
 pub mod lockfile;
