@@ -9,7 +9,6 @@ use followup_store::DbConnection;
 use followup_store::interactions;
 use followup_store::pipeline::OpportunityRow;
 use followup_store::records::InteractionRow;
-use followup_store::users::UserRow;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -145,20 +144,21 @@ fn check_row(errors: &mut Errors, row: &InteractionRow, now: DateTime<Utc>) {
 /// is saved whatever this says.
 fn interaction_warnings(
     conn: &mut DbConnection,
-    seeker: &UserRow,
-    opportunity: &OpportunityRow,
     interaction: &InteractionRow,
 ) -> Result<Vec<Warning>, ApiError> {
-    Ok(
-        crate::cadence::interaction_warnings(conn, &seeker.id, &opportunity.id, interaction)?
-            .into_iter()
-            .map(|w| Warning {
-                code: w.rule.as_str().to_owned(),
-                message: w.message,
-                ids: w.contact_id.into_iter().chain(w.interaction_ids).collect(),
-            })
-            .collect(),
-    )
+    Ok(crate::cadence::interaction_warnings(
+        conn,
+        &interaction.seeker_id,
+        &interaction.opportunity_id,
+        interaction,
+    )?
+    .into_iter()
+    .map(|w| Warning {
+        code: w.rule.as_str().to_owned(),
+        message: w.message,
+        ids: w.contact_id.into_iter().chain(w.interaction_ids).collect(),
+    })
+    .collect())
 }
 
 /// Record an interaction.
@@ -192,7 +192,7 @@ pub async fn create_interaction(
         .check(validate::optional_text("notes", body.notes, 10_000))
         .flatten();
     let id = id.into_inner();
-    let (row, warnings) = write_facts(&state, move |_, tx| {
+    let row = write_facts(&state, move |_, tx| {
         let (opportunity, access) = load_locked::<OpportunityRow>(tx, &caller, &id, Need::Read)?;
         let conn = tx.conn();
         if access == Access::Coach && !followup_core::policy::coach_may_record(body.kind) {
@@ -224,13 +224,13 @@ pub async fn create_interaction(
         check_row(&mut errors, &row, now);
         errors.finish()?;
         interactions::insert_interaction(tx, &row)?;
-        let conn = tx.conn();
-        let seeker = followup_store::users::find(conn, &opportunity.seeker_id)?
-            .ok_or_else(|| ApiError::NotFound("no such opportunity".to_owned()))?;
-        let warnings = interaction_warnings(conn, &seeker, &opportunity, &row)?;
-        Ok((row, warnings))
+        Ok(row)
     })
     .await?;
+    // Read after the commit, outside the write lock: the warnings see the
+    // pipeline with the new interaction in it.
+    let recorded = row.clone();
+    let warnings = read(&state, move |_, conn| interaction_warnings(conn, &recorded)).await?;
     let location = format!("/v1/interactions/{}", row.id);
     Ok(with_etag(HttpResponse::Created(), row.version)
         .insert_header((header::LOCATION, location))
