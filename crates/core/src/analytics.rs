@@ -33,8 +33,10 @@ use crate::wire::wire_enum;
 /// The longest range analytics are computed over, in days (about three years).
 pub const MAX_RANGE_DAYS: u64 = 1096;
 
-/// An inclusive range of local dates.
+/// The range of local dates analysed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = Range))]
 pub struct DateRange {
     /// First day, included.
     pub from: NaiveDate,
@@ -321,15 +323,17 @@ pub const FUNNEL: [Stage; 6] = [
 
 /// One stage of the funnel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FunnelStage {
     /// The stage.
     pub stage: Stage,
-    /// Opportunities that reached this stage or a later one in the range.
+    /// Opportunities that reached this stage or a later one in the range
+    /// (skipped stages count as passed; `declined` counts as `offer`).
     pub reached: u32,
-    /// Of those, how many reached the next stage or a later one; `None` for
+    /// Of those, how many reached the next stage or a later one; `null` for
     /// the last stage.
     pub moved_on: Option<u32>,
-    /// `moved_on / reached`, rounded to 2 decimals; `None` when nothing
+    /// `moved_on / reached`, rounded to 2 decimals; `null` when nothing
     /// reached the stage, and for the last stage.
     pub conversion: Option<f64>,
 }
@@ -385,11 +389,12 @@ pub fn funnel(history: &[StageEntry], window: &Window) -> Vec<FunnelStage> {
 // Response times
 // ----------------------------------------------------------------------------
 
-/// How fast the employer answered, overall or for one opportunity.
+/// How fast the employer answered.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResponseSummary {
-    /// Median days from the outbound touch to the answer, rounded to 1
-    /// decimal; `None` when nothing was answered.
+    /// Median days from an outbound touch to the answer, rounded to 1
+    /// decimal; `null` when nothing was answered.
     pub median_days: Option<f64>,
     /// Waits that ended with an answer.
     pub answered: u32,
@@ -399,11 +404,12 @@ pub struct ResponseSummary {
 
 /// Response times of one opportunity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpportunityResponse {
     /// The opportunity.
     pub opportunity_id: String,
-    /// Median days from the outbound touch to the answer, rounded to 1
-    /// decimal; `None` when nothing was answered.
+    /// Median days from an outbound touch to the answer, rounded to 1
+    /// decimal; `null` when nothing was answered.
     pub median_days: Option<f64>,
     /// Waits that ended with an answer.
     pub answered: u32,
@@ -411,13 +417,17 @@ pub struct OpportunityResponse {
     pub unanswered: u32,
 }
 
-/// Employer response times, overall and per opportunity.
+/// Employer response times: a wait starts at the first outbound touch after
+/// the employer was last heard from and ends at the next inbound message or
+/// conversation (never an out-of-office reply); waits starting in the range
+/// count.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResponseTimes {
     /// Over every wait of every opportunity (the median of all waits, not
     /// of the per-opportunity medians).
     pub overall: ResponseSummary,
-    /// Opportunities with at least one wait starting in the range, by id.
+    /// Opportunities with a wait starting in the range, by id.
     pub per_opportunity: Vec<OpportunityResponse>,
 }
 
@@ -503,15 +513,19 @@ fn median_days(seconds: &mut [i64]) -> Option<f64> {
 
 /// Follow-ups sent in one week.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WeeklyFollowUps {
-    /// The week.
-    #[serde(flatten)]
-    pub week: Week,
-    /// Follow-ups sent: e-mails and call attempts that reached nobody.
+    /// First day of the week (a Monday).
+    pub starts_on: NaiveDate,
+    /// Last day of the week.
+    pub ends_on: NaiveDate,
+    /// The range covers only part of the week.
+    pub partial: bool,
+    /// Follow-ups sent: follow-up e-mails and call attempts that reached nobody.
     pub sent: u32,
     /// Of those, follow-up e-mails.
     pub emails: u32,
-    /// Follow-up e-mails allowed per contact per week.
+    /// Follow-up e-mails the playbook allows per contact per week.
     pub cap: u32,
     /// Opportunities where one contact got more follow-up e-mails than the
     /// cap that week, by id.
@@ -558,7 +572,9 @@ pub fn follow_ups_per_week(
                 .map(|((_, id, _), _)| *id)
                 .collect();
             WeeklyFollowUps {
-                week,
+                starts_on: week.starts_on,
+                ends_on: week.ends_on,
+                partial: week.partial,
                 sent: sent.get(&week.starts_on).copied().unwrap_or(0),
                 emails: emails.get(&week.starts_on).copied().unwrap_or(0),
                 cap: email_cap,
@@ -570,13 +586,18 @@ pub fn follow_ups_per_week(
 
 /// Applications sent in one week.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WeeklyApplications {
-    /// The week.
-    #[serde(flatten)]
-    pub week: Week,
-    /// Applications sent.
+    /// First day of the week (a Monday).
+    pub starts_on: NaiveDate,
+    /// Last day of the week.
+    pub ends_on: NaiveDate,
+    /// The range covers only part of the week.
+    pub partial: bool,
+    /// Applications sent (moves into `applied`, or out of `prospect` straight
+    /// to a later stage).
     pub count: u32,
-    /// The weekly target.
+    /// The playbook's `accelerate_search.weekly_applications` target.
     pub target: u32,
     /// `count ≥ target`.
     pub met: bool,
@@ -621,7 +642,9 @@ pub fn applications_per_week(
         .map(|week| {
             let count = counts.get(&week.starts_on).copied().unwrap_or(0);
             WeeklyApplications {
-                week,
+                starts_on: week.starts_on,
+                ends_on: week.ends_on,
+                partial: week.partial,
                 count,
                 target,
                 met: count >= target,
@@ -634,18 +657,19 @@ pub fn applications_per_week(
 // Promises
 // ----------------------------------------------------------------------------
 
-/// Promise outcomes in the range.
+/// Promise outcomes, for promises due in the range.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PromiseStats {
-    /// Kept.
+    /// Kept: the employer was heard from after the promise was made.
     pub kept: u32,
-    /// Broken.
+    /// Broken: due, and nothing heard.
     pub broken: u32,
-    /// Still pending.
+    /// Not yet due.
     pub pending: u32,
     /// Cancelled by the seeker.
     pub cancelled: u32,
-    /// `kept / (kept + broken)`, rounded to 2 decimals; `None` when neither.
+    /// `kept / (kept + broken)`, rounded to 2 decimals; `null` when neither.
     pub kept_share: Option<f64>,
 }
 
@@ -702,8 +726,11 @@ pub struct StallInput {
     pub cap_breaches: u32,
 }
 
-/// Whether a client's pipeline stalled, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Whether a client's pipeline stalled, with the reasons: no activity in 14
+/// days, a broken promise, nothing open beside a `final`, a cadence cap
+/// broken in the last 14 days.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Stalled {
     /// Stalled for at least one reason.
     pub value: bool,

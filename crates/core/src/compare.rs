@@ -192,7 +192,7 @@ impl Criterion {
 }
 
 wire_enum! {
-    /// Whose rating a score was computed from.
+    /// Whose rating a score was computed from: the interviewer's (preferred) or the seeker's own.
     pub enum RatedBy as "rater" {
         /// The interviewer's rating.
         Interviewer => "interviewer",
@@ -313,16 +313,17 @@ pub fn validate_criteria(criteria: &[Criterion]) -> Vec<CriterionError> {
     errors
 }
 
-/// A criterion with the number it was ranked by.
+/// A criterion of the profile, scored for a gap or a strength.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScoredCriterion {
-    /// The criterion's name.
+    /// What the employer looks for.
     pub name: String,
-    /// The employer's weight, 1–5.
+    /// How much the employer cares, 1–5.
     pub weight: u8,
-    /// The rating that counted, 0–5.
+    /// The rating that counted, 0–5: the interviewer's when given, else the seeker's.
     pub rating: u8,
-    /// Whose rating that is.
+    /// Whose rating `rating` is.
     pub rated_by: RatedBy,
     /// The ranking key: `weight × (5 − rating)` for a gap (the points missing
     /// to the ideal), `weight × rating` for a strength.
@@ -537,7 +538,8 @@ pub struct StandingInput {
 }
 
 wire_enum! {
-    /// A factor of the standing.
+    /// A factor of the standing: `stage` or `competitors` (the base), `internal_candidate`, `fit`, `broken_promises`, `unanswered_follow_ups`, `silence`, `cap`.
+    #[cfg_attr(feature = "openapi", schema(as = StandingFactorName))]
     pub enum FactorName as "standing factor" {
         /// The stage prior (the competitor count is unknown), or the fixed
         /// value of a closed stage or an offer.
@@ -561,23 +563,23 @@ wire_enum! {
 
 /// One factor of the standing and what it did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = StandingFactor))]
 pub struct Factor {
     /// Which factor.
     pub name: FactorName,
-    /// The signed change this factor made to the running value (factors are
-    /// applied in a fixed order; the first one's effect is the base itself),
-    /// rounded to 2 decimals. The effects add up to the value, give or take
-    /// rounding.
+    /// The signed change this factor made to the running value, rounded to 2
+    /// decimals; the first factor's effect is the base itself, so the effects
+    /// add up to `value`, give or take rounding.
     pub effect: f64,
-    /// The multiplier applied, rounded to 2 decimals; `None` for the base and
-    /// the cap.
+    /// The multiplier applied, rounded to 2 decimals; `null` for the base and the cap.
     pub multiplier: Option<f64>,
     /// One sentence on why.
     pub detail: String,
 }
 
 wire_enum! {
-    /// An input the standing did not know.
+    /// An input the standing did not know, so it rests on a prior instead.
     pub enum MissingInput as "missing input" {
         /// How many other candidates compete.
         CompetitorCount => "competitor_count",
@@ -592,11 +594,13 @@ wire_enum! {
     }
 }
 
-/// How the seeker stands: a rounded value with the factors behind it.
+/// How the seeker stands: a rough chance of an offer with the factors behind
+/// it and the inputs it did not know. A coaching aid, not a statistic; see
+/// docs/standing.md for the formula and its sources.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Standing {
-    /// Rough chance the opportunity ends in an offer, 0–1, rounded to 2
-    /// decimals.
+    /// Rough chance the opportunity ends in an offer, 0–1, rounded to 2 decimals.
     pub value: f64,
     /// The factors, in the order they were applied.
     pub factors: Vec<Factor>,
@@ -862,13 +866,13 @@ wire_enum! {
     }
 }
 
-/// One step that would raise the standing, with why.
+/// One step that would raise the standing, or firm it up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Improvement {
     /// What to do.
     pub action: ImproveAction,
-    /// One or two sentences: the question to ask, the gap to close and what
-    /// it would change.
+    /// The question to ask or the gap to close, and what it would change.
     pub detail: String,
 }
 
@@ -1023,10 +1027,12 @@ impl fmt::Display for Currency {
 
 /// An amount in whole units of a currency.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Money {
-    /// Whole units (no cents).
+    /// Whole units.
     pub amount: u64,
-    /// The currency.
+    /// ISO 4217 code.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub currency: Currency,
 }
 
@@ -1183,7 +1189,7 @@ pub fn comparison_row(input: &RowInput) -> ComparisonRow {
 }
 
 wire_enum! {
-    /// A column the comparison can be sorted by.
+    /// A column the comparison table can be sorted by.
     pub enum SortColumn as "sort column" {
         /// Furthest along first when descending; closed stages always rank lowest.
         Stage => "stage",

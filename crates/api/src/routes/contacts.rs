@@ -135,7 +135,6 @@ pub struct Contact {
     #[schema(example = "Sam Boss")]
     pub name: String,
     /// Their part in the hiring.
-    #[schema(value_type = crate::schemas::ContactRole)]
     pub role: ContactRole,
     /// Email address (lower-case).
     #[schema(example = "sam@example.com")]
@@ -147,7 +146,6 @@ pub struct Contact {
     #[schema(example = "America/New_York")]
     pub timezone: Option<String>,
     /// How they like to be reached; `email` means never a call.
-    #[schema(value_type = crate::schemas::Channel)]
     pub preferred_channel: Channel,
     /// When to call them, in their time zone.
     pub best_time: Option<BestTime>,
@@ -191,7 +189,6 @@ pub struct CreateContact {
     #[schema(example = "Sam Boss", min_length = 1, max_length = 200)]
     pub name: String,
     /// Their part in the hiring.
-    #[schema(value_type = crate::schemas::ContactRole)]
     pub role: ContactRole,
     /// Email address.
     #[schema(example = "sam@example.com", max_length = 254)]
@@ -203,7 +200,6 @@ pub struct CreateContact {
     #[schema(example = "America/New_York")]
     pub timezone: Option<String>,
     /// How they like to be reached (default `any`).
-    #[schema(value_type = Option<crate::schemas::Channel>)]
     pub preferred_channel: Option<Channel>,
     /// When to call them, in their time zone.
     pub best_time: Option<BestTime>,
@@ -222,7 +218,7 @@ pub struct UpdateContact {
     pub name: Option<String>,
     /// Their part in the hiring.
     #[serde(default, deserialize_with = "crate::extract::not_null")]
-    #[schema(value_type = crate::schemas::ContactRole, required = false)]
+    #[schema(value_type = followup_core::ContactRole, required = false)]
     pub role: Option<ContactRole>,
     /// Email address.
     #[serde(default, deserialize_with = "crate::extract::present")]
@@ -238,7 +234,7 @@ pub struct UpdateContact {
     pub timezone: Option<Option<String>>,
     /// How they like to be reached.
     #[serde(default, deserialize_with = "crate::extract::not_null")]
-    #[schema(value_type = crate::schemas::Channel, required = false)]
+    #[schema(value_type = followup_core::Channel, required = false)]
     pub preferred_channel: Option<Channel>,
     /// When to call them; `null` = unknown.
     #[serde(default, deserialize_with = "crate::extract::present")]

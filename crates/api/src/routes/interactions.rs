@@ -35,7 +35,6 @@ pub struct Interaction {
     /// Who it was with; `null` = the opportunity's main contact (or nobody, for a note).
     pub contact_id: Option<String>,
     /// What happened; its direction and channel follow from it.
-    #[schema(value_type = crate::schemas::InteractionKind)]
     pub kind: InteractionKind,
     /// When it happened.
     pub occurred_at: DateTime<Utc>,
@@ -85,7 +84,6 @@ pub struct InteractionCreated {
 #[serde(deny_unknown_fields)]
 pub struct CreateInteraction {
     /// What happened. A coach may record `note`s only.
-    #[schema(value_type = crate::schemas::InteractionKind)]
     pub kind: InteractionKind,
     /// Who it was with: a contact of the same opportunity.
     pub contact_id: Option<String>,
@@ -104,7 +102,7 @@ pub struct CreateInteraction {
 pub struct UpdateInteraction {
     /// What happened.
     #[serde(default, deserialize_with = "crate::extract::not_null")]
-    #[schema(value_type = crate::schemas::InteractionKind, required = false)]
+    #[schema(value_type = followup_core::InteractionKind, required = false)]
     pub kind: Option<InteractionKind>,
     /// Who it was with: a contact of the same opportunity.
     #[serde(default, deserialize_with = "crate::extract::present")]

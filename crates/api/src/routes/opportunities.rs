@@ -59,10 +59,8 @@ pub struct Opportunity {
     /// Playbook for this opportunity; `null` uses the account's default.
     pub playbook: Option<String>,
     /// Where it stands. Change it with `POST /v1/opportunities/{id}/transitions`.
-    #[schema(value_type = crate::schemas::Stage)]
     pub stage: Stage,
     /// Why it was rejected, when it was and the reason is known.
-    #[schema(value_type = Option<crate::schemas::RejectionReason>)]
     pub rejection_reason: Option<RejectionReason>,
     /// Created.
     pub created_at: DateTime<Utc>,
@@ -156,7 +154,6 @@ pub struct CreateOpportunity {
     #[schema(example = "email_only")]
     pub playbook: Option<String>,
     /// The stage it is in now (default `applied`); history starts there.
-    #[schema(value_type = Option<crate::schemas::Stage>)]
     pub stage: Option<Stage>,
 }
 
@@ -252,7 +249,6 @@ impl UpdateOpportunity {
 #[serde(deny_unknown_fields)]
 pub struct TransitionRequest {
     /// The stage to move to.
-    #[schema(value_type = crate::schemas::Stage)]
     pub to: Stage,
     /// Why, in words.
     #[schema(max_length = 2000)]
@@ -260,7 +256,6 @@ pub struct TransitionRequest {
     /// When it happened (default now); not in the future.
     pub occurred_at: Option<DateTime<Utc>>,
     /// For `rejected`: why the employer said no, when known.
-    #[schema(value_type = Option<crate::schemas::RejectionReason>)]
     pub rejection_reason: Option<RejectionReason>,
 }
 
@@ -270,17 +265,14 @@ pub struct Transition {
     /// UUIDv7.
     pub id: String,
     /// The stage before; `null` for the stage the opportunity was created in.
-    #[schema(value_type = Option<crate::schemas::Stage>)]
     pub from: Option<Stage>,
     /// The stage after.
-    #[schema(value_type = crate::schemas::Stage)]
     pub to: Stage,
     /// When it happened.
     pub at: DateTime<Utc>,
     /// Why, in words.
     pub reason: Option<String>,
     /// For `rejected`: the reason code.
-    #[schema(value_type = Option<crate::schemas::RejectionReason>)]
     pub rejection_reason: Option<RejectionReason>,
     /// Who recorded it.
     pub actor: Actor,
@@ -316,7 +308,7 @@ pub struct Transitioned {
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Only these stages; repeat the parameter for several (`?stage=final&stage=offer`).
-    #[param(value_type = Option<Vec<crate::schemas::Stage>>, style = Form, explode)]
+    #[param(value_type = Option<Vec<followup_core::Stage>>, style = Form, explode)]
     pub stage: Option<Vec<String>>,
     /// Company or title contains this (case-insensitive).
     pub q: Option<String>,
