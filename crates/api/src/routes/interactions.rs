@@ -19,7 +19,7 @@ use crate::conditional::{Precondition, with_etag};
 use crate::conventions::{Actor, Page, PageParams, Paging};
 use crate::db::{read, write_facts};
 use crate::error::{ApiError, Problem};
-use crate::extract::Json;
+use crate::extract::{Json, Query};
 use crate::state::AppState;
 use crate::validate::{self, Errors};
 use crate::views::Warning;
@@ -272,7 +272,7 @@ pub async fn list_interactions(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    query: web::Query<PageParams>,
+    query: Query<PageParams>,
 ) -> Result<web::Json<Page<Interaction>>, ApiError> {
     let paging = Paging::new(query.limit, query.cursor.as_deref())?;
     let after = paging.after.as_deref().map(parse_position).transpose()?;

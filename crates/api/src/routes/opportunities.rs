@@ -14,8 +14,8 @@ use crate::auth::{Access, Caller};
 use crate::conditional::{Precondition, with_etag};
 use crate::conventions::{Actor, Page, Paging};
 use crate::db::{read, write_facts};
-use crate::error::{ApiError, FieldError, Problem};
-use crate::extract::Json;
+use crate::error::{ApiError, Problem};
+use crate::extract::{Json, Query};
 use crate::state::AppState;
 use crate::validate::{self, Errors};
 use crate::views::Warning;
@@ -308,14 +308,15 @@ pub struct Transitioned {
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Only these stages; repeat the parameter for several (`?stage=final&stage=offer`).
-    #[param(value_type = Option<Vec<followup_core::Stage>>, style = Form, explode)]
-    pub stage: Option<Vec<String>>,
+    #[param(style = Form, explode)]
+    pub stage: Option<Vec<Stage>>,
     /// Company or title contains this (case-insensitive).
     pub q: Option<String>,
     /// Changed at or after this instant (RFC 3339).
     pub updated_since: Option<DateTime<Utc>>,
     /// Items per page: 1–200, default 50.
     #[param(minimum = 1, maximum = 200)]
+    #[serde(default, deserialize_with = "crate::extract::not_empty")]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -511,44 +512,20 @@ pub async fn create_opportunity(
 pub async fn list_opportunities(
     caller: Caller,
     state: web::Data<AppState>,
-    req: HttpRequest,
+    params: Query<ListParams>,
 ) -> Result<web::Json<Page<Opportunity>>, ApiError> {
-    let mut stages = Vec::new();
-    let mut q = None;
-    let mut updated_since = None;
-    let mut limit = None;
-    let mut cursor = None;
-    for (key, value) in form_urlencoded::parse(req.query_string().as_bytes()) {
-        match key.as_ref() {
-            "stage" => stages.push(value.parse::<Stage>().map_err(|e| {
-                ApiError::Validation(vec![FieldError::new("stage", e.to_string())])
-            })?),
-            "q" => q = Some(value.trim().to_owned()).filter(|v| !v.is_empty()),
-            "updated_since" => {
-                updated_since = Some(
-                    DateTime::parse_from_rfc3339(&value)
-                        .map_err(|_| {
-                            ApiError::invalid("updated_since", "must be an RFC 3339 instant")
-                        })?
-                        .naive_utc(),
-                );
-            }
-            "limit" => {
-                limit = Some(
-                    value
-                        .parse::<u32>()
-                        .map_err(|_| ApiError::invalid("limit", "must be between 1 and 200"))?,
-                );
-            }
-            "cursor" => cursor = Some(value.into_owned()),
-            _ => {}
-        }
-    }
-    let paging = Paging::new(limit, cursor.as_deref())?;
-    let filter = OpportunityFilter {
-        stages,
+    let ListParams {
+        stage,
         q,
         updated_since,
+        limit,
+        cursor,
+    } = params.into_inner();
+    let paging = Paging::new(limit, cursor.as_deref())?;
+    let filter = OpportunityFilter {
+        stages: stage.unwrap_or_default(),
+        q: q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty()),
+        updated_since: updated_since.map(|at| at.naive_utc()),
         after: paging.after.clone(),
         limit: paging.fetch(),
     };

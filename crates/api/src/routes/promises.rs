@@ -18,7 +18,7 @@ use crate::conditional::{Precondition, with_etag};
 use crate::conventions::{Actor, Page, Paging};
 use crate::db::{read, write_facts};
 use crate::error::{ApiError, Problem};
-use crate::extract::Json;
+use crate::extract::{Json, Query};
 use crate::state::AppState;
 use crate::validate::Errors;
 use crate::views::utc;
@@ -153,6 +153,7 @@ pub struct ListParams {
     pub at: Option<DateTime<Utc>>,
     /// Items per page: 1–200, default 50.
     #[param(minimum = 1, maximum = 200)]
+    #[serde(default, deserialize_with = "crate::extract::not_empty")]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -389,7 +390,7 @@ pub async fn list_promises(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    query: web::Query<ListParams>,
+    query: Query<ListParams>,
 ) -> Result<web::Json<Page<Promise>>, ApiError> {
     let paging = Paging::new(query.limit, query.cursor.as_deref())?;
     let at = query.at.unwrap_or_else(crate::views::now);
