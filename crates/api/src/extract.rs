@@ -2,7 +2,7 @@
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::web::BytesMut;
+use actix_web::web::{Bytes, BytesMut};
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::StreamExt as _;
 use futures_util::future::LocalBoxFuture;
@@ -34,35 +34,58 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req.app_data::<BodyLimit>().copied().unwrap_or_default().0;
         let media_type_ok = is_json(req);
-        let declared_length = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        let mut payload = payload.take();
+        let size = BodySize::of(req);
+        let payload = payload.take();
         Box::pin(async move {
             if !media_type_ok {
                 return Err(ApiError::UnsupportedMediaType(
                     "send the body as application/json".to_owned(),
                 ));
             }
-            if let Some(length) = declared_length.filter(|&l| l > limit) {
-                return Err(too_large(Some(length), limit));
-            }
-            let mut body = BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| {
-                    ApiError::BadRequest(format!("the body could not be read: {e}"))
-                })?;
-                if body.len() + chunk.len() > limit {
-                    return Err(too_large(None, limit));
-                }
-                body.extend_from_slice(&chunk);
-            }
-            parse(&body).map(Json)
+            parse(&size.read(payload).await?).map(Json)
         })
+    }
+}
+
+/// The body limit of a request and the length it declares: what reading a
+/// body is checked against, by the JSON extractor and the idempotency
+/// middleware alike.
+#[derive(Debug, Clone, Copy)]
+pub struct BodySize {
+    limit: usize,
+    declared: Option<usize>,
+}
+
+impl BodySize {
+    /// The server's [`BodyLimit`] and the request's `Content-Length`.
+    pub fn of(req: &HttpRequest) -> Self {
+        Self {
+            limit: req.app_data::<BodyLimit>().copied().unwrap_or_default().0,
+            declared: req
+                .headers()
+                .get(header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<usize>().ok()),
+        }
+    }
+
+    /// Reads the whole body: a 413 as soon as it is declared or read past
+    /// the limit, a 400 when the stream fails.
+    pub async fn read(self, mut payload: Payload) -> Result<Bytes, ApiError> {
+        if let Some(length) = self.declared.filter(|&l| l > self.limit) {
+            return Err(too_large(Some(length), self.limit));
+        }
+        let mut body = BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk
+                .map_err(|e| ApiError::BadRequest(format!("the body could not be read: {e}")))?;
+            if body.len() + chunk.len() > self.limit {
+                return Err(too_large(None, self.limit));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
     }
 }
 
