@@ -18,6 +18,7 @@ use crate::cadence::last_activity;
 use crate::conventions::Page;
 use crate::db::{read, write};
 use crate::error::{ApiError, Problem};
+use crate::extract::Query;
 use crate::routes::analytics::{Analytics, AnalyticsQuery, analytics_of};
 use crate::routes::cadence::{
     Actions, AgendaParams, AtParams, PipelineHealth, agenda_of, pipeline_health_of,
@@ -493,7 +494,7 @@ pub async fn client_comparisons(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    params: web::Query<ComparisonParams>,
+    params: Query<ComparisonParams>,
 ) -> Result<web::Json<ComparisonTable>, ApiError> {
     let seeker = client_id(&state, caller, id.into_inner()).await?;
     comparisons_of(&state, seeker, params.into_inner())

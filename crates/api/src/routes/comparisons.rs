@@ -18,6 +18,7 @@ use crate::auth::Caller;
 use crate::cadence::comparison_facts;
 use crate::db::read;
 use crate::error::{ApiError, Problem};
+use crate::extract::Query;
 use crate::routes::cadence::AtParams;
 use crate::state::AppState;
 
@@ -140,13 +141,11 @@ pub struct ComparisonParams {
     /// opportunity. Any id that is not one of the seeker's answers 404.
     pub ids: Option<String>,
     /// The column to sort by; default `standing`.
-    #[param(value_type = Option<followup_core::compare::SortColumn>)]
-    pub sort: Option<String>,
+    pub sort: Option<SortColumn>,
     /// `asc` or `desc`; default: the column's natural order, best first
     /// (highest standing, fit, stage, excitement and total; fewest
     /// competitors, broken promises and days of silence; soonest deadline).
-    #[param(value_type = Option<followup_core::compare::SortOrder>)]
-    pub order: Option<String>,
+    pub order: Option<SortOrder>,
     /// Evaluate at this RFC 3339 instant; default now.
     pub at: Option<DateTime<Utc>>,
 }
@@ -251,22 +250,6 @@ fn offer_terms(row: &OpportunityRow) -> compare::OfferTerms {
     }
 }
 
-fn parse_or_invalid<T: std::str::FromStr>(
-    field: &str,
-    value: Option<&str>,
-    all: &[T],
-    name: impl Fn(&T) -> &'static str,
-) -> Result<Option<T>, ApiError> {
-    value
-        .map(|v| {
-            v.parse().map_err(|_| {
-                let names: Vec<&str> = all.iter().map(name).collect();
-                ApiError::invalid(field, format!("must be one of: {}", names.join(", ")))
-            })
-        })
-        .transpose()
-}
-
 /// The comparison table of one seeker's opportunities: the seeker's own, or
 /// a client's for a coach (`GET /v1/coach/clients/{id}/comparisons`).
 pub async fn comparisons_of(
@@ -274,14 +257,8 @@ pub async fn comparisons_of(
     seeker_id: String,
     params: ComparisonParams,
 ) -> Result<ComparisonTable, ApiError> {
-    let sort = parse_or_invalid("sort", params.sort.as_deref(), SortColumn::ALL, |c| {
-        c.as_str()
-    })?
-    .unwrap_or(SortColumn::Standing);
-    let order = parse_or_invalid("order", params.order.as_deref(), SortOrder::ALL, |o| {
-        o.as_str()
-    })?
-    .unwrap_or_else(|| sort.default_order());
+    let sort = params.sort.unwrap_or(SortColumn::Standing);
+    let order = params.order.unwrap_or_else(|| sort.default_order());
     let ids: Option<Vec<String>> = params.ids.as_deref().map(|ids| {
         let mut list: Vec<String> = Vec::new();
         for id in ids.split(',').map(str::trim).filter(|id| !id.is_empty()) {
@@ -406,7 +383,7 @@ pub async fn comparisons_of(
 pub async fn comparisons(
     caller: Caller,
     state: web::Data<AppState>,
-    params: web::Query<ComparisonParams>,
+    params: Query<ComparisonParams>,
 ) -> Result<web::Json<ComparisonTable>, ApiError> {
     comparisons_of(&state, caller.user.id, params.into_inner())
         .await
