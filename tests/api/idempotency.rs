@@ -134,3 +134,26 @@ async fn a_replay_while_the_first_is_in_flight_is_a_409() {
         .unwrap();
     assert_eq!(list["items"], json!([]), "nothing was created");
 }
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_a_413_with_a_key_as_without() {
+    let app = spawn_app().await;
+    let jane = app.register("seeker").await;
+    let body = json!({"company": "Acme", "title": "Editor", "notes": "x".repeat(300 * 1024)});
+    for key in [None, Some(K1)] {
+        let mut request = app
+            .as_(&jane, Method::POST, "/v1/opportunities")
+            .json(&body);
+        if let Some(key) = key {
+            request = request.header("idempotency-key", key);
+        }
+        let problem = assert_problem(request.send().await.unwrap(), 413).await;
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("limit"),
+            "{key:?}: {problem}"
+        );
+    }
+}

@@ -410,8 +410,10 @@ async fn lists_page_filter_and_search() {
 
     for (query, field) in [
         ("stage=hired", "stage"),
+        ("stage=final&stage=hired", "stage"),
         ("limit=0", "limit"),
         ("limit=abc", "limit"),
+        ("limit=", "limit"),
         ("cursor=zzz", "cursor"),
         ("updated_since=yesterday", "updated_since"),
     ] {

@@ -58,6 +58,7 @@ impl From<followup_core::Actor> for Actor {
 pub struct PageParams {
     /// Items per page: 1–200, default 50.
     #[param(minimum = 1, maximum = 200)]
+    #[serde(default, deserialize_with = "crate::extract::not_empty")]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,

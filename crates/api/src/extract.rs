@@ -2,7 +2,7 @@
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::web::BytesMut;
+use actix_web::web::{Bytes, BytesMut};
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::StreamExt as _;
 use futures_util::future::LocalBoxFuture;
@@ -34,36 +34,122 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req.app_data::<BodyLimit>().copied().unwrap_or_default().0;
         let media_type_ok = is_json(req);
-        let declared_length = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        let mut payload = payload.take();
+        let size = BodySize::of(req);
+        let payload = payload.take();
         Box::pin(async move {
             if !media_type_ok {
                 return Err(ApiError::UnsupportedMediaType(
                     "send the body as application/json".to_owned(),
                 ));
             }
-            if let Some(length) = declared_length.filter(|&l| l > limit) {
-                return Err(too_large(Some(length), limit));
-            }
-            let mut body = BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| {
-                    ApiError::BadRequest(format!("the body could not be read: {e}"))
-                })?;
-                if body.len() + chunk.len() > limit {
-                    return Err(too_large(None, limit));
-                }
-                body.extend_from_slice(&chunk);
-            }
-            parse(&body).map(Json)
+            parse(&size.read(payload).await?).map(Json)
         })
     }
+}
+
+/// The body limit of a request and the length it declares: what reading a
+/// body is checked against, by the JSON extractor and the idempotency
+/// middleware alike.
+#[derive(Debug, Clone, Copy)]
+pub struct BodySize {
+    limit: usize,
+    declared: Option<usize>,
+}
+
+impl BodySize {
+    /// The server's [`BodyLimit`] and the request's `Content-Length`.
+    pub fn of(req: &HttpRequest) -> Self {
+        Self {
+            limit: req.app_data::<BodyLimit>().copied().unwrap_or_default().0,
+            declared: req
+                .headers()
+                .get(header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<usize>().ok()),
+        }
+    }
+
+    /// Reads the whole body: a 413 as soon as it is declared or read past
+    /// the limit, a 400 when the stream fails.
+    pub async fn read(self, mut payload: Payload) -> Result<Bytes, ApiError> {
+        if let Some(length) = self.declared.filter(|&l| l > self.limit) {
+            return Err(too_large(Some(length), self.limit));
+        }
+        let mut body = BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk
+                .map_err(|e| ApiError::BadRequest(format!("the body could not be read: {e}")))?;
+            if body.len() + chunk.len() > self.limit {
+                return Err(too_large(None, self.limit));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
+    }
+}
+
+/// A query string read into `T`, the same struct whose `IntoParams` documents
+/// it. Repeated keys (`?stage=final&stage=offer`) fill a `Vec`; unknown keys
+/// are ignored. A value that does not fit (an unknown stage, a `limit` that
+/// is not a number, an instant that is not RFC 3339) is a 422 naming the
+/// parameter, as a JSON field would be.
+#[derive(Debug)]
+pub struct Query<T>(pub T);
+
+impl<T> Query<T> {
+    /// The parameters.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Query<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned> FromRequest for Query<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        std::future::ready(parse_query(req.query_string()).map(Query))
+    }
+}
+
+/// Parses a query string: a value that does not fit is a 422 naming its
+/// parameter.
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let deserializer = serde_html_form::Deserializer::from_bytes(query.as_bytes());
+    serde_path_to_error::deserialize(deserializer).map_err(|err| {
+        // `stage[1]` is the second `stage`: the parameter is `stage`.
+        let path = err.path().to_string();
+        let parameter = path.split(['[', '.']).next().unwrap_or_default();
+        let parameter = if parameter.is_empty() {
+            "query"
+        } else {
+            parameter
+        };
+        ApiError::Validation(vec![FieldError::new(
+            parameter,
+            err.into_inner().to_string(),
+        )])
+    })
+}
+
+/// For a numeric query parameter in [`Query`]: given empty (`?limit=`), it
+/// is refused like any other value that is not a number, instead of being
+/// read as absent. Use with `#[serde(default, deserialize_with = …)]`.
+pub fn not_empty<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
 }
 
 fn too_large(length: Option<usize>, limit: usize) -> ApiError {
@@ -290,6 +376,39 @@ mod tests {
                 "{}",
                 String::from_utf8_lossy(body)
             );
+        }
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Filters {
+        stage: Option<Vec<followup_core::Stage>>,
+        #[serde(default, deserialize_with = "not_empty")]
+        limit: Option<u32>,
+        q: Option<String>,
+    }
+
+    #[test]
+    fn repeated_query_keys_fill_a_list_and_a_bad_value_names_its_parameter() {
+        use followup_core::Stage;
+        let filters: Filters = parse_query("stage=final&q=a%20b&stage=offer&other=1").unwrap();
+        assert_eq!(
+            filters,
+            Filters {
+                stage: Some(vec![Stage::Final, Stage::Offer]),
+                limit: None,
+                q: Some("a b".to_owned()),
+            }
+        );
+        assert_eq!(parse_query::<Filters>("").unwrap().stage, None);
+        for (query, parameter) in [
+            ("stage=final&stage=hired", "stage"),
+            ("stage=hired", "stage"),
+            ("limit=abc", "limit"),
+            ("limit=-1", "limit"),
+            ("limit=", "limit"),
+        ] {
+            let errors = fields(parse_query::<Filters>(query).unwrap_err());
+            assert_eq!(errors[0].field, parameter, "{query}: {errors:?}");
         }
     }
 

@@ -17,7 +17,6 @@ pub mod idempotency;
 pub mod metrics;
 pub mod middleware;
 pub mod routes;
-pub mod schemas;
 pub mod server;
 pub mod state;
 pub mod validate;

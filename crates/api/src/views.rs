@@ -127,7 +127,6 @@ pub struct User {
     pub holidays: Vec<NaiveDate>,
     /// Built-in public-holiday calendars observed as well
     /// (`GET /v1/holiday-calendars` lists them).
-    #[schema(value_type = Vec<crate::schemas::HolidayCalendar>)]
     pub holiday_calendars: Vec<followup_core::HolidayCalendar>,
     /// Playbook used where an opportunity names none (`balanced` by default).
     #[schema(example = "balanced")]

@@ -9,7 +9,7 @@ use crate::rules::RuleId;
 use crate::wire::wire_enum;
 
 wire_enum! {
-    /// What the seeker should do.
+    /// What to do.
     pub enum ActionKind as "action" {
         /// Send the influence letter after an interview.
         SendInfluenceLetter => "send_influence_letter",
@@ -46,7 +46,7 @@ impl ActionKind {
 }
 
 wire_enum! {
-    /// How much an action matters; the agenda sorts by due time, then priority.
+    /// How urgent it is.
     pub enum Priority as "priority" {
         /// Do it first.
         High => "high",
@@ -69,7 +69,7 @@ impl Priority {
 }
 
 wire_enum! {
-    /// A condition on how an action is carried out.
+    /// What not to do while doing it.
     pub enum Constraint as "constraint" {
         /// Leave no voicemail; hang up and try again later.
         NoVoicemail => "no_voicemail",
@@ -82,50 +82,49 @@ wire_enum! {
     }
 }
 
-/// The words for a message action: an e-mail with its `mailto:` link, or, for
-/// a call, what to say (no subject, no link).
+/// A message to send, built from the facts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Draft {
-    /// E-mail subject; `None` for a call script.
+    /// The e-mail's subject; `null` for a call script.
     pub subject: Option<String>,
-    /// E-mail body or call script.
+    /// The words: an e-mail body, or what to say on the phone.
     pub body: String,
-    /// `mailto:` link with the recipient, subject and body percent-encoded
-    /// (RFC 6068); `None` for a call script.
+    /// A `mailto:` link that opens the draft in the seeker's mail app.
     pub mailto: Option<String>,
 }
 
-/// One thing the seeker should do next.
+/// One thing to do: what, when, on which channel, with which words, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NextAction {
-    /// Stable for the same facts: a hash of the rule, opportunity, contact,
-    /// action, channel and the fact that caused it (16 hex digits). It does
-    /// not depend on the evaluation instant.
+    /// Stable for the same facts: the same action keeps its id between reads
+    /// (a hash of the rule, opportunity, contact, action, channel and the
+    /// fact that caused it, 16 hex digits; not of the evaluation instant).
     pub id: String,
-    /// The opportunity; `None` for pipeline-wide actions (`apply_more`).
+    /// The opportunity; `null` for pipeline-wide actions (`apply_more`).
     pub opportunity_id: Option<String>,
-    /// Who to contact; `None` when nobody in particular.
+    /// The contact to reach, if any.
     pub contact_id: Option<String>,
     /// What to do.
     pub action: ActionKind,
-    /// How: `email` or `phone` for messages and calls, `any` for a question
-    /// asked at the next conversation, `None` when nobody is contacted.
+    /// How: `email`, `phone` or `any`.
     pub channel: Option<Channel>,
-    /// When: inside the contact's business hours (a `wait` is due at the
-    /// promised time itself). May lie before the evaluation instant: an
-    /// overdue action keeps its due time and later steps wait for it.
+    /// When it falls due (inside the contact's business hours; a `wait` is
+    /// due at the promised time itself). May lie before the evaluation
+    /// instant: an overdue action keeps its due time and later steps wait for it.
     pub due_at: DateTime<Utc>,
-    /// The end of the useful window, when there is one.
+    /// When it stops being timely.
     pub window_end: Option<DateTime<Utc>>,
-    /// How much it matters.
+    /// How urgent.
     pub priority: Priority,
-    /// The rule that scheduled it.
+    /// The rule that produced it.
     pub rule: RuleId,
-    /// One sentence citing the rule ids, for the seeker and their coach.
+    /// One sentence a seeker understands and a coach can check, citing the rules.
     pub reason: String,
-    /// How to carry it out (calls: no voicemail, no message with the assistant).
+    /// What not to do (`no_voicemail`, `no_message_with_assistant`, …).
     pub constraints: Vec<Constraint>,
-    /// The words, for message actions and calls.
+    /// The words to use, where a message is sent.
     pub draft: Option<Draft>,
 }
 

@@ -30,11 +30,17 @@ use crate::interaction::{Direction, InteractionKind};
 use crate::stage::Stage;
 use crate::wire::wire_enum;
 
+mod stalled;
+
+pub use stalled::{DEFAULT_INACTIVE_DAYS, StallInput, Stalled, stalled};
+
 /// The longest range analytics are computed over, in days (about three years).
 pub const MAX_RANGE_DAYS: u64 = 1096;
 
-/// An inclusive range of local dates.
+/// The range of local dates analysed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = Range))]
 pub struct DateRange {
     /// First day, included.
     pub from: NaiveDate,
@@ -321,15 +327,17 @@ pub const FUNNEL: [Stage; 6] = [
 
 /// One stage of the funnel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FunnelStage {
     /// The stage.
     pub stage: Stage,
-    /// Opportunities that reached this stage or a later one in the range.
+    /// Opportunities that reached this stage or a later one in the range
+    /// (skipped stages count as passed; `declined` counts as `offer`).
     pub reached: u32,
-    /// Of those, how many reached the next stage or a later one; `None` for
+    /// Of those, how many reached the next stage or a later one; `null` for
     /// the last stage.
     pub moved_on: Option<u32>,
-    /// `moved_on / reached`, rounded to 2 decimals; `None` when nothing
+    /// `moved_on / reached`, rounded to 2 decimals; `null` when nothing
     /// reached the stage, and for the last stage.
     pub conversion: Option<f64>,
 }
@@ -385,11 +393,12 @@ pub fn funnel(history: &[StageEntry], window: &Window) -> Vec<FunnelStage> {
 // Response times
 // ----------------------------------------------------------------------------
 
-/// How fast the employer answered, overall or for one opportunity.
+/// How fast the employer answered.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResponseSummary {
-    /// Median days from the outbound touch to the answer, rounded to 1
-    /// decimal; `None` when nothing was answered.
+    /// Median days from an outbound touch to the answer, rounded to 1
+    /// decimal; `null` when nothing was answered.
     pub median_days: Option<f64>,
     /// Waits that ended with an answer.
     pub answered: u32,
@@ -399,11 +408,12 @@ pub struct ResponseSummary {
 
 /// Response times of one opportunity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpportunityResponse {
     /// The opportunity.
     pub opportunity_id: String,
-    /// Median days from the outbound touch to the answer, rounded to 1
-    /// decimal; `None` when nothing was answered.
+    /// Median days from an outbound touch to the answer, rounded to 1
+    /// decimal; `null` when nothing was answered.
     pub median_days: Option<f64>,
     /// Waits that ended with an answer.
     pub answered: u32,
@@ -411,13 +421,17 @@ pub struct OpportunityResponse {
     pub unanswered: u32,
 }
 
-/// Employer response times, overall and per opportunity.
+/// Employer response times: a wait starts at the first outbound touch after
+/// the employer was last heard from and ends at the next inbound message or
+/// conversation (never an out-of-office reply); waits starting in the range
+/// count.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResponseTimes {
     /// Over every wait of every opportunity (the median of all waits, not
     /// of the per-opportunity medians).
     pub overall: ResponseSummary,
-    /// Opportunities with at least one wait starting in the range, by id.
+    /// Opportunities with a wait starting in the range, by id.
     pub per_opportunity: Vec<OpportunityResponse>,
 }
 
@@ -503,15 +517,19 @@ fn median_days(seconds: &mut [i64]) -> Option<f64> {
 
 /// Follow-ups sent in one week.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WeeklyFollowUps {
-    /// The week.
-    #[serde(flatten)]
-    pub week: Week,
-    /// Follow-ups sent: e-mails and call attempts that reached nobody.
+    /// First day of the week (a Monday).
+    pub starts_on: NaiveDate,
+    /// Last day of the week.
+    pub ends_on: NaiveDate,
+    /// The range covers only part of the week.
+    pub partial: bool,
+    /// Follow-ups sent: follow-up e-mails and call attempts that reached nobody.
     pub sent: u32,
     /// Of those, follow-up e-mails.
     pub emails: u32,
-    /// Follow-up e-mails allowed per contact per week.
+    /// Follow-up e-mails the playbook allows per contact per week.
     pub cap: u32,
     /// Opportunities where one contact got more follow-up e-mails than the
     /// cap that week, by id.
@@ -558,7 +576,9 @@ pub fn follow_ups_per_week(
                 .map(|((_, id, _), _)| *id)
                 .collect();
             WeeklyFollowUps {
-                week,
+                starts_on: week.starts_on,
+                ends_on: week.ends_on,
+                partial: week.partial,
                 sent: sent.get(&week.starts_on).copied().unwrap_or(0),
                 emails: emails.get(&week.starts_on).copied().unwrap_or(0),
                 cap: email_cap,
@@ -570,13 +590,18 @@ pub fn follow_ups_per_week(
 
 /// Applications sent in one week.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WeeklyApplications {
-    /// The week.
-    #[serde(flatten)]
-    pub week: Week,
-    /// Applications sent.
+    /// First day of the week (a Monday).
+    pub starts_on: NaiveDate,
+    /// Last day of the week.
+    pub ends_on: NaiveDate,
+    /// The range covers only part of the week.
+    pub partial: bool,
+    /// Applications sent (moves into `applied`, or out of `prospect` straight
+    /// to a later stage).
     pub count: u32,
-    /// The weekly target.
+    /// The playbook's `accelerate_search.weekly_applications` target.
     pub target: u32,
     /// `count ≥ target`.
     pub met: bool,
@@ -621,7 +646,9 @@ pub fn applications_per_week(
         .map(|week| {
             let count = counts.get(&week.starts_on).copied().unwrap_or(0);
             WeeklyApplications {
-                week,
+                starts_on: week.starts_on,
+                ends_on: week.ends_on,
+                partial: week.partial,
                 count,
                 target,
                 met: count >= target,
@@ -634,18 +661,19 @@ pub fn applications_per_week(
 // Promises
 // ----------------------------------------------------------------------------
 
-/// Promise outcomes in the range.
+/// Promise outcomes, for promises due in the range.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PromiseStats {
-    /// Kept.
+    /// Kept: the employer was heard from after the promise was made.
     pub kept: u32,
-    /// Broken.
+    /// Broken: due, and nothing heard.
     pub broken: u32,
-    /// Still pending.
+    /// Not yet due.
     pub pending: u32,
     /// Cancelled by the seeker.
     pub cancelled: u32,
-    /// `kept / (kept + broken)`, rounded to 2 decimals; `None` when neither.
+    /// `kept / (kept + broken)`, rounded to 2 decimals; `null` when neither.
     pub kept_share: Option<f64>,
 }
 
@@ -672,102 +700,6 @@ pub fn promises_kept(promises: &[PromiseEntry], window: &Window) -> PromiseStats
         stats.kept_share = Some(round2(f64::from(stats.kept) / f64::from(decided)));
     }
     stats
-}
-
-// ----------------------------------------------------------------------------
-// Stalled
-// ----------------------------------------------------------------------------
-
-/// Days without activity after which a pipeline counts as stalled.
-pub const DEFAULT_INACTIVE_DAYS: u32 = 14;
-
-/// What the stalled check reads about one client.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StallInput {
-    /// The instant evaluated.
-    pub now: DateTime<Utc>,
-    /// The client's last logged interaction or stage change, on any
-    /// opportunity; `None` when nothing was ever logged.
-    #[serde(default)]
-    pub last_activity: Option<DateTime<Utc>>,
-    /// The stages of the client's opportunities (closed ones are ignored).
-    #[serde(default)]
-    pub stages: Vec<Stage>,
-    /// Broken promises on open opportunities.
-    #[serde(default)]
-    pub promises_broken: u32,
-    /// Interactions logged over a cadence cap (warnings such as
-    /// `email_weekly_cap`) in the period the caller looks at.
-    #[serde(default)]
-    pub cap_breaches: u32,
-}
-
-/// Whether a client's pipeline stalled, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Stalled {
-    /// Stalled for at least one reason.
-    pub value: bool,
-    /// One sentence per reason, in a fixed order: inactivity, broken
-    /// promises, nothing open beside a `final`, cadence caps broken.
-    pub reasons: Vec<String>,
-}
-
-/// The coach's stalled flag.
-///
-/// Reasons: no activity in `inactive_days` whole days or more (0 turns this
-/// check off; a client who never logged anything has nothing to measure from
-/// and is not flagged for it); a broken promise; every open opportunity at
-/// `final`, with at least one (Wolkstein: keep looking, accelerate your search);
-/// a cadence cap broken.
-pub fn stalled(input: &StallInput, inactive_days: u32) -> Stalled {
-    let mut reasons = Vec::new();
-    if inactive_days > 0
-        && let Some(last) = input.last_activity
-    {
-        let idle = (input.now - last).num_days();
-        if idle >= i64::from(inactive_days) {
-            reasons.push(format!(
-                "No activity in {idle} days (the threshold is {inactive_days})."
-            ));
-        }
-    }
-    match input.promises_broken {
-        0 => {}
-        1 => reasons.push(
-            "An employer broke a promise: follow up first thing the next business day.".to_owned(),
-        ),
-        n => reasons.push(format!(
-            "Employers broke {n} promises: follow up first thing the next business day."
-        )),
-    }
-    let open: Vec<Stage> = input
-        .stages
-        .iter()
-        .copied()
-        .filter(|s| s.is_open())
-        .collect();
-    let finals = open.iter().filter(|&&s| s == Stage::Final).count();
-    if finals > 0 && finals == open.len() {
-        let what = if finals == 1 {
-            "the opportunity at `final`".to_owned()
-        } else {
-            format!("the {finals} opportunities at `final`")
-        };
-        reasons.push(format!(
-            "Nothing is open beside {what}: keep applying while the decision is pending."
-        ));
-    }
-    match input.cap_breaches {
-        0 => {}
-        1 => reasons.push("A cadence cap was broken once: more than that gets pesky.".to_owned()),
-        n => reasons.push(format!(
-            "Cadence caps were broken {n} times: more than that gets pesky."
-        )),
-    }
-    Stalled {
-        value: !reasons.is_empty(),
-        reasons,
-    }
 }
 
 fn count_u32(n: usize) -> u32 {

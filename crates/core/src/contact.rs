@@ -3,7 +3,7 @@
 use crate::wire::wire_enum;
 
 wire_enum! {
-    /// A contact's part in the hiring process.
+    /// The contact's part in the hiring.
     pub enum ContactRole as "contact role" {
         /// The person who decides; the one follow-ups go to.
         HiringManager => "hiring_manager",
@@ -21,7 +21,7 @@ wire_enum! {
 }
 
 wire_enum! {
-    /// The channel a contact prefers; `email` means e-mail only, never a call.
+    /// How the contact prefers to be reached.
     pub enum Channel as "channel" {
         /// E-mail only.
         Email => "email",

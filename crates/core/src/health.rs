@@ -12,8 +12,9 @@ use crate::rules::RuleId;
 use crate::schedule::week_start;
 use crate::stage::Stage;
 
-/// Open opportunities in one stage.
+/// Opportunities open at a stage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StageCount {
     /// The stage.
     pub stage: Stage,

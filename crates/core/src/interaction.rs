@@ -5,7 +5,7 @@
 use crate::wire::wire_enum;
 
 wire_enum! {
-    /// The kind of a logged interaction.
+    /// What happened; direction and channel follow from it.
     pub enum InteractionKind as "interaction kind" {
         /// A job interview, on site, by phone or by video.
         Interview => "interview",

@@ -3,7 +3,7 @@
 use crate::wire::wire_enum;
 
 wire_enum! {
-    /// What the employer promised.
+    /// What the employer promised to do.
     pub enum PromiseWhat as "promise" {
         /// To call the seeker.
         Call => "call",

@@ -9,7 +9,7 @@ use crate::schedule;
 use crate::wire::wire_enum;
 
 wire_enum! {
-    /// Where a promise stands at an instant.
+    /// Where a promise stands: pending (not yet due, nothing heard), kept (the employer was heard from after it was made), broken (due, nothing heard) or cancelled (by the seeker).
     pub enum PromiseStatus as "promise status" {
         /// Not yet due, nothing heard since it was made.
         Pending => "pending",

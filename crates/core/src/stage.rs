@@ -9,7 +9,7 @@ use thiserror::Error;
 use crate::wire::wire_enum;
 
 wire_enum! {
-    /// The stage of an opportunity in the seeker's pipeline.
+    /// Where an opportunity is: prospect → applied → screening → interviewing → final → offer → accepted | declined; closed: rejected, withdrawn, ghosted.
     pub enum Stage as "stage" {
         /// Spotted, not yet applied.
         Prospect => "prospect",
@@ -156,7 +156,7 @@ fn allowed_sentence(allowed: &[Stage]) -> String {
 }
 
 wire_enum! {
-    /// Why the employer said no, when the seeker knows.
+    /// Why an employer said no, when known.
     pub enum RejectionReason as "rejection reason" {
         /// Someone else got the job.
         CompetingCandidate => "competing_candidate",

@@ -24,18 +24,19 @@ wire_enum! {
     }
 }
 
-/// One problem found in a text.
+/// Wording that sounds needy, pushy or pesky.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ToneFinding {
-    /// Byte offset where the wording starts.
+    /// Byte offset where it starts.
     pub start: usize,
-    /// Byte offset just past its end.
+    /// Byte offset where it ends (exclusive).
     pub end: usize,
-    /// Needy, pushy or pesky.
+    /// `needy`, `pushy` or `pesky`.
     pub category: ToneCategory,
-    /// The wording found (`&text[start..end]`).
+    /// The words found.
     pub text: String,
-    /// What to write instead.
+    /// A better way to say it.
     pub suggestion: String,
 }
 

@@ -24,6 +24,7 @@ macro_rules! wire_enum {
             $( $(#[$vmeta:meta])* $variant:ident => $text:literal, )+
         }
     ) => {
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         #[serde(rename_all = "snake_case")]

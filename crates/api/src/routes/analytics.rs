@@ -4,7 +4,10 @@
 
 use actix_web::{get, web};
 use chrono::{Days, NaiveDate};
-use followup_core::analytics::{self, AnalyticsError, AnalyticsParams, DateRange};
+use followup_core::analytics::{
+    self, AnalyticsError, AnalyticsParams, DateRange, FunnelStage, PromiseStats, ResponseTimes,
+    WeeklyApplications, WeeklyFollowUps,
+};
 use followup_store::snapshot::{self, Scope};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -29,128 +32,11 @@ pub struct AnalyticsQuery {
     pub to: Option<NaiveDate>,
 }
 
-/// The range of local dates analysed.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Range {
-    /// First day, included.
-    pub from: NaiveDate,
-    /// Last day, included.
-    pub to: NaiveDate,
-}
-
-/// One stage of the funnel.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct FunnelStage {
-    /// The stage.
-    #[schema(value_type = crate::schemas::Stage)]
-    pub stage: followup_core::Stage,
-    /// Opportunities that reached this stage or a later one in the range
-    /// (skipped stages count as passed; `declined` counts as `offer`).
-    pub reached: u32,
-    /// Of those, how many reached the next stage or a later one; `null` for
-    /// the last stage.
-    pub moved_on: Option<u32>,
-    /// `moved_on / reached`, rounded to 2 decimals; `null` when nothing
-    /// reached the stage, and for the last stage.
-    pub conversion: Option<f64>,
-}
-
-/// How fast the employer answered.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ResponseSummary {
-    /// Median days from an outbound touch to the answer, rounded to 1
-    /// decimal; `null` when nothing was answered.
-    pub median_days: Option<f64>,
-    /// Waits that ended with an answer.
-    pub answered: u32,
-    /// Waits with no answer yet.
-    pub unanswered: u32,
-}
-
-/// Response times of one opportunity.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct OpportunityResponse {
-    /// The opportunity.
-    pub opportunity_id: String,
-    /// Median days from an outbound touch to the answer, rounded to 1
-    /// decimal; `null` when nothing was answered.
-    pub median_days: Option<f64>,
-    /// Waits that ended with an answer.
-    pub answered: u32,
-    /// Waits with no answer yet.
-    pub unanswered: u32,
-}
-
-/// Employer response times: a wait starts at the first outbound touch after
-/// the employer was last heard from and ends at the next inbound message or
-/// conversation (never an out-of-office reply); waits starting in the range
-/// count.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ResponseTimes {
-    /// Over every wait of every opportunity.
-    pub overall: ResponseSummary,
-    /// Opportunities with a wait starting in the range, by id.
-    pub per_opportunity: Vec<OpportunityResponse>,
-}
-
-/// Follow-ups sent in one week.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct WeeklyFollowUps {
-    /// First day of the week (a Monday).
-    pub starts_on: NaiveDate,
-    /// Last day of the week.
-    pub ends_on: NaiveDate,
-    /// The range covers only part of the week.
-    pub partial: bool,
-    /// Follow-ups sent: follow-up e-mails and call attempts that reached nobody.
-    pub sent: u32,
-    /// Of those, follow-up e-mails.
-    pub emails: u32,
-    /// Follow-up e-mails the playbook allows per contact per week.
-    pub cap: u32,
-    /// Opportunities where one contact got more follow-up e-mails than the
-    /// cap that week, by id.
-    pub over_cap: Vec<String>,
-}
-
-/// Promise outcomes, for promises due in the range.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PromiseStats {
-    /// Kept: the employer was heard from after the promise was made.
-    pub kept: u32,
-    /// Broken: due, and nothing heard.
-    pub broken: u32,
-    /// Not yet due.
-    pub pending: u32,
-    /// Cancelled by the seeker.
-    pub cancelled: u32,
-    /// `kept / (kept + broken)`, rounded to 2 decimals; `null` when neither.
-    pub kept_share: Option<f64>,
-}
-
-/// Applications sent in one week.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct WeeklyApplications {
-    /// First day of the week (a Monday).
-    pub starts_on: NaiveDate,
-    /// Last day of the week.
-    pub ends_on: NaiveDate,
-    /// The range covers only part of the week.
-    pub partial: bool,
-    /// Applications sent (moves into `applied`, or out of `prospect` straight
-    /// to a later stage).
-    pub count: u32,
-    /// The playbook's `accelerate_search.weekly_applications` target.
-    pub target: u32,
-    /// `count ≥ target`.
-    pub met: bool,
-}
-
 /// The search in numbers over a range of dates.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Analytics {
     /// The range analysed.
-    pub range: Range,
+    pub range: DateRange,
     /// The seeker's IANA time zone, in which dates and weeks are read.
     pub timezone: String,
     /// Stage counts and conversions, from `applied` to `accepted`.
@@ -202,71 +88,13 @@ pub async fn analytics_of(
     let result = analytics::analytics(&analytics_input(facts, now), &settings)
         .map_err(|e| range_error(&e))?;
     Ok(Analytics {
-        range: Range {
-            from: result.range.from,
-            to: result.range.to,
-        },
+        range: result.range,
         timezone: snapshot.user.timezone.name().to_owned(),
-        funnel: result
-            .funnel
-            .into_iter()
-            .map(|s| FunnelStage {
-                stage: s.stage,
-                reached: s.reached,
-                moved_on: s.moved_on,
-                conversion: s.conversion,
-            })
-            .collect(),
-        response_times: ResponseTimes {
-            overall: ResponseSummary {
-                median_days: result.response_times.overall.median_days,
-                answered: result.response_times.overall.answered,
-                unanswered: result.response_times.overall.unanswered,
-            },
-            per_opportunity: result
-                .response_times
-                .per_opportunity
-                .into_iter()
-                .map(|o| OpportunityResponse {
-                    opportunity_id: o.opportunity_id,
-                    median_days: o.median_days,
-                    answered: o.answered,
-                    unanswered: o.unanswered,
-                })
-                .collect(),
-        },
-        follow_ups: result
-            .follow_ups
-            .into_iter()
-            .map(|w| WeeklyFollowUps {
-                starts_on: w.week.starts_on,
-                ends_on: w.week.ends_on,
-                partial: w.week.partial,
-                sent: w.sent,
-                emails: w.emails,
-                cap: w.cap,
-                over_cap: w.over_cap,
-            })
-            .collect(),
-        promises: PromiseStats {
-            kept: result.promises.kept,
-            broken: result.promises.broken,
-            pending: result.promises.pending,
-            cancelled: result.promises.cancelled,
-            kept_share: result.promises.kept_share,
-        },
-        applications: result
-            .applications
-            .into_iter()
-            .map(|w| WeeklyApplications {
-                starts_on: w.week.starts_on,
-                ends_on: w.week.ends_on,
-                partial: w.week.partial,
-                count: w.count,
-                target: w.target,
-                met: w.met,
-            })
-            .collect(),
+        funnel: result.funnel,
+        response_times: result.response_times,
+        follow_ups: result.follow_ups,
+        promises: result.promises,
+        applications: result.applications,
     })
 }
 

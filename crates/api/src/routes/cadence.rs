@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use std::sync::Arc;
 
 use chrono::{DateTime, DurationRound as _, TimeDelta, Utc};
-use followup_core::{Engine, RuleId};
+use followup_core::{Engine, NextAction, RuleSource, StageCount, ToneFinding};
 use followup_store::snapshot::{self, Scope};
 use followup_store::users;
 use serde::{Deserialize, Serialize};
@@ -20,74 +20,6 @@ use crate::db::read;
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
 use crate::state::AppState;
-
-/// A message to send, built from the facts.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Draft {
-    /// The e-mail's subject; `null` for a call script.
-    pub subject: Option<String>,
-    /// The words: an e-mail body, or what to say on the phone.
-    pub body: String,
-    /// A `mailto:` link that opens the draft in the seeker's mail app.
-    pub mailto: Option<String>,
-}
-
-/// One thing to do: what, when, on which channel, with which words, and why.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct NextAction {
-    /// Stable for the same facts: the same action keeps its id between reads.
-    pub id: String,
-    /// The opportunity; `null` for pipeline-wide actions (`apply_more`).
-    pub opportunity_id: Option<String>,
-    /// The contact to reach, if any.
-    pub contact_id: Option<String>,
-    /// What to do.
-    #[schema(value_type = crate::schemas::ActionKind)]
-    pub action: followup_core::ActionKind,
-    /// How: `email`, `phone` or `any`.
-    #[schema(value_type = Option<crate::schemas::Channel>)]
-    pub channel: Option<followup_core::Channel>,
-    /// When it falls due (inside the contact's business hours).
-    pub due_at: DateTime<Utc>,
-    /// When it stops being timely.
-    pub window_end: Option<DateTime<Utc>>,
-    /// How urgent.
-    #[schema(value_type = crate::schemas::Priority)]
-    pub priority: followup_core::Priority,
-    /// The rule that produced it.
-    #[schema(value_type = crate::schemas::RuleId)]
-    pub rule: RuleId,
-    /// One sentence a seeker understands and a coach can check, citing the rules.
-    pub reason: String,
-    /// What not to do (`no_voicemail`, `no_message_with_assistant`, …).
-    #[schema(value_type = Vec<crate::schemas::Constraint>)]
-    pub constraints: Vec<followup_core::Constraint>,
-    /// The words to use, where a message is sent.
-    pub draft: Option<Draft>,
-}
-
-impl From<followup_core::NextAction> for NextAction {
-    fn from(a: followup_core::NextAction) -> Self {
-        Self {
-            id: a.id,
-            opportunity_id: a.opportunity_id,
-            contact_id: a.contact_id,
-            action: a.action,
-            channel: a.channel,
-            due_at: a.due_at,
-            window_end: a.window_end,
-            priority: a.priority,
-            rule: a.rule,
-            reason: a.reason,
-            constraints: a.constraints,
-            draft: a.draft.map(|d| Draft {
-                subject: d.subject,
-                body: d.body,
-                mailto: d.mailto,
-            }),
-        }
-    }
-}
 
 /// Actions, evaluated at an instant.
 #[derive(Debug, Serialize, ToSchema)]
@@ -160,10 +92,7 @@ pub async fn next_actions(
         .opportunity(&id)
         .map(|o| engine.next_actions(o))
         .unwrap_or_default();
-    Ok(web::Json(Actions {
-        at,
-        items: items.into_iter().map(NextAction::from).collect(),
-    }))
+    Ok(web::Json(Actions { at, items }))
 }
 
 /// One agenda for the whole search: every open opportunity's next actions,
@@ -282,19 +211,9 @@ async fn compute_agenda(
     let items: Vec<(DateTime<Utc>, NextAction)> = Engine::new(facts, playbook, at)
         .agenda()
         .into_iter()
-        .map(|a| (a.due_at, NextAction::from(a)))
+        .map(|a| (a.due_at, a))
         .collect();
     Rendered::new(snapshot.user.facts_revision, at, &items)
-}
-
-/// Opportunities open at a stage.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct StageCount {
-    /// The stage.
-    #[schema(value_type = crate::schemas::Stage)]
-    pub stage: followup_core::Stage,
-    /// How many open opportunities are in it.
-    pub count: u32,
 }
 
 /// The state of the search: what is open, and whether to apply for more.
@@ -361,14 +280,7 @@ pub async fn pipeline_health_of(
     let h = Engine::new(facts, playbook, at).health();
     Ok(PipelineHealth {
         at,
-        open_by_stage: h
-            .open_by_stage
-            .into_iter()
-            .map(|c| StageCount {
-                stage: c.stage,
-                count: c.count,
-            })
-            .collect(),
+        open_by_stage: h.open_by_stage,
         open_total: h.open_total,
         near_offer: h.near_offer,
         others_open: h.others_open,
@@ -379,15 +291,6 @@ pub async fn pipeline_health_of(
         min_active: h.min_active,
         apply_more: h.apply_more,
     })
-}
-
-/// Where a rule comes from in the article.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RuleSource {
-    /// The coach who gave the advice.
-    pub coach: String,
-    /// Their words.
-    pub quote: String,
 }
 
 /// A cadence rule and its parameters.
@@ -420,10 +323,7 @@ pub async fn rules() -> Result<web::Json<Vec<Rule>>, ApiError> {
             Ok(Rule {
                 id: r.id.as_str().to_owned(),
                 description: r.description.to_owned(),
-                source: RuleSource {
-                    coach: r.source.coach.to_owned(),
-                    quote: r.source.quote.to_owned(),
-                },
+                source: r.source,
                 parameters: serde_json::to_value(&r.parameters)
                     .map_err(|e| ApiError::Internal(Box::new(e)))?,
             })
@@ -501,8 +401,8 @@ fn standing_rule() -> Rule {
             and rounded to 2 decimals, always returned with its factors and missing inputs."
             .to_owned(),
         source: RuleSource {
-            coach: "Attridge, Sheffield; Jobvite 2018 Recruiting Benchmark, CareerPlug, ERE".to_owned(),
-            quote: "Ask how many other candidates are competing against you; how do I compare to your ideal candidate?".to_owned(),
+            coach: "Attridge, Sheffield; Jobvite 2018 Recruiting Benchmark, CareerPlug, ERE",
+            quote: "Ask how many other candidates are competing against you; how do I compare to your ideal candidate?",
         },
         parameters: serde_json::Value::Array(parameters),
     }
@@ -524,22 +424,6 @@ pub struct ToneCheckRequest {
     #[serde(default)]
     #[schema(max_items = 50, example = json!(["NVIDIA"]))]
     pub names: Vec<String>,
-}
-
-/// Wording that sounds needy, pushy or pesky.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ToneFinding {
-    /// Byte offset where it starts.
-    pub start: usize,
-    /// Byte offset where it ends (exclusive).
-    pub end: usize,
-    /// `needy`, `pushy` or `pesky`.
-    #[schema(value_type = crate::schemas::ToneCategory)]
-    pub category: followup_core::ToneCategory,
-    /// The words found.
-    pub text: String,
-    /// A better way to say it.
-    pub suggestion: String,
 }
 
 /// The tone check's findings.
@@ -577,15 +461,6 @@ pub async fn tone_check(
     }
     errors.finish()?;
     let names: Vec<&str> = body.0.names.iter().map(String::as_str).collect();
-    let findings = followup_core::tone_check_with_names(&body.0.text, &names)
-        .into_iter()
-        .map(|f| ToneFinding {
-            start: f.start,
-            end: f.end,
-            category: f.category,
-            text: f.text,
-            suggestion: f.suggestion,
-        })
-        .collect();
+    let findings = followup_core::tone_check_with_names(&body.0.text, &names);
     Ok(web::Json(ToneReport { findings }))
 }

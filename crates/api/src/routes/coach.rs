@@ -3,8 +3,10 @@
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use chrono::{DateTime, Days, Utc};
-use followup_core::analytics::{self, DEFAULT_INACTIVE_DAYS, DateRange, StallInput, Window};
-use followup_core::{Engine, PromiseStatus, Role, Stage, promise_status_for};
+use followup_core::analytics::{
+    self, DEFAULT_INACTIVE_DAYS, DateRange, StallInput, Stalled, Window,
+};
+use followup_core::{Engine, NextAction, PromiseStatus, Role, Stage, promise_status_for};
 use followup_store::auth::{self, GrantRow, InviteRow};
 use followup_store::snapshot::{self, Scope, Snapshot};
 use followup_store::users::UserRow;
@@ -16,9 +18,10 @@ use crate::cadence::last_activity;
 use crate::conventions::Page;
 use crate::db::{read, write};
 use crate::error::{ApiError, Problem};
+use crate::extract::Query;
 use crate::routes::analytics::{Analytics, AnalyticsQuery, analytics_of};
 use crate::routes::cadence::{
-    Actions, AgendaParams, AtParams, NextAction, PipelineHealth, agenda_of, pipeline_health_of,
+    Actions, AgendaParams, AtParams, PipelineHealth, agenda_of, pipeline_health_of,
 };
 use crate::routes::comparisons::{ComparisonParams, ComparisonTable, comparisons_of};
 use crate::state::AppState;
@@ -85,18 +88,6 @@ pub struct Client {
     pub last_activity: Option<DateTime<Utc>>,
     /// Whether the client's pipeline stalled, and why.
     pub stalled: Stalled,
-}
-
-/// Whether a client's pipeline stalled, with the reasons: no activity in 14
-/// days, a broken promise, nothing open beside a `final`, a cadence cap
-/// broken in the last 14 days.
-#[derive(Debug, Default, Serialize, ToSchema)]
-pub struct Stalled {
-    /// Stalled for at least one reason.
-    pub value: bool,
-    /// One sentence per reason, in a fixed order: inactivity, broken
-    /// promises, nothing open beside a `final`, cadence caps broken.
-    pub reasons: Vec<String>,
 }
 
 fn grant(row: GrantRow, coach: &UserRow) -> Grant {
@@ -279,13 +270,9 @@ fn summary(snapshot: &Snapshot, now: DateTime<Utc>) -> Result<Summary, ApiError>
         next_due_action: Engine::new(facts, playbook, now)
             .agenda()
             .into_iter()
-            .min_by_key(|a| a.due_at)
-            .map(NextAction::from),
+            .min_by_key(|a| a.due_at),
         last_activity: last,
-        stalled: Stalled {
-            value: stalled.value,
-            reasons: stalled.reasons,
-        },
+        stalled,
     })
 }
 
@@ -507,7 +494,7 @@ pub async fn client_comparisons(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    params: web::Query<ComparisonParams>,
+    params: Query<ComparisonParams>,
 ) -> Result<web::Json<ComparisonTable>, ApiError> {
     let seeker = client_id(&state, caller, id.into_inner()).await?;
     comparisons_of(&state, seeker, params.into_inner())

@@ -4,8 +4,10 @@
 
 use actix_web::{get, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use followup_core::Engine;
-use followup_core::compare::{self, SortColumn, SortOrder};
+use followup_core::compare::{
+    self, Improvement, Money, ScoredCriterion, SortColumn, SortOrder, Standing,
+};
+use followup_core::{Engine, NextAction};
 use followup_store::pipeline::OpportunityRow;
 use followup_store::snapshot::{self, Scope, Snapshot};
 use serde::{Deserialize, Serialize};
@@ -16,40 +18,12 @@ use crate::auth::Caller;
 use crate::cadence::comparison_facts;
 use crate::db::read;
 use crate::error::{ApiError, Problem};
-use crate::routes::cadence::{AtParams, NextAction};
+use crate::extract::Query;
+use crate::routes::cadence::AtParams;
 use crate::state::AppState;
 
 /// The most ids one comparison table takes.
 const MAX_IDS: usize = 200;
-
-/// A criterion of the profile, scored for a gap or a strength.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ScoredCriterion {
-    /// What the employer looks for.
-    pub name: String,
-    /// How much the employer cares, 1–5.
-    pub weight: u8,
-    /// The rating that counted, 0–5: the interviewer's when given, else the seeker's.
-    pub rating: u8,
-    /// Whose rating `rating` is.
-    #[schema(value_type = crate::schemas::RatedBy)]
-    pub rated_by: compare::RatedBy,
-    /// The ranking key: `weight × (5 − rating)` for a gap (the points missing
-    /// to the ideal), `weight × rating` for a strength.
-    pub score: u32,
-}
-
-impl From<compare::ScoredCriterion> for ScoredCriterion {
-    fn from(c: compare::ScoredCriterion) -> Self {
-        Self {
-            name: c.name,
-            weight: c.weight,
-            rating: c.rating,
-            rated_by: c.rated_by,
-            score: c.score,
-        }
-    }
-}
 
 /// Who else is in the race, as the seeker recorded it in the profile.
 #[derive(Debug, Serialize, ToSchema)]
@@ -58,65 +32,6 @@ pub struct CompetitionView {
     pub competing_candidates: Option<u32>,
     /// Whether an internal candidate competes; `null` = unknown.
     pub internal_candidate: Option<bool>,
-}
-
-/// One factor of the standing and what it did.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct StandingFactor {
-    /// Which factor.
-    #[schema(value_type = crate::schemas::StandingFactorName)]
-    pub name: compare::FactorName,
-    /// The signed change this factor made to the running value, rounded to 2
-    /// decimals; the first factor's effect is the base itself, so the effects
-    /// add up to `value`, give or take rounding.
-    pub effect: f64,
-    /// The multiplier applied, rounded to 2 decimals; `null` for the base and the cap.
-    pub multiplier: Option<f64>,
-    /// One sentence on why.
-    pub detail: String,
-}
-
-/// How the seeker stands: a rough chance of an offer with the factors behind
-/// it and the inputs it did not know. A coaching aid, not a statistic; see
-/// docs/standing.md for the formula and its sources.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Standing {
-    /// Rough chance the opportunity ends in an offer, 0–1, rounded to 2 decimals.
-    pub value: f64,
-    /// The factors, in the order they were applied.
-    pub factors: Vec<StandingFactor>,
-    /// Inputs that were unknown, so the value rests on priors instead.
-    #[schema(value_type = Vec<crate::schemas::MissingInput>)]
-    pub missing: Vec<compare::MissingInput>,
-}
-
-impl From<compare::Standing> for Standing {
-    fn from(s: compare::Standing) -> Self {
-        Self {
-            value: s.value,
-            factors: s
-                .factors
-                .into_iter()
-                .map(|f| StandingFactor {
-                    name: f.name,
-                    effect: f.effect,
-                    multiplier: f.multiplier,
-                    detail: f.detail,
-                })
-                .collect(),
-            missing: s.missing,
-        }
-    }
-}
-
-/// One step that would raise the standing, or firm it up.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Improvement {
-    /// What to do.
-    #[schema(value_type = crate::schemas::ImproveAction)]
-    pub action: compare::ImproveAction,
-    /// The question to ask or the gap to close, and what it would change.
-    pub detail: String,
 }
 
 /// How the seeker compares to the employer's ideal candidate on one
@@ -207,20 +122,14 @@ pub async fn comparison(
         points: inputs.fit.points,
         max_points: inputs.fit.max_points,
         interviewer_share: inputs.fit.interviewer_share,
-        gaps: inputs.fit.gaps.into_iter().map(Into::into).collect(),
-        strengths: inputs.fit.strengths.into_iter().map(Into::into).collect(),
+        gaps: inputs.fit.gaps,
+        strengths: inputs.fit.strengths,
         competition: CompetitionView {
             competing_candidates: competition.count,
             internal_candidate: competition.internal_candidate,
         },
-        standing: compare::standing(&inputs.standing).into(),
-        improve: improve
-            .into_iter()
-            .map(|i| Improvement {
-                action: i.action,
-                detail: i.detail,
-            })
-            .collect(),
+        standing: compare::standing(&inputs.standing),
+        improve,
     }))
 }
 
@@ -232,13 +141,11 @@ pub struct ComparisonParams {
     /// opportunity. Any id that is not one of the seeker's answers 404.
     pub ids: Option<String>,
     /// The column to sort by; default `standing`.
-    #[param(value_type = Option<crate::schemas::SortColumn>)]
-    pub sort: Option<String>,
+    pub sort: Option<SortColumn>,
     /// `asc` or `desc`; default: the column's natural order, best first
     /// (highest standing, fit, stage, excitement and total; fewest
     /// competitors, broken promises and days of silence; soonest deadline).
-    #[param(value_type = Option<crate::schemas::SortOrder>)]
-    pub order: Option<String>,
+    pub order: Option<SortOrder>,
     /// Evaluate at this RFC 3339 instant; default now.
     pub at: Option<DateTime<Utc>>,
 }
@@ -258,15 +165,6 @@ pub struct OfferTerms {
     pub deadline: Option<NaiveDate>,
 }
 
-/// An amount in whole units of a currency.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Money {
-    /// Whole units.
-    pub amount: u64,
-    /// ISO 4217 code.
-    pub currency: String,
-}
-
 /// One opportunity in the side-by-side comparison.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ComparisonRow {
@@ -277,7 +175,6 @@ pub struct ComparisonRow {
     /// The job title.
     pub title: String,
     /// Its stage.
-    #[schema(value_type = crate::schemas::Stage)]
     pub stage: followup_core::Stage,
     /// Fit, 0–1 rounded to 2 decimals; `null` without a profile.
     pub fit: Option<f64>,
@@ -309,10 +206,8 @@ pub struct ComparisonTable {
     /// The instant it was evaluated at.
     pub at: DateTime<Utc>,
     /// The column the rows are sorted by.
-    #[schema(value_type = crate::schemas::SortColumn)]
     pub sort: SortColumn,
     /// The direction.
-    #[schema(value_type = crate::schemas::SortOrder)]
     pub order: SortOrder,
     /// One row per opportunity.
     pub items: Vec<ComparisonRow>,
@@ -355,22 +250,6 @@ fn offer_terms(row: &OpportunityRow) -> compare::OfferTerms {
     }
 }
 
-fn parse_or_invalid<T: std::str::FromStr>(
-    field: &str,
-    value: Option<&str>,
-    all: &[T],
-    name: impl Fn(&T) -> &'static str,
-) -> Result<Option<T>, ApiError> {
-    value
-        .map(|v| {
-            v.parse().map_err(|_| {
-                let names: Vec<&str> = all.iter().map(name).collect();
-                ApiError::invalid(field, format!("must be one of: {}", names.join(", ")))
-            })
-        })
-        .transpose()
-}
-
 /// The comparison table of one seeker's opportunities: the seeker's own, or
 /// a client's for a coach (`GET /v1/coach/clients/{id}/comparisons`).
 pub async fn comparisons_of(
@@ -378,14 +257,8 @@ pub async fn comparisons_of(
     seeker_id: String,
     params: ComparisonParams,
 ) -> Result<ComparisonTable, ApiError> {
-    let sort = parse_or_invalid("sort", params.sort.as_deref(), SortColumn::ALL, |c| {
-        c.as_str()
-    })?
-    .unwrap_or(SortColumn::Standing);
-    let order = parse_or_invalid("order", params.order.as_deref(), SortOrder::ALL, |o| {
-        o.as_str()
-    })?
-    .unwrap_or_else(|| sort.default_order());
+    let sort = params.sort.unwrap_or(SortColumn::Standing);
+    let order = params.order.unwrap_or_else(|| sort.default_order());
     let ids: Option<Vec<String>> = params.ids.as_deref().map(|ids| {
         let mut list: Vec<String> = Vec::new();
         for id in ids.split(',').map(str::trim).filter(|id| !id.is_empty()) {
@@ -444,11 +317,7 @@ pub async fn comparisons_of(
         rows.push(Row {
             core,
             opportunity: row,
-            next_action: engine
-                .next_actions(opportunity)
-                .into_iter()
-                .next()
-                .map(NextAction::from),
+            next_action: engine.next_actions(opportunity).into_iter().next(),
         });
     }
     let notes = compare::sort_rows(&mut rows, sort, order);
@@ -464,7 +333,7 @@ pub async fn comparisons_of(
                 fit: core.fit,
                 competitors: core.competitors,
                 internal_candidate: core.internal_candidate,
-                standing: core.standing.into(),
+                standing: core.standing,
                 days_since_inbound: core.days_since_inbound,
                 promises_broken: core.promises_broken,
                 next_action: row.next_action,
@@ -475,10 +344,7 @@ pub async fn comparisons_of(
                     equity: core.offer.equity,
                     deadline: core.offer.deadline,
                 },
-                yearly_total: core.yearly_total.map(|m| Money {
-                    amount: m.amount,
-                    currency: m.currency.into(),
-                }),
+                yearly_total: core.yearly_total,
                 excitement: core.excitement,
                 notes: core.notes,
             }
@@ -517,7 +383,7 @@ pub async fn comparisons_of(
 pub async fn comparisons(
     caller: Caller,
     state: web::Data<AppState>,
-    params: web::Query<ComparisonParams>,
+    params: Query<ComparisonParams>,
 ) -> Result<web::Json<ComparisonTable>, ApiError> {
     comparisons_of(&state, caller.user.id, params.into_inner())
         .await

@@ -17,7 +17,7 @@ use crate::conditional::{Precondition, with_etag};
 use crate::conventions::{Actor, Page, PageParams, Paging};
 use crate::db::{read, write_facts};
 use crate::error::{ApiError, FieldError, Problem};
-use crate::extract::Json;
+use crate::extract::{Json, Query};
 use crate::state::AppState;
 use crate::validate::{self, Errors};
 use crate::views::utc;
@@ -135,7 +135,6 @@ pub struct Contact {
     #[schema(example = "Sam Boss")]
     pub name: String,
     /// Their part in the hiring.
-    #[schema(value_type = crate::schemas::ContactRole)]
     pub role: ContactRole,
     /// Email address (lower-case).
     #[schema(example = "sam@example.com")]
@@ -147,7 +146,6 @@ pub struct Contact {
     #[schema(example = "America/New_York")]
     pub timezone: Option<String>,
     /// How they like to be reached; `email` means never a call.
-    #[schema(value_type = crate::schemas::Channel)]
     pub preferred_channel: Channel,
     /// When to call them, in their time zone.
     pub best_time: Option<BestTime>,
@@ -191,7 +189,6 @@ pub struct CreateContact {
     #[schema(example = "Sam Boss", min_length = 1, max_length = 200)]
     pub name: String,
     /// Their part in the hiring.
-    #[schema(value_type = crate::schemas::ContactRole)]
     pub role: ContactRole,
     /// Email address.
     #[schema(example = "sam@example.com", max_length = 254)]
@@ -203,7 +200,6 @@ pub struct CreateContact {
     #[schema(example = "America/New_York")]
     pub timezone: Option<String>,
     /// How they like to be reached (default `any`).
-    #[schema(value_type = Option<crate::schemas::Channel>)]
     pub preferred_channel: Option<Channel>,
     /// When to call them, in their time zone.
     pub best_time: Option<BestTime>,
@@ -222,7 +218,7 @@ pub struct UpdateContact {
     pub name: Option<String>,
     /// Their part in the hiring.
     #[serde(default, deserialize_with = "crate::extract::not_null")]
-    #[schema(value_type = crate::schemas::ContactRole, required = false)]
+    #[schema(value_type = followup_core::ContactRole, required = false)]
     pub role: Option<ContactRole>,
     /// Email address.
     #[serde(default, deserialize_with = "crate::extract::present")]
@@ -238,7 +234,7 @@ pub struct UpdateContact {
     pub timezone: Option<Option<String>>,
     /// How they like to be reached.
     #[serde(default, deserialize_with = "crate::extract::not_null")]
-    #[schema(value_type = crate::schemas::Channel, required = false)]
+    #[schema(value_type = followup_core::Channel, required = false)]
     pub preferred_channel: Option<Channel>,
     /// When to call them; `null` = unknown.
     #[serde(default, deserialize_with = "crate::extract::present")]
@@ -374,7 +370,7 @@ pub async fn list_contacts(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    query: web::Query<PageParams>,
+    query: Query<PageParams>,
 ) -> Result<web::Json<Page<Contact>>, ApiError> {
     let paging = Paging::new(query.limit, query.cursor.as_deref())?;
     let id = id.into_inner();

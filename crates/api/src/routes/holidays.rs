@@ -2,8 +2,8 @@
 //! a year. Reference data, open to everyone like the rule catalogue.
 
 use actix_web::{get, web};
-use chrono::{Datelike as _, NaiveDate};
-use followup_core::HolidayCalendar;
+use chrono::Datelike as _;
+use followup_core::{Holiday, HolidayCalendar};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -13,7 +13,6 @@ use crate::error::{ApiError, Problem};
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HolidayCalendarInfo {
     /// Its id, for `holiday_calendars` in `PATCH /v1/me`.
-    #[schema(value_type = crate::schemas::HolidayCalendar)]
     pub id: HolidayCalendar,
     /// Its name.
     #[schema(example = "United States federal holidays")]
@@ -41,18 +40,6 @@ impl From<HolidayCalendar> for HolidayCalendarInfo {
     }
 }
 
-/// One day off.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct HolidayDay {
-    /// The day off (the observed day where a weekend moves the holiday).
-    pub date: NaiveDate,
-    /// The holiday's name.
-    #[schema(example = "Thanksgiving Day")]
-    pub name: &'static str,
-    /// Whether the day stands in for a holiday that fell on a weekend.
-    pub substitute: bool,
-}
-
 /// A calendar's days off in one year.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HolidayYear {
@@ -66,7 +53,7 @@ pub struct HolidayYear {
     /// `coverage`): add them as dates of your own.
     pub complete: bool,
     /// Its days off, by date.
-    pub holidays: Vec<HolidayDay>,
+    pub holidays: Vec<Holiday>,
 }
 
 /// `?year=`.
@@ -126,14 +113,6 @@ pub async fn get_holiday_calendar(
         calendar: calendar.into(),
         year,
         complete: calendar.complete_for(year),
-        holidays: calendar
-            .holidays(year)
-            .into_iter()
-            .map(|h| HolidayDay {
-                date: h.date,
-                name: h.name,
-                substitute: h.substitute,
-            })
-            .collect(),
+        holidays: calendar.holidays(year),
     }))
 }

@@ -18,7 +18,7 @@ use crate::conditional::{Precondition, with_etag};
 use crate::conventions::{Actor, Page, PageParams, Paging};
 use crate::db::{read, write_facts};
 use crate::error::{ApiError, Problem};
-use crate::extract::Json;
+use crate::extract::{Json, Query};
 use crate::state::AppState;
 use crate::validate::{self, Errors};
 use crate::views::Warning;
@@ -34,7 +34,6 @@ pub struct Interaction {
     /// Who it was with; `null` = the opportunity's main contact (or nobody, for a note).
     pub contact_id: Option<String>,
     /// What happened; its direction and channel follow from it.
-    #[schema(value_type = crate::schemas::InteractionKind)]
     pub kind: InteractionKind,
     /// When it happened.
     pub occurred_at: DateTime<Utc>,
@@ -84,7 +83,6 @@ pub struct InteractionCreated {
 #[serde(deny_unknown_fields)]
 pub struct CreateInteraction {
     /// What happened. A coach may record `note`s only.
-    #[schema(value_type = crate::schemas::InteractionKind)]
     pub kind: InteractionKind,
     /// Who it was with: a contact of the same opportunity.
     pub contact_id: Option<String>,
@@ -103,7 +101,7 @@ pub struct CreateInteraction {
 pub struct UpdateInteraction {
     /// What happened.
     #[serde(default, deserialize_with = "crate::extract::not_null")]
-    #[schema(value_type = crate::schemas::InteractionKind, required = false)]
+    #[schema(value_type = followup_core::InteractionKind, required = false)]
     pub kind: Option<InteractionKind>,
     /// Who it was with: a contact of the same opportunity.
     #[serde(default, deserialize_with = "crate::extract::present")]
@@ -274,7 +272,7 @@ pub async fn list_interactions(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    query: web::Query<PageParams>,
+    query: Query<PageParams>,
 ) -> Result<web::Json<Page<Interaction>>, ApiError> {
     let paging = Paging::new(query.limit, query.cursor.as_deref())?;
     let after = paging.after.as_deref().map(parse_position).transpose()?;

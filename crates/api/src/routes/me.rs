@@ -37,7 +37,7 @@ pub struct UpdateMe {
     /// The built-in public-holiday calendars to observe (replaces the old
     /// list; `[]` for none).
     #[serde(default, deserialize_with = "crate::extract::not_null")]
-    #[schema(value_type = Vec<crate::schemas::HolidayCalendar>, required = false, example = json!(["us"]))]
+    #[schema(value_type = Vec<followup_core::HolidayCalendar>, required = false, example = json!(["us"]))]
     pub holiday_calendars: Option<Vec<followup_core::HolidayCalendar>>,
     /// A built-in playbook name; `null` restores `balanced`.
     #[serde(default, deserialize_with = "crate::extract::present")]

@@ -14,8 +14,8 @@ use crate::auth::{Access, Caller};
 use crate::conditional::{Precondition, with_etag};
 use crate::conventions::{Actor, Page, Paging};
 use crate::db::{read, write_facts};
-use crate::error::{ApiError, FieldError, Problem};
-use crate::extract::Json;
+use crate::error::{ApiError, Problem};
+use crate::extract::{Json, Query};
 use crate::state::AppState;
 use crate::validate::{self, Errors};
 use crate::views::Warning;
@@ -59,10 +59,8 @@ pub struct Opportunity {
     /// Playbook for this opportunity; `null` uses the account's default.
     pub playbook: Option<String>,
     /// Where it stands. Change it with `POST /v1/opportunities/{id}/transitions`.
-    #[schema(value_type = crate::schemas::Stage)]
     pub stage: Stage,
     /// Why it was rejected, when it was and the reason is known.
-    #[schema(value_type = Option<crate::schemas::RejectionReason>)]
     pub rejection_reason: Option<RejectionReason>,
     /// Created.
     pub created_at: DateTime<Utc>,
@@ -156,7 +154,6 @@ pub struct CreateOpportunity {
     #[schema(example = "email_only")]
     pub playbook: Option<String>,
     /// The stage it is in now (default `applied`); history starts there.
-    #[schema(value_type = Option<crate::schemas::Stage>)]
     pub stage: Option<Stage>,
 }
 
@@ -252,7 +249,6 @@ impl UpdateOpportunity {
 #[serde(deny_unknown_fields)]
 pub struct TransitionRequest {
     /// The stage to move to.
-    #[schema(value_type = crate::schemas::Stage)]
     pub to: Stage,
     /// Why, in words.
     #[schema(max_length = 2000)]
@@ -260,7 +256,6 @@ pub struct TransitionRequest {
     /// When it happened (default now); not in the future.
     pub occurred_at: Option<DateTime<Utc>>,
     /// For `rejected`: why the employer said no, when known.
-    #[schema(value_type = Option<crate::schemas::RejectionReason>)]
     pub rejection_reason: Option<RejectionReason>,
 }
 
@@ -270,17 +265,14 @@ pub struct Transition {
     /// UUIDv7.
     pub id: String,
     /// The stage before; `null` for the stage the opportunity was created in.
-    #[schema(value_type = Option<crate::schemas::Stage>)]
     pub from: Option<Stage>,
     /// The stage after.
-    #[schema(value_type = crate::schemas::Stage)]
     pub to: Stage,
     /// When it happened.
     pub at: DateTime<Utc>,
     /// Why, in words.
     pub reason: Option<String>,
     /// For `rejected`: the reason code.
-    #[schema(value_type = Option<crate::schemas::RejectionReason>)]
     pub rejection_reason: Option<RejectionReason>,
     /// Who recorded it.
     pub actor: Actor,
@@ -316,14 +308,15 @@ pub struct Transitioned {
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Only these stages; repeat the parameter for several (`?stage=final&stage=offer`).
-    #[param(value_type = Option<Vec<crate::schemas::Stage>>, style = Form, explode)]
-    pub stage: Option<Vec<String>>,
+    #[param(style = Form, explode)]
+    pub stage: Option<Vec<Stage>>,
     /// Company or title contains this (case-insensitive).
     pub q: Option<String>,
     /// Changed at or after this instant (RFC 3339).
     pub updated_since: Option<DateTime<Utc>>,
     /// Items per page: 1–200, default 50.
     #[param(minimum = 1, maximum = 200)]
+    #[serde(default, deserialize_with = "crate::extract::not_empty")]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -519,44 +512,20 @@ pub async fn create_opportunity(
 pub async fn list_opportunities(
     caller: Caller,
     state: web::Data<AppState>,
-    req: HttpRequest,
+    params: Query<ListParams>,
 ) -> Result<web::Json<Page<Opportunity>>, ApiError> {
-    let mut stages = Vec::new();
-    let mut q = None;
-    let mut updated_since = None;
-    let mut limit = None;
-    let mut cursor = None;
-    for (key, value) in form_urlencoded::parse(req.query_string().as_bytes()) {
-        match key.as_ref() {
-            "stage" => stages.push(value.parse::<Stage>().map_err(|e| {
-                ApiError::Validation(vec![FieldError::new("stage", e.to_string())])
-            })?),
-            "q" => q = Some(value.trim().to_owned()).filter(|v| !v.is_empty()),
-            "updated_since" => {
-                updated_since = Some(
-                    DateTime::parse_from_rfc3339(&value)
-                        .map_err(|_| {
-                            ApiError::invalid("updated_since", "must be an RFC 3339 instant")
-                        })?
-                        .naive_utc(),
-                );
-            }
-            "limit" => {
-                limit = Some(
-                    value
-                        .parse::<u32>()
-                        .map_err(|_| ApiError::invalid("limit", "must be between 1 and 200"))?,
-                );
-            }
-            "cursor" => cursor = Some(value.into_owned()),
-            _ => {}
-        }
-    }
-    let paging = Paging::new(limit, cursor.as_deref())?;
-    let filter = OpportunityFilter {
-        stages,
+    let ListParams {
+        stage,
         q,
         updated_since,
+        limit,
+        cursor,
+    } = params.into_inner();
+    let paging = Paging::new(limit, cursor.as_deref())?;
+    let filter = OpportunityFilter {
+        stages: stage.unwrap_or_default(),
+        q: q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty()),
+        updated_since: updated_since.map(|at| at.naive_utc()),
         after: paging.after.clone(),
         limit: paging.fetch(),
     };

@@ -18,7 +18,7 @@ use crate::conditional::{Precondition, with_etag};
 use crate::conventions::{Actor, Page, Paging};
 use crate::db::{read, write_facts};
 use crate::error::{ApiError, Problem};
-use crate::extract::Json;
+use crate::extract::{Json, Query};
 use crate::state::AppState;
 use crate::validate::Errors;
 use crate::views::utc;
@@ -73,7 +73,6 @@ pub struct Promise {
     /// Who promised; `null` = the opportunity's main contact.
     pub contact_id: Option<String>,
     /// What they promised.
-    #[schema(value_type = crate::schemas::PromiseWhat)]
     pub what: PromiseWhat,
     /// By when, as entered: a date or an instant.
     pub due: Due,
@@ -86,7 +85,6 @@ pub struct Promise {
     /// `kept` once the employer was heard from after it was made, `broken`
     /// from the due instant with nothing heard, `cancelled` once the seeker
     /// cancelled it, else `pending`.
-    #[schema(value_type = crate::schemas::PromiseStatus)]
     pub status: PromiseStatus,
     /// When the seeker cancelled it.
     pub cancelled_at: Option<DateTime<Utc>>,
@@ -105,7 +103,6 @@ pub struct CreatePromise {
     /// Who promised: a contact of the same opportunity (`null` = the main contact).
     pub contact_id: Option<String>,
     /// What they promised.
-    #[schema(value_type = crate::schemas::PromiseWhat)]
     pub what: PromiseWhat,
     /// By when: "after New Year's" = the date you take it to mean.
     pub due: Due,
@@ -123,7 +120,7 @@ pub struct UpdatePromise {
     pub contact_id: Option<Option<String>>,
     /// What they promised.
     #[serde(default, deserialize_with = "crate::extract::not_null")]
-    #[schema(value_type = crate::schemas::PromiseWhat, required = false)]
+    #[schema(value_type = followup_core::PromiseWhat, required = false)]
     pub what: Option<PromiseWhat>,
     /// By when.
     #[serde(default, deserialize_with = "crate::extract::not_null")]
@@ -156,6 +153,7 @@ pub struct ListParams {
     pub at: Option<DateTime<Utc>>,
     /// Items per page: 1–200, default 50.
     #[param(minimum = 1, maximum = 200)]
+    #[serde(default, deserialize_with = "crate::extract::not_empty")]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -392,7 +390,7 @@ pub async fn list_promises(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    query: web::Query<ListParams>,
+    query: Query<ListParams>,
 ) -> Result<web::Json<Page<Promise>>, ApiError> {
     let paging = Paging::new(query.limit, query.cursor.as_deref())?;
     let at = query.at.unwrap_or_else(crate::views::now);

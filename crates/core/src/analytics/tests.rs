@@ -220,15 +220,7 @@ fn follow_ups_per_week_by_hand() {
     let weeks = follow_ups_per_week(&interactions(), &window(), 1);
     let rows: Vec<_> = weeks
         .iter()
-        .map(|w| {
-            (
-                w.week.starts_on,
-                w.week.partial,
-                w.sent,
-                w.emails,
-                w.over_cap.clone(),
-            )
-        })
+        .map(|w| (w.starts_on, w.partial, w.sent, w.emails, w.over_cap.clone()))
         .collect();
     assert_eq!(
         rows,
@@ -258,7 +250,7 @@ fn applications_per_week_by_hand() {
     let weeks = applications_per_week(&history(), &window(), 2);
     let rows: Vec<_> = weeks
         .iter()
-        .map(|w| (w.week.starts_on, w.count, w.met))
+        .map(|w| (w.starts_on, w.count, w.met))
         .collect();
     assert_eq!(
         rows,

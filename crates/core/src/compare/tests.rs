@@ -2,6 +2,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use proptest::prelude::*;
 
 use super::*;
+use crate::stage::Stage;
 
 fn criterion(name: &str, weight: u8, self_rating: u8, interviewer: Option<u8>) -> Criterion {
     Criterion {

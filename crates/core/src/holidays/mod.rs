@@ -40,7 +40,7 @@ mod us;
 mod zones;
 
 wire_enum! {
-    /// A public-holiday calendar the engine knows.
+    /// A built-in public-holiday calendar: `us` (federal), `gb_england_wales` (bank holidays), `de` (nationwide), `fr`, `jp`, `ca` (federal), `au_nsw` (New South Wales), `in` (central government, Delhi), `sg`.
     pub enum HolidayCalendar as "holiday calendar" {
         /// United States federal holidays (5 U.S.C. § 6103); one on a
         /// Saturday is observed the Friday before, one on a Sunday the
@@ -78,14 +78,17 @@ wire_enum! {
     }
 }
 
-/// One public holiday: the day it is kept (observed) and its name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// One day off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = HolidayDay))]
 pub struct Holiday {
-    /// The day off: the observed day where a weekend moves it.
+    /// The day off (the observed day where a weekend moves the holiday).
     pub date: NaiveDate,
-    /// Its name, in English or in the calendar's own language.
+    /// The holiday's name.
+    #[cfg_attr(feature = "openapi", schema(example = "Thanksgiving Day"))]
     pub name: &'static str,
-    /// Whether `date` stands in for (or is added because of) a holiday that
+    /// Whether the day stands in for (or is added because of) a holiday that
     /// fell on a weekend.
     pub substitute: bool,
 }

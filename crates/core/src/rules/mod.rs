@@ -21,7 +21,7 @@ pub(crate) mod search;
 pub(crate) mod warnings;
 
 wire_enum! {
-    /// The stable id of a cadence rule, cited in every action's reason.
+    /// A cadence rule's stable id; `GET /v1/rules` describes each.
     pub enum RuleId as "rule" {
         /// After each interview, an influence letter the same business day.
         InfluenceLetterAfterInterview => "influence_letter_after_interview",
@@ -59,12 +59,13 @@ impl RuleId {
     }
 }
 
-/// Who gave the advice and what they said, from the seed article.
+/// Where a rule comes from in the article.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RuleSource {
-    /// The coach (or person in the story) behind the rule.
+    /// The coach who gave the advice.
     pub coach: &'static str,
-    /// Their words, as quoted in the article.
+    /// Their words.
     pub quote: &'static str,
 }
 
