@@ -1,57 +1,22 @@
 //! The cadence: next actions, the agenda, pipeline health, the rule
 //! catalogue, playbooks and the tone check.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use std::sync::Arc;
 
-use chrono::{DateTime, DurationRound as _, TimeDelta, Utc};
-use followup_core::{Engine, NextAction, RuleSource, StageCount, ToneFinding};
+use followup_core::{Engine, RuleSource, ToneFinding};
 use followup_store::snapshot::{self, Scope};
-use followup_store::users;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 use crate::access::{Need, load};
-use crate::agenda_cache::Rendered;
 use crate::auth::Caller;
-use crate::conditional::if_none_match;
 use crate::db::read;
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
 use crate::state::AppState;
-
-/// Actions, evaluated at an instant.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Actions {
-    /// The instant the facts were evaluated at.
-    pub at: DateTime<Utc>,
-    /// The actions, by due time, then priority.
-    pub items: Vec<NextAction>,
-}
-
-/// `?at=`: evaluate at this instant instead of now.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct AtParams {
-    /// An RFC 3339 instant; default now. Lets you see what the agenda said,
-    /// or will say, at any instant.
-    pub at: Option<DateTime<Utc>>,
-}
-
-/// The agenda's filters.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct AgendaParams {
-    /// Evaluate at this RFC 3339 instant; default now (an answer is kept for
-    /// the rest of its minute until the facts change; `at` says when it was
-    /// evaluated).
-    pub at: Option<DateTime<Utc>>,
-    /// Only actions due at or after this instant.
-    pub from: Option<DateTime<Utc>>,
-    /// Only actions due before this instant.
-    pub to: Option<DateTime<Utc>>,
-}
+use crate::views::agenda::{
+    Actions, AgendaParams, AtParams, PipelineHealth, agenda_of, pipeline_health_of,
+};
 
 /// What to do next on one opportunity.
 #[utoipa::path(
@@ -122,128 +87,6 @@ pub async fn agenda(
     agenda_of(&state, caller.user.id, Some(revision), &params, &req).await
 }
 
-/// One seeker's agenda with its `ETag`: the seeker's own, or a client's for
-/// a coach (`GET /v1/coach/clients/{id}/agenda`). `revision` is the seeker's
-/// `facts_revision` where the caller already read it.
-///
-/// Without `?at=` the agenda is evaluated now and kept for the rest of the
-/// minute while the seeker's facts stay the same (see
-/// [`crate::agenda_cache`]).
-pub async fn agenda_of(
-    state: &web::Data<AppState>,
-    seeker: String,
-    revision: Option<i64>,
-    params: &AgendaParams,
-    req: &HttpRequest,
-) -> Result<HttpResponse, ApiError> {
-    if let (Some(from), Some(to)) = (params.from, params.to)
-        && from > to
-    {
-        return Err(ApiError::invalid("from", "must not be after `to`"));
-    }
-    let rendered = match params.at {
-        Some(at) => Arc::new(compute_agenda(state, seeker, at).await?),
-        None => {
-            let minute = this_minute();
-            let revision = match revision {
-                Some(revision) => revision,
-                None => {
-                    let seeker = seeker.clone();
-                    read(state, move |_, conn| {
-                        users::facts_revision(conn, &seeker)?.ok_or_else(gone)
-                    })
-                    .await?
-                }
-            };
-            state
-                .agendas
-                .get_or_compute(&seeker, revision, minute, || {
-                    // Evaluated at the instant of the first request of the
-                    // minute, so a fact logged "now" is in it.
-                    compute_agenda(state, seeker.clone(), crate::views::now())
-                })
-                .await?
-        }
-    };
-    let (body, etag) = rendered.window(params.from, params.to)?;
-    if if_none_match(req, &etag) {
-        return Ok(HttpResponse::NotModified()
-            .insert_header((header::ETAG, etag))
-            .finish());
-    }
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag))
-        .content_type("application/json")
-        .body(body))
-}
-
-fn gone() -> ApiError {
-    ApiError::Unauthorized("the account no longer exists".to_owned())
-}
-
-/// The start of the current minute: the agenda's resolution when no `at` is
-/// given.
-fn this_minute() -> DateTime<Utc> {
-    let now = crate::views::now();
-    now.duration_trunc(TimeDelta::minutes(1)).unwrap_or(now)
-}
-
-/// Reads the seeker's open pipeline and renders every action due, evaluated
-/// at `at`.
-async fn compute_agenda(
-    state: &web::Data<AppState>,
-    seeker: String,
-    at: DateTime<Utc>,
-) -> Result<Rendered, ApiError> {
-    let snapshot = read(state, move |_, conn| {
-        let stages = followup_core::policy::open_stages();
-        snapshot::load(
-            conn,
-            &seeker,
-            Scope::Stages(&stages),
-            crate::cadence::this_year(),
-        )?
-        .ok_or_else(gone)
-    })
-    .await?;
-    let facts = &snapshot.facts;
-    let playbook = &snapshot.playbook;
-    let items: Vec<(DateTime<Utc>, NextAction)> = Engine::new(facts, playbook, at)
-        .agenda()
-        .into_iter()
-        .map(|a| (a.due_at, a))
-        .collect();
-    Rendered::new(snapshot.user.facts_revision, at, &items)
-}
-
-/// The state of the search: what is open, and whether to apply for more.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PipelineHealth {
-    /// The instant it was evaluated at.
-    pub at: DateTime<Utc>,
-    /// Open opportunities by stage.
-    pub open_by_stage: Vec<StageCount>,
-    /// All open opportunities.
-    pub open_total: u32,
-    /// Opportunities at `final` or `offer`.
-    pub near_offer: u32,
-    /// Active opportunities before `final`: `applied`, `screening` and
-    /// `interviewing`. Prospects are not counted.
-    pub others_open: u32,
-    /// An offer may be near: keep applying (Wolkstein: "accelerate your search").
-    pub accelerate: bool,
-    /// Applications a week to aim for while accelerating.
-    pub weekly_applications_target: Option<u32>,
-    /// Applications made this week.
-    pub applications_this_week: u32,
-    /// When this week started, in the seeker's zone.
-    pub week_start: DateTime<Utc>,
-    /// Fewer other open opportunities than this makes `apply_more` urgent.
-    pub min_active: u32,
-    /// Whether `apply_more` is on the agenda.
-    pub apply_more: bool,
-}
-
 /// Open opportunities by stage, the `accelerate` flag and this week's applications against the target.
 #[utoipa::path(
     tag = "cadence",
@@ -260,37 +103,6 @@ pub async fn pipeline_health(
     pipeline_health_of(&state, caller.user.id, params.at)
         .await
         .map(web::Json)
-}
-
-/// One seeker's pipeline health: the seeker's own, or a client's for a coach
-/// (`GET /v1/coach/clients/{id}/pipeline`).
-pub async fn pipeline_health_of(
-    state: &web::Data<AppState>,
-    seeker: String,
-    at: Option<DateTime<Utc>>,
-) -> Result<PipelineHealth, ApiError> {
-    let at = at.unwrap_or_else(crate::views::now);
-    let snapshot = read(state, move |_, conn| {
-        snapshot::load(conn, &seeker, Scope::All, crate::cadence::this_year())?
-            .ok_or_else(|| ApiError::Unauthorized("the account no longer exists".to_owned()))
-    })
-    .await?;
-    let facts = &snapshot.facts;
-    let playbook = &snapshot.playbook;
-    let h = Engine::new(facts, playbook, at).health();
-    Ok(PipelineHealth {
-        at,
-        open_by_stage: h.open_by_stage,
-        open_total: h.open_total,
-        near_offer: h.near_offer,
-        others_open: h.others_open,
-        accelerate: h.accelerate,
-        weekly_applications_target: h.weekly_applications_target,
-        applications_this_week: h.applications_this_week,
-        week_start: h.week_start,
-        min_active: h.min_active,
-        apply_more: h.apply_more,
-    })
 }
 
 /// A cadence rule and its parameters.

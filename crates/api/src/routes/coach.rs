@@ -19,12 +19,13 @@ use crate::conventions::Page;
 use crate::db::{read, write};
 use crate::error::{ApiError, Problem};
 use crate::extract::Query;
-use crate::routes::analytics::{Analytics, AnalyticsQuery, analytics_of};
-use crate::routes::cadence::{
+use crate::state::AppState;
+use crate::views::agenda::{
     Actions, AgendaParams, AtParams, PipelineHealth, agenda_of, pipeline_health_of,
 };
-use crate::routes::comparisons::{ComparisonParams, ComparisonTable, comparisons_of};
-use crate::state::AppState;
+use crate::views::analytics::{Analytics, AnalyticsQuery, analytics_of};
+use crate::views::coaching::{Grant, grant};
+use crate::views::comparisons::{ComparisonParams, ComparisonTable, comparisons_of};
 use crate::views::utc;
 
 /// A code a coach gives a seeker, who accepts it to grant the coach access.
@@ -35,31 +36,6 @@ pub struct Invite {
     pub code: String,
     /// When the code stops working.
     pub expires_at: DateTime<Utc>,
-}
-
-/// A person on the other side of a grant.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Person {
-    /// Their account id.
-    pub id: String,
-    /// Their name.
-    pub display_name: String,
-    /// Their email.
-    pub email: String,
-}
-
-/// Access a seeker gave a coach: the coach may read the seeker's data and do
-/// what coaches may (assign playbooks, add notes marked as the coach's).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Grant {
-    /// The grant's id; `DELETE /v1/grants/{id}` withdraws it.
-    pub id: String,
-    /// The seeker whose data it opens.
-    pub seeker_id: String,
-    /// The coach.
-    pub coach: Person,
-    /// When it was given.
-    pub created_at: DateTime<Utc>,
 }
 
 /// A seeker who granted the coach access.
@@ -88,19 +64,6 @@ pub struct Client {
     pub last_activity: Option<DateTime<Utc>>,
     /// Whether the client's pipeline stalled, and why.
     pub stalled: Stalled,
-}
-
-fn grant(row: GrantRow, coach: &UserRow) -> Grant {
-    Grant {
-        id: row.id,
-        seeker_id: row.seeker_id,
-        coach: Person {
-            id: coach.id.clone(),
-            display_name: coach.display_name.clone(),
-            email: coach.email.clone(),
-        },
-        created_at: utc(row.created_at),
-    }
 }
 
 /// Create an invite code (coaches only).

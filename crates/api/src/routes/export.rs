@@ -16,13 +16,13 @@ use utoipa::ToSchema;
 use crate::auth::Caller;
 use crate::db::read;
 use crate::error::{ApiError, Problem};
-use crate::routes::coach::{Grant, Person};
-use crate::routes::contacts::Contact;
-use crate::routes::interactions::Interaction;
-use crate::routes::opportunities::{Opportunity, Transition};
-use crate::routes::profile::Profile;
-use crate::routes::promises::{Promise, promise_view};
 use crate::state::AppState;
+use crate::views::coaching::{Grant, Person};
+use crate::views::contacts::Contact;
+use crate::views::interactions::Interaction;
+use crate::views::pipeline::{Opportunity, Transition};
+use crate::views::profile::Profile;
+use crate::views::promises::{Promise, promise_view};
 use crate::views::{User, utc};
 
 /// One opportunity with everything recorded about it.

@@ -4,12 +4,12 @@
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use chrono::{DateTime, NaiveDate, Utc};
-use followup_core::{BusinessCalendar, PromiseDue, PromiseStatus, PromiseWhat};
+use chrono::{DateTime, Utc};
+use followup_core::{BusinessCalendar, PromiseWhat};
 use followup_store::pipeline::OpportunityRow;
 use followup_store::records::PromiseRow;
 use followup_store::{DbConnection, promises};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::access::{self, Need, check_contact, load, load_locked};
@@ -21,80 +21,8 @@ use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Query};
 use crate::state::AppState;
 use crate::validate::Errors;
+use crate::views::promises::{Due, Promise, promise_view, status_context};
 use crate::views::utc;
-
-/// By when a promise is due: a date (`2010-01-08`: by the end of that
-/// business day in the promising contact's time zone, else the seeker's) or
-/// an exact RFC 3339 instant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(untagged)]
-pub enum Due {
-    /// A local date: due at the close of business that day.
-    #[schema(example = "2010-01-08")]
-    Date(NaiveDate),
-    /// An exact instant.
-    #[schema(example = "2010-01-08T17:00:00Z")]
-    Instant(DateTime<Utc>),
-}
-
-impl<'de> Deserialize<'de> for Due {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        let text = text.trim();
-        if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            return Ok(Self::Date(date));
-        }
-        DateTime::parse_from_rfc3339(text)
-            .map(|at| Self::Instant(at.with_timezone(&Utc)))
-            .map_err(|_| {
-                serde::de::Error::custom(format!(
-                    "`{text}` is neither a date (YYYY-MM-DD) nor an RFC 3339 instant"
-                ))
-            })
-    }
-}
-
-impl From<Due> for PromiseDue {
-    fn from(due: Due) -> Self {
-        match due {
-            Due::Date(date) => Self::Date(date),
-            Due::Instant(at) => Self::Instant(at),
-        }
-    }
-}
-
-/// What the employer said they would do, and where that stands.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Promise {
-    /// UUIDv7.
-    pub id: String,
-    /// The opportunity.
-    pub opportunity_id: String,
-    /// Who promised; `null` = the opportunity's main contact.
-    pub contact_id: Option<String>,
-    /// What they promised.
-    pub what: PromiseWhat,
-    /// By when, as entered: a date or an instant.
-    pub due: Due,
-    /// The instant it falls due: a date resolved to the close of that
-    /// business day in the contact's time zone.
-    pub due_at: Option<DateTime<Utc>>,
-    /// When the promise was made; only answers after it keep it.
-    pub made_at: DateTime<Utc>,
-    /// Where it stands at the evaluated instant (`?at=`, default now):
-    /// `kept` once the employer was heard from after it was made, `broken`
-    /// from the due instant with nothing heard, `cancelled` once the seeker
-    /// cancelled it, else `pending`.
-    pub status: PromiseStatus,
-    /// When the seeker cancelled it.
-    pub cancelled_at: Option<DateTime<Utc>>,
-    /// Created.
-    pub created_at: DateTime<Utc>,
-    /// Last changed.
-    pub updated_at: DateTime<Utc>,
-    /// Who changed it last.
-    pub updated_by: Actor,
-}
 
 /// A new promise.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -157,73 +85,6 @@ pub struct ListParams {
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
-}
-
-/// The promise as the API shows it, its status evaluated at `at`.
-pub fn promise_view(
-    row: PromiseRow,
-    opportunity: &followup_core::Opportunity,
-    calendar: &BusinessCalendar,
-    at: DateTime<Utc>,
-) -> Result<Promise, ApiError> {
-    let fact = followup_store::facts::promise_at(&row, at)?;
-    let status = followup_core::promise_status_for(&fact, opportunity, calendar, at);
-    let zone = fact
-        .contact_id
-        .as_deref()
-        .and_then(|id| opportunity.contact(id))
-        .or_else(|| opportunity.primary_contact())
-        .and_then(|c| c.time_zone);
-    let due_at = match zone {
-        Some(tz) => followup_core::promise_due_at(
-            &fact,
-            &BusinessCalendar {
-                tz,
-                ..calendar.clone()
-            },
-        ),
-        None => followup_core::promise_due_at(&fact, calendar),
-    };
-    Ok(Promise {
-        due: match row.due()? {
-            followup_core::PromiseDue::Date(date) => Due::Date(date),
-            followup_core::PromiseDue::Instant(at) => Due::Instant(at),
-        },
-        what: fact.what,
-        due_at,
-        status,
-        made_at: utc(row.made_at),
-        cancelled_at: row.cancelled_at.map(utc),
-        created_at: utc(row.created_at),
-        updated_at: utc(row.updated_at),
-        updated_by: Actor::from(row.updated_by),
-        id: row.id,
-        opportunity_id: row.opportunity_id,
-        contact_id: row.contact_id,
-    })
-}
-
-/// Everything a status is derived from: the opportunity's facts and the
-/// seeker's calendar, as the store builds them.
-pub fn status_context(
-    conn: &mut DbConnection,
-    opportunity: &OpportunityRow,
-) -> Result<(followup_core::Opportunity, BusinessCalendar), ApiError> {
-    let missing = || ApiError::NotFound("no such opportunity".to_owned());
-    let snapshot = followup_store::snapshot::load(
-        conn,
-        &opportunity.seeker_id,
-        followup_store::snapshot::Scope::One(&opportunity.id),
-        crate::cadence::this_year(),
-    )?
-    .ok_or_else(missing)?;
-    let facts = snapshot.facts;
-    let found = facts
-        .opportunities
-        .into_iter()
-        .find(|o| o.id == opportunity.id)
-        .ok_or_else(missing)?;
-    Ok((found, facts.seeker.calendar))
 }
 
 /// The opportunity a promise belongs to.

@@ -1,6 +1,16 @@
 //! Response bodies shared by several resources, with explicit conversions
 //! from the store's rows.
 
+pub mod agenda;
+pub mod analytics;
+pub mod coaching;
+pub mod comparisons;
+pub mod contacts;
+pub mod interactions;
+pub mod pipeline;
+pub mod profile;
+pub mod promises;
+
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use followup_store::users::UserRow;
 use serde::{Deserialize, Serialize};
