@@ -3,7 +3,7 @@
 //! inputs, the analytics' entries and the last activity.
 
 use followup_core::compare::{Criterion, assess_fit};
-use followup_core::{BusinessCalendar, Facts, Interaction, Opportunity, ProcessQuestion};
+use followup_core::{Facts, Opportunity, ProcessQuestion};
 use followup_store::records::{InteractionRow, ProfileRow};
 
 use crate::error::ApiError;
@@ -63,17 +63,15 @@ pub struct ComparisonFacts {
 }
 
 /// Maps an opportunity and its stored profile to the comparison's inputs at
-/// `at`: promises by their status at `at` (read in the contact's zone),
-/// follow-ups since the employer was last heard from, and the whole days of
-/// silence since then. Interactions and promises after `at` are ignored.
+/// the engine's instant: the standing's facts are counted by the engine
+/// ([`followup_core::Engine::standing_input`]), the fit and the competition
+/// come from the profile.
 pub fn comparison_facts(
+    engine: &followup_core::Engine<'_>,
     opportunity: &Opportunity,
     profile: Option<&ProfileRow>,
-    calendar: &BusinessCalendar,
-    at: chrono::DateTime<chrono::Utc>,
 ) -> Result<ComparisonFacts, ApiError> {
-    use followup_core::compare::{Competition, ProcessAnswers, StandingInput, whole_days_between};
-    use followup_core::{PromiseStatus, promise_status_for};
+    use followup_core::compare::{Competition, ProcessAnswers};
 
     let (criteria, competition) = match profile {
         Some(row) => (
@@ -83,43 +81,13 @@ pub fn comparison_facts(
         None => (Vec::new(), StoredCompetition::default()),
     };
     let fit = assess_fit(&criteria).map_err(internal)?;
-    let seen: Vec<&Interaction> = opportunity
-        .interactions
-        .iter()
-        .filter(|i| i.occurred_at <= at)
-        .collect();
-    let last_inbound = seen
-        .iter()
-        .filter(|i| i.is_answer())
-        .map(|i| i.occurred_at)
-        .max();
-    let unanswered = seen
-        .iter()
-        .filter(|i| i.is_follow_up() && last_inbound.is_none_or(|last| i.occurred_at > last))
-        .count();
-    let mut broken = 0_u32;
-    let mut pending = false;
-    for promise in opportunity.promises.iter().filter(|p| p.made_at <= at) {
-        match promise_status_for(promise, opportunity, calendar, at) {
-            PromiseStatus::Broken => broken += 1,
-            PromiseStatus::Pending => pending = true,
-            PromiseStatus::Kept | PromiseStatus::Cancelled => {}
-        }
-    }
+    let competition = Competition {
+        count: competition.competing_candidates,
+        internal_candidate: competition.internal_candidate,
+    };
     let profile = &opportunity.profile;
     Ok(ComparisonFacts {
-        standing: StandingInput {
-            stage: opportunity.stage,
-            competition: Competition {
-                count: competition.competing_candidates,
-                internal_candidate: competition.internal_candidate,
-            },
-            fit: fit.signal(),
-            promises_broken: broken,
-            promise_pending: pending,
-            unanswered_follow_ups: u32::try_from(unanswered).unwrap_or(u32::MAX),
-            days_since_inbound: last_inbound.map(|last| whole_days_between(last, at)),
-        },
+        standing: engine.standing_input(opportunity, competition, fit.signal()),
         fit,
         answers: ProcessAnswers {
             where_in_process: profile.is_answered(ProcessQuestion::WhereInProcess),

@@ -27,12 +27,13 @@ use thiserror::Error;
 
 use crate::action::{ActionKind, IdHasher, NextAction, Priority};
 use crate::calendar::BusinessCalendar;
+use crate::compare::{Competition, FitSignal, StandingInput, whole_days_between};
 use crate::contact::{Channel, ContactRole};
 use crate::drafts::Letterhead;
 use crate::facts::{Contact, Facts, Interaction, Opportunity, Promise, PromiseDue};
 use crate::interaction::InteractionKind;
 use crate::playbook::Playbook;
-use crate::promise_status::is_kept;
+use crate::promise_status::{PromiseStatus, is_kept, promise_status_for};
 use crate::rules::{self, RuleId};
 use crate::schedule::{self, promise_due_at};
 use crate::stage::Stage;
@@ -195,6 +196,40 @@ impl<'a> Engine<'a> {
         }
         sort(&mut out);
         out
+    }
+
+    /// The facts part of an opportunity's standing at the engine's instant,
+    /// counted as the rules count them (one follow-up per local day since
+    /// the employer was last heard from, clocks restarted by a move out of
+    /// `ghosted`): the comparison and `move_on` never disagree on how many
+    /// follow-ups went unanswered.
+    pub fn standing_input(
+        &self,
+        opportunity: &Opportunity,
+        competition: Competition,
+        fit: Option<FitSignal>,
+    ) -> StandingInput {
+        let ctx = Ctx::new(self, opportunity);
+        let mut promises_broken = 0_u32;
+        let mut promise_pending = false;
+        for promise in opportunity.promises.iter().filter(|p| p.made_at <= self.at) {
+            match promise_status_for(promise, opportunity, &self.facts.seeker.calendar, self.at) {
+                PromiseStatus::Broken => promises_broken += 1,
+                PromiseStatus::Pending => promise_pending = true,
+                _ => {}
+            }
+        }
+        StandingInput {
+            stage: opportunity.stage,
+            competition,
+            fit,
+            promises_broken,
+            promise_pending,
+            unanswered_follow_ups: ctx.unanswered.count,
+            days_since_inbound: ctx
+                .last_answer
+                .map(|last| whole_days_between(last.occurred_at, self.at)),
+        }
     }
 
     /// Every open opportunity's actions and `apply_more` once, sorted.

@@ -60,12 +60,8 @@ pub async fn comparison(
         .opportunities
         .first()
         .ok_or_else(|| ApiError::NotFound("no such opportunity".to_owned()))?;
-    let inputs = comparison_facts(
-        opportunity,
-        snapshot.profiles.first(),
-        &facts.seeker.calendar,
-        at,
-    )?;
+    let engine = followup_core::Engine::new(facts, &snapshot.playbook, at);
+    let inputs = comparison_facts(&engine, opportunity, snapshot.profiles.first())?;
     let improve = compare::improve(&inputs.standing, Some(&inputs.fit), inputs.answers);
     let competition = inputs.standing.competition;
     Ok(web::Json(Comparison {

@@ -233,7 +233,7 @@ pub async fn comparisons_of(
             .profiles
             .iter()
             .find(|p| p.opportunity_id == opportunity.id);
-        let inputs = comparison_facts(opportunity, profile, &facts.seeker.calendar, at)?;
+        let inputs = comparison_facts(&engine, opportunity, profile)?;
         let core = compare::comparison_row(&compare::RowInput {
             opportunity_id: opportunity.id.clone(),
             standing: inputs.standing,

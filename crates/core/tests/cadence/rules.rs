@@ -918,3 +918,69 @@ fn urgency_beats_the_cap_by_e_mail_with_the_cap_overridden_for_an_e_mail_only_co
     );
     assert!(share.reason.contains("Fri 19 Mar"), "{}", share.reason);
 }
+
+/// The comparison's standing counts unanswered follow-ups as `move_on` does:
+/// one per local day since the employer was last heard from, and nothing
+/// from before a move out of `ghosted`.
+#[test]
+fn the_standing_counts_unanswered_follow_ups_as_move_on_does() {
+    use followup_core::Engine;
+    use followup_core::compare::Competition;
+
+    let mut acme = opportunity("acme", "Acme", Stage::Final);
+    acme.contacts = vec![contact(
+        "ann",
+        "Ann Lee",
+        ContactRole::HiringManager,
+        Tz::America__New_York,
+    )];
+    acme.history = vec![
+        moved(None, Stage::Final, "2027-01-04T15:00:00Z"),
+        moved(Some(Stage::Final), Stage::Ghosted, "2027-02-01T15:00:00Z"),
+        moved(Some(Stage::Ghosted), Stage::Final, "2027-03-01T15:00:00Z"),
+    ];
+    acme.interactions = vec![
+        // Before the reopening: history.
+        interaction(
+            "f0",
+            InteractionKind::FollowUpEmail,
+            "ann",
+            "2027-01-11T15:00:00Z",
+        ),
+        interaction(
+            "r1",
+            InteractionKind::ReplyReceived,
+            "ann",
+            "2027-03-01T15:00:00Z",
+        ),
+        // Two on one day count once.
+        interaction(
+            "f1",
+            InteractionKind::FollowUpEmail,
+            "ann",
+            "2027-03-08T14:00:00Z",
+        ),
+        interaction(
+            "c1",
+            InteractionKind::CallNoAnswer,
+            "ann",
+            "2027-03-08T20:00:00Z",
+        ),
+        interaction(
+            "f2",
+            InteractionKind::FollowUpEmail,
+            "ann",
+            "2027-03-15T14:00:00Z",
+        ),
+    ];
+    let facts = facts(seeker(Tz::America__New_York), vec![acme]);
+    let playbook = Playbook::balanced();
+    let at = utc("2027-03-18T15:00:00Z");
+    let engine = Engine::new(&facts, &playbook, at);
+    let standing = engine.standing_input(&facts.opportunities[0], Competition::default(), None);
+    assert_eq!(standing.unanswered_follow_ups, 2);
+    assert_eq!(standing.days_since_inbound, Some(17));
+    assert_eq!(standing.promises_broken, 0);
+    assert!(!standing.promise_pending);
+    assert_eq!(standing.stage, Stage::Final);
+}
