@@ -355,3 +355,115 @@ async fn an_urgent_share_overrides_the_weekly_cap_and_says_why() {
         "{share:#}"
     );
 }
+
+#[tokio::test]
+async fn an_offer_is_never_shared_with_its_own_employer() {
+    let app = spawn_app().await;
+    let seeker = Seeker::register(&app).await;
+    let (acme, _ann) = interviewed_final(&seeker).await;
+    // An offer from Acme's other team, entered under another display name
+    // with the employer spelled differently.
+    let created = seeker
+        .post(
+            "/v1/opportunities",
+            json!({"company": "ACME Labs", "employer": " acme ", "title": "Writer",
+                   "stage": "offer", "offer_deadline": "2026-03-27"}),
+        )
+        .await;
+    let labs = created["opportunity"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(created["opportunity"]["employer"], " acme ".trim());
+    let now = seeker.next_actions(&acme, "2026-03-11T15:00:00Z").await;
+    assert!(
+        now.iter()
+            .all(|a| a["action"] != "share_status" && a["competing_opportunity_id"].is_null()),
+        "{now:#?}"
+    );
+
+    // Set apart (a PATCH to another employer), it competes, and the share
+    // names it.
+    let patched = seeker
+        .patch(
+            &format!("/v1/opportunities/{labs}"),
+            json!({"employer": "Labs Inc"}),
+        )
+        .await;
+    assert_eq!(patched["employer"], "Labs Inc");
+    let now = seeker.next_actions(&acme, "2026-03-11T15:00:00Z").await;
+    let share = only(&now, "share_status");
+    assert_eq!(
+        share["competing_opportunity_id"],
+        labs.as_str(),
+        "{share:#}"
+    );
+
+    // `null` makes it the company again; an empty employer is a 422 naming it.
+    let cleared = seeker
+        .patch(
+            &format!("/v1/opportunities/{labs}"),
+            json!({"employer": null}),
+        )
+        .await;
+    assert_eq!(cleared["employer"], "ACME Labs");
+    let response = app
+        .as_(&seeker.account, reqwest::Method::POST, "/v1/opportunities")
+        .json(&json!({"company": "Acme", "employer": "  ", "title": "Editor"}))
+        .send()
+        .await
+        .unwrap();
+    let problem = crate::helpers::assert_problem(response, 422).await;
+    assert_eq!(problem["errors"][0]["field"], "employer", "{problem:#}");
+}
+
+#[tokio::test]
+async fn a_decision_promise_waits_for_the_decision_and_a_newer_one_supersedes_it() {
+    let app = spawn_app().await;
+    let seeker = Seeker::register(&app).await;
+    let (acme, ann) = interviewed_final(&seeker).await;
+    // Mon 9 Mar: Ann promises a decision by Fri 13 Mar.
+    let first = seeker
+        .promise(
+            &acme,
+            json!({"contact_id": ann, "what": "decision", "due": "2026-03-13",
+                   "made_at": "2026-03-09T15:00:00Z"}),
+        )
+        .await;
+    // Tue 10 Mar: "thanks, still deciding" keeps no decision.
+    seeker
+        .log(&acme, &ann, "reply_received", "2026-03-10T15:00:00Z")
+        .await;
+    let status = |id: &str, at: &str| format!("/v1/promises/{id}?at={at}");
+    let read = seeker.get(&status(&first, "2026-03-11T15:00:00Z")).await;
+    assert_eq!(read["status"], "pending", "{read:#}");
+
+    // Wed 11 Mar: "give us another week" — the newer promise supersedes it.
+    let second = seeker
+        .promise(
+            &acme,
+            json!({"contact_id": ann, "what": "decision", "due": "2026-03-20",
+                   "made_at": "2026-03-11T16:00:00Z"}),
+        )
+        .await;
+    let read = seeker.get(&status(&first, "2026-03-16T15:00:00Z")).await;
+    assert_eq!(read["status"], "superseded", "{read:#}");
+    let monday = seeker.next_actions(&acme, "2026-03-16T15:00:00Z").await;
+    assert_eq!(only(&monday, "wait")["due_at"], "2026-03-20T21:00:00Z");
+
+    // The seeker hears of the decision elsewhere and marks it kept.
+    let kept = seeker
+        .patch(&format!("/v1/promises/{second}"), json!({"kept": true}))
+        .await;
+    assert_eq!(kept["status"], "kept", "{kept:#}");
+    assert!(kept["kept_at"].is_string(), "{kept:#}");
+    let response = app
+        .as_(
+            &seeker.account,
+            reqwest::Method::PATCH,
+            &format!("/v1/promises/{second}"),
+        )
+        .json(&json!({"kept": "yes"}))
+        .send()
+        .await
+        .unwrap();
+    let problem = crate::helpers::assert_problem(response, 422).await;
+    assert!(problem.to_string().contains("kept"), "{problem:#}");
+}

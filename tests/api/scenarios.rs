@@ -488,7 +488,10 @@ async fn competing_offer_with_a_thursday_deadline_means_sharing_status_by_tuesda
     );
     // Tue 17 Nov 17:00 New York.
     assert_eq!(to_bolt["window_end"], "2026-11-17T22:00:00Z");
-    assert_eq!(to_bolt["priority"], "high");
+    // Normal, not high: finals hear of a competing offer first, and Bolt is
+    // interviewing (docs/cadence.md, "Decisive moments").
+    assert_eq!(to_bolt["priority"], "normal");
+    assert_eq!(to_bolt["competing_opportunity_id"], acme.as_str());
     assert_eq!(to_bolt["channel"], "email");
     let body = text(&to_bolt["draft"], "body");
     assert!(

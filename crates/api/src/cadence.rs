@@ -103,7 +103,7 @@ pub fn comparison_facts(
         match promise_status_for(promise, opportunity, calendar, at) {
             PromiseStatus::Broken => broken += 1,
             PromiseStatus::Pending => pending = true,
-            PromiseStatus::Kept | PromiseStatus::Cancelled => {}
+            PromiseStatus::Kept | PromiseStatus::Cancelled | PromiseStatus::Superseded => {}
         }
     }
     let profile = &opportunity.profile;
@@ -168,7 +168,9 @@ pub fn analytics_input(
                 PromiseStatus::Pending => PromiseOutcome::Pending,
                 PromiseStatus::Kept => PromiseOutcome::Kept,
                 PromiseStatus::Broken => PromiseOutcome::Broken,
-                PromiseStatus::Cancelled => PromiseOutcome::Cancelled,
+                // Replaced by a newer promise: like a withdrawn one, neither
+                // kept nor broken.
+                PromiseStatus::Cancelled | PromiseStatus::Superseded => PromiseOutcome::Cancelled,
             };
             input.promises.push(PromiseEntry {
                 opportunity_id: opportunity.id.clone(),

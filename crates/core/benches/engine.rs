@@ -85,10 +85,12 @@ fn facts(start: DateTime<Utc>) -> Facts {
                 ),
                 made_at: start + Span::days(offset),
                 cancelled: false,
+                kept_at: None,
             }];
             Opportunity {
                 id,
                 company: format!("Company {i}"),
+                employer: None,
                 title: "Editor".to_owned(),
                 industry: if i % 5 == 0 {
                     Some("online media".to_owned())

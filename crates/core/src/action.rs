@@ -127,6 +127,11 @@ pub struct NextAction {
     pub constraints: Vec<Constraint>,
     /// The words, for message actions and calls.
     pub draft: Option<Draft>,
+    /// The opportunity at another employer this action relies on: the
+    /// competing offer a share or a script cites. Never one at the same
+    /// employer as `opportunity_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub competing_opportunity_id: Option<String>,
 }
 
 /// A playbook rule that a logged interaction broke; the interaction is saved

@@ -32,7 +32,7 @@ use crate::drafts::Letterhead;
 use crate::facts::{Contact, Facts, Interaction, Opportunity, Promise, PromiseDue};
 use crate::interaction::InteractionKind;
 use crate::playbook::Playbook;
-use crate::promise_status::is_kept;
+use crate::promise_status::{is_kept, superseded};
 use crate::rules::{self, RuleId};
 use crate::schedule::{self, promise_due_at};
 use crate::stage::Stage;
@@ -79,9 +79,10 @@ pub(crate) struct CompetingOffer<'a> {
 /// Pipeline-wide facts, computed once per evaluation.
 #[derive(Debug, Clone)]
 pub(crate) struct Pipeline<'a> {
-    /// The most urgent live offer (earliest deadline; deadlines passed in the
-    /// seeker's calendar are ignored).
-    pub(crate) offer: Option<CompetingOffer<'a>>,
+    /// The live offers, most urgent first (earliest deadline, then none;
+    /// deadlines passed in the seeker's calendar are ignored). Each
+    /// opportunity competes with the first one at another employer.
+    pub(crate) offers: Vec<CompetingOffer<'a>>,
     /// Open opportunities at final or offer.
     pub(crate) near_offer: u32,
     /// Active opportunities before final (`applied` through
@@ -89,6 +90,17 @@ pub(crate) struct Pipeline<'a> {
     pub(crate) others_open: u32,
     /// The pipeline-wide `apply_more`, when due.
     pub(crate) apply_more: Option<NextAction>,
+}
+
+impl<'a> Pipeline<'a> {
+    /// The most urgent live offer at another employer than `opportunity`'s:
+    /// an offer never competes with its own employer.
+    pub(crate) fn offer_against(&self, opportunity: &Opportunity) -> Option<CompetingOffer<'a>> {
+        self.offers
+            .iter()
+            .find(|o| !o.opportunity.same_employer(opportunity))
+            .copied()
+    }
 }
 
 /// One evaluation: the facts, the seeker's playbook, the instant, and what is
@@ -109,7 +121,7 @@ impl<'a> Engine<'a> {
     pub fn new(facts: &'a Facts, playbook: &'a Playbook, at: DateTime<Utc>) -> Self {
         let seeker_tz = facts.seeker.calendar.tz;
         let mut zones: Vec<BusinessCalendar> = Vec::new();
-        let mut offer: Option<CompetingOffer<'a>> = None;
+        let mut offers: Vec<CompetingOffer<'a>> = Vec::new();
         let (mut near_offer, mut others_open) = (0, 0);
         for opportunity in facts.opportunities.iter().filter(|o| o.stage.is_open()) {
             for tz in opportunity.contacts.iter().filter_map(|c| c.time_zone) {
@@ -133,15 +145,8 @@ impl<'a> Engine<'a> {
                         promise_due_at(&facts.seeker.calendar, PromiseDue::Date(d))
                             .is_some_and(|end| at < end)
                     });
-                    let key = |o: &CompetingOffer<'_>| {
-                        (o.deadline.is_none(), o.deadline, o.opportunity.id.clone())
-                    };
-                    if live
-                        && offer
-                            .as_ref()
-                            .is_none_or(|best| key(&candidate) < key(best))
-                    {
-                        offer = Some(candidate);
+                    if live {
+                        offers.push(candidate);
                     }
                 }
                 // Prospects are open but not active: they are no pipeline yet.
@@ -149,13 +154,19 @@ impl<'a> Engine<'a> {
                 _ => others_open += 1,
             }
         }
+        offers.sort_by(|a, b| {
+            let key = |o: &CompetingOffer<'a>| {
+                (o.deadline.is_none(), o.deadline, o.opportunity.id.as_str())
+            };
+            key(a).cmp(&key(b))
+        });
         let mut engine = Self {
             facts,
             playbook,
             at,
             zones,
             pipeline: Pipeline {
-                offer,
+                offers,
                 near_offer,
                 others_open,
                 apply_more: None,
@@ -295,6 +306,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) pb: &'a Playbook,
     pub(crate) at: DateTime<Utc>,
     pub(crate) primary: Option<&'a Contact>,
+    /// The most urgent live offer at another employer.
+    pub(crate) offer: Option<CompetingOffer<'a>>,
     /// The latest touch either way (no notes, no out-of-office replies).
     pub(crate) last_touch: Option<&'a Interaction>,
     /// The latest time the employer was heard from.
@@ -320,6 +333,7 @@ impl<'a> Ctx<'a> {
             pb: engine.playbook_for(opp),
             at,
             primary: opp.primary_contact(),
+            offer: engine.pipeline.offer_against(opp),
             last_touch: None,
             last_answer: None,
             last_interview: None,
@@ -363,7 +377,7 @@ impl<'a> Ctx<'a> {
             if ctx.reopened.is_some_and(|r| due <= r) {
                 continue;
             }
-            if is_kept(promise, &opp.interactions, at) {
+            if is_kept(promise, opp, at) || superseded(promise, Some(due), opp, at) {
                 continue;
             }
             let slot = if due > at {
@@ -644,6 +658,7 @@ impl<'a> Ctx<'a> {
             reason,
             constraints: Vec::new(),
             draft: None,
+            competing_opportunity_id: None,
         }
     }
 }

@@ -59,8 +59,13 @@ pub struct Seeker {
 pub struct Opportunity {
     /// Opportunity id (UUIDv7 text).
     pub id: String,
-    /// The employer.
+    /// The company, as the seeker names it.
     pub company: String,
+    /// The employer, when it differs from the company's display name (a
+    /// recruiter's listing, a subsidiary); `None` is the company. Compared
+    /// ignoring case and whitespace ([`crate::employer`]).
+    #[serde(default)]
+    pub employer: Option<String>,
     /// The job title.
     pub title: String,
     /// Free-text industry; matched case-insensitively against the playbook's
@@ -95,6 +100,16 @@ pub struct Opportunity {
 }
 
 impl Opportunity {
+    /// The employer: its own name when given, else the company.
+    pub fn employer(&self) -> &str {
+        self.employer.as_deref().unwrap_or(&self.company)
+    }
+
+    /// Whether both opportunities are at the same employer.
+    pub fn same_employer(&self, other: &Self) -> bool {
+        crate::employer::same_employer(self.employer(), other.employer())
+    }
+
     /// The contact with this id.
     pub fn contact(&self, id: &str) -> Option<&Contact> {
         self.contacts.iter().find(|c| c.id == id)
@@ -256,6 +271,9 @@ pub struct Promise {
     /// Withdrawn by the seeker.
     #[serde(default)]
     pub cancelled: bool,
+    /// When the seeker marked it kept (a decision they heard of elsewhere).
+    #[serde(default)]
+    pub kept_at: Option<DateTime<Utc>>,
 }
 
 wire_enum! {

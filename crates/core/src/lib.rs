@@ -15,6 +15,7 @@ pub mod calendar;
 pub mod compare;
 pub mod contact;
 pub mod drafts;
+pub mod employer;
 pub mod engine;
 pub mod facts;
 pub mod health;
@@ -33,6 +34,7 @@ pub use calendar::{
     BusinessCalendar, BusinessHours, CalendarError, DayHalf, OpeningHours, TimeZone,
 };
 pub use contact::{Channel, ContactRole};
+pub use employer::same_employer;
 pub use engine::{Engine, EngineError, agenda, next_actions};
 pub use facts::{
     BestTime, BestTimeError, Contact, Facts, Interaction, Opportunity, ProcessQuestion, Profile,

@@ -87,11 +87,12 @@ pub fn promise(row: &PromiseRow) -> Result<Promise, StoreError> {
         due: row.due()?,
         made_at: row.made_at.and_utc(),
         cancelled: row.cancelled_at.is_some(),
+        kept_at: row.kept_at.map(|k| k.and_utc()),
     })
 }
 
 /// A promise as it stood at `at`: one cancelled after `at` was not
-/// cancelled yet.
+/// cancelled yet (one marked kept after `at` is kept only from then).
 pub fn promise_at(
     row: &PromiseRow,
     at: chrono::DateTime<chrono::Utc>,
@@ -152,6 +153,7 @@ pub fn opportunity(
     Ok(Opportunity {
         id: row.id.clone(),
         company: row.company.clone(),
+        employer: row.employer.clone(),
         title: row.title.clone(),
         industry: row.industry.clone(),
         stage: row.stage,

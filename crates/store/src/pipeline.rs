@@ -65,6 +65,8 @@ pub struct OpportunityRow {
     pub updated_by: Actor,
     /// Bumped on every change; the ETag.
     pub version: i32,
+    /// The employer, when it differs from `company`; `None` is the company.
+    pub employer: Option<String>,
 }
 
 /// One stage change.

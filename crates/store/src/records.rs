@@ -115,6 +115,8 @@ pub struct PromiseRow {
     pub updated_by: Actor,
     /// The ETag.
     pub version: i32,
+    /// When the seeker marked it kept.
+    pub kept_at: Option<NaiveDateTime>,
 }
 
 /// The ideal-candidate profile of an opportunity.

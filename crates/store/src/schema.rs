@@ -132,6 +132,7 @@ diesel::table! {
         updated_at -> Timestamp,
         updated_by -> Text,
         version -> Integer,
+        employer -> Nullable<Text>,
     }
 }
 
@@ -177,6 +178,7 @@ diesel::table! {
         updated_at -> Timestamp,
         updated_by -> Text,
         version -> Integer,
+        kept_at -> Nullable<Timestamp>,
     }
 }
 

@@ -260,6 +260,7 @@ mod tests {
                         updated_at: now,
                         updated_by: actor.clone(),
                         version: 1,
+                        employer: None,
                     },
                 )?;
                 for (id, from, to) in [
@@ -337,6 +338,7 @@ mod tests {
                         due_at: None,
                         made_at: at("2026-03-03 10:30"),
                         cancelled_at: None,
+                        kept_at: None,
                         created_at: now,
                         updated_at: now,
                         updated_by: actor.clone(),
@@ -372,6 +374,7 @@ mod tests {
             opportunities: vec![Opportunity {
                 id: "o1".to_owned(),
                 company: "Acme".to_owned(),
+                employer: None,
                 title: "Engineer".to_owned(),
                 industry: None,
                 stage: Stage::Interviewing,
@@ -422,6 +425,7 @@ mod tests {
                     due: PromiseDue::Date(NaiveDate::from_ymd_opt(2026, 3, 6).unwrap()),
                     made_at: at("2026-03-03 10:30").and_utc(),
                     cancelled: false,
+                    kept_at: None,
                 }],
                 profile: Profile::default(),
             }],
@@ -474,6 +478,7 @@ mod tests {
             due_at: Some(at("2026-03-09 12:00")),
             made_at: at("2026-03-03 10:30"),
             cancelled_at: None,
+            kept_at: None,
             created_at: at("2026-03-03 10:30"),
             updated_at: at("2026-03-03 10:30"),
             updated_by: seeker_actor(),

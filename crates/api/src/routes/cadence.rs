@@ -64,6 +64,10 @@ pub struct NextAction {
     pub constraints: Vec<followup_core::Constraint>,
     /// The words to use, where a message is sent.
     pub draft: Option<Draft>,
+    /// The opportunity at another employer this action relies on, e.g. the
+    /// competing offer a `share_status` tells about; never one at the same
+    /// employer.
+    pub competing_opportunity_id: Option<String>,
 }
 
 impl From<followup_core::NextAction> for NextAction {
@@ -85,6 +89,7 @@ impl From<followup_core::NextAction> for NextAction {
                 body: d.body,
                 mailto: d.mailto,
             }),
+            competing_opportunity_id: a.competing_opportunity_id,
         }
     }
 }

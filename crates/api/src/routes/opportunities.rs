@@ -26,6 +26,13 @@ pub struct Opportunity {
     /// The employer.
     #[schema(example = "Hearst Digital")]
     pub company: String,
+    /// Who the job is with, when it differs from the company's name (a
+    /// recruiter's listing, a subsidiary); the company when not set.
+    /// Opportunities whose employers match, ignoring case and whitespace, are
+    /// at one employer: an offer there is never shared with it, and the
+    /// weekly e-mail cap counts them together.
+    #[schema(example = "Hearst")]
+    pub employer: String,
     /// The job.
     #[schema(example = "Senior Editor")]
     pub title: String,
@@ -80,6 +87,7 @@ impl TryFrom<OpportunityRow> for Opportunity {
             created_at: utc(row.created_at),
             updated_at: utc(row.updated_at),
             id: row.id,
+            employer: row.employer.unwrap_or_else(|| row.company.clone()),
             company: row.company,
             title: row.title,
             industry: row.industry,
@@ -126,6 +134,10 @@ pub struct CreateOpportunity {
     /// The employer.
     #[schema(example = "Hearst Digital", min_length = 1, max_length = 200)]
     pub company: String,
+    /// Who the job is with, when it differs from the company's name;
+    /// default: the company.
+    #[schema(example = "Hearst", min_length = 1, max_length = 200)]
+    pub employer: Option<String>,
     /// The job.
     #[schema(example = "Senior Editor", min_length = 1, max_length = 200)]
     pub title: String,
@@ -177,6 +189,10 @@ pub struct UpdateOpportunity {
     #[serde(default, deserialize_with = "crate::routes::me::not_null")]
     #[schema(value_type = String, required = false, min_length = 1, max_length = 200)]
     pub company: Option<String>,
+    /// Who the job is with; `null` makes it the company again.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200)]
+    pub employer: Option<Option<String>>,
     /// The job.
     #[serde(default, deserialize_with = "crate::routes::me::not_null")]
     #[schema(value_type = String, required = false, min_length = 1, max_length = 200)]
@@ -436,6 +452,11 @@ fn check_playbook(errors: &mut Errors, value: Option<String>) -> Option<String> 
     errors.check(validate::playbook("playbook", &value?))
 }
 
+/// An employer's name: like the company's, and `None` when not given.
+fn check_employer(errors: &mut Errors, value: Option<String>) -> Option<String> {
+    value.map(|name| required_name(errors, "employer", &name))
+}
+
 fn required_name(errors: &mut Errors, field: &str, value: &str) -> String {
     errors
         .check(validate::name(field, value, 200))
@@ -481,6 +502,7 @@ pub async fn create_opportunity(
         id: uuid::Uuid::now_v7().to_string(),
         seeker_id: caller.user.id.clone(),
         company,
+        employer: check_employer(&mut errors, body.employer),
         title,
         industry: optional_text(&mut errors, "industry", body.industry, 200),
         location: optional_text(&mut errors, "location", body.location, 200),
@@ -683,6 +705,7 @@ pub async fn update_opportunity(
     let change = body.0;
     let id = id.into_inner();
     let only_playbook = change.company.is_none()
+        && change.employer.is_none()
         && change.title.is_none()
         && change.industry.is_none()
         && change.location.is_none()
@@ -737,6 +760,9 @@ fn apply(row: &mut OpportunityRow, change: UpdateOpportunity) -> Result<(), ApiE
     let mut errors = Errors::default();
     if let Some(company) = change.company {
         row.company = required_name(&mut errors, "company", &company);
+    }
+    if let Some(employer) = change.employer {
+        row.employer = check_employer(&mut errors, employer);
     }
     if let Some(title) = change.title {
         row.title = required_name(&mut errors, "title", &title);

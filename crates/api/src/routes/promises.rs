@@ -88,13 +88,19 @@ pub struct Promise {
     /// When the promise was made; only answers after it keep it.
     pub made_at: DateTime<Utc>,
     /// Where it stands at the evaluated instant (`?at=`, default now):
-    /// `kept` once the employer was heard from after it was made, `broken`
-    /// from the due instant with nothing heard, `cancelled` once the seeker
-    /// cancelled it, else `pending`.
+    /// `cancelled` once the seeker cancelled it; `superseded` once the same
+    /// person made a newer promise while this one was pending; `kept` once
+    /// the seeker marked it kept, or — for a `call` or an `email` — the
+    /// employer was heard from after it was made, or — for a `decision` —
+    /// an offer or a rejection came (received, or a move to `offer` or
+    /// `rejected`; a courtesy reply keeps no decision); `broken` from the due
+    /// instant with none of that; else `pending`.
     #[schema(value_type = crate::schemas::PromiseStatus)]
     pub status: PromiseStatus,
     /// When the seeker cancelled it.
     pub cancelled_at: Option<DateTime<Utc>>,
+    /// When the seeker marked it kept.
+    pub kept_at: Option<DateTime<Utc>>,
     /// Created.
     pub created_at: DateTime<Utc>,
     /// Last changed.
@@ -143,6 +149,11 @@ pub struct UpdatePromise {
     #[serde(default, deserialize_with = "not_null")]
     #[schema(value_type = bool, required = false)]
     pub cancelled: Option<bool>,
+    /// `true` marks the promise kept (a decision heard of some other way);
+    /// `false` takes the mark back.
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(value_type = bool, required = false)]
+    pub kept: Option<bool>,
 }
 
 /// The instant to evaluate a promise's status at.
@@ -201,6 +212,7 @@ pub fn promise_view(
         status,
         made_at: utc(row.made_at),
         cancelled_at: row.cancelled_at.map(utc),
+        kept_at: row.kept_at.map(utc),
         created_at: utc(row.created_at),
         updated_at: utc(row.updated_at),
         updated_by: Actor::from(row.updated_by),
@@ -368,6 +380,7 @@ pub async fn create_promise(
             due_at: None,
             made_at: body.made_at.unwrap_or(now).naive_utc(),
             cancelled_at: None,
+            kept_at: None,
             created_at: now.naive_utc(),
             updated_at: now.naive_utc(),
             updated_by: Actor::of(&caller),
@@ -476,6 +489,7 @@ pub async fn get_promise(
 /// Change or cancel a promise; absent fields stay.
 ///
 /// `{"cancelled": true}` cancels it: the seeker no longer waits for it.
+/// `{"kept": true}` marks it kept, e.g. a decision heard of some other way.
 /// Send `If-Match` with the ETag you read (412 if it changed since).
 #[utoipa::path(
     tag = "promises",
@@ -530,6 +544,11 @@ pub async fn update_promise(
         match change.cancelled {
             Some(true) if row.cancelled_at.is_none() => row.cancelled_at = Some(now.naive_utc()),
             Some(false) => row.cancelled_at = None,
+            _ => {}
+        }
+        match change.kept {
+            Some(true) if row.kept_at.is_none() => row.kept_at = Some(now.naive_utc()),
+            Some(false) => row.kept_at = None,
             _ => {}
         }
         check_row(&mut errors, &row, now);

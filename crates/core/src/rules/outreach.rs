@@ -68,10 +68,12 @@ impl Trigger {
         }
     }
 
-    const fn priority(self) -> Priority {
-        match self {
-            Self::Share | Self::MissedPromise => Priority::High,
-            Self::CallRetry | Self::Silence => Priority::Normal,
+    /// Shares go to finals first: an interviewing opportunity's share is
+    /// of normal priority, so a final's comes before it at the same time.
+    const fn priority(self, stage: Stage) -> Priority {
+        match (self, stage) {
+            (Self::Share, Stage::Final) | (Self::MissedPromise, _) => Priority::High,
+            (Self::Share | Self::CallRetry | Self::Silence, _) => Priority::Normal,
         }
     }
 }
@@ -176,7 +178,7 @@ fn triggers<'a>(ctx: &Ctx<'a>) -> Vec<Candidate<'a>> {
 
     if ctx.enabled(RuleId::ShareCompetingOffer)
         && follow_stage
-        && let Some(offer) = ctx.engine.pipeline.offer
+        && let Some(offer) = ctx.offer
         && !offer.since.is_some_and(|since| ctx.settled_after(since))
     {
         let cal = ctx.calendar(primary);
@@ -388,7 +390,7 @@ fn build(ctx: &Ctx<'_>, primary: &Candidate<'_>, timing: &Candidate<'_>) -> Next
     let channel = primary.channel;
     let message = match primary.detail {
         Detail::Share(offer) => Message::ShareStatus(offer.deadline),
-        _ => match ctx.engine.pipeline.offer {
+        _ => match ctx.offer {
             Some(offer) if ctx.enabled(RuleId::ShareCompetingOffer) => {
                 Message::ShareStatus(offer.deadline)
             }
@@ -416,7 +418,7 @@ fn build(ctx: &Ctx<'_>, primary: &Candidate<'_>, timing: &Candidate<'_>) -> Next
         primary.anchor,
         timing.due,
         Some(window_end(primary, timing)),
-        primary.trigger.priority(),
+        primary.trigger.priority(ctx.opp.stage),
         reason,
     );
     if no_messages {
@@ -429,6 +431,12 @@ fn build(ctx: &Ctx<'_>, primary: &Candidate<'_>, timing: &Candidate<'_>) -> Next
     }
     if primary.cap_overridden {
         action.constraints.push(Constraint::CapOverridden);
+    }
+    if let Message::ShareStatus(_) = message {
+        action.competing_opportunity_id = match primary.detail {
+            Detail::Share(offer) => Some(offer.opportunity.id.clone()),
+            _ => ctx.offer.map(|o| o.opportunity.id.clone()),
+        };
     }
     let head = ctx.letterhead(contact);
     action.draft = Some(if channel == Channel::Phone {

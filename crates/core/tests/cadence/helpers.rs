@@ -35,6 +35,7 @@ pub fn opportunity(id: &str, company: &str, stage: Stage) -> Opportunity {
     Opportunity {
         id: id.to_owned(),
         company: company.to_owned(),
+        employer: None,
         title: "Managing Editor".to_owned(),
         industry: None,
         stage,
@@ -79,6 +80,7 @@ pub fn promise(id: &str, contact: &str, due: NaiveDate, made_at: &str) -> Promis
         due: PromiseDue::Date(due),
         made_at: utc(made_at),
         cancelled: false,
+        kept_at: None,
     }
 }
 

@@ -224,6 +224,7 @@ fn build_opportunity(
                 },
                 made_at: minutes(made.min(due)),
                 cancelled,
+                kept_at: None,
             })
             .collect(),
         contacts,

@@ -574,7 +574,9 @@ fn offer_elsewhere_is_shared_now_before_the_deadline_minus_two_business_days() {
     // Wed 19 May 17:00 New York.
     assert_eq!(bolt.window_end, Some(utc("2027-05-19T21:00:00Z")));
     assert_eq!(bolt.rule, RuleId::ShareCompetingOffer);
-    assert_eq!(bolt.priority, Priority::High);
+    // Normal, not high: competing offers are shared with finals first
+    // (docs/cadence.md, "Decisive moments"), and Bolt is interviewing.
+    assert_eq!(bolt.priority, Priority::Normal);
     let draft = bolt.draft.as_ref().unwrap();
     assert!(
         draft
@@ -590,6 +592,8 @@ fn offer_elsewhere_is_shared_now_before_the_deadline_minus_two_business_days() {
     // 08:00 in Los Angeles: due at its 09:00 opening; window Wed 17:00 LA.
     assert_eq!(core.due_at, utc("2027-05-17T16:00:00Z"));
     assert_eq!(core.window_end, Some(utc("2027-05-20T00:00:00Z")));
+    assert_eq!(core.priority, Priority::High);
+    assert_eq!(core.competing_opportunity_id.as_deref(), Some("acme"));
 
     assert!(agenda.iter().all(
         |a| a.opportunity_id.as_deref() != Some("dash") || a.action != ActionKind::ShareStatus

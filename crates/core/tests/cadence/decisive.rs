@@ -1,0 +1,250 @@
+//! The decisive moments (docs/cadence.md, "Decisive moments"): offers,
+//! rejections, promises of a decision, the employer as the unit.
+
+use chrono_tz::Tz;
+use followup_core::{
+    ActionKind, ContactRole, Facts, InteractionKind, Priority, PromiseStatus, PromiseWhat, RuleId,
+    Stage, promise_status_for,
+};
+
+use crate::helpers::{
+    actions, contact, date, facts, interaction, moved, only, opportunity, seeker, utc,
+};
+
+/// An offer at `offer_company` (deadline Fri 21 May 2027, arrived Mon 17
+/// May 10:00 New York) and a final at Acme whose manager Ann is in New York;
+/// three applied opportunities keep `apply_more` quiet.
+fn offer_and_final(offer_company: &str) -> Facts {
+    let mut offer = opportunity("offer", offer_company, Stage::Offer);
+    offer.offer_deadline = Some(date(2027, 5, 21));
+    offer.history = vec![moved(
+        Some(Stage::Final),
+        Stage::Offer,
+        "2027-05-17T14:00:00Z",
+    )];
+    offer.contacts = vec![contact(
+        "olga",
+        "Olga Berg",
+        ContactRole::Recruiter,
+        Tz::America__New_York,
+    )];
+    let mut acme = opportunity("acme", "Acme", Stage::Final);
+    acme.contacts = vec![contact(
+        "ann",
+        "Ann Lee",
+        ContactRole::HiringManager,
+        Tz::America__New_York,
+    )];
+    acme.interactions = vec![
+        interaction(
+            "interview",
+            InteractionKind::Interview,
+            "ann",
+            "2027-05-10T15:00:00Z",
+        ),
+        interaction(
+            "letter",
+            InteractionKind::InfluenceLetter,
+            "ann",
+            "2027-05-10T18:00:00Z",
+        ),
+    ];
+    let mut all = vec![offer, acme];
+    all.extend(["x", "y", "z"].map(|id| opportunity(id, id, Stage::Applied)));
+    facts(seeker(Tz::America__New_York), all)
+}
+
+// --- the employer is the unit ---------------------------------------------------
+
+#[test]
+fn an_offer_at_another_employer_is_shared_and_named() {
+    let facts = offer_and_final("Rival");
+    let now = actions(&facts, "acme", "2027-05-17T15:00:00Z");
+    let share = only(&now, ActionKind::ShareStatus);
+    assert_eq!(share.competing_opportunity_id.as_deref(), Some("offer"));
+    assert_eq!(share.priority, Priority::High, "a final hears first");
+}
+
+#[test]
+fn an_offer_never_competes_with_its_own_employer() {
+    // The offer is from Acme's other team, entered as "ACME  corp" with the
+    // employer spelled differently: the same employer, so nothing to share.
+    let mut facts = offer_and_final("ACME  corp");
+    facts.opportunities[1].employer = Some("acme Corp".to_owned());
+    let now = actions(&facts, "acme", "2027-05-17T15:00:00Z");
+    assert!(
+        now.iter()
+            .all(|a| a.action != ActionKind::ShareStatus && a.competing_opportunity_id.is_none()),
+        "{now:#?}"
+    );
+    // Nor does the opportunity at offer hear about "an offer from another
+    // company" that is its own, whatever its follow-ups say.
+    let mut offer_facts = facts.clone();
+    offer_facts.opportunities[0].promises = vec![crate::helpers::promise(
+        "call",
+        "olga",
+        date(2027, 5, 18),
+        "2027-05-17T14:00:00Z",
+    )];
+    let at_offer = actions(&offer_facts, "offer", "2027-05-19T15:00:00Z");
+    for action in &at_offer {
+        assert!(action.competing_opportunity_id.is_none(), "{action:#?}");
+        let body = action.draft.as_ref().map_or("", |d| d.body.as_str());
+        assert!(!body.contains("another company"), "{action:#?}");
+    }
+}
+
+#[test]
+fn the_employer_defaults_to_the_company_and_a_different_one_competes() {
+    // Two opportunities under one display name but different employers.
+    let mut facts = offer_and_final("Acme");
+    facts.opportunities[0].employer = Some("Acme Staffing".to_owned());
+    let now = actions(&facts, "acme", "2027-05-17T15:00:00Z");
+    let share = only(&now, ActionKind::ShareStatus);
+    assert_eq!(share.competing_opportunity_id.as_deref(), Some("offer"));
+}
+
+#[test]
+fn shares_go_to_finals_before_interviewing() {
+    let mut facts = offer_and_final("Rival");
+    let mut bolt = opportunity("bolt", "Bolt", Stage::Interviewing);
+    bolt.contacts = vec![contact(
+        "bo",
+        "Bo Chan",
+        ContactRole::HiringManager,
+        Tz::America__New_York,
+    )];
+    bolt.profile.answered = followup_core::ProcessQuestion::ALL.to_vec();
+    facts.opportunities.push(bolt);
+    let agenda = followup_core::agenda(
+        &facts,
+        &followup_core::Playbook::balanced(),
+        crate::helpers::utc("2027-05-17T15:00:00Z"),
+    );
+    let shares: Vec<_> = agenda
+        .iter()
+        .filter(|a| a.action == ActionKind::ShareStatus)
+        .map(|a| a.opportunity_id.as_deref().unwrap_or_default())
+        .collect();
+    assert_eq!(shares, ["acme", "bolt"], "{agenda:#?}");
+}
+
+// --- promises: what keeps them, and the newer one ---------------------------------
+
+/// Acme's Ann promises `what` by Fri 21 May 2027, on Mon 17 May.
+fn promised(what: PromiseWhat) -> Facts {
+    let mut facts = offer_and_final("Rival");
+    facts.opportunities.remove(0);
+    let mut promise =
+        crate::helpers::promise("p1", "ann", date(2027, 5, 21), "2027-05-17T15:00:00Z");
+    promise.what = what;
+    facts.opportunities[0].promises = vec![promise];
+    facts
+}
+
+fn status(facts: &Facts, id: &str, at: &str) -> PromiseStatus {
+    let acme = &facts.opportunities[0];
+    let promise = acme.promises.iter().find(|p| p.id == id).unwrap();
+    promise_status_for(promise, acme, &facts.seeker.calendar, utc(at))
+}
+
+#[test]
+fn a_courtesy_reply_keeps_a_call_promise_but_not_a_decision() {
+    let reply = interaction(
+        "thanks",
+        InteractionKind::ReplyReceived,
+        "ann",
+        "2027-05-18T15:00:00Z",
+    );
+    let mut call = promised(PromiseWhat::Call);
+    call.opportunities[0].interactions.push(reply.clone());
+    assert_eq!(
+        status(&call, "p1", "2027-05-19T15:00:00Z"),
+        PromiseStatus::Kept
+    );
+
+    let mut decision = promised(PromiseWhat::Decision);
+    decision.opportunities[0].interactions.push(reply);
+    assert_eq!(
+        status(&decision, "p1", "2027-05-19T15:00:00Z"),
+        PromiseStatus::Pending
+    );
+    // Still waited for: the courtesy reply does not end the wait.
+    let now = actions(&decision, "acme", "2027-05-19T15:00:00Z");
+    assert_eq!(only(&now, ActionKind::Wait).rule, RuleId::WaitForPromise);
+    assert_eq!(
+        status(&decision, "p1", "2027-05-24T15:00:00Z"),
+        PromiseStatus::Broken
+    );
+}
+
+#[test]
+fn a_decision_is_kept_by_an_offer_a_rejection_a_move_or_the_seeker() {
+    let at = "2027-05-20T15:00:00Z";
+    for kind in [
+        InteractionKind::OfferReceived,
+        InteractionKind::RejectionReceived,
+    ] {
+        let mut facts = promised(PromiseWhat::Decision);
+        facts.opportunities[0].interactions.push(interaction(
+            "news",
+            kind,
+            "ann",
+            "2027-05-19T15:00:00Z",
+        ));
+        assert_eq!(status(&facts, "p1", at), PromiseStatus::Kept, "{kind}");
+    }
+    for to in [Stage::Offer, Stage::Rejected] {
+        let mut facts = promised(PromiseWhat::Decision);
+        facts.opportunities[0]
+            .history
+            .push(moved(Some(Stage::Final), to, "2027-05-19T15:00:00Z"));
+        assert_eq!(status(&facts, "p1", at), PromiseStatus::Kept, "{to}");
+    }
+    let mut facts = promised(PromiseWhat::Decision);
+    facts.opportunities[0].promises[0].kept_at = Some(utc("2027-05-19T15:00:00Z"));
+    assert_eq!(status(&facts, "p1", at), PromiseStatus::Kept);
+    assert_eq!(
+        status(&facts, "p1", "2027-05-18T15:00:00Z"),
+        PromiseStatus::Pending,
+        "kept from the moment it was marked"
+    );
+}
+
+#[test]
+fn a_newer_promise_from_the_same_person_supersedes_the_pending_one() {
+    let mut facts = promised(PromiseWhat::Decision);
+    // Wed 19 May: "we need another week" — a decision by Fri 28 May.
+    let mut newer = crate::helpers::promise("p2", "ann", date(2027, 5, 28), "2027-05-19T15:00:00Z");
+    newer.what = PromiseWhat::Decision;
+    facts.opportunities[0].promises.push(newer);
+    assert_eq!(
+        status(&facts, "p1", "2027-05-18T15:00:00Z"),
+        PromiseStatus::Pending,
+        "before the newer one was made"
+    );
+    assert_eq!(
+        status(&facts, "p1", "2027-05-19T16:00:00Z"),
+        PromiseStatus::Superseded
+    );
+    assert_eq!(
+        status(&facts, "p2", "2027-05-19T16:00:00Z"),
+        PromiseStatus::Pending
+    );
+    // The old one is never broken: the wait runs to the new date, and no
+    // missed-promise call comes for Fri 21 May.
+    let monday = actions(&facts, "acme", "2027-05-24T15:00:00Z");
+    let wait = only(&monday, ActionKind::Wait);
+    assert_eq!(wait.due_at, utc("2027-05-28T21:00:00Z"), "{monday:#?}");
+    assert!(monday.iter().all(|a| a.rule != RuleId::MissedPromiseCall));
+
+    // A promise broken before the newer one came stays broken.
+    let mut late = promised(PromiseWhat::Decision);
+    let mut newer = crate::helpers::promise("p2", "ann", date(2027, 6, 4), "2027-05-25T15:00:00Z");
+    newer.what = PromiseWhat::Decision;
+    late.opportunities[0].promises.push(newer);
+    assert_eq!(
+        status(&late, "p1", "2027-05-26T15:00:00Z"),
+        PromiseStatus::Broken
+    );
+}
