@@ -467,3 +467,151 @@ async fn a_decision_promise_waits_for_the_decision_and_a_newer_one_supersedes_it
     let problem = crate::helpers::assert_problem(response, 422).await;
     assert!(problem.to_string().contains("kept"), "{problem:#}");
 }
+
+#[tokio::test]
+async fn a_rejection_ends_the_follow_ups_and_leaves_a_gracious_close() {
+    let app = spawn_app().await;
+    let seeker = Seeker::register(&app).await;
+    let (acme, ann) = interviewed_final(&seeker).await;
+    promise_a_call_by_friday(&seeker, &acme, &ann).await;
+    // Tue 10 Mar: Ann writes that someone else got the job.
+    let logged = seeker
+        .log_with(
+            &acme,
+            json!({"kind": "rejection_received", "contact_id": ann,
+                   "occurred_at": "2026-03-10T15:00:00Z",
+                   "rejection_reason": "competing_candidate"}),
+        )
+        .await;
+    assert_eq!(
+        logged["interaction"]["rejection_reason"],
+        "competing_candidate"
+    );
+    let week_later = seeker.next_actions(&acme, "2026-03-16T15:00:00Z").await;
+    let mut now = kinds(&week_later);
+    now.sort_unstable();
+    assert_eq!(
+        now,
+        ["confirm_rejection", "send_gracious_close"],
+        "{week_later:#?}"
+    );
+    let confirm = only(&week_later, "confirm_rejection");
+    assert_eq!(
+        confirm["transition"],
+        json!({"to": "rejected", "reason": "competing_candidate"})
+    );
+    let close = only(&week_later, "send_gracious_close");
+    // Five business days after Tue 10 Mar: the close of Tue 17 Mar in New York.
+    assert_eq!(close["window_end"], "2026-03-17T21:00:00Z", "{close:#}");
+    assert!(
+        close["draft"]["mailto"]
+            .as_str()
+            .unwrap()
+            .starts_with("mailto:ann%40acme.example")
+            || close["draft"]["mailto"]
+                .as_str()
+                .unwrap()
+                .starts_with("mailto:ann@acme.example")
+    );
+
+    // Moved to rejected: the gracious close stays, until a thank-you.
+    seeker
+        .post(
+            &format!("/v1/opportunities/{acme}/transitions"),
+            json!({"to": "rejected", "rejection_reason": "competing_candidate",
+                   "occurred_at": "2026-03-10T16:00:00Z"}),
+        )
+        .await;
+    let after_move = seeker.next_actions(&acme, "2026-03-16T15:00:00Z").await;
+    assert_eq!(
+        kinds(&after_move),
+        ["send_gracious_close"],
+        "{after_move:#?}"
+    );
+    seeker
+        .log(&acme, &ann, "thank_you", "2026-03-11T15:00:00Z")
+        .await;
+    let thanked = seeker.next_actions(&acme, "2026-03-16T15:00:00Z").await;
+    assert!(thanked.is_empty(), "{thanked:#?}");
+
+    // A rejection reason on anything but a rejection is a 422 naming it.
+    let response = app
+        .as_(
+            &seeker.account,
+            reqwest::Method::POST,
+            &format!("/v1/opportunities/{acme}/interactions"),
+        )
+        .json(&json!({"kind": "reply_received", "contact_id": ann,
+                       "occurred_at": "2026-03-12T15:00:00Z",
+                       "rejection_reason": "unknown"}))
+        .send()
+        .await
+        .unwrap();
+    let problem = crate::helpers::assert_problem(response, 422).await;
+    assert_eq!(
+        problem["errors"][0]["field"], "rejection_reason",
+        "{problem:#}"
+    );
+}
+
+#[tokio::test]
+async fn an_offer_received_proposes_the_move_and_asks_for_the_written_offer() {
+    let app = spawn_app().await;
+    let seeker = Seeker::register(&app).await;
+    let (acme, ann) = interviewed_final(&seeker).await;
+    let (rival, _) = {
+        let rival = seeker
+            .opportunity(json!({"company": "Rival", "title": "Editor", "stage": "final"}))
+            .await;
+        let rob = seeker
+            .contact(
+                &rival,
+                json!({"name": "Rob Hay", "role": "hiring_manager", "email": "rob@rival.example",
+                       "timezone": "America/New_York"}),
+            )
+            .await;
+        (rival, rob)
+    };
+    seeker
+        .log(&acme, &ann, "offer_received", "2026-03-10T15:00:00Z")
+        .await;
+    let now = seeker.next_actions(&acme, "2026-03-10T16:00:00Z").await;
+    assert_eq!(only(&now, "confirm_offer")["transition"]["to"], "offer");
+    let review = only(&now, "review_offer");
+    assert!(
+        review["draft"]["body"]
+            .as_str()
+            .unwrap()
+            .contains("base salary, bonus, equity, start date, deadline to answer"),
+        "{review:#}"
+    );
+    // Not at offer yet: Rival hears of no competing offer.
+    let at_rival = seeker.next_actions(&rival, "2026-03-10T16:00:00Z").await;
+    assert!(!kinds(&at_rival).contains(&"share_status"), "{at_rival:#?}");
+
+    seeker
+        .post(
+            &format!("/v1/opportunities/{acme}/transitions"),
+            json!({"to": "offer", "occurred_at": "2026-03-10T17:00:00Z"}),
+        )
+        .await;
+    seeker
+        .patch(
+            &format!("/v1/opportunities/{acme}"),
+            json!({"base_salary": 120000, "bonus": 0, "equity": "none",
+                   "offer_start_date": "2026-05-01", "offer_deadline": "2026-03-27"}),
+        )
+        .await;
+    let now = seeker.next_actions(&acme, "2026-03-11T15:00:00Z").await;
+    assert!(
+        !kinds(&now)
+            .iter()
+            .any(|k| ["confirm_offer", "review_offer"].contains(k)),
+        "{now:#?}"
+    );
+    let at_rival = seeker.next_actions(&rival, "2026-03-11T15:00:00Z").await;
+    assert_eq!(
+        only(&at_rival, "share_status")["competing_opportunity_id"],
+        acme.as_str()
+    );
+}

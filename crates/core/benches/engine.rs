@@ -74,6 +74,7 @@ fn facts(start: DateTime<Utc>) -> Facts {
                         + Span::days(offset)
                         + Span::hours(i64::try_from(n).unwrap_or(0) * 30),
                     out_of_office_until: None,
+                    rejection_reason: None,
                 })
                 .collect();
             let promises = vec![Promise {
@@ -99,6 +100,7 @@ fn facts(start: DateTime<Utc>) -> Facts {
                 },
                 stage: stages[i % stages.len()],
                 offer_deadline: None,
+                offer_terms: Default::default(),
                 playbook: None,
                 history: Vec::new(),
                 contacts,

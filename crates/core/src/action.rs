@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::contact::Channel;
 use crate::rules::RuleId;
+use crate::stage::{RejectionReason, Stage};
 use crate::wire::wire_enum;
 
 wire_enum! {
@@ -31,6 +32,14 @@ wire_enum! {
         MarkGhosted => "mark_ghosted",
         /// Nothing to do until the promised time.
         Wait => "wait",
+        /// Record the rejection: move the opportunity to `rejected` (see `transition`).
+        ConfirmRejection => "confirm_rejection",
+        /// Optional: thank them and ask to be kept in mind for future roles.
+        SendGraciousClose => "send_gracious_close",
+        /// Record the offer: move the opportunity to `offer` (see `transition`).
+        ConfirmOffer => "confirm_offer",
+        /// Ask for the written offer: base, bonus, equity, start date, deadline.
+        ReviewOffer => "review_offer",
     }
 }
 
@@ -80,6 +89,17 @@ wire_enum! {
         /// Sent despite the weekly e-mail cap: waiting would miss an offer's deadline.
         CapOverridden => "cap_overridden",
     }
+}
+
+/// A stage change the seeker should record (`POST
+/// /v1/opportunities/{id}/transitions` with `to`, and `reason` as its
+/// `rejection_reason`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposedTransition {
+    /// The stage to move to.
+    pub to: Stage,
+    /// For `rejected`: why, when the employer said.
+    pub reason: Option<RejectionReason>,
 }
 
 /// The words for a message action: an e-mail with its `mailto:` link, or, for
@@ -132,6 +152,9 @@ pub struct NextAction {
     /// employer as `opportunity_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub competing_opportunity_id: Option<String>,
+    /// The stage change to record, for `confirm_rejection` and `confirm_offer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transition: Option<ProposedTransition>,
 }
 
 /// A playbook rule that a logged interaction broke; the interaction is saved

@@ -195,12 +195,14 @@ impl<'a> Engine<'a> {
         opportunity.playbook.as_ref().unwrap_or(self.playbook)
     }
 
-    /// The next actions for one opportunity (empty when it is closed), sorted.
+    /// The next actions for one opportunity (empty when it is closed, but
+    /// for what follows a rejection), sorted.
     pub fn next_actions(&self, opportunity: &Opportunity) -> Vec<NextAction> {
         let mut out = Vec::new();
         self.collect(opportunity, &mut out);
         if let Some(apply) = &self.pipeline.apply_more
             && matches!(opportunity.stage, Stage::Final | Stage::Offer)
+            && rules::outcome::rejection(opportunity, self.at).is_none()
         {
             out.push(apply.clone());
         }
@@ -221,10 +223,18 @@ impl<'a> Engine<'a> {
 
     /// Appends the opportunity-level actions (not `apply_more`).
     fn collect(&self, opportunity: &Opportunity, out: &mut Vec<NextAction>) {
+        // A rejection comes first: it ends every follow-up at once, and its
+        // gracious close outlives the move to `rejected`.
+        if let Some(rejection) = rules::outcome::rejection(opportunity, self.at) {
+            let ctx = Ctx::new(self, opportunity);
+            rules::outcome::after_rejection(&ctx, rejection, out);
+            return;
+        }
         if !opportunity.stage.is_open() {
             return;
         }
         let ctx = Ctx::new(self, opportunity);
+        rules::outcome::offer_news(&ctx, out);
         rules::influence::evaluate(&ctx, out);
         rules::process_questions::evaluate(&ctx, out);
         rules::promises::evaluate(&ctx, out);
@@ -659,6 +669,7 @@ impl<'a> Ctx<'a> {
             constraints: Vec::new(),
             draft: None,
             competing_opportunity_id: None,
+            transition: None,
         }
     }
 }

@@ -19,7 +19,7 @@ use crate::contact::{Channel, ContactRole};
 use crate::interaction::InteractionKind;
 use crate::playbook::Playbook;
 use crate::promise::PromiseWhat;
-use crate::stage::Stage;
+use crate::stage::{RejectionReason, Stage};
 use crate::wire::wire_enum;
 
 /// Everything the engine knows about one seeker's search.
@@ -77,6 +77,9 @@ pub struct Opportunity {
     /// Offer deadline, a local date (meaningful at `offer`).
     #[serde(default)]
     pub offer_deadline: Option<NaiveDate>,
+    /// The written offer's terms, as far as known (meaningful at `offer`).
+    #[serde(default)]
+    pub offer_terms: OfferTerms,
     /// A playbook chosen for this opportunity, overriding the seeker's; the
     /// store resolves the assignment to the playbook itself.
     #[serde(default)]
@@ -135,6 +138,40 @@ impl Opportunity {
     /// The first contact with this role.
     pub fn contact_with_role(&self, role: ContactRole) -> Option<&Contact> {
         self.contacts.iter().find(|c| c.role == role)
+    }
+}
+
+/// An offer's written terms, as far as the seeker knows them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OfferTerms {
+    /// Yearly base salary.
+    #[serde(default)]
+    pub base_salary: Option<f64>,
+    /// Yearly bonus (0 when there is none).
+    #[serde(default)]
+    pub bonus: Option<f64>,
+    /// Equity, in words ("none" when there is none).
+    #[serde(default)]
+    pub equity: Option<String>,
+    /// When the job would start.
+    #[serde(default)]
+    pub start_date: Option<NaiveDate>,
+}
+
+impl Opportunity {
+    /// The terms of a written offer not known yet, in the order a seeker
+    /// asks for them: base, bonus, equity, start date, deadline.
+    pub fn missing_terms(&self) -> impl Iterator<Item = &'static str> + '_ {
+        let terms = &self.offer_terms;
+        [
+            ("base salary", terms.base_salary.is_none()),
+            ("bonus", terms.bonus.is_none()),
+            ("equity", terms.equity.is_none()),
+            ("start date", terms.start_date.is_none()),
+            ("deadline to answer", self.offer_deadline.is_none()),
+        ]
+        .into_iter()
+        .filter_map(|(name, missing)| missing.then_some(name))
     }
 }
 
@@ -203,6 +240,9 @@ pub struct Interaction {
     /// date the person is back.
     #[serde(default)]
     pub out_of_office_until: Option<NaiveDate>,
+    /// On a `rejection_received`: why, when the employer said.
+    #[serde(default)]
+    pub rejection_reason: Option<RejectionReason>,
 }
 
 impl Interaction {

@@ -29,7 +29,9 @@ pub mod stage;
 pub mod tone;
 pub mod user;
 
-pub use action::{ActionKind, Constraint, Draft, NextAction, Priority, Warning};
+pub use action::{
+    ActionKind, Constraint, Draft, NextAction, Priority, ProposedTransition, Warning,
+};
 pub use calendar::{
     BusinessCalendar, BusinessHours, CalendarError, DayHalf, OpeningHours, TimeZone,
 };
@@ -37,8 +39,8 @@ pub use contact::{Channel, ContactRole};
 pub use employer::same_employer;
 pub use engine::{Engine, EngineError, agenda, next_actions};
 pub use facts::{
-    BestTime, BestTimeError, Contact, Facts, Interaction, Opportunity, ProcessQuestion, Profile,
-    Promise, PromiseDue, Seeker, StageChange,
+    BestTime, BestTimeError, Contact, Facts, Interaction, OfferTerms, Opportunity, ProcessQuestion,
+    Profile, Promise, PromiseDue, Seeker, StageChange,
 };
 pub use health::{PipelineHealth, StageCount, pipeline_health};
 pub use holidays::{Holiday, HolidayCalendar, NationalHolidays};

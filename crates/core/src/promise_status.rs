@@ -228,6 +228,7 @@ mod tests {
             contact_id: None,
             occurred_at: utc(at),
             out_of_office_until: None,
+            rejection_reason: None,
         }
     }
 
@@ -294,6 +295,7 @@ mod tests {
             industry: None,
             stage: Stage::Final,
             offer_deadline: None,
+            offer_terms: Default::default(),
             playbook: None,
             history: Vec::new(),
             contacts: vec![Contact {

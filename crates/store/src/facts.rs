@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use followup_core::compare::{Criterion, assess_fit};
 use followup_core::{
-    BuiltinPlaybook, BusinessCalendar, Contact, Facts, Interaction, NationalHolidays, Opportunity,
-    Playbook, ProcessQuestion, Profile, Promise, Seeker, StageChange,
+    BuiltinPlaybook, BusinessCalendar, Contact, Facts, Interaction, NationalHolidays, OfferTerms,
+    Opportunity, Playbook, ProcessQuestion, Profile, Promise, Seeker, StageChange,
 };
 
 use crate::StoreError;
@@ -74,6 +74,7 @@ pub fn interaction(row: &InteractionRow) -> Interaction {
         contact_id: row.contact_id.clone(),
         occurred_at: row.occurred_at.and_utc(),
         out_of_office_until: row.out_of_office_until,
+        rejection_reason: row.rejection_reason,
     }
 }
 
@@ -158,6 +159,12 @@ pub fn opportunity(
         industry: row.industry.clone(),
         stage: row.stage,
         offer_deadline: row.offer_deadline,
+        offer_terms: OfferTerms {
+            base_salary: row.base_salary,
+            bonus: row.bonus,
+            equity: row.equity.clone(),
+            start_date: row.offer_start_date,
+        },
         playbook: row
             .playbook
             .as_deref()

@@ -67,6 +67,8 @@ pub struct OpportunityRow {
     pub version: i32,
     /// The employer, when it differs from `company`; `None` is the company.
     pub employer: Option<String>,
+    /// When the offered job would start.
+    pub offer_start_date: Option<NaiveDate>,
 }
 
 /// One stage change.

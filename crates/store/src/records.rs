@@ -5,7 +5,9 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use followup_core::{Actor, BestTime, Channel, ContactRole, InteractionKind, PromiseWhat};
+use followup_core::{
+    Actor, BestTime, Channel, ContactRole, InteractionKind, PromiseWhat, RejectionReason,
+};
 
 use crate::schema::{contacts, interactions, profiles, promises};
 use crate::types::{Stored, StoredJson, StoredOpt};
@@ -81,6 +83,9 @@ pub struct InteractionRow {
     pub updated_by: Actor,
     /// The ETag.
     pub version: i32,
+    /// For a rejection: why, when the employer said.
+    #[diesel(deserialize_as = StoredOpt, serialize_as = StoredOpt)]
+    pub rejection_reason: Option<RejectionReason>,
 }
 
 /// What the employer said they would do.

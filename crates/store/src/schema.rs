@@ -97,6 +97,7 @@ diesel::table! {
         updated_at -> Timestamp,
         updated_by -> Text,
         version -> Integer,
+        rejection_reason -> Nullable<Text>,
     }
 }
 
@@ -133,6 +134,7 @@ diesel::table! {
         updated_by -> Text,
         version -> Integer,
         employer -> Nullable<Text>,
+        offer_start_date -> Nullable<Date>,
     }
 }
 

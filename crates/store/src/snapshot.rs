@@ -261,6 +261,7 @@ mod tests {
                         updated_by: actor.clone(),
                         version: 1,
                         employer: None,
+                        offer_start_date: None,
                     },
                 )?;
                 for (id, from, to) in [
@@ -320,6 +321,7 @@ mod tests {
                         occurred_at: at("2026-03-03 10:00"),
                         notes: None,
                         out_of_office_until: None,
+                        rejection_reason: None,
                         created_at: now,
                         updated_at: now,
                         updated_by: actor.clone(),
@@ -379,6 +381,7 @@ mod tests {
                 industry: None,
                 stage: Stage::Interviewing,
                 offer_deadline: None,
+                offer_terms: Default::default(),
                 playbook: Some(followup_core::Playbook::builtin(
                     followup_core::BuiltinPlaybook::EmailOnly,
                 )),
@@ -417,6 +420,7 @@ mod tests {
                     contact_id: Some("c1".to_owned()),
                     occurred_at: at("2026-03-03 10:00").and_utc(),
                     out_of_office_until: None,
+                    rejection_reason: None,
                 }],
                 promises: vec![Promise {
                     id: "p1".to_owned(),

@@ -68,6 +68,21 @@ pub struct NextAction {
     /// competing offer a `share_status` tells about; never one at the same
     /// employer.
     pub competing_opportunity_id: Option<String>,
+    /// For `confirm_rejection` and `confirm_offer`: the stage change to record
+    /// (`POST /v1/opportunities/{id}/transitions` with `to`, and `reason` as
+    /// its `rejection_reason`).
+    pub transition: Option<ProposedTransition>,
+}
+
+/// A stage change the agenda proposes.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProposedTransition {
+    /// The stage to move to.
+    #[schema(value_type = crate::schemas::Stage)]
+    pub to: followup_core::Stage,
+    /// For `rejected`: why, when the employer said.
+    #[schema(value_type = Option<crate::schemas::RejectionReason>)]
+    pub reason: Option<followup_core::RejectionReason>,
 }
 
 impl From<followup_core::NextAction> for NextAction {
@@ -90,6 +105,10 @@ impl From<followup_core::NextAction> for NextAction {
                 mailto: d.mailto,
             }),
             competing_opportunity_id: a.competing_opportunity_id,
+            transition: a.transition.map(|t| ProposedTransition {
+                to: t.to,
+                reason: t.reason,
+            }),
         }
     }
 }

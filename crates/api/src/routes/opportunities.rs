@@ -60,6 +60,10 @@ pub struct Opportunity {
     pub currency: Option<String>,
     /// When the offer must be answered.
     pub offer_deadline: Option<NaiveDate>,
+    /// When the offered job would start. With the base, bonus, equity and
+    /// deadline, it makes the written offer complete; while any is missing,
+    /// the agenda has a `review_offer` asking for them.
+    pub offer_start_date: Option<NaiveDate>,
     /// Playbook for this opportunity; `null` uses the account's default.
     pub playbook: Option<String>,
     /// Where it stands. Change it with `POST /v1/opportunities/{id}/transitions`.
@@ -101,6 +105,7 @@ impl TryFrom<OpportunityRow> for Opportunity {
             equity: row.equity,
             currency: row.currency,
             offer_deadline: row.offer_deadline,
+            offer_start_date: row.offer_start_date,
             playbook: row.playbook,
         })
     }
@@ -173,6 +178,8 @@ pub struct CreateOpportunity {
     pub currency: Option<String>,
     /// When the offer must be answered.
     pub offer_deadline: Option<NaiveDate>,
+    /// When the offered job would start.
+    pub offer_start_date: Option<NaiveDate>,
     /// A playbook for this opportunity.
     #[schema(example = "email_only")]
     pub playbook: Option<String>,
@@ -241,6 +248,10 @@ pub struct UpdateOpportunity {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<NaiveDate>)]
     pub offer_deadline: Option<Option<NaiveDate>>,
+    /// When the offered job would start.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub offer_start_date: Option<Option<NaiveDate>>,
     /// A playbook for this opportunity; `null` uses the account's default.
     /// A coach with access may change this field (and only this one).
     #[serde(default, deserialize_with = "present")]
@@ -515,6 +526,7 @@ pub async fn create_opportunity(
         equity: optional_text(&mut errors, "equity", body.equity, 500),
         currency: check_currency(&mut errors, body.currency),
         offer_deadline: body.offer_deadline,
+        offer_start_date: body.offer_start_date,
         playbook: check_playbook(&mut errors, body.playbook),
         stage: body.stage.unwrap_or(Stage::Applied),
         rejection_reason: None,
@@ -717,7 +729,8 @@ pub async fn update_opportunity(
         && change.bonus.is_none()
         && change.equity.is_none()
         && change.currency.is_none()
-        && change.offer_deadline.is_none();
+        && change.offer_deadline.is_none()
+        && change.offer_start_date.is_none();
     let precondition = if_match(&req)?;
     let row = write(&state, move |_, conn| {
         // Read access here: a coach may change the playbook (checked below).
@@ -799,6 +812,9 @@ fn apply(row: &mut OpportunityRow, change: UpdateOpportunity) -> Result<(), ApiE
     }
     if let Some(v) = change.offer_deadline {
         row.offer_deadline = v;
+    }
+    if let Some(v) = change.offer_start_date {
+        row.offer_start_date = v;
     }
     if let Some(v) = change.playbook {
         row.playbook = check_playbook(&mut errors, v);

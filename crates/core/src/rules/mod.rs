@@ -14,6 +14,7 @@ use crate::wire::wire_enum;
 pub(crate) mod assistant;
 pub(crate) mod influence;
 pub(crate) mod move_on;
+pub(crate) mod outcome;
 pub(crate) mod outreach;
 pub(crate) mod process_questions;
 pub(crate) mod promises;
@@ -49,6 +50,10 @@ wire_enum! {
         AccelerateSearch => "accelerate_search",
         /// After enough silence, suggest marking the opportunity ghosted.
         MoveOn => "move_on",
+        /// A rejection ends the follow-ups; confirm it, and optionally close graciously.
+        CloseOnRejection => "close_on_rejection",
+        /// An offer: confirm it, get the written terms, decide in time.
+        OfferEndgame => "offer_endgame",
     }
 }
 
@@ -250,6 +255,23 @@ const fn about(id: RuleId) -> (&'static str, RuleSource) {
                 coach: "Win Sheffield, Roy Cohen",
                 quote: "Sometimes the hiring manager fails to call because he decided to hire a \
                         competing candidate or promote someone internally.",
+            },
+        ),
+        RuleId::CloseOnRejection => (
+            "A rejection_received ends every follow-up of the opportunity at once: confirm the \
+             move to rejected, and, if you like, thank them and ask to be kept in mind for future \
+             roles (for five business days, until a thank-you or follow-up e-mail is logged).",
+            RuleSource {
+                coach: "Eileen Wolkstein",
+                quote: "You should never give up.",
+            },
+        ),
+        RuleId::OfferEndgame => (
+            "An offer_received proposes the move to offer; at offer, ask for the written terms \
+             while any are missing.",
+            RuleSource {
+                coach: "Roy Cohen",
+                quote: "You have to establish boundaries and make yourself desirable.",
             },
         ),
     }

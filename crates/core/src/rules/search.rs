@@ -74,5 +74,6 @@ pub(crate) fn apply_more(engine: &Engine<'_>) -> Option<NextAction> {
         constraints: Vec::new(),
         draft: None,
         competing_opportunity_id: None,
+        transition: None,
     })
 }

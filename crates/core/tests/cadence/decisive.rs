@@ -3,8 +3,8 @@
 
 use chrono_tz::Tz;
 use followup_core::{
-    ActionKind, ContactRole, Facts, InteractionKind, Priority, PromiseStatus, PromiseWhat, RuleId,
-    Stage, promise_status_for,
+    ActionKind, ContactRole, Facts, InteractionKind, Priority, PromiseStatus, PromiseWhat,
+    ProposedTransition, RejectionReason, RuleId, Stage, promise_status_for,
 };
 
 use crate::helpers::{
@@ -246,5 +246,163 @@ fn a_newer_promise_from_the_same_person_supersedes_the_pending_one() {
     assert_eq!(
         status(&late, "p1", "2027-05-26T15:00:00Z"),
         PromiseStatus::Broken
+    );
+}
+
+// --- rejection and offer news ----------------------------------------------------
+
+/// Acme's Ann, who promised a call and has a silence follow-up coming,
+/// writes on Tue 18 May 2027 that someone else got the job.
+fn rejected_on_tuesday() -> Facts {
+    let mut facts = promised(PromiseWhat::Call);
+    let mut no = interaction(
+        "no",
+        InteractionKind::RejectionReceived,
+        "ann",
+        "2027-05-18T15:00:00Z",
+    );
+    no.rejection_reason = Some(RejectionReason::CompetingCandidate);
+    facts.opportunities[0].interactions.push(no);
+    facts
+}
+
+#[test]
+fn a_rejection_ends_the_follow_ups_and_proposes_the_move_and_a_gracious_close() {
+    let facts = rejected_on_tuesday();
+    let now = actions(&facts, "acme", "2027-05-25T15:00:00Z");
+    let mut kinds: Vec<_> = now.iter().map(|a| a.action).collect();
+    kinds.sort_by_key(|k| k.as_str());
+    assert_eq!(
+        kinds,
+        [ActionKind::ConfirmRejection, ActionKind::SendGraciousClose],
+        "{now:#?}"
+    );
+    let confirm = only(&now, ActionKind::ConfirmRejection);
+    assert_eq!(
+        confirm.transition,
+        Some(ProposedTransition {
+            to: Stage::Rejected,
+            reason: Some(RejectionReason::CompetingCandidate)
+        })
+    );
+    assert!(confirm.reason.contains("someone else got the job"));
+    let close = only(&now, ActionKind::SendGraciousClose);
+    assert_eq!(close.contact_id.as_deref(), Some("ann"));
+    assert_eq!(close.priority, Priority::Low);
+    // Five business days after Tue 18 May: the close of Tue 25 May, New York.
+    assert_eq!(close.window_end, Some(utc("2027-05-25T21:00:00Z")));
+    let body = &close.draft.as_ref().unwrap().body;
+    assert!(body.contains("in mind for future roles"), "{body}");
+    assert!(followup_core::tone_check(body).is_empty(), "{body}");
+    // A day later, the gracious close is gone; the move is still to record.
+    let later = actions(&facts, "acme", "2027-05-26T15:00:00Z");
+    assert_eq!(
+        later.iter().map(|a| a.action).collect::<Vec<_>>(),
+        [ActionKind::ConfirmRejection]
+    );
+}
+
+#[test]
+fn the_gracious_close_outlives_the_move_to_rejected_until_it_is_sent() {
+    let mut facts = rejected_on_tuesday();
+    let acme = &mut facts.opportunities[0];
+    acme.stage = Stage::Rejected;
+    acme.history.push(moved(
+        Some(Stage::Final),
+        Stage::Rejected,
+        "2027-05-18T16:00:00Z",
+    ));
+    let now = actions(&facts, "acme", "2027-05-19T15:00:00Z");
+    assert_eq!(
+        now.iter().map(|a| a.action).collect::<Vec<_>>(),
+        [ActionKind::SendGraciousClose],
+        "{now:#?}"
+    );
+    for kind in [InteractionKind::ThankYou, InteractionKind::FollowUpEmail] {
+        let mut sent = facts.clone();
+        sent.opportunities[0].interactions.push(interaction(
+            "thanks",
+            kind,
+            "ann",
+            "2027-05-19T14:00:00Z",
+        ));
+        assert!(
+            actions(&sent, "acme", "2027-05-19T15:00:00Z").is_empty(),
+            "{kind}"
+        );
+    }
+    // Before the rejection was logged, the follow-ups were as usual.
+    let before = actions(&facts, "acme", "2027-05-17T16:00:00Z");
+    assert!(
+        before
+            .iter()
+            .all(|a| a.action != ActionKind::SendGraciousClose)
+    );
+}
+
+#[test]
+fn an_offer_received_proposes_the_move_and_asks_for_the_written_terms() {
+    let mut facts = promised(PromiseWhat::Decision);
+    let acme = &mut facts.opportunities[0];
+    acme.interactions.push(interaction(
+        "yes",
+        InteractionKind::OfferReceived,
+        "ann",
+        "2027-05-18T15:00:00Z",
+    ));
+    acme.offer_terms.base_salary = Some(120_000.0);
+    let now = actions(&facts, "acme", "2027-05-18T16:00:00Z");
+    let confirm = only(&now, ActionKind::ConfirmOffer);
+    assert_eq!(confirm.transition.map(|t| t.to), Some(Stage::Offer));
+    let review = only(&now, ActionKind::ReviewOffer);
+    assert!(
+        review
+            .reason
+            .contains("bonus, equity, start date, deadline to answer"),
+        "{}",
+        review.reason
+    );
+    assert!(!review.reason.contains("base salary"));
+
+    // Not yet at offer, it competes with nobody.
+    let mut rival = opportunity("rival", "Rival", Stage::Final);
+    rival.contacts = vec![contact(
+        "rob",
+        "Rob Hay",
+        ContactRole::HiringManager,
+        Tz::America__New_York,
+    )];
+    facts.opportunities.push(rival.clone());
+    let at_rival = actions(&facts, "rival", "2027-05-18T16:00:00Z");
+    assert!(
+        at_rival
+            .iter()
+            .all(|a| a.competing_opportunity_id.is_none()),
+        "{at_rival:#?}"
+    );
+    // At offer with every term known, nothing more to review.
+    let acme = &mut facts.opportunities[0];
+    acme.stage = Stage::Offer;
+    acme.history.push(moved(
+        Some(Stage::Final),
+        Stage::Offer,
+        "2027-05-18T17:00:00Z",
+    ));
+    acme.offer_deadline = Some(date(2027, 5, 28));
+    acme.offer_terms.bonus = Some(0.0);
+    acme.offer_terms.equity = Some("none".to_owned());
+    acme.offer_terms.start_date = Some(date(2027, 7, 1));
+    let now = actions(&facts, "acme", "2027-05-19T15:00:00Z");
+    assert!(
+        now.iter()
+            .all(|a| !matches!(a.action, ActionKind::ConfirmOffer | ActionKind::ReviewOffer)),
+        "{now:#?}"
+    );
+    let at_rival = actions(&facts, "rival", "2027-05-19T15:00:00Z");
+    assert_eq!(
+        only(&at_rival, ActionKind::ShareStatus)
+            .competing_opportunity_id
+            .as_deref(),
+        Some("acme")
     );
 }

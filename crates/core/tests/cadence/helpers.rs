@@ -40,6 +40,7 @@ pub fn opportunity(id: &str, company: &str, stage: Stage) -> Opportunity {
         industry: None,
         stage,
         offer_deadline: None,
+        offer_terms: Default::default(),
         playbook: None,
         history: Vec::new(),
         contacts: Vec::new(),
@@ -69,6 +70,7 @@ pub fn interaction(id: &str, kind: InteractionKind, contact: &str, at: &str) -> 
         contact_id: Some(contact.to_owned()),
         occurred_at: utc(at),
         out_of_office_until: None,
+        rejection_reason: None,
     }
 }
 

@@ -207,6 +207,7 @@ fn build_opportunity(
                     out_of_office_until: ooo
                         .filter(|_| kind == InteractionKind::ReplyReceived)
                         .map(|d| (minutes(at) + Duration::days(d)).date_naive()),
+                    rejection_reason: None,
                 }
             })
             .collect(),
