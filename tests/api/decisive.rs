@@ -615,3 +615,71 @@ async fn an_offer_received_proposes_the_move_and_asks_for_the_written_offer() {
         acme.as_str()
     );
 }
+
+#[tokio::test]
+async fn the_weekly_cap_counts_the_employer_unless_the_playbook_says_per_contact() {
+    let app = spawn_app().await;
+    let seeker = Seeker::register(&app).await;
+    let (acme, ann) = interviewed_final(&seeker).await;
+    let mut people = Vec::new();
+    for (name, email) in [
+        ("Rita Ruiz", "rita@acme.example"),
+        ("Hal Ng", "hal@acme.example"),
+    ] {
+        people.push(
+            seeker
+                .contact(
+                    &acme,
+                    json!({"name": name, "role": "recruiter", "email": email}),
+                )
+                .await,
+        );
+    }
+    let (rita, hal) = (&people[0], &people[1]);
+
+    // Capped per contact (a playbook may say so), the manager and the
+    // recruiter each get their e-mail on Mon 9 Mar without a warning.
+    let created = seeker
+        .post(
+            "/v1/playbooks",
+            json!({"name": "per person", "extends": "balanced",
+                   "rules": {"email_weekly_cap": {"params": {"cap_scope": "contact"}}}}),
+        )
+        .await;
+    let playbook = created["playbook"]["id"].as_str().unwrap().to_owned();
+    let path = format!("/v1/opportunities/{acme}");
+    seeker.patch(&path, json!({"playbook": playbook})).await;
+    seeker
+        .log(&acme, &ann, "follow_up_email", "2026-03-09T14:00:00Z")
+        .await;
+    let to_rita = seeker
+        .log(&acme, rita, "follow_up_email", "2026-03-09T16:00:00Z")
+        .await;
+    assert_eq!(to_rita["warnings"], json!([]), "{to_rita:#}");
+
+    // By default the cap counts the employer: a third person at Acme the
+    // next day is one e-mail too many.
+    seeker.patch(&path, json!({"playbook": null})).await;
+    let to_hal = seeker
+        .log(&acme, hal, "follow_up_email", "2026-03-10T14:00:00Z")
+        .await;
+    let warnings = to_hal["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{to_hal:#}");
+    assert_eq!(warnings[0]["code"], "email_weekly_cap");
+    assert!(
+        warnings[0]["message"].as_str().unwrap().contains("to Acme"),
+        "{to_hal:#}"
+    );
+
+    // An unknown scope is a 422 naming the rules.
+    let response = app
+        .as_(&seeker.account, reqwest::Method::POST, "/v1/playbooks")
+        .json(&json!({"name": "bad", "extends": "balanced",
+                       "rules": {"email_weekly_cap": {"params": {"cap_scope": "team"}}}}))
+        .send()
+        .await
+        .unwrap();
+    let problem = crate::helpers::assert_problem(response, 422).await;
+    assert_eq!(problem["errors"][0]["field"], "rules", "{problem:#}");
+    assert!(problem.to_string().contains("cap_scope"), "{problem:#}");
+}

@@ -5,8 +5,10 @@
 //! rules that speak of one: an offer never competes with its own employer,
 //! and the weekly e-mail cap counts per employer by default.
 //!
-//! Both functions compare character by character and allocate nothing, so
+//! Both name functions compare character by character and allocate nothing, so
 //! the engine can group opportunities on every read.
+
+use crate::wire::wire_enum;
 
 /// The name's characters as compared: lowercase, without whitespace.
 fn folded(name: &str) -> impl Iterator<Item = char> + '_ {
@@ -28,6 +30,23 @@ pub fn employer_hash(name: &str) -> u64 {
     folded(name).fold(0xcbf2_9ce4_8422_2325, |hash, c| {
         (hash ^ u64::from(u32::from(c))).wrapping_mul(0x0100_0000_01b3)
     })
+}
+
+wire_enum! {
+    /// What the weekly e-mail cap counts per (`email_weekly_cap.cap_scope`).
+    pub enum CapScope as "cap scope" {
+        /// Every contact at the employer, across all of the seeker's
+        /// opportunities there: the hiring manager and the recruiter of one
+        /// firm share one week's e-mail.
+        Employer => "employer",
+        /// Each contact on their own.
+        Contact => "contact",
+    }
+}
+
+impl CapScope {
+    /// The wire names, for the rule catalogue.
+    pub(crate) const NAMES: &'static [&'static str] = &["employer", "contact"];
 }
 
 #[cfg(test)]

@@ -29,6 +29,7 @@ use crate::action::{ActionKind, IdHasher, NextAction, Priority};
 use crate::calendar::BusinessCalendar;
 use crate::contact::{Channel, ContactRole};
 use crate::drafts::Letterhead;
+use crate::employer::{CapScope, employer_hash};
 use crate::facts::{Contact, Facts, Interaction, Opportunity, Promise, PromiseDue};
 use crate::interaction::InteractionKind;
 use crate::playbook::Playbook;
@@ -113,6 +114,9 @@ pub struct Engine<'a> {
     pub(crate) at: DateTime<Utc>,
     /// The seeker's calendar in each contact zone that differs from theirs.
     zones: Vec<BusinessCalendar>,
+    /// Every opportunity's index by the hash of its employer, sorted: the
+    /// opportunities at one employer are found without a scan.
+    by_employer: Vec<(u64, usize)>,
     pub(crate) pipeline: Pipeline<'a>,
 }
 
@@ -123,7 +127,9 @@ impl<'a> Engine<'a> {
         let mut zones: Vec<BusinessCalendar> = Vec::new();
         let mut offers: Vec<CompetingOffer<'a>> = Vec::new();
         let (mut near_offer, mut others_open) = (0, 0);
-        for opportunity in facts.opportunities.iter().filter(|o| o.stage.is_open()) {
+        // Every opportunity's zones: a rejected one still has its gracious
+        // close to place.
+        for opportunity in &facts.opportunities {
             for tz in opportunity.contacts.iter().filter_map(|c| c.time_zone) {
                 if tz != seeker_tz && !zones.iter().any(|z| z.tz == tz) {
                     zones.push(BusinessCalendar {
@@ -131,6 +137,9 @@ impl<'a> Engine<'a> {
                         ..facts.seeker.calendar.clone()
                     });
                 }
+            }
+            if !opportunity.stage.is_open() {
+                continue;
             }
             match opportunity.stage {
                 Stage::Final => near_offer += 1,
@@ -160,11 +169,19 @@ impl<'a> Engine<'a> {
             };
             key(a).cmp(&key(b))
         });
+        let mut by_employer: Vec<(u64, usize)> = facts
+            .opportunities
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (employer_hash(o.employer()), i))
+            .collect();
+        by_employer.sort_unstable();
         let mut engine = Self {
             facts,
             playbook,
             at,
             zones,
+            by_employer,
             pipeline: Pipeline {
                 offers,
                 near_offer,
@@ -188,6 +205,21 @@ impl<'a> Engine<'a> {
             Some(tz) if tz != seeker.tz => self.zones.iter().find(|z| z.tz == tz).unwrap_or(seeker),
             _ => seeker,
         }
+    }
+
+    /// The seeker's opportunities at `opportunity`'s employer, itself
+    /// included.
+    pub(crate) fn at_employer<'s>(
+        &'s self,
+        opportunity: &'s Opportunity,
+    ) -> impl Iterator<Item = &'a Opportunity> + 's {
+        let hash = employer_hash(opportunity.employer());
+        let start = self.by_employer.partition_point(|&(h, _)| h < hash);
+        self.by_employer[start..]
+            .iter()
+            .take_while(move |&&(h, _)| h == hash)
+            .filter_map(|&(_, i)| self.facts.opportunities.get(i))
+            .filter(move |o| o.same_employer(opportunity))
     }
 
     /// The playbook that governs `opportunity`.
@@ -549,8 +581,8 @@ impl<'a> Ctx<'a> {
         let params = self.pb.params();
         let keep = params.max_emails as usize;
         let mut latest: [Option<DateTime<Utc>>; 8] = [None; 8];
-        for i in self.interactions() {
-            if i.kind != InteractionKind::FollowUpEmail || !self.is_for(i, contact) {
+        for i in self.capped_emails(contact) {
+            if i.occurred_at > self.at {
                 continue;
             }
             // Insert into the descending list of the `keep` latest.
@@ -563,6 +595,25 @@ impl<'a> Ctx<'a> {
         }
         let kth = latest.get(keep.checked_sub(1)?).copied().flatten()?;
         schedule::add_local_days(self.calendar(contact).tz, kth, params.period_days)
+    }
+
+    /// The follow-up e-mails `email_weekly_cap` counts against `contact`,
+    /// at any time: with `cap_scope` `employer` (the default) those to
+    /// anyone at the employer, across all of the seeker's opportunities
+    /// there; with `contact`, those to the contact on this opportunity.
+    pub(crate) fn capped_emails<'s>(
+        &'s self,
+        contact: Option<&'s Contact>,
+    ) -> impl Iterator<Item = &'a Interaction> + 's {
+        let whole = self.pb.params().cap_scope == CapScope::Employer;
+        let this = (!whole).then_some(self.opp);
+        let group = self.engine.at_employer(self.opp).filter(move |_| whole);
+        this.into_iter()
+            .chain(group)
+            .flat_map(|o| o.interactions.iter())
+            .filter(move |i| {
+                i.kind == InteractionKind::FollowUpEmail && (whole || self.is_for(i, contact))
+            })
     }
 
     /// Whether the matter was settled with the employer after `t`: they were

@@ -36,7 +36,7 @@ pub use calendar::{
     BusinessCalendar, BusinessHours, CalendarError, DayHalf, OpeningHours, TimeZone,
 };
 pub use contact::{Channel, ContactRole};
-pub use employer::same_employer;
+pub use employer::{CapScope, same_employer};
 pub use engine::{Engine, EngineError, agenda, next_actions};
 pub use facts::{
     BestTime, BestTimeError, Contact, Facts, Interaction, OfferTerms, Opportunity, ProcessQuestion,

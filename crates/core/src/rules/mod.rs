@@ -32,7 +32,7 @@ wire_enum! {
         WaitForPromise => "wait_for_promise",
         /// A broken promise: call first thing the next business morning.
         MissedPromiseCall => "missed_promise_call",
-        /// At most one follow-up e-mail a week per contact.
+        /// At most one follow-up e-mail a week per employer (or contact).
         EmailWeeklyCap => "email_weekly_cap",
         /// Keep calling; leave no voicemail and no message with the assistant.
         CallNoVoicemail => "call_no_voicemail",
@@ -171,8 +171,10 @@ const fn about(id: RuleId) -> (&'static str, RuleSource) {
             },
         ),
         RuleId::EmailWeeklyCap => (
-            "At most `max_emails` follow-up e-mails per contact in any `period_days`; the next \
-             one is scheduled no earlier, and logging one more gives a warning.",
+            "At most `max_emails` follow-up e-mails per employer (every contact there, across \
+             the seeker's opportunities; per contact with `cap_scope` `contact`) in any \
+             `period_days`; the next one is scheduled no earlier, and logging one more gives a \
+             warning.",
             RuleSource {
                 coach: "Eileen Wolkstein",
                 quote: "If you do go the e-mail route, don't send more than one a week. \"More \
@@ -291,7 +293,7 @@ mod tests {
         }
         let cap = &rules[RuleId::EmailWeeklyCap.index()];
         let names: Vec<_> = cap.parameters.iter().map(|p| p.name).collect();
-        assert_eq!(names, ["max_emails", "period_days"]);
+        assert_eq!(names, ["max_emails", "period_days", "cap_scope"]);
         let json = serde_json::to_value(cap).unwrap();
         assert_eq!(json["id"], "email_weekly_cap");
         assert_eq!(

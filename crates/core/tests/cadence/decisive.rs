@@ -3,8 +3,9 @@
 
 use chrono_tz::Tz;
 use followup_core::{
-    ActionKind, ContactRole, Facts, InteractionKind, Priority, PromiseStatus, PromiseWhat,
-    ProposedTransition, RejectionReason, RuleId, Stage, promise_status_for,
+    ActionKind, ContactRole, Facts, InteractionKind, Playbook, PlaybookSpec, Priority,
+    PromiseStatus, PromiseWhat, ProposedTransition, RejectionReason, RuleId, Stage,
+    promise_status_for, warnings_for,
 };
 
 use crate::helpers::{
@@ -404,5 +405,97 @@ fn an_offer_received_proposes_the_move_and_asks_for_the_written_terms() {
             .competing_opportunity_id
             .as_deref(),
         Some("acme")
+    );
+}
+
+// --- the weekly cap counts per employer ------------------------------------------
+
+/// Acme's final (manager Ann) and a second Acme opportunity whose recruiter
+/// Rita got a follow-up e-mail on Mon 17 May 2027.
+fn two_acme_roles() -> Facts {
+    let mut facts = offer_and_final("Rival");
+    facts.opportunities.remove(0);
+    let mut ops = opportunity("ops", "ACME", Stage::Interviewing);
+    ops.contacts = vec![contact(
+        "rita",
+        "Rita Ruiz",
+        ContactRole::Recruiter,
+        Tz::America__New_York,
+    )];
+    ops.interactions = vec![interaction(
+        "to-rita",
+        InteractionKind::FollowUpEmail,
+        "rita",
+        "2027-05-17T14:00:00Z",
+    )];
+    facts.opportunities.push(ops);
+    facts
+}
+
+fn with_cap_scope(scope: &str) -> Playbook {
+    let spec: PlaybookSpec = serde_json::from_value(serde_json::json!({
+        "name": "mine", "extends": "balanced",
+        "rules": {"email_weekly_cap": {"params": {"cap_scope": scope}}}
+    }))
+    .unwrap();
+    Playbook::from_spec(&spec).unwrap()
+}
+
+#[test]
+fn the_weekly_cap_counts_every_contact_at_the_employer() {
+    let facts = two_acme_roles();
+    // Ann's silence follow-up (a week after the letter: Mon 17 May) waits a
+    // week after the e-mail to Rita at the same employer.
+    let now = actions(&facts, "acme", "2027-05-17T16:00:00Z");
+    let follow_up = only(&now, ActionKind::OfferCollaboration);
+    assert_eq!(
+        follow_up.due_at,
+        utc("2027-05-24T14:00:00Z"),
+        "{follow_up:#?}"
+    );
+    assert!(follow_up.reason.contains("email_weekly_cap"));
+
+    // A second e-mail the same day, to Ann, is warned about.
+    let to_ann = interaction(
+        "to-ann",
+        InteractionKind::FollowUpEmail,
+        "ann",
+        "2027-05-17T15:00:00Z",
+    );
+    let warnings = warnings_for(&facts, &Playbook::balanced(), "acme", &to_ann).unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert_eq!(warnings[0].rule, RuleId::EmailWeeklyCap);
+    assert!(
+        warnings[0].message.contains("to Acme"),
+        "{}",
+        warnings[0].message
+    );
+    assert_eq!(warnings[0].interaction_ids, ["to-rita"]);
+
+    // Per contact, as the playbook may say, they are two people.
+    let per_contact = with_cap_scope("contact");
+    assert!(
+        warnings_for(&facts, &per_contact, "acme", &to_ann)
+            .unwrap()
+            .is_empty()
+    );
+    let now =
+        followup_core::next_actions(&facts, &per_contact, "acme", utc("2027-05-17T16:00:00Z"))
+            .unwrap();
+    // Due at the opening of Mon 17 May, a week after the letter.
+    assert_eq!(
+        only(&now, ActionKind::OfferCollaboration).due_at,
+        utc("2027-05-17T13:00:00Z")
+    );
+    // An unknown scope is refused, naming the parameter.
+    let spec: PlaybookSpec = serde_json::from_value(serde_json::json!({
+        "name": "bad", "extends": "balanced",
+        "rules": {"email_weekly_cap": {"params": {"cap_scope": "team"}}}
+    }))
+    .unwrap();
+    let err = Playbook::from_spec(&spec).unwrap_err().to_string();
+    assert!(
+        err.contains("cap_scope") && err.contains("employer, contact"),
+        "{err}"
     );
 }
