@@ -683,3 +683,51 @@ async fn the_weekly_cap_counts_the_employer_unless_the_playbook_says_per_contact
     assert_eq!(problem["errors"][0]["field"], "rules", "{problem:#}");
     assert!(problem.to_string().contains("cap_scope"), "{problem:#}");
 }
+
+#[tokio::test]
+async fn at_offer_the_endgame_reminds_asks_for_terms_and_for_time() {
+    let app = spawn_app().await;
+    let seeker = Seeker::register(&app).await;
+    let (acme, _ann) = interviewed_final(&seeker).await;
+    // Tue 10 Mar: Rival's offer, to be answered by Fri 13 Mar; only the
+    // base salary is known.
+    let rival = seeker
+        .opportunity(
+            json!({"company": "Rival", "title": "Editor", "stage": "offer",
+                            "offer_deadline": "2026-03-13", "base_salary": 120000}),
+        )
+        .await;
+    let rita = seeker
+        .contact(
+            &rival,
+            json!({"name": "Rita Roe", "role": "recruiter", "email": "rita@rival.example",
+                   "timezone": "America/New_York"}),
+        )
+        .await;
+    seeker
+        .log(&rival, &rita, "offer_received", "2026-03-10T15:00:00Z")
+        .await;
+    let tuesday = seeker.next_actions(&rival, "2026-03-10T16:00:00Z").await;
+    let review = only(&tuesday, "review_offer");
+    assert!(
+        review["reason"]
+            .as_str()
+            .unwrap()
+            .contains("bonus, equity, start date are not on file"),
+        "{review:#}"
+    );
+    // Acme, a final at another employer, has promised no decision by Friday.
+    let ask = only(&tuesday, "ask_for_extension");
+    assert_eq!(ask["contact_id"], rita.as_str());
+    assert_eq!(ask["competing_opportunity_id"], acme.as_str());
+    // Two business days before Fri 13 Mar: Wed 11 Mar at 09:00 New York.
+    let decide = only(&tuesday, "decide_offer");
+    assert_eq!(decide["due_at"], "2026-03-11T13:00:00Z", "{decide:#}");
+    assert!(
+        decide["draft"]["body"]
+            .as_str()
+            .unwrap()
+            .contains("where things stand for me"),
+        "{decide:#}"
+    );
+}

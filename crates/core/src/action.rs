@@ -40,6 +40,10 @@ wire_enum! {
         ConfirmOffer => "confirm_offer",
         /// Ask for the written offer: base, bonus, equity, start date, deadline.
         ReviewOffer => "review_offer",
+        /// The offer's deadline is near: decide (two and one business days before it).
+        DecideOffer => "decide_offer",
+        /// Ask the offering employer for more time: another is still deciding.
+        AskForExtension => "ask_for_extension",
     }
 }
 

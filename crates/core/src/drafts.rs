@@ -195,6 +195,45 @@ pub(crate) fn review_offer(head: &Letterhead<'_>, missing: &str) -> Draft {
     head.email(format!("The {} offer in writing", head.title), body)
 }
 
+/// The answer to an offer, for the seeker to finish: accepting or
+/// declining, graciously either way.
+pub(crate) fn decide_offer(head: &Letterhead<'_>, deadline: NaiveDate) -> Draft {
+    let mut body = String::with_capacity(480);
+    head.greeting(&mut body);
+    body.push_str("Thank you for the offer for the ");
+    body.push_str(head.title);
+    body.push_str(" role at ");
+    body.push_str(head.company);
+    body.push_str(", and for giving me until ");
+    push_date(&mut body, deadline);
+    body.push_str(
+        " to decide. I want to let you know where things stand for me: [I am delighted to \
+         accept, and look forward to getting started / after much thought, I have decided to \
+         decline, and I am grateful for the time you and the team gave me].",
+    );
+    head.sign(&mut body);
+    head.email(format!("Your offer for the {} role", head.title), body)
+}
+
+/// Asking the offering employer for more time, with Cohen's line: the seeker
+/// provides information rather than pushing.
+pub(crate) fn ask_for_extension(head: &Letterhead<'_>, deadline: NaiveDate) -> Draft {
+    let mut body = String::with_capacity(560);
+    head.greeting(&mut body);
+    body.push_str("Thank you again for the offer for the ");
+    body.push_str(head.title);
+    body.push_str(
+        " role. I want to let you know where things stand for me: I am in the final \
+         stages with another company and expect to hear from them shortly. Your offer matters a \
+         great deal to me, and I want to give you a considered answer rather than a rushed one. \
+         Would it be possible to have until a week after ",
+    );
+    push_date(&mut body, deadline);
+    body.push_str(" to decide?");
+    head.sign(&mut body);
+    head.email(format!("The {} offer: timing", head.title), body)
+}
+
 /// What to say on a call: the message if the contact picks up, Attridge's
 /// line for the assistant, and no voicemail (when `no_messages`).
 pub(crate) fn call_script(head: &Letterhead<'_>, message: Message, no_messages: bool) -> Draft {
@@ -322,8 +361,8 @@ pub(crate) mod tests {
     use chrono::NaiveDate;
 
     use super::{
-        Letterhead, Message, ask_assistant, call_script, gracious_close, influence_letter, mailto,
-        review_offer, status_email,
+        Letterhead, Message, ask_assistant, ask_for_extension, call_script, decide_offer,
+        gracious_close, influence_letter, mailto, review_offer, status_email,
     };
     use crate::action::Draft;
     use crate::facts::{Contact, Profile};
@@ -383,6 +422,8 @@ pub(crate) mod tests {
                 &head,
                 "base salary, bonus, equity, start date, deadline to answer",
             ));
+            drafts.push(decide_offer(&head, date));
+            drafts.push(ask_for_extension(&head, date));
         }
         let head = Letterhead {
             seeker: "Jane Doe",

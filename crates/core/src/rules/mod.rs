@@ -270,7 +270,9 @@ const fn about(id: RuleId) -> (&'static str, RuleSource) {
         ),
         RuleId::OfferEndgame => (
             "An offer_received proposes the move to offer; at offer, ask for the written terms \
-             while any are missing.",
+             while any are missing, decide two and one business days before the deadline, and \
+             ask the offering contact for more time while another employer at interviewing or \
+             final has promised no decision by then.",
             RuleSource {
                 coach: "Roy Cohen",
                 quote: "You have to establish boundaries and make yourself desirable.",

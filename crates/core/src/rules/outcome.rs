@@ -12,7 +12,13 @@
 //! - `offer_endgame`: a logged `offer_received` on an opportunity not yet at
 //!   `offer` proposes `confirm_offer` (the move there); only at `offer` does
 //!   it compete with the others. While the written terms are incomplete,
-//!   `review_offer` asks for them.
+//!   `review_offer` asks for them. At `offer` with a deadline, `decide_offer`
+//!   reminds the seeker at the opening of the second and of the last
+//!   business day before it (the seeker's calendar), and `ask_for_extension`
+//!   asks the offering contact for more time while another employer's
+//!   opportunity at `interviewing` or `final` has no pending `decision`
+//!   promise due by the deadline (the most advanced one is named in
+//!   `competing_opportunity_id`; finals before interviews).
 //!
 //! The confirmations are the seeker's record-keeping: due at the first
 //! business instant of the seeker's calendar from the news.
@@ -168,6 +174,9 @@ pub(crate) fn offer_news(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
     if ctx.opp.stage == Stage::Offer {
         let since = ctx.stage_entered_at().or(received.map(|i| i.occurred_at));
         review_offer(ctx, since, received, out);
+        let offering = ctx.contact(received.and_then(|i| i.contact_id.as_deref()));
+        decide_offer(ctx, offering, out);
+        ask_for_extension(ctx, since, offering, out);
         return;
     }
     let Some(offer) = received else {
@@ -251,4 +260,145 @@ fn review_offer(
     );
     action.draft = Some(drafts::review_offer(&ctx.letterhead(contact), &list));
     out.push(action);
+}
+
+/// `decide_offer`: the reminder of the second business day before the
+/// deadline until the last one opens, then the last one's, until the
+/// deadline closes (all in the seeker's calendar).
+fn decide_offer(ctx: &Ctx<'_>, offering: Option<&crate::Contact>, out: &mut Vec<NextAction>) {
+    const RULE: RuleId = RuleId::OfferEndgame;
+    let Some(deadline) = ctx.opp.offer_deadline else {
+        return;
+    };
+    let cal = ctx.seeker_calendar();
+    let Some(closes) = crate::schedule::promise_due_at(cal, crate::PromiseDue::Date(deadline))
+    else {
+        return;
+    };
+    if ctx.at >= closes {
+        return;
+    }
+    let opening = |days_before: i32| {
+        cal.add_business_days(deadline, -days_before)
+            .and_then(|d| cal.start_of_business(d))
+    };
+    let (Some(two), Some(one)) = (opening(2), opening(1)) else {
+        return;
+    };
+    let (due, anchor, left) = if ctx.at < one {
+        (two, "two days", "two business days")
+    } else {
+        (one, "one day", "one business day")
+    };
+    let mut reason = String::with_capacity(180);
+    reason.push_str(&ctx.opp.company);
+    reason.push_str("'s offer is to be answered by ");
+    crate::schedule::push_date(&mut reason, deadline);
+    reason.push_str(", ");
+    reason.push_str(left);
+    reason.push_str(
+        " from now: weigh it against the others and decide, or ask for more time while you can",
+    );
+    cite(&mut reason, &[RULE]);
+    let mut action = ctx.action(
+        RULE,
+        None,
+        ActionKind::DecideOffer,
+        None,
+        anchor,
+        due,
+        Some(closes),
+        Priority::High,
+        reason,
+    );
+    action.draft = Some(drafts::decide_offer(&ctx.letterhead(offering), deadline));
+    out.push(action);
+}
+
+/// `ask_for_extension`: another employer is still deciding and has not
+/// promised a decision by the deadline.
+fn ask_for_extension(
+    ctx: &Ctx<'_>,
+    since: Option<DateTime<Utc>>,
+    offering: Option<&crate::Contact>,
+    out: &mut Vec<NextAction>,
+) {
+    const RULE: RuleId = RuleId::OfferEndgame;
+    let Some(deadline) = ctx.opp.offer_deadline else {
+        return;
+    };
+    let seeker = ctx.seeker_calendar();
+    let Some(closes) = crate::schedule::promise_due_at(seeker, crate::PromiseDue::Date(deadline))
+    else {
+        return;
+    };
+    if ctx.at >= closes {
+        return;
+    }
+    // The most advanced other employer still deciding: finals first.
+    let waiting = ctx
+        .engine
+        .facts
+        .opportunities
+        .iter()
+        .filter(|o| {
+            matches!(o.stage, Stage::Interviewing | Stage::Final)
+                && !o.same_employer(ctx.opp)
+                && !promises_decision_by(o, seeker, closes, ctx.at)
+        })
+        .min_by(|a, b| (a.stage != Stage::Final, &a.id).cmp(&(b.stage != Stage::Final, &b.id)));
+    let Some(other) = waiting else {
+        return;
+    };
+    let cal = ctx.calendar(offering);
+    let Some(due) = cal.next_business_instant(since.unwrap_or(ctx.at)) else {
+        return;
+    };
+    if due >= closes {
+        return;
+    }
+    let mut reason = String::with_capacity(200);
+    reason.push_str(&other.company);
+    reason.push_str(" has not promised a decision by ");
+    crate::schedule::push_date(&mut reason, deadline);
+    reason.push_str(", when ");
+    reason.push_str(&ctx.opp.company);
+    reason.push_str("'s offer must be answered: ask ");
+    reason.push_str(Ctx::name_of(offering));
+    reason.push_str(" for a little more time, telling them where things stand for you");
+    cite(&mut reason, &[RULE]);
+    let mut action = ctx.action(
+        RULE,
+        offering,
+        ActionKind::AskForExtension,
+        Some(crate::Channel::Email),
+        &other.id,
+        due,
+        Some(closes),
+        Priority::High,
+        reason,
+    );
+    action.competing_opportunity_id = Some(other.id.clone());
+    action.draft = Some(drafts::ask_for_extension(
+        &ctx.letterhead(offering),
+        deadline,
+    ));
+    out.push(action);
+}
+
+/// Whether someone at `opportunity` promised a decision, still pending at
+/// `at`, falling due by `by`.
+fn promises_decision_by(
+    opportunity: &Opportunity,
+    seeker: &crate::BusinessCalendar,
+    by: DateTime<Utc>,
+    at: DateTime<Utc>,
+) -> bool {
+    opportunity.promises.iter().any(|p| {
+        p.what == crate::PromiseWhat::Decision
+            && p.made_at <= at
+            && crate::promise_status_for(p, opportunity, seeker, at)
+                == crate::PromiseStatus::Pending
+            && crate::schedule::promise_due_at(seeker, p.due).is_some_and(|due| due <= by)
+    })
 }

@@ -499,3 +499,69 @@ fn the_weekly_cap_counts_every_contact_at_the_employer() {
         "{err}"
     );
 }
+
+// --- the offer's endgame -----------------------------------------------------------
+
+#[test]
+fn the_deadline_brings_two_reminders_in_the_seekers_calendar() {
+    let facts = offer_and_final("Rival");
+    let monday = actions(&facts, "offer", "2027-05-17T15:00:00Z");
+    let decide = only(&monday, ActionKind::DecideOffer);
+    // Two business days before Fri 21 May: Wed 19 May, 09:00 New York.
+    assert_eq!(decide.due_at, utc("2027-05-19T13:00:00Z"));
+    assert_eq!(decide.window_end, Some(utc("2027-05-21T21:00:00Z")));
+    let thursday = actions(&facts, "offer", "2027-05-20T14:00:00Z");
+    let last = only(&thursday, ActionKind::DecideOffer);
+    assert_eq!(last.due_at, utc("2027-05-20T13:00:00Z"));
+    assert_ne!(last.id, decide.id);
+    let draft = last.draft.as_ref().unwrap();
+    assert!(
+        draft
+            .body
+            .contains("I want to let you know where things stand for me")
+    );
+    assert!(
+        actions(&facts, "offer", "2027-05-21T22:00:00Z")
+            .iter()
+            .all(|a| a.action != ActionKind::DecideOffer),
+        "nothing to decide once the deadline passed"
+    );
+}
+
+#[test]
+fn another_employer_still_deciding_asks_for_an_extension() {
+    let mut facts = offer_and_final("Rival");
+    let monday = actions(&facts, "offer", "2027-05-17T15:00:00Z");
+    let ask = only(&monday, ActionKind::AskForExtension);
+    assert_eq!(ask.contact_id.as_deref(), Some("olga"));
+    assert_eq!(ask.competing_opportunity_id.as_deref(), Some("acme"));
+    assert_eq!(ask.due_at, utc("2027-05-17T14:00:00Z"));
+    let body = &ask.draft.as_ref().unwrap().body;
+    assert!(
+        body.contains("I want to let you know where things stand for me"),
+        "{body}"
+    );
+    assert!(followup_core::tone_check(body).is_empty(), "{body}");
+
+    // Ann promises a decision by Thu 20 May: no extension needed.
+    let mut decision =
+        crate::helpers::promise("decision", "ann", date(2027, 5, 20), "2027-05-17T15:00:00Z");
+    decision.what = PromiseWhat::Decision;
+    facts.opportunities[1].promises.push(decision);
+    let later = actions(&facts, "offer", "2027-05-17T16:00:00Z");
+    assert!(
+        later
+            .iter()
+            .all(|a| a.action != ActionKind::AskForExtension),
+        "{later:#?}"
+    );
+    // A promise due after the deadline does not help.
+    facts.opportunities[1].promises[0].due = followup_core::PromiseDue::Date(date(2027, 5, 24));
+    let later = actions(&facts, "offer", "2027-05-17T16:00:00Z");
+    assert_eq!(
+        only(&later, ActionKind::AskForExtension)
+            .competing_opportunity_id
+            .as_deref(),
+        Some("acme")
+    );
+}
