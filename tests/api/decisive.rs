@@ -731,3 +731,22 @@ async fn at_offer_the_endgame_reminds_asks_for_terms_and_for_time() {
         "{decide:#}"
     );
 }
+
+#[tokio::test]
+async fn an_offer_inside_its_lead_time_is_still_shared_and_the_reason_says_it_is_late() {
+    let app = spawn_app().await;
+    let seeker = Seeker::register(&app).await;
+    let (acme, _ann) = interviewed_final(&seeker).await;
+    // Tue 10 Mar: an offer elsewhere that must be answered by Wed 11 Mar,
+    // already past the latest comfortable moment (two business days before).
+    offer_elsewhere_on_tuesday(&seeker, "2026-03-11").await;
+    let now = seeker.next_actions(&acme, "2026-03-10T16:00:00Z").await;
+    let share = only(&now, "share_status");
+    let reason = share["reason"].as_str().unwrap();
+    assert!(reason.contains("late"), "{share:#}");
+    assert!(reason.contains("Wed 11 Mar"), "{share:#}");
+    assert!(
+        share["window_end"].as_str().unwrap() <= "2026-03-11T21:00:00Z",
+        "never after the deadline: {share:#}"
+    );
+}

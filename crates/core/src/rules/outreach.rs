@@ -5,7 +5,9 @@
 //!   came (only a reply, a connected call or a follow-up e-mail since then
 //!   counts as shared; an unanswered call does not) → due from then (the first business instant after it came),
 //!   window ending at the close of the business day
-//!   `lead_business_days` before its deadline (interviewing/final only).
+//!   `lead_business_days` before its deadline (interviewing/final only); an
+//!   offer that came after that moment is shared at once all the same, its
+//!   window ending at the deadline's close, and the reason says it is late.
 //! - `missed_promise_call`: the latest broken promise not settled since it
 //!   fell due (by a reply, a connected call or a follow-up e-mail; an
 //!   influence letter, a thank-you or an unanswered call settles nothing) →
@@ -111,6 +113,9 @@ struct Candidate<'a> {
     urgent_call: bool,
     held: bool,
     best_time: bool,
+    /// A share whose offer came after its latest useful moment: it goes at
+    /// once, due by the deadline itself, and says it is late.
+    late: Option<DateTime<Utc>>,
 }
 
 impl<'a> Candidate<'a> {
@@ -139,6 +144,7 @@ impl<'a> Candidate<'a> {
             urgent_call: false,
             held: false,
             best_time: false,
+            late: None,
         }
     }
 }
@@ -186,17 +192,31 @@ fn triggers<'a>(ctx: &Ctx<'a>) -> Vec<Candidate<'a>> {
             let lead = i32::try_from(params.lead_business_days).ok()?;
             cal.end_of_business(cal.add_business_days(d, -lead)?)
         });
-        found.push(Candidate::new(
+        // Due since the offer came (or the opportunity came back from
+        // ghosted, when later), so the action stays put while it waits.
+        let base = offer.since.max(ctx.reopened).unwrap_or(ctx.at);
+        let mut share = Candidate::new(
             Trigger::Share,
             Detail::Share(offer),
             primary,
             ctx.channel_for(primary, params.follow_up_channel),
-            // Due since the offer came (or the opportunity came back from
-            // ghosted, when later), so the action stays put while it waits.
-            offer.since.max(ctx.reopened).unwrap_or(ctx.at),
+            base,
             window,
             &offer.opportunity.id,
-        ));
+        );
+        // An offer that came inside its lead time is still worth sharing,
+        // at once and by the deadline itself; the reason says it is late.
+        if let Some(latest) = window
+            && cal
+                .next_business_instant(base)
+                .is_none_or(|due| due > latest)
+        {
+            share.late = Some(latest);
+            share.window = offer
+                .deadline
+                .and_then(|d| schedule::promise_due_at(cal, PromiseDue::Date(d)));
+        }
+        found.push(share);
     }
 
     if ctx.enabled(RuleId::WaitForPromise) && ctx.pending.is_some() {
@@ -382,7 +402,8 @@ fn place(ctx: &Ctx<'_>, c: &mut Candidate<'_>) -> bool {
     if let Some(window) = c.window.filter(|&w| w > c.due) {
         c.end = window;
     }
-    true
+    // A late share that cannot go before the deadline closes is no use.
+    !(c.late.is_some() && c.window.is_some_and(|w| c.due >= w))
 }
 
 fn build(ctx: &Ctx<'_>, primary: &Candidate<'_>, timing: &Candidate<'_>) -> NextAction {
@@ -526,6 +547,15 @@ fn reason(
         r.push_str(", no sooner than ");
         push_u32(&mut r, ctx.pb.params().period_days);
         r.push_str(" days after your last e-mail");
+    }
+    if let (Some(latest), Detail::Share(offer)) = (primary.late, primary.detail) {
+        r.push_str(", late: the offer came after ");
+        push_day_time(&mut r, tz, latest);
+        r.push_str(", the latest moment to share it comfortably, so share it at once");
+        if let Some(deadline) = offer.deadline {
+            r.push_str(", before the deadline of ");
+            push_date(&mut r, deadline);
+        }
     }
     if primary.cap_overridden || primary.urgent_call {
         r.push_str(if primary.urgent_call {

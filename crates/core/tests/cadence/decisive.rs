@@ -565,3 +565,23 @@ fn another_employer_still_deciding_asks_for_an_extension() {
         Some("acme")
     );
 }
+
+#[test]
+fn an_offer_that_comes_inside_its_lead_time_is_still_shared_and_says_it_is_late() {
+    let mut facts = offer_and_final("Rival");
+    // The offer comes on Thu 20 May, 10:00 New York: after Wed 19 May's
+    // close, the latest comfortable moment for a Friday deadline.
+    facts.opportunities[0].history = vec![moved(
+        Some(Stage::Final),
+        Stage::Offer,
+        "2027-05-20T14:00:00Z",
+    )];
+    let now = actions(&facts, "acme", "2027-05-20T15:00:00Z");
+    let share = only(&now, ActionKind::ShareStatus);
+    // Due at once (merged with the silence follow-up already due Monday).
+    assert!(share.due_at <= utc("2027-05-20T14:00:00Z"), "{share:#?}");
+    // By the deadline itself, never after it: Fri 21 May 17:00 New York.
+    assert_eq!(share.window_end, Some(utc("2027-05-21T21:00:00Z")));
+    assert!(share.reason.contains("late"), "{}", share.reason);
+    assert!(share.reason.contains("Fri 21 May"), "{}", share.reason);
+}
