@@ -750,3 +750,79 @@ async fn an_offer_inside_its_lead_time_is_still_shared_and_the_reason_says_it_is
         "never after the deadline: {share:#}"
     );
 }
+
+#[tokio::test]
+async fn a_call_to_tokyo_keeps_japans_holidays_and_not_the_seekers_weekday_ones() {
+    let app = spawn_app().await;
+    let seeker = Seeker::register(&app).await;
+    seeker
+        .patch(
+            "/v1/me",
+            json!({"timezone": "America/New_York", "holiday_calendars": ["us"]}),
+        )
+        .await;
+    let acme = seeker
+        .opportunity(json!({"company": "Acme KK", "title": "Editor", "industry": "logistics", "stage": "final"}))
+        .await;
+    let kenji = seeker
+        .contact(
+            &acme,
+            json!({"name": "Kenji Sato", "role": "hiring_manager", "phone": "+81 3 5555 0100",
+                   "timezone": "Asia/Tokyo"}),
+        )
+        .await;
+    let missed_call = |actions: &[serde_json::Value]| {
+        actions
+            .iter()
+            .find(|a| a["rule"] == "missed_promise_call")
+            .unwrap_or_else(|| panic!("a missed-promise call: {actions:#?}"))
+            .clone()
+    };
+    // A call promised by Thu 2 Jul 2026 never comes. Fri 3 Jul is the
+    // seeker's Independence Day (observed), but 09:00 in Tokyo is Thursday
+    // evening in New York: the call is not put off.
+    seeker
+        .promise(
+            &acme,
+            json!({"contact_id": kenji, "what": "call", "due": "2026-07-02",
+                   "made_at": "2026-06-29T01:00:00Z"}),
+        )
+        .await;
+    let friday = seeker.next_actions(&acme, "2026-07-02T12:00:00Z").await;
+    assert_eq!(missed_call(&friday)["due_at"], "2026-07-03T00:00:00Z");
+
+    // Another by Fri 17 Jul: Mon 20 Jul is Marine Day in Japan.
+    seeker
+        .promise(
+            &acme,
+            json!({"contact_id": kenji, "what": "call", "due": "2026-07-17",
+                   "made_at": "2026-07-10T01:00:00Z"}),
+        )
+        .await;
+    let weekend = seeker.next_actions(&acme, "2026-07-18T12:00:00Z").await;
+    assert_eq!(missed_call(&weekend)["due_at"], "2026-07-21T00:00:00Z");
+
+    // Kenji keeps the U.S. holidays instead, say: Monday it is.
+    let path = format!("/v1/contacts/{kenji}");
+    let patched = seeker.patch(&path, json!({"holiday_calendar": "us"})).await;
+    assert_eq!(patched["holiday_calendar"], "us");
+    let weekend = seeker.next_actions(&acme, "2026-07-18T12:00:00Z").await;
+    assert_eq!(missed_call(&weekend)["due_at"], "2026-07-20T00:00:00Z");
+
+    // An unknown calendar is a 422 naming the field.
+    let response = app
+        .as_(
+            &seeker.account,
+            reqwest::Method::POST,
+            &format!("/v1/opportunities/{acme}/contacts"),
+        )
+        .json(&json!({"name": "Ann", "role": "recruiter", "holiday_calendar": "atlantis"}))
+        .send()
+        .await
+        .unwrap();
+    let problem = crate::helpers::assert_problem(response, 422).await;
+    assert_eq!(
+        problem["errors"][0]["field"], "holiday_calendar",
+        "{problem:#}"
+    );
+}

@@ -60,6 +60,7 @@ fn facts(start: DateTime<Utc>) -> Facts {
                         Channel::Any
                     },
                     best_time: None,
+                    holiday_calendar: None,
                 })
                 .collect();
             let offset = i64::try_from(i % 40).unwrap_or(0);
@@ -101,6 +102,7 @@ fn facts(start: DateTime<Utc>) -> Facts {
                 stage: stages[i % stages.len()],
                 offer_deadline: None,
                 offer_terms: Default::default(),
+                holiday_calendar: None,
                 playbook: None,
                 history: Vec::new(),
                 contacts,

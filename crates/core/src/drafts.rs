@@ -378,6 +378,7 @@ pub(crate) mod tests {
             time_zone: None,
             preferred_channel: Channel::Any,
             best_time: None,
+            holiday_calendar: None,
         }
     }
 

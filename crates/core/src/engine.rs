@@ -17,11 +17,13 @@
 //!   and restarts the silence clock; an out-of-office reply does none of that
 //!   and instead holds every action for that contact (all contacts when it
 //!   names none) until the return date's opening in the contact's zone.
-//! - **Local time.** Everything is scheduled in the contact's zone (else the
-//!   seeker's) with the seeker's business hours and holidays, so 09:00 stays
-//!   09:00 across DST changes.
+//! - **Local time, two calendars.** Everything is scheduled in the contact's
+//!   zone (else the seeker's) with the seeker's business hours, on the
+//!   contact's business days (their public holidays), never on a date that
+//!   is one of the seeker's days off in the seeker's zone; 09:00 stays 09:00
+//!   across DST changes.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 use thiserror::Error;
 
@@ -31,6 +33,7 @@ use crate::contact::{Channel, ContactRole};
 use crate::drafts::Letterhead;
 use crate::employer::{CapScope, employer_hash};
 use crate::facts::{Contact, Facts, Interaction, Opportunity, Promise, PromiseDue};
+use crate::holidays::{HolidayCalendar, NationalHolidays};
 use crate::interaction::InteractionKind;
 use crate::playbook::Playbook;
 use crate::promise_status::{is_kept, superseded};
@@ -112,8 +115,9 @@ pub struct Engine<'a> {
     pub(crate) facts: &'a Facts,
     pub(crate) playbook: &'a Playbook,
     pub(crate) at: DateTime<Utc>,
-    /// The seeker's calendar in each contact zone that differs from theirs.
-    zones: Vec<BusinessCalendar>,
+    /// The contacts' calendars, one per zone and holiday calendar that
+    /// differ from the seeker's (see [`contact_calendar_key`]).
+    zones: Vec<(CalendarKey, BusinessCalendar)>,
     /// Every opportunity's index by the hash of its employer, sorted: the
     /// opportunities at one employer are found without a scan.
     by_employer: Vec<(u64, usize)>,
@@ -123,19 +127,23 @@ pub struct Engine<'a> {
 impl<'a> Engine<'a> {
     /// Prepares an evaluation of `facts` at `at` under the seeker's `playbook`.
     pub fn new(facts: &'a Facts, playbook: &'a Playbook, at: DateTime<Utc>) -> Self {
-        let seeker_tz = facts.seeker.calendar.tz;
-        let mut zones: Vec<BusinessCalendar> = Vec::new();
+        let seeker = &facts.seeker.calendar;
+        let mut zones: Vec<(CalendarKey, BusinessCalendar)> = Vec::new();
+        let year = seeker.local_date(at).year();
         let mut offers: Vec<CompetingOffer<'a>> = Vec::new();
         let (mut near_offer, mut others_open) = (0, 0);
         // Every opportunity's zones: a rejected one still has its gracious
         // close to place.
         for opportunity in &facts.opportunities {
-            for tz in opportunity.contacts.iter().filter_map(|c| c.time_zone) {
-                if tz != seeker_tz && !zones.iter().any(|z| z.tz == tz) {
-                    zones.push(BusinessCalendar {
-                        tz,
-                        ..facts.seeker.calendar.clone()
+            for contact in &opportunity.contacts {
+                if let Some(key) = contact_calendar_key(seeker, opportunity, Some(contact))
+                    && !zones.iter().any(|(k, _)| *k == key)
+                {
+                    let (tz, national) = key;
+                    let national = national.map_or_else(NationalHolidays::default, |c| {
+                        NationalHolidays::new(vec![c], year - 1..=year + 2)
                     });
+                    zones.push((key, seeker.for_contact(tz, national)));
                 }
             }
             if !opportunity.stage.is_open() {
@@ -198,12 +206,22 @@ impl<'a> Engine<'a> {
         self.at
     }
 
-    /// The seeker's calendar read in `tz` (the seeker's own zone when `None`).
-    pub(crate) fn calendar(&self, tz: Option<Tz>) -> &BusinessCalendar {
+    /// The calendar to schedule `contact` of `opportunity` in: theirs
+    /// (their zone and public holidays, minus the seeker's days off), or
+    /// the seeker's own when they share it.
+    pub(crate) fn calendar(
+        &self,
+        opportunity: &Opportunity,
+        contact: Option<&Contact>,
+    ) -> &BusinessCalendar {
         let seeker = &self.facts.seeker.calendar;
-        match tz {
-            Some(tz) if tz != seeker.tz => self.zones.iter().find(|z| z.tz == tz).unwrap_or(seeker),
-            _ => seeker,
+        match contact_calendar_key(seeker, opportunity, contact) {
+            Some(key) => self
+                .zones
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map_or(seeker, |(_, cal)| cal),
+            None => seeker,
         }
     }
 
@@ -283,6 +301,44 @@ fn sort(actions: &mut [NextAction]) {
             .then(a.priority.rank().cmp(&b.priority.rank()))
             .then_with(|| a.id.cmp(&b.id))
     });
+}
+
+/// A contact's zone and the public holidays they observe.
+type CalendarKey = (Tz, Option<HolidayCalendar>);
+
+/// Which calendar a contact is scheduled in (docs/cadence.md, "Decisive
+/// moments", two calendars): their zone (the seeker's when unknown) and the
+/// public holidays they observe — the contact's own choice, else the
+/// opportunity's, else the one their zone determines. `None` when that is
+/// the seeker's own calendar: no contact, or one in the seeker's zone who
+/// names no calendar.
+pub fn contact_calendar_key(
+    seeker: &BusinessCalendar,
+    opportunity: &Opportunity,
+    contact: Option<&Contact>,
+) -> Option<(Tz, Option<HolidayCalendar>)> {
+    let contact = contact?;
+    let named = contact.holiday_calendar.or(opportunity.holiday_calendar);
+    let tz = contact.time_zone.unwrap_or(seeker.tz);
+    if tz == seeker.tz && named.is_none() {
+        return None;
+    }
+    Some((tz, named.or_else(|| HolidayCalendar::for_zone(tz))))
+}
+
+/// The calendar `contact` of `opportunity` is scheduled in, built afresh
+/// (the engine keeps one per zone and holiday calendar): see
+/// [`contact_calendar_key`] and [`BusinessCalendar::for_contact`].
+pub fn contact_calendar(
+    seeker: &BusinessCalendar,
+    opportunity: &Opportunity,
+    contact: Option<&Contact>,
+) -> Option<BusinessCalendar> {
+    let (tz, national) = contact_calendar_key(seeker, opportunity, contact)?;
+    let national = national.map_or_else(NationalHolidays::default, |c| {
+        NationalHolidays::on_demand(vec![c])
+    });
+    Some(seeker.for_contact(tz, national))
 }
 
 /// When the opportunity reached `offer`: its latest move there, else the
@@ -493,7 +549,7 @@ impl<'a> Ctx<'a> {
 
     /// The calendar to schedule `contact` in.
     pub(crate) fn calendar(&self, contact: Option<&Contact>) -> &'a BusinessCalendar {
-        self.engine.calendar(contact.and_then(|c| c.time_zone))
+        self.engine.calendar(self.opp, contact)
     }
 
     /// The seeker's calendar.

@@ -16,6 +16,7 @@ use thiserror::Error;
 
 use crate::calendar::BusinessCalendar;
 use crate::contact::{Channel, ContactRole};
+use crate::holidays::HolidayCalendar;
 use crate::interaction::InteractionKind;
 use crate::playbook::Playbook;
 use crate::promise::PromiseWhat;
@@ -80,6 +81,10 @@ pub struct Opportunity {
     /// The written offer's terms, as far as known (meaningful at `offer`).
     #[serde(default)]
     pub offer_terms: OfferTerms,
+    /// The public holidays its contacts observe, unless one names their
+    /// own; `None`: the one each contact's zone determines.
+    #[serde(default)]
+    pub holiday_calendar: Option<HolidayCalendar>,
     /// A playbook chosen for this opportunity, overriding the seeker's; the
     /// store resolves the assignment to the playbook itself.
     #[serde(default)]
@@ -211,6 +216,10 @@ pub struct Contact {
     /// When they can be reached by phone, as learned from the assistant.
     #[serde(default)]
     pub best_time: Option<BestTime>,
+    /// The public holidays they observe; `None` takes the opportunity's,
+    /// else the one their zone determines ([`HolidayCalendar::for_zone`]).
+    #[serde(default)]
+    pub holiday_calendar: Option<HolidayCalendar>,
 }
 
 const fn any_channel() -> Channel {
@@ -589,6 +598,7 @@ mod calendar_serde {
             hours,
             holidays: wire.holidays,
             national,
+            days_off: None,
         })
     }
 }

@@ -33,7 +33,7 @@ pub use action::{
     ActionKind, Constraint, Draft, NextAction, Priority, ProposedTransition, Warning,
 };
 pub use calendar::{
-    BusinessCalendar, BusinessHours, CalendarError, DayHalf, OpeningHours, TimeZone,
+    BusinessCalendar, BusinessHours, CalendarError, DayHalf, DaysOff, OpeningHours, TimeZone,
 };
 pub use contact::{Channel, ContactRole};
 pub use employer::{CapScope, same_employer};

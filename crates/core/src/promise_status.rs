@@ -99,8 +99,8 @@ pub fn promise_status(
 }
 
 /// [`promise_status`] for a promise of `opportunity`, reading its date in the
-/// promising contact's zone (else the primary contact's, else the seeker's),
-/// with the seeker's hours and holidays; stage changes keep a decision, and
+/// promising contact's calendar (else the primary contact's, else the
+/// seeker's: see [`crate::engine::contact_calendar`]); stage changes keep a decision, and
 /// a newer promise from the same person supersedes it.
 pub fn promise_status_for(
     promise: &Promise,
@@ -108,17 +108,12 @@ pub fn promise_status_for(
     seeker_calendar: &BusinessCalendar,
     at: DateTime<Utc>,
 ) -> PromiseStatus {
-    let zoned;
-    let calendar = match promiser(opportunity, promise).and_then(|c| c.time_zone) {
-        Some(tz) if tz != seeker_calendar.tz => {
-            zoned = BusinessCalendar {
-                tz,
-                ..seeker_calendar.clone()
-            };
-            &zoned
-        }
-        _ => seeker_calendar,
-    };
+    let zoned = crate::engine::contact_calendar(
+        seeker_calendar,
+        opportunity,
+        promiser(opportunity, promise),
+    );
+    let calendar = zoned.as_ref().unwrap_or(seeker_calendar);
     if promise.cancelled {
         return PromiseStatus::Cancelled;
     }
@@ -296,6 +291,7 @@ mod tests {
             stage: Stage::Final,
             offer_deadline: None,
             offer_terms: Default::default(),
+            holiday_calendar: None,
             playbook: None,
             history: Vec::new(),
             contacts: vec![Contact {
@@ -307,6 +303,7 @@ mod tests {
                 time_zone: Some(Tz::America__Denver),
                 preferred_channel: Channel::Any,
                 best_time: None,
+                holiday_calendar: None,
             }],
             interactions: Vec::new(),
             promises: vec![p.clone()],

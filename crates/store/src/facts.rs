@@ -63,6 +63,7 @@ pub fn contact(row: &ContactRow) -> Contact {
         time_zone: row.timezone,
         preferred_channel: row.preferred_channel,
         best_time: row.best_time,
+        holiday_calendar: row.holiday_calendar,
     }
 }
 
@@ -165,6 +166,7 @@ pub fn opportunity(
             equity: row.equity.clone(),
             start_date: row.offer_start_date,
         },
+        holiday_calendar: row.holiday_calendar,
         playbook: row
             .playbook
             .as_deref()

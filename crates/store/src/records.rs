@@ -6,7 +6,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use followup_core::{
-    Actor, BestTime, Channel, ContactRole, InteractionKind, PromiseWhat, RejectionReason,
+    Actor, BestTime, Channel, ContactRole, HolidayCalendar, InteractionKind, PromiseWhat,
+    RejectionReason,
 };
 
 use crate::schema::{contacts, interactions, profiles, promises};
@@ -51,6 +52,9 @@ pub struct ContactRow {
     pub updated_by: Actor,
     /// The ETag.
     pub version: i32,
+    /// The public holidays they observe; `None`: their zone's.
+    #[diesel(deserialize_as = StoredOpt, serialize_as = StoredOpt)]
+    pub holiday_calendar: Option<HolidayCalendar>,
 }
 
 /// Something that happened.

@@ -43,6 +43,7 @@ diesel::table! {
         updated_at -> Timestamp,
         updated_by -> Text,
         version -> Integer,
+        holiday_calendar -> Nullable<Text>,
     }
 }
 
@@ -135,6 +136,7 @@ diesel::table! {
         version -> Integer,
         employer -> Nullable<Text>,
         offer_start_date -> Nullable<Date>,
+        holiday_calendar -> Nullable<Text>,
     }
 }
 

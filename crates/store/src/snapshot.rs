@@ -262,6 +262,7 @@ mod tests {
                         version: 1,
                         employer: None,
                         offer_start_date: None,
+                        holiday_calendar: None,
                     },
                 )?;
                 for (id, from, to) in [
@@ -308,6 +309,7 @@ mod tests {
                         updated_at: now,
                         updated_by: actor.clone(),
                         version: 1,
+                        holiday_calendar: None,
                     },
                 )?;
                 interactions::insert_interaction(
@@ -382,6 +384,7 @@ mod tests {
                 stage: Stage::Interviewing,
                 offer_deadline: None,
                 offer_terms: Default::default(),
+                holiday_calendar: None,
                 playbook: Some(followup_core::Playbook::builtin(
                     followup_core::BuiltinPlaybook::EmailOnly,
                 )),
@@ -413,6 +416,7 @@ mod tests {
                         )
                         .unwrap(),
                     ),
+                    holiday_calendar: None,
                 }],
                 interactions: vec![Interaction {
                     id: "i1".to_owned(),

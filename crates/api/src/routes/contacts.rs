@@ -4,7 +4,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveTime, Utc, Weekday};
-use followup_core::{Channel, ContactRole};
+use followup_core::{Channel, ContactRole, HolidayCalendar};
 use followup_store::DbConnection;
 use followup_store::contacts;
 use followup_store::records::ContactRow;
@@ -153,6 +153,10 @@ pub struct Contact {
     pub preferred_channel: Channel,
     /// When to call them, in their time zone.
     pub best_time: Option<BestTime>,
+    /// The public holidays they observe (a built-in calendar); `null` takes
+    /// the opportunity's, else the one their time zone determines.
+    #[schema(value_type = Option<crate::schemas::HolidayCalendar>)]
+    pub holiday_calendar: Option<HolidayCalendar>,
     /// Rapport notes.
     pub notes: Option<String>,
     /// Created.
@@ -180,6 +184,7 @@ impl TryFrom<ContactRow> for Contact {
             email: row.email,
             phone: row.phone,
             timezone: row.timezone.map(|tz| tz.name().to_owned()),
+            holiday_calendar: row.holiday_calendar,
             notes: row.notes,
         })
     }
@@ -209,6 +214,10 @@ pub struct CreateContact {
     pub preferred_channel: Option<Channel>,
     /// When to call them, in their time zone.
     pub best_time: Option<BestTime>,
+    /// The public holidays they observe (a built-in calendar such as `jp`);
+    /// absent: the opportunity's, else their time zone's.
+    #[schema(value_type = Option<crate::schemas::HolidayCalendar>)]
+    pub holiday_calendar: Option<HolidayCalendar>,
     /// Rapport notes.
     #[schema(max_length = 10000)]
     pub notes: Option<String>,
@@ -246,6 +255,10 @@ pub struct UpdateContact {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<BestTime>)]
     pub best_time: Option<Option<BestTime>>,
+    /// The public holidays they observe; `null`: their time zone's.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<crate::schemas::HolidayCalendar>)]
+    pub holiday_calendar: Option<Option<HolidayCalendar>>,
     /// Rapport notes.
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, max_length = 10000)]
@@ -372,6 +385,7 @@ pub async fn create_contact(
             timezone,
             preferred_channel: body.preferred_channel.unwrap_or(Channel::Any),
             best_time,
+            holiday_calendar: body.holiday_calendar,
             notes,
             created_at: now,
             updated_at: now,
@@ -540,6 +554,9 @@ fn apply(row: &mut ContactRow, change: UpdateContact) -> Result<(), ApiError> {
     }
     if let Some(v) = change.best_time {
         row.best_time = best_time(&mut errors, v);
+    }
+    if let Some(v) = change.holiday_calendar {
+        row.holiday_calendar = v;
     }
     if let Some(v) = change.notes {
         row.notes = notes(&mut errors, v);

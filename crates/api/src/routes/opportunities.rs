@@ -3,7 +3,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use followup_core::{RejectionReason, Stage};
+use followup_core::{HolidayCalendar, RejectionReason, Stage};
 use followup_store::pipeline::{self, OpportunityFilter, OpportunityRow, TransitionRow};
 use followup_store::{DbConnection, StoreError, users};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -64,6 +64,10 @@ pub struct Opportunity {
     /// deadline, it makes the written offer complete; while any is missing,
     /// the agenda has a `review_offer` asking for them.
     pub offer_start_date: Option<NaiveDate>,
+    /// The public holidays its contacts observe (a built-in calendar),
+    /// unless a contact names their own; `null`: each contact's time zone's.
+    #[schema(value_type = Option<crate::schemas::HolidayCalendar>)]
+    pub holiday_calendar: Option<HolidayCalendar>,
     /// Playbook for this opportunity; `null` uses the account's default.
     pub playbook: Option<String>,
     /// Where it stands. Change it with `POST /v1/opportunities/{id}/transitions`.
@@ -106,6 +110,7 @@ impl TryFrom<OpportunityRow> for Opportunity {
             currency: row.currency,
             offer_deadline: row.offer_deadline,
             offer_start_date: row.offer_start_date,
+            holiday_calendar: row.holiday_calendar,
             playbook: row.playbook,
         })
     }
@@ -180,6 +185,10 @@ pub struct CreateOpportunity {
     pub offer_deadline: Option<NaiveDate>,
     /// When the offered job would start.
     pub offer_start_date: Option<NaiveDate>,
+    /// The public holidays its contacts observe (e.g. `jp`), unless a
+    /// contact names their own; absent: each contact's time zone's.
+    #[schema(value_type = Option<crate::schemas::HolidayCalendar>)]
+    pub holiday_calendar: Option<HolidayCalendar>,
     /// A playbook for this opportunity.
     #[schema(example = "email_only")]
     pub playbook: Option<String>,
@@ -252,6 +261,10 @@ pub struct UpdateOpportunity {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<NaiveDate>)]
     pub offer_start_date: Option<Option<NaiveDate>>,
+    /// The public holidays its contacts observe; `null`: their zones'.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<crate::schemas::HolidayCalendar>)]
+    pub holiday_calendar: Option<Option<HolidayCalendar>>,
     /// A playbook for this opportunity; `null` uses the account's default.
     /// A coach with access may change this field (and only this one).
     #[serde(default, deserialize_with = "present")]
@@ -527,6 +540,7 @@ pub async fn create_opportunity(
         currency: check_currency(&mut errors, body.currency),
         offer_deadline: body.offer_deadline,
         offer_start_date: body.offer_start_date,
+        holiday_calendar: body.holiday_calendar,
         playbook: check_playbook(&mut errors, body.playbook),
         stage: body.stage.unwrap_or(Stage::Applied),
         rejection_reason: None,
@@ -730,7 +744,8 @@ pub async fn update_opportunity(
         && change.equity.is_none()
         && change.currency.is_none()
         && change.offer_deadline.is_none()
-        && change.offer_start_date.is_none();
+        && change.offer_start_date.is_none()
+        && change.holiday_calendar.is_none();
     let precondition = if_match(&req)?;
     let row = write(&state, move |_, conn| {
         // Read access here: a coach may change the playbook (checked below).
@@ -815,6 +830,9 @@ fn apply(row: &mut OpportunityRow, change: UpdateOpportunity) -> Result<(), ApiE
     }
     if let Some(v) = change.offer_start_date {
         row.offer_start_date = v;
+    }
+    if let Some(v) = change.holiday_calendar {
+        row.holiday_calendar = v;
     }
     if let Some(v) = change.playbook {
         row.playbook = check_playbook(&mut errors, v);

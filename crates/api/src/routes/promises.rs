@@ -186,22 +186,13 @@ pub fn promise_view(
 ) -> Result<Promise, ApiError> {
     let fact = followup_store::facts::promise_at(&row, at)?;
     let status = followup_core::promise_status_for(&fact, opportunity, calendar, at);
-    let zone = fact
+    let promiser = fact
         .contact_id
         .as_deref()
         .and_then(|id| opportunity.contact(id))
-        .or_else(|| opportunity.primary_contact())
-        .and_then(|c| c.time_zone);
-    let due_at = match zone {
-        Some(tz) => followup_core::promise_due_at(
-            &fact,
-            &BusinessCalendar {
-                tz,
-                ..calendar.clone()
-            },
-        ),
-        None => followup_core::promise_due_at(&fact, calendar),
-    };
+        .or_else(|| opportunity.primary_contact());
+    let zoned = followup_core::engine::contact_calendar(calendar, opportunity, promiser);
+    let due_at = followup_core::promise_due_at(&fact, zoned.as_ref().unwrap_or(calendar));
     Ok(Promise {
         due: match row.due()? {
             followup_core::PromiseDue::Date(date) => Due::Date(date),
@@ -291,16 +282,13 @@ fn check_due(
     };
     let made_at = utc(row.made_at);
     let (facts, calendar) = status_context(conn, opportunity)?;
-    let zone = row
+    let promiser = row
         .contact_id
         .as_deref()
         .and_then(|id| facts.contact(id))
-        .or_else(|| facts.primary_contact())
-        .and_then(|c| c.time_zone);
-    let calendar = match zone {
-        Some(tz) => BusinessCalendar { tz, ..calendar },
-        None => calendar,
-    };
+        .or_else(|| facts.primary_contact());
+    let calendar =
+        followup_core::engine::contact_calendar(&calendar, &facts, promiser).unwrap_or(calendar);
     let falls_due = followup_core::promise_status::due_instant(due, &calendar);
     if falls_due.is_some_and(|at| at > made_at) {
         return Ok(());

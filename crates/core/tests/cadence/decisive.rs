@@ -3,9 +3,9 @@
 
 use chrono_tz::Tz;
 use followup_core::{
-    ActionKind, ContactRole, Facts, InteractionKind, Playbook, PlaybookSpec, Priority,
-    PromiseStatus, PromiseWhat, ProposedTransition, RejectionReason, RuleId, Stage,
-    promise_status_for, warnings_for,
+    ActionKind, ContactRole, Facts, HolidayCalendar, InteractionKind, NationalHolidays, Playbook,
+    PlaybookSpec, Priority, PromiseStatus, PromiseWhat, ProposedTransition, RejectionReason,
+    RuleId, Stage, promise_status_for, warnings_for,
 };
 
 use crate::helpers::{
@@ -584,4 +584,68 @@ fn an_offer_that_comes_inside_its_lead_time_is_still_shared_and_says_it_is_late(
     assert_eq!(share.window_end, Some(utc("2027-05-21T21:00:00Z")));
     assert!(share.reason.contains("late"), "{}", share.reason);
     assert!(share.reason.contains("Fri 21 May"), "{}", share.reason);
+}
+
+// --- two calendars -----------------------------------------------------------------
+
+/// Kenji in Tokyo promised a call by `due`; the seeker, in New York, keeps
+/// the U.S. federal holidays.
+fn tokyo_promise(due: chrono::NaiveDate) -> Facts {
+    let mut facts = promised(PromiseWhat::Call);
+    facts.seeker.calendar.national = NationalHolidays::new(vec![HolidayCalendar::Us], 2026..=2028);
+    let acme = &mut facts.opportunities[0];
+    acme.contacts = vec![contact(
+        "kenji",
+        "Kenji Sato",
+        ContactRole::HiringManager,
+        Tz::Asia__Tokyo,
+    )];
+    acme.interactions.clear();
+    acme.promises = vec![crate::helpers::promise(
+        "p1",
+        "kenji",
+        due,
+        "2027-06-28T01:00:00Z",
+    )];
+    facts
+}
+
+fn missed_call(facts: &Facts, at: &str) -> followup_core::NextAction {
+    let now = actions(facts, "acme", at);
+    now.into_iter()
+        .find(|a| a.rule == RuleId::MissedPromiseCall)
+        .unwrap_or_else(|| panic!("a missed-promise call at {at}"))
+}
+
+#[test]
+fn a_us_holiday_of_the_seeker_does_not_skip_a_tokyo_monday() {
+    // Broken on Fri 2 Jul 2027. Mon 5 Jul is the seeker's Independence Day
+    // (observed), but 09:00 in Tokyo is still Sunday evening in New York.
+    let facts = tokyo_promise(date(2027, 7, 2));
+    let call = missed_call(&facts, "2027-07-03T12:00:00Z");
+    assert_eq!(call.due_at, utc("2027-07-05T00:00:00Z"), "{call:#?}");
+}
+
+#[test]
+fn a_japanese_holiday_is_skipped_and_so_is_the_seekers_vacation() {
+    // Broken on Fri 16 Jul 2027; Mon 19 Jul is Marine Day in Japan.
+    let mut facts = tokyo_promise(date(2027, 7, 16));
+    let call = missed_call(&facts, "2027-07-17T12:00:00Z");
+    assert_eq!(call.due_at, utc("2027-07-20T00:00:00Z"), "{call:#?}");
+
+    // On vacation on Mon 19 Jul (New York): Tuesday morning in Tokyo is
+    // still Monday there, so the call waits for Tokyo's 13:00, Tuesday in
+    // New York.
+    facts.seeker.calendar.holidays.insert(date(2027, 7, 19));
+    let call = missed_call(&facts, "2027-07-17T12:00:00Z");
+    assert_eq!(call.due_at, utc("2027-07-20T04:00:00Z"), "{call:#?}");
+
+    // A contact (or the opportunity) may name the calendar they keep.
+    facts.seeker.calendar.holidays.clear();
+    facts.opportunities[0].holiday_calendar = Some(HolidayCalendar::Us);
+    let call = missed_call(&facts, "2027-07-17T12:00:00Z");
+    assert_eq!(call.due_at, utc("2027-07-19T00:00:00Z"), "{call:#?}");
+    facts.opportunities[0].contacts[0].holiday_calendar = Some(HolidayCalendar::Jp);
+    let call = missed_call(&facts, "2027-07-17T12:00:00Z");
+    assert_eq!(call.due_at, utc("2027-07-20T00:00:00Z"), "{call:#?}");
 }

@@ -41,6 +41,7 @@ pub fn opportunity(id: &str, company: &str, stage: Stage) -> Opportunity {
         stage,
         offer_deadline: None,
         offer_terms: Default::default(),
+        holiday_calendar: None,
         playbook: None,
         history: Vec::new(),
         contacts: Vec::new(),
@@ -60,6 +61,7 @@ pub fn contact(id: &str, name: &str, role: ContactRole, tz: Tz) -> Contact {
         time_zone: Some(tz),
         preferred_channel: Channel::Any,
         best_time: None,
+        holiday_calendar: None,
     }
 }
 

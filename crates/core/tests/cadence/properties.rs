@@ -176,6 +176,7 @@ fn build_opportunity(
                 let from = NaiveTime::from_hms_opt(from, 0, 0).unwrap();
                 BestTime::new(&weekdays, from, from + Duration::hours(i64::from(len))).unwrap()
             }),
+            holiday_calendar: None,
         })
         .collect();
     let contact_id = |c: Option<usize>| {
@@ -234,18 +235,23 @@ fn build_opportunity(
     }
 }
 
-/// The calendar an action is scheduled in: its contact's zone, else the seeker's.
+/// The calendar an action is scheduled in: its contact's (their zone and
+/// public holidays, without the seeker's days off), else the seeker's.
 fn calendar_of(facts: &Facts, action: &NextAction) -> BusinessCalendar {
-    let contact = action.opportunity_id.as_deref().and_then(|o| {
-        let opportunity = facts.opportunity(o)?;
-        opportunity.contact(action.contact_id.as_deref()?)
-    });
-    BusinessCalendar {
-        tz: contact
-            .and_then(|c| c.time_zone)
-            .unwrap_or(facts.seeker.calendar.tz),
-        ..facts.seeker.calendar.clone()
-    }
+    let seeker = &facts.seeker.calendar;
+    let Some(opportunity) = action
+        .opportunity_id
+        .as_deref()
+        .and_then(|o| facts.opportunity(o))
+    else {
+        return seeker.clone();
+    };
+    let contact = action
+        .contact_id
+        .as_deref()
+        .and_then(|c| opportunity.contact(c));
+    followup_core::engine::contact_calendar(seeker, opportunity, contact)
+        .unwrap_or_else(|| seeker.clone())
 }
 
 proptest! {
@@ -361,7 +367,17 @@ proptest! {
         final_.contacts = vec![contact("c", "Dana Cruz", ContactRole::HiringManager, tz)];
         final_.promises = vec![promise("p", "c", due, "2027-01-04T15:00:00Z")];
         let facts = facts(seeker(ZONES[seeker_zone]), vec![final_]);
-        let cal = BusinessCalendar::new(tz);
+        // The contact's calendar: their zone's public holidays, unless they
+        // share the seeker's zone (whose own calendar, without any, holds).
+        let national = if zone == seeker_zone {
+            Vec::new()
+        } else {
+            HolidayCalendar::for_zone(tz).into_iter().collect()
+        };
+        let cal = BusinessCalendar {
+            national: NationalHolidays::on_demand(national),
+            ..BusinessCalendar::new(tz)
+        };
         let closes = cal
             .end_of_business(due)
             .or_else(|| cal.start_of_business(cal.next_business_day(due).unwrap()))
