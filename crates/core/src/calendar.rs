@@ -342,6 +342,18 @@ impl BusinessCalendar {
         self.window(date).map(|window| window.end)
     }
 
+    /// Whether `at` is the opening of a business day at the day's opening
+    /// hour ("first thing"), not a later start left by one of the seeker's
+    /// days off.
+    pub fn is_opening(&self, at: DateTime<Utc>) -> bool {
+        let date = self.local_date(at);
+        self.start_of_business(date) == Some(at)
+            && self
+                .hours
+                .on(date.weekday())
+                .is_some_and(|h| at.with_timezone(&self.tz).time() == h.open())
+    }
+
     /// The opening of `at`'s local day when it is a business day, else the
     /// next opening: when an open-ended "do it today" action falls due. It
     /// stays put all day (even after the close), so the agenda does not

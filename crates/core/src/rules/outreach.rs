@@ -402,17 +402,31 @@ fn place(ctx: &Ctx<'_>, c: &mut Candidate<'_>) -> bool {
     if let Some(window) = c.window.filter(|&w| w > c.due) {
         c.end = window;
     }
-    // A late share that cannot go before the deadline closes is no use.
-    !(c.late.is_some() && c.window.is_some_and(|w| c.due >= w))
+    // A share that cannot go before the deadline closes (held by an
+    // out-of-office reply past it, or too late) is no use any more.
+    let Detail::Share(offer) = c.detail else {
+        return true;
+    };
+    offer.deadline.is_none_or(|d| {
+        schedule::promise_due_at(cal, PromiseDue::Date(d)).is_some_and(|end| c.due < end)
+    })
 }
 
 fn build(ctx: &Ctx<'_>, primary: &Candidate<'_>, timing: &Candidate<'_>) -> NextAction {
     let contact = primary.contact;
     let channel = primary.channel;
+    // A follow-up due after the competing offer's deadline has no offer to
+    // tell about any more.
+    let cal = ctx.calendar(contact);
+    let before_deadline = |offer: &CompetingOffer<'_>| {
+        offer.deadline.is_none_or(|d| {
+            schedule::promise_due_at(cal, PromiseDue::Date(d)).is_some_and(|end| timing.due < end)
+        })
+    };
     let message = match primary.detail {
         Detail::Share(offer) => Message::ShareStatus(offer.deadline),
         _ => match ctx.offer {
-            Some(offer) if ctx.enabled(RuleId::ShareCompetingOffer) => {
+            Some(offer) if ctx.enabled(RuleId::ShareCompetingOffer) && before_deadline(&offer) => {
                 Message::ShareStatus(offer.deadline)
             }
             Some(_) => Message::Plain,
@@ -519,7 +533,7 @@ fn reason(
         "e-mail "
     });
     r.push_str(name);
-    if cal.start_of_business(cal.local_date(timing.due)) == Some(timing.due) {
+    if cal.is_opening(timing.due) {
         r.push_str(" first thing ");
         push_day(&mut r, tz, timing.due);
     } else {

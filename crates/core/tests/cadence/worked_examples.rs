@@ -612,10 +612,14 @@ fn offer_elsewhere_is_shared_now_before_the_deadline_minus_two_business_days() {
         !later.iter().any(|a| a.rule == RuleId::ShareCompetingOffer),
         "{later:#?}"
     );
-    // The next follow-up, a week on, still says where things stand.
-    let next = only(&later, ActionKind::ShareStatus);
+    // The next follow-up, a week on, is a plain status check: it falls
+    // after the offer's deadline (Fri 21 May), and no share is ever due
+    // after it (docs/cadence.md, "Decisive moments"). It used to repeat
+    // the share.
+    let next = only(&later, ActionKind::SendFollowUpEmail);
     assert_eq!(next.rule, RuleId::FollowUpAfterSilence);
     assert_eq!(next.due_at, utc("2027-05-24T16:00:00Z"));
+    assert!(next.competing_opportunity_id.is_none());
 }
 
 #[test]
