@@ -232,12 +232,23 @@ impl DaysOff {
         self.holidays.contains(&date) || self.national.contains(date)
     }
 
+    /// Whether any of the seeker's dates within two days of `date` is off.
+    fn any_near(&self, date: NaiveDate) -> bool {
+        (-2..=2).any(|d| {
+            date.checked_add_signed(chrono::Duration::days(d))
+                .is_some_and(|d| self.is_off(d))
+        })
+    }
+
     /// The part of `window` (shorter than a day, so on at most two of the
     /// seeker's dates) that falls on none of their days off.
     fn trim(&self, window: Range<DateTime<Utc>>) -> Option<Range<DateTime<Utc>>> {
         let first = window.start.with_timezone(&self.tz).date_naive();
         let first_off = self.is_off(first);
         let next = first.succ_opt()?;
+        if !first_off && !self.is_off(next) {
+            return Some(window);
+        }
         let midnight = resolve(self.tz, next.and_time(NaiveTime::MIN))?;
         if midnight >= window.end {
             return (!first_off).then_some(window);
@@ -274,11 +285,15 @@ impl BusinessCalendar {
             hours: self.hours.clone(),
             holidays: BTreeSet::new(),
             national,
-            days_off: Some(Box::new(DaysOff {
-                tz: self.tz,
-                holidays: self.holidays.clone(),
-                national: self.national.clone(),
-            })),
+            days_off: (!self.holidays.is_empty() || !self.national.calendars().is_empty()).then(
+                || {
+                    Box::new(DaysOff {
+                        tz: self.tz,
+                        holidays: self.holidays.clone(),
+                        national: self.national.clone(),
+                    })
+                },
+            ),
         }
     }
 
@@ -289,10 +304,15 @@ impl BusinessCalendar {
 
     /// Open that weekday and not a holiday.
     pub fn is_business_day(&self, date: NaiveDate) -> bool {
-        if self.days_off.is_some() {
-            return self.window(date).is_some();
+        if !self.is_open_day(date) {
+            return false;
         }
-        self.is_open_day(date)
+        match &self.days_off {
+            // The day's hours fall on the seeker's dates two either side of
+            // it at most; only when one of those is off is it worked out.
+            Some(off) if off.any_near(date) => self.window(date).is_some(),
+            _ => true,
+        }
     }
 
     /// Open that weekday and not one of this calendar's holidays.

@@ -87,6 +87,9 @@ pub(crate) struct Pipeline<'a> {
     /// deadlines passed in the seeker's calendar are ignored). Each
     /// opportunity competes with the first one at another employer.
     pub(crate) offers: Vec<CompetingOffer<'a>>,
+    /// Opportunities at `final`, then at `interviewing` (each by id): those
+    /// still deciding, for `ask_for_extension`.
+    pub(crate) deciding: Vec<&'a Opportunity>,
     /// Open opportunities at final or offer.
     pub(crate) near_offer: u32,
     /// Active opportunities before final (`applied` through
@@ -131,6 +134,7 @@ impl<'a> Engine<'a> {
         let mut zones: Vec<(CalendarKey, BusinessCalendar)> = Vec::new();
         let year = seeker.local_date(at).year();
         let mut offers: Vec<CompetingOffer<'a>> = Vec::new();
+        let mut deciding: Vec<&'a Opportunity> = Vec::new();
         let (mut near_offer, mut others_open) = (0, 0);
         // Every opportunity's zones: a rejected one still has its gracious
         // close to place.
@@ -139,15 +143,17 @@ impl<'a> Engine<'a> {
                 if let Some(key) = contact_calendar_key(seeker, opportunity, Some(contact))
                     && !zones.iter().any(|(k, _)| *k == key)
                 {
-                    let (tz, national) = key;
-                    let national = national.map_or_else(NationalHolidays::default, |c| {
+                    let national = kept_holidays(key).map_or_else(NationalHolidays::default, |c| {
                         NationalHolidays::new(vec![c], year - 1..=year + 2)
                     });
-                    zones.push((key, seeker.for_contact(tz, national)));
+                    zones.push((key, seeker.for_contact(key.0, national)));
                 }
             }
             if !opportunity.stage.is_open() {
                 continue;
+            }
+            if matches!(opportunity.stage, Stage::Interviewing | Stage::Final) {
+                deciding.push(opportunity);
             }
             match opportunity.stage {
                 Stage::Final => near_offer += 1,
@@ -184,6 +190,9 @@ impl<'a> Engine<'a> {
             .map(|(i, o)| (employer_hash(o.employer()), i))
             .collect();
         by_employer.sort_unstable();
+        deciding.sort_by(|a, b| {
+            (a.stage != Stage::Final, &a.id).cmp(&(b.stage != Stage::Final, &b.id))
+        });
         let mut engine = Self {
             facts,
             playbook,
@@ -192,6 +201,7 @@ impl<'a> Engine<'a> {
             by_employer,
             pipeline: Pipeline {
                 offers,
+                deciding,
                 near_offer,
                 others_open,
                 apply_more: None,
@@ -303,15 +313,15 @@ fn sort(actions: &mut [NextAction]) {
     });
 }
 
-/// A contact's zone and the public holidays they observe.
+/// A contact's zone and the holiday calendar named for them, if any.
 type CalendarKey = (Tz, Option<HolidayCalendar>);
 
 /// Which calendar a contact is scheduled in (docs/cadence.md, "Decisive
 /// moments", two calendars): their zone (the seeker's when unknown) and the
-/// public holidays they observe — the contact's own choice, else the
-/// opportunity's, else the one their zone determines. `None` when that is
-/// the seeker's own calendar: no contact, or one in the seeker's zone who
-/// names no calendar.
+/// holiday calendar named for them — the contact's own, else the
+/// opportunity's; with none named, the one their zone determines (see
+/// [`kept_holidays`]). `None` when that is the seeker's own calendar: no
+/// contact, or one in the seeker's zone with no calendar named.
 pub fn contact_calendar_key(
     seeker: &BusinessCalendar,
     opportunity: &Opportunity,
@@ -323,7 +333,13 @@ pub fn contact_calendar_key(
     if tz == seeker.tz && named.is_none() {
         return None;
     }
-    Some((tz, named.or_else(|| HolidayCalendar::for_zone(tz))))
+    Some((tz, named))
+}
+
+/// The public holidays a contact keeps: the calendar named for them, else
+/// their zone's.
+fn kept_holidays((tz, named): CalendarKey) -> Option<HolidayCalendar> {
+    named.or_else(|| HolidayCalendar::for_zone(tz))
 }
 
 /// The calendar `contact` of `opportunity` is scheduled in, built afresh
@@ -334,11 +350,11 @@ pub fn contact_calendar(
     opportunity: &Opportunity,
     contact: Option<&Contact>,
 ) -> Option<BusinessCalendar> {
-    let (tz, national) = contact_calendar_key(seeker, opportunity, contact)?;
-    let national = national.map_or_else(NationalHolidays::default, |c| {
+    let key = contact_calendar_key(seeker, opportunity, contact)?;
+    let national = kept_holidays(key).map_or_else(NationalHolidays::default, |c| {
         NationalHolidays::on_demand(vec![c])
     });
-    Some(seeker.for_contact(tz, national))
+    Some(seeker.for_contact(key.0, national))
 }
 
 /// When the opportunity reached `offer`: its latest move there, else the

@@ -336,17 +336,10 @@ fn ask_for_extension(
         return;
     }
     // The most advanced other employer still deciding: finals first.
-    let waiting = ctx
-        .engine
-        .facts
-        .opportunities
-        .iter()
-        .filter(|o| {
-            matches!(o.stage, Stage::Interviewing | Stage::Final)
-                && !o.same_employer(ctx.opp)
-                && !promises_decision_by(o, seeker, closes, ctx.at)
-        })
-        .min_by(|a, b| (a.stage != Stage::Final, &a.id).cmp(&(b.stage != Stage::Final, &b.id)));
+    let waiting =
+        ctx.engine.pipeline.deciding.iter().copied().find(|o| {
+            !o.same_employer(ctx.opp) && !promises_decision_by(o, seeker, closes, ctx.at)
+        });
     let Some(other) = waiting else {
         return;
     };
