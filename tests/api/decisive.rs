@@ -826,3 +826,32 @@ async fn a_call_to_tokyo_keeps_japans_holidays_and_not_the_seekers_weekday_ones(
         "{problem:#}"
     );
 }
+
+#[tokio::test]
+async fn a_share_too_late_to_reach_anyone_says_so_instead_of_vanishing() {
+    let app = spawn_app().await;
+    let seeker = Seeker::register(&app).await;
+    let (acme, ann) = interviewed_final(&seeker).await;
+    // Ann is out of office until Mon 16 Mar; Rival's offer must be answered
+    // by Thu 12 Mar.
+    seeker
+        .log_with(
+            &acme,
+            json!({"kind": "reply_received", "contact_id": ann,
+                   "occurred_at": "2026-03-09T15:00:00Z", "out_of_office_until": "2026-03-16"}),
+        )
+        .await;
+    offer_elsewhere_on_tuesday(&seeker, "2026-03-12").await;
+    let now = seeker.next_actions(&acme, "2026-03-10T16:00:00Z").await;
+    assert!(!kinds(&now).contains(&"share_status"), "{now:#?}");
+    let notice = now
+        .iter()
+        .find(|a| a["rule"] == "share_competing_offer")
+        .unwrap_or_else(|| panic!("the share does not vanish: {now:#?}"));
+    assert_eq!(notice["action"], "wait");
+    assert!(
+        notice["reason"].as_str().unwrap().contains("too late"),
+        "{notice:#}"
+    );
+    assert!(notice["competing_opportunity_id"].is_string(), "{notice:#}");
+}

@@ -116,6 +116,8 @@ struct Candidate<'a> {
     /// A share whose offer came after its latest useful moment: it goes at
     /// once, due by the deadline itself, and says it is late.
     late: Option<DateTime<Utc>>,
+    /// A share that could go only after the deadline closes (this instant).
+    too_late: Option<DateTime<Utc>>,
 }
 
 impl<'a> Candidate<'a> {
@@ -145,13 +147,25 @@ impl<'a> Candidate<'a> {
             held: false,
             best_time: false,
             late: None,
+            too_late: None,
         }
     }
 }
 
 pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
     let mut candidates = triggers(ctx);
-    candidates.retain_mut(|c| place(ctx, c));
+    let mut too_late = None;
+    candidates.retain_mut(|c| {
+        let placed = place(ctx, c);
+        if !placed && c.too_late.is_some() {
+            too_late = Some(*c);
+        }
+        placed
+    });
+    // A share that can no longer be useful says so instead of vanishing.
+    if let Some(c) = too_late {
+        out.push(too_late_to_share(ctx, &c));
+    }
     candidates.sort_by_key(|c| c.trigger);
     // Group by contact, across channels: (highest precedence, earliest due
     // on that one's channel). A trigger on the other channel waits behind
@@ -407,9 +421,60 @@ fn place(ctx: &Ctx<'_>, c: &mut Candidate<'_>) -> bool {
     let Detail::Share(offer) = c.detail else {
         return true;
     };
-    offer.deadline.is_none_or(|d| {
-        schedule::promise_due_at(cal, PromiseDue::Date(d)).is_some_and(|end| c.due < end)
-    })
+    match offer
+        .deadline
+        .and_then(|d| schedule::promise_due_at(cal, PromiseDue::Date(d)))
+    {
+        Some(closes) if c.due >= closes => {
+            c.too_late = Some(closes);
+            false
+        }
+        _ => true,
+    }
+}
+
+/// In place of a share that could go only after the deadline (its contact
+/// out of office until then): a `wait` that says the offer cannot be shared
+/// in time, due when the deadline closes.
+fn too_late_to_share(ctx: &Ctx<'_>, c: &Candidate<'_>) -> NextAction {
+    let name = Ctx::name_of(c.contact);
+    let tz = ctx.calendar(c.contact).tz;
+    let closes = c.too_late.unwrap_or(c.due);
+    let mut r = String::with_capacity(200);
+    if let Detail::Share(offer) = c.detail {
+        r.push_str(&offer.opportunity.company);
+        r.push_str(" has made you an offer");
+        if let Some(deadline) = offer.deadline {
+            r.push_str(" to answer by ");
+            push_date(&mut r, deadline);
+        }
+        r.push_str(", but ");
+    }
+    r.push_str(name);
+    r.push_str(" cannot hear of it before ");
+    push_day_time(&mut r, tz, c.due);
+    if c.held {
+        r.push_str(" (out of office)");
+    }
+    r.push_str(": too late to share it with ");
+    r.push_str(&ctx.opp.company);
+    r.push_str(", so decide without waiting for them");
+    cite(&mut r, &[RuleId::ShareCompetingOffer]);
+    let mut action = ctx.action(
+        RuleId::ShareCompetingOffer,
+        c.contact,
+        ActionKind::Wait,
+        None,
+        c.anchor,
+        closes,
+        None,
+        Priority::Low,
+        r,
+    );
+    if let Detail::Share(offer) = c.detail {
+        action.competing_opportunity_id = Some(offer.opportunity.id.clone());
+    }
+    action
 }
 
 fn build(ctx: &Ctx<'_>, primary: &Candidate<'_>, timing: &Candidate<'_>) -> NextAction {

@@ -649,3 +649,31 @@ fn a_japanese_holiday_is_skipped_and_so_is_the_seekers_vacation() {
     let call = missed_call(&facts, "2027-07-17T12:00:00Z");
     assert_eq!(call.due_at, utc("2027-07-20T00:00:00Z"), "{call:#?}");
 }
+
+#[test]
+fn a_share_that_cannot_reach_anyone_before_the_deadline_says_so() {
+    let mut facts = offer_and_final("Rival");
+    // Ann is out of office until Mon 24 May, after Friday's deadline.
+    let mut away = interaction(
+        "away",
+        InteractionKind::ReplyReceived,
+        "ann",
+        "2027-05-17T15:00:00Z",
+    );
+    away.out_of_office_until = Some(date(2027, 5, 24));
+    facts.opportunities[1].interactions.push(away);
+    let now = actions(&facts, "acme", "2027-05-18T15:00:00Z");
+    assert!(
+        now.iter().all(|a| a.action != ActionKind::ShareStatus),
+        "{now:#?}"
+    );
+    let notice = now
+        .iter()
+        .find(|a| a.rule == RuleId::ShareCompetingOffer)
+        .unwrap_or_else(|| panic!("the share does not vanish: {now:#?}"));
+    assert_eq!(notice.action, ActionKind::Wait);
+    assert_eq!(notice.competing_opportunity_id.as_deref(), Some("offer"));
+    assert!(notice.reason.contains("too late"), "{}", notice.reason);
+    // Due when the deadline closes, Fri 21 May 17:00 New York.
+    assert_eq!(notice.due_at, utc("2027-05-21T21:00:00Z"));
+}
