@@ -170,8 +170,14 @@ pub(crate) fn offer_news(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
     if !ctx.enabled(RULE) || !ctx.opp.stage.is_open() {
         return;
     }
-    let received = standing(ctx.opp, InteractionKind::OfferReceived, None, ctx.at);
     if ctx.opp.stage == Stage::Offer {
+        // Who brought the offer, the move to `offer` notwithstanding.
+        let received = standing(
+            ctx.opp,
+            InteractionKind::OfferReceived,
+            Some(Stage::Offer),
+            ctx.at,
+        );
         let since = ctx.stage_entered_at().or(received.map(|i| i.occurred_at));
         review_offer(ctx, since, received, out);
         let offering = ctx.contact(received.and_then(|i| i.contact_id.as_deref()));
@@ -179,7 +185,7 @@ pub(crate) fn offer_news(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
         ask_for_extension(ctx, since, offering, out);
         return;
     }
-    let Some(offer) = received else {
+    let Some(offer) = standing(ctx.opp, InteractionKind::OfferReceived, None, ctx.at) else {
         return;
     };
     review_offer(ctx, Some(offer.occurred_at), Some(offer), out);

@@ -345,10 +345,17 @@ fn the_gracious_close_outlives_the_move_to_rejected_until_it_is_sent() {
 fn an_offer_received_proposes_the_move_and_asks_for_the_written_terms() {
     let mut facts = promised(PromiseWhat::Decision);
     let acme = &mut facts.opportunities[0];
+    // The recruiter brings the offer.
+    acme.contacts.push(contact(
+        "rae",
+        "Rae Kim",
+        ContactRole::Recruiter,
+        Tz::America__New_York,
+    ));
     acme.interactions.push(interaction(
         "yes",
         InteractionKind::OfferReceived,
-        "ann",
+        "rae",
         "2027-05-18T15:00:00Z",
     ));
     acme.offer_terms.base_salary = Some(120_000.0);
@@ -399,6 +406,10 @@ fn an_offer_received_proposes_the_move_and_asks_for_the_written_terms() {
             .all(|a| !matches!(a.action, ActionKind::ConfirmOffer | ActionKind::ReviewOffer)),
         "{now:#?}"
     );
+    // Who brought the offer is asked for more time, the move notwithstanding.
+    let ask = only(&now, ActionKind::AskForExtension);
+    assert_eq!(ask.contact_id.as_deref(), Some("rae"));
+    assert_eq!(ask.competing_opportunity_id.as_deref(), Some("rival"));
     let at_rival = actions(&facts, "rival", "2027-05-19T15:00:00Z");
     assert_eq!(
         only(&at_rival, ActionKind::ShareStatus)
