@@ -355,3 +355,503 @@ async fn an_urgent_share_overrides_the_weekly_cap_and_says_why() {
         "{share:#}"
     );
 }
+
+#[tokio::test]
+async fn an_offer_is_never_shared_with_its_own_employer() {
+    let app = spawn_app().await;
+    let seeker = Seeker::register(&app).await;
+    let (acme, _ann) = interviewed_final(&seeker).await;
+    // An offer from Acme's other team, entered under another display name
+    // with the employer spelled differently.
+    let created = seeker
+        .post(
+            "/v1/opportunities",
+            json!({"company": "ACME Labs", "employer": " acme ", "title": "Writer",
+                   "stage": "offer", "offer_deadline": "2026-03-27"}),
+        )
+        .await;
+    let labs = created["opportunity"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(created["opportunity"]["employer"], " acme ".trim());
+    let now = seeker.next_actions(&acme, "2026-03-11T15:00:00Z").await;
+    assert!(
+        now.iter()
+            .all(|a| a["action"] != "share_status" && a["competing_opportunity_id"].is_null()),
+        "{now:#?}"
+    );
+
+    // Set apart (a PATCH to another employer), it competes, and the share
+    // names it.
+    let patched = seeker
+        .patch(
+            &format!("/v1/opportunities/{labs}"),
+            json!({"employer": "Labs Inc"}),
+        )
+        .await;
+    assert_eq!(patched["employer"], "Labs Inc");
+    let now = seeker.next_actions(&acme, "2026-03-11T15:00:00Z").await;
+    let share = only(&now, "share_status");
+    assert_eq!(
+        share["competing_opportunity_id"],
+        labs.as_str(),
+        "{share:#}"
+    );
+
+    // `null` makes it the company again; an empty employer is a 422 naming it.
+    let cleared = seeker
+        .patch(
+            &format!("/v1/opportunities/{labs}"),
+            json!({"employer": null}),
+        )
+        .await;
+    assert_eq!(cleared["employer"], "ACME Labs");
+    let response = app
+        .as_(&seeker.account, reqwest::Method::POST, "/v1/opportunities")
+        .json(&json!({"company": "Acme", "employer": "  ", "title": "Editor"}))
+        .send()
+        .await
+        .unwrap();
+    let problem = crate::helpers::assert_problem(response, 422).await;
+    assert_eq!(problem["errors"][0]["field"], "employer", "{problem:#}");
+}
+
+#[tokio::test]
+async fn a_decision_promise_waits_for_the_decision_and_a_newer_one_supersedes_it() {
+    let app = spawn_app().await;
+    let seeker = Seeker::register(&app).await;
+    let (acme, ann) = interviewed_final(&seeker).await;
+    // Mon 9 Mar: Ann promises a decision by Fri 13 Mar.
+    let first = seeker
+        .promise(
+            &acme,
+            json!({"contact_id": ann, "what": "decision", "due": "2026-03-13",
+                   "made_at": "2026-03-09T15:00:00Z"}),
+        )
+        .await;
+    // Tue 10 Mar: "thanks, still deciding" keeps no decision.
+    seeker
+        .log(&acme, &ann, "reply_received", "2026-03-10T15:00:00Z")
+        .await;
+    let status = |id: &str, at: &str| format!("/v1/promises/{id}?at={at}");
+    let read = seeker.get(&status(&first, "2026-03-11T15:00:00Z")).await;
+    assert_eq!(read["status"], "pending", "{read:#}");
+
+    // Wed 11 Mar: "give us another week" — the newer promise supersedes it.
+    let second = seeker
+        .promise(
+            &acme,
+            json!({"contact_id": ann, "what": "decision", "due": "2026-03-20",
+                   "made_at": "2026-03-11T16:00:00Z"}),
+        )
+        .await;
+    let read = seeker.get(&status(&first, "2026-03-16T15:00:00Z")).await;
+    assert_eq!(read["status"], "superseded", "{read:#}");
+    let monday = seeker.next_actions(&acme, "2026-03-16T15:00:00Z").await;
+    assert_eq!(only(&monday, "wait")["due_at"], "2026-03-20T21:00:00Z");
+
+    // The seeker hears of the decision elsewhere and marks it kept.
+    let kept = seeker
+        .patch(&format!("/v1/promises/{second}"), json!({"kept": true}))
+        .await;
+    assert_eq!(kept["status"], "kept", "{kept:#}");
+    assert!(kept["kept_at"].is_string(), "{kept:#}");
+    let response = app
+        .as_(
+            &seeker.account,
+            reqwest::Method::PATCH,
+            &format!("/v1/promises/{second}"),
+        )
+        .json(&json!({"kept": "yes"}))
+        .send()
+        .await
+        .unwrap();
+    let problem = crate::helpers::assert_problem(response, 422).await;
+    assert!(problem.to_string().contains("kept"), "{problem:#}");
+}
+
+#[tokio::test]
+async fn a_rejection_ends_the_follow_ups_and_leaves_a_gracious_close() {
+    let app = spawn_app().await;
+    let seeker = Seeker::register(&app).await;
+    let (acme, ann) = interviewed_final(&seeker).await;
+    promise_a_call_by_friday(&seeker, &acme, &ann).await;
+    // Tue 10 Mar: Ann writes that someone else got the job.
+    let logged = seeker
+        .log_with(
+            &acme,
+            json!({"kind": "rejection_received", "contact_id": ann,
+                   "occurred_at": "2026-03-10T15:00:00Z",
+                   "rejection_reason": "competing_candidate"}),
+        )
+        .await;
+    assert_eq!(
+        logged["interaction"]["rejection_reason"],
+        "competing_candidate"
+    );
+    let week_later = seeker.next_actions(&acme, "2026-03-16T15:00:00Z").await;
+    let mut now = kinds(&week_later);
+    now.sort_unstable();
+    assert_eq!(
+        now,
+        ["confirm_rejection", "send_gracious_close"],
+        "{week_later:#?}"
+    );
+    let confirm = only(&week_later, "confirm_rejection");
+    assert_eq!(
+        confirm["transition"],
+        json!({"to": "rejected", "reason": "competing_candidate"})
+    );
+    let close = only(&week_later, "send_gracious_close");
+    // Five business days after Tue 10 Mar: the close of Tue 17 Mar in New York.
+    assert_eq!(close["window_end"], "2026-03-17T21:00:00Z", "{close:#}");
+    assert!(
+        close["draft"]["mailto"]
+            .as_str()
+            .unwrap()
+            .starts_with("mailto:ann%40acme.example")
+            || close["draft"]["mailto"]
+                .as_str()
+                .unwrap()
+                .starts_with("mailto:ann@acme.example")
+    );
+
+    // Moved to rejected: the gracious close stays, until a thank-you.
+    seeker
+        .post(
+            &format!("/v1/opportunities/{acme}/transitions"),
+            json!({"to": "rejected", "rejection_reason": "competing_candidate",
+                   "occurred_at": "2026-03-10T16:00:00Z"}),
+        )
+        .await;
+    let after_move = seeker.next_actions(&acme, "2026-03-16T15:00:00Z").await;
+    assert_eq!(
+        kinds(&after_move),
+        ["send_gracious_close"],
+        "{after_move:#?}"
+    );
+    seeker
+        .log(&acme, &ann, "thank_you", "2026-03-11T15:00:00Z")
+        .await;
+    let thanked = seeker.next_actions(&acme, "2026-03-16T15:00:00Z").await;
+    assert!(thanked.is_empty(), "{thanked:#?}");
+
+    // A rejection reason on anything but a rejection is a 422 naming it.
+    let response = app
+        .as_(
+            &seeker.account,
+            reqwest::Method::POST,
+            &format!("/v1/opportunities/{acme}/interactions"),
+        )
+        .json(&json!({"kind": "reply_received", "contact_id": ann,
+                       "occurred_at": "2026-03-12T15:00:00Z",
+                       "rejection_reason": "unknown"}))
+        .send()
+        .await
+        .unwrap();
+    let problem = crate::helpers::assert_problem(response, 422).await;
+    assert_eq!(
+        problem["errors"][0]["field"], "rejection_reason",
+        "{problem:#}"
+    );
+}
+
+#[tokio::test]
+async fn an_offer_received_proposes_the_move_and_asks_for_the_written_offer() {
+    let app = spawn_app().await;
+    let seeker = Seeker::register(&app).await;
+    let (acme, ann) = interviewed_final(&seeker).await;
+    let (rival, _) = {
+        let rival = seeker
+            .opportunity(json!({"company": "Rival", "title": "Editor", "stage": "final"}))
+            .await;
+        let rob = seeker
+            .contact(
+                &rival,
+                json!({"name": "Rob Hay", "role": "hiring_manager", "email": "rob@rival.example",
+                       "timezone": "America/New_York"}),
+            )
+            .await;
+        (rival, rob)
+    };
+    seeker
+        .log(&acme, &ann, "offer_received", "2026-03-10T15:00:00Z")
+        .await;
+    let now = seeker.next_actions(&acme, "2026-03-10T16:00:00Z").await;
+    assert_eq!(only(&now, "confirm_offer")["transition"]["to"], "offer");
+    let review = only(&now, "review_offer");
+    assert!(
+        review["draft"]["body"]
+            .as_str()
+            .unwrap()
+            .contains("base salary, bonus, equity, start date, deadline to answer"),
+        "{review:#}"
+    );
+    // Not at offer yet: Rival hears of no competing offer.
+    let at_rival = seeker.next_actions(&rival, "2026-03-10T16:00:00Z").await;
+    assert!(!kinds(&at_rival).contains(&"share_status"), "{at_rival:#?}");
+
+    seeker
+        .post(
+            &format!("/v1/opportunities/{acme}/transitions"),
+            json!({"to": "offer", "occurred_at": "2026-03-10T17:00:00Z"}),
+        )
+        .await;
+    seeker
+        .patch(
+            &format!("/v1/opportunities/{acme}"),
+            json!({"base_salary": 120000, "bonus": 0, "equity": "none",
+                   "offer_start_date": "2026-05-01", "offer_deadline": "2026-03-27"}),
+        )
+        .await;
+    let now = seeker.next_actions(&acme, "2026-03-11T15:00:00Z").await;
+    assert!(
+        !kinds(&now)
+            .iter()
+            .any(|k| ["confirm_offer", "review_offer"].contains(k)),
+        "{now:#?}"
+    );
+    let at_rival = seeker.next_actions(&rival, "2026-03-11T15:00:00Z").await;
+    assert_eq!(
+        only(&at_rival, "share_status")["competing_opportunity_id"],
+        acme.as_str()
+    );
+}
+
+#[tokio::test]
+async fn the_weekly_cap_counts_the_employer_unless_the_playbook_says_per_contact() {
+    let app = spawn_app().await;
+    let seeker = Seeker::register(&app).await;
+    let (acme, ann) = interviewed_final(&seeker).await;
+    let mut people = Vec::new();
+    for (name, email) in [
+        ("Rita Ruiz", "rita@acme.example"),
+        ("Hal Ng", "hal@acme.example"),
+    ] {
+        people.push(
+            seeker
+                .contact(
+                    &acme,
+                    json!({"name": name, "role": "recruiter", "email": email}),
+                )
+                .await,
+        );
+    }
+    let (rita, hal) = (&people[0], &people[1]);
+
+    // Capped per contact (a playbook may say so), the manager and the
+    // recruiter each get their e-mail on Mon 9 Mar without a warning.
+    let created = seeker
+        .post(
+            "/v1/playbooks",
+            json!({"name": "per person", "extends": "balanced",
+                   "rules": {"email_weekly_cap": {"params": {"cap_scope": "contact"}}}}),
+        )
+        .await;
+    let playbook = created["playbook"]["id"].as_str().unwrap().to_owned();
+    let path = format!("/v1/opportunities/{acme}");
+    seeker.patch(&path, json!({"playbook": playbook})).await;
+    seeker
+        .log(&acme, &ann, "follow_up_email", "2026-03-09T14:00:00Z")
+        .await;
+    let to_rita = seeker
+        .log(&acme, rita, "follow_up_email", "2026-03-09T16:00:00Z")
+        .await;
+    assert_eq!(to_rita["warnings"], json!([]), "{to_rita:#}");
+
+    // By default the cap counts the employer: a third person at Acme the
+    // next day is one e-mail too many.
+    seeker.patch(&path, json!({"playbook": null})).await;
+    let to_hal = seeker
+        .log(&acme, hal, "follow_up_email", "2026-03-10T14:00:00Z")
+        .await;
+    let warnings = to_hal["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{to_hal:#}");
+    assert_eq!(warnings[0]["code"], "email_weekly_cap");
+    assert!(
+        warnings[0]["message"].as_str().unwrap().contains("to Acme"),
+        "{to_hal:#}"
+    );
+
+    // An unknown scope is a 422 naming the rules.
+    let response = app
+        .as_(&seeker.account, reqwest::Method::POST, "/v1/playbooks")
+        .json(&json!({"name": "bad", "extends": "balanced",
+                       "rules": {"email_weekly_cap": {"params": {"cap_scope": "team"}}}}))
+        .send()
+        .await
+        .unwrap();
+    let problem = crate::helpers::assert_problem(response, 422).await;
+    assert_eq!(problem["errors"][0]["field"], "rules", "{problem:#}");
+    assert!(problem.to_string().contains("cap_scope"), "{problem:#}");
+}
+
+#[tokio::test]
+async fn at_offer_the_endgame_reminds_asks_for_terms_and_for_time() {
+    let app = spawn_app().await;
+    let seeker = Seeker::register(&app).await;
+    let (acme, _ann) = interviewed_final(&seeker).await;
+    // Tue 10 Mar: Rival's offer, to be answered by Fri 13 Mar; only the
+    // base salary is known.
+    let rival = seeker
+        .opportunity(
+            json!({"company": "Rival", "title": "Editor", "stage": "offer",
+                            "offer_deadline": "2026-03-13", "base_salary": 120000}),
+        )
+        .await;
+    let rita = seeker
+        .contact(
+            &rival,
+            json!({"name": "Rita Roe", "role": "recruiter", "email": "rita@rival.example",
+                   "timezone": "America/New_York"}),
+        )
+        .await;
+    seeker
+        .log(&rival, &rita, "offer_received", "2026-03-10T15:00:00Z")
+        .await;
+    let tuesday = seeker.next_actions(&rival, "2026-03-10T16:00:00Z").await;
+    let review = only(&tuesday, "review_offer");
+    assert!(
+        review["reason"]
+            .as_str()
+            .unwrap()
+            .contains("bonus, equity, start date are not on file"),
+        "{review:#}"
+    );
+    // Acme, a final at another employer, has promised no decision by Friday.
+    let ask = only(&tuesday, "ask_for_extension");
+    assert_eq!(ask["contact_id"], rita.as_str());
+    assert_eq!(ask["competing_opportunity_id"], acme.as_str());
+    // Two business days before Fri 13 Mar: Wed 11 Mar at 09:00 New York.
+    let decide = only(&tuesday, "decide_offer");
+    assert_eq!(decide["due_at"], "2026-03-11T13:00:00Z", "{decide:#}");
+    assert!(
+        decide["draft"]["body"]
+            .as_str()
+            .unwrap()
+            .contains("where things stand for me"),
+        "{decide:#}"
+    );
+}
+
+#[tokio::test]
+async fn an_offer_inside_its_lead_time_is_still_shared_and_the_reason_says_it_is_late() {
+    let app = spawn_app().await;
+    let seeker = Seeker::register(&app).await;
+    let (acme, _ann) = interviewed_final(&seeker).await;
+    // Tue 10 Mar: an offer elsewhere that must be answered by Wed 11 Mar,
+    // already past the latest comfortable moment (two business days before).
+    offer_elsewhere_on_tuesday(&seeker, "2026-03-11").await;
+    let now = seeker.next_actions(&acme, "2026-03-10T16:00:00Z").await;
+    let share = only(&now, "share_status");
+    let reason = share["reason"].as_str().unwrap();
+    assert!(reason.contains("late"), "{share:#}");
+    assert!(reason.contains("Wed 11 Mar"), "{share:#}");
+    assert!(
+        share["window_end"].as_str().unwrap() <= "2026-03-11T21:00:00Z",
+        "never after the deadline: {share:#}"
+    );
+}
+
+#[tokio::test]
+async fn a_call_to_tokyo_keeps_japans_holidays_and_not_the_seekers_weekday_ones() {
+    let app = spawn_app().await;
+    let seeker = Seeker::register(&app).await;
+    seeker
+        .patch(
+            "/v1/me",
+            json!({"timezone": "America/New_York", "holiday_calendars": ["us"]}),
+        )
+        .await;
+    let acme = seeker
+        .opportunity(json!({"company": "Acme KK", "title": "Editor", "industry": "logistics", "stage": "final"}))
+        .await;
+    let kenji = seeker
+        .contact(
+            &acme,
+            json!({"name": "Kenji Sato", "role": "hiring_manager", "phone": "+81 3 5555 0100",
+                   "timezone": "Asia/Tokyo"}),
+        )
+        .await;
+    let missed_call = |actions: &[serde_json::Value]| {
+        actions
+            .iter()
+            .find(|a| a["rule"] == "missed_promise_call")
+            .unwrap_or_else(|| panic!("a missed-promise call: {actions:#?}"))
+            .clone()
+    };
+    // A call promised by Thu 2 Jul 2026 never comes. Fri 3 Jul is the
+    // seeker's Independence Day (observed), but 09:00 in Tokyo is Thursday
+    // evening in New York: the call is not put off.
+    seeker
+        .promise(
+            &acme,
+            json!({"contact_id": kenji, "what": "call", "due": "2026-07-02",
+                   "made_at": "2026-06-29T01:00:00Z"}),
+        )
+        .await;
+    let friday = seeker.next_actions(&acme, "2026-07-02T12:00:00Z").await;
+    assert_eq!(missed_call(&friday)["due_at"], "2026-07-03T00:00:00Z");
+
+    // Another by Fri 17 Jul: Mon 20 Jul is Marine Day in Japan.
+    seeker
+        .promise(
+            &acme,
+            json!({"contact_id": kenji, "what": "call", "due": "2026-07-17",
+                   "made_at": "2026-07-10T01:00:00Z"}),
+        )
+        .await;
+    let weekend = seeker.next_actions(&acme, "2026-07-18T12:00:00Z").await;
+    assert_eq!(missed_call(&weekend)["due_at"], "2026-07-21T00:00:00Z");
+
+    // Kenji keeps the U.S. holidays instead, say: Monday it is.
+    let path = format!("/v1/contacts/{kenji}");
+    let patched = seeker.patch(&path, json!({"holiday_calendar": "us"})).await;
+    assert_eq!(patched["holiday_calendar"], "us");
+    let weekend = seeker.next_actions(&acme, "2026-07-18T12:00:00Z").await;
+    assert_eq!(missed_call(&weekend)["due_at"], "2026-07-20T00:00:00Z");
+
+    // An unknown calendar is a 422 naming the field.
+    let response = app
+        .as_(
+            &seeker.account,
+            reqwest::Method::POST,
+            &format!("/v1/opportunities/{acme}/contacts"),
+        )
+        .json(&json!({"name": "Ann", "role": "recruiter", "holiday_calendar": "atlantis"}))
+        .send()
+        .await
+        .unwrap();
+    let problem = crate::helpers::assert_problem(response, 422).await;
+    assert_eq!(
+        problem["errors"][0]["field"], "holiday_calendar",
+        "{problem:#}"
+    );
+}
+
+#[tokio::test]
+async fn a_share_too_late_to_reach_anyone_says_so_instead_of_vanishing() {
+    let app = spawn_app().await;
+    let seeker = Seeker::register(&app).await;
+    let (acme, ann) = interviewed_final(&seeker).await;
+    // Ann is out of office until Mon 16 Mar; Rival's offer must be answered
+    // by Thu 12 Mar.
+    seeker
+        .log_with(
+            &acme,
+            json!({"kind": "reply_received", "contact_id": ann,
+                   "occurred_at": "2026-03-09T15:00:00Z", "out_of_office_until": "2026-03-16"}),
+        )
+        .await;
+    offer_elsewhere_on_tuesday(&seeker, "2026-03-12").await;
+    let now = seeker.next_actions(&acme, "2026-03-10T16:00:00Z").await;
+    assert!(!kinds(&now).contains(&"share_status"), "{now:#?}");
+    let notice = now
+        .iter()
+        .find(|a| a["rule"] == "share_competing_offer")
+        .unwrap_or_else(|| panic!("the share does not vanish: {now:#?}"));
+    assert_eq!(notice["action"], "wait");
+    assert!(
+        notice["reason"].as_str().unwrap().contains("too late"),
+        "{notice:#}"
+    );
+    assert!(notice["competing_opportunity_id"].is_string(), "{notice:#}");
+}

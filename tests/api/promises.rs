@@ -172,7 +172,9 @@ async fn nothing_inbound_after_the_due_instant_breaks_it_and_replies_keep_it() {
     let (_, after) = call(&app, &jane, Method::GET, &at("2026-03-05T11:00:00Z"), None).await;
     assert_eq!(after["status"], "broken");
 
-    // An out-of-office reply is no answer; a real reply keeps both promises.
+    // An out-of-office reply is no answer; a real reply keeps the promised
+    // e-mail, but not the promised decision: only the decision itself keeps
+    // that (docs/cadence.md, "Decisive moments").
     for body in [
         json!({"kind": "reply_received", "occurred_at": "2026-03-08T15:00:00Z", "out_of_office_until": "2026-03-10"}),
         json!({"kind": "reply_received", "occurred_at": "2026-03-11T15:00:00Z"}),
@@ -197,11 +199,14 @@ async fn nothing_inbound_after_the_due_instant_breaks_it_and_replies_keep_it() {
         None,
     )
     .await;
-    assert_eq!(list["items"][0]["status"], "kept");
+    // Was `kept` before promises of a decision needed the decision.
+    assert_eq!(list["items"][0]["status"], "broken");
     assert!(
         list["next_cursor"].is_string(),
         "two promises, one per page"
     );
+    let (_, kept) = call(&app, &jane, Method::GET, &at("2026-03-12T12:00:00Z"), None).await;
+    assert_eq!(kept["status"], "kept");
 
     let (status, _) = call(&app, &jane, Method::GET, &at("next-tuesday"), None).await;
     assert_eq!(status, 400, "an unreadable instant");

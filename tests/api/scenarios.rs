@@ -488,7 +488,10 @@ async fn competing_offer_with_a_thursday_deadline_means_sharing_status_by_tuesda
     );
     // Tue 17 Nov 17:00 New York.
     assert_eq!(to_bolt["window_end"], "2026-11-17T22:00:00Z");
-    assert_eq!(to_bolt["priority"], "high");
+    // Normal, not high: finals hear of a competing offer first, and Bolt is
+    // interviewing (docs/cadence.md, "Decisive moments").
+    assert_eq!(to_bolt["priority"], "normal");
+    assert_eq!(to_bolt["competing_opportunity_id"], acme.as_str());
     assert_eq!(to_bolt["channel"], "email");
     let body = text(&to_bolt["draft"], "body");
     assert!(
@@ -511,7 +514,9 @@ async fn competing_offer_with_a_thursday_deadline_means_sharing_status_by_tuesda
     assert_eq!(to_core["window_end"], "2026-11-18T01:00:00Z");
 
     // Once Bolt heard where things stand (an e-mail after the offer came),
-    // the share is done; the next follow-up, a week on, still shares status.
+    // the share is done; the next follow-up, a week on, falls after the
+    // offer's Thursday deadline, so it is a plain status check: no share is
+    // due after the deadline (it used to repeat the share).
     // (Read from the agenda: an opportunity's own next-actions do not see the
     // offer on Acme, see `next_actions_see_the_whole_pipeline` below.)
     seeker
@@ -529,7 +534,7 @@ async fn competing_offer_with_a_thursday_deadline_means_sharing_status_by_tuesda
             .all(|a| a["rule"] != "share_competing_offer"),
         "{bolt_later:#?}"
     );
-    let next = only(&bolt_later, "share_status");
+    let next = only(&bolt_later, "send_follow_up_email");
     assert_eq!(next["rule"], "follow_up_after_silence");
     assert_eq!(next["due_at"], "2026-11-23T16:00:00Z");
     // Core has not heard yet.

@@ -136,7 +136,9 @@ pub fn analytics_input(
                 PromiseStatus::Pending => PromiseOutcome::Pending,
                 PromiseStatus::Kept => PromiseOutcome::Kept,
                 PromiseStatus::Broken => PromiseOutcome::Broken,
-                PromiseStatus::Cancelled => PromiseOutcome::Cancelled,
+                // Replaced by a newer promise: like a withdrawn one, neither
+                // kept nor broken.
+                PromiseStatus::Cancelled | PromiseStatus::Superseded => PromiseOutcome::Cancelled,
             };
             input.promises.push(PromiseEntry {
                 opportunity_id: opportunity.id.clone(),

@@ -60,6 +60,7 @@ fn facts(start: DateTime<Utc>) -> Facts {
                         Channel::Any
                     },
                     best_time: None,
+                    holiday_calendar: None,
                 })
                 .collect();
             let offset = i64::try_from(i % 40).unwrap_or(0);
@@ -74,6 +75,7 @@ fn facts(start: DateTime<Utc>) -> Facts {
                         + Span::days(offset)
                         + Span::hours(i64::try_from(n).unwrap_or(0) * 30),
                     out_of_office_until: None,
+                    rejection_reason: None,
                 })
                 .collect();
             let promises = vec![Promise {
@@ -85,10 +87,12 @@ fn facts(start: DateTime<Utc>) -> Facts {
                 ),
                 made_at: start + Span::days(offset),
                 cancelled: false,
+                kept_at: None,
             }];
             Opportunity {
                 id,
                 company: format!("Company {i}"),
+                employer: None,
                 title: "Editor".to_owned(),
                 industry: if i % 5 == 0 {
                     Some("online media".to_owned())
@@ -97,6 +101,8 @@ fn facts(start: DateTime<Utc>) -> Facts {
                 },
                 stage: stages[i % stages.len()],
                 offer_deadline: None,
+                offer_terms: Default::default(),
+                holiday_calendar: None,
                 playbook: None,
                 history: Vec::new(),
                 contacts,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::contact::Channel;
 use crate::rules::RuleId;
+use crate::stage::{RejectionReason, Stage};
 use crate::wire::wire_enum;
 
 wire_enum! {
@@ -31,6 +32,18 @@ wire_enum! {
         MarkGhosted => "mark_ghosted",
         /// Nothing to do until the promised time.
         Wait => "wait",
+        /// Record the rejection: move the opportunity to `rejected` (see `transition`).
+        ConfirmRejection => "confirm_rejection",
+        /// Optional: thank them and ask to be kept in mind for future roles.
+        SendGraciousClose => "send_gracious_close",
+        /// Record the offer: move the opportunity to `offer` (see `transition`).
+        ConfirmOffer => "confirm_offer",
+        /// Ask for the written offer: base, bonus, equity, start date, deadline.
+        ReviewOffer => "review_offer",
+        /// The offer's deadline is near: decide (two and one business days before it).
+        DecideOffer => "decide_offer",
+        /// Ask the offering employer for more time: another is still deciding.
+        AskForExtension => "ask_for_extension",
     }
 }
 
@@ -82,6 +95,18 @@ wire_enum! {
     }
 }
 
+/// A stage change the seeker should record (`POST
+/// /v1/opportunities/{id}/transitions` with `to`, and `reason` as its
+/// `rejection_reason`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProposedTransition {
+    /// The stage to move to.
+    pub to: Stage,
+    /// For `rejected`: why, when the employer said.
+    pub reason: Option<RejectionReason>,
+}
+
 /// A message to send, built from the facts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -126,6 +151,16 @@ pub struct NextAction {
     pub constraints: Vec<Constraint>,
     /// The words to use, where a message is sent.
     pub draft: Option<Draft>,
+    /// The opportunity at another employer this action relies on: the
+    /// competing offer a share or a script cites. Never one at the same
+    /// employer as `opportunity_id`.
+    #[serde(default)]
+    pub competing_opportunity_id: Option<String>,
+    /// For `confirm_rejection` and `confirm_offer`: the stage change to
+    /// record (`POST /v1/opportunities/{id}/transitions` with `to`, and
+    /// `reason` as its `rejection_reason`).
+    #[serde(default)]
+    pub transition: Option<ProposedTransition>,
 }
 
 /// A playbook rule that a logged interaction broke; the interaction is saved

@@ -206,6 +206,60 @@ pub struct BusinessCalendar {
     pub holidays: BTreeSet<NaiveDate>,
     /// Built-in public-holiday calendars observed as well.
     pub national: NationalHolidays,
+    /// On a contact's calendar: the seeker's days off, in the seeker's zone.
+    /// A day whose business hours touch one of them is no business day.
+    pub days_off: Option<Box<DaysOff>>,
+}
+
+/// The seeker's days off as another zone's calendar sees them: their own
+/// holidays and vacations and the public holidays they observe, on the
+/// dates of their zone. Their weekends and office hours are not days off:
+/// a 09:00 call to Tokyo on a Sunday evening in New York is fine. The part
+/// of a business day that falls on one of them is cut off; a day left with
+/// nothing is no business day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DaysOff {
+    /// The seeker's zone.
+    pub tz: Tz,
+    /// The seeker's own holiday and vacation dates.
+    pub holidays: BTreeSet<NaiveDate>,
+    /// The public holidays the seeker observes.
+    pub national: NationalHolidays,
+}
+
+impl DaysOff {
+    fn is_off(&self, date: NaiveDate) -> bool {
+        self.holidays.contains(&date) || self.national.contains(date)
+    }
+
+    /// Whether any of the seeker's dates within two days of `date` is off.
+    fn any_near(&self, date: NaiveDate) -> bool {
+        (-2..=2).any(|d| {
+            date.checked_add_signed(chrono::Duration::days(d))
+                .is_some_and(|d| self.is_off(d))
+        })
+    }
+
+    /// The part of `window` (shorter than a day, so on at most two of the
+    /// seeker's dates) that falls on none of their days off.
+    fn trim(&self, window: Range<DateTime<Utc>>) -> Option<Range<DateTime<Utc>>> {
+        let first = window.start.with_timezone(&self.tz).date_naive();
+        let first_off = self.is_off(first);
+        let next = first.succ_opt()?;
+        if !first_off && !self.is_off(next) {
+            return Some(window);
+        }
+        let midnight = resolve(self.tz, next.and_time(NaiveTime::MIN))?;
+        if midnight >= window.end {
+            return (!first_off).then_some(window);
+        }
+        match (first_off, self.is_off(next)) {
+            (false, false) => Some(window),
+            (false, true) => Some(window.start..midnight),
+            (true, false) => Some(midnight..window.end),
+            (true, true) => None,
+        }
+    }
 }
 
 impl BusinessCalendar {
@@ -216,6 +270,30 @@ impl BusinessCalendar {
             hours: BusinessHours::default(),
             holidays: BTreeSet::new(),
             national: NationalHolidays::default(),
+            days_off: None,
+        }
+    }
+
+    /// The calendar of a contact in `tz` who observes `national` public
+    /// holidays, for this (the seeker's) calendar: the seeker's business
+    /// hours read in the contact's zone, the contact's public holidays, and
+    /// none of the seeker's days off (their holidays and vacations in their
+    /// own zone). See [`DaysOff`].
+    pub fn for_contact(&self, tz: Tz, national: NationalHolidays) -> Self {
+        Self {
+            tz,
+            hours: self.hours.clone(),
+            holidays: BTreeSet::new(),
+            national,
+            days_off: (!self.holidays.is_empty() || !self.national.calendars().is_empty()).then(
+                || {
+                    Box::new(DaysOff {
+                        tz: self.tz,
+                        holidays: self.holidays.clone(),
+                        national: self.national.clone(),
+                    })
+                },
+            ),
         }
     }
 
@@ -226,6 +304,19 @@ impl BusinessCalendar {
 
     /// Open that weekday and not a holiday.
     pub fn is_business_day(&self, date: NaiveDate) -> bool {
+        if !self.is_open_day(date) {
+            return false;
+        }
+        match &self.days_off {
+            // The day's hours fall on the seeker's dates two either side of
+            // it at most; only when one of those is off is it worked out.
+            Some(off) if off.any_near(date) => self.window(date).is_some(),
+            _ => true,
+        }
+    }
+
+    /// Open that weekday and not one of this calendar's holidays.
+    fn is_open_day(&self, date: NaiveDate) -> bool {
         self.hours.on(date.weekday()).is_some()
             && !self.holidays.contains(&date)
             && !self.national.contains(date)
@@ -269,6 +360,18 @@ impl BusinessCalendar {
     /// The closing instant of `date`, or `None` when it is not a business day.
     pub fn end_of_business(&self, date: NaiveDate) -> Option<DateTime<Utc>> {
         self.window(date).map(|window| window.end)
+    }
+
+    /// Whether `at` is the opening of a business day at the day's opening
+    /// hour ("first thing"), not a later start left by one of the seeker's
+    /// days off.
+    pub fn is_opening(&self, at: DateTime<Utc>) -> bool {
+        let date = self.local_date(at);
+        self.start_of_business(date) == Some(at)
+            && self
+                .hours
+                .on(date.weekday())
+                .is_some_and(|h| at.with_timezone(&self.tz).time() == h.open())
     }
 
     /// The opening of `at`'s local day when it is a business day, else the
@@ -326,13 +429,17 @@ impl BusinessCalendar {
     /// `date`'s business hours as instants; `None` when closed, or when a DST
     /// gap leaves the resolved hours empty.
     fn window(&self, date: NaiveDate) -> Option<Range<DateTime<Utc>>> {
-        if !self.is_business_day(date) {
+        if !self.is_open_day(date) {
             return None;
         }
         let hours = self.hours.on(date.weekday())?;
         let start = resolve(self.tz, date.and_time(hours.open))?;
         let end = resolve(self.tz, date.and_time(hours.close))?;
-        (start < end).then_some(start..end)
+        let window = (start < end).then_some(start..end)?;
+        match &self.days_off {
+            Some(off) => off.trim(window),
+            None => Some(window),
+        }
     }
 
     /// The midpoint instant of `date`, kept inside its window.

@@ -156,6 +156,84 @@ pub(crate) fn status_email(head: &Letterhead<'_>, message: Message) -> Draft {
     head.email(subject, body)
 }
 
+/// After a rejection: thanks for their time, and a door left open for
+/// future roles — no pleading, no asking them to reconsider.
+pub(crate) fn gracious_close(head: &Letterhead<'_>) -> Draft {
+    let mut body = String::with_capacity(480);
+    head.greeting(&mut body);
+    body.push_str(
+        "Thank you for letting me know, and for the time you and the team gave me. I \
+         enjoyed our conversations about the ",
+    );
+    body.push_str(head.title);
+    body.push_str(" role and learned a lot about ");
+    body.push_str(head.company);
+    body.push_str(
+        ". I would be glad if you kept me in mind for future roles, and I hope our paths cross \
+         again.\n\nI wish you and the team all the best.",
+    );
+    head.sign(&mut body);
+    head.email(format!("Thank you — {}", head.title), body)
+}
+
+/// Asking for the written offer, naming the terms not known yet
+/// (`missing`, e.g. "start date, deadline to answer").
+pub(crate) fn review_offer(head: &Letterhead<'_>, missing: &str) -> Draft {
+    let mut body = String::with_capacity(520);
+    head.greeting(&mut body);
+    body.push_str("Thank you so much for the offer for the ");
+    body.push_str(head.title);
+    body.push_str(" role at ");
+    body.push_str(head.company);
+    body.push_str(
+        ". I was so excited by our conversations, and I want to give it the attention it \
+         deserves. Could you send me the offer in writing, with the ",
+    );
+    body.push_str(missing);
+    body.push_str("? Having it all in one place will help me get back to you with a clear answer.");
+    head.sign(&mut body);
+    head.email(format!("The {} offer in writing", head.title), body)
+}
+
+/// The answer to an offer, for the seeker to finish: accepting or
+/// declining, graciously either way.
+pub(crate) fn decide_offer(head: &Letterhead<'_>, deadline: NaiveDate) -> Draft {
+    let mut body = String::with_capacity(480);
+    head.greeting(&mut body);
+    body.push_str("Thank you for the offer for the ");
+    body.push_str(head.title);
+    body.push_str(" role at ");
+    body.push_str(head.company);
+    body.push_str(", and for giving me until ");
+    push_date(&mut body, deadline);
+    body.push_str(
+        " to decide. I want to let you know where things stand for me: [I am delighted to \
+         accept, and look forward to getting started / after much thought, I have decided to \
+         decline, and I am grateful for the time you and the team gave me].",
+    );
+    head.sign(&mut body);
+    head.email(format!("Your offer for the {} role", head.title), body)
+}
+
+/// Asking the offering employer for more time, with Cohen's line: the seeker
+/// provides information rather than pushing.
+pub(crate) fn ask_for_extension(head: &Letterhead<'_>, deadline: NaiveDate) -> Draft {
+    let mut body = String::with_capacity(560);
+    head.greeting(&mut body);
+    body.push_str("Thank you again for the offer for the ");
+    body.push_str(head.title);
+    body.push_str(
+        " role. I want to let you know where things stand for me: I am in the final \
+         stages with another company and expect to hear from them shortly. Your offer matters a \
+         great deal to me, and I want to give you a considered answer rather than a rushed one. \
+         Would it be possible to have until a week after ",
+    );
+    push_date(&mut body, deadline);
+    body.push_str(" to decide?");
+    head.sign(&mut body);
+    head.email(format!("The {} offer: timing", head.title), body)
+}
+
 /// What to say on a call: the message if the contact picks up, Attridge's
 /// line for the assistant, and no voicemail (when `no_messages`).
 pub(crate) fn call_script(head: &Letterhead<'_>, message: Message, no_messages: bool) -> Draft {
@@ -283,7 +361,8 @@ pub(crate) mod tests {
     use chrono::NaiveDate;
 
     use super::{
-        Letterhead, Message, ask_assistant, call_script, influence_letter, mailto, status_email,
+        Letterhead, Message, ask_assistant, ask_for_extension, call_script, decide_offer,
+        gracious_close, influence_letter, mailto, review_offer, status_email,
     };
     use crate::action::Draft;
     use crate::facts::{Contact, Profile};
@@ -299,6 +378,7 @@ pub(crate) mod tests {
             time_zone: None,
             preferred_channel: Channel::Any,
             best_time: None,
+            holiday_calendar: None,
         }
     }
 
@@ -338,6 +418,13 @@ pub(crate) mod tests {
                 drafts.push(call_script(&head, message, true));
                 drafts.push(call_script(&head, message, false));
             }
+            drafts.push(gracious_close(&head));
+            drafts.push(review_offer(
+                &head,
+                "base salary, bonus, equity, start date, deadline to answer",
+            ));
+            drafts.push(decide_offer(&head, date));
+            drafts.push(ask_for_extension(&head, date));
         }
         let head = Letterhead {
             seeker: "Jane Doe",

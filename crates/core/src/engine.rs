@@ -17,11 +17,13 @@
 //!   and restarts the silence clock; an out-of-office reply does none of that
 //!   and instead holds every action for that contact (all contacts when it
 //!   names none) until the return date's opening in the contact's zone.
-//! - **Local time.** Everything is scheduled in the contact's zone (else the
-//!   seeker's) with the seeker's business hours and holidays, so 09:00 stays
-//!   09:00 across DST changes.
+//! - **Local time, two calendars.** Everything is scheduled in the contact's
+//!   zone (else the seeker's) with the seeker's business hours, on the
+//!   contact's business days (their public holidays), never on a date that
+//!   is one of the seeker's days off in the seeker's zone; 09:00 stays 09:00
+//!   across DST changes.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 use thiserror::Error;
 
@@ -30,10 +32,12 @@ use crate::calendar::BusinessCalendar;
 use crate::compare::{Competition, FitSignal, StandingInput, whole_days_between};
 use crate::contact::{Channel, ContactRole};
 use crate::drafts::Letterhead;
+use crate::employer::{CapScope, employer_hash};
 use crate::facts::{Contact, Facts, Interaction, Opportunity, Promise, PromiseDue};
+use crate::holidays::{HolidayCalendar, NationalHolidays};
 use crate::interaction::InteractionKind;
 use crate::playbook::Playbook;
-use crate::promise_status::{PromiseStatus, is_kept, promise_status_for};
+use crate::promise_status::{PromiseStatus, is_kept, promise_status_for, superseded};
 use crate::rules::{self, RuleId};
 use crate::schedule::{self, promise_due_at};
 use crate::stage::Stage;
@@ -80,9 +84,13 @@ pub(crate) struct CompetingOffer<'a> {
 /// Pipeline-wide facts, computed once per evaluation.
 #[derive(Debug, Clone)]
 pub(crate) struct Pipeline<'a> {
-    /// The most urgent live offer (earliest deadline; deadlines passed in the
-    /// seeker's calendar are ignored).
-    pub(crate) offer: Option<CompetingOffer<'a>>,
+    /// The live offers, most urgent first (earliest deadline, then none;
+    /// deadlines passed in the seeker's calendar are ignored). Each
+    /// opportunity competes with the first one at another employer.
+    pub(crate) offers: Vec<CompetingOffer<'a>>,
+    /// Opportunities at `final`, then at `interviewing` (each by id): those
+    /// still deciding, for `ask_for_extension`.
+    pub(crate) deciding: Vec<&'a Opportunity>,
     /// Open opportunities at final or offer.
     pub(crate) near_offer: u32,
     /// Active opportunities before final (`applied` through
@@ -90,6 +98,17 @@ pub(crate) struct Pipeline<'a> {
     pub(crate) others_open: u32,
     /// The pipeline-wide `apply_more`, when due.
     pub(crate) apply_more: Option<NextAction>,
+}
+
+impl<'a> Pipeline<'a> {
+    /// The most urgent live offer at another employer than `opportunity`'s:
+    /// an offer never competes with its own employer.
+    pub(crate) fn offer_against(&self, opportunity: &Opportunity) -> Option<CompetingOffer<'a>> {
+        self.offers
+            .iter()
+            .find(|o| !o.opportunity.same_employer(opportunity))
+            .copied()
+    }
 }
 
 /// One evaluation: the facts, the seeker's playbook, the instant, and what is
@@ -100,26 +119,42 @@ pub struct Engine<'a> {
     pub(crate) facts: &'a Facts,
     pub(crate) playbook: &'a Playbook,
     pub(crate) at: DateTime<Utc>,
-    /// The seeker's calendar in each contact zone that differs from theirs.
-    zones: Vec<BusinessCalendar>,
+    /// The contacts' calendars, one per zone and holiday calendar that
+    /// differ from the seeker's (see [`contact_calendar_key`]).
+    zones: Vec<(CalendarKey, BusinessCalendar)>,
+    /// Every opportunity's index by the hash of its employer, sorted: the
+    /// opportunities at one employer are found without a scan.
+    by_employer: Vec<(u64, usize)>,
     pub(crate) pipeline: Pipeline<'a>,
 }
 
 impl<'a> Engine<'a> {
     /// Prepares an evaluation of `facts` at `at` under the seeker's `playbook`.
     pub fn new(facts: &'a Facts, playbook: &'a Playbook, at: DateTime<Utc>) -> Self {
-        let seeker_tz = facts.seeker.calendar.tz;
-        let mut zones: Vec<BusinessCalendar> = Vec::new();
-        let mut offer: Option<CompetingOffer<'a>> = None;
+        let seeker = &facts.seeker.calendar;
+        let mut zones: Vec<(CalendarKey, BusinessCalendar)> = Vec::new();
+        let year = seeker.local_date(at).year();
+        let mut offers: Vec<CompetingOffer<'a>> = Vec::new();
+        let mut deciding: Vec<&'a Opportunity> = Vec::new();
         let (mut near_offer, mut others_open) = (0, 0);
-        for opportunity in facts.opportunities.iter().filter(|o| o.stage.is_open()) {
-            for tz in opportunity.contacts.iter().filter_map(|c| c.time_zone) {
-                if tz != seeker_tz && !zones.iter().any(|z| z.tz == tz) {
-                    zones.push(BusinessCalendar {
-                        tz,
-                        ..facts.seeker.calendar.clone()
+        // Every opportunity's zones: a rejected one still has its gracious
+        // close to place.
+        for opportunity in &facts.opportunities {
+            for contact in &opportunity.contacts {
+                if let Some(key) = contact_calendar_key(seeker, opportunity, Some(contact))
+                    && !zones.iter().any(|(k, _)| *k == key)
+                {
+                    let national = kept_holidays(key).map_or_else(NationalHolidays::default, |c| {
+                        NationalHolidays::new(vec![c], year - 1..=year + 2)
                     });
+                    zones.push((key, seeker.for_contact(key.0, national)));
                 }
+            }
+            if !opportunity.stage.is_open() {
+                continue;
+            }
+            if matches!(opportunity.stage, Stage::Interviewing | Stage::Final) {
+                deciding.push(opportunity);
             }
             match opportunity.stage {
                 Stage::Final => near_offer += 1,
@@ -134,15 +169,8 @@ impl<'a> Engine<'a> {
                         promise_due_at(&facts.seeker.calendar, PromiseDue::Date(d))
                             .is_some_and(|end| at < end)
                     });
-                    let key = |o: &CompetingOffer<'_>| {
-                        (o.deadline.is_none(), o.deadline, o.opportunity.id.clone())
-                    };
-                    if live
-                        && offer
-                            .as_ref()
-                            .is_none_or(|best| key(&candidate) < key(best))
-                    {
-                        offer = Some(candidate);
+                    if live {
+                        offers.push(candidate);
                     }
                 }
                 // Prospects are open but not active: they are no pipeline yet.
@@ -150,13 +178,31 @@ impl<'a> Engine<'a> {
                 _ => others_open += 1,
             }
         }
+        offers.sort_by(|a, b| {
+            let key = |o: &CompetingOffer<'a>| {
+                (o.deadline.is_none(), o.deadline, o.opportunity.id.as_str())
+            };
+            key(a).cmp(&key(b))
+        });
+        let mut by_employer: Vec<(u64, usize)> = facts
+            .opportunities
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (employer_hash(o.employer()), i))
+            .collect();
+        by_employer.sort_unstable();
+        deciding.sort_by(|a, b| {
+            (a.stage != Stage::Final, &a.id).cmp(&(b.stage != Stage::Final, &b.id))
+        });
         let mut engine = Self {
             facts,
             playbook,
             at,
             zones,
+            by_employer,
             pipeline: Pipeline {
-                offer,
+                offers,
+                deciding,
                 near_offer,
                 others_open,
                 apply_more: None,
@@ -171,13 +217,38 @@ impl<'a> Engine<'a> {
         self.at
     }
 
-    /// The seeker's calendar read in `tz` (the seeker's own zone when `None`).
-    pub(crate) fn calendar(&self, tz: Option<Tz>) -> &BusinessCalendar {
+    /// The calendar to schedule `contact` of `opportunity` in: theirs
+    /// (their zone and public holidays, minus the seeker's days off), or
+    /// the seeker's own when they share it.
+    pub(crate) fn calendar(
+        &self,
+        opportunity: &Opportunity,
+        contact: Option<&Contact>,
+    ) -> &BusinessCalendar {
         let seeker = &self.facts.seeker.calendar;
-        match tz {
-            Some(tz) if tz != seeker.tz => self.zones.iter().find(|z| z.tz == tz).unwrap_or(seeker),
-            _ => seeker,
+        match contact_calendar_key(seeker, opportunity, contact) {
+            Some(key) => self
+                .zones
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map_or(seeker, |(_, cal)| cal),
+            None => seeker,
         }
+    }
+
+    /// The seeker's opportunities at `opportunity`'s employer, itself
+    /// included.
+    pub(crate) fn at_employer<'s>(
+        &'s self,
+        opportunity: &'s Opportunity,
+    ) -> impl Iterator<Item = &'a Opportunity> + 's {
+        let hash = employer_hash(opportunity.employer());
+        let start = self.by_employer.partition_point(|&(h, _)| h < hash);
+        self.by_employer[start..]
+            .iter()
+            .take_while(move |&&(h, _)| h == hash)
+            .filter_map(|&(_, i)| self.facts.opportunities.get(i))
+            .filter(move |o| o.same_employer(opportunity))
     }
 
     /// The playbook that governs `opportunity`.
@@ -185,12 +256,14 @@ impl<'a> Engine<'a> {
         opportunity.playbook.as_ref().unwrap_or(self.playbook)
     }
 
-    /// The next actions for one opportunity (empty when it is closed), sorted.
+    /// The next actions for one opportunity (empty when it is closed, but
+    /// for what follows a rejection), sorted.
     pub fn next_actions(&self, opportunity: &Opportunity) -> Vec<NextAction> {
         let mut out = Vec::new();
         self.collect(opportunity, &mut out);
         if let Some(apply) = &self.pipeline.apply_more
             && matches!(opportunity.stage, Stage::Final | Stage::Offer)
+            && rules::outcome::rejection(opportunity, self.at).is_none()
         {
             out.push(apply.clone());
         }
@@ -245,10 +318,18 @@ impl<'a> Engine<'a> {
 
     /// Appends the opportunity-level actions (not `apply_more`).
     fn collect(&self, opportunity: &Opportunity, out: &mut Vec<NextAction>) {
+        // A rejection comes first: it ends every follow-up at once, and its
+        // gracious close outlives the move to `rejected`.
+        if let Some(rejection) = rules::outcome::rejection(opportunity, self.at) {
+            let ctx = Ctx::new(self, opportunity);
+            rules::outcome::after_rejection(&ctx, rejection, out);
+            return;
+        }
         if !opportunity.stage.is_open() {
             return;
         }
         let ctx = Ctx::new(self, opportunity);
+        rules::outcome::offer_news(&ctx, out);
         rules::influence::evaluate(&ctx, out);
         rules::process_questions::evaluate(&ctx, out);
         rules::promises::evaluate(&ctx, out);
@@ -265,6 +346,50 @@ fn sort(actions: &mut [NextAction]) {
             .then(a.priority.rank().cmp(&b.priority.rank()))
             .then_with(|| a.id.cmp(&b.id))
     });
+}
+
+/// A contact's zone and the holiday calendar named for them, if any.
+type CalendarKey = (Tz, Option<HolidayCalendar>);
+
+/// Which calendar a contact is scheduled in (docs/cadence.md, "Decisive
+/// moments", two calendars): their zone (the seeker's when unknown) and the
+/// holiday calendar named for them — the contact's own, else the
+/// opportunity's; with none named, the one their zone determines (see
+/// [`kept_holidays`]). `None` when that is the seeker's own calendar: no
+/// contact, or one in the seeker's zone with no calendar named.
+pub fn contact_calendar_key(
+    seeker: &BusinessCalendar,
+    opportunity: &Opportunity,
+    contact: Option<&Contact>,
+) -> Option<(Tz, Option<HolidayCalendar>)> {
+    let contact = contact?;
+    let named = contact.holiday_calendar.or(opportunity.holiday_calendar);
+    let tz = contact.time_zone.unwrap_or(seeker.tz);
+    if tz == seeker.tz && named.is_none() {
+        return None;
+    }
+    Some((tz, named))
+}
+
+/// The public holidays a contact keeps: the calendar named for them, else
+/// their zone's.
+fn kept_holidays((tz, named): CalendarKey) -> Option<HolidayCalendar> {
+    named.or_else(|| HolidayCalendar::for_zone(tz))
+}
+
+/// The calendar `contact` of `opportunity` is scheduled in, built afresh
+/// (the engine keeps one per zone and holiday calendar): see
+/// [`contact_calendar_key`] and [`BusinessCalendar::for_contact`].
+pub fn contact_calendar(
+    seeker: &BusinessCalendar,
+    opportunity: &Opportunity,
+    contact: Option<&Contact>,
+) -> Option<BusinessCalendar> {
+    let key = contact_calendar_key(seeker, opportunity, contact)?;
+    let national = kept_holidays(key).map_or_else(NationalHolidays::default, |c| {
+        NationalHolidays::on_demand(vec![c])
+    });
+    Some(seeker.for_contact(key.0, national))
 }
 
 /// When the opportunity reached `offer`: its latest move there, else the
@@ -330,6 +455,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) pb: &'a Playbook,
     pub(crate) at: DateTime<Utc>,
     pub(crate) primary: Option<&'a Contact>,
+    /// The most urgent live offer at another employer.
+    pub(crate) offer: Option<CompetingOffer<'a>>,
     /// The latest touch either way (no notes, no out-of-office replies).
     pub(crate) last_touch: Option<&'a Interaction>,
     /// The latest time the employer was heard from.
@@ -355,6 +482,7 @@ impl<'a> Ctx<'a> {
             pb: engine.playbook_for(opp),
             at,
             primary: opp.primary_contact(),
+            offer: engine.pipeline.offer_against(opp),
             last_touch: None,
             last_answer: None,
             last_interview: None,
@@ -398,7 +526,7 @@ impl<'a> Ctx<'a> {
             if ctx.reopened.is_some_and(|r| due <= r) {
                 continue;
             }
-            if is_kept(promise, &opp.interactions, at) {
+            if is_kept(promise, opp, at) || superseded(promise, Some(due), opp, at) {
                 continue;
             }
             let slot = if due > at {
@@ -472,7 +600,7 @@ impl<'a> Ctx<'a> {
 
     /// The calendar to schedule `contact` in.
     pub(crate) fn calendar(&self, contact: Option<&Contact>) -> &'a BusinessCalendar {
-        self.engine.calendar(contact.and_then(|c| c.time_zone))
+        self.engine.calendar(self.opp, contact)
     }
 
     /// The seeker's calendar.
@@ -560,8 +688,8 @@ impl<'a> Ctx<'a> {
         let params = self.pb.params();
         let keep = params.max_emails as usize;
         let mut latest: [Option<DateTime<Utc>>; 8] = [None; 8];
-        for i in self.interactions() {
-            if i.kind != InteractionKind::FollowUpEmail || !self.is_for(i, contact) {
+        for i in self.capped_emails(contact) {
+            if i.occurred_at > self.at {
                 continue;
             }
             // Insert into the descending list of the `keep` latest.
@@ -574,6 +702,25 @@ impl<'a> Ctx<'a> {
         }
         let kth = latest.get(keep.checked_sub(1)?).copied().flatten()?;
         schedule::add_local_days(self.calendar(contact).tz, kth, params.period_days)
+    }
+
+    /// The follow-up e-mails `email_weekly_cap` counts against `contact`,
+    /// at any time: with `cap_scope` `employer` (the default) those to
+    /// anyone at the employer, across all of the seeker's opportunities
+    /// there; with `contact`, those to the contact on this opportunity.
+    pub(crate) fn capped_emails<'s>(
+        &'s self,
+        contact: Option<&'s Contact>,
+    ) -> impl Iterator<Item = &'a Interaction> + 's {
+        let whole = self.pb.params().cap_scope == CapScope::Employer;
+        let this = (!whole).then_some(self.opp);
+        let group = self.engine.at_employer(self.opp).filter(move |_| whole);
+        this.into_iter()
+            .chain(group)
+            .flat_map(|o| o.interactions.iter())
+            .filter(move |i| {
+                i.kind == InteractionKind::FollowUpEmail && (whole || self.is_for(i, contact))
+            })
     }
 
     /// Whether the matter was settled with the employer after `t`: they were
@@ -679,6 +826,8 @@ impl<'a> Ctx<'a> {
             reason,
             constraints: Vec::new(),
             draft: None,
+            competing_opportunity_id: None,
+            transition: None,
         }
     }
 }

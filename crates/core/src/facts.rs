@@ -16,10 +16,11 @@ use thiserror::Error;
 
 use crate::calendar::BusinessCalendar;
 use crate::contact::{Channel, ContactRole};
+use crate::holidays::HolidayCalendar;
 use crate::interaction::InteractionKind;
 use crate::playbook::Playbook;
 use crate::promise::PromiseWhat;
-use crate::stage::Stage;
+use crate::stage::{RejectionReason, Stage};
 use crate::wire::wire_enum;
 
 /// Everything the engine knows about one seeker's search.
@@ -59,8 +60,13 @@ pub struct Seeker {
 pub struct Opportunity {
     /// Opportunity id (UUIDv7 text).
     pub id: String,
-    /// The employer.
+    /// The company, as the seeker names it.
     pub company: String,
+    /// The employer, when it differs from the company's display name (a
+    /// recruiter's listing, a subsidiary); `None` is the company. Compared
+    /// ignoring case and whitespace ([`crate::employer`]).
+    #[serde(default)]
+    pub employer: Option<String>,
     /// The job title.
     pub title: String,
     /// Free-text industry; matched case-insensitively against the playbook's
@@ -72,6 +78,13 @@ pub struct Opportunity {
     /// Offer deadline, a local date (meaningful at `offer`).
     #[serde(default)]
     pub offer_deadline: Option<NaiveDate>,
+    /// The written offer's terms, as far as known (meaningful at `offer`).
+    #[serde(default)]
+    pub offer_terms: OfferTerms,
+    /// The public holidays its contacts observe, unless one names their
+    /// own; `None`: the one each contact's zone determines.
+    #[serde(default)]
+    pub holiday_calendar: Option<HolidayCalendar>,
     /// A playbook chosen for this opportunity, overriding the seeker's; the
     /// store resolves the assignment to the playbook itself.
     #[serde(default)]
@@ -95,6 +108,16 @@ pub struct Opportunity {
 }
 
 impl Opportunity {
+    /// The employer: its own name when given, else the company.
+    pub fn employer(&self) -> &str {
+        self.employer.as_deref().unwrap_or(&self.company)
+    }
+
+    /// Whether both opportunities are at the same employer.
+    pub fn same_employer(&self, other: &Self) -> bool {
+        crate::employer::same_employer(self.employer(), other.employer())
+    }
+
     /// The contact with this id.
     pub fn contact(&self, id: &str) -> Option<&Contact> {
         self.contacts.iter().find(|c| c.id == id)
@@ -120,6 +143,40 @@ impl Opportunity {
     /// The first contact with this role.
     pub fn contact_with_role(&self, role: ContactRole) -> Option<&Contact> {
         self.contacts.iter().find(|c| c.role == role)
+    }
+}
+
+/// An offer's written terms, as far as the seeker knows them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OfferTerms {
+    /// Yearly base salary.
+    #[serde(default)]
+    pub base_salary: Option<f64>,
+    /// Yearly bonus (0 when there is none).
+    #[serde(default)]
+    pub bonus: Option<f64>,
+    /// Equity, in words ("none" when there is none).
+    #[serde(default)]
+    pub equity: Option<String>,
+    /// When the job would start.
+    #[serde(default)]
+    pub start_date: Option<NaiveDate>,
+}
+
+impl Opportunity {
+    /// The terms of a written offer not known yet, in the order a seeker
+    /// asks for them: base, bonus, equity, start date, deadline.
+    pub fn missing_terms(&self) -> impl Iterator<Item = &'static str> + '_ {
+        let terms = &self.offer_terms;
+        [
+            ("base salary", terms.base_salary.is_none()),
+            ("bonus", terms.bonus.is_none()),
+            ("equity", terms.equity.is_none()),
+            ("start date", terms.start_date.is_none()),
+            ("deadline to answer", self.offer_deadline.is_none()),
+        ]
+        .into_iter()
+        .filter_map(|(name, missing)| missing.then_some(name))
     }
 }
 
@@ -159,6 +216,10 @@ pub struct Contact {
     /// When they can be reached by phone, as learned from the assistant.
     #[serde(default)]
     pub best_time: Option<BestTime>,
+    /// The public holidays they observe; `None` takes the opportunity's,
+    /// else the one their zone determines ([`HolidayCalendar::for_zone`]).
+    #[serde(default)]
+    pub holiday_calendar: Option<HolidayCalendar>,
 }
 
 const fn any_channel() -> Channel {
@@ -188,6 +249,9 @@ pub struct Interaction {
     /// date the person is back.
     #[serde(default)]
     pub out_of_office_until: Option<NaiveDate>,
+    /// On a `rejection_received`: why, when the employer said.
+    #[serde(default)]
+    pub rejection_reason: Option<RejectionReason>,
 }
 
 impl Interaction {
@@ -256,6 +320,9 @@ pub struct Promise {
     /// Withdrawn by the seeker.
     #[serde(default)]
     pub cancelled: bool,
+    /// When the seeker marked it kept (a decision they heard of elsewhere).
+    #[serde(default)]
+    pub kept_at: Option<DateTime<Utc>>,
 }
 
 wire_enum! {
@@ -531,6 +598,7 @@ mod calendar_serde {
             hours,
             holidays: wire.holidays,
             national,
+            days_off: None,
         })
     }
 }

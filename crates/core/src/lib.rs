@@ -15,6 +15,7 @@ pub mod calendar;
 pub mod compare;
 pub mod contact;
 pub mod drafts;
+pub mod employer;
 pub mod engine;
 pub mod facts;
 pub mod health;
@@ -29,15 +30,18 @@ pub mod stage;
 pub mod tone;
 pub mod user;
 
-pub use action::{ActionKind, Constraint, Draft, NextAction, Priority, Warning};
+pub use action::{
+    ActionKind, Constraint, Draft, NextAction, Priority, ProposedTransition, Warning,
+};
 pub use calendar::{
-    BusinessCalendar, BusinessHours, CalendarError, DayHalf, OpeningHours, TimeZone,
+    BusinessCalendar, BusinessHours, CalendarError, DayHalf, DaysOff, OpeningHours, TimeZone,
 };
 pub use contact::{Channel, ContactRole};
+pub use employer::{CapScope, same_employer};
 pub use engine::{Engine, EngineError, agenda, next_actions};
 pub use facts::{
-    BestTime, BestTimeError, Contact, Facts, Interaction, Opportunity, ProcessQuestion, Profile,
-    Promise, PromiseDue, Seeker, StageChange,
+    BestTime, BestTimeError, Contact, Facts, Interaction, OfferTerms, Opportunity, ProcessQuestion,
+    Profile, Promise, PromiseDue, Seeker, StageChange,
 };
 pub use health::{PipelineHealth, StageCount, pipeline_health};
 pub use holidays::{Holiday, HolidayCalendar, NationalHolidays};

@@ -1,11 +1,22 @@
 //! Whether the employer kept their word: a pure function of the promise, the
-//! interactions logged, the calendar its date is read in, and the instant.
+//! opportunity's log (interactions, stage changes, later promises), the
+//! calendar its date is read in, and the instant.
+//!
+//! What keeps a promise depends on what was promised (docs/cadence.md,
+//! "Decisive moments"): a call or an e-mail is kept by any answer from the
+//! employer after it was made, even a courtesy reply; a decision only by the
+//! decision itself — an offer or a rejection received, a move to `offer` or
+//! `rejected` — or by the seeker marking it kept. A new promise from the same
+//! person, made while one is pending, supersedes it.
 
 use chrono::{DateTime, Days, Utc};
 
 use crate::calendar::BusinessCalendar;
 use crate::facts::{Interaction, Opportunity, Promise, PromiseDue};
+use crate::interaction::InteractionKind;
+use crate::promise::PromiseWhat;
 use crate::schedule;
+use crate::stage::Stage;
 use crate::wire::wire_enum;
 
 wire_enum! {
@@ -19,6 +30,9 @@ wire_enum! {
         Broken => "broken",
         /// Withdrawn by the seeker.
         Cancelled => "cancelled",
+        /// Replaced by a newer promise from the same person, made while this
+        /// one was pending.
+        Superseded => "superseded",
     }
 }
 
@@ -59,11 +73,13 @@ pub fn likely_due(
     None
 }
 
-/// The status at `at`. Kept when an answer (an inbound message or a
-/// conversation, not an out-of-office reply) came after `made_at` and at or
-/// before `at`, from anyone at the employer; otherwise broken from the due
-/// instant on (the due instant itself is already broken), pending before.
-/// Interactions after `at` are ignored, so any instant can be evaluated.
+/// The status at `at`, from the interactions alone: the promise's own
+/// history, without the stage changes and later promises of its opportunity
+/// ([`promise_status_for`] reads those too). Kept when the seeker marked it
+/// kept, or when what keeps it (see the module) came after `made_at` and at
+/// or before `at`; otherwise broken from the due instant on (the due instant
+/// itself is already broken), pending before. Interactions after `at` are
+/// ignored, so any instant can be evaluated.
 pub fn promise_status(
     promise: &Promise,
     interactions: &[Interaction],
@@ -73,7 +89,7 @@ pub fn promise_status(
     if promise.cancelled {
         return PromiseStatus::Cancelled;
     }
-    if is_kept(promise, interactions, at) {
+    if is_kept_by(promise, interactions, &[], at) {
         return PromiseStatus::Kept;
     }
     match promise_due_at(promise, calendar) {
@@ -83,35 +99,95 @@ pub fn promise_status(
 }
 
 /// [`promise_status`] for a promise of `opportunity`, reading its date in the
-/// promising contact's zone (else the primary contact's, else the seeker's),
-/// with the seeker's hours and holidays.
+/// promising contact's calendar (else the primary contact's, else the
+/// seeker's: see [`crate::engine::contact_calendar`]); stage changes keep a decision, and
+/// a newer promise from the same person supersedes it.
 pub fn promise_status_for(
     promise: &Promise,
     opportunity: &Opportunity,
     seeker_calendar: &BusinessCalendar,
     at: DateTime<Utc>,
 ) -> PromiseStatus {
-    let contact = promise
-        .contact_id
-        .as_deref()
-        .and_then(|id| opportunity.contact(id))
-        .or_else(|| opportunity.primary_contact());
-    match contact.and_then(|c| c.time_zone) {
-        Some(tz) if tz != seeker_calendar.tz => {
-            let calendar = BusinessCalendar {
-                tz,
-                ..seeker_calendar.clone()
-            };
-            promise_status(promise, &opportunity.interactions, &calendar, at)
-        }
-        _ => promise_status(promise, &opportunity.interactions, seeker_calendar, at),
+    let zoned = crate::engine::contact_calendar(
+        seeker_calendar,
+        opportunity,
+        promiser(opportunity, promise),
+    );
+    let calendar = zoned.as_ref().unwrap_or(seeker_calendar);
+    if promise.cancelled {
+        return PromiseStatus::Cancelled;
+    }
+    let due = promise_due_at(promise, calendar);
+    if superseded(promise, due, opportunity, at) {
+        return PromiseStatus::Superseded;
+    }
+    if is_kept(promise, opportunity, at) {
+        return PromiseStatus::Kept;
+    }
+    match due {
+        Some(due) if at >= due => PromiseStatus::Broken,
+        _ => PromiseStatus::Pending,
     }
 }
 
-pub(crate) fn is_kept(promise: &Promise, interactions: &[Interaction], at: DateTime<Utc>) -> bool {
-    interactions
-        .iter()
-        .any(|i| i.is_answer() && i.occurred_at > promise.made_at && i.occurred_at <= at)
+/// Who made the promise: its contact when on file, else the primary one.
+fn promiser<'a>(opportunity: &'a Opportunity, promise: &Promise) -> Option<&'a crate::Contact> {
+    promise
+        .contact_id
+        .as_deref()
+        .and_then(|id| opportunity.contact(id))
+        .or_else(|| opportunity.primary_contact())
+}
+
+/// Whether `promise` was kept by `at`.
+pub(crate) fn is_kept(promise: &Promise, opportunity: &Opportunity, at: DateTime<Utc>) -> bool {
+    is_kept_by(promise, &opportunity.interactions, &opportunity.history, at)
+}
+
+fn is_kept_by(
+    promise: &Promise,
+    interactions: &[Interaction],
+    history: &[crate::StageChange],
+    at: DateTime<Utc>,
+) -> bool {
+    let after = |t: DateTime<Utc>| t > promise.made_at && t <= at;
+    if promise.kept_at.is_some_and(|k| k <= at) {
+        return true;
+    }
+    match promise.what {
+        PromiseWhat::Decision => {
+            interactions.iter().any(|i| {
+                matches!(
+                    i.kind,
+                    InteractionKind::OfferReceived | InteractionKind::RejectionReceived
+                ) && after(i.occurred_at)
+            }) || history
+                .iter()
+                .any(|h| matches!(h.to, Stage::Offer | Stage::Rejected) && after(h.at))
+        }
+        PromiseWhat::Call | PromiseWhat::Email => interactions
+            .iter()
+            .any(|i| i.is_answer() && after(i.occurred_at)),
+    }
+}
+
+/// Whether a newer promise from the same person, made by `at` while
+/// `promise` (falling due at `due`) was still pending, replaced it.
+pub(crate) fn superseded(
+    promise: &Promise,
+    due: Option<DateTime<Utc>>,
+    opportunity: &Opportunity,
+    at: DateTime<Utc>,
+) -> bool {
+    let who = promiser(opportunity, promise).map(|c| c.id.as_str());
+    opportunity.promises.iter().any(|newer| {
+        !newer.cancelled
+            && newer.made_at <= at
+            && newer.made_at > promise.made_at
+            && promiser(opportunity, newer).map(|c| c.id.as_str()) == who
+            && due.is_none_or(|due| newer.made_at < due)
+            && !is_kept(promise, opportunity, newer.made_at)
+    })
 }
 
 #[cfg(test)]
@@ -136,6 +212,7 @@ mod tests {
             due: PromiseDue::Date(NaiveDate::from_ymd_opt(2010, 1, 8).unwrap()),
             made_at: utc("2009-12-17T20:00:00Z"),
             cancelled: false,
+            kept_at: None,
         }
     }
 
@@ -146,6 +223,7 @@ mod tests {
             contact_id: None,
             occurred_at: utc(at),
             out_of_office_until: None,
+            rejection_reason: None,
         }
     }
 
@@ -207,10 +285,13 @@ mod tests {
         let opportunity = Opportunity {
             id: "o".to_owned(),
             company: "Rockies".to_owned(),
+            employer: None,
             title: "Editor".to_owned(),
             industry: None,
             stage: Stage::Final,
             offer_deadline: None,
+            offer_terms: Default::default(),
+            holiday_calendar: None,
             playbook: None,
             history: Vec::new(),
             contacts: vec![Contact {
@@ -222,6 +303,7 @@ mod tests {
                 time_zone: Some(Tz::America__Denver),
                 preferred_channel: Channel::Any,
                 best_time: None,
+                holiday_calendar: None,
             }],
             interactions: Vec::new(),
             promises: vec![p.clone()],

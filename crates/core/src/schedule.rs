@@ -96,22 +96,20 @@ pub(crate) fn call_slot(
     if let Some(best) = best {
         let mut day = cal.local_date(from);
         for _ in 0..BEST_TIME_HORIZON_DAYS {
-            if cal.is_business_day(day)
-                && best.allows(day.weekday())
-                && let Some(hours) = cal.hours.on(day.weekday())
+            // The day's business hours (less any of the seeker's days off)
+            // meet the best time.
+            if best.allows(day.weekday())
+                && let Some(open) = cal.start_of_business(day)
+                && let Some(close) = cal.end_of_business(day)
             {
-                let open = hours.open().max(best.from());
-                let close = hours.close().min(best.to());
-                if open < close {
-                    let start = resolve(cal.tz, day.and_time(open))?;
-                    let end = resolve(cal.tz, day.and_time(close))?;
-                    if end > from && start < end {
-                        return Some(Slot {
-                            start: start.max(from),
-                            end,
-                            best_time: true,
-                        });
-                    }
+                let start = open.max(resolve(cal.tz, day.and_time(best.from()))?);
+                let end = close.min(resolve(cal.tz, day.and_time(best.to()))?);
+                if end > from && start < end {
+                    return Some(Slot {
+                        start: start.max(from),
+                        end,
+                        best_time: true,
+                    });
                 }
             }
             day = day.succ_opt()?;

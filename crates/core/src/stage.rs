@@ -169,6 +169,18 @@ wire_enum! {
     }
 }
 
+impl RejectionReason {
+    /// In words, for reasons: "someone else got the job".
+    pub const fn describe(self) -> &'static str {
+        match self {
+            Self::CompetingCandidate => "someone else got the job",
+            Self::InternalPromotion => "it went to an internal candidate",
+            Self::PositionCancelled => "the opening was cancelled",
+            Self::Unknown => "no reason given",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
 

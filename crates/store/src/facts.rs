@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use followup_core::compare::{Criterion, assess_fit};
 use followup_core::{
-    BuiltinPlaybook, BusinessCalendar, Contact, Facts, Interaction, NationalHolidays, Opportunity,
-    Playbook, ProcessQuestion, Profile, Promise, Seeker, StageChange,
+    BuiltinPlaybook, BusinessCalendar, Contact, Facts, Interaction, NationalHolidays, OfferTerms,
+    Opportunity, Playbook, ProcessQuestion, Profile, Promise, Seeker, StageChange,
 };
 
 use crate::StoreError;
@@ -63,6 +63,7 @@ pub fn contact(row: &ContactRow) -> Contact {
         time_zone: row.timezone,
         preferred_channel: row.preferred_channel,
         best_time: row.best_time,
+        holiday_calendar: row.holiday_calendar,
     }
 }
 
@@ -74,6 +75,7 @@ pub fn interaction(row: &InteractionRow) -> Interaction {
         contact_id: row.contact_id.clone(),
         occurred_at: row.occurred_at.and_utc(),
         out_of_office_until: row.out_of_office_until,
+        rejection_reason: row.rejection_reason,
     }
 }
 
@@ -87,11 +89,12 @@ pub fn promise(row: &PromiseRow) -> Result<Promise, StoreError> {
         due: row.due()?,
         made_at: row.made_at.and_utc(),
         cancelled: row.cancelled_at.is_some(),
+        kept_at: row.kept_at.map(|k| k.and_utc()),
     })
 }
 
 /// A promise as it stood at `at`: one cancelled after `at` was not
-/// cancelled yet.
+/// cancelled yet (one marked kept after `at` is kept only from then).
 pub fn promise_at(
     row: &PromiseRow,
     at: chrono::DateTime<chrono::Utc>,
@@ -152,10 +155,18 @@ pub fn opportunity(
     Ok(Opportunity {
         id: row.id.clone(),
         company: row.company.clone(),
+        employer: row.employer.clone(),
         title: row.title.clone(),
         industry: row.industry.clone(),
         stage: row.stage,
         offer_deadline: row.offer_deadline,
+        offer_terms: OfferTerms {
+            base_salary: row.base_salary,
+            bonus: row.bonus,
+            equity: row.equity.clone(),
+            start_date: row.offer_start_date,
+        },
+        holiday_calendar: row.holiday_calendar,
         playbook: row
             .playbook
             .as_deref()

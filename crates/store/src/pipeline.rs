@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use followup_core::{Actor, RejectionReason, Stage};
+use followup_core::{Actor, HolidayCalendar, RejectionReason, Stage};
 
 use crate::door::FactsTx;
 use crate::schema::{opportunities, stage_transitions};
@@ -66,6 +66,13 @@ pub struct OpportunityRow {
     pub updated_by: Actor,
     /// Bumped on every change; the ETag.
     pub version: i32,
+    /// The employer, when it differs from `company`; `None` is the company.
+    pub employer: Option<String>,
+    /// When the offered job would start.
+    pub offer_start_date: Option<NaiveDate>,
+    /// The public holidays its contacts observe, unless one names their own.
+    #[diesel(deserialize_as = StoredOpt, serialize_as = StoredOpt)]
+    pub holiday_calendar: Option<HolidayCalendar>,
 }
 
 /// One stage change.

@@ -5,7 +5,10 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use followup_core::{Actor, BestTime, Channel, ContactRole, InteractionKind, PromiseWhat};
+use followup_core::{
+    Actor, BestTime, Channel, ContactRole, HolidayCalendar, InteractionKind, PromiseWhat,
+    RejectionReason,
+};
 
 use crate::schema::{contacts, interactions, profiles, promises};
 use crate::types::{Stored, StoredJson, StoredOpt};
@@ -49,6 +52,9 @@ pub struct ContactRow {
     pub updated_by: Actor,
     /// The ETag.
     pub version: i32,
+    /// The public holidays they observe; `None`: their zone's.
+    #[diesel(deserialize_as = StoredOpt, serialize_as = StoredOpt)]
+    pub holiday_calendar: Option<HolidayCalendar>,
 }
 
 /// Something that happened.
@@ -81,6 +87,9 @@ pub struct InteractionRow {
     pub updated_by: Actor,
     /// The ETag.
     pub version: i32,
+    /// For a rejection: why, when the employer said.
+    #[diesel(deserialize_as = StoredOpt, serialize_as = StoredOpt)]
+    pub rejection_reason: Option<RejectionReason>,
 }
 
 /// What the employer said they would do.
@@ -115,6 +124,8 @@ pub struct PromiseRow {
     pub updated_by: Actor,
     /// The ETag.
     pub version: i32,
+    /// When the seeker marked it kept.
+    pub kept_at: Option<NaiveDateTime>,
 }
 
 /// The ideal-candidate profile of an opportunity.

@@ -43,6 +43,7 @@ diesel::table! {
         updated_at -> Timestamp,
         updated_by -> Text,
         version -> Integer,
+        holiday_calendar -> Nullable<Text>,
     }
 }
 
@@ -97,6 +98,7 @@ diesel::table! {
         updated_at -> Timestamp,
         updated_by -> Text,
         version -> Integer,
+        rejection_reason -> Nullable<Text>,
     }
 }
 
@@ -132,6 +134,9 @@ diesel::table! {
         updated_at -> Timestamp,
         updated_by -> Text,
         version -> Integer,
+        employer -> Nullable<Text>,
+        offer_start_date -> Nullable<Date>,
+        holiday_calendar -> Nullable<Text>,
     }
 }
 
@@ -177,6 +182,7 @@ diesel::table! {
         updated_at -> Timestamp,
         updated_by -> Text,
         version -> Integer,
+        kept_at -> Nullable<Timestamp>,
     }
 }
 

@@ -260,6 +260,9 @@ mod tests {
                         updated_at: now,
                         updated_by: actor.clone(),
                         version: 1,
+                        employer: None,
+                        offer_start_date: None,
+                        holiday_calendar: None,
                     },
                 )?;
                 for (id, from, to) in [
@@ -306,6 +309,7 @@ mod tests {
                         updated_at: now,
                         updated_by: actor.clone(),
                         version: 1,
+                        holiday_calendar: None,
                     },
                 )?;
                 interactions::insert_interaction(
@@ -319,6 +323,7 @@ mod tests {
                         occurred_at: at("2026-03-03 10:00"),
                         notes: None,
                         out_of_office_until: None,
+                        rejection_reason: None,
                         created_at: now,
                         updated_at: now,
                         updated_by: actor.clone(),
@@ -337,6 +342,7 @@ mod tests {
                         due_at: None,
                         made_at: at("2026-03-03 10:30"),
                         cancelled_at: None,
+                        kept_at: None,
                         created_at: now,
                         updated_at: now,
                         updated_by: actor.clone(),
@@ -372,10 +378,13 @@ mod tests {
             opportunities: vec![Opportunity {
                 id: "o1".to_owned(),
                 company: "Acme".to_owned(),
+                employer: None,
                 title: "Engineer".to_owned(),
                 industry: None,
                 stage: Stage::Interviewing,
                 offer_deadline: None,
+                offer_terms: Default::default(),
+                holiday_calendar: None,
                 playbook: Some(followup_core::Playbook::builtin(
                     followup_core::BuiltinPlaybook::EmailOnly,
                 )),
@@ -407,6 +416,7 @@ mod tests {
                         )
                         .unwrap(),
                     ),
+                    holiday_calendar: None,
                 }],
                 interactions: vec![Interaction {
                     id: "i1".to_owned(),
@@ -414,6 +424,7 @@ mod tests {
                     contact_id: Some("c1".to_owned()),
                     occurred_at: at("2026-03-03 10:00").and_utc(),
                     out_of_office_until: None,
+                    rejection_reason: None,
                 }],
                 promises: vec![Promise {
                     id: "p1".to_owned(),
@@ -422,6 +433,7 @@ mod tests {
                     due: PromiseDue::Date(NaiveDate::from_ymd_opt(2026, 3, 6).unwrap()),
                     made_at: at("2026-03-03 10:30").and_utc(),
                     cancelled: false,
+                    kept_at: None,
                 }],
                 profile: Profile::default(),
             }],
@@ -474,6 +486,7 @@ mod tests {
             due_at: Some(at("2026-03-09 12:00")),
             made_at: at("2026-03-03 10:30"),
             cancelled_at: None,
+            kept_at: None,
             created_at: at("2026-03-03 10:30"),
             updated_at: at("2026-03-03 10:30"),
             updated_by: seeker_actor(),

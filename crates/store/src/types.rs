@@ -398,6 +398,7 @@ stored_as_text!(
     PromiseWhat,
     Role,
     Actor,
+    HolidayCalendar,
     chrono_tz::Tz
 );
 

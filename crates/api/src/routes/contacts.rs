@@ -3,7 +3,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
-use followup_core::{Channel, ContactRole};
+use followup_core::{Channel, ContactRole, HolidayCalendar};
 use followup_store::contacts;
 use followup_store::pipeline::OpportunityRow;
 use followup_store::records::ContactRow;
@@ -43,6 +43,10 @@ pub struct CreateContact {
     pub preferred_channel: Option<Channel>,
     /// When to call them, in their time zone.
     pub best_time: Option<BestTime>,
+    /// The public holidays they observe (a built-in calendar such as `jp`);
+    /// absent: the opportunity's, else their time zone's.
+    #[schema(value_type = Option<followup_core::HolidayCalendar>)]
+    pub holiday_calendar: Option<HolidayCalendar>,
     /// Rapport notes.
     #[schema(max_length = 10000)]
     pub notes: Option<String>,
@@ -80,6 +84,10 @@ pub struct UpdateContact {
     #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<BestTime>)]
     pub best_time: Option<Option<BestTime>>,
+    /// The public holidays they observe; `null`: their time zone's.
+    #[serde(default, deserialize_with = "crate::extract::present")]
+    #[schema(value_type = Option<followup_core::HolidayCalendar>)]
+    pub holiday_calendar: Option<Option<HolidayCalendar>>,
     /// Rapport notes.
     #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<String>, max_length = 10000)]
@@ -165,6 +173,7 @@ pub async fn create_contact(
             timezone,
             preferred_channel: body.preferred_channel.unwrap_or(Channel::Any),
             best_time,
+            holiday_calendar: body.holiday_calendar,
             notes,
             created_at: now,
             updated_at: now,
@@ -313,6 +322,9 @@ fn apply(row: &mut ContactRow, change: UpdateContact) -> Result<(), ApiError> {
     }
     if let Some(v) = change.best_time {
         row.best_time = best_time(&mut errors, v);
+    }
+    if let Some(v) = change.holiday_calendar {
+        row.holiday_calendar = v;
     }
     if let Some(v) = change.notes {
         row.notes = notes(&mut errors, v);

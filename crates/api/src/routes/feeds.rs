@@ -254,6 +254,12 @@ fn title(action: &followup_core::NextAction, facts: &Facts) -> String {
         ActionKind::ApplyMore => "Apply for more jobs",
         ActionKind::MarkGhosted => "Consider marking it ghosted",
         ActionKind::Wait => "Wait",
+        ActionKind::ConfirmRejection => "Record the rejection",
+        ActionKind::SendGraciousClose => "Thank them and leave the door open",
+        ActionKind::ConfirmOffer => "Record the offer",
+        ActionKind::ReviewOffer => "Ask for the written offer",
+        ActionKind::DecideOffer => "Decide on the offer",
+        ActionKind::AskForExtension => "Ask for more time to decide",
     };
     match (contact, opportunity) {
         (Some(c), Some(o)) => format!("{what}: {} ({})", c.name, o.company),

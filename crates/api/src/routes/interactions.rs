@@ -4,7 +4,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use followup_core::InteractionKind;
+use followup_core::{InteractionKind, RejectionReason};
 use followup_store::DbConnection;
 use followup_store::interactions;
 use followup_store::pipeline::OpportunityRow;
@@ -50,6 +50,11 @@ pub struct CreateInteraction {
     pub notes: Option<String>,
     /// Only on a `reply_received` that is an out-of-office reply: the local date the person is back.
     pub out_of_office_until: Option<NaiveDate>,
+    /// Only on a `rejection_received`: why, when the employer said. Logging
+    /// a rejection ends the opportunity's follow-ups; the agenda then
+    /// proposes `confirm_rejection` and an optional gracious reply.
+    #[schema(value_type = Option<followup_core::RejectionReason>)]
+    pub rejection_reason: Option<RejectionReason>,
 }
 
 /// Changes to an interaction; absent fields stay, `null` clears.
@@ -76,6 +81,10 @@ pub struct UpdateInteraction {
     #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<NaiveDate>)]
     pub out_of_office_until: Option<Option<NaiveDate>>,
+    /// Why the employer said no, on a `rejection_received`.
+    #[serde(default, deserialize_with = "crate::extract::present")]
+    #[schema(value_type = Option<followup_core::RejectionReason>)]
+    pub rejection_reason: Option<Option<RejectionReason>>,
 }
 
 fn check_row(errors: &mut Errors, row: &InteractionRow, now: DateTime<Utc>) {
@@ -89,6 +98,12 @@ fn check_row(errors: &mut Errors, row: &InteractionRow, now: DateTime<Utc>) {
         errors.push(
             "out_of_office_until",
             "only a `reply_received` can be an out-of-office reply",
+        );
+    }
+    if row.rejection_reason.is_some() && row.kind != InteractionKind::RejectionReceived {
+        errors.push(
+            "rejection_reason",
+            "only a `rejection_received` takes a rejection reason",
         );
     }
 }
@@ -171,6 +186,7 @@ pub async fn create_interaction(
             occurred_at: body.occurred_at.unwrap_or(now).naive_utc(),
             notes,
             out_of_office_until: body.out_of_office_until,
+            rejection_reason: body.rejection_reason,
             created_at: now.naive_utc(),
             updated_at: now.naive_utc(),
             updated_by: Actor::of(&caller),
@@ -332,6 +348,9 @@ pub async fn update_interaction(
             }
             if let Some(v) = change.out_of_office_until {
                 row.out_of_office_until = v;
+            }
+            if let Some(v) = change.rejection_reason {
+                row.rejection_reason = v;
             }
             check_row(&mut errors, row, now);
             errors.finish()

@@ -3,7 +3,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use followup_core::{RejectionReason, Stage, policy};
+use followup_core::{HolidayCalendar, RejectionReason, Stage, policy};
 use followup_store::pipeline::{self, OpportunityFilter, OpportunityRow, TransitionRow};
 
 use serde::{Deserialize, Serialize};
@@ -37,6 +37,10 @@ pub struct CreateOpportunity {
     /// The employer.
     #[schema(example = "Hearst Digital", min_length = 1, max_length = 200)]
     pub company: String,
+    /// Who the job is with, when it differs from the company's name;
+    /// default: the company.
+    #[schema(example = "Hearst", min_length = 1, max_length = 200)]
+    pub employer: Option<String>,
     /// The job.
     #[schema(example = "Senior Editor", min_length = 1, max_length = 200)]
     pub title: String,
@@ -72,6 +76,12 @@ pub struct CreateOpportunity {
     pub currency: Option<String>,
     /// When the offer must be answered.
     pub offer_deadline: Option<NaiveDate>,
+    /// When the offered job would start.
+    pub offer_start_date: Option<NaiveDate>,
+    /// The public holidays its contacts observe (e.g. `jp`), unless a
+    /// contact names their own; absent: each contact's time zone's.
+    #[schema(value_type = Option<followup_core::HolidayCalendar>)]
+    pub holiday_calendar: Option<HolidayCalendar>,
     /// A playbook for this opportunity.
     #[schema(example = "email_only")]
     pub playbook: Option<String>,
@@ -87,6 +97,10 @@ pub struct UpdateOpportunity {
     #[serde(default, deserialize_with = "crate::extract::not_null")]
     #[schema(value_type = String, required = false, min_length = 1, max_length = 200)]
     pub company: Option<String>,
+    /// Who the job is with; `null` makes it the company again.
+    #[serde(default, deserialize_with = "crate::extract::present")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200)]
+    pub employer: Option<Option<String>>,
     /// The job.
     #[serde(default, deserialize_with = "crate::extract::not_null")]
     #[schema(value_type = String, required = false, min_length = 1, max_length = 200)]
@@ -135,6 +149,14 @@ pub struct UpdateOpportunity {
     #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<NaiveDate>)]
     pub offer_deadline: Option<Option<NaiveDate>>,
+    /// When the offered job would start.
+    #[serde(default, deserialize_with = "crate::extract::present")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub offer_start_date: Option<Option<NaiveDate>>,
+    /// The public holidays its contacts observe; `null`: their zones'.
+    #[serde(default, deserialize_with = "crate::extract::present")]
+    #[schema(value_type = Option<followup_core::HolidayCalendar>)]
+    pub holiday_calendar: Option<Option<HolidayCalendar>>,
     /// A playbook for this opportunity; `null` uses the account's default.
     /// A coach with access may change this field (and only this one).
     #[serde(default, deserialize_with = "crate::extract::present")]
@@ -159,6 +181,9 @@ impl UpdateOpportunity {
             ("equity", self.equity.is_some()),
             ("currency", self.currency.is_some()),
             ("offer_deadline", self.offer_deadline.is_some()),
+            ("employer", self.employer.is_some()),
+            ("offer_start_date", self.offer_start_date.is_some()),
+            ("holiday_calendar", self.holiday_calendar.is_some()),
             ("playbook", self.playbook.is_some()),
         ]
         .into_iter()
@@ -268,6 +293,11 @@ fn check_playbook(errors: &mut Errors, value: Option<String>) -> Option<String> 
     errors.check(validate::playbook("playbook", &value?))
 }
 
+/// An employer's name: like the company's, and `None` when not given.
+fn check_employer(errors: &mut Errors, value: Option<String>) -> Option<String> {
+    value.map(|name| required_name(errors, "employer", &name))
+}
+
 fn required_name(errors: &mut Errors, field: &str, value: &str) -> String {
     errors
         .check(validate::name(field, value, 200))
@@ -308,6 +338,7 @@ pub async fn create_opportunity(
         id: uuid::Uuid::now_v7().to_string(),
         seeker_id: caller.user.id.clone(),
         company,
+        employer: check_employer(&mut errors, body.employer),
         title,
         industry: optional_text(&mut errors, "industry", body.industry, 200),
         location: optional_text(&mut errors, "location", body.location, 200),
@@ -320,6 +351,8 @@ pub async fn create_opportunity(
         equity: optional_text(&mut errors, "equity", body.equity, 500),
         currency: check_currency(&mut errors, body.currency),
         offer_deadline: body.offer_deadline,
+        offer_start_date: body.offer_start_date,
+        holiday_calendar: body.holiday_calendar,
         playbook: check_playbook(&mut errors, body.playbook),
         stage: body.stage.unwrap_or(Stage::Applied),
         rejection_reason: None,
@@ -503,6 +536,9 @@ fn apply(row: &mut OpportunityRow, change: UpdateOpportunity) -> Result<(), ApiE
     if let Some(company) = change.company {
         row.company = required_name(&mut errors, "company", &company);
     }
+    if let Some(employer) = change.employer {
+        row.employer = check_employer(&mut errors, employer);
+    }
     if let Some(title) = change.title {
         row.title = required_name(&mut errors, "title", &title);
     }
@@ -538,6 +574,12 @@ fn apply(row: &mut OpportunityRow, change: UpdateOpportunity) -> Result<(), ApiE
     }
     if let Some(v) = change.offer_deadline {
         row.offer_deadline = v;
+    }
+    if let Some(v) = change.offer_start_date {
+        row.offer_start_date = v;
+    }
+    if let Some(v) = change.holiday_calendar {
+        row.holiday_calendar = v;
     }
     if let Some(v) = change.playbook {
         row.playbook = check_playbook(&mut errors, v);

@@ -5,7 +5,7 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, Utc};
-use followup_core::{BusinessCalendar, PromiseWhat};
+use followup_core::PromiseWhat;
 use followup_store::pipeline::OpportunityRow;
 use followup_store::records::PromiseRow;
 use followup_store::{DbConnection, promises};
@@ -63,6 +63,11 @@ pub struct UpdatePromise {
     #[serde(default, deserialize_with = "crate::extract::not_null")]
     #[schema(value_type = bool, required = false)]
     pub cancelled: Option<bool>,
+    /// `true` marks the promise kept (a decision heard of some other way);
+    /// `false` takes the mark back.
+    #[serde(default, deserialize_with = "crate::extract::not_null")]
+    #[schema(value_type = bool, required = false)]
+    pub kept: Option<bool>,
 }
 
 /// The instant to evaluate a promise's status at.
@@ -113,16 +118,13 @@ fn check_due(
     };
     let made_at = utc(row.made_at);
     let (facts, calendar) = status_context(conn, opportunity)?;
-    let zone = row
+    let promiser = row
         .contact_id
         .as_deref()
         .and_then(|id| facts.contact(id))
-        .or_else(|| facts.primary_contact())
-        .and_then(|c| c.time_zone);
-    let calendar = match zone {
-        Some(tz) => BusinessCalendar { tz, ..calendar },
-        None => calendar,
-    };
+        .or_else(|| facts.primary_contact());
+    let calendar =
+        followup_core::engine::contact_calendar(&calendar, &facts, promiser).unwrap_or(calendar);
     let falls_due = followup_core::promise_status::due_instant(due, &calendar);
     if falls_due.is_some_and(|at| at > made_at) {
         return Ok(());
@@ -203,6 +205,7 @@ pub async fn create_promise(
             due_at: None,
             made_at: body.made_at.unwrap_or(now).naive_utc(),
             cancelled_at: None,
+            kept_at: None,
             created_at: now.naive_utc(),
             updated_at: now.naive_utc(),
             updated_by: Actor::of(&caller),
@@ -308,6 +311,7 @@ pub async fn get_promise(
 /// Change or cancel a promise; absent fields stay.
 ///
 /// `{"cancelled": true}` cancels it: the seeker no longer waits for it.
+/// `{"kept": true}` marks it kept, e.g. a decision heard of some other way.
 /// Send `If-Match` with the ETag you read (412 if it changed since).
 #[utoipa::path(
     tag = "promises",
@@ -369,6 +373,11 @@ pub async fn update_promise(
                         row.cancelled_at = Some(now.naive_utc());
                     }
                     Some(false) => row.cancelled_at = None,
+                    _ => {}
+                }
+                match change.kept {
+                    Some(true) if row.kept_at.is_none() => row.kept_at = Some(now.naive_utc()),
+                    Some(false) => row.kept_at = None,
                     _ => {}
                 }
                 check_row(&mut errors, row, now);

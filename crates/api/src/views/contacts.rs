@@ -136,6 +136,9 @@ pub struct Contact {
     pub preferred_channel: Channel,
     /// When to call them, in their time zone.
     pub best_time: Option<BestTime>,
+    /// The public holidays they observe (a built-in calendar); `null` takes
+    /// the opportunity's, else the one their time zone determines.
+    pub holiday_calendar: Option<followup_core::HolidayCalendar>,
     /// Rapport notes.
     pub notes: Option<String>,
     /// Created.
@@ -163,6 +166,7 @@ impl TryFrom<ContactRow> for Contact {
             email: row.email,
             phone: row.phone,
             timezone: row.timezone.map(|tz| tz.name().to_owned()),
+            holiday_calendar: row.holiday_calendar,
             notes: row.notes,
         })
     }

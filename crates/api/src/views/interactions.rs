@@ -26,6 +26,8 @@ pub struct Interaction {
     pub notes: Option<String>,
     /// For an out-of-office `reply_received`: the local date the person is back.
     pub out_of_office_until: Option<NaiveDate>,
+    /// For a `rejection_received`: why, when the employer said.
+    pub rejection_reason: Option<followup_core::RejectionReason>,
     /// Created.
     pub created_at: DateTime<Utc>,
     /// Last changed.
@@ -49,6 +51,7 @@ impl TryFrom<InteractionRow> for Interaction {
             contact_id: row.contact_id,
             notes: row.notes,
             out_of_office_until: row.out_of_office_until,
+            rejection_reason: row.rejection_reason,
         })
     }
 }

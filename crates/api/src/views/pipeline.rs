@@ -17,6 +17,13 @@ pub struct Opportunity {
     /// The employer.
     #[schema(example = "Hearst Digital")]
     pub company: String,
+    /// Who the job is with, when it differs from the company's name (a
+    /// recruiter's listing, a subsidiary); the company when not set.
+    /// Opportunities whose employers match, ignoring case and whitespace, are
+    /// at one employer: an offer there is never shared with it, and the
+    /// weekly e-mail cap counts them together.
+    #[schema(example = "Hearst")]
+    pub employer: String,
     /// The job.
     #[schema(example = "Senior Editor")]
     pub title: String,
@@ -44,6 +51,13 @@ pub struct Opportunity {
     pub currency: Option<String>,
     /// When the offer must be answered.
     pub offer_deadline: Option<NaiveDate>,
+    /// When the offered job would start. With the base, bonus, equity and
+    /// deadline, it makes the written offer complete; while any is missing,
+    /// the agenda has a `review_offer` asking for them.
+    pub offer_start_date: Option<NaiveDate>,
+    /// The public holidays its contacts observe (a built-in calendar),
+    /// unless a contact names their own; `null`: each contact's time zone's.
+    pub holiday_calendar: Option<followup_core::HolidayCalendar>,
     /// Playbook for this opportunity; `null` uses the account's default.
     pub playbook: Option<String>,
     /// Where it stands. Change it with `POST /v1/opportunities/{id}/transitions`.
@@ -69,6 +83,7 @@ impl TryFrom<OpportunityRow> for Opportunity {
             created_at: utc(row.created_at),
             updated_at: utc(row.updated_at),
             id: row.id,
+            employer: row.employer.unwrap_or_else(|| row.company.clone()),
             company: row.company,
             title: row.title,
             industry: row.industry,
@@ -82,6 +97,8 @@ impl TryFrom<OpportunityRow> for Opportunity {
             equity: row.equity,
             currency: row.currency,
             offer_deadline: row.offer_deadline,
+            offer_start_date: row.offer_start_date,
+            holiday_calendar: row.holiday_calendar,
             playbook: row.playbook,
         })
     }

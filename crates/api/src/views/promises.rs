@@ -70,12 +70,18 @@ pub struct Promise {
     /// When the promise was made; only answers after it keep it.
     pub made_at: DateTime<Utc>,
     /// Where it stands at the evaluated instant (`?at=`, default now):
-    /// `kept` once the employer was heard from after it was made, `broken`
-    /// from the due instant with nothing heard, `cancelled` once the seeker
-    /// cancelled it, else `pending`.
+    /// `cancelled` once the seeker cancelled it; `superseded` once the same
+    /// person made a newer promise while this one was pending; `kept` once
+    /// the seeker marked it kept, or — for a `call` or an `email` — the
+    /// employer was heard from after it was made, or — for a `decision` —
+    /// an offer or a rejection came (received, or a move to `offer` or
+    /// `rejected`; a courtesy reply keeps no decision); `broken` from the due
+    /// instant with none of that; else `pending`.
     pub status: PromiseStatus,
     /// When the seeker cancelled it.
     pub cancelled_at: Option<DateTime<Utc>>,
+    /// When the seeker marked it kept.
+    pub kept_at: Option<DateTime<Utc>>,
     /// Created.
     pub created_at: DateTime<Utc>,
     /// Last changed.
@@ -93,22 +99,13 @@ pub fn promise_view(
 ) -> Result<Promise, ApiError> {
     let fact = followup_store::facts::promise_at(&row, at)?;
     let status = followup_core::promise_status_for(&fact, opportunity, calendar, at);
-    let zone = fact
+    let promiser = fact
         .contact_id
         .as_deref()
         .and_then(|id| opportunity.contact(id))
-        .or_else(|| opportunity.primary_contact())
-        .and_then(|c| c.time_zone);
-    let due_at = match zone {
-        Some(tz) => followup_core::promise_due_at(
-            &fact,
-            &BusinessCalendar {
-                tz,
-                ..calendar.clone()
-            },
-        ),
-        None => followup_core::promise_due_at(&fact, calendar),
-    };
+        .or_else(|| opportunity.primary_contact());
+    let zoned = followup_core::engine::contact_calendar(calendar, opportunity, promiser);
+    let due_at = followup_core::promise_due_at(&fact, zoned.as_ref().unwrap_or(calendar));
     Ok(Promise {
         due: match row.due()? {
             followup_core::PromiseDue::Date(date) => Due::Date(date),
@@ -119,6 +116,7 @@ pub fn promise_view(
         status,
         made_at: utc(row.made_at),
         cancelled_at: row.cancelled_at.map(utc),
+        kept_at: row.kept_at.map(utc),
         created_at: utc(row.created_at),
         updated_at: utc(row.updated_at),
         updated_by: Actor::from(row.updated_by),

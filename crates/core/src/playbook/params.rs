@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::PlaybookError;
 use crate::contact::Channel;
+use crate::employer::CapScope;
 use crate::rules::RuleId;
 
 /// A parameter value as it travels in JSON: a boolean, an integer, a string
@@ -53,6 +54,11 @@ pub enum ParamKind {
     },
     /// A list of non-blank names (at most 50, each at most 100 characters).
     TextList,
+    /// One of the listed names.
+    OneOf {
+        /// The names allowed.
+        allowed: &'static [&'static str],
+    },
 }
 
 impl ParamKind {
@@ -60,7 +66,7 @@ impl ParamKind {
         match self {
             Self::Integer { .. } => "integer",
             Self::Boolean => "boolean",
-            Self::Channel { .. } => "string",
+            Self::Channel { .. } | Self::OneOf { .. } => "string",
             Self::TextList => "list of strings",
         }
     }
@@ -74,6 +80,7 @@ pub(crate) enum ParamId {
     MissedPromiseChannel,
     MaxEmails,
     PeriodDays,
+    CapScope,
     EmailFirstIndustries,
     CallsAllowed,
     LeadBusinessDays,
@@ -98,7 +105,7 @@ pub(crate) struct ParamSpec {
 const EMAIL_OR_PHONE: &[Channel] = &[Channel::Email, Channel::Phone];
 
 /// Every parameter, in catalogue order.
-pub(crate) const PARAMS: [ParamSpec; 14] = [
+pub(crate) const PARAMS: [ParamSpec; 15] = [
     ParamSpec {
         id: ParamId::DelayHours,
         rule: RuleId::InfluenceLetterAfterInterview,
@@ -127,7 +134,8 @@ pub(crate) const PARAMS: [ParamSpec; 14] = [
         id: ParamId::MaxEmails,
         rule: RuleId::EmailWeeklyCap,
         name: "max_emails",
-        description: "Follow-up e-mails allowed per contact in any period.",
+        description: "Follow-up e-mails allowed per employer (or contact: `cap_scope`) in any \
+                      period.",
         kind: ParamKind::Integer { min: 1, max: 7 },
     },
     ParamSpec {
@@ -136,6 +144,16 @@ pub(crate) const PARAMS: [ParamSpec; 14] = [
         name: "period_days",
         description: "Length of the period, in days.",
         kind: ParamKind::Integer { min: 1, max: 30 },
+    },
+    ParamSpec {
+        id: ParamId::CapScope,
+        rule: RuleId::EmailWeeklyCap,
+        name: "cap_scope",
+        description: "What the cap counts per: `employer` (every contact at the employer, across \
+                      all of the seeker's opportunities there) or `contact`.",
+        kind: ParamKind::OneOf {
+            allowed: CapScope::NAMES,
+        },
     },
     ParamSpec {
         id: ParamId::EmailFirstIndustries,
@@ -222,6 +240,8 @@ pub struct Params {
     pub max_emails: u32,
     /// `email_weekly_cap.period_days`.
     pub period_days: u32,
+    /// `email_weekly_cap.cap_scope`.
+    pub cap_scope: CapScope,
     /// `channel_preference.email_first_industries`.
     pub email_first_industries: Vec<String>,
     /// `channel_preference.calls_allowed`.
@@ -250,6 +270,7 @@ impl Default for Params {
             missed_promise_channel: Channel::Phone,
             max_emails: 1,
             period_days: 7,
+            cap_scope: CapScope::Employer,
             email_first_industries: ["online media", "digital media", "tech startups"]
                 .map(str::to_owned)
                 .to_vec(),
@@ -277,6 +298,7 @@ impl Params {
             }
             ParamId::MaxEmails => int(self.max_emails),
             ParamId::PeriodDays => int(self.period_days),
+            ParamId::CapScope => ParamValue::Text(self.cap_scope.as_str().to_owned()),
             ParamId::EmailFirstIndustries => ParamValue::List(self.email_first_industries.clone()),
             ParamId::CallsAllowed => ParamValue::Boolean(self.calls_allowed),
             ParamId::LeadBusinessDays => int(self.lead_business_days),
@@ -341,6 +363,15 @@ impl Params {
                     _ => return Err(wrong_type()),
                 }
             }
+            (ParamKind::OneOf { allowed }, ParamValue::Text(text)) => {
+                let scope = text.parse::<CapScope>().ok().ok_or_else(|| {
+                    invalid(format!("`{text}` is not one of: {}", allowed.join(", ")))
+                })?;
+                match spec.id {
+                    ParamId::CapScope => self.cap_scope = scope,
+                    _ => return Err(wrong_type()),
+                }
+            }
             (ParamKind::TextList, ParamValue::List(items)) => {
                 if items.len() > 50 {
                     return Err(invalid("at most 50 entries".to_owned()));
@@ -380,6 +411,7 @@ impl Params {
             ParamId::MissedPromiseChannel
             | ParamId::EmailFirstIndustries
             | ParamId::CallsAllowed
+            | ParamId::CapScope
             | ParamId::FollowUpChannel => return None,
         })
     }

@@ -117,7 +117,8 @@ fn invalid_playbooks_are_refused_with_the_reason() {
     )]);
     assert_eq!(
         unknown.to_string(),
-        "rule `email_weekly_cap` has no parameter `per_day`; expected one of: max_emails, period_days"
+        "rule `email_weekly_cap` has no parameter `per_day`; expected one of: max_emails, period_days, \
+             cap_scope"
     );
     let range = err(&[(
         "email_weekly_cap",

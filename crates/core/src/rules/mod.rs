@@ -14,6 +14,7 @@ use crate::wire::wire_enum;
 pub(crate) mod assistant;
 pub(crate) mod influence;
 pub(crate) mod move_on;
+pub(crate) mod outcome;
 pub(crate) mod outreach;
 pub(crate) mod process_questions;
 pub(crate) mod promises;
@@ -31,7 +32,7 @@ wire_enum! {
         WaitForPromise => "wait_for_promise",
         /// A broken promise: call first thing the next business morning.
         MissedPromiseCall => "missed_promise_call",
-        /// At most one follow-up e-mail a week per contact.
+        /// At most one follow-up e-mail a week per employer (or contact).
         EmailWeeklyCap => "email_weekly_cap",
         /// Keep calling; leave no voicemail and no message with the assistant.
         CallNoVoicemail => "call_no_voicemail",
@@ -49,6 +50,10 @@ wire_enum! {
         AccelerateSearch => "accelerate_search",
         /// After enough silence, suggest marking the opportunity ghosted.
         MoveOn => "move_on",
+        /// A rejection ends the follow-ups; confirm it, and optionally close graciously.
+        CloseOnRejection => "close_on_rejection",
+        /// An offer: confirm it, get the written terms, decide in time.
+        OfferEndgame => "offer_endgame",
     }
 }
 
@@ -167,8 +172,10 @@ const fn about(id: RuleId) -> (&'static str, RuleSource) {
             },
         ),
         RuleId::EmailWeeklyCap => (
-            "At most `max_emails` follow-up e-mails per contact in any `period_days`; the next \
-             one is scheduled no earlier, and logging one more gives a warning.",
+            "At most `max_emails` follow-up e-mails per employer (every contact there, across \
+             the seeker's opportunities; per contact with `cap_scope` `contact`) in any \
+             `period_days`; the next one is scheduled no earlier, and logging one more gives a \
+             warning.",
             RuleSource {
                 coach: "Eileen Wolkstein",
                 quote: "If you do go the e-mail route, don't send more than one a week. \"More \
@@ -253,6 +260,25 @@ const fn about(id: RuleId) -> (&'static str, RuleSource) {
                         competing candidate or promote someone internally.",
             },
         ),
+        RuleId::CloseOnRejection => (
+            "A rejection_received ends every follow-up of the opportunity at once: confirm the \
+             move to rejected, and, if you like, thank them and ask to be kept in mind for future \
+             roles (for five business days, until a thank-you or follow-up e-mail is logged).",
+            RuleSource {
+                coach: "Eileen Wolkstein",
+                quote: "You should never give up.",
+            },
+        ),
+        RuleId::OfferEndgame => (
+            "An offer_received proposes the move to offer; at offer, ask for the written terms \
+             while any are missing, decide two and one business days before the deadline, and \
+             ask the offering contact for more time while another employer at interviewing or \
+             final has promised no decision by then.",
+            RuleSource {
+                coach: "Roy Cohen",
+                quote: "You have to establish boundaries and make yourself desirable.",
+            },
+        ),
     }
 }
 
@@ -270,7 +296,7 @@ mod tests {
         }
         let cap = &rules[RuleId::EmailWeeklyCap.index()];
         let names: Vec<_> = cap.parameters.iter().map(|p| p.name).collect();
-        assert_eq!(names, ["max_emails", "period_days"]);
+        assert_eq!(names, ["max_emails", "period_days", "cap_scope"]);
         let json = serde_json::to_value(cap).unwrap();
         assert_eq!(json["id"], "email_weekly_cap");
         assert_eq!(

@@ -5,7 +5,9 @@
 //!   came (only a reply, a connected call or a follow-up e-mail since then
 //!   counts as shared; an unanswered call does not) → due from then (the first business instant after it came),
 //!   window ending at the close of the business day
-//!   `lead_business_days` before its deadline (interviewing/final only).
+//!   `lead_business_days` before its deadline (interviewing/final only); an
+//!   offer that came after that moment is shared at once all the same, its
+//!   window ending at the deadline's close, and the reason says it is late.
 //! - `missed_promise_call`: the latest broken promise not settled since it
 //!   fell due (by a reply, a connected call or a follow-up e-mail; an
 //!   influence letter, a thank-you or an unanswered call settles nothing) →
@@ -68,10 +70,12 @@ impl Trigger {
         }
     }
 
-    const fn priority(self) -> Priority {
-        match self {
-            Self::Share | Self::MissedPromise => Priority::High,
-            Self::CallRetry | Self::Silence => Priority::Normal,
+    /// Shares go to finals first: an interviewing opportunity's share is
+    /// of normal priority, so a final's comes before it at the same time.
+    const fn priority(self, stage: Stage) -> Priority {
+        match (self, stage) {
+            (Self::Share, Stage::Final) | (Self::MissedPromise, _) => Priority::High,
+            (Self::Share | Self::CallRetry | Self::Silence, _) => Priority::Normal,
         }
     }
 }
@@ -109,6 +113,11 @@ struct Candidate<'a> {
     urgent_call: bool,
     held: bool,
     best_time: bool,
+    /// A share whose offer came after its latest useful moment: it goes at
+    /// once, due by the deadline itself, and says it is late.
+    late: Option<DateTime<Utc>>,
+    /// A share that could go only after the deadline closes (this instant).
+    too_late: Option<DateTime<Utc>>,
 }
 
 impl<'a> Candidate<'a> {
@@ -137,13 +146,26 @@ impl<'a> Candidate<'a> {
             urgent_call: false,
             held: false,
             best_time: false,
+            late: None,
+            too_late: None,
         }
     }
 }
 
 pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
     let mut candidates = triggers(ctx);
-    candidates.retain_mut(|c| place(ctx, c));
+    let mut too_late = None;
+    candidates.retain_mut(|c| {
+        let placed = place(ctx, c);
+        if !placed && c.too_late.is_some() {
+            too_late = Some(*c);
+        }
+        placed
+    });
+    // A share that can no longer be useful says so instead of vanishing.
+    if let Some(c) = too_late {
+        out.push(too_late_to_share(ctx, &c));
+    }
     candidates.sort_by_key(|c| c.trigger);
     // Group by contact, across channels: (highest precedence, earliest due
     // on that one's channel). A trigger on the other channel waits behind
@@ -176,7 +198,7 @@ fn triggers<'a>(ctx: &Ctx<'a>) -> Vec<Candidate<'a>> {
 
     if ctx.enabled(RuleId::ShareCompetingOffer)
         && follow_stage
-        && let Some(offer) = ctx.engine.pipeline.offer
+        && let Some(offer) = ctx.offer
         && !offer.since.is_some_and(|since| ctx.settled_after(since))
     {
         let cal = ctx.calendar(primary);
@@ -184,17 +206,31 @@ fn triggers<'a>(ctx: &Ctx<'a>) -> Vec<Candidate<'a>> {
             let lead = i32::try_from(params.lead_business_days).ok()?;
             cal.end_of_business(cal.add_business_days(d, -lead)?)
         });
-        found.push(Candidate::new(
+        // Due since the offer came (or the opportunity came back from
+        // ghosted, when later), so the action stays put while it waits.
+        let base = offer.since.max(ctx.reopened).unwrap_or(ctx.at);
+        let mut share = Candidate::new(
             Trigger::Share,
             Detail::Share(offer),
             primary,
             ctx.channel_for(primary, params.follow_up_channel),
-            // Due since the offer came (or the opportunity came back from
-            // ghosted, when later), so the action stays put while it waits.
-            offer.since.max(ctx.reopened).unwrap_or(ctx.at),
+            base,
             window,
             &offer.opportunity.id,
-        ));
+        );
+        // An offer that came inside its lead time is still worth sharing,
+        // at once and by the deadline itself; the reason says it is late.
+        if let Some(latest) = window
+            && cal
+                .next_business_instant(base)
+                .is_none_or(|due| due > latest)
+        {
+            share.late = Some(latest);
+            share.window = offer
+                .deadline
+                .and_then(|d| schedule::promise_due_at(cal, PromiseDue::Date(d)));
+        }
+        found.push(share);
     }
 
     if ctx.enabled(RuleId::WaitForPromise) && ctx.pending.is_some() {
@@ -380,16 +416,82 @@ fn place(ctx: &Ctx<'_>, c: &mut Candidate<'_>) -> bool {
     if let Some(window) = c.window.filter(|&w| w > c.due) {
         c.end = window;
     }
-    true
+    // A share that cannot go before the deadline closes (held by an
+    // out-of-office reply past it, or too late) is no use any more.
+    let Detail::Share(offer) = c.detail else {
+        return true;
+    };
+    match offer
+        .deadline
+        .and_then(|d| schedule::promise_due_at(cal, PromiseDue::Date(d)))
+    {
+        Some(closes) if c.due >= closes => {
+            c.too_late = Some(closes);
+            false
+        }
+        _ => true,
+    }
+}
+
+/// In place of a share that could go only after the deadline (its contact
+/// out of office until then): a `wait` that says the offer cannot be shared
+/// in time, due when the deadline closes.
+fn too_late_to_share(ctx: &Ctx<'_>, c: &Candidate<'_>) -> NextAction {
+    let name = Ctx::name_of(c.contact);
+    let tz = ctx.calendar(c.contact).tz;
+    let closes = c.too_late.unwrap_or(c.due);
+    let mut r = String::with_capacity(200);
+    if let Detail::Share(offer) = c.detail {
+        r.push_str(&offer.opportunity.company);
+        r.push_str(" has made you an offer");
+        if let Some(deadline) = offer.deadline {
+            r.push_str(" to answer by ");
+            push_date(&mut r, deadline);
+        }
+        r.push_str(", but ");
+    }
+    r.push_str(name);
+    r.push_str(" cannot hear of it before ");
+    push_day_time(&mut r, tz, c.due);
+    if c.held {
+        r.push_str(" (out of office)");
+    }
+    r.push_str(": too late to share it with ");
+    r.push_str(&ctx.opp.company);
+    r.push_str(", so decide without waiting for them");
+    cite(&mut r, &[RuleId::ShareCompetingOffer]);
+    let mut action = ctx.action(
+        RuleId::ShareCompetingOffer,
+        c.contact,
+        ActionKind::Wait,
+        None,
+        c.anchor,
+        closes,
+        None,
+        Priority::Low,
+        r,
+    );
+    if let Detail::Share(offer) = c.detail {
+        action.competing_opportunity_id = Some(offer.opportunity.id.clone());
+    }
+    action
 }
 
 fn build(ctx: &Ctx<'_>, primary: &Candidate<'_>, timing: &Candidate<'_>) -> NextAction {
     let contact = primary.contact;
     let channel = primary.channel;
+    // A follow-up due after the competing offer's deadline has no offer to
+    // tell about any more.
+    let cal = ctx.calendar(contact);
+    let before_deadline = |offer: &CompetingOffer<'_>| {
+        offer.deadline.is_none_or(|d| {
+            schedule::promise_due_at(cal, PromiseDue::Date(d)).is_some_and(|end| timing.due < end)
+        })
+    };
     let message = match primary.detail {
         Detail::Share(offer) => Message::ShareStatus(offer.deadline),
-        _ => match ctx.engine.pipeline.offer {
-            Some(offer) if ctx.enabled(RuleId::ShareCompetingOffer) => {
+        _ => match ctx.offer {
+            Some(offer) if ctx.enabled(RuleId::ShareCompetingOffer) && before_deadline(&offer) => {
                 Message::ShareStatus(offer.deadline)
             }
             Some(_) => Message::Plain,
@@ -416,7 +518,7 @@ fn build(ctx: &Ctx<'_>, primary: &Candidate<'_>, timing: &Candidate<'_>) -> Next
         primary.anchor,
         timing.due,
         Some(window_end(primary, timing)),
-        primary.trigger.priority(),
+        primary.trigger.priority(ctx.opp.stage),
         reason,
     );
     if no_messages {
@@ -429,6 +531,12 @@ fn build(ctx: &Ctx<'_>, primary: &Candidate<'_>, timing: &Candidate<'_>) -> Next
     }
     if primary.cap_overridden {
         action.constraints.push(Constraint::CapOverridden);
+    }
+    if let Message::ShareStatus(_) = message {
+        action.competing_opportunity_id = match primary.detail {
+            Detail::Share(offer) => Some(offer.opportunity.id.clone()),
+            _ => ctx.offer.map(|o| o.opportunity.id.clone()),
+        };
     }
     let head = ctx.letterhead(contact);
     action.draft = Some(if channel == Channel::Phone {
@@ -490,7 +598,7 @@ fn reason(
         "e-mail "
     });
     r.push_str(name);
-    if cal.start_of_business(cal.local_date(timing.due)) == Some(timing.due) {
+    if cal.is_opening(timing.due) {
         r.push_str(" first thing ");
         push_day(&mut r, tz, timing.due);
     } else {
@@ -518,6 +626,15 @@ fn reason(
         r.push_str(", no sooner than ");
         push_u32(&mut r, ctx.pb.params().period_days);
         r.push_str(" days after your last e-mail");
+    }
+    if let (Some(latest), Detail::Share(offer)) = (primary.late, primary.detail) {
+        r.push_str(", late: the offer came after ");
+        push_day_time(&mut r, tz, latest);
+        r.push_str(", the latest moment to share it comfortably, so share it at once");
+        if let Some(deadline) = offer.deadline {
+            r.push_str(", before the deadline of ");
+            push_date(&mut r, deadline);
+        }
     }
     if primary.cap_overridden || primary.urgent_call {
         r.push_str(if primary.urgent_call {

@@ -73,5 +73,7 @@ pub(crate) fn apply_more(engine: &Engine<'_>) -> Option<NextAction> {
         reason,
         constraints: Vec::new(),
         draft: None,
+        competing_opportunity_id: None,
+        transition: None,
     })
 }

@@ -2,8 +2,9 @@
 //! happened), and the response says which rule it broke and what to do next
 //! time.
 //! - `email_weekly_cap`: a follow-up e-mail that makes more than
-//!   `max_emails` to the same contact within `period_days` (either side of it,
-//!   so back-dated entries count).
+//!   `max_emails` to the same employer (or, with `cap_scope` `contact`, the
+//!   same contact) within `period_days` (either side of it, so back-dated
+//!   entries count).
 //! - `call_no_voicemail`: a voicemail left, or a message left with the
 //!   assistant.
 //! - `channel_preference`: a call attempt to a contact who is e-mail only
@@ -13,6 +14,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::action::Warning;
+use crate::employer::CapScope;
 use crate::engine::{Ctx, Engine, EngineError, Reach, cite};
 use crate::facts::{Contact, Facts, Interaction};
 use crate::interaction::InteractionKind;
@@ -110,15 +112,8 @@ fn weekly_cap(
         add_local_days(tz, early, params.period_days).is_some_and(|end| late < end)
     };
     let mut others: Vec<&Interaction> = ctx
-        .opp
-        .interactions
-        .iter()
-        .filter(|i| {
-            i.id != new.id
-                && i.kind == InteractionKind::FollowUpEmail
-                && ctx.is_for(i, contact)
-                && within(i.occurred_at, new.occurred_at)
-        })
+        .capped_emails(contact)
+        .filter(|i| i.id != new.id && within(i.occurred_at, new.occurred_at))
         .collect();
     if others.len() < params.max_emails as usize {
         return None;
@@ -137,7 +132,18 @@ fn weekly_cap(
     let count = others.len() + 1;
     message.push_str(&format!(
         "{count} follow-up e-mails to {} within {} days: more than {} gets pesky",
-        Ctx::name_of(contact),
+        // Named after the person when every e-mail went to them, else after
+        // the employer they share.
+        if params.cap_scope == CapScope::Contact
+            || others
+                .iter()
+                .all(|i| ctx.opp.interactions.iter().any(|o| std::ptr::eq(o, *i))
+                    && ctx.is_for(i, contact))
+        {
+            Ctx::name_of(contact)
+        } else {
+            ctx.opp.employer()
+        },
         params.period_days,
         params.max_emails,
     ));

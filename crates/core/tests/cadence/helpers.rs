@@ -35,10 +35,13 @@ pub fn opportunity(id: &str, company: &str, stage: Stage) -> Opportunity {
     Opportunity {
         id: id.to_owned(),
         company: company.to_owned(),
+        employer: None,
         title: "Managing Editor".to_owned(),
         industry: None,
         stage,
         offer_deadline: None,
+        offer_terms: Default::default(),
+        holiday_calendar: None,
         playbook: None,
         history: Vec::new(),
         contacts: Vec::new(),
@@ -58,6 +61,7 @@ pub fn contact(id: &str, name: &str, role: ContactRole, tz: Tz) -> Contact {
         time_zone: Some(tz),
         preferred_channel: Channel::Any,
         best_time: None,
+        holiday_calendar: None,
     }
 }
 
@@ -68,6 +72,7 @@ pub fn interaction(id: &str, kind: InteractionKind, contact: &str, at: &str) -> 
         contact_id: Some(contact.to_owned()),
         occurred_at: utc(at),
         out_of_office_until: None,
+        rejection_reason: None,
     }
 }
 
@@ -79,6 +84,7 @@ pub fn promise(id: &str, contact: &str, due: NaiveDate, made_at: &str) -> Promis
         due: PromiseDue::Date(due),
         made_at: utc(made_at),
         cancelled: false,
+        kept_at: None,
     }
 }
 

@@ -4,6 +4,7 @@
 
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
+mod decisive;
 mod helpers;
 mod properties;
 mod rules;

@@ -51,7 +51,7 @@ const INDUSTRIES: [Option<&str>; 3] = [None, Some("online media"), Some("logisti
 
 type ContactSpec = (usize, Option<usize>, usize, Option<(u8, u32, u32)>);
 type InteractionSpec = (usize, Option<usize>, i64, Option<i64>);
-type PromiseSpec = (Option<usize>, bool, i64, i64, bool);
+type PromiseSpec = (Option<usize>, bool, i64, i64, bool, bool);
 type OpportunitySpec = (
     usize,
     usize,
@@ -60,7 +60,11 @@ type OpportunitySpec = (
     Vec<ContactSpec>,
     Vec<InteractionSpec>,
     Vec<PromiseSpec>,
+    usize,
 );
+
+/// Employers: the company itself, or one of two spellings of a shared one.
+const EMPLOYERS: [Option<&str>; 3] = [None, Some("Acme Corp"), Some(" ACME  corp ")];
 
 fn contact_spec() -> impl Strategy<Value = ContactSpec> {
     (
@@ -87,6 +91,7 @@ fn promise_spec() -> impl Strategy<Value = PromiseSpec> {
         0..SPAN_MINUTES,
         0..SPAN_MINUTES,
         prop::bool::weighted(0.1),
+        any::<bool>(),
     )
 }
 
@@ -99,6 +104,7 @@ fn opportunity_spec() -> impl Strategy<Value = OpportunitySpec> {
         prop::collection::vec(contact_spec(), 0..3),
         prop::collection::vec(interaction_spec(), 0..10),
         prop::collection::vec(promise_spec(), 0..2),
+        0..EMPLOYERS.len(),
     )
 }
 
@@ -152,7 +158,7 @@ fn scenario() -> impl Strategy<Value = (Facts, Playbook, DateTime<Utc>)> {
 
 fn build_opportunity(
     o: usize,
-    (stage, industry, deadline, entered, contacts, interactions, promises): OpportunitySpec,
+    (stage, industry, deadline, entered, contacts, interactions, promises, employer): OpportunitySpec,
     minutes: &impl Fn(i64) -> DateTime<Utc>,
     day: &impl Fn(i64) -> NaiveDate,
 ) -> Opportunity {
@@ -176,6 +182,7 @@ fn build_opportunity(
                 let from = NaiveTime::from_hms_opt(from, 0, 0).unwrap();
                 BestTime::new(&weekdays, from, from + Duration::hours(i64::from(len))).unwrap()
             }),
+            holiday_calendar: None,
         })
         .collect();
     let contact_id = |c: Option<usize>| {
@@ -184,6 +191,7 @@ fn build_opportunity(
             .or_else(|| c.map(|c| format!("gone{c}")))
     };
     Opportunity {
+        employer: EMPLOYERS[employer].map(str::to_owned),
         industry: INDUSTRIES[industry].map(str::to_owned),
         offer_deadline: deadline.map(day),
         history: entered
@@ -207,24 +215,32 @@ fn build_opportunity(
                     out_of_office_until: ooo
                         .filter(|_| kind == InteractionKind::ReplyReceived)
                         .map(|d| (minutes(at) + Duration::days(d)).date_naive()),
+                    rejection_reason: None,
                 }
             })
             .collect(),
         promises: promises
             .into_iter()
             .enumerate()
-            .map(|(p, (contact, by_date, made, due, cancelled))| Promise {
-                id: format!("{id}p{p}"),
-                contact_id: contact_id(contact),
-                what: PromiseWhat::Call,
-                due: if by_date {
-                    PromiseDue::Date(minutes(due).date_naive())
-                } else {
-                    PromiseDue::Instant(minutes(due))
+            .map(
+                |(p, (contact, by_date, made, due, cancelled, decision))| Promise {
+                    id: format!("{id}p{p}"),
+                    contact_id: contact_id(contact),
+                    what: if decision {
+                        PromiseWhat::Decision
+                    } else {
+                        PromiseWhat::Call
+                    },
+                    due: if by_date {
+                        PromiseDue::Date(minutes(due).date_naive())
+                    } else {
+                        PromiseDue::Instant(minutes(due))
+                    },
+                    made_at: minutes(made.min(due)),
+                    cancelled,
+                    kept_at: None,
                 },
-                made_at: minutes(made.min(due)),
-                cancelled,
-            })
+            )
             .collect(),
         contacts,
         profile: Profile::default(),
@@ -232,18 +248,23 @@ fn build_opportunity(
     }
 }
 
-/// The calendar an action is scheduled in: its contact's zone, else the seeker's.
+/// The calendar an action is scheduled in: its contact's (their zone and
+/// public holidays, without the seeker's days off), else the seeker's.
 fn calendar_of(facts: &Facts, action: &NextAction) -> BusinessCalendar {
-    let contact = action.opportunity_id.as_deref().and_then(|o| {
-        let opportunity = facts.opportunity(o)?;
-        opportunity.contact(action.contact_id.as_deref()?)
-    });
-    BusinessCalendar {
-        tz: contact
-            .and_then(|c| c.time_zone)
-            .unwrap_or(facts.seeker.calendar.tz),
-        ..facts.seeker.calendar.clone()
-    }
+    let seeker = &facts.seeker.calendar;
+    let Some(opportunity) = action
+        .opportunity_id
+        .as_deref()
+        .and_then(|o| facts.opportunity(o))
+    else {
+        return seeker.clone();
+    };
+    let contact = action
+        .contact_id
+        .as_deref()
+        .and_then(|c| opportunity.contact(c));
+    followup_core::engine::contact_calendar(seeker, opportunity, contact)
+        .unwrap_or_else(|| seeker.clone())
 }
 
 proptest! {
@@ -263,6 +284,99 @@ proptest! {
             prop_assert!(!cal.national.contains(cal.local_date(action.due_at)));
             if let Some(end) = action.window_end {
                 prop_assert!(end >= action.due_at, "{:#?}", action);
+            }
+        }
+    }
+
+    /// An offer never competes with its own employer: no action relies on
+    /// an opportunity at the same employer as its own.
+    #[test]
+    fn nothing_relies_on_an_offer_from_the_same_employer((facts, playbook, at) in scenario()) {
+        for action in agenda(&facts, &playbook, at) {
+            let (Some(own), Some(other)) = (
+                action.opportunity_id.as_deref().and_then(|o| facts.opportunity(o)),
+                action
+                    .competing_opportunity_id
+                    .as_deref()
+                    .and_then(|o| facts.opportunity(o)),
+            ) else {
+                continue;
+            };
+            prop_assert!(!own.same_employer(other), "{:#?}", action);
+        }
+    }
+
+    /// No `share_status` is due after the competing offer's deadline (in the
+    /// contact's calendar).
+    #[test]
+    fn no_share_after_the_competing_deadline((facts, playbook, at) in scenario()) {
+        for action in agenda(&facts, &playbook, at) {
+            if action.action != ActionKind::ShareStatus {
+                continue;
+            }
+            let competing = action
+                .competing_opportunity_id
+                .as_deref()
+                .and_then(|o| facts.opportunity(o));
+            prop_assert!(competing.is_some(), "a share names its offer: {:#?}", action);
+            if let Some(deadline) = competing.and_then(|o| o.offer_deadline) {
+                let cal = calendar_of(&facts, &action);
+                prop_assert!(cal.local_date(action.due_at) <= deadline, "{:#?}", action);
+            }
+        }
+    }
+
+    /// Nothing is due on one of the seeker's days off (their dates and the
+    /// public holidays they keep, in their own zone); `wait` is exempt.
+    #[test]
+    fn nothing_is_due_on_the_seekers_days_off((facts, playbook, at) in scenario()) {
+        let seeker = &facts.seeker.calendar;
+        for action in agenda(&facts, &playbook, at) {
+            if action.action == ActionKind::Wait {
+                continue;
+            }
+            let date = seeker.local_date(action.due_at);
+            prop_assert!(!seeker.holidays.contains(&date), "{:#?}", action);
+            prop_assert!(!seeker.national.contains(date), "{:#?}", action);
+        }
+    }
+
+    /// After a logged rejection that still stands, only its confirmation and
+    /// the gracious reply remain for that opportunity.
+    #[test]
+    fn after_a_rejection_only_its_confirmation_and_the_gracious_reply_remain(
+        (facts, playbook, at) in scenario()
+    ) {
+        let actions = agenda(&facts, &playbook, at);
+        for opportunity in &facts.opportunities {
+            let Some(rejection) = opportunity
+                .interactions
+                .iter()
+                .filter(|i| i.kind == InteractionKind::RejectionReceived && i.occurred_at <= at)
+                .map(|i| i.occurred_at)
+                .max()
+            else {
+                continue;
+            };
+            let moved_after = opportunity
+                .history
+                .iter()
+                .any(|h| h.at > rejection && h.at <= at && h.to != Stage::Rejected);
+            if moved_after {
+                continue;
+            }
+            for action in actions
+                .iter()
+                .filter(|a| a.opportunity_id.as_deref() == Some(opportunity.id.as_str()))
+            {
+                prop_assert!(
+                    matches!(
+                        action.action,
+                        ActionKind::ConfirmRejection | ActionKind::SendGraciousClose
+                    ),
+                    "{:#?}",
+                    action
+                );
             }
         }
     }
@@ -359,7 +473,17 @@ proptest! {
         final_.contacts = vec![contact("c", "Dana Cruz", ContactRole::HiringManager, tz)];
         final_.promises = vec![promise("p", "c", due, "2027-01-04T15:00:00Z")];
         let facts = facts(seeker(ZONES[seeker_zone]), vec![final_]);
-        let cal = BusinessCalendar::new(tz);
+        // The contact's calendar: their zone's public holidays, unless they
+        // share the seeker's zone (whose own calendar, without any, holds).
+        let national = if zone == seeker_zone {
+            Vec::new()
+        } else {
+            HolidayCalendar::for_zone(tz).into_iter().collect()
+        };
+        let cal = BusinessCalendar {
+            national: NationalHolidays::on_demand(national),
+            ..BusinessCalendar::new(tz)
+        };
         let closes = cal
             .end_of_business(due)
             .or_else(|| cal.start_of_business(cal.next_business_day(due).unwrap()))

@@ -597,6 +597,8 @@ fn next_actions_serialize_in_snake_case_with_rfc3339_instants() {
     );
     assert_eq!(json["draft"]["subject"], serde_json::Value::Null);
     assert_eq!(json["opportunity_id"], "acme");
+    // Every field is present, `null` when it does not apply, so a client
+    // reads the same shape for every action.
     let mut keys: Vec<_> = json.as_object().unwrap().keys().cloned().collect();
     keys.sort();
     assert_eq!(
@@ -604,6 +606,7 @@ fn next_actions_serialize_in_snake_case_with_rfc3339_instants() {
         [
             "action",
             "channel",
+            "competing_opportunity_id",
             "constraints",
             "contact_id",
             "draft",
@@ -613,6 +616,7 @@ fn next_actions_serialize_in_snake_case_with_rfc3339_instants() {
             "priority",
             "reason",
             "rule",
+            "transition",
             "window_end"
         ]
     );

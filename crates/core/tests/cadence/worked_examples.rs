@@ -574,7 +574,9 @@ fn offer_elsewhere_is_shared_now_before_the_deadline_minus_two_business_days() {
     // Wed 19 May 17:00 New York.
     assert_eq!(bolt.window_end, Some(utc("2027-05-19T21:00:00Z")));
     assert_eq!(bolt.rule, RuleId::ShareCompetingOffer);
-    assert_eq!(bolt.priority, Priority::High);
+    // Normal, not high: competing offers are shared with finals first
+    // (docs/cadence.md, "Decisive moments"), and Bolt is interviewing.
+    assert_eq!(bolt.priority, Priority::Normal);
     let draft = bolt.draft.as_ref().unwrap();
     assert!(
         draft
@@ -590,6 +592,8 @@ fn offer_elsewhere_is_shared_now_before_the_deadline_minus_two_business_days() {
     // 08:00 in Los Angeles: due at its 09:00 opening; window Wed 17:00 LA.
     assert_eq!(core.due_at, utc("2027-05-17T16:00:00Z"));
     assert_eq!(core.window_end, Some(utc("2027-05-20T00:00:00Z")));
+    assert_eq!(core.priority, Priority::High);
+    assert_eq!(core.competing_opportunity_id.as_deref(), Some("acme"));
 
     assert!(agenda.iter().all(
         |a| a.opportunity_id.as_deref() != Some("dash") || a.action != ActionKind::ShareStatus
@@ -608,10 +612,14 @@ fn offer_elsewhere_is_shared_now_before_the_deadline_minus_two_business_days() {
         !later.iter().any(|a| a.rule == RuleId::ShareCompetingOffer),
         "{later:#?}"
     );
-    // The next follow-up, a week on, still says where things stand.
-    let next = only(&later, ActionKind::ShareStatus);
+    // The next follow-up, a week on, is a plain status check: it falls
+    // after the offer's deadline (Fri 21 May), and no share is ever due
+    // after it (docs/cadence.md, "Decisive moments"). It used to repeat
+    // the share.
+    let next = only(&later, ActionKind::SendFollowUpEmail);
     assert_eq!(next.rule, RuleId::FollowUpAfterSilence);
     assert_eq!(next.due_at, utc("2027-05-24T16:00:00Z"));
+    assert!(next.competing_opportunity_id.is_none());
 }
 
 #[test]

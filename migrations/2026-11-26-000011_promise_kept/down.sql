@@ -1,0 +1,1 @@
+ALTER TABLE promises DROP COLUMN kept_at;
