@@ -280,12 +280,12 @@ fn check_amount(errors: &mut Errors, field: &str, value: Option<f64>) -> Option<
 }
 
 fn check_currency(errors: &mut Errors, value: Option<String>) -> Option<String> {
-    let code = value?.trim().to_owned();
-    if code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) {
-        Some(code)
-    } else {
-        errors.push("currency", "must be an ISO 4217 code such as USD or EUR");
-        None
+    match followup_core::compare::Currency::parse(value?.trim()) {
+        Ok(code) => Some(code.as_str().to_owned()),
+        Err(_) => {
+            errors.push("currency", "must be an ISO 4217 code such as USD or EUR");
+            None
+        }
     }
 }
 

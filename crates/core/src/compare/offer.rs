@@ -6,21 +6,23 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-/// An ISO 4217 currency code: three ASCII letters, kept upper-case.
+/// An ISO 4217 currency code: three upper-case ASCII letters, as the
+/// standard writes them (`USD`, `EUR`). The one rule for every currency the
+/// service takes: the API refuses anything else with a 422 on the field.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Currency(String);
 
-/// A currency code that is not three letters.
+/// A currency code that is not three upper-case letters.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("`{0}` is not a currency code; expected three letters such as USD or EUR")]
+#[error("`{0}` is not an ISO 4217 code; expected three upper-case letters such as USD or EUR")]
 pub struct CurrencyError(pub String);
 
 impl Currency {
-    /// Parses a three-letter code, in any case (`usd` becomes `USD`).
+    /// Parses a three-letter upper-case code (`USD`; `usd` is refused).
     pub fn parse(code: &str) -> Result<Self, CurrencyError> {
-        if code.len() == 3 && code.bytes().all(|b| b.is_ascii_alphabetic()) {
-            Ok(Self(code.to_ascii_uppercase()))
+        if code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) {
+            Ok(Self(code.to_owned()))
         } else {
             Err(CurrencyError(code.to_owned()))
         }

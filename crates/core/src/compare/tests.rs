@@ -544,7 +544,7 @@ fn yearly_totals() {
     let usd = OfferTerms {
         base: Some(120_000),
         bonus: Some(10_000),
-        currency: Some(currency("usd")),
+        currency: Some(currency("USD")),
         ..OfferTerms::default()
     };
     assert_eq!(
@@ -590,11 +590,15 @@ fn yearly_totals() {
 
 #[test]
 fn currency_codes() {
-    assert_eq!(currency("eur").as_str(), "EUR");
+    assert_eq!(currency("EUR").as_str(), "EUR");
+    assert!(
+        Currency::parse("eur").is_err(),
+        "the code is written upper-case"
+    );
     assert!(Currency::parse("EURO").is_err());
     assert!(Currency::parse("U$D").is_err());
     assert!(serde_json::from_str::<Currency>("\"12a\"").is_err());
-    assert_eq!(serde_json::to_string(&currency("chf")).unwrap(), "\"CHF\"");
+    assert_eq!(serde_json::to_string(&currency("CHF")).unwrap(), "\"CHF\"");
 }
 
 /// Two finals, an offer with a deadline, one interviewing.
