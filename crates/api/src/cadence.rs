@@ -2,7 +2,7 @@
 //! `followup_store::facts`): the interaction warnings, the comparison's
 //! inputs, the analytics' entries and the last activity.
 
-use followup_core::compare::{Criterion, assess_fit};
+use followup_core::compare::assess_fit;
 use followup_core::{Facts, Opportunity, ProcessQuestion};
 use followup_store::records::{InteractionRow, ProfileRow};
 
@@ -42,15 +42,6 @@ pub fn interaction_warnings(
         .map_err(|e| ApiError::Internal(Box::new(e)))
 }
 
-/// The profile's competition as stored (`{competing_candidates, internal_candidate}`).
-#[derive(Debug, Default, serde::Deserialize)]
-struct StoredCompetition {
-    #[serde(default)]
-    competing_candidates: Option<u32>,
-    #[serde(default)]
-    internal_candidate: Option<bool>,
-}
-
 /// What one opportunity's comparison is computed from, at an instant.
 #[derive(Debug, Clone)]
 pub struct ComparisonFacts {
@@ -74,17 +65,10 @@ pub fn comparison_facts(
     use followup_core::compare::{Competition, ProcessAnswers};
 
     let (criteria, competition) = match profile {
-        Some(row) => (
-            serde_json::from_str::<Vec<Criterion>>(&row.criteria).map_err(internal)?,
-            serde_json::from_str::<StoredCompetition>(&row.competition).map_err(internal)?,
-        ),
-        None => (Vec::new(), StoredCompetition::default()),
+        Some(row) => (row.criteria.as_slice(), row.competition),
+        None => (&[][..], Competition::default()),
     };
-    let fit = assess_fit(&criteria).map_err(internal)?;
-    let competition = Competition {
-        count: competition.competing_candidates,
-        internal_candidate: competition.internal_candidate,
-    };
+    let fit = assess_fit(criteria).map_err(internal)?;
     let profile = &opportunity.profile;
     Ok(ComparisonFacts {
         standing: engine.standing_input(opportunity, competition, fit.signal()),

@@ -363,6 +363,35 @@ pub struct Profile {
     pub first_six_months: Option<String>,
 }
 
+/// The employer's answers to the three process questions, in the seeker's
+/// words; `None` while a question is not asked yet.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionAnswers {
+    /// "Where are you in the search process?"
+    #[serde(default)]
+    pub process_position: Option<String>,
+    /// "How do I compare to your ideal candidate?"
+    #[serde(default)]
+    pub comparison: Option<String>,
+    /// "How many other candidates are you considering?"
+    #[serde(default)]
+    pub competitors: Option<String>,
+}
+
+impl QuestionAnswers {
+    /// The questions answered, in the order they are asked.
+    pub fn answered(&self) -> Vec<ProcessQuestion> {
+        [
+            (&self.process_position, ProcessQuestion::WhereInProcess),
+            (&self.comparison, ProcessQuestion::CompareToIdeal),
+            (&self.competitors, ProcessQuestion::OtherCandidates),
+        ]
+        .into_iter()
+        .filter_map(|(answer, question)| answer.is_some().then_some(question))
+        .collect()
+    }
+}
+
 impl Profile {
     /// Whether the question has been answered.
     pub fn is_answered(&self, question: ProcessQuestion) -> bool {

@@ -6,10 +6,10 @@
 
 use std::collections::HashMap;
 
-use followup_core::compare::{Criterion, assess_fit};
+use followup_core::compare::assess_fit;
 use followup_core::{
     BuiltinPlaybook, BusinessCalendar, Contact, Facts, Interaction, NationalHolidays, OfferTerms,
-    Opportunity, Playbook, ProcessQuestion, Profile, Promise, Seeker, StageChange,
+    Opportunity, Playbook, Profile, Promise, Seeker, StageChange,
 };
 
 use crate::StoreError;
@@ -110,18 +110,8 @@ pub fn profile(row: Option<&ProfileRow>) -> Profile {
     let Some(row) = row else {
         return Profile::default();
     };
-    let answers: serde_json::Value = serde_json::from_str(&row.answers).unwrap_or_default();
-    let answered = [
-        ("process_position", ProcessQuestion::WhereInProcess),
-        ("comparison", ProcessQuestion::CompareToIdeal),
-        ("competitors", ProcessQuestion::OtherCandidates),
-    ]
-    .into_iter()
-    .filter(|(field, _)| answers.get(field).is_some_and(|v| !v.is_null()))
-    .map(|(_, question)| question)
-    .collect();
-    let criteria: Vec<Criterion> = serde_json::from_str(&row.criteria).unwrap_or_default();
-    let strengths = assess_fit(&criteria)
+    let answered = row.answers.answered();
+    let strengths = assess_fit(&row.criteria)
         .map(|fit| fit.strengths.into_iter().map(|s| s.name).collect())
         .unwrap_or_default();
     Profile {

@@ -4,6 +4,8 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use followup_core::compare::{Competition, Criterion};
+use followup_core::facts::QuestionAnswers;
 
 use followup_core::{
     Actor, BestTime, Channel, ContactRole, HolidayCalendar, InteractionKind, PromiseWhat,
@@ -11,7 +13,7 @@ use followup_core::{
 };
 
 use crate::schema::{contacts, interactions, profiles, promises};
-use crate::types::{Stored, StoredJson, StoredOpt};
+use crate::types::{Stored, StoredJson, StoredJsonText, StoredOpt};
 
 /// A person at the employer.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
@@ -136,12 +138,15 @@ pub struct ProfileRow {
     pub opportunity_id: String,
     /// Whose it is.
     pub seeker_id: String,
-    /// Criteria, as JSON.
-    pub criteria: String,
-    /// Competition, as JSON.
-    pub competition: String,
-    /// Answers to the three process questions, as JSON.
-    pub answers: String,
+    /// Criteria (stored as JSON).
+    #[diesel(deserialize_as = StoredJsonText, serialize_as = StoredJsonText)]
+    pub criteria: Vec<Criterion>,
+    /// Competition (stored as JSON).
+    #[diesel(deserialize_as = StoredJsonText, serialize_as = StoredJsonText)]
+    pub competition: Competition,
+    /// Answers to the three process questions (stored as JSON).
+    #[diesel(deserialize_as = StoredJsonText, serialize_as = StoredJsonText)]
+    pub answers: QuestionAnswers,
     /// Last changed.
     pub updated_at: NaiveDateTime,
     /// Who changed it last.

@@ -470,6 +470,75 @@ mod tests {
         }
     }
 
+    /// A profile as earlier releases wrote it (JSON text) reads back as the
+    /// core's values, and what the store writes reads back the same; stored
+    /// JSON that does not parse is a store error, never skipped.
+    #[test]
+    fn a_stored_profile_reads_back_typed() {
+        let insert = |criteria: &str| {
+            format!(
+                "INSERT INTO profiles (opportunity_id, seeker_id, criteria, competition, answers, \
+                 updated_at, updated_by, version) VALUES ('o1', 'u1', '{criteria}', \
+                 '{{\"competing_candidates\": 3, \"internal_candidate\": true}}', \
+                 '{{\"process_position\": \"second round\", \"comparison\": null}}', \
+                 '2026-03-02 08:00:00', 'seeker:u1', 1)"
+            )
+        };
+        let (_db, store) = seeded();
+        let criteria = r#"[{"name": "SQL", "weight": 5, "self_rating": 5, "interviewer_rating": null, "evidence": null}]"#;
+        store
+            .write(|conn| {
+                conn.batch_execute(&insert(criteria))
+                    .map_err(StoreError::from)
+            })
+            .unwrap();
+        let row = store
+            .read(|conn| crate::profiles::find_profile(conn, "o1"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.criteria[0].name, "SQL");
+        assert_eq!(row.competition.count, Some(3));
+        assert_eq!(row.competition.internal_candidate, Some(true));
+        assert_eq!(
+            row.answers.process_position.as_deref(),
+            Some("second round")
+        );
+        let snapshot = store
+            .read(|conn| load(conn, "u1", Scope::All, 2026))
+            .unwrap()
+            .unwrap();
+        let profile = &snapshot.facts.opportunities[0].profile;
+        assert_eq!(
+            profile.answered,
+            [followup_core::ProcessQuestion::WhereInProcess]
+        );
+        assert_eq!(profile.strengths, ["SQL"]);
+        // What the store writes reads back the same.
+        store
+            .write_facts(|tx| crate::profiles::put_profile(tx, &row, 1).map(|_| ()))
+            .unwrap();
+        let again = store
+            .read(|conn| crate::profiles::find_profile(conn, "o1"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(again.criteria, row.criteria);
+        assert_eq!(again.competition, row.competition);
+        assert_eq!(again.answers, row.answers);
+
+        let (_db, store) = seeded();
+        store
+            .write(|conn| {
+                conn.batch_execute(&insert("not json"))
+                    .map_err(StoreError::from)
+            })
+            .unwrap();
+        let loaded = store.read(|conn| load(conn, "u1", Scope::All, 2026));
+        assert!(
+            matches!(loaded, Err(StoreError::Query(_) | StoreError::Corrupt(_))),
+            "{loaded:?}"
+        );
+    }
+
     /// A promise row with both a date and an instant (which the API never
     /// writes) falls due on its date: the one rule for the engine and the
     /// API's view alike. One with neither is corrupt.

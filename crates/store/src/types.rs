@@ -142,6 +142,24 @@ impl From<Vec<HolidayCalendar>> for StoredJsonText {
     }
 }
 
+impl From<Vec<followup_core::compare::Criterion>> for StoredJsonText {
+    fn from(value: Vec<followup_core::compare::Criterion>) -> Self {
+        Self::of(&value)
+    }
+}
+
+impl From<followup_core::compare::Competition> for StoredJsonText {
+    fn from(value: followup_core::compare::Competition) -> Self {
+        Self::of(&value)
+    }
+}
+
+impl From<followup_core::facts::QuestionAnswers> for StoredJsonText {
+    fn from(value: followup_core::facts::QuestionAnswers) -> Self {
+        Self::of(&value)
+    }
+}
+
 impl From<PlaybookSpec> for StoredJsonText {
     fn from(value: PlaybookSpec) -> Self {
         Self::of(&value)

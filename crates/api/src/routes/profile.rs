@@ -195,13 +195,12 @@ pub async fn put_profile(
         let body = validated(body)?;
         let expected = profiles::find_profile(tx.conn(), &opportunity.id)?.map_or(0, |p| p.version);
         precondition.check(expected)?;
-        let json = |e: serde_json::Error| ApiError::Internal(Box::new(e));
         let row = ProfileRow {
             opportunity_id: opportunity.id,
             seeker_id: opportunity.seeker_id,
-            criteria: serde_json::to_string(&body.criteria).map_err(json)?,
-            competition: serde_json::to_string(&body.competition).map_err(json)?,
-            answers: serde_json::to_string(&body.answers).map_err(json)?,
+            criteria: body.criteria.into_iter().map(Into::into).collect(),
+            competition: body.competition.into(),
+            answers: body.answers.into(),
             updated_at: crate::views::now().naive_utc(),
             updated_by: Actor::of(&caller),
             version: expected + 1,

@@ -4,6 +4,8 @@ use crate::conventions::Actor;
 use crate::error::ApiError;
 use crate::views::utc;
 use chrono::{DateTime, Utc};
+use followup_core::compare;
+use followup_core::facts::QuestionAnswers;
 use followup_store::records::ProfileRow;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -114,17 +116,78 @@ impl Profile {
                 0,
             ));
         };
-        let internal = |e: serde_json::Error| ApiError::Internal(Box::new(e));
         Ok((
             Self {
-                criteria: serde_json::from_str(&row.criteria).map_err(internal)?,
-                competition: serde_json::from_str(&row.competition).map_err(internal)?,
-                answers: serde_json::from_str(&row.answers).map_err(internal)?,
+                criteria: row.criteria.into_iter().map(Criterion::from).collect(),
+                competition: Competition::from(row.competition),
+                answers: Answers::from(row.answers),
                 first_six_months: row.first_six_months,
                 updated_at: Some(utc(row.updated_at)),
                 updated_by: Some(Actor::from(row.updated_by)),
             },
             row.version,
         ))
+    }
+}
+
+impl From<compare::Criterion> for Criterion {
+    fn from(c: compare::Criterion) -> Self {
+        Self {
+            name: c.name,
+            weight: c.weight,
+            self_rating: c.self_rating,
+            interviewer_rating: c.interviewer_rating,
+            evidence: c.evidence,
+        }
+    }
+}
+
+impl From<Criterion> for compare::Criterion {
+    fn from(c: Criterion) -> Self {
+        Self {
+            name: c.name,
+            weight: c.weight,
+            self_rating: c.self_rating,
+            interviewer_rating: c.interviewer_rating,
+            evidence: c.evidence,
+        }
+    }
+}
+
+impl From<compare::Competition> for Competition {
+    fn from(c: compare::Competition) -> Self {
+        Self {
+            competing_candidates: c.count,
+            internal_candidate: c.internal_candidate,
+        }
+    }
+}
+
+impl From<Competition> for compare::Competition {
+    fn from(c: Competition) -> Self {
+        Self {
+            count: c.competing_candidates,
+            internal_candidate: c.internal_candidate,
+        }
+    }
+}
+
+impl From<QuestionAnswers> for Answers {
+    fn from(a: QuestionAnswers) -> Self {
+        Self {
+            process_position: a.process_position,
+            comparison: a.comparison,
+            competitors: a.competitors,
+        }
+    }
+}
+
+impl From<Answers> for QuestionAnswers {
+    fn from(a: Answers) -> Self {
+        Self {
+            process_position: a.process_position,
+            comparison: a.comparison,
+            competitors: a.competitors,
+        }
     }
 }

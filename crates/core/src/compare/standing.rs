@@ -56,8 +56,8 @@ pub const fn silence_multiplier(days: u32) -> f64 {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Competition {
     /// Other candidates still in the race, not counting the seeker; `None`
-    /// when unknown.
-    #[serde(default)]
+    /// when unknown. Written `competing_candidates`, as the profile says it.
+    #[serde(default, rename = "competing_candidates", alias = "count")]
     pub count: Option<u32>,
     /// Whether an internal candidate competes; `None` when unknown.
     #[serde(default)]
