@@ -57,5 +57,5 @@ pub use rules::warnings::warnings_for;
 pub use rules::{ParamInfo, RuleId, RuleInfo, RuleSource, catalogue};
 pub use stage::{RejectionReason, Stage, StageError};
 pub use tone::{ToneCategory, ToneFinding, tone_check, tone_check_with_names};
-pub use user::{Actor, ActorKind, ParseActorError, Role};
+pub use user::{Actor, ActorKind, ParseActorError, Role, Scope};
 pub use wire::ParseEnumError;

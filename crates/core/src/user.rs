@@ -15,6 +15,17 @@ wire_enum! {
 }
 
 wire_enum! {
+    /// What an API key may do: `read` (`GET` requests) or `write` (every
+    /// other method; a key with `write` can also read).
+    pub enum Scope as "API key scope" {
+        /// `GET` requests.
+        Read => "read",
+        /// Every other method.
+        Write => "write",
+    }
+}
+
+wire_enum! {
     /// What kind of principal made a change: an account by its role, or an
     /// API key.
     pub enum ActorKind as "actor type" {

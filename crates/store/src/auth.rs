@@ -3,8 +3,10 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use followup_core::Scope;
 
 use crate::schema::{api_keys, coach_invites, grants, login_failures, refresh_tokens, users};
+use crate::types::StoredList;
 use crate::users::UserRow;
 use crate::{DbConnection, StoreError};
 
@@ -255,8 +257,9 @@ pub struct ApiKeyRow {
     pub prefix: String,
     /// SHA-256 of the key, hex.
     pub key_hash: String,
-    /// Comma-separated scopes (`read`, `write`).
-    pub scopes: String,
+    /// What it may do (stored comma-separated: `read,write`).
+    #[diesel(deserialize_as = StoredList, serialize_as = StoredList)]
+    pub scopes: Vec<Scope>,
     /// When it was made.
     pub created_at: NaiveDateTime,
     /// When it was last presented.
@@ -268,7 +271,7 @@ pub struct ApiKeyRow {
 /// Stores a new key.
 pub fn insert_api_key(conn: &mut DbConnection, row: &ApiKeyRow) -> Result<(), StoreError> {
     diesel::insert_into(api_keys::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)?;
     Ok(())
 }

@@ -65,6 +65,60 @@ impl Stored {
     }
 }
 
+/// A `TEXT NOT NULL` column holding a list of core values in their text
+/// form, comma-separated (`read,write`).
+#[derive(Debug, Clone, PartialEq, Eq, AsExpression, FromSqlRow)]
+#[diesel(sql_type = Text)]
+pub struct StoredList(String);
+
+impl StoredList {
+    /// Parses every item into the field's element type (called by diesel's
+    /// derive); an empty column is an empty list.
+    pub fn try_into<T>(self) -> Result<Vec<T>, CorruptValue>
+    where
+        T: FromStr,
+        T::Err: Display,
+    {
+        self.0
+            .split(',')
+            .filter(|item| !item.is_empty())
+            .map(|item| item.parse().map_err(|e| CorruptValue::new::<T>(&self.0, e)))
+            .collect()
+    }
+}
+
+impl<T: Display> From<Vec<T>> for StoredList {
+    fn from(items: Vec<T>) -> Self {
+        Self(
+            items
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(","),
+        )
+    }
+}
+
+impl<DB> FromSql<Text, DB> for StoredList
+where
+    DB: Backend,
+    String: FromSql<Text, DB>,
+{
+    fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+        String::from_sql(bytes).map(Self)
+    }
+}
+
+impl<DB> ToSql<Text, DB> for StoredList
+where
+    DB: Backend,
+    String: ToSql<Text, DB>,
+{
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+        self.0.to_sql(out)
+    }
+}
+
 /// A nullable `TEXT` column's value: the text form of an optional core type.
 #[derive(Debug, Clone, PartialEq, Eq, AsExpression, FromSqlRow)]
 #[diesel(sql_type = Nullable<Text>)]
@@ -423,5 +477,33 @@ stored_as_text!(
 impl From<Option<BestTime>> for StoredJson {
     fn from(value: Option<BestTime>) -> Self {
         Self::of(value.as_ref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use followup_core::Scope;
+
+    use super::*;
+
+    #[test]
+    fn a_stored_list_round_trips_and_refuses_what_does_not_parse() {
+        let stored = StoredList::from(vec![Scope::Read, Scope::Write]);
+        assert_eq!(stored, StoredList("read,write".to_owned()));
+        assert_eq!(
+            stored.try_into::<Scope>().unwrap(),
+            [Scope::Read, Scope::Write]
+        );
+        assert!(
+            StoredList(String::new())
+                .try_into::<Scope>()
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            StoredList("read,admin".to_owned())
+                .try_into::<Scope>()
+                .is_err()
+        );
     }
 }

@@ -210,7 +210,7 @@ async fn authenticate(state: &AppState, credential: Credential) -> Result<Caller
             .await??;
             let (key, user) = found
                 .ok_or_else(|| ApiError::Unauthorized("unknown or revoked API key".to_owned()))?;
-            let write = key.scopes.split(',').any(|s| s == "write");
+            let write = key.scopes.contains(&followup_core::Scope::Write);
             caller(user, Via::ApiKey { id: key.id, write })
         }
     }

@@ -7,6 +7,8 @@ use followup_store::auth::{self, ApiKeyRow};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use followup_core::Scope;
+
 use crate::auth::{Caller, Via, generate_token, sha256_hex};
 use crate::conventions::Page;
 use crate::db::{read, write};
@@ -15,16 +17,6 @@ use crate::extract::Json;
 use crate::state::AppState;
 use crate::validate::{self, Errors};
 use crate::views::utc;
-
-/// What a key may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Scope {
-    /// `GET` requests.
-    Read,
-    /// Every other method.
-    Write,
-}
 
 /// A new key.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -72,21 +64,10 @@ pub struct CreatedApiKey {
     pub key: String,
 }
 
-fn parse_scopes(stored: &str) -> Vec<Scope> {
-    stored
-        .split(',')
-        .filter_map(|s| match s {
-            "read" => Some(Scope::Read),
-            "write" => Some(Scope::Write),
-            _ => None,
-        })
-        .collect()
-}
-
 impl From<ApiKeyRow> for ApiKey {
     fn from(row: ApiKeyRow) -> Self {
         Self {
-            scopes: parse_scopes(&row.scopes),
+            scopes: row.scopes,
             id: row.id,
             name: row.name,
             prefix: row.prefix,
@@ -141,14 +122,7 @@ pub async fn create_api_key(
         name,
         prefix: key.chars().take(10).collect(),
         key_hash: sha256_hex(&key),
-        scopes: scopes
-            .iter()
-            .map(|s| match s {
-                Scope::Read => "read",
-                Scope::Write => "write",
-            })
-            .collect::<Vec<_>>()
-            .join(","),
+        scopes: scopes.clone(),
         created_at: crate::views::now().naive_utc(),
         last_used_at: None,
         revoked_at: None,
