@@ -99,26 +99,6 @@ impl<T: Display> From<Vec<T>> for StoredList {
     }
 }
 
-impl<DB> FromSql<Text, DB> for StoredList
-where
-    DB: Backend,
-    String: FromSql<Text, DB>,
-{
-    fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
-        String::from_sql(bytes).map(Self)
-    }
-}
-
-impl<DB> ToSql<Text, DB> for StoredList
-where
-    DB: Backend,
-    String: ToSql<Text, DB>,
-{
-    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
-        self.0.to_sql(out)
-    }
-}
-
 /// A nullable `TEXT` column's value: the text form of an optional core type.
 #[derive(Debug, Clone, PartialEq, Eq, AsExpression, FromSqlRow)]
 #[diesel(sql_type = Nullable<Text>)]
@@ -336,25 +316,32 @@ impl From<Option<BusinessHours>> for StoredHours {
     }
 }
 
-impl<DB> FromSql<Text, DB> for Stored
-where
-    DB: Backend,
-    String: FromSql<Text, DB>,
-{
-    fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
-        String::from_sql(bytes).map(Self)
-    }
+/// Reads and writes a `TEXT NOT NULL` column as the wrapper's string.
+macro_rules! text_column {
+    ($($wrapper:ident),+) => {$(
+        impl<DB> FromSql<Text, DB> for $wrapper
+        where
+            DB: Backend,
+            String: FromSql<Text, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+                String::from_sql(bytes).map(Self)
+            }
+        }
+
+        impl<DB> ToSql<Text, DB> for $wrapper
+        where
+            DB: Backend,
+            String: ToSql<Text, DB>,
+        {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+                self.0.to_sql(out)
+            }
+        }
+    )+};
 }
 
-impl<DB> ToSql<Text, DB> for Stored
-where
-    DB: Backend,
-    String: ToSql<Text, DB>,
-{
-    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
-        self.0.to_sql(out)
-    }
-}
+text_column!(Stored, StoredList);
 
 /// Reads a nullable text column: `NULL` is `None`.
 fn nullable_text<DB>(bytes: Option<DB::RawValue<'_>>) -> deserialize::Result<Option<String>>

@@ -122,7 +122,7 @@ pub async fn create_api_key(
         name,
         prefix: key.chars().take(10).collect(),
         key_hash: sha256_hex(&key),
-        scopes: scopes.clone(),
+        scopes,
         created_at: crate::views::now().naive_utc(),
         last_used_at: None,
         revoked_at: None,
