@@ -137,7 +137,7 @@ impl<'a> Ctx<'a> {
 
     fn count_unanswered(&self) -> Unanswered<'a> {
         let since = self.last_answer.map(|a| a.occurred_at);
-        let tz = self.engine.facts.seeker.calendar.tz;
+        let seeker = &self.engine.facts.seeker.calendar;
         let mut days: [Option<NaiveDate>; 64] = [None; 64];
         let mut result = Unanswered::default();
         for i in self.since_reopening() {
@@ -145,7 +145,7 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             result.last = later(result.last, i);
-            let day = i.occurred_at.with_timezone(&tz).date_naive();
+            let day = seeker.local_date(i.occurred_at);
             let counted = &mut days[..result.count as usize];
             if !counted.contains(&Some(day)) && (result.count as usize) < days.len() {
                 days[result.count as usize] = Some(day);
@@ -295,7 +295,7 @@ impl<'a> Ctx<'a> {
             }
         }
         let kth = latest.get(keep.checked_sub(1)?).copied().flatten()?;
-        schedule::add_local_days(self.calendar(contact).tz, kth, params.period_days)
+        schedule::add_local_days(self.calendar(contact), kth, params.period_days)
     }
 
     /// The follow-up e-mails `email_weekly_cap` counts against `contact`,
