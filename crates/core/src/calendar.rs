@@ -15,8 +15,8 @@ use std::str::FromStr;
 use std::sync::Mutex;
 
 use chrono::{
-    DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone as _, Utc,
-    Weekday,
+    DateTime, Datelike, Days, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset,
+    TimeZone as _, Utc, Weekday,
 };
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -307,7 +307,8 @@ impl ZoneDays {
     fn local(&self, tz: Tz, at: DateTime<Utc>) -> NaiveDateTime {
         let utc = at.naive_utc();
         self.utc_day(tz, utc.date())
-            .and_then(|offset| utc.checked_add_signed(chrono::TimeDelta::seconds(offset.into())))
+            .and_then(FixedOffset::east_opt)
+            .and_then(|offset| utc.checked_add_offset(offset))
             .unwrap_or_else(|| at.with_timezone(&tz).naive_local())
     }
 
@@ -325,7 +326,7 @@ impl ZoneDays {
             let local = date.and_time(time);
             *at = match offset {
                 Some(offset) => local
-                    .checked_sub_signed(chrono::TimeDelta::seconds(offset.into()))?
+                    .checked_sub_offset(FixedOffset::east_opt(offset)?)?
                     .and_utc(),
                 None => resolve(tz, local)?,
             };

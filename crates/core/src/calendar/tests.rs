@@ -406,7 +406,11 @@ fn remembered_offsets_equal_the_time_zone_database() {
                 let at = start + chrono::Duration::minutes(20 * step);
                 let local = at.with_timezone(&tz).naive_local();
                 assert_eq!(cal.local(at), local, "{tz} at {at}");
-                assert_eq!(cal.resolve(local), super::resolve(tz, local), "{tz} {local}");
+                assert_eq!(
+                    cal.resolve(local),
+                    super::resolve(tz, local),
+                    "{tz} {local}"
+                );
             }
         }
     }
