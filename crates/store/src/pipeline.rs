@@ -145,6 +145,19 @@ pub fn list_opportunities(
     seeker_id: &str,
     filter: &OpportunityFilter,
 ) -> Result<Vec<OpportunityRow>, StoreError> {
+    // The plain page (no stage, search or date filter) is the same SQL every
+    // time, so the connection prepares it once; a filtered one is built.
+    if filter.stages.is_empty() && filter.q.is_none() && filter.updated_since.is_none() {
+        let page = opportunities::table
+            .filter(opportunities::seeker_id.eq(seeker_id))
+            .select(OpportunityRow::as_select())
+            .order(opportunities::id.asc())
+            .limit(filter.limit);
+        return Ok(match &filter.after {
+            Some(after) => page.filter(opportunities::id.gt(after)).load(conn)?,
+            None => page.load(conn)?,
+        });
+    }
     let mut query = opportunities::table
         .filter(opportunities::seeker_id.eq(seeker_id))
         .select(OpportunityRow::as_select())
