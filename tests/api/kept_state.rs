@@ -398,6 +398,15 @@ async fn walk_every_write(writer: &TestApp, reader: &TestApp) {
         Changed,
     )
     .await;
+    w.write(
+        "delete the playbook nobody follows",
+        Seeker,
+        M::DELETE,
+        &format!("/v1/playbooks/{own}"),
+        None,
+        Maybe,
+    )
+    .await;
     let quiet = w
         .write(
             "the coach makes a playbook",
