@@ -335,24 +335,64 @@ pub fn mailto(to: Option<&str>, subject: &str, body: &str) -> String {
     out
 }
 
+/// `%00%01…%FF`: the percent-encoding of byte `b` is `3 * b..3 * b + 3`.
+const ESCAPED: &str = {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    const BYTES: [u8; 768] = {
+        let mut out = [0u8; 768];
+        let mut b = 0;
+        while b < 256 {
+            out[3 * b] = b'%';
+            out[3 * b + 1] = HEX[b >> 4];
+            out[3 * b + 2] = HEX[b & 0xf];
+            b += 1;
+        }
+        out
+    };
+    match std::str::from_utf8(&BYTES) {
+        Ok(escaped) => escaped,
+        Err(_) => panic!("percent-encodings are ASCII"),
+    }
+};
+
+/// RFC 3986 unreserved characters, by byte.
+const UNRESERVED: [bool; 256] = {
+    let mut out = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        out[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~');
+        b += 1;
+    }
+    out
+};
+
 /// Percent-encodes everything but RFC 3986 unreserved characters and `keep`;
 /// `\n` (not after `\r`) is written as `%0D%0A`.
 fn encode(out: &mut String, text: &str, keep: &[u8]) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let bytes = text.as_bytes();
+    out.reserve(bytes.len() + bytes.len() / 2);
+    // Runs of bytes kept as they are are copied whole. A run starts after an
+    // encoded byte; when that byte was inside a multi-byte character, the
+    // next is too, so a non-empty run always starts on a character boundary.
+    let mut run = 0;
     let mut previous = 0u8;
-    for &b in text.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') || keep.contains(&b)
-        {
-            out.push(char::from(b));
-        } else {
+    for (i, &b) in bytes.iter().enumerate() {
+        if !UNRESERVED[usize::from(b)] && !keep.contains(&b) {
+            if let Some(part) = text.get(run..i) {
+                out.push_str(part);
+            }
             if b == b'\n' && previous != b'\r' {
                 out.push_str("%0D");
             }
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xf)]));
+            let at = 3 * usize::from(b);
+            out.push_str(ESCAPED.get(at..at + 3).unwrap_or_default());
+            run = i + 1;
         }
         previous = b;
+    }
+    if let Some(part) = text.get(run..) {
+        out.push_str(part);
     }
 }
 
@@ -547,6 +587,41 @@ pub(crate) mod tests {
             letter.mailto.unwrap().starts_with(
                 "mailto:sam.boss+jobs@newsite.example?subject=My%20first%20six%20months"
             )
+        );
+    }
+
+    /// The byte at a time encoding that `encode` copies runs of.
+    fn encode_bytewise(text: &str, keep: &[u8]) -> String {
+        let mut out = String::new();
+        let mut previous = 0u8;
+        for &b in text.as_bytes() {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) || keep.contains(&b) {
+                out.push(char::from(b));
+            } else {
+                if b == b'\n' && previous != b'\r' {
+                    out.push_str("%0D");
+                }
+                out.push_str(&format!("%{b:02X}"));
+            }
+            previous = b;
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn encoding_runs_is_encoding_bytes(text in "\\PC{0,40}|[a-z\\r\\n é日本@+&]{0,40}") {
+            let mut out = String::new();
+            super::encode(&mut out, &text, b"@+");
+            proptest::prop_assert_eq!(out, encode_bytewise(&text, b"@+"));
+        }
+    }
+
+    #[test]
+    fn mailto_encodes_characters_of_several_bytes() {
+        assert_eq!(
+            mailto(None, "Café", "日本 ok\n"),
+            "mailto:?subject=Caf%C3%A9&body=%E6%97%A5%E6%9C%AC%20ok%0D%0A"
         );
     }
 
