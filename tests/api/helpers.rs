@@ -73,9 +73,21 @@ pub async fn spawn_app() -> TestApp {
     app
 }
 
+/// Starts a second server on `app`'s database, as a second replica behind
+/// a load balancer: its own pools, agenda cache and writer queue. The error
+/// when the backend refuses a second server (SQLite's instance lock).
+pub async fn spawn_beside(app: &TestApp) -> Result<TestApp, String> {
+    let db = app.db.as_ref().expect("an app with its own database");
+    let built = Application::build(serve_args(db.url_string())).map_err(|e| format!("{e:#}"))?;
+    Ok(started(built))
+}
+
 /// Starts the server with these arguments.
 pub async fn spawn_with(args: ServeArgs) -> TestApp {
-    let app = Application::build(args).expect("the server builds");
+    started(Application::build(args).expect("the server builds"))
+}
+
+fn started(app: Application) -> TestApp {
     let address = format!("http://127.0.0.1:{}", app.port());
     let handle = app.handle();
     tokio::spawn(app.run_until_stopped());
