@@ -84,7 +84,7 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
         _ => due,
     };
 
-    let mut reason = String::with_capacity(180);
+    let mut reason = String::with_capacity(320);
     if by_count.is_some() {
         push_u32(&mut reason, ctx.unanswered.count);
         reason.push_str(" follow-ups");
