@@ -214,6 +214,9 @@ pub struct BusinessCalendar {
     zone_days: ZoneDays,
 }
 
+/// Seconds in a day of UTC.
+const SECONDS_PER_DAY: i64 = 86_400;
+
 /// How many days a calendar remembers the zone's offset for.
 const ZONE_DAY_SLOTS: usize = 512;
 
@@ -249,11 +252,10 @@ impl ZoneDays {
         &self,
         tz: Tz,
         date: NaiveDate,
-        local: bool,
+        kind: DayKind,
         compute: impl FnOnce() -> Option<i32>,
     ) -> Option<i32> {
-        let key =
-            (i64::from(date.year()) << 10) | (i64::from(date.ordinal0()) << 1) | i64::from(local);
+        let key = (i64::from(date.year()) << 11) | (i64::from(date.ordinal0()) << 2) | kind as i64;
         // Fibonacci hashing of the key onto the slots.
         let hash = key.unsigned_abs().wrapping_mul(0x9E37_79B9_7F4A_7C15);
         let slot = usize::try_from(hash >> 55).unwrap_or(0) % ZONE_DAY_SLOTS;
@@ -282,7 +284,7 @@ impl ZoneDays {
 
     /// The offset all of UTC day `date`, if one.
     fn utc_day(&self, tz: Tz, date: NaiveDate) -> Option<i32> {
-        self.offset(tz, date, false, || {
+        self.offset(tz, date, DayKind::Utc, || {
             let first = date.and_time(NaiveTime::MIN);
             let last = first.checked_add_signed(chrono::TimeDelta::seconds(86_399))?;
             let first = tz.offset_from_utc_datetime(&first).fix().local_minus_utc();
@@ -295,7 +297,7 @@ impl ZoneDays {
     /// within a day of UTC, so the local day lies within the UTC days
     /// before, on and after it.
     fn local_day(&self, tz: Tz, date: NaiveDate) -> Option<i32> {
-        self.offset(tz, date, true, || {
+        self.offset(tz, date, DayKind::Local, || {
             let offset = self.utc_day(tz, date)?;
             (self.utc_day(tz, date.pred_opt()?)? == offset
                 && self.utc_day(tz, date.succ_opt()?)? == offset)
@@ -312,6 +314,38 @@ impl ZoneDays {
             .unwrap_or_else(|| at.with_timezone(&tz).naive_local())
     }
 
+    /// On local day `date`, whose offset changes: the offsets before and
+    /// after the change and its instant. `None` unless the days two either
+    /// side hold one offset each and they differ (one change between them).
+    fn change(&self, tz: Tz, date: NaiveDate) -> Option<(i32, i32, NaiveDateTime)> {
+        let before = self.utc_day(tz, date.checked_sub_days(Days::new(2))?)?;
+        let after = self.utc_day(tz, date.checked_add_days(Days::new(2))?)?;
+        let midnight = date.and_time(NaiveTime::MIN);
+        // Seconds after `date`'s UTC midnight, found by bisection between
+        // the start of the day before and the end of the day after.
+        let seconds = self.offset(tz, date, DayKind::Change, || {
+            let offset_at = |s: i64| {
+                let at = midnight.checked_add_signed(chrono::TimeDelta::seconds(s))?;
+                Some(tz.offset_from_utc_datetime(&at).fix().local_minus_utc())
+            };
+            let (mut low, mut high) = (-SECONDS_PER_DAY, 2 * SECONDS_PER_DAY);
+            if before == after || offset_at(low)? != before || offset_at(high)? != after {
+                return None;
+            }
+            while high - low > 1 {
+                let middle = low + (high - low) / 2;
+                if offset_at(middle)? == before {
+                    low = middle;
+                } else {
+                    high = middle;
+                }
+            }
+            i32::try_from(high).ok()
+        })?;
+        let change = midnight.checked_add_signed(chrono::TimeDelta::seconds(seconds.into()))?;
+        Some((before, after, change))
+    }
+
     /// The instants of wall-clock times on one day in `tz`, disambiguated
     /// as the module docs say; `None` only outside chrono's range.
     fn resolve<const N: usize>(
@@ -321,18 +355,42 @@ impl ZoneDays {
         times: [NaiveTime; N],
     ) -> Option<[DateTime<Utc>; N]> {
         let offset = self.local_day(tz, date);
+        let change = offset.is_none().then(|| self.change(tz, date)).flatten();
         let mut out = [DateTime::<Utc>::MIN_UTC; N];
         for (at, time) in out.iter_mut().zip(times) {
             let local = date.and_time(time);
-            *at = match offset {
-                Some(offset) => local
-                    .checked_sub_offset(FixedOffset::east_opt(offset)?)?
-                    .and_utc(),
-                None => resolve(tz, local)?,
+            let shift = |offset: i32| local.checked_sub_offset(FixedOffset::east_opt(offset)?);
+            *at = match (offset, change) {
+                (Some(offset), _) => shift(offset)?.and_utc(),
+                // Before the change, on the old offset; a time that exists
+                // twice is its first occurrence, which is the old offset's;
+                // a time in a gap is read with the old offset too.
+                (None, Some((before, after, change))) => {
+                    let early = shift(before)?;
+                    let late = shift(after)?;
+                    if early < change || late < change {
+                        early.and_utc()
+                    } else {
+                        late.and_utc()
+                    }
+                }
+                (None, None) => resolve(tz, local)?,
             };
         }
         Some(out)
     }
+}
+
+/// What a [`ZoneDays`] entry remembers of a day.
+#[derive(Debug, Clone, Copy)]
+enum DayKind {
+    /// The offset all of a UTC day.
+    Utc = 0,
+    /// The offset of every wall-clock time of a local day.
+    Local = 1,
+    /// When the offset changes on a local day, in seconds after its UTC
+    /// midnight.
+    Change = 2,
 }
 
 impl Clone for ZoneDays {

@@ -416,6 +416,24 @@ fn remembered_offsets_equal_the_time_zone_database() {
     }
 }
 
+/// Every half hour of the wall clock for two years, those in the gaps and
+/// overlaps of every change included, resolves as chrono-tz resolves it.
+#[test]
+fn remembered_offsets_resolve_every_half_hour_of_two_years() {
+    for tz in ODD_ZONES {
+        let cal = BusinessCalendar::new(tz);
+        let start = date(2026, 1, 1).and_time(NaiveTime::MIN);
+        for step in 0..(2 * 366 * 48) {
+            let local = start + chrono::Duration::minutes(30 * step);
+            assert_eq!(
+                cal.resolve(local),
+                super::resolve(tz, local),
+                "{tz} {local}"
+            );
+        }
+    }
+}
+
 proptest! {
     /// Wall-clock times that do not exist or exist twice resolve as the
     /// module docs say, with the table as without it.
