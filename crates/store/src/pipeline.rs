@@ -135,7 +135,7 @@ pub fn find_opportunity(
     Ok(opportunities::table
         .find(id)
         .select(OpportunityRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -230,7 +230,7 @@ pub fn delete_opportunity(tx: &mut FactsTx<'_>, id: &str) -> Result<bool, StoreE
     let owner: Option<String> = opportunities::table
         .find(id)
         .select(opportunities::seeker_id)
-        .first(tx.conn())
+        .get_result(tx.conn())
         .optional()?;
     if let Some(owner) = owner {
         tx.lock(&owner)?;
@@ -264,7 +264,7 @@ pub fn insert_transition(tx: &mut FactsTx<'_>, row: &TransitionRow) -> Result<()
     let owner: Option<String> = opportunities::table
         .find(&row.opportunity_id)
         .select(opportunities::seeker_id)
-        .first(tx.conn())
+        .get_result(tx.conn())
         .optional()?;
     if let Some(owner) = owner {
         tx.lock(&owner)?;

@@ -47,7 +47,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<PlaybookRow>, St
     Ok(playbooks::table
         .find(id)
         .select(PlaybookRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -60,7 +60,7 @@ pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<Playbook
         let row = playbooks::table
             .find(id)
             .select(PlaybookRow::as_select())
-            .first(conn)
+            .get_result(conn)
             .optional()?;
         found.extend(row);
     }
