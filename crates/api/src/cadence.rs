@@ -21,17 +21,20 @@ pub fn this_year() -> i32 {
 /// The cadence warnings for an interaction just recorded on an opportunity
 /// (a second follow-up e-mail inside the week, a voicemail under
 /// `call_no_voicemail`, a call to an e-mail-only contact), judged against
-/// the facts as they stand, with the opportunity's playbook or the seeker's.
+/// the facts as they stand (the whole pipeline, since the cap counts per
+/// employer), with the opportunity's playbook or the seeker's.
 pub fn interaction_warnings(
     conn: &mut followup_store::DbConnection,
     seeker_id: &str,
     opportunity_id: &str,
     new: &InteractionRow,
 ) -> Result<Vec<followup_core::Warning>, ApiError> {
+    // The whole pipeline: the weekly cap counts the e-mails to the employer
+    // across all of the seeker's opportunities there.
     let Some(snapshot) = followup_store::snapshot::load(
         conn,
         seeker_id,
-        followup_store::snapshot::Scope::One(opportunity_id),
+        followup_store::snapshot::Scope::All,
         this_year(),
     )?
     else {
