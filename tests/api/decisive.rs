@@ -528,6 +528,16 @@ async fn a_rejection_ends_the_follow_ups_and_leaves_a_gracious_close() {
         ["send_gracious_close"],
         "{after_move:#?}"
     );
+    // The agenda shows it too, though the opportunity is closed.
+    let agenda = seeker.get("/v1/agenda?at=2026-03-16T15:00:00Z").await;
+    assert!(
+        agenda["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["action"] == "send_gracious_close"),
+        "{agenda:#}"
+    );
     seeker
         .log(&acme, &ann, "thank_you", "2026-03-11T15:00:00Z")
         .await;

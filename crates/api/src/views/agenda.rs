@@ -121,7 +121,7 @@ async fn compute_agenda(
     at: DateTime<Utc>,
 ) -> Result<Rendered, ApiError> {
     let snapshot = read(state, move |_, conn| {
-        let stages = followup_core::policy::open_stages();
+        let stages = followup_core::policy::agenda_stages();
         snapshot::load(
             conn,
             &seeker,
