@@ -13,6 +13,7 @@ pub mod docs;
 pub mod drain;
 pub mod error;
 pub mod extract;
+pub mod facts_cache;
 pub mod idempotency;
 pub mod metrics;
 pub mod middleware;

@@ -9,6 +9,7 @@ use followup_store::Store;
 use crate::agenda_cache::AgendaCache;
 use crate::auth::{AuthConfig, RateLimiter, TokenIssuer};
 use crate::drain::Drain;
+use crate::facts_cache::FactsCache;
 
 /// Shared application state: the store, the auth settings and the in-memory
 /// rate limiter. Cheap to clone.
@@ -24,6 +25,8 @@ pub struct AppState {
     pub auth_limiter: Arc<RateLimiter<IpAddr>>,
     /// Computed agendas, per seeker, for the current minute.
     pub agendas: Arc<AgendaCache>,
+    /// The facts agendas were computed from, per seeker, by revision.
+    pub facts: Arc<FactsCache>,
     /// Set once the server is told to stop (see [`crate::drain`]).
     pub drain: Drain,
 }
@@ -45,6 +48,7 @@ impl AppState {
             tokens,
             auth_limiter,
             agendas: Arc::new(AgendaCache::new(AGENDA_CACHE_CAPACITY)),
+            facts: Arc::new(FactsCache::new(AGENDA_CACHE_CAPACITY)),
             drain: Drain::default(),
         }
     }
