@@ -131,7 +131,10 @@ pub fn promise_status_for(
 }
 
 /// Who made the promise: its contact when on file, else the primary one.
-fn promiser<'a>(opportunity: &'a Opportunity, promise: &Promise) -> Option<&'a crate::Contact> {
+pub(crate) fn promiser<'a>(
+    opportunity: &'a Opportunity,
+    promise: &Promise,
+) -> Option<&'a crate::Contact> {
     promise
         .contact_id
         .as_deref()

@@ -342,10 +342,9 @@ fn ask_for_extension(
         return;
     }
     // The most advanced other employer still deciding: finals first.
-    let waiting =
-        ctx.engine.pipeline.deciding.iter().copied().find(|o| {
-            !o.same_employer(ctx.opp) && !promises_decision_by(o, seeker, closes, ctx.at)
-        });
+    let waiting = ctx.engine.pipeline.deciding.iter().copied().find(|o| {
+        !o.same_employer(ctx.opp) && !promises_decision_by(ctx.engine, o, closes, ctx.at)
+    });
     let Some(other) = waiting else {
         return;
     };
@@ -388,16 +387,21 @@ fn ask_for_extension(
 /// Whether someone at `opportunity` promised a decision, still pending at
 /// `at`, falling due by `by`.
 fn promises_decision_by(
+    engine: &crate::Engine<'_>,
     opportunity: &Opportunity,
-    seeker: &crate::BusinessCalendar,
     by: DateTime<Utc>,
     at: DateTime<Utc>,
 ) -> bool {
+    let seeker = &engine.facts.seeker.calendar;
     opportunity.promises.iter().any(|p| {
+        // The promised date is read on the promising contact's calendar,
+        // as everywhere else.
+        let promiser = crate::promise_status::promiser(opportunity, p);
         p.what == crate::PromiseWhat::Decision
             && p.made_at <= at
             && crate::promise_status_for(p, opportunity, seeker, at)
                 == crate::PromiseStatus::Pending
-            && crate::schedule::promise_due_at(seeker, p.due).is_some_and(|due| due <= by)
+            && crate::schedule::promise_due_at(engine.calendar(opportunity, promiser), p.due)
+                .is_some_and(|due| due <= by)
     })
 }

@@ -587,6 +587,32 @@ fn another_employer_still_deciding_asks_for_an_extension() {
             .as_deref(),
         Some("acme")
     );
+    // A decision by the deadline's date, promised from Los Angeles, comes at
+    // the close of Los Angeles' Friday: three hours after the offer's
+    // deadline closes in New York. Time is still to be asked for.
+    facts.opportunities[1].promises[0].due = followup_core::PromiseDue::Date(date(2027, 5, 21));
+    for contact in &mut facts.opportunities[1].contacts {
+        contact.time_zone = Some(Tz::America__Los_Angeles);
+    }
+    let from_la = actions(&facts, "offer", "2027-05-17T16:00:00Z");
+    assert_eq!(
+        only(&from_la, ActionKind::AskForExtension)
+            .competing_opportunity_id
+            .as_deref(),
+        Some("acme"),
+        "{from_la:#?}"
+    );
+    // The same date promised from New York is in time.
+    for contact in &mut facts.opportunities[1].contacts {
+        contact.time_zone = Some(Tz::America__New_York);
+    }
+    let from_ny = actions(&facts, "offer", "2027-05-17T16:00:00Z");
+    assert!(
+        from_ny
+            .iter()
+            .all(|a| a.action != ActionKind::AskForExtension),
+        "{from_ny:#?}"
+    );
 }
 
 #[test]
