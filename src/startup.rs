@@ -1,10 +1,14 @@
 //! Start-up: open the store, migrate, resolve secrets, bind, serve.
 
 use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
 use followup_api::auth::{AuthConfig, TrustedProxies};
+use followup_api::clock::Clock;
+use followup_api::webhooks::ssrf::Egress;
+use followup_api::webhooks::worker::WorkerConfig;
 use followup_api::{AppState, HttpConfig};
 use followup_store::{DatabaseUrl, PoolOptions, SqliteSynchronous, Store};
 use tokio::signal::unix::{SignalKind, signal};
@@ -34,6 +38,8 @@ pub struct Application {
     server: actix_web::dev::Server,
     drain: followup_api::drain::Drain,
     drain_period: Duration,
+    // The webhook worker: stopped with the server.
+    worker: tokio::task::JoinHandle<()>,
     // Held until the server stops: no second `serve` on this SQLite file.
     _store: Store,
 }
@@ -50,6 +56,12 @@ impl Application {
     /// Checks the configuration, opens and migrates the store, binds the listener and builds the server.
     /// Must be called inside a Tokio runtime.
     pub fn build(args: ServeArgs) -> anyhow::Result<Self> {
+        Self::build_with_clock(args, Clock::system())
+    }
+
+    /// [`Application::build`] with the clock the server's workers and feed
+    /// read (tests hold a manual one and move it).
+    pub fn build_with_clock(args: ServeArgs, clock: Clock) -> anyhow::Result<Self> {
         // A configured secret (and production always needs one) is checked
         // before the database is created or migrated, so a refused start
         // leaves nothing behind. Only a local secret kept beside the SQLite
@@ -93,7 +105,19 @@ impl Application {
         auth.auth_requests_per_minute = args.auth_rate_limit;
         auth.login_failures = args.login_failure_limit;
         auth.trusted_proxies = TrustedProxies::new(args.trusted_proxies.clone());
-        let state = AppState::new(store.clone(), auth);
+        let mut state = AppState::new(store.clone(), auth);
+        state.clock = clock;
+        state.webhook_egress = Arc::new(Egress {
+            allow_http: args.webhook_allow_http,
+            allow_networks: args.webhook_allow_network.clone(),
+        });
+        let worker = tokio::spawn(followup_api::webhooks::worker::run(
+            state.clone(),
+            WorkerConfig {
+                egress: state.webhook_egress.clone(),
+                poll: Duration::from_millis(250),
+            },
+        ));
         let drain = state.drain.clone();
         let server = followup_api::serve(listener, state, config)?;
         Ok(Self {
@@ -102,6 +126,7 @@ impl Application {
             server,
             drain,
             drain_period: Duration::from_secs(args.drain_seconds),
+            worker,
             _store: store,
         })
     }
@@ -132,6 +157,7 @@ impl Application {
             "listening on http://{address} (Swagger UI at http://{address}/docs)"
         );
         let handle = self.server.handle();
+        let _worker = AbortOnDrop(self.worker);
         let mut server = std::pin::pin!(self.server);
         tokio::select! {
             result = &mut server => return result.context("the server failed"),
@@ -154,5 +180,15 @@ impl Application {
         // carries it out and resolves once in-flight requests are done.
         drop(handle.stop(true));
         server.await.context("the server failed")
+    }
+}
+
+/// Stops a background task when dropped: the webhook worker ends with the
+/// server, whichever way the server ends.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }

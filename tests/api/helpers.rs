@@ -62,6 +62,8 @@ pub fn serve_args(database_url: String) -> ServeArgs {
         workers: Some(1),
         drain_seconds: 0,
         shutdown_timeout: 1,
+        webhook_allow_http: false,
+        webhook_allow_network: Vec::new(),
     }
 }
 
@@ -73,9 +75,35 @@ pub async fn spawn_app() -> TestApp {
     app
 }
 
+/// Starts the server on a fresh database with a clock the test moves.
+pub async fn spawn_with_clock(clock: followup_api::clock::Clock) -> TestApp {
+    let db = TestDatabase::create().expect("a test database");
+    let app = Application::build_with_clock(serve_args(db.url_string()), clock)
+        .expect("the server builds");
+    let mut app = started(app);
+    app.db = Some(db);
+    app
+}
+
+/// Starts a server whose webhooks may deliver to loopback over plain
+/// http (the tests' receivers), with a clock the test moves.
+pub async fn spawn_for_webhooks(clock: followup_api::clock::Clock) -> TestApp {
+    let db = TestDatabase::create().expect("a test database");
+    let mut args = serve_args(db.url_string());
+    args.webhook_allow_http = true;
+    args.webhook_allow_network = vec!["127.0.0.0/8".parse().unwrap()];
+    let app = Application::build_with_clock(args, clock).expect("the server builds");
+    let mut app = started(app);
+    app.db = Some(db);
+    app
+}
+
 /// Starts the server with these arguments.
 pub async fn spawn_with(args: ServeArgs) -> TestApp {
-    let app = Application::build(args).expect("the server builds");
+    started(Application::build(args).expect("the server builds"))
+}
+
+fn started(app: Application) -> TestApp {
     let address = format!("http://127.0.0.1:{}", app.port());
     let handle = app.handle();
     tokio::spawn(app.run_until_stopped());
