@@ -38,8 +38,9 @@ pub struct Application {
     server: actix_web::dev::Server,
     drain: followup_api::drain::Drain,
     drain_period: Duration,
-    // The webhook worker: stopped with the server.
-    worker: tokio::task::JoinHandle<()>,
+    // The background worker (clock events, webhooks): stopped with the server.
+    worker: Option<tokio::task::JoinHandle<()>>,
+    stop_worker: tokio::sync::watch::Sender<bool>,
     // Held until the server stops: no second `serve` on this SQLite file.
     _store: Store,
 }
@@ -111,11 +112,14 @@ impl Application {
             allow_http: args.webhook_allow_http,
             allow_networks: args.webhook_allow_network.clone(),
         });
+        let (stop_worker, stopped) = tokio::sync::watch::channel(false);
         let worker = tokio::spawn(followup_api::webhooks::worker::run(
             state.clone(),
             WorkerConfig {
                 egress: state.webhook_egress.clone(),
                 poll: Duration::from_millis(250),
+                clock_every: chrono::Duration::seconds(15),
+                stop: stopped,
             },
         ));
         let drain = state.drain.clone();
@@ -126,7 +130,8 @@ impl Application {
             server,
             drain,
             drain_period: Duration::from_secs(args.drain_seconds),
-            worker,
+            worker: Some(worker),
+            stop_worker,
             _store: store,
         })
     }
@@ -147,7 +152,24 @@ impl Application {
     /// in-flight requests finish; a second signal ends the drain early. The
     /// "listening" line is logged once the signal handlers are in place, so a
     /// supervisor may signal right after it.
-    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+    pub async fn run_until_stopped(mut self) -> anyhow::Result<()> {
+        let worker = self.worker.take();
+        let stop_worker = self.stop_worker.clone();
+        let result = self.serve().await;
+        // The worker finishes the round it is in (an attempt takes at most
+        // 15 s), then lets go of the database.
+        stop_worker.send(true).ok();
+        if let Some(worker) = worker
+            && tokio::time::timeout(Duration::from_secs(20), worker)
+                .await
+                .is_err()
+        {
+            tracing::warn!("the background worker did not stop in time");
+        }
+        result
+    }
+
+    async fn serve(self) -> anyhow::Result<()> {
         let mut terminate = signal(SignalKind::terminate()).context("cannot handle SIGTERM")?;
         let mut interrupt = signal(SignalKind::interrupt()).context("cannot handle SIGINT")?;
         let address = self.address;
@@ -157,7 +179,6 @@ impl Application {
             "listening on http://{address} (Swagger UI at http://{address}/docs)"
         );
         let handle = self.server.handle();
-        let _worker = AbortOnDrop(self.worker);
         let mut server = std::pin::pin!(self.server);
         tokio::select! {
             result = &mut server => return result.context("the server failed"),
@@ -180,15 +201,5 @@ impl Application {
         // carries it out and resolves once in-flight requests are done.
         drop(handle.stop(true));
         server.await.context("the server failed")
-    }
-}
-
-/// Stops a background task when dropped: the webhook worker ends with the
-/// server, whichever way the server ends.
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
     }
 }

@@ -17,17 +17,28 @@ pub async fn follow(
     cursor: Option<&str>,
     query: &str,
 ) -> (Vec<Value>, String) {
+    follow_by(app, who, cursor, query, 3).await
+}
+
+/// [`follow`] `limit` events a page.
+async fn follow_by(
+    app: &TestApp,
+    who: &Account,
+    cursor: Option<&str>,
+    query: &str,
+    limit: usize,
+) -> (Vec<Value>, String) {
     let mut events = Vec::new();
     let mut cursor = cursor.map(str::to_owned);
     loop {
-        let mut path = format!("/v1/events?limit=3{query}");
+        let mut path = format!("/v1/events?limit={limit}{query}");
         if let Some(cursor) = &cursor {
             path.push_str(&format!("&cursor={cursor}"));
         }
         let page = app.read(who, &path).await;
         let items = page["items"].as_array().unwrap().clone();
         let next = page["next_cursor"].as_str().unwrap().to_owned();
-        let done = items.len() < 3;
+        let done = items.len() < limit;
         events.extend(items);
         cursor = Some(next);
         if done {
@@ -41,13 +52,13 @@ pub async fn follow(
 /// test's, holds newer events back for a moment; docs/events.md).
 pub async fn feed_of(app: &TestApp, who: &Account, query: &str, n: usize) -> Vec<Value> {
     for _ in 0..200 {
-        let (events, _) = follow(app, who, None, query).await;
+        let (events, _) = follow_by(app, who, None, query, 200).await;
         if events.len() >= n {
             return events;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    follow(app, who, None, query).await.0
+    follow_by(app, who, None, query, 200).await.0
 }
 
 fn types(events: &[Value]) -> Vec<&str> {

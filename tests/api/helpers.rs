@@ -19,6 +19,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: Option<TestDatabase>,
     handle: actix_web::dev::ServerHandle,
+    task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
 
 impl TestApp {
@@ -28,6 +29,16 @@ impl TestApp {
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// Stops the server and waits until it has let go of its database
+    /// (and its background worker stopped); hands the database back.
+    pub async fn stop(mut self) -> Option<TestDatabase> {
+        self.handle.stop(false).await;
+        if let Some(task) = self.task.take() {
+            task.await.unwrap().unwrap();
+        }
+        self.db.take()
     }
 }
 
@@ -85,6 +96,27 @@ pub async fn spawn_with_clock(clock: followup_api::clock::Clock) -> TestApp {
     app
 }
 
+/// Starts the server on an existing database with a clock the test moves.
+pub async fn restart_with_clock(db: TestDatabase, clock: followup_api::clock::Clock) -> TestApp {
+    // The stopped server's last connections close (and checkpoint) on
+    // threads of their own a moment after it stops.
+    let mut tries = 0;
+    let app = loop {
+        match Application::build_with_clock(serve_args(db.url_string()), clock.clone()) {
+            Ok(app) => break app,
+            Err(error) if tries < 50 => {
+                tries += 1;
+                eprintln!("restart: {error:#}; trying again");
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            Err(error) => panic!("the server does not restart: {error:#}"),
+        }
+    };
+    let mut app = started(app);
+    app.db = Some(db);
+    app
+}
+
 /// Starts a server whose webhooks may deliver to loopback over plain
 /// http (the tests' receivers), with a clock the test moves.
 pub async fn spawn_for_webhooks(clock: followup_api::clock::Clock) -> TestApp {
@@ -106,7 +138,7 @@ pub async fn spawn_with(args: ServeArgs) -> TestApp {
 fn started(app: Application) -> TestApp {
     let address = format!("http://127.0.0.1:{}", app.port());
     let handle = app.handle();
-    tokio::spawn(app.run_until_stopped());
+    let task = tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
         client: reqwest::Client::builder()
@@ -115,6 +147,7 @@ fn started(app: Application) -> TestApp {
             .unwrap(),
         db: None,
         handle,
+        task: Some(task),
     }
 }
 

@@ -8,6 +8,7 @@ mod analytics;
 mod auth;
 mod cadence;
 mod cli;
+mod clock_events;
 mod coach_views;
 mod coaching;
 mod comparisons;

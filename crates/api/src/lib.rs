@@ -7,6 +7,7 @@ pub mod agenda_cache;
 pub mod auth;
 pub mod cadence;
 pub mod clock;
+pub mod clock_events;
 pub mod conditional;
 pub mod conventions;
 pub mod db;

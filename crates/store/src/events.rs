@@ -208,6 +208,14 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<EventRow>, Store
         .optional()?)
 }
 
+/// Of these ids, those the log holds already.
+pub fn existing(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<String>, StoreError> {
+    Ok(events::table
+        .filter(events::id.eq_any(ids))
+        .select(events::id)
+        .load(conn)?)
+}
+
 /// Deletes the events written before `before`; returns how many.
 pub fn purge(conn: &mut DbConnection, before: NaiveDateTime) -> Result<usize, StoreError> {
     Ok(diesel::delete(events::table.filter(events::created_at.lt(before))).execute(conn)?)

@@ -1,6 +1,7 @@
-//! The background work of webhooks, in every replica: the dispatcher turns
-//! new events into outbox rows, and the delivery worker claims due rows,
-//! sends them and keeps the books (docs/webhooks.md).
+//! The background work of events and webhooks, in every replica: the
+//! clock's events are derived from the facts (`crate::clock_events`), the
+//! dispatcher turns new events into outbox rows, and the delivery worker
+//! claims due rows, sends them and keeps the books (docs/webhooks.md).
 //!
 //! Deliveries are at least once: the worker leases a row before it sends,
 //! and records the outcome after. A crash in between leaves the lease to run
@@ -22,7 +23,7 @@ use super::ssrf::{Egress, PinnedResolver};
 use super::{envelope, may_see};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::views::events::Event;
+use crate::views::events::{Event, PURGE_AFTER_DAYS};
 use crate::views::webhooks::Webhook;
 
 /// How long a claimed delivery is leased: longer than an attempt can take.
@@ -41,6 +42,11 @@ pub struct WorkerConfig {
     pub egress: Arc<Egress>,
     /// The pause between rounds when nothing was due.
     pub poll: StdDuration,
+    /// How often (in the server clock's time) the clock's events are
+    /// derived from the facts (`crate::clock_events`).
+    pub clock_every: Duration,
+    /// Turns `true` when the server stops: the worker ends after its round.
+    pub stop: tokio::sync::watch::Receiver<bool>,
 }
 
 /// The HTTP client of deliveries: no proxy from the environment, no
@@ -56,7 +62,7 @@ pub fn client(egress: Arc<Egress>) -> Result<reqwest::Client, reqwest::Error> {
 }
 
 /// Runs the dispatcher and the delivery worker until the process ends.
-pub async fn run(state: AppState, config: WorkerConfig) {
+pub async fn run(state: AppState, mut config: WorkerConfig) {
     let client = match client(config.egress.clone()) {
         Ok(client) => client,
         Err(error) => {
@@ -64,18 +70,55 @@ pub async fn run(state: AppState, config: WorkerConfig) {
             return;
         }
     };
-    loop {
+    let mut scanned: Option<DateTime<Utc>> = None;
+    let mut purged: Option<DateTime<Utc>> = None;
+    while !*config.stop.borrow() {
+        let now = state.clock.now();
+        if purged.is_none_or(|at| now < at || now - at >= Duration::hours(1)) {
+            let before = (now - Duration::days(PURGE_AFTER_DAYS)).naive_utc();
+            let result = blocking(&state, move |_, store| {
+                store.write(|conn| Ok::<_, ApiError>(followup_store::events::purge(conn, before)?))
+            })
+            .await;
+            match result {
+                Ok(count) => {
+                    purged = Some(now);
+                    if count > 0 {
+                        tracing::info!(count, "purged events past the retention");
+                    }
+                }
+                Err(error) => tracing::warn!(%error, "purging old events failed"),
+            }
+        }
+        if scanned.is_none_or(|at| now < at || now - at >= config.clock_every) {
+            match blocking(&state, move |_, store| {
+                crate::clock_events::scan(store, now)
+            })
+            .await
+            {
+                Ok(_) => scanned = Some(now),
+                Err(error) => tracing::warn!(%error, "deriving the clock's events failed"),
+            }
+        }
         let busy = match round(&state, &config, &client).await {
             Ok(busy) => busy,
             Err(error) => {
                 tracing::warn!(%error, "webhook round failed; trying again in 5 s");
-                tokio::time::sleep(StdDuration::from_secs(5)).await;
+                pause(&mut config.stop, StdDuration::from_secs(5)).await;
                 continue;
             }
         };
         if !busy {
-            tokio::time::sleep(config.poll).await;
+            pause(&mut config.stop, config.poll).await;
         }
+    }
+}
+
+/// Sleeps for `period`, or less when the server stops.
+async fn pause(stop: &mut tokio::sync::watch::Receiver<bool>, period: StdDuration) {
+    tokio::select! {
+        () = tokio::time::sleep(period) => {}
+        _ = stop.changed() => {}
     }
 }
 
