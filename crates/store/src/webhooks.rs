@@ -268,7 +268,9 @@ pub fn save_delivery(conn: &mut DbConnection, row: &DeliveryRow) -> Result<(), S
 }
 
 /// A page of a webhook's deliveries, newest first, before the id `before`,
-/// each with its attempts (oldest first).
+/// each with its attempts (oldest first). The attempts are read before the
+/// deliveries, so on PostgreSQL, where each statement sees the commits made
+/// before it, a delivery is never older than the attempts listed with it.
 pub fn deliveries_of(
     conn: &mut DbConnection,
     webhook_id: &str,
@@ -278,18 +280,22 @@ pub fn deliveries_of(
     let mut query = webhook_deliveries::table
         .filter(webhook_deliveries::webhook_id.eq(webhook_id))
         .order(webhook_deliveries::id.desc())
-        .select(DeliveryRow::as_select())
+        .select(webhook_deliveries::id)
         .limit(limit)
         .into_boxed();
     if let Some(before) = before {
         query = query.filter(webhook_deliveries::id.lt(before.to_owned()));
     }
-    let deliveries: Vec<DeliveryRow> = query.load(conn)?;
-    let ids: Vec<&str> = deliveries.iter().map(|d| d.id.as_str()).collect();
+    let ids: Vec<String> = query.load(conn)?;
     let attempts: Vec<AttemptRow> = webhook_attempts::table
-        .filter(webhook_attempts::delivery_id.eq_any(ids))
+        .filter(webhook_attempts::delivery_id.eq_any(&ids))
         .order(webhook_attempts::id.asc())
         .select(AttemptRow::as_select())
+        .load(conn)?;
+    let deliveries: Vec<DeliveryRow> = webhook_deliveries::table
+        .filter(webhook_deliveries::id.eq_any(&ids))
+        .order(webhook_deliveries::id.desc())
+        .select(DeliveryRow::as_select())
         .load(conn)?;
     Ok(deliveries
         .into_iter()
