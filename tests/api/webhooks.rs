@@ -412,3 +412,33 @@ async fn a_name_that_resolves_inside_is_refused_at_delivery_too() {
     }
     assert!(receiver.received().is_empty(), "nothing reached the inside");
 }
+
+#[tokio::test]
+async fn five_days_of_nothing_but_failures_disable_the_endpoint() {
+    let clock = Clock::manual(Utc::now());
+    let app = spawn_for_webhooks(clock.clone()).await;
+    let receiver = Receiver::start();
+    receiver.reply(&[(500, None); 8]);
+    let jane = app.register("seeker").await;
+    let (webhook, _) = subscribe(&app, &jane, &receiver.url, json!([])).await;
+    opportunity(&app, &jane, "Failing Co").await;
+    let delivery = attempts(&app, &jane, &webhook, 1).await;
+    // Four days later (the delivery still on its schedule) it is still on.
+    clock.set(instant(&delivery["next_attempt_at"]) + Duration::days(4));
+    attempts(&app, &jane, &webhook, 2).await;
+    let id = webhook["id"].as_str().unwrap();
+    assert_eq!(
+        app.read(&jane, &format!("/v1/webhooks/{id}")).await["active"],
+        true
+    );
+    // A failure five days after the first: off, and the owner is told.
+    let delivery = deliveries(&app, &jane, &webhook).await[0].clone();
+    clock.set(instant(&delivery["next_attempt_at"]) + Duration::days(1));
+    attempts(&app, &jane, &webhook, 3).await;
+    let now = app.read(&jane, &format!("/v1/webhooks/{id}")).await;
+    assert_eq!(now["active"], false, "{now}");
+    assert_eq!(now["disabled_reason"], "failing");
+    let feed = crate::events::feed_of(&app, &jane, "&types=webhook.disabled", 1).await;
+    assert_eq!(feed.len(), 1);
+    assert_eq!(feed[0]["data"]["disabled_reason"], "failing");
+}

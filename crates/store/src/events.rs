@@ -75,17 +75,20 @@ pub struct Appender {
 
 impl Appender {
     /// Appends `event` to the log in the transaction `conn` is in. Returns
-    /// `false` when an event with its id exists already (a clock event
-    /// emitted before), and writes nothing then.
+    /// `false` when a clock event with its id exists already (emitted
+    /// before), and writes nothing then. (The events of writes have fresh
+    /// UUIDv7 ids: they are not looked up.)
     pub fn append(&mut self, conn: &mut DbConnection, event: NewEvent) -> Result<bool, StoreError> {
-        let exists = events::table
-            .find(&event.id)
-            .select(events::id)
-            .first::<String>(conn)
-            .optional()?
-            .is_some();
-        if exists {
-            return Ok(false);
+        if event.kind.from_clock() {
+            let exists = events::table
+                .find(&event.id)
+                .select(events::id)
+                .first::<String>(conn)
+                .optional()?
+                .is_some();
+            if exists {
+                return Ok(false);
+            }
         }
         let tx = match self.tx {
             Some(tx) => tx,
@@ -263,7 +266,7 @@ mod tests {
         NewEvent {
             id: id.to_owned(),
             seeker_id: "s".to_owned(),
-            kind: EventType::OpportunityCreated,
+            kind: EventType::ActionDue,
             actor: Actor {
                 kind: ActorKind::Seeker,
                 id: "s".to_owned(),

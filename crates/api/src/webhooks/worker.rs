@@ -144,14 +144,52 @@ pub async fn round(
     })
     .await?;
     let full = claimed.len() as i64 == BATCH;
+    if claimed.is_empty() {
+        return Ok(dispatched == DISPATCH_BATCH);
+    }
+    // Whether each owner may still see each seeker: one read for the batch.
+    let pairs: Vec<(Option<String>, String)> = claimed
+        .iter()
+        .map(|(delivery, webhook)| (delivery.seeker_id.clone(), webhook.owner_id.clone()))
+        .collect();
+    let allowed = blocking(state, move |_, store| {
+        store.read(|conn| {
+            pairs
+                .iter()
+                .map(|(seeker, owner)| match seeker {
+                    None => Ok(true),
+                    Some(seeker) => may_see(conn, owner, seeker),
+                })
+                .collect::<Result<Vec<bool>, ApiError>>()
+        })
+    })
+    .await?;
     let sends = claimed
         .into_iter()
-        .map(|(delivery, webhook)| deliver(state, config, client, delivery, webhook));
-    for result in futures_util::future::join_all(sends).await {
-        if let Err(error) = result {
-            tracing::warn!(%error, "a webhook delivery's bookkeeping failed; its lease will run out");
-        }
-    }
+        .zip(allowed)
+        .map(|((delivery, webhook), allowed)| async move {
+            let started = Instant::now();
+            let attempted_at = state.clock.now();
+            let outcome = if allowed {
+                send(config, client, &delivery, &webhook, attempted_at).await
+            } else {
+                Outcome::NotAllowed
+            };
+            let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+            (delivery, webhook, outcome, attempted_at, duration_ms)
+        });
+    let outcomes = futures_util::future::join_all(sends).await;
+    // The books of the whole batch in one transaction. Should it fail, the
+    // leases run out and the batch is sent again (at least once).
+    blocking(state, move |_, store| {
+        store.write(|conn| {
+            for (delivery, webhook, outcome, at, duration_ms) in outcomes {
+                record(conn, delivery, webhook, outcome, at, duration_ms)?;
+            }
+            Ok(())
+        })
+    })
+    .await?;
     Ok(full || dispatched == DISPATCH_BATCH)
 }
 
@@ -238,37 +276,6 @@ enum Outcome {
     NoAnswer(String),
     /// The owner may no longer see the seeker: not sent.
     NotAllowed,
-}
-
-async fn deliver(
-    state: &AppState,
-    config: &WorkerConfig,
-    client: &reqwest::Client,
-    delivery: DeliveryRow,
-    webhook: WebhookRow,
-) -> Result<(), ApiError> {
-    let allowed = match delivery.seeker_id.clone() {
-        None => true,
-        Some(seeker) => {
-            let owner = webhook.owner_id.clone();
-            blocking(state, move |_, store| {
-                store.read(|conn| may_see(conn, &owner, &seeker))
-            })
-            .await?
-        }
-    };
-    let started = Instant::now();
-    let attempted_at = state.clock.now();
-    let outcome = if allowed {
-        send(config, client, &delivery, &webhook, attempted_at).await
-    } else {
-        Outcome::NotAllowed
-    };
-    let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
-    blocking(state, move |_, store| {
-        store.write(|conn| record(conn, delivery, webhook, outcome, attempted_at, duration_ms))
-    })
-    .await
 }
 
 async fn send(
