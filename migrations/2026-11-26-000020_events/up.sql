@@ -20,7 +20,8 @@ CREATE TABLE events (
 );
 CREATE UNIQUE INDEX events_position ON events (tx, seq);
 CREATE INDEX events_seeker ON events (seeker_id, tx, seq);
-CREATE INDEX events_created ON events (created_at);
+-- No index on created_at: the hourly purge may scan; every write would pay
+-- for the index.
 
 -- SQLite only: the last write transaction that wrote events.
 CREATE TABLE event_counter (

@@ -4,7 +4,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use followup_core::{EventType, InteractionKind, RejectionReason};
+use followup_core::{Direction, EventType, InteractionKind, RejectionReason};
 use followup_store::DbConnection;
 use followup_store::interactions;
 use followup_store::pipeline::OpportunityRow;
@@ -165,7 +165,14 @@ pub async fn create_interaction(
     let id = id.into_inner();
     let row = write_facts(&state, move |_, tx| {
         let (opportunity, access) = load_locked::<OpportunityRow>(tx, &caller, &id, Need::Read)?;
-        let watch = PromiseWatch::new(tx.conn(), &opportunity, now)?;
+        // Only what comes from the employer (or a conversation with them)
+        // can keep a promise: the others need no before-and-after.
+        let watch = match body.kind.direction() {
+            Direction::Outbound | Direction::Internal => None,
+            Direction::Inbound | Direction::Conversation => {
+                Some(PromiseWatch::new(tx.conn(), &opportunity, now)?)
+            }
+        };
         let conn = tx.conn();
         if access == Access::Coach && !followup_core::policy::coach_may_record(body.kind) {
             return Err(ApiError::Forbidden(
@@ -200,7 +207,9 @@ pub async fn create_interaction(
         let view = Interaction::try_from(row.clone())?;
         let kind = EventType::InteractionLogged;
         crate::events::record(tx, kind, &row.seeker_id, &row.updated_by, now, &view)?;
-        watch.record_changes(tx, &row.updated_by, now)?;
+        if let Some(watch) = watch {
+            watch.record_changes(tx, &row.updated_by, now)?;
+        }
         Ok(row)
     })
     .await?;
