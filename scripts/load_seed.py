@@ -1,7 +1,9 @@
 """Seeds the load test through the API: SEEKERS seekers, each with 10
 opportunities of 10 interactions (and a contact each), as a new user would
 enter them. Writes one line per seeker to OUT: the access token, then the
-seeker's opportunity ids, comma-separated. Prints the seeding rate.
+seeker's opportunity ids, comma-separated. Prints the seeding rate. A 503
+with Retry-After (a full writer queue) is retried after the wait it names;
+any other failure stops the seeding.
 
 Usage: python3 scripts/load_seed.py BASE_URL SEEKERS OUT [THREADS]
 """
@@ -10,6 +12,7 @@ import json
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
@@ -30,10 +33,18 @@ def call(method, path, body=None, token=None):
         headers["authorization"] = "Bearer " + token
     req = urllib.request.Request(BASE + path, method=method, headers=headers,
                                  data=json.dumps(body).encode() if body is not None else None)
-    with urllib.request.urlopen(req, timeout=60) as response:
-        with lock:
-            requests += 1
-        return json.load(response)
+    for attempt in range(10):
+        try:
+            with urllib.request.urlopen(req, timeout=60) as response:
+                with lock:
+                    requests += 1
+                return json.load(response)
+        except urllib.error.HTTPError as e:
+            # A full writer queue answers 503 with Retry-After: wait, retry.
+            retry_after = e.headers.get("Retry-After")
+            if e.code != 503 or retry_after is None or attempt == 9:
+                raise SystemExit(f"{method} {path}: {e.code} {e.read().decode(errors='replace')}")
+            time.sleep(float(retry_after))
 
 
 def seed(n):

@@ -528,6 +528,16 @@ async fn a_rejection_ends_the_follow_ups_and_leaves_a_gracious_close() {
         ["send_gracious_close"],
         "{after_move:#?}"
     );
+    // The agenda shows it too, though the opportunity is closed.
+    let agenda = seeker.get("/v1/agenda?at=2026-03-16T15:00:00Z").await;
+    assert!(
+        agenda["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["action"] == "send_gracious_close"),
+        "{agenda:#}"
+    );
     seeker
         .log(&acme, &ann, "thank_you", "2026-03-11T15:00:00Z")
         .await;
@@ -670,6 +680,24 @@ async fn the_weekly_cap_counts_the_employer_unless_the_playbook_says_per_contact
         warnings[0]["message"].as_str().unwrap().contains("to Acme"),
         "{to_hal:#}"
     );
+
+    // The employer is the unit across the seeker's opportunities there: an
+    // e-mail about another role at "ACME" the same week is one too many too.
+    let other_role = seeker
+        .opportunity(json!({"company": "ACME", "title": "Copy chief", "stage": "interviewing"}))
+        .await;
+    let kim = seeker
+        .contact(
+            &other_role,
+            json!({"name": "Kim Ito", "role": "hiring_manager", "email": "kim@acme.example"}),
+        )
+        .await;
+    let to_kim = seeker
+        .log(&other_role, &kim, "follow_up_email", "2026-03-11T14:00:00Z")
+        .await;
+    let warnings = to_kim["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{to_kim:#}");
+    assert_eq!(warnings[0]["code"], "email_weekly_cap", "{to_kim:#}");
 
     // An unknown scope is a 422 naming the rules.
     let response = app

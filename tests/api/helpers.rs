@@ -130,6 +130,15 @@ pub async fn spawn_for_webhooks(clock: followup_api::clock::Clock) -> TestApp {
     app
 }
 
+/// Starts a second server on `app`'s database, as a second replica behind
+/// a load balancer: its own pools, agenda cache and writer queue. The error
+/// when the backend refuses a second server (SQLite's instance lock).
+pub async fn spawn_beside(app: &TestApp) -> Result<TestApp, String> {
+    let db = app.db.as_ref().expect("an app with its own database");
+    let built = Application::build(serve_args(db.url_string())).map_err(|e| format!("{e:#}"))?;
+    Ok(started(built))
+}
+
 /// Starts the server with these arguments.
 pub async fn spawn_with(args: ServeArgs) -> TestApp {
     started(Application::build(args).expect("the server builds"))

@@ -25,6 +25,7 @@ mod helpers;
 mod holidays;
 mod idempotency;
 mod interactions;
+mod kept_state;
 mod matrix;
 mod migrations;
 mod openapi;

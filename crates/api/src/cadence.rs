@@ -7,6 +7,8 @@ use followup_core::{Facts, Opportunity, ProcessQuestion};
 use followup_store::records::{InteractionRow, ProfileRow};
 
 use crate::error::ApiError;
+use crate::facts_cache::KeptFacts;
+use crate::state::AppState;
 
 fn internal(err: impl std::fmt::Display) -> ApiError {
     ApiError::Internal(format!("stored data does not read back: {err}").into())
@@ -22,24 +24,49 @@ pub fn this_year() -> i32 {
 /// (a second follow-up e-mail inside the week, a voicemail under
 /// `call_no_voicemail`, a call to an e-mail-only contact), judged against
 /// the facts as they stand, with the opportunity's playbook or the seeker's.
+///
+/// The facts are those the agenda reads (the weekly cap counts the e-mails
+/// to the employer across those opportunities), so they are kept for the
+/// agenda at their revision: the seeker's next read of it, the first after
+/// this write, reads no pipeline. An interaction on a closed opportunity is
+/// judged with the whole pipeline.
 pub fn interaction_warnings(
+    state: &AppState,
     conn: &mut followup_store::DbConnection,
     seeker_id: &str,
     opportunity_id: &str,
     new: &InteractionRow,
 ) -> Result<Vec<followup_core::Warning>, ApiError> {
-    let Some(snapshot) = followup_store::snapshot::load(
-        conn,
-        seeker_id,
-        followup_store::snapshot::Scope::One(opportunity_id),
-        this_year(),
-    )?
-    else {
+    use followup_store::snapshot::{self, Scope};
+
+    let year = this_year();
+    let stages = followup_core::policy::agenda_stages();
+    let Some(mut snapshot) = snapshot::load(conn, seeker_id, Scope::Stages(&stages), year)? else {
         return Ok(Vec::new());
     };
+    let on_agenda = snapshot.facts.opportunity(opportunity_id).is_some();
+    if !on_agenda {
+        match snapshot::load(conn, seeker_id, Scope::All, year)? {
+            Some(all) => snapshot = all,
+            None => return Ok(Vec::new()),
+        }
+    }
     let new = followup_store::facts::interaction(new);
-    followup_core::warnings_for(&snapshot.facts, &snapshot.playbook, opportunity_id, &new)
-        .map_err(|e| ApiError::Internal(Box::new(e)))
+    let warnings =
+        followup_core::warnings_for(&snapshot.facts, &snapshot.playbook, opportunity_id, &new)
+            .map_err(|e| ApiError::Internal(Box::new(e)))?;
+    if on_agenda {
+        state.facts.put(
+            seeker_id,
+            std::sync::Arc::new(KeptFacts {
+                revision: snapshot.user.facts_revision,
+                year,
+                facts: snapshot.facts,
+                playbook: snapshot.playbook,
+            }),
+        );
+    }
+    Ok(warnings)
 }
 
 /// What one opportunity's comparison is computed from, at an instant.

@@ -16,6 +16,7 @@ pub mod drain;
 pub mod error;
 pub mod events;
 pub mod extract;
+pub mod facts_cache;
 pub mod idempotency;
 pub mod metrics;
 pub mod middleware;

@@ -10,6 +10,7 @@ use crate::agenda_cache::AgendaCache;
 use crate::auth::{AuthConfig, RateLimiter, TokenIssuer};
 use crate::clock::Clock;
 use crate::drain::Drain;
+use crate::facts_cache::FactsCache;
 use crate::webhooks::ssrf::Egress;
 
 /// Shared application state: the store, the auth settings and the in-memory
@@ -26,6 +27,8 @@ pub struct AppState {
     pub auth_limiter: Arc<RateLimiter<IpAddr>>,
     /// Computed agendas, per seeker, for the current minute.
     pub agendas: Arc<AgendaCache>,
+    /// The facts agendas were computed from, per seeker, by revision.
+    pub facts: Arc<FactsCache>,
     /// Set once the server is told to stop (see [`crate::drain`]).
     pub drain: Drain,
     /// What the background workers and the feed read as now; tests move it.
@@ -51,6 +54,7 @@ impl AppState {
             tokens,
             auth_limiter,
             agendas: Arc::new(AgendaCache::new(AGENDA_CACHE_CAPACITY)),
+            facts: Arc::new(FactsCache::new(AGENDA_CACHE_CAPACITY)),
             drain: Drain::default(),
             clock: Clock::system(),
             webhook_egress: Arc::new(Egress::default()),

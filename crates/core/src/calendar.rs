@@ -12,10 +12,11 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::ops::Range;
 use std::str::FromStr;
+use std::sync::Mutex;
 
 use chrono::{
-    DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone as _, Utc,
-    Weekday,
+    DateTime, Datelike, Days, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset,
+    TimeZone as _, Utc, Weekday,
 };
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -209,6 +210,207 @@ pub struct BusinessCalendar {
     /// On a contact's calendar: the seeker's days off, in the seeker's zone.
     /// A day whose business hours touch one of them is no business day.
     pub days_off: Option<Box<DaysOff>>,
+    /// The zone's offsets on the days asked about lately (see [`ZoneDays`]).
+    zone_days: ZoneDays,
+}
+
+/// Seconds in a day of UTC.
+const SECONDS_PER_DAY: i64 = 86_400;
+
+/// How many days a calendar remembers the zone's offset for.
+const ZONE_DAY_SLOTS: usize = 512;
+
+/// One remembered day: the zone, the day (see [`ZoneDays`]), and its one
+/// offset in seconds east of UTC, or `None` when the offset changes on it.
+type ZoneDay = (Tz, i64, Option<i32>);
+
+/// The zone's UTC offset on the days an evaluation asks about. Reading an
+/// offset from the time-zone database is a binary search over the zone's
+/// whole history, and an evaluation converts the same few days (the days
+/// around now, in a handful of zones) thousands of times; yet an offset
+/// changes on a handful of days a year. So a small direct-mapped table
+/// remembers, per day, whether the offset holds all day and which it is:
+/// - a UTC day (even keys) holds one offset when its first and last second
+///   have the same one (no zone changes its offset twice in a day);
+/// - a local day (odd keys) maps every wall-clock time to one instant when
+///   the three UTC days it can overlap hold the same offset.
+///
+/// Days on which the offset changes are left to chrono-tz. Keyed by the zone
+/// as well as the day, so the table is never stale, whatever is done to the
+/// calendar's public fields. A clone starts empty; calendars compare equal
+/// whatever they remember; when another thread holds the table, the
+/// database is read directly.
+#[derive(Default)]
+struct ZoneDays(Mutex<Vec<Option<ZoneDay>>>);
+
+impl ZoneDays {
+    /// The offset all of `date`'s day (`local`: on the wall clock, else in
+    /// UTC), computed by `compute` when not remembered (and remembered
+    /// then); `None` when the offset changes on that day, or the table is
+    /// busy.
+    fn offset(
+        &self,
+        tz: Tz,
+        date: NaiveDate,
+        kind: DayKind,
+        compute: impl FnOnce() -> Option<i32>,
+    ) -> Option<i32> {
+        let key = (i64::from(date.year()) << 11) | (i64::from(date.ordinal0()) << 2) | kind as i64;
+        // Fibonacci hashing of the key onto the slots.
+        let hash = key.unsigned_abs().wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let slot = usize::try_from(hash >> 55).unwrap_or(0) % ZONE_DAY_SLOTS;
+        {
+            let Ok(slots) = self.0.try_lock() else {
+                return None;
+            };
+            if let Some(Some((zone, day, offset))) = slots.get(slot)
+                && *zone == tz
+                && *day == key
+            {
+                return *offset;
+            }
+        }
+        let offset = compute();
+        if let Ok(mut slots) = self.0.try_lock() {
+            if slots.is_empty() {
+                slots.resize(ZONE_DAY_SLOTS, None);
+            }
+            if let Some(entry) = slots.get_mut(slot) {
+                *entry = Some((tz, key, offset));
+            }
+        }
+        offset
+    }
+
+    /// The offset all of UTC day `date`, if one.
+    fn utc_day(&self, tz: Tz, date: NaiveDate) -> Option<i32> {
+        self.offset(tz, date, DayKind::Utc, || {
+            let first = date.and_time(NaiveTime::MIN);
+            let last = first.checked_add_signed(chrono::TimeDelta::seconds(86_399))?;
+            let first = tz.offset_from_utc_datetime(&first).fix().local_minus_utc();
+            let last = tz.offset_from_utc_datetime(&last).fix().local_minus_utc();
+            (first == last).then_some(first)
+        })
+    }
+
+    /// The offset of every wall-clock time on `date`, if one. Offsets stay
+    /// within a day of UTC, so the local day lies within the UTC days
+    /// before, on and after it.
+    fn local_day(&self, tz: Tz, date: NaiveDate) -> Option<i32> {
+        self.offset(tz, date, DayKind::Local, || {
+            let offset = self.utc_day(tz, date)?;
+            (self.utc_day(tz, date.pred_opt()?)? == offset
+                && self.utc_day(tz, date.succ_opt()?)? == offset)
+                .then_some(offset)
+        })
+    }
+
+    /// `at` on the wall clock of `tz`.
+    fn local(&self, tz: Tz, at: DateTime<Utc>) -> NaiveDateTime {
+        let utc = at.naive_utc();
+        self.utc_day(tz, utc.date())
+            .and_then(FixedOffset::east_opt)
+            .and_then(|offset| utc.checked_add_offset(offset))
+            .unwrap_or_else(|| at.with_timezone(&tz).naive_local())
+    }
+
+    /// On local day `date`, whose offset changes: the offsets before and
+    /// after the change and its instant. `None` unless the days two either
+    /// side hold one offset each and they differ (one change between them).
+    fn change(&self, tz: Tz, date: NaiveDate) -> Option<(i32, i32, NaiveDateTime)> {
+        let before = self.utc_day(tz, date.checked_sub_days(Days::new(2))?)?;
+        let after = self.utc_day(tz, date.checked_add_days(Days::new(2))?)?;
+        let midnight = date.and_time(NaiveTime::MIN);
+        // Seconds after `date`'s UTC midnight, found by bisection between
+        // the start of the day before and the end of the day after.
+        let seconds = self.offset(tz, date, DayKind::Change, || {
+            let offset_at = |s: i64| {
+                let at = midnight.checked_add_signed(chrono::TimeDelta::seconds(s))?;
+                Some(tz.offset_from_utc_datetime(&at).fix().local_minus_utc())
+            };
+            let (mut low, mut high) = (-SECONDS_PER_DAY, 2 * SECONDS_PER_DAY);
+            if before == after || offset_at(low)? != before || offset_at(high)? != after {
+                return None;
+            }
+            while high - low > 1 {
+                let middle = low + (high - low) / 2;
+                if offset_at(middle)? == before {
+                    low = middle;
+                } else {
+                    high = middle;
+                }
+            }
+            i32::try_from(high).ok()
+        })?;
+        let change = midnight.checked_add_signed(chrono::TimeDelta::seconds(seconds.into()))?;
+        Some((before, after, change))
+    }
+
+    /// The instants of wall-clock times on one day in `tz`, disambiguated
+    /// as the module docs say; `None` only outside chrono's range.
+    fn resolve<const N: usize>(
+        &self,
+        tz: Tz,
+        date: NaiveDate,
+        times: [NaiveTime; N],
+    ) -> Option<[DateTime<Utc>; N]> {
+        let offset = self.local_day(tz, date);
+        let change = offset.is_none().then(|| self.change(tz, date)).flatten();
+        let mut out = [DateTime::<Utc>::MIN_UTC; N];
+        for (at, time) in out.iter_mut().zip(times) {
+            let local = date.and_time(time);
+            let shift = |offset: i32| local.checked_sub_offset(FixedOffset::east_opt(offset)?);
+            *at = match (offset, change) {
+                (Some(offset), _) => shift(offset)?.and_utc(),
+                // Before the change, on the old offset; a time that exists
+                // twice is its first occurrence, which is the old offset's;
+                // a time in a gap is read with the old offset too.
+                (None, Some((before, after, change))) => {
+                    let early = shift(before)?;
+                    let late = shift(after)?;
+                    if early < change || late < change {
+                        early.and_utc()
+                    } else {
+                        late.and_utc()
+                    }
+                }
+                (None, None) => resolve(tz, local)?,
+            };
+        }
+        Some(out)
+    }
+}
+
+/// What a [`ZoneDays`] entry remembers of a day.
+#[derive(Debug, Clone, Copy)]
+enum DayKind {
+    /// The offset all of a UTC day.
+    Utc = 0,
+    /// The offset of every wall-clock time of a local day.
+    Local = 1,
+    /// When the offset changes on a local day, in seconds after its UTC
+    /// midnight.
+    Change = 2,
+}
+
+impl Clone for ZoneDays {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl PartialEq for ZoneDays {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for ZoneDays {}
+
+impl fmt::Debug for ZoneDays {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ZoneDays")
+    }
 }
 
 /// The seeker's days off as another zone's calendar sees them: their own
@@ -271,6 +473,7 @@ impl BusinessCalendar {
             holidays: BTreeSet::new(),
             national: NationalHolidays::default(),
             days_off: None,
+            zone_days: ZoneDays::default(),
         }
     }
 
@@ -294,12 +497,18 @@ impl BusinessCalendar {
                     })
                 },
             ),
+            zone_days: ZoneDays::default(),
         }
     }
 
     /// The local date of an instant in this calendar's zone.
     pub fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {
-        at.with_timezone(&self.tz).date_naive()
+        self.local(at).date()
+    }
+
+    /// An instant on this calendar's wall clock.
+    pub fn local(&self, at: DateTime<Utc>) -> NaiveDateTime {
+        self.zone_days.local(self.tz, at)
     }
 
     /// Open that weekday and not a holiday.
@@ -371,7 +580,7 @@ impl BusinessCalendar {
             && self
                 .hours
                 .on(date.weekday())
-                .is_some_and(|h| at.with_timezone(&self.tz).time() == h.open())
+                .is_some_and(|h| self.local(at).time() == h.open())
     }
 
     /// The opening of `at`'s local day when it is a business day, else the
@@ -433,8 +642,9 @@ impl BusinessCalendar {
             return None;
         }
         let hours = self.hours.on(date.weekday())?;
-        let start = resolve(self.tz, date.and_time(hours.open))?;
-        let end = resolve(self.tz, date.and_time(hours.close))?;
+        let [start, end] = self
+            .zone_days
+            .resolve(self.tz, date, [hours.open, hours.close])?;
         let window = (start < end).then_some(start..end)?;
         match &self.days_off {
             Some(off) => off.trim(window),
@@ -442,17 +652,26 @@ impl BusinessCalendar {
         }
     }
 
+    /// The instant of a wall-clock time in this calendar's zone,
+    /// disambiguated as the module docs say; `None` only outside chrono's
+    /// range.
+    pub(crate) fn resolve(&self, local: NaiveDateTime) -> Option<DateTime<Utc>> {
+        self.zone_days
+            .resolve(self.tz, local.date(), [local.time()])
+            .map(|[at]| at)
+    }
+
     /// The midpoint instant of `date`, kept inside its window.
     fn midpoint(&self, date: NaiveDate, window: &Range<DateTime<Utc>>) -> Option<DateTime<Utc>> {
         let hours = self.hours.on(date.weekday())?;
-        let midpoint = resolve(self.tz, date.and_time(hours.midpoint()))?;
+        let midpoint = self.resolve(date.and_time(hours.midpoint()))?;
         Some(midpoint.clamp(window.start, window.end))
     }
 }
 
 /// The instant of a local wall-clock time, disambiguated as the module docs
 /// say; `None` only outside chrono's range.
-fn resolve(tz: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
+pub(crate) fn resolve(tz: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
     if let Some(at) = tz.from_local_datetime(&local).earliest() {
         return Some(at.to_utc());
     }

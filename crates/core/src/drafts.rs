@@ -323,34 +323,45 @@ pub(crate) fn ask_assistant(head: &Letterhead<'_>, manager: &Contact, by_email: 
 /// A `mailto:` URI (RFC 6068) with the recipient, subject and body
 /// percent-encoded as UTF-8; line breaks in the body become `%0D%0A`.
 pub fn mailto(to: Option<&str>, subject: &str, body: &str) -> String {
-    let mut out = String::with_capacity(16 + subject.len() + body.len() * 3 / 2);
-    out.push_str("mailto:");
+    let mut out =
+        Vec::with_capacity(16 + to.map_or(0, str::len) + 3 * (subject.len() + body.len()));
+    out.extend_from_slice(b"mailto:");
     if let Some(to) = to {
         encode(&mut out, to, b"@+");
     }
-    out.push_str("?subject=");
+    out.extend_from_slice(b"?subject=");
     encode(&mut out, subject, b"");
-    out.push_str("&body=");
+    out.extend_from_slice(b"&body=");
     encode(&mut out, body, b"");
-    out
+    // Every byte written is ASCII.
+    String::from_utf8(out).unwrap_or_default()
 }
+
+/// RFC 3986 unreserved characters, by byte.
+const UNRESERVED: [bool; 256] = {
+    let mut out = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        out[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~');
+        b += 1;
+    }
+    out
+};
 
 /// Percent-encodes everything but RFC 3986 unreserved characters and `keep`;
 /// `\n` (not after `\r`) is written as `%0D%0A`.
-fn encode(out: &mut String, text: &str, keep: &[u8]) {
+fn encode(out: &mut Vec<u8>, text: &str, keep: &[u8]) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut previous = 0u8;
     for &b in text.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') || keep.contains(&b)
-        {
-            out.push(char::from(b));
+        if UNRESERVED[usize::from(b)] || keep.contains(&b) {
+            out.push(b);
         } else {
             if b == b'\n' && previous != b'\r' {
-                out.push_str("%0D");
+                out.extend_from_slice(b"%0D");
             }
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xf)]));
+            out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]);
         }
         previous = b;
     }
@@ -547,6 +558,41 @@ pub(crate) mod tests {
             letter.mailto.unwrap().starts_with(
                 "mailto:sam.boss+jobs@newsite.example?subject=My%20first%20six%20months"
             )
+        );
+    }
+
+    /// The encoding, one character at a time.
+    fn encode_bytewise(text: &str, keep: &[u8]) -> String {
+        let mut out = String::new();
+        let mut previous = 0u8;
+        for &b in text.as_bytes() {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) || keep.contains(&b) {
+                out.push(char::from(b));
+            } else {
+                if b == b'\n' && previous != b'\r' {
+                    out.push_str("%0D");
+                }
+                out.push_str(&format!("%{b:02X}"));
+            }
+            previous = b;
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn encoding_bytes_is_encoding_characters(text in "\\PC{0,40}|[a-z\\r\\n é日本@+&]{0,40}") {
+            let mut out = Vec::new();
+            super::encode(&mut out, &text, b"@+");
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), encode_bytewise(&text, b"@+"));
+        }
+    }
+
+    #[test]
+    fn mailto_encodes_characters_of_several_bytes() {
+        assert_eq!(
+            mailto(None, "Café", "日本 ok\n"),
+            "mailto:?subject=Caf%C3%A9&body=%E6%97%A5%E6%9C%AC%20ok%0D%0A"
         );
     }
 

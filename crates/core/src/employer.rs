@@ -17,8 +17,22 @@ fn folded(name: &str) -> impl Iterator<Item = char> + '_ {
         .flat_map(char::to_lowercase)
 }
 
+/// The bytes of an ASCII name as compared: lowercase, without whitespace
+/// (the same characters [`folded`] gives, for ASCII).
+fn folded_ascii(name: &str) -> impl Iterator<Item = u8> + '_ {
+    name.bytes()
+        .filter(|b| !char::from(*b).is_whitespace())
+        .map(|b| b.to_ascii_lowercase())
+}
+
 /// Whether two employer names name the same employer.
 pub fn same_employer(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    if a.is_ascii() && b.is_ascii() {
+        return folded_ascii(a).eq(folded_ascii(b));
+    }
     folded(a).eq(folded(b))
 }
 
@@ -27,8 +41,12 @@ pub fn same_employer(a: &str, b: &str) -> bool {
 /// opportunities by employer without allocating; compare with
 /// [`same_employer`] on a match, as hashes may collide.
 pub fn employer_hash(name: &str) -> u64 {
+    let step = |hash: u64, c: u64| (hash ^ c).wrapping_mul(0x0100_0000_01b3);
+    if name.is_ascii() {
+        return folded_ascii(name).fold(0xcbf2_9ce4_8422_2325, |hash, b| step(hash, b.into()));
+    }
     folded(name).fold(0xcbf2_9ce4_8422_2325, |hash, c| {
-        (hash ^ u64::from(u32::from(c))).wrapping_mul(0x0100_0000_01b3)
+        step(hash, u32::from(c).into())
     })
 }
 
@@ -62,5 +80,23 @@ mod tests {
         assert!(!same_employer("Acme", ""));
         assert_eq!(employer_hash("Acme Corp"), employer_hash("acme\tcorp"));
         assert_ne!(employer_hash("Acme"), employer_hash("Acme Corp"));
+    }
+
+    proptest::proptest! {
+        /// The ASCII shortcut agrees with the general comparison.
+        #[test]
+        fn ascii_names_compare_as_any_names(
+            a in "[a-cA-C \\t\\x0b]{0,6}",
+            b in "[a-cA-C \\t\\x0b]{0,6}",
+        ) {
+            let general = super::folded(&a).eq(super::folded(&b));
+            proptest::prop_assert_eq!(same_employer(&a, &b), general);
+            let hash = |name: &str| {
+                super::folded(name).fold(0xcbf2_9ce4_8422_2325_u64, |hash, c| {
+                    (hash ^ u64::from(u32::from(c))).wrapping_mul(0x0100_0000_01b3)
+                })
+            };
+            proptest::prop_assert_eq!(employer_hash(&a), hash(&a));
+        }
     }
 }

@@ -622,13 +622,11 @@ mod calendar_serde {
         } else {
             NationalHolidays::on_demand(wire.holiday_calendars)
         };
-        Ok(BusinessCalendar {
-            tz: wire.time_zone,
-            hours,
-            holidays: wire.holidays,
-            national,
-            days_off: None,
-        })
+        let mut calendar = BusinessCalendar::new(wire.time_zone);
+        calendar.hours = hours;
+        calendar.holidays = wire.holidays;
+        calendar.national = national;
+        Ok(calendar)
     }
 }
 

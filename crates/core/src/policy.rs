@@ -25,6 +25,15 @@ pub fn open_stages() -> Vec<Stage> {
     Stage::ALL.iter().copied().filter(|s| s.is_open()).collect()
 }
 
+/// The stages whose opportunities the agenda reads: the open ones, and the
+/// rejected ones, whose gracious close stays on the agenda for a few days
+/// after the move to `rejected` (docs/cadence.md, "Decisive moments").
+pub fn agenda_stages() -> Vec<Stage> {
+    let mut stages = open_stages();
+    stages.push(Stage::Rejected);
+    stages
+}
+
 /// What a coach with a live grant may record in a client's pipeline: notes
 /// only. Everything else that happened is the seeker's to say.
 pub const fn coach_may_record(kind: InteractionKind) -> bool {
@@ -56,6 +65,14 @@ mod tests {
             now + TimeDelta::minutes(5) + TimeDelta::seconds(1),
             now
         ));
+    }
+
+    #[test]
+    fn the_agenda_reads_the_open_stages_and_rejections() {
+        let stages = agenda_stages();
+        assert!(stages.contains(&Stage::Rejected));
+        assert!(open_stages().iter().all(|s| stages.contains(s)));
+        assert_eq!(stages.len(), open_stages().len() + 1);
     }
 
     #[test]

@@ -3,40 +3,23 @@
 //! (inside a contact's best time), the seeker's week, and the short date
 //! formats used in reasons and drafts.
 
-use std::fmt::Write as _;
-
-use chrono::{
-    DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc,
-};
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 
-use crate::calendar::BusinessCalendar;
+use crate::calendar::{BusinessCalendar, resolve};
 use crate::facts::{BestTime, PromiseDue};
 
 /// How far ahead to look for a slot inside a best time before giving up on it.
 const BEST_TIME_HORIZON_DAYS: u32 = 62;
 
-/// The instant of a local wall-clock time, disambiguated like
-/// [`BusinessCalendar`] does (RFC 5545 / Temporal `compatible`): the first of
-/// a repeated time, a time in a gap shifted by the gap. `None` only outside
-/// chrono's range. (The calendar keeps its own copy private.)
-pub(crate) fn resolve(tz: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
-    if let Some(at) = tz.from_local_datetime(&local).earliest() {
-        return Some(at.to_utc());
-    }
-    let day_before = local.checked_sub_days(Days::new(1))?;
-    let offset_before_gap = tz.offset_from_utc_datetime(&day_before).fix();
-    offset_before_gap
-        .from_local_datetime(&local)
-        .single()
-        .map(|at| at.to_utc())
-}
-
 /// The same local wall-clock time `days` calendar days later in `tz` ("a week
 /// later" is 10:00 again after a DST change, not 09:00 or 11:00).
-pub(crate) fn add_local_days(tz: Tz, at: DateTime<Utc>, days: u32) -> Option<DateTime<Utc>> {
-    let local = at.with_timezone(&tz).naive_local();
-    resolve(tz, local.checked_add_days(Days::new(u64::from(days)))?)
+pub(crate) fn add_local_days(
+    cal: &BusinessCalendar,
+    at: DateTime<Utc>,
+    days: u32,
+) -> Option<DateTime<Utc>> {
+    cal.resolve(cal.local(at).checked_add_days(Days::new(u64::from(days)))?)
 }
 
 /// The opening of the first business day on or after `date`.
@@ -102,8 +85,8 @@ pub(crate) fn call_slot(
                 && let Some(open) = cal.start_of_business(day)
                 && let Some(close) = cal.end_of_business(day)
             {
-                let start = open.max(resolve(cal.tz, day.and_time(best.from()))?);
-                let end = close.min(resolve(cal.tz, day.and_time(best.to()))?);
+                let start = open.max(cal.resolve(day.and_time(best.from()))?);
+                let end = close.min(cal.resolve(day.and_time(best.to()))?);
                 if end > from && start < end {
                     return Some(Slot {
                         start: start.max(from),
@@ -133,32 +116,58 @@ pub(crate) fn week_start(tz: Tz, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
     resolve(tz, monday.and_time(NaiveTime::MIN))
 }
 
+/// Weekday abbreviations, Monday first.
+const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
 /// Appends "Fri 8 Jan".
 pub(crate) fn push_date(out: &mut String, date: NaiveDate) {
-    let month = MONTHS[date.month0() as usize];
-    let _ = write!(out, "{} {} {month}", date.weekday(), date.day());
+    out.push_str(WEEKDAYS[date.weekday().num_days_from_monday() as usize]);
+    out.push(' ');
+    push_number(out, date.day(), 1);
+    out.push(' ');
+    out.push_str(MONTHS[date.month0() as usize]);
 }
 
-/// Appends "Fri 8 Jan" for the local date of `at` in `tz`.
-pub(crate) fn push_day(out: &mut String, tz: Tz, at: DateTime<Utc>) {
-    push_date(out, at.with_timezone(&tz).date_naive());
+/// Appends "Fri 8 Jan" for the local date of `at` in `cal`'s zone.
+pub(crate) fn push_day(out: &mut String, cal: &BusinessCalendar, at: DateTime<Utc>) {
+    push_date(out, cal.local_date(at));
 }
 
-/// Appends "Fri 8 Jan 17:00" for `at` in `tz`.
-pub(crate) fn push_day_time(out: &mut String, tz: Tz, at: DateTime<Utc>) {
-    let local = at.with_timezone(&tz);
-    push_date(out, local.date_naive());
+/// Appends "Fri 8 Jan 17:00" for `at` in `cal`'s zone.
+pub(crate) fn push_day_time(out: &mut String, cal: &BusinessCalendar, at: DateTime<Utc>) {
+    let local = cal.local(at);
+    push_date(out, local.date());
     push_time(out, local.time());
 }
 
 /// Appends " 09:00".
 pub(crate) fn push_time(out: &mut String, time: NaiveTime) {
     use chrono::Timelike as _;
-    let _ = write!(out, " {:02}:{:02}", time.hour(), time.minute());
+    out.push(' ');
+    push_number(out, time.hour(), 2);
+    out.push(':');
+    push_number(out, time.minute(), 2);
+}
+
+/// Appends `n` in decimal, zero-padded to `width` digits.
+fn push_number(out: &mut String, n: u32, width: usize) {
+    let mut digits = [b'0'; 10];
+    let mut len = 0;
+    let mut rest = n;
+    while rest > 0 || len < width.max(1) {
+        if let Some(d) = digits.get_mut(len) {
+            *d = b'0' + u8::try_from(rest % 10).unwrap_or(0);
+        }
+        rest /= 10;
+        len += 1;
+    }
+    for &d in digits[..len.min(digits.len())].iter().rev() {
+        out.push(char::from(d));
+    }
 }
 
 #[cfg(test)]
@@ -184,7 +193,11 @@ mod tests {
     fn a_week_later_keeps_the_wall_clock_across_dst() {
         // Mon 8 Mar 2027 10:00 New York (EST) → Mon 15 Mar 10:00 (EDT).
         assert_eq!(
-            add_local_days(Tz::America__New_York, utc("2027-03-08T15:00:00Z"), 7),
+            add_local_days(
+                &BusinessCalendar::new(Tz::America__New_York),
+                utc("2027-03-08T15:00:00Z"),
+                7
+            ),
             Some(utc("2027-03-15T14:00:00Z"))
         );
     }
@@ -243,7 +256,11 @@ mod tests {
             Some(utc("2010-01-11T05:00:00Z"))
         );
         let mut s = String::new();
-        push_day_time(&mut s, Tz::America__New_York, utc("2010-01-08T22:00:00Z"));
+        push_day_time(
+            &mut s,
+            &BusinessCalendar::new(Tz::America__New_York),
+            utc("2010-01-08T22:00:00Z"),
+        );
         assert_eq!(s, "Fri 8 Jan 17:00");
     }
 }

@@ -51,7 +51,7 @@ pub fn find_refresh_token(
     Ok(refresh_tokens::table
         .filter(refresh_tokens::token_hash.eq(token_hash))
         .select(RefreshTokenRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -134,7 +134,7 @@ pub fn find_invite(
     Ok(coach_invites::table
         .filter(coach_invites::code_hash.eq(code_hash))
         .select(InviteRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -193,7 +193,7 @@ pub fn live_grant(
         .filter(grants::coach_id.eq(coach_id))
         .filter(grants::revoked_at.is_null())
         .select(GrantRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -285,7 +285,7 @@ pub fn find_live_api_key(
         .filter(api_keys::key_hash.eq(key_hash))
         .filter(api_keys::revoked_at.is_null())
         .select(ApiKeyRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

@@ -249,11 +249,15 @@ impl Store {
             busy_timeout_ms: options.busy_timeout.as_millis(),
             synchronous: options.sqlite_synchronous,
         };
+        // A PostgreSQL connection can die with its server, so it is tested
+        // before use; a SQLite connection is a file handle in this process,
+        // and testing it would only cost a statement per request.
+        let network = url.sqlite_path().is_none();
         let pool = r2d2::Pool::builder()
             .max_size(options.max_size.max(1))
             .min_idle(Some(0))
             .connection_timeout(options.connection_timeout)
-            .test_on_check_out(true)
+            .test_on_check_out(network)
             .error_handler(Box::new(LogErrors))
             .build_unchecked(manager);
         let gate = url

@@ -21,7 +21,7 @@ pub fn find_contact(conn: &mut DbConnection, id: &str) -> Result<Option<ContactR
     Ok(contacts::table
         .find(id)
         .select(ContactRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -92,7 +92,7 @@ pub fn delete_contact(tx: &mut FactsTx<'_>, id: &str) -> Result<bool, StoreError
     let owner: Option<String> = contacts::table
         .find(id)
         .select(contacts::seeker_id)
-        .first(tx.conn())
+        .get_result(tx.conn())
         .optional()?;
     if let Some(owner) = owner {
         tx.lock(&owner)?;

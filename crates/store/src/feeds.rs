@@ -45,7 +45,7 @@ pub fn find_live(
         .filter(feed_tokens::token_hash.eq(token_hash))
         .filter(feed_tokens::revoked_at.is_null())
         .select(FeedTokenRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

@@ -40,7 +40,7 @@ pub fn find(
     Ok(idempotency_keys::table
         .find((caller_id, key))
         .select(IdempotencyRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

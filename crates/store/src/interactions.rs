@@ -25,7 +25,7 @@ pub fn find_interaction(
     Ok(interactions::table
         .find(id)
         .select(InteractionRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -102,7 +102,7 @@ pub fn delete_interaction(tx: &mut FactsTx<'_>, id: &str) -> Result<bool, StoreE
     let owner: Option<String> = interactions::table
         .find(id)
         .select(interactions::seeker_id)
-        .first(tx.conn())
+        .get_result(tx.conn())
         .optional()?;
     if let Some(owner) = owner {
         tx.lock(&owner)?;

@@ -135,7 +135,7 @@ pub fn find_opportunity(
     Ok(opportunities::table
         .find(id)
         .select(OpportunityRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -145,6 +145,19 @@ pub fn list_opportunities(
     seeker_id: &str,
     filter: &OpportunityFilter,
 ) -> Result<Vec<OpportunityRow>, StoreError> {
+    // The plain page (no stage, search or date filter) is the same SQL every
+    // time, so the connection prepares it once; a filtered one is built.
+    if filter.stages.is_empty() && filter.q.is_none() && filter.updated_since.is_none() {
+        let page = opportunities::table
+            .filter(opportunities::seeker_id.eq(seeker_id))
+            .select(OpportunityRow::as_select())
+            .order(opportunities::id.asc())
+            .limit(filter.limit);
+        return Ok(match &filter.after {
+            Some(after) => page.filter(opportunities::id.gt(after)).load(conn)?,
+            None => page.load(conn)?,
+        });
+    }
     let mut query = opportunities::table
         .filter(opportunities::seeker_id.eq(seeker_id))
         .select(OpportunityRow::as_select())
@@ -217,7 +230,7 @@ pub fn delete_opportunity(tx: &mut FactsTx<'_>, id: &str) -> Result<bool, StoreE
     let owner: Option<String> = opportunities::table
         .find(id)
         .select(opportunities::seeker_id)
-        .first(tx.conn())
+        .get_result(tx.conn())
         .optional()?;
     if let Some(owner) = owner {
         tx.lock(&owner)?;
@@ -251,7 +264,7 @@ pub fn insert_transition(tx: &mut FactsTx<'_>, row: &TransitionRow) -> Result<()
     let owner: Option<String> = opportunities::table
         .find(&row.opportunity_id)
         .select(opportunities::seeker_id)
-        .first(tx.conn())
+        .get_result(tx.conn())
         .optional()?;
     if let Some(owner) = owner {
         tx.lock(&owner)?;

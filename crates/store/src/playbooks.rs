@@ -47,19 +47,24 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<PlaybookRow>, St
     Ok(playbooks::table
         .find(id)
         .select(PlaybookRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
 /// The playbooks with these ids.
 pub fn find_many(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<PlaybookRow>, StoreError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
+    // One query per id (a seeker refers to one or two): the same SQL every
+    // time, so it is prepared once per connection.
+    let mut found = Vec::with_capacity(ids.len());
+    for id in ids {
+        let row = playbooks::table
+            .find(id)
+            .select(PlaybookRow::as_select())
+            .get_result(conn)
+            .optional()?;
+        found.extend(row);
     }
-    Ok(playbooks::table
-        .filter(playbooks::id.eq_any(ids))
-        .select(PlaybookRow::as_select())
-        .load(conn)?)
+    Ok(found)
 }
 
 /// The playbooks these owners made, oldest first.

@@ -16,7 +16,7 @@ pub fn find_profile(
     Ok(profiles::table
         .find(opportunity_id)
         .select(ProfileRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

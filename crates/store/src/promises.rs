@@ -21,7 +21,7 @@ pub fn find_promise(conn: &mut DbConnection, id: &str) -> Result<Option<PromiseR
     Ok(promises::table
         .find(id)
         .select(PromiseRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -79,7 +79,7 @@ pub fn delete_promise(tx: &mut FactsTx<'_>, id: &str) -> Result<bool, StoreError
     let owner: Option<String> = promises::table
         .find(id)
         .select(promises::seeker_id)
-        .first(tx.conn())
+        .get_result(tx.conn())
         .optional()?;
     if let Some(owner) = owner {
         tx.lock(&owner)?;

@@ -61,30 +61,35 @@ pub fn load(
     let Some(user) = users::find(conn, seeker_id)? else {
         return Ok(None);
     };
-    let mut query = opportunities::table
-        .filter(opportunities::seeker_id.eq(seeker_id))
-        .select(OpportunityRow::as_select())
-        .order(opportunities::id.asc())
-        .into_boxed();
-    match scope {
-        Scope::All => {}
-        Scope::Stages(stages) => {
-            query = query.filter(
-                opportunities::stage.eq_any(stages.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
-            );
-        }
-        Scope::One(id) => query = query.filter(opportunities::id.eq(id.to_owned())),
+    // Every query here is the same SQL whatever the seeker or the scope, so
+    // the connection prepares it once and keeps it (a list bound with
+    // `IN (…)` or a boxed query would be prepared anew on every read). The
+    // scope is applied to the rows.
+    let mut opportunities: Vec<OpportunityRow> = match scope {
+        Scope::One(id) => opportunities::table
+            .filter(opportunities::seeker_id.eq(seeker_id))
+            .filter(opportunities::id.eq(id))
+            .select(OpportunityRow::as_select())
+            .load(conn)?,
+        Scope::All | Scope::Stages(_) => opportunities::table
+            .filter(opportunities::seeker_id.eq(seeker_id))
+            .select(OpportunityRow::as_select())
+            .order(opportunities::id.asc())
+            .load(conn)?,
+    };
+    if let Scope::Stages(stages) = scope {
+        opportunities.retain(|o| stages.contains(&o.stage));
     }
-    let opportunities: Vec<OpportunityRow> = query.load(conn)?;
-    let references: Vec<String> = user
+    let mut references: Vec<String> = user
         .default_playbook
         .iter()
         .chain(opportunities.iter().filter_map(|o| o.playbook.as_ref()))
         .cloned()
         .collect();
+    references.sort_unstable();
+    references.dedup();
     let playbooks = playbooks::find_many(conn, &references)?;
-    let ids: Vec<String> = opportunities.iter().map(|o| o.id.clone()).collect();
-    if ids.is_empty() {
+    if opportunities.is_empty() {
         return assemble(
             user,
             opportunities,
@@ -98,34 +103,76 @@ pub fn load(
         )
         .map(Some);
     }
-    let transitions = stage_transitions::table
-        .filter(stage_transitions::opportunity_id.eq_any(&ids))
-        .select(TransitionRow::as_select())
-        .order(stage_transitions::id.asc())
-        .load(conn)?;
-    let contacts = contacts::table
-        .filter(contacts::seeker_id.eq(seeker_id))
-        .filter(contacts::opportunity_id.eq_any(&ids))
-        .select(ContactRow::as_select())
-        .order(contacts::id.asc())
-        .load(conn)?;
-    let interactions = interactions::table
-        .filter(interactions::seeker_id.eq(seeker_id))
-        .filter(interactions::opportunity_id.eq_any(&ids))
-        .select(InteractionRow::as_select())
-        .order((interactions::occurred_at.asc(), interactions::id.asc()))
-        .load(conn)?;
-    let promises = promises::table
-        .filter(promises::seeker_id.eq(seeker_id))
-        .filter(promises::opportunity_id.eq_any(&ids))
-        .select(PromiseRow::as_select())
-        .order(promises::id.asc())
-        .load(conn)?;
-    let profiles = profiles::table
-        .filter(profiles::seeker_id.eq(seeker_id))
-        .filter(profiles::opportunity_id.eq_any(&ids))
-        .select(ProfileRow::as_select())
-        .load(conn)?;
+    let mut ids: Vec<&str> = opportunities.iter().map(|o| o.id.as_str()).collect();
+    ids.sort_unstable();
+    let kept = |id: &str| ids.binary_search(&id).is_ok();
+    let (transitions, contacts, interactions, promises, profiles) = match scope {
+        Scope::One(id) => (
+            stage_transitions::table
+                .filter(stage_transitions::opportunity_id.eq(id))
+                .select(TransitionRow::as_select())
+                .order(stage_transitions::id.asc())
+                .load(conn)?,
+            contacts::table
+                .filter(contacts::seeker_id.eq(seeker_id))
+                .filter(contacts::opportunity_id.eq(id))
+                .select(ContactRow::as_select())
+                .order(contacts::id.asc())
+                .load(conn)?,
+            interactions::table
+                .filter(interactions::seeker_id.eq(seeker_id))
+                .filter(interactions::opportunity_id.eq(id))
+                .select(InteractionRow::as_select())
+                .order((interactions::occurred_at.asc(), interactions::id.asc()))
+                .load(conn)?,
+            promises::table
+                .filter(promises::seeker_id.eq(seeker_id))
+                .filter(promises::opportunity_id.eq(id))
+                .select(PromiseRow::as_select())
+                .order(promises::id.asc())
+                .load(conn)?,
+            profiles::table
+                .filter(profiles::seeker_id.eq(seeker_id))
+                .filter(profiles::opportunity_id.eq(id))
+                .select(ProfileRow::as_select())
+                .load(conn)?,
+        ),
+        Scope::All | Scope::Stages(_) => {
+            let mut transitions: Vec<TransitionRow> = stage_transitions::table
+                .inner_join(opportunities::table)
+                .filter(opportunities::seeker_id.eq(seeker_id))
+                .select(TransitionRow::as_select())
+                .order(stage_transitions::id.asc())
+                .load(conn)?;
+            let mut contacts: Vec<ContactRow> = contacts::table
+                .filter(contacts::seeker_id.eq(seeker_id))
+                .select(ContactRow::as_select())
+                .order(contacts::id.asc())
+                .load(conn)?;
+            let mut interactions: Vec<InteractionRow> = interactions::table
+                .filter(interactions::seeker_id.eq(seeker_id))
+                .select(InteractionRow::as_select())
+                .order((interactions::occurred_at.asc(), interactions::id.asc()))
+                .load(conn)?;
+            let mut promises: Vec<PromiseRow> = promises::table
+                .filter(promises::seeker_id.eq(seeker_id))
+                .select(PromiseRow::as_select())
+                .order(promises::id.asc())
+                .load(conn)?;
+            let mut profiles: Vec<ProfileRow> = profiles::table
+                .filter(profiles::seeker_id.eq(seeker_id))
+                .select(ProfileRow::as_select())
+                .load(conn)?;
+            if matches!(scope, Scope::Stages(_)) {
+                transitions.retain(|r| kept(&r.opportunity_id));
+                contacts.retain(|r| kept(&r.opportunity_id));
+                interactions.retain(|r| kept(&r.opportunity_id));
+                promises.retain(|r| kept(&r.opportunity_id));
+                profiles.retain(|r| kept(&r.opportunity_id));
+            }
+            (transitions, contacts, interactions, promises, profiles)
+        }
+    };
     assemble(
         user,
         opportunities,

@@ -72,7 +72,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<UserRow>, StoreE
     Ok(users::table
         .find(id)
         .select(UserRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -88,7 +88,7 @@ pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<User
     Ok(users::table
         .filter(users::email.eq(email))
         .select(UserRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -109,7 +109,7 @@ fn update_account(conn: &mut DbConnection, user: &UserRow) -> Result<(), StoreEr
     let before: Option<(String, String)> = users::table
         .find(&user.id)
         .select((users::password_hash, users::role))
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     if before.is_some_and(|(hash, role)| hash != user.password_hash || role != user.role.as_str()) {
         revoke_sessions(conn, &user.id, chrono::Utc::now().naive_utc())?;
@@ -160,7 +160,7 @@ pub fn find_for_session(
     Ok(users::table
         .find(id)
         .select((UserRow::as_select(), signed_out))
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -218,7 +218,7 @@ pub fn facts_revision(conn: &mut DbConnection, seeker_id: &str) -> Result<Option
     Ok(users::table
         .find(seeker_id)
         .select(users::facts_revision)
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

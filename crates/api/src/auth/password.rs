@@ -1,28 +1,131 @@
 //! Argon2id password hashing at OWASP's parameters.
+//!
+//! Each hash works in 19 MiB of memory. Allocated per hash, a burst of
+//! sign-ups leaves the allocator holding one such block per thread that
+//! ever hashed (hundreds of MB after a thousand registrations), so the
+//! blocks are kept in a pool instead: one per core at most, reused, and a
+//! hash waits for a free one. Hashing is CPU-bound, so more at once would
+//! not finish sooner.
 
-use std::sync::OnceLock;
+use std::sync::{Condvar, Mutex, OnceLock, PoisonError};
 
-use argon2::{Algorithm, Argon2, Params, PasswordHasher as _, PasswordVerifier as _, Version};
+use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 
 use crate::error::ApiError;
 
 /// OWASP Password Storage Cheat Sheet, Argon2id: m = 19 MiB, t = 2, p = 1.
-fn argon2() -> Result<Argon2<'static>, ApiError> {
-    let params = Params::new(19 * 1024, 2, 1, None).map_err(|e| ApiError::Internal(Box::new(e)))?;
-    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+fn params() -> Result<Params, ApiError> {
+    Params::new(19 * 1024, 2, 1, None).map_err(internal)
+}
+
+fn internal(e: impl std::error::Error + Send + Sync + 'static) -> ApiError {
+    ApiError::Internal(Box::new(e))
+}
+
+/// The working memory of hashes: at most `limit` blocks of memory exist.
+#[derive(Debug)]
+struct Pool {
+    state: Mutex<PoolState>,
+    freed: Condvar,
+    limit: usize,
+}
+
+#[derive(Debug, Default)]
+struct PoolState {
+    free: Vec<Vec<Block>>,
+    made: usize,
+}
+
+impl Pool {
+    fn get() -> &'static Self {
+        static POOL: OnceLock<Pool> = OnceLock::new();
+        POOL.get_or_init(|| Self {
+            state: Mutex::new(PoolState::default()),
+            freed: Condvar::new(),
+            limit: std::thread::available_parallelism().map_or(2, usize::from),
+        })
+    }
+
+    /// Runs `f` with a block of memory of `blocks` blocks, waiting for one
+    /// when all are in use.
+    fn with<T>(&self, blocks: usize, f: impl FnOnce(&mut [Block]) -> T) -> T {
+        let mut memory = {
+            let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+            loop {
+                if let Some(memory) = state.free.pop() {
+                    break memory;
+                }
+                if state.made < self.limit {
+                    state.made += 1;
+                    break Vec::new();
+                }
+                state = self
+                    .freed
+                    .wait(state)
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+        };
+        // Stored hashes made with other parameters get memory of their size.
+        memory.resize(blocks, Block::default());
+        let result = f(&mut memory);
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.free.push(memory);
+        drop(state);
+        self.freed.notify_one();
+        result
+    }
+}
+
+/// `password` hashed with `salt` by `argon2` into `out`, in pooled memory.
+fn hash_into(
+    argon2: &Argon2<'_>,
+    password: &str,
+    salt: &[u8],
+    out: &mut [u8],
+) -> Result<(), ApiError> {
+    let blocks = argon2.params().block_count();
+    Pool::get()
+        .with(blocks, |memory| {
+            argon2.hash_password_into_with_memory(password.as_bytes(), salt, out, memory)
+        })
+        .map_err(internal)
 }
 
 /// Hashes a password to a PHC string. CPU-heavy: call it off the async workers.
 pub fn hash_password(password: &str) -> Result<String, ApiError> {
-    let hash = argon2()?
-        .hash_password(password.as_bytes())
-        .map_err(|e| ApiError::Internal(Box::new(e)))?;
+    let params = params()?;
+    let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| ApiError::Internal(e.to_string().into()))?;
+    let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    hash_into(&argon2, password, &salt, &mut out)?;
+    let hash = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(&params).map_err(internal)?,
+        salt: Some(Salt::new(&salt).map_err(internal)?),
+        hash: Some(Output::new(&out).map_err(internal)?),
+    };
     Ok(hash.to_string())
 }
 
 /// Whether `password` matches the stored PHC string.
 pub fn verify_password(password: &str, phc: &str) -> bool {
-    argon2().is_ok_and(|a| a.verify_password(password.as_bytes(), phc).is_ok())
+    let verify = || -> Option<bool> {
+        let stored = PasswordHash::new(phc).ok()?;
+        let algorithm = Algorithm::try_from(stored.algorithm.as_str()).ok()?;
+        let version = Version::try_from(stored.version?).ok()?;
+        let params = Params::try_from(&stored).ok()?;
+        let (salt, expected) = (stored.salt?, stored.hash?);
+        let argon2 = Argon2::new(algorithm, version, params);
+        let mut out = [0u8; Output::MAX_LENGTH];
+        let out = out.get_mut(..expected.len())?;
+        hash_into(&argon2, password, salt.as_ref(), out).ok()?;
+        // Output compares in constant time.
+        Some(Output::new(out).ok()? == expected)
+    };
+    verify().unwrap_or(false)
 }
 
 /// Spends the time of one verification without an account, so a wrong email
@@ -48,5 +151,37 @@ mod tests {
         assert!(verify_password("correct horse battery", &hash));
         assert!(!verify_password("wrong horse battery", &hash));
         assert!(!verify_password("anything", "not a phc string"));
+    }
+
+    /// Hashes made by the argon2 crate on its own (as the first release
+    /// stored them), with other parameters too, still verify.
+    #[test]
+    fn hashes_of_the_argon2_crate_verify() {
+        use argon2::password_hash::PasswordHasher as _;
+        let lighter = Params::new(8 * 1024, 1, 1, None).unwrap();
+        for params in [params().unwrap(), lighter] {
+            let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
+            let phc = argon2
+                .hash_password(b"correct horse battery")
+                .unwrap()
+                .to_string();
+            assert!(verify_password("correct horse battery", &phc), "{phc}");
+            assert!(!verify_password("correct horse batterY", &phc), "{phc}");
+        }
+    }
+
+    /// More hashes at once than the pool has memory wait for it, and all
+    /// come out right.
+    #[test]
+    fn concurrent_hashes_share_the_pool() {
+        let hashes: Vec<_> = (0..6)
+            .map(|n| std::thread::spawn(move || (n, hash_password(&format!("pass {n}")).unwrap())))
+            .collect();
+        for handle in hashes {
+            let (n, hash) = handle.join().unwrap();
+            assert!(verify_password(&format!("pass {n}"), &hash));
+        }
+        let state = Pool::get().state.lock().unwrap();
+        assert!(state.made <= Pool::get().limit);
     }
 }

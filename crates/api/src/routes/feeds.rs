@@ -211,11 +211,7 @@ pub async fn agenda_ics(
         if stale {
             feeds::touch(conn, &token.id, at.naive_utc())?;
         }
-        let stages: Vec<followup_core::Stage> = followup_core::Stage::ALL
-            .iter()
-            .copied()
-            .filter(|s| s.is_open())
-            .collect();
+        let stages = followup_core::policy::agenda_stages();
         snapshot::load(
             conn,
             &token.user_id,

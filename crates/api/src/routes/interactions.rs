@@ -114,10 +114,12 @@ fn check_row(errors: &mut Errors, row: &InteractionRow, now: DateTime<Utc>) {
 /// `call_no_voicemail`, a call to an e-mail-only contact). The interaction
 /// is saved whatever this says.
 fn interaction_warnings(
+    state: &AppState,
     conn: &mut DbConnection,
     interaction: &InteractionRow,
 ) -> Result<Vec<Warning>, ApiError> {
     Ok(crate::cadence::interaction_warnings(
+        state,
         conn,
         &interaction.seeker_id,
         &interaction.opportunity_id,
@@ -216,7 +218,10 @@ pub async fn create_interaction(
     // Read after the commit, outside the write lock: the warnings see the
     // pipeline with the new interaction in it.
     let recorded = row.clone();
-    let warnings = read(&state, move |_, conn| interaction_warnings(conn, &recorded)).await?;
+    let warnings = read(&state, move |state, conn| {
+        interaction_warnings(state, conn, &recorded)
+    })
+    .await?;
     let location = format!("/v1/interactions/{}", row.id);
     Ok(with_etag(HttpResponse::Created(), row.version)
         .insert_header((header::LOCATION, location))

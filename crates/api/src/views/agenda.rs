@@ -4,6 +4,7 @@ use crate::agenda_cache::Rendered;
 use crate::conditional::if_none_match;
 use crate::db::read;
 use crate::error::ApiError;
+use crate::facts_cache::KeptFacts;
 use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -67,7 +68,7 @@ pub async fn agenda_of(
         return Err(ApiError::invalid("from", "must not be after `to`"));
     }
     let rendered = match params.at {
-        Some(at) => Arc::new(compute_agenda(state, seeker, at).await?),
+        Some(at) => Arc::new(compute_agenda(state, seeker, revision, at).await?),
         None => {
             let minute = this_minute();
             let revision = match revision {
@@ -85,7 +86,7 @@ pub async fn agenda_of(
                 .get_or_compute(&seeker, revision, minute, || {
                     // Evaluated at the instant of the first request of the
                     // minute, so a fact logged "now" is in it.
-                    compute_agenda(state, seeker.clone(), crate::views::now())
+                    compute_agenda(state, seeker.clone(), Some(revision), crate::views::now())
                 })
                 .await?
         }
@@ -113,32 +114,42 @@ fn this_minute() -> DateTime<Utc> {
     now.duration_trunc(TimeDelta::minutes(1)).unwrap_or(now)
 }
 
-/// Reads the seeker's open pipeline and renders every action due, evaluated
-/// at `at`.
+/// Renders every action due on the seeker's agenda, evaluated at `at`, from
+/// the facts kept at `revision` (the revision the request has seen) or
+/// later, else from the pipeline as read now (and then kept).
 async fn compute_agenda(
     state: &web::Data<AppState>,
     seeker: String,
+    revision: Option<i64>,
     at: DateTime<Utc>,
 ) -> Result<Rendered, ApiError> {
-    let snapshot = read(state, move |_, conn| {
-        let stages = followup_core::policy::open_stages();
-        snapshot::load(
-            conn,
-            &seeker,
-            Scope::Stages(&stages),
-            crate::cadence::this_year(),
-        )?
-        .ok_or_else(gone)
-    })
-    .await?;
-    let facts = &snapshot.facts;
-    let playbook = &snapshot.playbook;
-    let items: Vec<(DateTime<Utc>, NextAction)> = Engine::new(facts, playbook, at)
+    let year = crate::cadence::this_year();
+    let kept = revision.and_then(|revision| state.facts.get(&seeker, revision, year));
+    let kept = match kept {
+        Some(kept) => kept,
+        None => {
+            let id = seeker.clone();
+            let snapshot = read(state, move |_, conn| {
+                let stages = followup_core::policy::agenda_stages();
+                snapshot::load(conn, &id, Scope::Stages(&stages), year)?.ok_or_else(gone)
+            })
+            .await?;
+            let kept = Arc::new(KeptFacts {
+                revision: snapshot.user.facts_revision,
+                year,
+                facts: snapshot.facts,
+                playbook: snapshot.playbook,
+            });
+            state.facts.put(&seeker, Arc::clone(&kept));
+            kept
+        }
+    };
+    let items: Vec<(DateTime<Utc>, NextAction)> = Engine::new(&kept.facts, &kept.playbook, at)
         .agenda()
         .into_iter()
         .map(|a| (a.due_at, a))
         .collect();
-    Rendered::new(snapshot.user.facts_revision, at, &items)
+    Rendered::new(kept.revision, at, &items)
 }
 
 /// The state of the search: what is open, and whether to apply for more.

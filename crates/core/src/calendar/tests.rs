@@ -374,3 +374,85 @@ proptest! {
         }
     }
 }
+
+/// Zones whose offsets change in unusual ways: half-hour and 45-minute
+/// offsets, a 30-minute DST (Lord Howe), DST in the southern hemisphere, a
+/// day skipped at the date line (Apia, 30 Dec 2011), Ramadan suspensions of
+/// DST (Casablanca), and zones without DST.
+const ODD_ZONES: [Tz; 12] = [
+    Tz::America__New_York,
+    Tz::Europe__London,
+    Tz::Europe__Berlin,
+    Tz::Australia__Lord_Howe,
+    Tz::Australia__Sydney,
+    Tz::Asia__Kathmandu,
+    Tz::Asia__Kolkata,
+    Tz::Pacific__Apia,
+    Tz::Pacific__Chatham,
+    Tz::Africa__Casablanca,
+    Tz::America__Santiago,
+    Tz::Asia__Tokyo,
+];
+
+/// The remembered offsets give what chrono-tz gives, every 20 minutes of
+/// two years, in every zone above, asked in order and out of order.
+#[test]
+fn remembered_offsets_equal_the_time_zone_database() {
+    for tz in ODD_ZONES {
+        let cal = BusinessCalendar::new(tz);
+        for start in ["2011-12-25T00:00:00Z", "2026-01-01T00:00:00Z"] {
+            let start = utc(start);
+            for step in (0..2 * 53 * 7 * 72).map(|n| (n * 7919) % (2 * 53 * 7 * 72)) {
+                let at = start + chrono::Duration::minutes(20 * step);
+                let local = at.with_timezone(&tz).naive_local();
+                assert_eq!(cal.local(at), local, "{tz} at {at}");
+                assert_eq!(
+                    cal.resolve(local),
+                    super::resolve(tz, local),
+                    "{tz} {local}"
+                );
+            }
+        }
+    }
+}
+
+/// Every half hour of the wall clock for two years, those in the gaps and
+/// overlaps of every change included, resolves as chrono-tz resolves it.
+#[test]
+fn remembered_offsets_resolve_every_half_hour_of_two_years() {
+    for tz in ODD_ZONES {
+        let cal = BusinessCalendar::new(tz);
+        let start = date(2026, 1, 1).and_time(NaiveTime::MIN);
+        for step in 0..(2 * 366 * 48) {
+            let local = start + chrono::Duration::minutes(30 * step);
+            assert_eq!(
+                cal.resolve(local),
+                super::resolve(tz, local),
+                "{tz} {local}"
+            );
+        }
+    }
+}
+
+proptest! {
+    /// Wall-clock times that do not exist or exist twice resolve as the
+    /// module docs say, with the table as without it.
+    #[test]
+    fn remembered_offsets_resolve_any_wall_clock_time(
+        zone in 0..ODD_ZONES.len(),
+        days in 0i64..(200 * 366),
+        minute in 0i64..(24 * 60),
+    ) {
+        let tz = ODD_ZONES[zone];
+        let cal = BusinessCalendar::new(tz);
+        let local = date(1930, 1, 1).and_time(NaiveTime::MIN)
+            + chrono::Duration::days(days)
+            + chrono::Duration::minutes(minute);
+        // Ask about the neighbouring days first, so the table is warm.
+        let _ = cal.resolve(local - chrono::Duration::days(1));
+        let _ = cal.local(local.and_utc());
+        prop_assert_eq!(cal.resolve(local), super::resolve(tz, local));
+        let at = local.and_utc();
+        prop_assert_eq!(cal.local(at), at.with_timezone(&tz).naive_local());
+    }
+}

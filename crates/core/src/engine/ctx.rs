@@ -65,6 +65,9 @@ pub(crate) struct Ctx<'a> {
     /// The latest move out of `ghosted`: every clock restarts there, so
     /// nothing from before it comes back overdue.
     pub(crate) reopened: Option<DateTime<Utc>>,
+    /// With `cap_scope` `employer`, the `max_emails`-th latest follow-up
+    /// e-mail to the employer: the same for every contact, so counted once.
+    employer_cap: std::cell::OnceCell<Option<DateTime<Utc>>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -90,6 +93,7 @@ impl<'a> Ctx<'a> {
                 .filter(|h| h.from == Some(Stage::Ghosted) && h.at <= at)
                 .map(|h| h.at)
                 .max(),
+            employer_cap: std::cell::OnceCell::new(),
         };
         for i in ctx.since_reopening() {
             if i.is_touch() {
@@ -137,7 +141,7 @@ impl<'a> Ctx<'a> {
 
     fn count_unanswered(&self) -> Unanswered<'a> {
         let since = self.last_answer.map(|a| a.occurred_at);
-        let tz = self.engine.facts.seeker.calendar.tz;
+        let seeker = &self.engine.facts.seeker.calendar;
         let mut days: [Option<NaiveDate>; 64] = [None; 64];
         let mut result = Unanswered::default();
         for i in self.since_reopening() {
@@ -145,7 +149,7 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             result.last = later(result.last, i);
-            let day = i.occurred_at.with_timezone(&tz).date_naive();
+            let day = seeker.local_date(i.occurred_at);
             let counted = &mut days[..result.count as usize];
             if !counted.contains(&Some(day)) && (result.count as usize) < days.len() {
                 days[result.count as usize] = Some(day);
@@ -280,7 +284,20 @@ impl<'a> Ctx<'a> {
             return None;
         }
         let params = self.pb.params();
-        let keep = params.max_emails as usize;
+        let kth = if params.cap_scope == CapScope::Employer {
+            *self
+                .employer_cap
+                .get_or_init(|| self.kth_latest_capped(contact))
+        } else {
+            self.kth_latest_capped(contact)
+        }?;
+        schedule::add_local_days(self.calendar(contact), kth, params.period_days)
+    }
+
+    /// The `max_emails`-th latest e-mail `email_weekly_cap` counts against
+    /// `contact` by `at`.
+    fn kth_latest_capped(&self, contact: Option<&Contact>) -> Option<DateTime<Utc>> {
+        let keep = self.pb.params().max_emails as usize;
         let mut latest: [Option<DateTime<Utc>>; 8] = [None; 8];
         for i in self.capped_emails(contact) {
             if i.occurred_at > self.at {
@@ -294,8 +311,7 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        let kth = latest.get(keep.checked_sub(1)?).copied().flatten()?;
-        schedule::add_local_days(self.calendar(contact).tz, kth, params.period_days)
+        latest.get(keep.checked_sub(1)?).copied().flatten()
     }
 
     /// The follow-up e-mails `email_weekly_cap` counts against `contact`,

@@ -68,13 +68,13 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<crate::action::NextAction>) 
 
     let mut reason = String::with_capacity(160);
     reason.push_str("Interviewed ");
-    push_day_time(&mut reason, cal.tz, interview.occurred_at);
+    push_day_time(&mut reason, cal, interview.occurred_at);
     reason.push_str(": send ");
     reason.push_str(Ctx::name_of(contact));
     reason.push_str(
         " an influence letter on what you would accomplish in your first six months, by ",
     );
-    push_day_time(&mut reason, cal.tz, window_end);
+    push_day_time(&mut reason, cal, window_end);
     cite(&mut reason, &[RULE]);
 
     let mut action = ctx.action(

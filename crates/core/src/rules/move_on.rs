@@ -84,14 +84,14 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
         _ => due,
     };
 
-    let mut reason = String::with_capacity(180);
+    let mut reason = String::with_capacity(320);
     if by_count.is_some() {
         push_u32(&mut reason, ctx.unanswered.count);
         reason.push_str(" follow-ups");
         match heard {
             Some(h) => {
                 reason.push_str(" since you last heard from them on ");
-                push_day(&mut reason, cal.tz, h);
+                push_day(&mut reason, cal, h);
             }
             None => reason.push_str(" and never an answer"),
         }
@@ -99,7 +99,7 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
         reason.push_str("No word");
         if let Some(h) = heard {
             reason.push_str(" since ");
-            push_day(&mut reason, cal.tz, h);
+            push_day(&mut reason, cal, h);
         }
         reason.push_str(" in over ");
         push_u32(&mut reason, params.stale_days);

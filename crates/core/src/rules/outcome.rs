@@ -85,7 +85,7 @@ pub(crate) fn after_rejection(ctx: &Ctx<'_>, rejection: &Interaction, out: &mut 
         let mut reason = String::with_capacity(160);
         reason.push_str(company);
         reason.push_str(" said no on ");
-        push_day(&mut reason, seeker.tz, rejection.occurred_at);
+        push_day(&mut reason, seeker, rejection.occurred_at);
         if let Some(why) = rejection.rejection_reason {
             reason.push_str(" (");
             reason.push_str(why.describe());
@@ -146,7 +146,7 @@ pub(crate) fn after_rejection(ctx: &Ctx<'_>, rejection: &Interaction, out: &mut 
     reason.push_str(" for their time and ask to be kept in mind for future roles at ");
     reason.push_str(company);
     reason.push_str(" — a door left open, no pleading; until ");
-    push_day(&mut reason, cal.tz, end);
+    push_day(&mut reason, cal, end);
     cite(&mut reason, &[RULE]);
     let mut action = ctx.action(
         RULE,
@@ -192,7 +192,7 @@ pub(crate) fn offer_news(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
     let mut reason = String::with_capacity(160);
     reason.push_str(&ctx.opp.company);
     reason.push_str(" made you an offer on ");
-    push_day(&mut reason, ctx.seeker_calendar().tz, offer.occurred_at);
+    push_day(&mut reason, ctx.seeker_calendar(), offer.occurred_at);
     reason.push_str(
         ": move it to offer, so that it counts as one for the others and its endgame begins",
     );

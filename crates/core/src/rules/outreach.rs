@@ -438,7 +438,7 @@ fn place(ctx: &Ctx<'_>, c: &mut Candidate<'_>) -> bool {
 /// in time, due when the deadline closes.
 fn too_late_to_share(ctx: &Ctx<'_>, c: &Candidate<'_>) -> NextAction {
     let name = Ctx::name_of(c.contact);
-    let tz = ctx.calendar(c.contact).tz;
+    let cal = ctx.calendar(c.contact);
     let closes = c.too_late.unwrap_or(c.due);
     let mut r = String::with_capacity(200);
     if let Detail::Share(offer) = c.detail {
@@ -452,7 +452,7 @@ fn too_late_to_share(ctx: &Ctx<'_>, c: &Candidate<'_>) -> NextAction {
     }
     r.push_str(name);
     r.push_str(" cannot hear of it before ");
-    push_day_time(&mut r, tz, c.due);
+    push_day_time(&mut r, cal, c.due);
     if c.held {
         r.push_str(" (out of office)");
     }
@@ -556,7 +556,6 @@ fn reason(
 ) -> String {
     let contact = primary.contact;
     let cal = ctx.calendar(contact);
-    let tz = cal.tz;
     let name = Ctx::name_of(contact);
     let mut r = String::with_capacity(200);
     match primary.detail {
@@ -576,19 +575,19 @@ fn reason(
             r.push_str(" by ");
             match promise.due {
                 PromiseDue::Date(date) => push_date(&mut r, date),
-                PromiseDue::Instant(_) => push_day_time(&mut r, tz, due),
+                PromiseDue::Instant(_) => push_day_time(&mut r, cal, due),
             }
             r.push_str("; nothing came — ");
         }
         Detail::Retry(call) => {
             r.push_str(contact.map_or("The employer", Contact::first_name));
             r.push_str(" did not pick up on ");
-            push_day_time(&mut r, tz, call.occurred_at);
+            push_day_time(&mut r, cal, call.occurred_at);
             r.push_str(": ");
         }
         Detail::Silence(since) => {
             r.push_str("No word since ");
-            push_day(&mut r, tz, since);
+            push_day(&mut r, cal, since);
             r.push_str(": ");
         }
     }
@@ -600,10 +599,10 @@ fn reason(
     r.push_str(name);
     if cal.is_opening(timing.due) {
         r.push_str(" first thing ");
-        push_day(&mut r, tz, timing.due);
+        push_day(&mut r, cal, timing.due);
     } else {
         r.push_str(" on ");
-        push_day_time(&mut r, tz, timing.due);
+        push_day_time(&mut r, cal, timing.due);
     }
     r.push_str(match message {
         Message::Plain => " for a status check",
@@ -613,7 +612,7 @@ fn reason(
     let end = window_end(primary, timing);
     if matches!(primary.detail, Detail::Share(_)) && end > timing.due {
         r.push_str(", by ");
-        push_day_time(&mut r, tz, end);
+        push_day_time(&mut r, cal, end);
     }
     if primary.forced {
         r.push_str(if primary.channel == Channel::Email {
@@ -629,7 +628,7 @@ fn reason(
     }
     if let (Some(latest), Detail::Share(offer)) = (primary.late, primary.detail) {
         r.push_str(", late: the offer came after ");
-        push_day_time(&mut r, tz, latest);
+        push_day_time(&mut r, cal, latest);
         r.push_str(", the latest moment to share it comfortably, so share it at once");
         if let Some(deadline) = offer.deadline {
             r.push_str(", before the deadline of ");

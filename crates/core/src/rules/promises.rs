@@ -23,7 +23,7 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
         return;
     };
     let contact = ctx.contact(promise.contact_id.as_deref());
-    let tz = ctx.calendar(contact).tz;
+    let cal = ctx.calendar(contact);
     let mut reason = String::with_capacity(140);
     reason.push_str(contact.map_or("The employer", Contact::first_name));
     reason.push_str(" promised ");
@@ -31,10 +31,10 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
     reason.push_str(" by ");
     match promise.due {
         PromiseDue::Date(date) => push_date(&mut reason, date),
-        PromiseDue::Instant(_) => push_day_time(&mut reason, tz, due),
+        PromiseDue::Instant(_) => push_day_time(&mut reason, cal, due),
     }
     reason.push_str(": wait until ");
-    push_day_time(&mut reason, tz, due);
+    push_day_time(&mut reason, cal, due);
     reason.push_str(" before any status follow-up");
     cite(&mut reason, &[RULE]);
     out.push(ctx.action(

@@ -92,7 +92,7 @@ pub fn warnings_for(
         message.push_str(" promised ");
         message.push_str(what(promise.what));
         message.push_str(" by ");
-        push_day_time(&mut message, ctx.calendar(who).tz, due);
+        push_day_time(&mut message, ctx.calendar(who), due);
         message.push_str(": a status follow-up before then can seem pushy; wait");
         warn(RuleId::WaitForPromise, message, vec![promise.id.clone()]);
     }
@@ -106,10 +106,10 @@ fn weekly_cap(
     new: &Interaction,
 ) -> Option<(String, Vec<String>)> {
     let params = ctx.pb.params();
-    let tz = ctx.calendar(contact).tz;
+    let cal = ctx.calendar(contact);
     let within = |a: DateTime<Utc>, b: DateTime<Utc>| {
         let (early, late) = if a <= b { (a, b) } else { (b, a) };
-        add_local_days(tz, early, params.period_days).is_some_and(|end| late < end)
+        add_local_days(cal, early, params.period_days).is_some_and(|end| late < end)
     };
     let mut others: Vec<&Interaction> = ctx
         .capped_emails(contact)
@@ -126,7 +126,7 @@ fn weekly_cap(
     times.sort_unstable_by(|a, b| b.cmp(a));
     let next = times
         .get((params.max_emails as usize).saturating_sub(1))
-        .and_then(|&t| add_local_days(tz, t, params.period_days));
+        .and_then(|&t| add_local_days(cal, t, params.period_days));
 
     let mut message = String::with_capacity(160);
     let count = others.len() + 1;
@@ -149,7 +149,7 @@ fn weekly_cap(
     ));
     if let Some(next) = next {
         message.push_str("; send the next one no earlier than ");
-        push_day_time(&mut message, tz, next);
+        push_day_time(&mut message, cal, next);
     }
     Some((message, others.iter().map(|i| i.id.clone()).collect()))
 }

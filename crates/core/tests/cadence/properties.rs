@@ -480,10 +480,8 @@ proptest! {
         } else {
             HolidayCalendar::for_zone(tz).into_iter().collect()
         };
-        let cal = BusinessCalendar {
-            national: NationalHolidays::on_demand(national),
-            ..BusinessCalendar::new(tz)
-        };
+        let mut cal = BusinessCalendar::new(tz);
+        cal.national = NationalHolidays::on_demand(national);
         let closes = cal
             .end_of_business(due)
             .or_else(|| cal.start_of_business(cal.next_business_day(due).unwrap()))
