@@ -53,7 +53,8 @@ pub fn due(
     seeker_id: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<NewEvent>, ApiError> {
-    let stages = followup_core::policy::open_stages();
+    // What the agenda reads: the open opportunities and the rejected ones.
+    let stages = followup_core::policy::agenda_stages();
     let Some(snapshot) = snapshot::load(conn, seeker_id, Scope::Stages(&stages), now.year())?
     else {
         return Ok(Vec::new());

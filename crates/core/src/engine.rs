@@ -154,7 +154,10 @@ impl<'a> Engine<'a> {
                     zones.push((key, seeker.for_contact(key.0, national)));
                 }
             }
-            if !opportunity.stage.is_open() {
+            // A logged rejection ends the opportunity at once, before the
+            // move to `rejected` is recorded: it is no longer in play.
+            if !opportunity.stage.is_open() || rules::outcome::rejection(opportunity, at).is_some()
+            {
                 continue;
             }
             if matches!(opportunity.stage, Stage::Interviewing | Stage::Final) {

@@ -304,6 +304,18 @@ fn a_rejection_ends_the_follow_ups_and_proposes_the_move_and_a_gracious_close() 
 }
 
 #[test]
+fn a_rejection_no_longer_counts_as_near_an_offer_before_the_move_is_recorded() {
+    let facts = rejected_on_tuesday();
+    let health = |at: &str| followup_core::pipeline_health(&facts, &Playbook::balanced(), utc(at));
+    // Still at final, before the news: near an offer.
+    assert_eq!(health("2027-05-17T20:00:00Z").near_offer, 1);
+    // The rejection is logged, the move not yet: the search is no nearer.
+    let after = health("2027-05-19T15:00:00Z");
+    assert_eq!(after.near_offer, 0, "{after:#?}");
+    assert!(!after.accelerate, "{after:#?}");
+}
+
+#[test]
 fn the_gracious_close_outlives_the_move_to_rejected_until_it_is_sent() {
     let mut facts = rejected_on_tuesday();
     let acme = &mut facts.opportunities[0];
