@@ -135,6 +135,7 @@ pub fn analytics_input(
             .extend(opportunity.interactions.iter().map(|i| InteractionEntry {
                 opportunity_id: opportunity.id.clone(),
                 contact_id: i.contact_id.clone(),
+                employer: opportunity.employer().to_owned(),
                 kind: i.kind,
                 at: i.occurred_at,
                 out_of_office: i.is_out_of_office(),

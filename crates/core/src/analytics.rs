@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::compare::round2;
+use crate::employer::{CapScope, employer_hash};
 use crate::interaction::{Direction, InteractionKind};
 use crate::stage::Stage;
 use crate::wire::wire_enum;
@@ -78,9 +79,13 @@ pub struct AnalyticsParams {
     pub tz: Tz,
     /// First day of a week; Monday gives ISO weeks.
     pub week_start: Weekday,
-    /// Follow-up e-mails allowed per contact per week (the playbook's
-    /// `email_weekly_cap.max_emails`, 1 by default).
+    /// Follow-up e-mails allowed per week (the playbook's
+    /// `email_weekly_cap.max_emails`, 1 by default), counted per
+    /// `email_cap_scope`.
     pub email_cap_per_week: u32,
+    /// What the cap counts per: the employer (the default) or each contact
+    /// (`email_weekly_cap.cap_scope`).
+    pub email_cap_scope: CapScope,
     /// Applications to send per week (the playbook's
     /// `accelerate_search.weekly_applications`, 5 by default).
     pub applications_target_per_week: u32,
@@ -95,6 +100,7 @@ impl AnalyticsParams {
             tz,
             week_start: Weekday::Mon,
             email_cap_per_week: 1,
+            email_cap_scope: CapScope::Employer,
             applications_target_per_week: 5,
         }
     }
@@ -207,6 +213,10 @@ pub struct InteractionEntry {
     /// The contact; `None` means the opportunity's primary contact.
     #[serde(default)]
     pub contact_id: Option<String>,
+    /// The opportunity's employer (see [`crate::employer`]); empty counts
+    /// the opportunity as an employer of its own.
+    #[serde(default)]
+    pub employer: String,
     /// What happened.
     pub kind: InteractionKind,
     /// When.
@@ -301,7 +311,12 @@ pub fn analytics(
         range: params.range,
         funnel: funnel(&input.history, &window),
         response_times: response_times(&input.interactions, &window),
-        follow_ups: follow_ups_per_week(&input.interactions, &window, params.email_cap_per_week),
+        follow_ups: follow_ups_per_week(
+            &input.interactions,
+            &window,
+            params.email_cap_per_week,
+            params.email_cap_scope,
+        ),
         promises: promises_kept(&input.promises, &window),
         applications: applications_per_week(
             &input.history,
@@ -529,26 +544,31 @@ pub struct WeeklyFollowUps {
     pub sent: u32,
     /// Of those, follow-up e-mails.
     pub emails: u32,
-    /// Follow-up e-mails the playbook allows per contact per week.
+    /// Follow-up e-mails the playbook allows per week, per employer (or per
+    /// contact, as the playbook's `cap_scope` says).
     pub cap: u32,
-    /// Opportunities where one contact got more follow-up e-mails than the
-    /// cap that week, by id.
+    /// Opportunities at an employer (or with a contact) that got more
+    /// follow-up e-mails than the cap that week, by id.
     pub over_cap: Vec<String>,
 }
 
 /// Follow-ups sent per week, and where the e-mail cap was broken.
 ///
-/// The cadence rule counts a rolling 7 days per contact; this view counts
+/// The cadence rule counts a rolling 7 days per employer (or contact); this view counts
 /// calendar weeks, so a pair of e-mails straddling a week boundary shows
 /// here as within the cap even when the rule warned about it.
 pub fn follow_ups_per_week(
     interactions: &[InteractionEntry],
     window: &Window,
     email_cap: u32,
+    scope: CapScope,
 ) -> Vec<WeeklyFollowUps> {
     let mut sent: BTreeMap<NaiveDate, u32> = BTreeMap::new();
     let mut emails: BTreeMap<NaiveDate, u32> = BTreeMap::new();
-    let mut per_contact: BTreeMap<(NaiveDate, &str, Option<&str>), u32> = BTreeMap::new();
+    // Per week and capped group (the employer, or the opportunity and
+    // contact): the e-mails, and the opportunities they were about.
+    type Group<'i> = (NaiveDate, u64, Option<&'i str>);
+    let mut groups: BTreeMap<Group<'_>, (u32, BTreeSet<&str>)> = BTreeMap::new();
     for entry in interactions
         .iter()
         .filter(|e| e.is_follow_up() && window.contains(e.at))
@@ -557,23 +577,32 @@ pub fn follow_ups_per_week(
         *sent.entry(week).or_default() += 1;
         if entry.kind == InteractionKind::FollowUpEmail {
             *emails.entry(week).or_default() += 1;
-            *per_contact
-                .entry((
+            let key = match scope {
+                CapScope::Employer if !entry.employer.is_empty() => {
+                    (week, employer_hash(&entry.employer), None)
+                }
+                CapScope::Employer => (week, employer_hash(&entry.opportunity_id), None),
+                CapScope::Contact => (
                     week,
-                    entry.opportunity_id.as_str(),
-                    entry.contact_id.as_deref(),
-                ))
-                .or_default() += 1;
+                    employer_hash(&entry.opportunity_id),
+                    Some(entry.contact_id.as_deref().unwrap_or("")),
+                ),
+            };
+            let group = groups.entry(key).or_default();
+            group.0 += 1;
+            group.1.insert(entry.opportunity_id.as_str());
         }
     }
     window
         .weeks()
         .into_iter()
         .map(|week| {
-            let over_cap: BTreeSet<&str> = per_contact
+            let over_cap: BTreeSet<&str> = groups
                 .iter()
-                .filter(|((start, _, _), count)| *start == week.starts_on && **count > email_cap)
-                .map(|((_, id, _), _)| *id)
+                .filter(|((start, _, _), (count, _))| {
+                    *start == week.starts_on && *count > email_cap
+                })
+                .flat_map(|(_, (_, ids))| ids.iter().copied())
                 .collect();
             WeeklyFollowUps {
                 starts_on: week.starts_on,

@@ -218,11 +218,16 @@ fn summary(snapshot: &Snapshot, now: DateTime<Utc>) -> Result<Summary, ApiError>
     )
     .map_err(|e| ApiError::Internal(Box::new(e)))?;
     let input = crate::cadence::analytics_input(facts, now);
-    let cap_breaches: usize =
-        analytics::follow_ups_per_week(&input.interactions, &window, playbook.params().max_emails)
-            .iter()
-            .map(|week| week.over_cap.len())
-            .sum();
+    let params = playbook.params();
+    let cap_breaches: usize = analytics::follow_ups_per_week(
+        &input.interactions,
+        &window,
+        params.max_emails,
+        params.cap_scope,
+    )
+    .iter()
+    .map(|week| week.over_cap.len())
+    .sum();
     let last = last_activity(facts, now);
     let stalled = analytics::stalled(
         &StallInput {

@@ -80,6 +80,7 @@ pub async fn analytics_of(
     let params = playbook.params();
     let mut settings = AnalyticsParams::new(DateRange { from, to }, tz);
     settings.email_cap_per_week = params.max_emails;
+    settings.email_cap_scope = params.cap_scope;
     settings.applications_target_per_week = params.weekly_applications;
     let result = analytics::analytics(&analytics_input(facts, now), &settings)
         .map_err(|e| range_error(&e))?;

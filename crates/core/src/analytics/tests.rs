@@ -26,6 +26,7 @@ fn touch(id: &str, kind: InteractionKind, at: &str) -> InteractionEntry {
     InteractionEntry {
         opportunity_id: id.to_owned(),
         contact_id: None,
+        employer: String::new(),
         kind,
         at: utc(at),
         out_of_office: false,
@@ -217,7 +218,7 @@ fn response_times_by_hand() {
 
 #[test]
 fn follow_ups_per_week_by_hand() {
-    let weeks = follow_ups_per_week(&interactions(), &window(), 1);
+    let weeks = follow_ups_per_week(&interactions(), &window(), 1, CapScope::Employer);
     let rows: Vec<_> = weeks
         .iter()
         .map(|w| (w.starts_on, w.partial, w.sent, w.emails, w.over_cap.clone()))
@@ -236,10 +237,29 @@ fn follow_ups_per_week_by_hand() {
     assert!(weeks.iter().all(|w| w.cap == 1));
     // With a cap of 2, nobody is over it.
     assert!(
-        follow_ups_per_week(&interactions(), &window(), 2)
+        follow_ups_per_week(&interactions(), &window(), 2, CapScope::Employer)
             .iter()
             .all(|w| w.over_cap.is_empty())
     );
+}
+
+#[test]
+fn the_cap_counts_the_employer_across_opportunities_unless_per_contact() {
+    // One e-mail each about two roles at "Acme" (spelled two ways) in one
+    // week: one too many for the employer, within the cap per contact.
+    let at_acme = |id: &str, employer: &str, contact: &str, at: &str| InteractionEntry {
+        employer: employer.to_owned(),
+        ..to_contact(id, contact, FollowUpEmail, at)
+    };
+    let emails = [
+        at_acme("a1", "Acme", "ann", "2027-02-22T15:00:00Z"),
+        at_acme("a2", "ACME ", "kim", "2027-02-24T15:00:00Z"),
+        at_acme("b1", "Beta", "bo", "2027-02-24T15:00:00Z"),
+    ];
+    let by_employer = follow_ups_per_week(&emails, &window(), 1, CapScope::Employer);
+    assert_eq!(by_employer[3].over_cap, ["a1", "a2"]);
+    let by_contact = follow_ups_per_week(&emails, &window(), 1, CapScope::Contact);
+    assert!(by_contact.iter().all(|w| w.over_cap.is_empty()));
 }
 
 #[test]
