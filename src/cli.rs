@@ -141,6 +141,14 @@ pub struct ServeArgs {
     /// Seconds in-flight requests get to finish once the drain is over.
     #[arg(long, env = "FOLLOWUP_SHUTDOWN_TIMEOUT", default_value_t = 30)]
     pub shutdown_timeout: u64,
+    /// Accept and deliver to plain `http` webhook URLs (tests, private
+    /// deployments); otherwise `https` only.
+    #[arg(long, env = "FOLLOWUP_WEBHOOK_ALLOW_HTTP")]
+    pub webhook_allow_http: bool,
+    /// Networks webhooks may deliver to although they are private, loopback
+    /// or otherwise refused (comma-separated CIDRs, e.g. 10.1.0.0/16).
+    #[arg(long, env = "FOLLOWUP_WEBHOOK_ALLOW_NETWORK", value_delimiter = ',')]
+    pub webhook_allow_network: Vec<ProxyNet>,
 }
 
 /// `followup migrate`.

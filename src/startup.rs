@@ -1,10 +1,14 @@
 //! Start-up: open the store, migrate, resolve secrets, bind, serve.
 
 use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
 use followup_api::auth::{AuthConfig, TrustedProxies};
+use followup_api::clock::Clock;
+use followup_api::webhooks::ssrf::Egress;
+use followup_api::webhooks::worker::WorkerConfig;
 use followup_api::{AppState, HttpConfig};
 use followup_store::{DatabaseUrl, PoolOptions, SqliteSynchronous, Store};
 use tokio::signal::unix::{SignalKind, signal};
@@ -34,6 +38,9 @@ pub struct Application {
     server: actix_web::dev::Server,
     drain: followup_api::drain::Drain,
     drain_period: Duration,
+    // The background worker (clock events, webhooks): stopped with the server.
+    worker: Option<tokio::task::JoinHandle<()>>,
+    stop_worker: tokio::sync::watch::Sender<bool>,
     // Held until the server stops: no second `serve` on this SQLite file.
     _store: Store,
 }
@@ -50,6 +57,12 @@ impl Application {
     /// Checks the configuration, opens and migrates the store, binds the listener and builds the server.
     /// Must be called inside a Tokio runtime.
     pub fn build(args: ServeArgs) -> anyhow::Result<Self> {
+        Self::build_with_clock(args, Clock::system())
+    }
+
+    /// [`Application::build`] with the clock the server's workers and feed
+    /// read (tests hold a manual one and move it).
+    pub fn build_with_clock(args: ServeArgs, clock: Clock) -> anyhow::Result<Self> {
         // A configured secret (and production always needs one) is checked
         // before the database is created or migrated, so a refused start
         // leaves nothing behind. Only a local secret kept beside the SQLite
@@ -93,7 +106,22 @@ impl Application {
         auth.auth_requests_per_minute = args.auth_rate_limit;
         auth.login_failures = args.login_failure_limit;
         auth.trusted_proxies = TrustedProxies::new(args.trusted_proxies.clone());
-        let state = AppState::new(store.clone(), auth);
+        let mut state = AppState::new(store.clone(), auth);
+        state.clock = clock;
+        state.webhook_egress = Arc::new(Egress {
+            allow_http: args.webhook_allow_http,
+            allow_networks: args.webhook_allow_network.clone(),
+        });
+        let (stop_worker, stopped) = tokio::sync::watch::channel(false);
+        let worker = tokio::spawn(followup_api::webhooks::worker::run(
+            state.clone(),
+            WorkerConfig {
+                egress: state.webhook_egress.clone(),
+                poll: Duration::from_millis(250),
+                clock_every: chrono::Duration::seconds(15),
+                stop: stopped,
+            },
+        ));
         let drain = state.drain.clone();
         let server = followup_api::serve(listener, state, config)?;
         Ok(Self {
@@ -102,6 +130,8 @@ impl Application {
             server,
             drain,
             drain_period: Duration::from_secs(args.drain_seconds),
+            worker: Some(worker),
+            stop_worker,
             _store: store,
         })
     }
@@ -122,7 +152,24 @@ impl Application {
     /// in-flight requests finish; a second signal ends the drain early. The
     /// "listening" line is logged once the signal handlers are in place, so a
     /// supervisor may signal right after it.
-    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+    pub async fn run_until_stopped(mut self) -> anyhow::Result<()> {
+        let worker = self.worker.take();
+        let stop_worker = self.stop_worker.clone();
+        let result = self.serve().await;
+        // The worker finishes the round it is in (an attempt takes at most
+        // 15 s), then lets go of the database.
+        stop_worker.send(true).ok();
+        if let Some(worker) = worker
+            && tokio::time::timeout(Duration::from_secs(20), worker)
+                .await
+                .is_err()
+        {
+            tracing::warn!("the background worker did not stop in time");
+        }
+        result
+    }
+
+    async fn serve(self) -> anyhow::Result<()> {
         let mut terminate = signal(SignalKind::terminate()).context("cannot handle SIGTERM")?;
         let mut interrupt = signal(SignalKind::interrupt()).context("cannot handle SIGINT")?;
         let address = self.address;

@@ -19,6 +19,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: Option<TestDatabase>,
     handle: actix_web::dev::ServerHandle,
+    task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
 
 impl TestApp {
@@ -28,6 +29,16 @@ impl TestApp {
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// Stops the server and waits until it has let go of its database
+    /// (and its background worker stopped); hands the database back.
+    pub async fn stop(mut self) -> Option<TestDatabase> {
+        self.handle.stop(false).await;
+        if let Some(task) = self.task.take() {
+            task.await.unwrap().unwrap();
+        }
+        self.db.take()
     }
 }
 
@@ -62,6 +73,8 @@ pub fn serve_args(database_url: String) -> ServeArgs {
         workers: Some(1),
         drain_seconds: 0,
         shutdown_timeout: 1,
+        webhook_allow_http: false,
+        webhook_allow_network: Vec::new(),
     }
 }
 
@@ -69,6 +82,50 @@ pub fn serve_args(database_url: String) -> ServeArgs {
 pub async fn spawn_app() -> TestApp {
     let db = TestDatabase::create().expect("a test database");
     let mut app = spawn_with(serve_args(db.url_string())).await;
+    app.db = Some(db);
+    app
+}
+
+/// Starts the server on a fresh database with a clock the test moves.
+pub async fn spawn_with_clock(clock: followup_api::clock::Clock) -> TestApp {
+    let db = TestDatabase::create().expect("a test database");
+    let app = Application::build_with_clock(serve_args(db.url_string()), clock)
+        .expect("the server builds");
+    let mut app = started(app);
+    app.db = Some(db);
+    app
+}
+
+/// Starts the server on an existing database with a clock the test moves.
+pub async fn restart_with_clock(db: TestDatabase, clock: followup_api::clock::Clock) -> TestApp {
+    // The stopped server's last connections close (and checkpoint) on
+    // threads of their own a moment after it stops.
+    let mut tries = 0;
+    let app = loop {
+        match Application::build_with_clock(serve_args(db.url_string()), clock.clone()) {
+            Ok(app) => break app,
+            Err(error) if tries < 50 => {
+                tries += 1;
+                eprintln!("restart: {error:#}; trying again");
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            Err(error) => panic!("the server does not restart: {error:#}"),
+        }
+    };
+    let mut app = started(app);
+    app.db = Some(db);
+    app
+}
+
+/// Starts a server whose webhooks may deliver to loopback over plain
+/// http (the tests' receivers), with a clock the test moves.
+pub async fn spawn_for_webhooks(clock: followup_api::clock::Clock) -> TestApp {
+    let db = TestDatabase::create().expect("a test database");
+    let mut args = serve_args(db.url_string());
+    args.webhook_allow_http = true;
+    args.webhook_allow_network = vec!["127.0.0.0/8".parse().unwrap()];
+    let app = Application::build_with_clock(args, clock).expect("the server builds");
+    let mut app = started(app);
     app.db = Some(db);
     app
 }
@@ -90,7 +147,7 @@ pub async fn spawn_with(args: ServeArgs) -> TestApp {
 fn started(app: Application) -> TestApp {
     let address = format!("http://127.0.0.1:{}", app.port());
     let handle = app.handle();
-    tokio::spawn(app.run_until_stopped());
+    let task = tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
         client: reqwest::Client::builder()
@@ -99,6 +156,7 @@ fn started(app: Application) -> TestApp {
             .unwrap(),
         db: None,
         handle,
+        task: Some(task),
     }
 }
 

@@ -11,7 +11,7 @@
 //! ([`Precondition`]) and write it back with the next version.
 
 use chrono::NaiveDateTime;
-use followup_core::BuiltinPlaybook;
+use followup_core::{BuiltinPlaybook, EventType};
 use followup_store::pipeline::{self, OpportunityRow};
 use followup_store::records::{ContactRow, InteractionRow, PromiseRow};
 use followup_store::{DbConnection, FactsTx, StoreError, auth, playbooks};
@@ -25,6 +25,7 @@ use crate::conditional::{Precondition, etag, fresh, with_etag};
 use crate::conventions::Actor;
 use crate::db::{read, write_facts};
 use crate::error::{ApiError, FieldError};
+use crate::events;
 use crate::state::AppState;
 use crate::validate::Errors;
 
@@ -62,6 +63,10 @@ pub fn access(
 pub trait Versioned: Sized {
     /// What the API calls it, in messages ("no such contact").
     const NOUN: &'static str;
+    /// The event a change of it records (docs/events.md).
+    const UPDATED: EventType;
+    /// The event its deletion records.
+    const DELETED: EventType;
     /// The record with this id, whoever owns it.
     fn find(conn: &mut DbConnection, id: &str) -> Result<Option<Self>, StoreError>;
     /// The seeker it belongs to.
@@ -190,19 +195,24 @@ pub async fn patch<R, V>(
 ) -> Result<HttpResponse, ApiError>
 where
     R: Versioned + Send + 'static,
-    V: Serialize + TryFrom<R, Error = ApiError>,
+    V: Serialize + TryFrom<R, Error = ApiError> + Send + 'static,
 {
     caller.require_write()?;
-    let row = write_facts(state, move |_, tx| {
-        update::<R>(tx, &caller, &id, need, &precondition, change)
+    let (version, view) = write_facts(state, move |_, tx| {
+        let row = update::<R>(tx, &caller, &id, need, &precondition, change)?;
+        let (seeker, version) = (row.seeker_id().to_owned(), row.version());
+        let view = V::try_from(row)?;
+        let now = crate::views::now();
+        events::record(tx, R::UPDATED, &seeker, &Actor::of(&caller), now, &view)?;
+        Ok((version, view))
     })
     .await?;
-    Ok(with_etag(HttpResponse::Ok(), row.version()).json(V::try_from(row)?))
+    Ok(with_etag(HttpResponse::Ok(), version).json(view))
 }
 
 /// `DELETE` of a versioned record through the write door (see [`delete`]):
-/// 204.
-pub async fn remove<R>(
+/// 204. The deletion's event carries the record as it was, as `V`.
+pub async fn remove<R, V>(
     state: &web::Data<AppState>,
     caller: Caller,
     id: String,
@@ -210,10 +220,15 @@ pub async fn remove<R>(
 ) -> Result<HttpResponse, ApiError>
 where
     R: Versioned + Send + 'static,
+    V: Serialize + TryFrom<R, Error = ApiError>,
 {
     caller.require_write()?;
     write_facts(state, move |_, tx| {
-        delete::<R>(tx, &caller, &id, &precondition)
+        let row = delete::<R>(tx, &caller, &id, &precondition)?;
+        let seeker = row.seeker_id().to_owned();
+        let view = V::try_from(row)?;
+        let now = crate::views::now();
+        events::record(tx, R::DELETED, &seeker, &Actor::of(&caller), now, &view)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -288,9 +303,11 @@ pub fn check_contact(
 }
 
 macro_rules! versioned {
-    ($row:ty, $noun:literal, $find:path, $save:path, $remove:path) => {
+    ($row:ty, $noun:literal, $updated:ident, $deleted:ident, $find:path, $save:path, $remove:path) => {
         impl Versioned for $row {
             const NOUN: &'static str = $noun;
+            const UPDATED: EventType = EventType::$updated;
+            const DELETED: EventType = EventType::$deleted;
 
             fn find(conn: &mut DbConnection, id: &str) -> Result<Option<Self>, StoreError> {
                 $find(conn, id)
@@ -324,6 +341,8 @@ macro_rules! versioned {
 versioned!(
     OpportunityRow,
     "opportunity",
+    OpportunityUpdated,
+    OpportunityDeleted,
     pipeline::find_opportunity,
     pipeline::update_opportunity,
     pipeline::delete_opportunity
@@ -331,6 +350,8 @@ versioned!(
 versioned!(
     ContactRow,
     "contact",
+    ContactUpdated,
+    ContactDeleted,
     contacts::find_contact,
     contacts::update_contact,
     contacts::delete_contact
@@ -338,6 +359,8 @@ versioned!(
 versioned!(
     InteractionRow,
     "interaction",
+    InteractionUpdated,
+    InteractionDeleted,
     interactions::find_interaction,
     interactions::update_interaction,
     interactions::delete_interaction
@@ -345,6 +368,8 @@ versioned!(
 versioned!(
     PromiseRow,
     "promise",
+    PromiseUpdated,
+    PromiseDeleted,
     promises::find_promise,
     promises::update_promise,
     promises::delete_promise

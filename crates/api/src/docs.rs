@@ -40,6 +40,7 @@ token (`Authorization: Bearer …`) to every `/v1` endpoint except the `auth` on
         (name = "calendar", description = "The agenda as an iCalendar feed, under revocable feed tokens for calendar apps."),
         (name = "comparisons", description = "How the seeker compares to the ideal candidate and stands on each opportunity, and the side-by-side table for \"which offer?\" and \"where do I put my effort?\"."),
         (name = "analytics", description = "The search in numbers: funnel conversion, employer response times, follow-ups and applications per week, promises kept."),
+        (name = "events", description = "What changed, for apps and coaching platforms: the change feed, and signed webhook deliveries by the Standard Webhooks specification."),
         (name = "operations", description = "Liveness, readiness and metrics for operators and load balancers."),
     ),
     components(schemas(Problem, FieldError)),

@@ -86,6 +86,10 @@ pub enum ApiError {
         /// The methods the path does take.
         allow: Vec<String>,
     },
+    /// 410: what the request points at is gone for good (an event cursor
+    /// older than the log keeps).
+    #[error("{0}")]
+    Gone(String),
     /// 409: the request conflicts with the current state.
     #[error("{0}")]
     Conflict(String),
@@ -147,6 +151,7 @@ impl ApiError {
             Self::NotFound(_) => ("not-found", "Not found"),
             Self::MethodNotAllowed { .. } => ("method-not-allowed", "Method not allowed"),
             Self::Conflict(_) => ("conflict", "Conflict"),
+            Self::Gone(_) => ("gone", "Gone"),
             Self::IllegalTransition { .. } => {
                 ("illegal-transition", "Stage transition not allowed")
             }
@@ -204,6 +209,7 @@ impl ResponseError for ApiError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) | Self::IllegalTransition { .. } => StatusCode::CONFLICT,
+            Self::Gone(_) => StatusCode::GONE,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,

@@ -8,8 +8,10 @@ use followup_store::Store;
 
 use crate::agenda_cache::AgendaCache;
 use crate::auth::{AuthConfig, RateLimiter, TokenIssuer};
+use crate::clock::Clock;
 use crate::drain::Drain;
 use crate::facts_cache::FactsCache;
+use crate::webhooks::ssrf::Egress;
 
 /// Shared application state: the store, the auth settings and the in-memory
 /// rate limiter. Cheap to clone.
@@ -29,6 +31,10 @@ pub struct AppState {
     pub facts: Arc<FactsCache>,
     /// Set once the server is told to stop (see [`crate::drain`]).
     pub drain: Drain,
+    /// What the background workers and the feed read as now; tests move it.
+    pub clock: Clock,
+    /// Where webhooks may deliver (checked at create and at every delivery).
+    pub webhook_egress: Arc<Egress>,
 }
 
 /// How many seekers' agendas are kept at most (the current minute's only).
@@ -50,6 +56,8 @@ impl AppState {
             agendas: Arc::new(AgendaCache::new(AGENDA_CACHE_CAPACITY)),
             facts: Arc::new(FactsCache::new(AGENDA_CACHE_CAPACITY)),
             drain: Drain::default(),
+            clock: Clock::system(),
+            webhook_egress: Arc::new(Egress::default()),
         }
     }
 }

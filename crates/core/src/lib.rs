@@ -17,6 +17,7 @@ pub mod contact;
 pub mod drafts;
 pub mod employer;
 pub mod engine;
+pub mod event;
 pub mod facts;
 pub mod health;
 pub mod holidays;
@@ -39,6 +40,7 @@ pub use calendar::{
 pub use contact::{Channel, ContactRole};
 pub use employer::{CapScope, same_employer};
 pub use engine::{Engine, EngineError, agenda, next_actions};
+pub use event::{EventType, clock_event_id};
 pub use facts::{
     BestTime, BestTimeError, Contact, Facts, Interaction, OfferTerms, Opportunity, ProcessQuestion,
     Profile, Promise, PromiseDue, Seeker, StageChange,

@@ -37,6 +37,9 @@ wire_enum! {
         Admin => "admin",
         /// An API key.
         ApiKey => "api_key",
+        /// The server itself: the clock's events (`system:clock`) and a
+        /// webhook it disabled (`system:webhooks`).
+        System => "system",
     }
 }
 

@@ -118,6 +118,7 @@ mod tests {
         round_trips(PromiseWhat::ALL);
         round_trips(Role::ALL);
         round_trips(crate::ActorKind::ALL);
+        round_trips(crate::EventType::ALL);
     }
 
     #[test]

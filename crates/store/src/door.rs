@@ -17,6 +17,9 @@
 //! [`FactsTx::lock_all`], in ascending id order, so two such writes cannot
 //! deadlock.
 //!
+//! The events of a change ([`FactsTx::emit`]) are written through the same
+//! door, in the same transaction (docs/events.md).
+//!
 //! Accounts and tokens are written through [`Store::write`]: the engine
 //! does not read them, and they bump nothing.
 
@@ -24,6 +27,7 @@ use diesel::prelude::*;
 
 use crate::connection::{DbConnection, Store};
 use crate::error::StoreError;
+use crate::events::{Appender, NewEvent};
 use crate::schema::users;
 
 /// A write transaction of seekers' facts: the connection, and the seekers
@@ -31,6 +35,7 @@ use crate::schema::users;
 pub struct FactsTx<'c> {
     conn: &'c mut DbConnection,
     locked: Vec<String>,
+    events: Appender,
 }
 
 impl std::fmt::Debug for FactsTx<'_> {
@@ -46,7 +51,17 @@ impl<'c> FactsTx<'c> {
         Self {
             conn,
             locked: Vec::new(),
+            events: Appender::default(),
         }
+    }
+
+    /// Appends an event about a change this transaction makes to the event
+    /// log (docs/events.md): it commits, or rolls back, with the change.
+    /// The event's seeker is locked first, like every row written here.
+    pub fn emit(&mut self, event: NewEvent) -> Result<(), StoreError> {
+        self.lock(&event.seeker_id)?;
+        self.events.append(self.conn, event)?;
+        Ok(())
     }
 
     /// The transaction's connection, for reads (and for writes of accounts

@@ -9,6 +9,7 @@ mod connection;
 pub mod contacts;
 mod door;
 mod error;
+pub mod events;
 pub mod facts;
 pub mod feeds;
 mod gate;
@@ -31,6 +32,7 @@ pub mod snapshot;
 pub mod testing;
 pub mod types;
 pub mod users;
+pub mod webhooks;
 
 pub use connection::{Backend, DatabaseUrl, DbConnection, PoolOptions, SqliteSynchronous, Store};
 pub use door::FactsTx;

@@ -48,6 +48,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    event_counter (id) {
+        id -> Integer,
+        last_tx -> BigInt,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> Text,
+        tx -> BigInt,
+        seq -> Integer,
+        seeker_id -> Text,
+        kind -> Text,
+        actor -> Text,
+        occurred_at -> Timestamp,
+        created_at -> Timestamp,
+        data -> Text,
+    }
+}
+
+diesel::table! {
     feed_tokens (id) {
         id -> Text,
         user_id -> Text,
@@ -232,9 +253,66 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_attempts (id) {
+        id -> Text,
+        delivery_id -> Text,
+        attempted_at -> Timestamp,
+        response_status -> Nullable<Integer>,
+        error -> Nullable<Text>,
+        duration_ms -> BigInt,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        webhook_id -> Text,
+        event_id -> Text,
+        seeker_id -> Nullable<Text>,
+        event_type -> Text,
+        payload -> Text,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Nullable<Timestamp>,
+        last_status -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_dispatch (id) {
+        id -> Integer,
+        tx -> BigInt,
+        seq -> Integer,
+    }
+}
+
+diesel::table! {
+    webhooks (id) {
+        id -> Text,
+        owner_id -> Text,
+        url -> Text,
+        event_types -> Text,
+        description -> Nullable<Text>,
+        active -> Bool,
+        secret -> Text,
+        previous_secret -> Nullable<Text>,
+        previous_expires_at -> Nullable<Timestamp>,
+        disabled_reason -> Nullable<Text>,
+        failing_since -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
 diesel::joinable!(api_keys -> users (owner_id));
 diesel::joinable!(contacts -> opportunities (opportunity_id));
 diesel::joinable!(contacts -> users (seeker_id));
+diesel::joinable!(events -> users (seeker_id));
 diesel::joinable!(feed_tokens -> users (user_id));
 diesel::joinable!(interactions -> contacts (contact_id));
 diesel::joinable!(interactions -> opportunities (opportunity_id));
@@ -248,11 +326,17 @@ diesel::joinable!(promises -> opportunities (opportunity_id));
 diesel::joinable!(promises -> users (seeker_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(stage_transitions -> opportunities (opportunity_id));
+diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
+diesel::joinable!(webhook_deliveries -> users (seeker_id));
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
+diesel::joinable!(webhooks -> users (owner_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
     coach_invites,
     contacts,
+    event_counter,
+    events,
     feed_tokens,
     grants,
     idempotency_keys,
@@ -265,4 +349,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     stage_transitions,
     users,
+    webhook_attempts,
+    webhook_deliveries,
+    webhook_dispatch,
+    webhooks,
 );

@@ -21,8 +21,8 @@ use diesel::expression::AsExpression;
 use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::{Nullable, Text};
 use followup_core::{
-    Actor, BestTime, BusinessHours, Channel, ContactRole, HolidayCalendar, InteractionKind,
-    PlaybookSpec, PromiseWhat, RejectionReason, Role, Stage,
+    Actor, BestTime, BusinessHours, Channel, ContactRole, EventType, HolidayCalendar,
+    InteractionKind, PlaybookSpec, PromiseWhat, RejectionReason, Role, Stage,
 };
 
 /// A stored value that does not read back as its type.
@@ -161,6 +161,12 @@ where
             Ok(text) => text.to_sql(out),
             Err(reason) => Err(reason.clone().into()),
         }
+    }
+}
+
+impl From<serde_json::Value> for StoredJsonText {
+    fn from(value: serde_json::Value) -> Self {
+        Self::of(&value)
     }
 }
 
@@ -457,8 +463,10 @@ stored_as_text!(
     PromiseWhat,
     Role,
     Actor,
+    EventType,
     HolidayCalendar,
-    chrono_tz::Tz
+    chrono_tz::Tz,
+    crate::webhooks::DeliveryState
 );
 
 impl From<Option<BestTime>> for StoredJson {

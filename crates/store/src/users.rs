@@ -222,6 +222,15 @@ pub fn facts_revision(conn: &mut DbConnection, seeker_id: &str) -> Result<Option
         .optional()?)
 }
 
+/// The ids of every seeker, for the clock's events (docs/events.md).
+pub fn seeker_ids(conn: &mut DbConnection) -> Result<Vec<String>, StoreError> {
+    Ok(users::table
+        .filter(users::role.eq(Role::Seeker.as_str()))
+        .order(users::id.asc())
+        .select(users::id)
+        .load(conn)?)
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;

@@ -6,16 +6,19 @@ use chrono::{DateTime, Days, Utc};
 use followup_core::analytics::{
     self, DEFAULT_INACTIVE_DAYS, DateRange, StallInput, Stalled, Window,
 };
-use followup_core::{Engine, NextAction, PromiseStatus, Role, Stage, promise_status_for};
+use followup_core::{
+    Engine, EventType, NextAction, PromiseStatus, Role, Stage, promise_status_for,
+};
 use followup_store::auth::{self, GrantRow, InviteRow};
 use followup_store::snapshot::{self, Scope, Snapshot};
 use followup_store::users::UserRow;
+use followup_store::webhooks;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::{Access, Caller, generate_code, sha256_hex};
 use crate::cadence::last_activity;
-use crate::conventions::Page;
+use crate::conventions::{Actor, Page};
 use crate::db::{read, write};
 use crate::error::{ApiError, Problem};
 use crate::extract::Query;
@@ -139,6 +142,7 @@ pub async fn accept_invite(
     caller.require_role(&[Role::Seeker])?;
     caller.require_write()?;
     let hash = sha256_hex(code.trim().to_uppercase().as_str());
+    let actor = Actor::of(&caller);
     let seeker_id = caller.user.id;
     let (created, grant) = write(&state, move |_, conn| {
         let now = crate::views::now().naive_utc();
@@ -160,7 +164,10 @@ pub async fn accept_invite(
             revoked_at: None,
         };
         auth::insert_grant(conn, &row)?;
-        Ok((true, grant(row, &coach)))
+        let view = grant(row, &coach);
+        let kind = EventType::GrantCreated;
+        crate::events::record_account(conn, kind, &seeker_id, &actor, now.and_utc(), &view)?;
+        Ok((true, view))
     })
     .await?;
     Ok(if created {
@@ -357,15 +364,26 @@ pub async fn revoke_grant(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_write()?;
+    let actor = Actor::of(&caller);
     let seeker_id = caller.user.id;
     let id = id.into_inner();
     let revoked = write(&state, move |_, conn| {
-        Ok(auth::revoke_grant(
-            conn,
-            &seeker_id,
-            &id,
-            crate::views::now().naive_utc(),
-        )?)
+        let Some((row, coach)) = auth::grants_of_seeker(conn, &seeker_id)?
+            .into_iter()
+            .find(|(row, _)| row.id == id)
+        else {
+            return Ok(false);
+        };
+        let now = crate::views::now();
+        if !auth::revoke_grant(conn, &seeker_id, &id, now.naive_utc())? {
+            return Ok(false);
+        }
+        // Nothing queued for the coach's webhooks goes out any more.
+        webhooks::cancel_pending(conn, &row.coach_id, &seeker_id, now.naive_utc())?;
+        let view = grant(row, &coach);
+        let kind = EventType::GrantRevoked;
+        crate::events::record_account(conn, kind, &seeker_id, &actor, now, &view)?;
+        Ok(true)
     })
     .await?;
     if revoked {

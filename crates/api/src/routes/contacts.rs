@@ -3,7 +3,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
-use followup_core::{Channel, ContactRole, HolidayCalendar};
+use followup_core::{Channel, ContactRole, EventType, HolidayCalendar};
 use followup_store::contacts;
 use followup_store::pipeline::OpportunityRow;
 use followup_store::records::ContactRow;
@@ -181,6 +181,16 @@ pub async fn create_contact(
             version: 1,
         };
         contacts::insert_contact(tx, &row)?;
+        let view = Contact::try_from(row.clone())?;
+        let kind = EventType::ContactCreated;
+        crate::events::record(
+            tx,
+            kind,
+            &row.seeker_id,
+            &row.updated_by,
+            now.and_utc(),
+            &view,
+        )?;
         Ok(row)
     })
     .await?;
@@ -353,5 +363,5 @@ pub async fn delete_contact(
     id: web::Path<String>,
     precondition: Precondition,
 ) -> Result<HttpResponse, ApiError> {
-    access::remove::<ContactRow>(&state, caller, id.into_inner(), precondition).await
+    access::remove::<ContactRow, Contact>(&state, caller, id.into_inner(), precondition).await
 }

@@ -4,7 +4,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use followup_core::{InteractionKind, RejectionReason};
+use followup_core::{Direction, EventType, InteractionKind, RejectionReason};
 use followup_store::DbConnection;
 use followup_store::interactions;
 use followup_store::pipeline::OpportunityRow;
@@ -18,6 +18,7 @@ use crate::conditional::{Precondition, with_etag};
 use crate::conventions::{Actor, Page, PageParams, Paging};
 use crate::db::{read, write_facts};
 use crate::error::{ApiError, Problem};
+use crate::events::PromiseWatch;
 use crate::extract::{Json, Query};
 use crate::state::AppState;
 use crate::validate::{self, Errors};
@@ -166,6 +167,14 @@ pub async fn create_interaction(
     let id = id.into_inner();
     let row = write_facts(&state, move |_, tx| {
         let (opportunity, access) = load_locked::<OpportunityRow>(tx, &caller, &id, Need::Read)?;
+        // Only what comes from the employer (or a conversation with them)
+        // can keep a promise: the others need no before-and-after.
+        let watch = match body.kind.direction() {
+            Direction::Outbound | Direction::Internal => None,
+            Direction::Inbound | Direction::Conversation => {
+                Some(PromiseWatch::new(tx.conn(), &opportunity, now)?)
+            }
+        };
         let conn = tx.conn();
         if access == Access::Coach && !followup_core::policy::coach_may_record(body.kind) {
             return Err(ApiError::Forbidden(
@@ -197,6 +206,12 @@ pub async fn create_interaction(
         check_row(&mut errors, &row, now);
         errors.finish()?;
         interactions::insert_interaction(tx, &row)?;
+        let view = Interaction::try_from(row.clone())?;
+        let kind = EventType::InteractionLogged;
+        crate::events::record(tx, kind, &row.seeker_id, &row.updated_by, now, &view)?;
+        if let Some(watch) = watch {
+            watch.record_changes(tx, &row.updated_by, now)?;
+        }
         Ok(row)
     })
     .await?;
@@ -384,5 +399,6 @@ pub async fn delete_interaction(
     id: web::Path<String>,
     precondition: Precondition,
 ) -> Result<HttpResponse, ApiError> {
-    access::remove::<InteractionRow>(&state, caller, id.into_inner(), precondition).await
+    access::remove::<InteractionRow, Interaction>(&state, caller, id.into_inner(), precondition)
+        .await
 }

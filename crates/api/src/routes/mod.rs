@@ -7,6 +7,7 @@ pub mod cadence;
 pub mod coach;
 pub mod comparisons;
 pub mod contacts;
+pub mod events;
 pub mod export;
 pub mod feeds;
 pub mod health;
@@ -17,6 +18,7 @@ pub mod opportunities;
 pub mod playbooks;
 pub mod profile;
 pub mod promises;
+pub mod webhooks;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -67,6 +69,16 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(promises::get_promise)
         .service(promises::update_promise)
         .service(promises::delete_promise)
+        .service(events::list_events)
+        .service(webhooks::create_webhook)
+        .service(webhooks::list_webhooks)
+        .service(webhooks::get_webhook)
+        .service(webhooks::update_webhook)
+        .service(webhooks::delete_webhook)
+        .service(webhooks::rotate_secret)
+        .service(webhooks::list_deliveries)
+        .service(webhooks::redeliver)
+        .service(webhooks::ping)
         .service(profile::get_profile)
         .service(profile::put_profile)
         .service(export::export_json)

@@ -3,18 +3,19 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use followup_core::{HolidayCalendar, RejectionReason, Stage, policy};
+use followup_core::{EventType, HolidayCalendar, RejectionReason, Stage, policy};
 use followup_store::pipeline::{self, OpportunityFilter, OpportunityRow, TransitionRow};
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::access::{self, Need, load};
+use crate::access::{self, Need, load, load_locked};
 use crate::auth::{Access, Caller};
 use crate::conditional::{Precondition, with_etag};
 use crate::conventions::{Actor, Page, Paging};
 use crate::db::{read, write_facts};
 use crate::error::{ApiError, Problem};
+use crate::events::PromiseWatch;
 use crate::extract::{Json, Query};
 use crate::state::AppState;
 use crate::validate::{self, Errors};
@@ -389,6 +390,15 @@ pub async fn create_opportunity(
                 created_at: now,
             },
         )?;
+        let view = Opportunity::try_from(row.clone())?;
+        crate::events::record(
+            tx,
+            EventType::OpportunityCreated,
+            &row.seeker_id,
+            &row.updated_by,
+            now.and_utc(),
+            &view,
+        )?;
         Ok((row, duplicates))
     })
     .await?;
@@ -607,7 +617,8 @@ pub async fn delete_opportunity(
     id: web::Path<String>,
     precondition: Precondition,
 ) -> Result<HttpResponse, ApiError> {
-    access::remove::<OpportunityRow>(&state, caller, id.into_inner(), precondition).await
+    access::remove::<OpportunityRow, Opportunity>(&state, caller, id.into_inner(), precondition)
+        .await
 }
 
 /// Move an opportunity to another stage.
@@ -655,7 +666,9 @@ pub async fn transition(
     let reason = optional_text(&mut errors, "reason", body.reason, 2000);
     errors.finish()?;
     let id = id.into_inner();
-    let (row, transition) = write_facts(&state, move |_, tx| {
+    let moved = write_facts(&state, move |_, tx| {
+        let (before, _) = load_locked::<OpportunityRow>(tx, &caller, &id, Need::Write)?;
+        let watch = PromiseWatch::new(tx.conn(), &before, now)?;
         let mut from = Stage::Prospect;
         let row = access::update::<OpportunityRow>(
             tx,
@@ -687,16 +700,19 @@ pub async fn transition(
             created_at: now.naive_utc(),
         };
         pipeline::insert_transition(tx, &transition)?;
-        Ok((row, transition))
-    })
-    .await?;
-    let version = row.version;
-    Ok(
-        with_etag(HttpResponse::Created(), version).json(Transitioned {
+        let actor = row.updated_by.clone();
+        let (seeker, version) = (row.seeker_id.clone(), row.version);
+        let moved = Transitioned {
             opportunity: Opportunity::try_from(row)?,
             transition: Transition::try_from(transition)?,
-        }),
-    )
+        };
+        let kind = EventType::OpportunityStageChanged;
+        crate::events::record(tx, kind, &seeker, &actor, now, &moved)?;
+        watch.record_changes(tx, &actor, now)?;
+        Ok((version, moved))
+    })
+    .await?;
+    Ok(with_etag(HttpResponse::Created(), moved.0).json(moved.1))
 }
 
 /// Every stage change of an opportunity, in the order it was recorded.

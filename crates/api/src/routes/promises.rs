@@ -5,7 +5,7 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, Utc};
-use followup_core::PromiseWhat;
+use followup_core::{EventType, PromiseWhat};
 use followup_store::pipeline::OpportunityRow;
 use followup_store::records::PromiseRow;
 use followup_store::{DbConnection, promises};
@@ -18,6 +18,7 @@ use crate::conditional::{Precondition, with_etag};
 use crate::conventions::{Actor, Page, Paging};
 use crate::db::{read, write_facts};
 use crate::error::{ApiError, Problem};
+use crate::events::PromiseWatch;
 use crate::extract::{Json, Query};
 use crate::state::AppState;
 use crate::validate::Errors;
@@ -186,6 +187,7 @@ pub async fn create_promise(
     let id = id.into_inner();
     let promise = write_facts(&state, move |_, tx| {
         let (opportunity, _) = load_locked::<OpportunityRow>(tx, &caller, &id, Need::Write)?;
+        let watch = PromiseWatch::new(tx.conn(), &opportunity, now)?;
         let conn = tx.conn();
         let mut errors = Errors::default();
         check_contact(
@@ -216,8 +218,13 @@ pub async fn create_promise(
         check_due(conn, &mut errors, &row, &opportunity)?;
         errors.finish()?;
         promises::insert_promise(tx, &row)?;
+        let actor = row.updated_by.clone();
         let (facts, calendar) = status_context(tx.conn(), &opportunity)?;
-        promise_view(row, &facts, &calendar, now)
+        let view = promise_view(row, &facts, &calendar, now)?;
+        let kind = EventType::PromiseCreated;
+        crate::events::record(tx, kind, &opportunity.seeker_id, &actor, now, &view)?;
+        watch.record_changes(tx, &actor, now)?;
+        Ok(view)
     })
     .await?;
     Ok(with_etag(HttpResponse::Created(), 1)
@@ -339,6 +346,9 @@ pub async fn update_promise(
     let id = id.into_inner();
     let now = crate::views::now();
     let promise = write_facts(&state, move |_, tx| {
+        let (before, _) = load_locked::<PromiseRow>(tx, &caller, &id, Need::Write)?;
+        let before = opportunity_of(tx.conn(), &before)?;
+        let watch = PromiseWatch::new(tx.conn(), &before, now)?;
         let row = access::update::<PromiseRow>(
             tx,
             &caller,
@@ -389,7 +399,12 @@ pub async fn update_promise(
         let opportunity = opportunity_of(conn, &row)?;
         let (facts, calendar) = status_context(conn, &opportunity)?;
         let version = row.version;
-        Ok((promise_view(row, &facts, &calendar, now)?, version))
+        let actor = row.updated_by.clone();
+        let view = promise_view(row, &facts, &calendar, now)?;
+        let kind = EventType::PromiseUpdated;
+        crate::events::record(tx, kind, &opportunity.seeker_id, &actor, now, &view)?;
+        watch.record_changes(tx, &actor, now)?;
+        Ok((view, version))
     })
     .await?;
     Ok(with_etag(HttpResponse::Ok(), promise.1).json(promise.0))
@@ -415,5 +430,24 @@ pub async fn delete_promise(
     id: web::Path<String>,
     precondition: Precondition,
 ) -> Result<HttpResponse, ApiError> {
-    access::remove::<PromiseRow>(&state, caller, id.into_inner(), precondition).await
+    caller.require_write()?;
+    let id = id.into_inner();
+    let now = crate::views::now();
+    write_facts(&state, move |_, tx| {
+        let row = access::delete::<PromiseRow>(tx, &caller, &id, &precondition)?;
+        let opportunity = opportunity_of(tx.conn(), &row)?;
+        let (facts, calendar) = status_context(tx.conn(), &opportunity)?;
+        let view = promise_view(row, &facts, &calendar, now)?;
+        let kind = EventType::PromiseDeleted;
+        crate::events::record(
+            tx,
+            kind,
+            &opportunity.seeker_id,
+            &Actor::of(&caller),
+            now,
+            &view,
+        )
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

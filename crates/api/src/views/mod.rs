@@ -6,10 +6,12 @@ pub mod analytics;
 pub mod coaching;
 pub mod comparisons;
 pub mod contacts;
+pub mod events;
 pub mod interactions;
 pub mod pipeline;
 pub mod profile;
 pub mod promises;
+pub mod webhooks;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use followup_store::users::UserRow;

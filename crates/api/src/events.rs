@@ -1,0 +1,123 @@
+//! Writing the event log (docs/events.md): each write that a client or
+//! platform cares about records its event through the write door, in the
+//! same transaction, carrying the resource as the API returns it.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use followup_core::{Actor, EventType, PromiseStatus};
+use followup_store::events::{Appender, NewEvent};
+use followup_store::pipeline::OpportunityRow;
+use followup_store::{DbConnection, FactsTx, promises};
+use serde::Serialize;
+
+use crate::error::ApiError;
+use crate::views::promises::{Promise, promise_view, status_context};
+
+fn new_event<V: Serialize>(
+    kind: EventType,
+    seeker_id: &str,
+    actor: &Actor,
+    at: DateTime<Utc>,
+    view: &V,
+) -> Result<NewEvent, ApiError> {
+    let data = serde_json::to_value(view).map_err(|e| ApiError::Internal(Box::new(e)))?;
+    Ok(NewEvent {
+        id: uuid::Uuid::now_v7().to_string(),
+        seeker_id: seeker_id.to_owned(),
+        kind,
+        actor: actor.clone(),
+        occurred_at: at.naive_utc(),
+        created_at: crate::views::now().naive_utc(),
+        data,
+    })
+}
+
+/// Records that `actor` did `kind` to `seeker_id`'s `view` at `at`, in the
+/// transaction of the change.
+pub fn record<V: Serialize>(
+    tx: &mut FactsTx<'_>,
+    kind: EventType,
+    seeker_id: &str,
+    actor: &Actor,
+    at: DateTime<Utc>,
+    view: &V,
+) -> Result<(), ApiError> {
+    Ok(tx.emit(new_event(kind, seeker_id, actor, at, view)?)?)
+}
+
+/// [`record`] for a change of an account write (a grant), which takes no
+/// seeker's facts lock.
+pub fn record_account<V: Serialize>(
+    conn: &mut DbConnection,
+    kind: EventType,
+    seeker_id: &str,
+    actor: &Actor,
+    at: DateTime<Utc>,
+    view: &V,
+) -> Result<(), ApiError> {
+    Appender::default().append(conn, new_event(kind, seeker_id, actor, at, view)?)?;
+    Ok(())
+}
+
+/// The statuses of an opportunity's promises before a write, to tell which
+/// the write kept or superseded ([`PromiseWatch::record_changes`]).
+#[derive(Debug)]
+pub struct PromiseWatch {
+    opportunity: OpportunityRow,
+    before: HashMap<String, PromiseStatus>,
+}
+
+fn views(
+    conn: &mut DbConnection,
+    opportunity: &OpportunityRow,
+    at: DateTime<Utc>,
+) -> Result<Vec<Promise>, ApiError> {
+    let rows = promises::list_promises(conn, &opportunity.id, None, i64::MAX)?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (facts, calendar) = status_context(conn, opportunity)?;
+    rows.into_iter()
+        .map(|row| promise_view(row, &facts, &calendar, at))
+        .collect()
+}
+
+impl PromiseWatch {
+    /// Notes the statuses of `opportunity`'s promises at `at`.
+    pub fn new(
+        conn: &mut DbConnection,
+        opportunity: &OpportunityRow,
+        at: DateTime<Utc>,
+    ) -> Result<Self, ApiError> {
+        let before = views(conn, opportunity, at)?
+            .into_iter()
+            .map(|p| (p.id, p.status))
+            .collect();
+        Ok(Self {
+            opportunity: opportunity.clone(),
+            before,
+        })
+    }
+
+    /// Records `promise.kept` and `promise.superseded` for each promise the
+    /// write moved to that status.
+    pub fn record_changes(
+        self,
+        tx: &mut FactsTx<'_>,
+        actor: &Actor,
+        at: DateTime<Utc>,
+    ) -> Result<(), ApiError> {
+        for promise in views(tx.conn(), &self.opportunity, at)? {
+            let kind = match promise.status {
+                PromiseStatus::Kept => EventType::PromiseKept,
+                PromiseStatus::Superseded => EventType::PromiseSuperseded,
+                _ => continue,
+            };
+            if self.before.get(&promise.id) != Some(&promise.status) {
+                record(tx, kind, &self.opportunity.seeker_id, actor, at, &promise)?;
+            }
+        }
+        Ok(())
+    }
+}

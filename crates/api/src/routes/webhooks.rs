@@ -1,0 +1,473 @@
+//! Webhook subscriptions, their deliveries, redelivery and pings
+//! (docs/webhooks.md).
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use chrono::Duration;
+use followup_core::EventType;
+use followup_store::webhooks::{self, DeliveryRow, DeliveryState, WebhookRow};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::auth::{Caller, no_store};
+use crate::conventions::{Page, PageParams, Paging};
+use crate::db::{read, write};
+use crate::error::{ApiError, FieldError, Problem};
+use crate::extract::{Json, Query};
+use crate::state::AppState;
+use crate::validate::{self, Errors};
+use crate::views::events::Event;
+use crate::views::webhooks::{Delivery, Webhook, WebhookWithSecret};
+use crate::webhooks::envelope;
+use crate::webhooks::signature::generate_secret;
+
+/// How long the previous secret keeps signing after a rotation.
+const ROTATION_OVERLAP_HOURS: i64 = 24;
+
+/// A new webhook.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateWebhook {
+    /// Where to POST deliveries: `https`, on a public address.
+    #[schema(example = "https://platform.example/hooks/followup", max_length = 2000)]
+    pub url: String,
+    /// The event types to receive; empty or absent for every type.
+    #[serde(default)]
+    pub events: Vec<EventType>,
+    /// A note for yourself.
+    #[schema(max_length = 500)]
+    pub description: Option<String>,
+    /// Whether deliveries go out (default `true`).
+    pub active: Option<bool>,
+}
+
+/// Changes to a webhook; absent fields stay as they are.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateWebhook {
+    /// A new URL, checked as when the webhook was made.
+    #[schema(max_length = 2000)]
+    pub url: Option<String>,
+    /// The event types to receive; empty for every type.
+    pub events: Option<Vec<EventType>>,
+    /// A note for yourself; `null` clears it.
+    #[serde(default, deserialize_with = "crate::extract::present")]
+    #[schema(value_type = Option<String>, max_length = 500)]
+    pub description: Option<Option<String>>,
+    /// `true` turns a webhook the server disabled back on.
+    pub active: Option<bool>,
+}
+
+/// Checks a URL's form and where it resolves (422 naming `url`).
+async fn checked_url(state: &AppState, raw: &str) -> Result<String, ApiError> {
+    let invalid = |message: String| ApiError::Validation(vec![FieldError::new("url", message)]);
+    if raw.chars().count() > 2000 {
+        return Err(invalid("must be at most 2000 characters".to_owned()));
+    }
+    let url = reqwest::Url::parse(raw.trim())
+        .map_err(|e| invalid(format!("is not an absolute URL: {e}")))?;
+    state
+        .webhook_egress
+        .check_destination(&url)
+        .await
+        .map_err(invalid)?;
+    Ok(url.to_string())
+}
+
+fn description(errors: &mut Errors, value: Option<String>) -> Option<String> {
+    errors
+        .check(validate::optional_text("description", value, 500))
+        .flatten()
+}
+
+/// The caller's webhook, or 404.
+fn owned(
+    conn: &mut followup_store::DbConnection,
+    caller: &Caller,
+    id: &str,
+) -> Result<WebhookRow, ApiError> {
+    webhooks::find(conn, id)?
+        .filter(|row| row.owner_id == caller.user.id)
+        .ok_or_else(|| ApiError::NotFound("no such webhook".to_owned()))
+}
+
+/// Subscribe to events.
+///
+/// A seeker receives their own events, a coach their clients' (through live
+/// grants: a revoked grant stops them at once), an admin every event, an API
+/// key with `write` its owner's. Deliveries follow the Standard Webhooks
+/// specification: verify them with the `secret`, which this response shows
+/// once. The URL must be `https` on a public address: private, loopback,
+/// link-local, metadata, CGNAT and IPv4-mapped addresses are refused (422),
+/// here and again at every delivery.
+#[utoipa::path(
+    tag = "events",
+    security(("bearer" = [])),
+    request_body = CreateWebhook,
+    responses(
+        (status = 201, description = "The webhook and its signing secret, shown only now.", body = WebhookWithSecret),
+        (status = 403, description = "A read-only API key.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid; `url` when it is not https or resolves to an address deliveries may not go to.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/v1/webhooks")]
+pub async fn create_webhook(
+    caller: Caller,
+    state: web::Data<AppState>,
+    body: Json<CreateWebhook>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_write()?;
+    let body = body.0;
+    let mut errors = Errors::default();
+    let description = description(&mut errors, body.description);
+    errors.finish()?;
+    let url = checked_url(&state, &body.url).await?;
+    let secret = generate_secret()?;
+    let now = crate::views::now().naive_utc();
+    let row = WebhookRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        owner_id: caller.user.id,
+        url,
+        event_types: dedup(body.events),
+        description,
+        active: body.active.unwrap_or(true),
+        secret: secret.clone(),
+        previous_secret: None,
+        previous_expires_at: None,
+        disabled_reason: None,
+        failing_since: None,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    let row = write(&state, move |_, conn| {
+        webhooks::insert(conn, &row)?;
+        Ok(row)
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/v1/webhooks/{}", row.id)))
+        .insert_header(no_store())
+        .json(WebhookWithSecret {
+            webhook: Webhook::from(row),
+            secret,
+        }))
+}
+
+fn dedup(mut events: Vec<EventType>) -> Vec<EventType> {
+    let mut seen = Vec::new();
+    events.retain(|e| {
+        let fresh = !seen.contains(e);
+        seen.push(*e);
+        fresh
+    });
+    events
+}
+
+/// List the caller's webhooks, oldest first.
+#[utoipa::path(
+    tag = "events",
+    security(("bearer" = [])),
+    params(PageParams),
+    responses(
+        (status = 200, description = "A page of webhooks.", body = Page<Webhook>),
+    )
+)]
+#[get("/v1/webhooks")]
+pub async fn list_webhooks(
+    caller: Caller,
+    state: web::Data<AppState>,
+    params: Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let paging = Paging::new(params.limit, params.cursor.as_deref())?;
+    let page = read(&state, move |_, conn| {
+        let rows = webhooks::of_owner(conn, caller.id(), paging.after.as_deref(), paging.fetch())?;
+        paging.page(rows, |r| &r.id, |r| Ok(Webhook::from(r)))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// One of the caller's webhooks.
+#[utoipa::path(
+    tag = "events",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The webhook's id.")),
+    responses(
+        (status = 200, description = "The webhook.", body = Webhook),
+        (status = 404, description = "No such webhook of yours.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/webhooks/{id}")]
+pub async fn get_webhook(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let row = read(&state, move |_, conn| owned(conn, &caller, &id)).await?;
+    Ok(HttpResponse::Ok().json(Webhook::from(row)))
+}
+
+/// Change a webhook: its URL (checked again), events, description, or
+/// `active` (which turns a webhook the server disabled back on).
+#[utoipa::path(
+    tag = "events",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The webhook's id.")),
+    request_body = UpdateWebhook,
+    responses(
+        (status = 200, description = "The webhook.", body = Webhook),
+        (status = 404, description = "No such webhook of yours.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/v1/webhooks/{id}")]
+pub async fn update_webhook(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: Json<UpdateWebhook>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_write()?;
+    let body = body.0;
+    let mut errors = Errors::default();
+    let new_description = body.description.map(|d| description(&mut errors, d));
+    errors.finish()?;
+    let url = match &body.url {
+        Some(raw) => Some(checked_url(&state, raw).await?),
+        None => None,
+    };
+    let row = write(&state, move |_, conn| {
+        let mut row = owned(conn, &caller, &id)?;
+        let expected = row.version;
+        if let Some(url) = url {
+            row.url = url;
+        }
+        if let Some(events) = body.events {
+            row.event_types = dedup(events);
+        }
+        if let Some(description) = new_description {
+            row.description = description;
+        }
+        if let Some(active) = body.active {
+            row.active = active;
+            if active {
+                row.disabled_reason = None;
+                row.failing_since = None;
+            }
+        }
+        row.updated_at = crate::views::now().naive_utc();
+        row.version += 1;
+        if !webhooks::update(conn, &row, expected)? {
+            return Err(ApiError::Conflict(
+                "the webhook changed meanwhile; try again".to_owned(),
+            ));
+        }
+        Ok(row)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Webhook::from(row)))
+}
+
+/// Delete a webhook; nothing more is delivered to it.
+#[utoipa::path(
+    tag = "events",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The webhook's id.")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 404, description = "No such webhook of yours.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/v1/webhooks/{id}")]
+pub async fn delete_webhook(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_write()?;
+    write(&state, move |_, conn| {
+        let row = owned(conn, &caller, &id)?;
+        Ok(webhooks::delete(conn, &row.id)?)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Rotate the signing secret.
+///
+/// The new secret is shown once. The previous one keeps signing for 24
+/// hours: meanwhile every delivery carries both signatures, so receivers can
+/// switch without losing one.
+#[utoipa::path(
+    tag = "events",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The webhook's id.")),
+    responses(
+        (status = 200, description = "The webhook and its new secret, shown only now.", body = WebhookWithSecret),
+        (status = 404, description = "No such webhook of yours.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/v1/webhooks/{id}/rotate-secret")]
+pub async fn rotate_secret(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_write()?;
+    let secret = generate_secret()?;
+    let new_secret = secret.clone();
+    let row = write(&state, move |state, conn| {
+        let mut row = owned(conn, &caller, &id)?;
+        let expected = row.version;
+        let now = state.clock.now();
+        row.previous_secret = Some(std::mem::replace(&mut row.secret, new_secret));
+        row.previous_expires_at = Some((now + Duration::hours(ROTATION_OVERLAP_HOURS)).naive_utc());
+        row.updated_at = crate::views::now().naive_utc();
+        row.version += 1;
+        if !webhooks::update(conn, &row, expected)? {
+            return Err(ApiError::Conflict(
+                "the webhook changed meanwhile; try again".to_owned(),
+            ));
+        }
+        Ok(row)
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(no_store())
+        .json(WebhookWithSecret {
+            webhook: Webhook::from(row),
+            secret,
+        }))
+}
+
+/// A webhook's deliveries, newest first: each with its status, the last
+/// response code and duration, the next attempt, and every attempt.
+#[utoipa::path(
+    tag = "events",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The webhook's id."), PageParams),
+    responses(
+        (status = 200, description = "A page of deliveries.", body = Page<Delivery>),
+        (status = 404, description = "No such webhook of yours.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/webhooks/{id}/deliveries")]
+pub async fn list_deliveries(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    params: Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let paging = Paging::new(params.limit, params.cursor.as_deref())?;
+    let page = read(&state, move |_, conn| {
+        let row = owned(conn, &caller, &id)?;
+        let rows = webhooks::deliveries_of(conn, &row.id, paging.after.as_deref(), paging.fetch())?;
+        paging.page(rows, |(d, _)| &d.id, |r| Ok(Delivery::from(r)))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Send a delivery again, now, with a fresh retry schedule (the same
+/// `webhook-id`, so receivers that saw it already can tell).
+#[utoipa::path(
+    tag = "events",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "The webhook's id."),
+        ("delivery_id" = String, Path, description = "The delivery's id."),
+    ),
+    responses(
+        (status = 202, description = "Queued; the worker sends it within seconds.", body = Delivery),
+        (status = 404, description = "No such webhook of yours, or no such delivery of it.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The webhook is not active: turn it on first.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver")]
+pub async fn redeliver(
+    caller: Caller,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_write()?;
+    let (id, delivery_id) = path.into_inner();
+    let delivery = write(&state, move |state, conn| {
+        let webhook = owned(conn, &caller, &id)?;
+        if !webhook.active {
+            return Err(ApiError::Conflict(
+                "the webhook is not active; turn it on first".to_owned(),
+            ));
+        }
+        let mut row = webhooks::find_delivery(conn, &webhook.id, &delivery_id)?
+            .ok_or_else(|| ApiError::NotFound("no such delivery".to_owned()))?;
+        let now = state.clock.now().naive_utc();
+        row.state = DeliveryState::Pending;
+        row.attempts = 0;
+        row.next_attempt_at = Some(now);
+        row.updated_at = now;
+        webhooks::save_delivery(conn, &row)?;
+        Ok(Delivery::from((row, Vec::new())))
+    })
+    .await?;
+    Ok(HttpResponse::Accepted().json(delivery))
+}
+
+/// Send a `webhook.ping` delivery to test the endpoint and its signature
+/// check.
+#[utoipa::path(
+    tag = "events",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The webhook's id.")),
+    responses(
+        (status = 202, description = "Queued; the worker sends it within seconds.", body = Delivery),
+        (status = 404, description = "No such webhook of yours.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The webhook is not active: turn it on first.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/v1/webhooks/{id}/ping")]
+pub async fn ping(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_write()?;
+    let actor = crate::conventions::Actor::of(&caller);
+    let delivery = write(&state, move |state, conn| {
+        let webhook = owned(conn, &caller, &id)?;
+        if !webhook.active {
+            return Err(ApiError::Conflict(
+                "the webhook is not active; turn it on first".to_owned(),
+            ));
+        }
+        let now = state.clock.now();
+        let event = Event {
+            id: uuid::Uuid::now_v7().to_string(),
+            kind: EventType::WebhookPing,
+            occurred_at: now,
+            seeker_id: caller.user.id.clone(),
+            actor: actor.into(),
+            data: serde_json::to_value(Webhook::from(webhook.clone()))
+                .map_err(|e| ApiError::Internal(Box::new(e)))?,
+        };
+        let row = DeliveryRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            webhook_id: webhook.id.clone(),
+            event_id: event.id.clone(),
+            seeker_id: None,
+            event_type: EventType::WebhookPing,
+            payload: envelope(EventType::WebhookPing, now, &event),
+            state: DeliveryState::Pending,
+            attempts: 0,
+            next_attempt_at: Some(now.naive_utc()),
+            last_status: None,
+            last_error: None,
+            created_at: now.naive_utc(),
+            updated_at: now.naive_utc(),
+        };
+        webhooks::insert_delivery(conn, &row)?;
+        Ok(Delivery::from((row, Vec::new())))
+    })
+    .await?;
+    Ok(HttpResponse::Accepted().json(delivery))
+}

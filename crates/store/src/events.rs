@@ -1,0 +1,383 @@
+//! The event log (docs/events.md): one row per change a client or platform
+//! cares about, written in the same transaction as the change.
+//!
+//! An event's position is `(tx, seq)`. On PostgreSQL `tx` is the writing
+//! transaction's id, and [`page`] returns only events of transactions older
+//! than the oldest one still running (`pg_snapshot_xmin`): a transaction
+//! that took its id early and commits late is never skipped by a reader
+//! that already moved on. On SQLite writers take turns, so `tx` is a counter
+//! bumped by each write transaction that writes events, and commit order is
+//! position order. `seq` orders the events of one transaction.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+use followup_core::{Actor, EventType};
+
+use crate::schema::{event_counter, events};
+use crate::types::{Stored, StoredJsonText};
+use crate::{DbConnection, StoreError};
+
+/// A stored event.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = events)]
+pub struct EventRow {
+    /// UUIDv7 for events of a write; a hash of what fell due and when for
+    /// events of the clock.
+    pub id: String,
+    /// The writing transaction (see the module's documentation).
+    pub tx: i64,
+    /// The event's place within its transaction.
+    pub seq: i32,
+    /// Whose record it is about.
+    pub seeker_id: String,
+    /// What happened.
+    #[diesel(deserialize_as = Stored, serialize_as = Stored)]
+    pub kind: EventType,
+    /// Who did it (`system:clock` for the clock's events).
+    #[diesel(deserialize_as = Stored, serialize_as = Stored)]
+    pub actor: Actor,
+    /// When it happened.
+    pub occurred_at: NaiveDateTime,
+    /// When it was written.
+    pub created_at: NaiveDateTime,
+    /// The resource as the API returns it.
+    #[diesel(deserialize_as = StoredJsonText, serialize_as = StoredJsonText)]
+    pub data: serde_json::Value,
+}
+
+/// An event to append: everything but its position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent {
+    /// See [`EventRow::id`].
+    pub id: String,
+    /// Whose record it is about.
+    pub seeker_id: String,
+    /// What happened.
+    pub kind: EventType,
+    /// Who did it.
+    pub actor: Actor,
+    /// When it happened.
+    pub occurred_at: NaiveDateTime,
+    /// When it is written.
+    pub created_at: NaiveDateTime,
+    /// The resource as the API returns it.
+    pub data: serde_json::Value,
+}
+
+/// Where a transaction's next event goes: its transaction number, taken at
+/// the first event, and the next `seq`. One per write transaction.
+#[derive(Debug, Default)]
+pub struct Appender {
+    tx: Option<i64>,
+    next_seq: i32,
+}
+
+impl Appender {
+    /// Appends `event` to the log in the transaction `conn` is in. Returns
+    /// `false` when a clock event with its id exists already (emitted
+    /// before), and writes nothing then. (The events of writes have fresh
+    /// UUIDv7 ids: they are not looked up.)
+    pub fn append(&mut self, conn: &mut DbConnection, event: NewEvent) -> Result<bool, StoreError> {
+        if event.kind.from_clock() {
+            let exists = events::table
+                .find(&event.id)
+                .select(events::id)
+                .first::<String>(conn)
+                .optional()?
+                .is_some();
+            if exists {
+                return Ok(false);
+            }
+        }
+        let tx = match self.tx {
+            Some(tx) => tx,
+            None => {
+                let tx = transaction_number(conn)?;
+                self.tx = Some(tx);
+                tx
+            }
+        };
+        let row = EventRow {
+            id: event.id,
+            tx,
+            seq: self.next_seq,
+            seeker_id: event.seeker_id,
+            kind: event.kind,
+            actor: event.actor,
+            occurred_at: event.occurred_at,
+            created_at: event.created_at,
+            data: event.data,
+        };
+        diesel::insert_into(events::table)
+            .values(row)
+            .execute(conn)?;
+        self.next_seq += 1;
+        Ok(true)
+    }
+}
+
+/// The current write transaction's number: its id on PostgreSQL, the next
+/// value of the counter on SQLite (whose writers take turns).
+fn transaction_number(conn: &mut DbConnection) -> Result<i64, StoreError> {
+    match conn {
+        DbConnection::Postgres(_) => Ok(diesel::select(diesel::dsl::sql::<BigInt>(
+            "pg_current_xact_id()::text::bigint",
+        ))
+        .get_result(conn)?),
+        DbConnection::Sqlite(_) => {
+            diesel::update(event_counter::table.find(1))
+                .set(event_counter::last_tx.eq(event_counter::last_tx + 1))
+                .execute(conn)?;
+            Ok(event_counter::table
+                .find(1)
+                .select(event_counter::last_tx)
+                .first(conn)?)
+        }
+    }
+}
+
+/// The first transaction number a reader may not see yet: on PostgreSQL the
+/// oldest transaction still running (everything below it has committed or
+/// rolled back); on SQLite none (`i64::MAX`): a reader sees every commit in
+/// position order.
+fn horizon(conn: &mut DbConnection) -> Result<i64, StoreError> {
+    match conn {
+        DbConnection::Postgres(_) => Ok(diesel::select(diesel::dsl::sql::<BigInt>(
+            "pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
+        ))
+        .get_result(conn)?),
+        DbConnection::Sqlite(_) => Ok(i64::MAX),
+    }
+}
+
+/// A position in the log: read everything after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Position {
+    /// The transaction.
+    pub tx: i64,
+    /// The event within it.
+    pub seq: i32,
+}
+
+/// What a page of the log is filtered by.
+#[derive(Debug, Clone)]
+pub struct Filter<'a> {
+    /// Whose events: `None` for everyone's (an admin's webhook).
+    pub seekers: Option<&'a [String]>,
+    /// Which types; empty for all.
+    pub kinds: &'a [EventType],
+}
+
+/// Up to `limit` events after `after` that `filter` selects, in position
+/// order, and whether the log may hold more a reader may see now.
+pub fn page(
+    conn: &mut DbConnection,
+    after: Position,
+    filter: &Filter<'_>,
+    limit: i64,
+) -> Result<(Vec<EventRow>, bool), StoreError> {
+    let horizon = horizon(conn)?;
+    let mut query = events::table
+        .filter(
+            events::tx
+                .gt(after.tx)
+                .or(events::tx.eq(after.tx).and(events::seq.gt(after.seq))),
+        )
+        .filter(events::tx.lt(horizon))
+        .order((events::tx.asc(), events::seq.asc()))
+        .select(EventRow::as_select())
+        .limit(limit + 1)
+        .into_boxed();
+    if let Some(seekers) = filter.seekers {
+        query = query.filter(events::seeker_id.eq_any(seekers));
+    }
+    if !filter.kinds.is_empty() {
+        let kinds: Vec<&str> = filter.kinds.iter().map(|k| k.as_str()).collect();
+        query = query.filter(events::kind.eq_any(kinds));
+    }
+    let mut rows = query.load(conn)?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok((rows, more))
+}
+
+/// The event with this id.
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<EventRow>, StoreError> {
+    Ok(events::table
+        .find(id)
+        .select(EventRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Of these ids, those the log holds already.
+pub fn existing(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<String>, StoreError> {
+    Ok(events::table
+        .filter(events::id.eq_any(ids))
+        .select(events::id)
+        .load(conn)?)
+}
+
+/// Deletes the events written before `before`; returns how many.
+pub fn purge(conn: &mut DbConnection, before: NaiveDateTime) -> Result<usize, StoreError> {
+    Ok(diesel::delete(events::table.filter(events::created_at.lt(before))).execute(conn)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+
+    use chrono::Utc;
+    use followup_core::ActorKind;
+
+    use super::*;
+    use crate::testing::TestDatabase;
+    use crate::users::{self, UserRow};
+    use crate::{Backend, PoolOptions, Store};
+
+    fn store() -> (TestDatabase, Store) {
+        let db = TestDatabase::create().unwrap();
+        let store = Store::open(db.url().clone(), &PoolOptions::default()).unwrap();
+        store.migrate().unwrap();
+        let now = Utc::now().naive_utc();
+        let user = UserRow {
+            id: "s".to_owned(),
+            email: "s@example.com".to_owned(),
+            password_hash: "x".to_owned(),
+            display_name: "s".to_owned(),
+            role: followup_core::Role::Seeker,
+            timezone: chrono_tz::UTC,
+            created_at: now,
+            updated_at: now,
+            business_hours: None,
+            holidays: std::collections::BTreeSet::new(),
+            default_playbook: None,
+            facts_revision: 0,
+            holiday_calendars: Vec::new(),
+            token_generation: 0,
+        };
+        store.write(|conn| users::insert(conn, &user)).unwrap();
+        (db, store)
+    }
+
+    fn event(id: &str) -> NewEvent {
+        let now = Utc::now().naive_utc();
+        NewEvent {
+            id: id.to_owned(),
+            seeker_id: "s".to_owned(),
+            kind: EventType::ActionDue,
+            actor: Actor {
+                kind: ActorKind::Seeker,
+                id: "s".to_owned(),
+            },
+            occurred_at: now,
+            created_at: now,
+            data: serde_json::json!({"id": id}),
+        }
+    }
+
+    fn all(store: &Store, after: Position) -> Vec<EventRow> {
+        let filter = Filter {
+            seekers: None,
+            kinds: &[],
+        };
+        store
+            .read(|conn| page(conn, after, &filter, 100))
+            .unwrap()
+            .0
+    }
+
+    /// The events after `after` once there are `n`: on PostgreSQL a
+    /// transaction still running anywhere in the cluster (another test's)
+    /// holds newer events back for a moment.
+    fn at_least(store: &Store, after: Position, n: usize) -> Vec<EventRow> {
+        for _ in 0..200 {
+            let rows = all(store, after);
+            if rows.len() >= n {
+                return rows;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        all(store, after)
+    }
+
+    #[test]
+    fn events_of_one_transaction_keep_their_order_and_an_id_is_written_once() {
+        let (_db, store) = store();
+        let written = store
+            .write(|conn| {
+                let mut appender = Appender::default();
+                let a = appender.append(conn, event("a"))?;
+                let b = appender.append(conn, event("b"))?;
+                let again = appender.append(conn, event("a"))?;
+                Ok::<_, StoreError>((a, b, again))
+            })
+            .unwrap();
+        assert_eq!(written, (true, true, false));
+        let rows = at_least(&store, Position::default(), 2);
+        assert_eq!(
+            rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+        assert_eq!(rows[0].tx, rows[1].tx);
+        let later = store
+            .write(|conn| Appender::default().append(conn, event("c")))
+            .unwrap();
+        assert!(later);
+        let after_b = Position {
+            tx: rows[1].tx,
+            seq: rows[1].seq,
+        };
+        let rest = at_least(&store, after_b, 1);
+        assert_eq!(rest.len(), 1);
+        assert_eq!(rest[0].id, "c");
+        assert!(rest[0].tx > rows[1].tx);
+    }
+
+    /// A transaction that takes its position first and commits last is not
+    /// skipped by a reader who read the later one in between: on PostgreSQL
+    /// the later one stays invisible until the earlier one ends. (SQLite's
+    /// writers take turns, so there the second writer cannot begin while
+    /// the first is open.)
+    #[test]
+    fn a_late_commit_is_never_skipped() {
+        let (_db, store) = store();
+        if TestDatabase::backend() != Backend::Postgres {
+            let before = all(&store, Position::default()).len();
+            assert_eq!(before, 0);
+            return;
+        }
+        let (appended, wait_appended) = mpsc::channel();
+        let (go, wait_go) = mpsc::channel::<()>();
+        let slow = {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                store
+                    .write(|conn| {
+                        Appender::default().append(conn, event("slow"))?;
+                        appended.send(()).ok();
+                        wait_go.recv().ok();
+                        Ok::<_, StoreError>(())
+                    })
+                    .unwrap();
+            })
+        };
+        wait_appended.recv().unwrap();
+        store
+            .write(|conn| Appender::default().append(conn, event("fast")))
+            .unwrap();
+        let early = all(&store, Position::default());
+        assert!(
+            early.is_empty(),
+            "the reader must wait for the slow transaction: {early:?}"
+        );
+        go.send(()).unwrap();
+        slow.join().unwrap();
+        let rows = at_least(&store, Position::default(), 2);
+        assert_eq!(
+            rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            ["slow", "fast"]
+        );
+    }
+}

@@ -1,0 +1,2 @@
+DROP TABLE event_counter;
+DROP TABLE events;
