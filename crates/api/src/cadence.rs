@@ -58,12 +58,7 @@ pub fn interaction_warnings(
     if on_agenda {
         state.facts.put(
             seeker_id,
-            std::sync::Arc::new(KeptFacts {
-                revision: snapshot.user.facts_revision,
-                year,
-                facts: snapshot.facts,
-                playbook: snapshot.playbook,
-            }),
+            std::sync::Arc::new(KeptFacts::of(snapshot, year)),
         );
     }
     Ok(warnings)

@@ -28,6 +28,19 @@ pub struct KeptFacts {
     pub playbook: Playbook,
 }
 
+impl KeptFacts {
+    /// The facts and playbook of a snapshot read with holidays around
+    /// `year`, at the revision it was read at.
+    pub fn of(snapshot: followup_store::snapshot::Snapshot, year: i32) -> Self {
+        Self {
+            revision: snapshot.user.facts_revision,
+            year,
+            facts: snapshot.facts,
+            playbook: snapshot.playbook,
+        }
+    }
+}
+
 /// Facts per seeker, at most `capacity` seekers.
 #[derive(Debug)]
 pub struct FactsCache {

@@ -137,11 +137,10 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
 
     use super::*;
     use crate::testing::TestDatabase;
-    use crate::users::{self, UserRow};
+    use crate::users;
     use crate::{PoolOptions, Store};
 
     fn store() -> (TestDatabase, Store) {
@@ -150,22 +149,7 @@ mod tests {
         store.migrate().unwrap();
         for id in ["a", "b", "c"] {
             let now = chrono::Utc::now().naive_utc();
-            let user = UserRow {
-                id: id.to_owned(),
-                email: format!("{id}@example.com"),
-                password_hash: "x".to_owned(),
-                display_name: id.to_owned(),
-                role: followup_core::Role::Seeker,
-                timezone: chrono_tz::UTC,
-                created_at: now,
-                updated_at: now,
-                business_hours: None,
-                holidays: BTreeSet::new(),
-                default_playbook: None,
-                facts_revision: 0,
-                holiday_calendars: Vec::new(),
-                token_generation: 0,
-            };
+            let user = crate::testing::seeker_row(id, now);
             store.write(|conn| users::insert(conn, &user)).unwrap();
         }
         (db, store)

@@ -233,7 +233,7 @@ mod tests {
 
     use super::*;
     use crate::testing::TestDatabase;
-    use crate::users::{self, UserRow};
+    use crate::users;
     use crate::{Backend, PoolOptions, Store};
 
     fn store() -> (TestDatabase, Store) {
@@ -241,22 +241,7 @@ mod tests {
         let store = Store::open(db.url().clone(), &PoolOptions::default()).unwrap();
         store.migrate().unwrap();
         let now = Utc::now().naive_utc();
-        let user = UserRow {
-            id: "s".to_owned(),
-            email: "s@example.com".to_owned(),
-            password_hash: "x".to_owned(),
-            display_name: "s".to_owned(),
-            role: followup_core::Role::Seeker,
-            timezone: chrono_tz::UTC,
-            created_at: now,
-            updated_at: now,
-            business_hours: None,
-            holidays: std::collections::BTreeSet::new(),
-            default_playbook: None,
-            facts_revision: 0,
-            holiday_calendars: Vec::new(),
-            token_generation: 0,
-        };
+        let user = crate::testing::seeker_row("s", now);
         store.write(|conn| users::insert(conn, &user)).unwrap();
         (db, store)
     }

@@ -233,7 +233,7 @@ mod tests {
     use diesel::connection::SimpleConnection as _;
     use followup_core::{
         Actor, ActorKind, BestTime, BusinessCalendar, Channel, Contact, ContactRole, Facts,
-        Interaction, InteractionKind, Opportunity, Profile, Promise, PromiseDue, PromiseWhat, Role,
+        Interaction, InteractionKind, Opportunity, Profile, Promise, PromiseDue, PromiseWhat,
         Seeker, Stage, StageChange,
     };
 
@@ -266,20 +266,10 @@ mod tests {
                 users::insert(
                     tx.conn(),
                     &UserRow {
-                        id: "u1".to_owned(),
-                        email: "u1@example.com".to_owned(),
-                        password_hash: "x".to_owned(),
                         display_name: "Jane Doe".to_owned(),
-                        role: Role::Seeker,
                         timezone: chrono_tz::Europe::Berlin,
-                        created_at: now,
-                        updated_at: now,
-                        business_hours: None,
                         holidays: [NaiveDate::from_ymd_opt(2026, 12, 24).unwrap()].into(),
-                        default_playbook: None,
-                        facts_revision: 0,
-                        holiday_calendars: Vec::new(),
-                        token_generation: 0,
+                        ..crate::testing::seeker_row("u1", now)
                     },
                 )?;
                 pipeline::insert_opportunity(

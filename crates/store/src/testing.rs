@@ -7,7 +7,29 @@ use std::path::PathBuf;
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
 
+use crate::users::UserRow;
 use crate::{Backend, DatabaseUrl};
+
+/// A seeker's account row for tests: `id`, `id@example.com`, UTC, default
+/// hours, no holidays, created `now`. Change fields with struct update.
+pub fn seeker_row(id: &str, now: chrono::NaiveDateTime) -> UserRow {
+    UserRow {
+        id: id.to_owned(),
+        email: format!("{id}@example.com"),
+        password_hash: "x".to_owned(),
+        display_name: id.to_owned(),
+        role: followup_core::Role::Seeker,
+        timezone: chrono_tz::UTC,
+        created_at: now,
+        updated_at: now,
+        business_hours: None,
+        holidays: std::collections::BTreeSet::new(),
+        default_playbook: None,
+        facts_revision: 0,
+        holiday_calendars: Vec::new(),
+        token_generation: 0,
+    }
+}
 
 /// The environment variable that points the tests at PostgreSQL, e.g.
 /// `postgres://postgres@127.0.0.1:5432/test`. The database in the URL is only

@@ -250,22 +250,7 @@ mod tests {
         let store = Store::open(db.url().clone(), &PoolOptions::default()).unwrap();
         store.migrate().unwrap();
         let now = chrono::Utc::now().naive_utc();
-        let user = UserRow {
-            id: "u1".to_owned(),
-            email: "u1@example.com".to_owned(),
-            password_hash: "x".to_owned(),
-            display_name: "U".to_owned(),
-            role: followup_core::Role::Seeker,
-            timezone: chrono_tz::UTC,
-            created_at: now,
-            updated_at: now,
-            business_hours: None,
-            holidays: BTreeSet::new(),
-            default_playbook: None,
-            facts_revision: 0,
-            holiday_calendars: Vec::new(),
-            token_generation: 0,
-        };
+        let user = crate::testing::seeker_row("u1", now);
         store.write(|conn| insert(conn, &user)).unwrap();
 
         let queries = Arc::new(AtomicUsize::new(0));
@@ -307,20 +292,12 @@ mod tests {
         days[5] = Some((nine, five));
         let hours = BusinessHours::new(days).unwrap();
         let user = UserRow {
-            id: "u1".to_owned(),
-            email: "u1@example.com".to_owned(),
-            password_hash: "x".to_owned(),
-            display_name: "U".to_owned(),
             role: Role::Coach,
             timezone: chrono_tz::Asia::Tokyo,
-            created_at: now,
-            updated_at: now,
             business_hours: Some(hours.clone()),
             holidays: [NaiveDate::from_ymd_opt(2026, 5, 1).unwrap()].into(),
-            default_playbook: None,
-            facts_revision: 0,
             holiday_calendars: vec![HolidayCalendar::ALL[0]],
-            token_generation: 0,
+            ..crate::testing::seeker_row("u1", now)
         };
         store.write(|conn| insert(conn, &user)).unwrap();
         let found = store.read(|conn| find(conn, "u1")).unwrap().unwrap();

@@ -134,12 +134,7 @@ async fn compute_agenda(
                 snapshot::load(conn, &id, Scope::Stages(&stages), year)?.ok_or_else(gone)
             })
             .await?;
-            let kept = Arc::new(KeptFacts {
-                revision: snapshot.user.facts_revision,
-                year,
-                facts: snapshot.facts,
-                playbook: snapshot.playbook,
-            });
+            let kept = Arc::new(KeptFacts::of(snapshot, year));
             state.facts.put(&seeker, Arc::clone(&kept));
             kept
         }
