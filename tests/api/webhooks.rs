@@ -65,7 +65,8 @@ async fn every_event_arrives_signed_in_the_standard_envelope() {
     let app = spawn_for_webhooks(Clock::system()).await;
     let receiver = Receiver::start();
     let jane = app.register("seeker").await;
-    let (webhook, secret) = subscribe(&app, &jane, &receiver.url, json!([])).await;
+    let (webhook, secret) =
+        subscribe(&app, &jane, &receiver.url, json!(["opportunity.created"])).await;
     assert!(secret.starts_with("whsec_"));
     assert!(webhook["secret"].is_string());
     let listed = app.read(&jane, "/v1/webhooks").await;
@@ -152,7 +153,7 @@ async fn a_gone_endpoint_is_disabled_and_its_owner_told() {
     let receiver = Receiver::start();
     receiver.reply(&[(410, None)]);
     let jane = app.register("seeker").await;
-    let (webhook, _) = subscribe(&app, &jane, &receiver.url, json!([])).await;
+    let (webhook, _) = subscribe(&app, &jane, &receiver.url, json!(["opportunity.created"])).await;
     opportunity(&app, &jane, "Gone Co").await;
     let delivery = attempts(&app, &jane, &webhook, 1).await;
     assert_eq!(delivery["status"], "failed");
@@ -184,7 +185,7 @@ async fn too_many_requests_waits_as_long_as_retry_after_says() {
     let receiver = Receiver::start();
     receiver.reply(&[(429, Some("120")), (503, Some("7"))]);
     let jane = app.register("seeker").await;
-    let (webhook, _) = subscribe(&app, &jane, &receiver.url, json!([])).await;
+    let (webhook, _) = subscribe(&app, &jane, &receiver.url, json!(["opportunity.created"])).await;
     opportunity(&app, &jane, "Busy Co").await;
     let delivery = attempts(&app, &jane, &webhook, 1).await;
     let last = instant(&delivery["attempts"][0]["attempted_at"]);
@@ -210,7 +211,8 @@ async fn a_rotated_secret_signs_beside_the_new_one_for_a_day() {
     let app = spawn_for_webhooks(clock.clone()).await;
     let receiver = Receiver::start();
     let jane = app.register("seeker").await;
-    let (webhook, old) = subscribe(&app, &jane, &receiver.url, json!([])).await;
+    let (webhook, old) =
+        subscribe(&app, &jane, &receiver.url, json!(["opportunity.created"])).await;
     let id = webhook["id"].as_str().unwrap();
     let (status, rotated) = call(
         &app,
@@ -284,7 +286,7 @@ async fn a_delivery_can_be_sent_again() {
     let receiver = Receiver::start();
     receiver.reply(&[(400, None)]);
     let jane = app.register("seeker").await;
-    let (webhook, _) = subscribe(&app, &jane, &receiver.url, json!([])).await;
+    let (webhook, _) = subscribe(&app, &jane, &receiver.url, json!(["opportunity.created"])).await;
     opportunity(&app, &jane, "Again Co").await;
     let first = attempts(&app, &jane, &webhook, 1).await;
     let id = webhook["id"].as_str().unwrap();
@@ -420,7 +422,7 @@ async fn five_days_of_nothing_but_failures_disable_the_endpoint() {
     let receiver = Receiver::start();
     receiver.reply(&[(500, None); 8]);
     let jane = app.register("seeker").await;
-    let (webhook, _) = subscribe(&app, &jane, &receiver.url, json!([])).await;
+    let (webhook, _) = subscribe(&app, &jane, &receiver.url, json!(["opportunity.created"])).await;
     opportunity(&app, &jane, "Failing Co").await;
     let delivery = attempts(&app, &jane, &webhook, 1).await;
     // Four days later (the delivery still on its schedule) it is still on.
