@@ -540,3 +540,99 @@ async fn a_write_through_one_server_shows_in_the_other_servers_kept_agenda() {
     };
     walk_every_write(&a, &b).await;
 }
+
+/// Two seekers with the same pipeline log the same interactions, one
+/// with their facts kept (an agenda read first, so each logged interaction
+/// is added to the kept facts) and one without (the warnings read the
+/// database). The warnings agree, and the kept facts give the agenda that a
+/// server which never kept anything reads from the database.
+#[tokio::test]
+async fn interactions_added_to_kept_facts_read_as_the_database_has_them() {
+    let app = spawn_app().await;
+    let kept = app.register("seeker").await;
+    let read = app.register("seeker").await;
+    let mut pipelines = Vec::new();
+    for who in [&kept, &read] {
+        let mut opps = Vec::new();
+        for (company, stage) in [("Acme", "interviewing"), ("Acme", "final")] {
+            let created: Value = app
+                .as_(who, Method::POST, "/v1/opportunities")
+                .json(&json!({"company": company, "title": "Editor", "stage": stage}))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let opp = id(&created, "opportunity");
+            let contact: Value = app
+                .as_(who, Method::POST, &format!("/v1/opportunities/{opp}/contacts"))
+                .json(&json!({"name": "Ann Lee", "role": "hiring_manager", "email": "ann@acme.example", "phone": "+1 212 555 0100", "preferred_channel": "email"}))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            opps.push((opp, id(&contact, "contact")));
+        }
+        pipelines.push(opps);
+    }
+    // The kept seeker's facts are kept by an agenda read.
+    app.read(&kept, "/v1/agenda").await;
+    // Back-dated entries land between earlier ones, two at the same instant.
+    let log = [
+        (0, "follow_up_email", ago(3)),
+        (1, "follow_up_email", ago(1)),
+        (0, "follow_up_email", ago(2)),
+        (0, "call_no_answer", ago(2)),
+        (1, "voicemail_left", ago(1)),
+        (0, "reply_received", ago(5)),
+        (1, "follow_up_email", ago(0)),
+        (0, "note", ago(1)),
+    ];
+    for (step, (which, kind, when)) in log.iter().enumerate() {
+        let mut said = Vec::new();
+        for (who, opps) in [&kept, &read].into_iter().zip(&pipelines) {
+            let (opp, contact) = &opps[*which];
+            let answer: Value = app
+                .as_(
+                    who,
+                    Method::POST,
+                    &format!("/v1/opportunities/{opp}/interactions"),
+                )
+                .json(&json!({"kind": kind, "contact_id": contact, "occurred_at": when}))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let warnings: Vec<(Value, Value)> = answer["warnings"]
+                .as_array()
+                .unwrap_or_else(|| panic!("step {step}: {answer}"))
+                .iter()
+                .map(|w| (w["code"].clone(), w["ids"].as_array().unwrap().len().into()))
+                .collect();
+            said.push(warnings);
+        }
+        assert_eq!(
+            said[0], said[1],
+            "step {step} ({kind}): kept and read facts warn alike"
+        );
+    }
+    let caps = log
+        .iter()
+        .filter(|(_, kind, _)| *kind == "follow_up_email")
+        .count();
+    assert!(caps >= 3, "the log breaks the weekly cap at least once");
+    let at = (Utc::now() + Duration::hours(30)).to_rfc3339_opts(SecondsFormat::Secs, true);
+    let path = format!("/v1/agenda?at={at}");
+    let from_kept = app.read(&kept, &path).await;
+    // A server that never kept anything reads the facts from the database.
+    let db = app.stop().await.expect("the app's own database");
+    let fresh = crate::helpers::restart_with_clock(db, followup_api::clock::Clock::system()).await;
+    let from_database = fresh.read(&kept, &path).await;
+    assert_eq!(from_kept["items"], from_database["items"]);
+    assert!(!from_kept["items"].as_array().unwrap().is_empty());
+}

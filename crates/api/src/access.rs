@@ -111,7 +111,15 @@ pub fn load_locked<R: Versioned>(
 ) -> Result<(R, Access), ApiError> {
     let (row, access) = load::<R>(tx.conn(), caller, id, need)?;
     tx.lock(row.seeker_id())?;
-    let row = R::find(tx.conn(), id)?.ok_or_else(missing::<R>)?;
+    // On PostgreSQL another writer may have changed the row between the
+    // read and the lock; SQLite's write transaction excludes every other
+    // writer from its start, so the row read is the row locked.
+    let row = match tx.conn() {
+        followup_store::DbConnection::Sqlite(_) => row,
+        followup_store::DbConnection::Postgres(_) => {
+            R::find(tx.conn(), id)?.ok_or_else(missing::<R>)?
+        }
+    };
     Ok((row, access))
 }
 

@@ -2,6 +2,8 @@
 //! `followup_store::facts`): the interaction warnings, the comparison's
 //! inputs, the analytics' entries and the last activity.
 
+use std::sync::Arc;
+
 use followup_core::compare::assess_fit;
 use followup_core::{Facts, Opportunity, ProcessQuestion};
 use followup_store::records::{InteractionRow, ProfileRow};
@@ -62,6 +64,62 @@ pub fn interaction_warnings(
         );
     }
     Ok(warnings)
+}
+
+/// The warnings for `new` from the facts kept for its seeker, when they
+/// are those of the revision just before the write that recorded it:
+/// adding `new` to them gives the facts at `revision` exactly (that write
+/// changed nothing else the engine reads), which are then kept for the
+/// seeker's next agenda. `None` when nothing usable is kept: the caller
+/// reads the pipeline ([`interaction_warnings`]).
+pub fn interaction_warnings_from_kept(
+    state: &AppState,
+    revision: i64,
+    new: &InteractionRow,
+) -> Option<Result<Vec<followup_core::Warning>, ApiError>> {
+    use chrono::Timelike as _;
+    let year = this_year();
+    // A stored instant keeps microseconds on PostgreSQL: what a read gives
+    // back is only known for instants that have no finer part.
+    if !new.occurred_at.nanosecond().is_multiple_of(1_000) {
+        return None;
+    }
+    let kept = state.facts.take(&new.seeker_id, revision - 1, year)?;
+    // Taken out of the cache, the facts are changed in place unless a
+    // reader still holds them.
+    let KeptFacts {
+        mut facts,
+        playbook,
+        ..
+    } = Arc::try_unwrap(kept).unwrap_or_else(|shared| KeptFacts {
+        revision: shared.revision,
+        year: shared.year,
+        facts: shared.facts.clone(),
+        playbook: shared.playbook.clone(),
+    });
+    let opportunity = facts
+        .opportunities
+        .iter_mut()
+        .find(|o| o.id == new.opportunity_id)?;
+    let interaction = followup_store::facts::interaction(new);
+    // The order the store reads them in: when they happened, then by id.
+    let at = opportunity.interactions.partition_point(|i| {
+        (i.occurred_at, i.id.as_str()) <= (interaction.occurred_at, interaction.id.as_str())
+    });
+    opportunity.interactions.insert(at, interaction.clone());
+    let warnings =
+        followup_core::warnings_for(&facts, &playbook, &new.opportunity_id, &interaction)
+            .map_err(|error| ApiError::Internal(Box::new(error)));
+    state.facts.put(
+        &new.seeker_id,
+        Arc::new(KeptFacts {
+            revision,
+            year,
+            facts,
+            playbook,
+        }),
+    );
+    Some(warnings)
 }
 
 /// What one opportunity's comparison is computed from, at an instant.

@@ -11,13 +11,16 @@
 //! are now, what fell due while the server was down is there at the first
 //! round after it starts.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, Datelike as _, Duration, Utc};
 use followup_core::{ActionKind, Actor, ActorKind, Engine, EventType, PromiseStatus};
 use followup_store::events::{self, Appender, NewEvent};
 use followup_store::snapshot::{self, Scope};
-use followup_store::{DbConnection, Store, StoreError, promises, users};
+use followup_store::{DbConnection, StoreError, promises, users};
 
 use crate::error::ApiError;
+use crate::state::AppState;
 use crate::views::events::RETENTION_DAYS;
 use crate::views::promises::promise_view;
 
@@ -53,17 +56,26 @@ pub fn due(
     seeker_id: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<NewEvent>, ApiError> {
-    // What the agenda reads: the open opportunities and the rejected ones.
     let stages = followup_core::policy::agenda_stages();
     let Some(snapshot) = snapshot::load(conn, seeker_id, Scope::Stages(&stages), now.year())?
     else {
         return Ok(Vec::new());
     };
+    due_from(conn, seeker_id, &snapshot.facts, &snapshot.playbook, now)
+}
+
+/// [`due`] from facts already read (those the agenda reads).
+fn due_from(
+    conn: &mut DbConnection,
+    seeker_id: &str,
+    facts: &followup_core::Facts,
+    playbook: &followup_core::Playbook,
+    now: DateTime<Utc>,
+) -> Result<Vec<NewEvent>, ApiError> {
     let since = now - Duration::days(RETENTION_DAYS);
     let fell_due = |at: DateTime<Utc>| at <= now && at >= since;
-    let facts = &snapshot.facts;
     let mut found = Vec::new();
-    for action in Engine::new(facts, &snapshot.playbook, now).agenda() {
+    for action in Engine::new(facts, playbook, now).agenda() {
         if action.action != ActionKind::Wait && fell_due(action.due_at) {
             let id = action.id.clone();
             found.push(event(
@@ -101,26 +113,52 @@ pub fn due(
     Ok(found)
 }
 
+/// What the clock found written in its earlier passes: per seeker, the
+/// ids of the events that had fallen due then. A pass looks up in the log
+/// only what it finds beyond them.
+#[derive(Debug, Default)]
+pub struct Known {
+    ids: HashMap<String, HashSet<String>>,
+}
+
 /// One pass over every seeker at `now`: appends the clock's events the log
 /// does not hold yet; returns how many. Each seeker's are written in a
 /// transaction of their own, and only when there is something new, so an
-/// idle pass takes no write lock.
-pub fn scan(store: &Store, now: DateTime<Utc>) -> Result<usize, ApiError> {
-    let seekers = store.read(|conn| Ok::<_, ApiError>(users::seeker_ids(conn)?))?;
+/// idle pass takes no write lock. A seeker's facts kept at their current
+/// revision (`crate::facts_cache`) are not read again.
+pub fn scan(state: &AppState, known: &mut Known, now: DateTime<Utc>) -> Result<usize, ApiError> {
+    let store = &state.store;
+    let year = now.year();
+    let seekers = store.read(|conn| Ok::<_, ApiError>(users::seeker_revisions(conn)?))?;
+    let current: HashSet<&str> = seekers.iter().map(|(id, _)| id.as_str()).collect();
+    known
+        .ids
+        .retain(|seeker, _| current.contains(seeker.as_str()));
     let mut written = 0;
-    for seeker in seekers {
-        let fresh = store.read(|conn| {
-            let found = due(conn, &seeker, now)?;
-            let ids: Vec<String> = found.iter().map(|e| e.id.clone()).collect();
-            let known = events::existing(conn, &ids)?;
-            Ok::<_, ApiError>(
-                found
-                    .into_iter()
-                    .filter(|e| !known.contains(&e.id))
-                    .collect::<Vec<_>>(),
-            )
+    for (seeker, revision) in &seekers {
+        let kept = state.facts.get(seeker, *revision, year);
+        let found = store.read(|conn| match &kept {
+            Some(kept) => due_from(conn, seeker, &kept.facts, &kept.playbook, now),
+            None => due(conn, seeker, now),
         })?;
+        let seen = known.ids.entry(seeker.clone()).or_default();
+        let beyond: Vec<String> = found
+            .iter()
+            .filter(|e| !seen.contains(&e.id))
+            .map(|e| e.id.clone())
+            .collect();
+        if beyond.is_empty() {
+            seen.retain(|id| found.iter().any(|e| &e.id == id));
+            continue;
+        }
+        let logged = store.read(|conn| Ok::<_, ApiError>(events::existing(conn, &beyond)?))?;
+        let all: HashSet<String> = found.iter().map(|e| e.id.clone()).collect();
+        let fresh: Vec<NewEvent> = found
+            .into_iter()
+            .filter(|e| beyond.contains(&e.id) && !logged.contains(&e.id))
+            .collect();
         if fresh.is_empty() {
+            *seen = all;
             continue;
         }
         let appended = store.write(|conn| {
@@ -139,6 +177,7 @@ pub fn scan(store: &Store, now: DateTime<Utc>) -> Result<usize, ApiError> {
             Err(StoreError::Conflict { .. }) => {}
             Err(other) => return Err(other.into()),
         }
+        *seen = all;
     }
     Ok(written)
 }

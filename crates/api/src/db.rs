@@ -16,14 +16,15 @@ pub async fn read<T: Send + 'static>(
     web::block(move || state.store.read(|conn| f(&state, conn))).await?
 }
 
-/// Runs `f` in a write transaction on a blocking thread: for accounts and
-/// tokens, which the engine does not read and which bump nothing.
+/// Runs `f` in a write transaction off the async workers (on SQLite, by
+/// the writer thread, committed in a group): for accounts and tokens,
+/// which the engine does not read and which bump nothing.
 pub async fn write<T: Send + 'static>(
     state: &web::Data<AppState>,
     f: impl FnOnce(&AppState, &mut DbConnection) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    let state = state.clone();
-    web::block(move || state.store.write(|conn| f(&state, conn))).await?
+    let handle = state.clone();
+    state.store.write_async(move |conn| f(&handle, conn)).await
 }
 
 /// Runs `f` in a write transaction through the store's one write door for
@@ -34,6 +35,9 @@ pub async fn write_facts<T: Send + 'static>(
     state: &web::Data<AppState>,
     f: impl FnOnce(&AppState, &mut FactsTx<'_>) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    let state = state.clone();
-    web::block(move || state.store.write_facts(|tx| f(&state, tx))).await?
+    let handle = state.clone();
+    state
+        .store
+        .write_facts_async(move |tx| f(&handle, tx))
+        .await
 }

@@ -73,7 +73,7 @@ fn views(
     opportunity: &OpportunityRow,
     at: DateTime<Utc>,
 ) -> Result<Vec<Promise>, ApiError> {
-    let rows = promises::list_promises(conn, &opportunity.id, None, i64::MAX)?;
+    let rows = promises::promises_of_opportunity(conn, &opportunity.id)?;
     if rows.is_empty() {
         return Ok(Vec::new());
     }

@@ -66,6 +66,18 @@ impl FactsCache {
             .cloned()
     }
 
+    /// Takes the seeker's facts out of the cache when they were kept at
+    /// exactly `revision`, around `year`: for a write that turns them into
+    /// the next revision's facts in place and keeps them again.
+    pub fn take(&self, seeker: &str, revision: i64, year: i32) -> Option<Arc<KeptFacts>> {
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        let kept = entries.get(seeker)?;
+        if kept.revision != revision || kept.year != year {
+            return None;
+        }
+        entries.remove(seeker)
+    }
+
     /// Keeps `kept` for the seeker, unless newer facts are kept already.
     pub fn put(&self, seeker: &str, kept: Arc<KeptFacts>) {
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
@@ -120,6 +132,20 @@ mod tests {
         assert_eq!(cache.get("s", 0, 2026).unwrap().revision, 3);
         cache.put("s", kept(5));
         assert_eq!(cache.get("s", 0, 2026).unwrap().revision, 5);
+    }
+
+    #[test]
+    fn facts_are_taken_at_their_exact_revision_only() {
+        let cache = FactsCache::new(4);
+        cache.put("s", kept(3));
+        assert!(cache.take("s", 2, 2026).is_none());
+        assert!(cache.take("s", 3, 2027).is_none());
+        assert!(
+            cache.get("s", 3, 2026).is_some(),
+            "a refused take leaves them"
+        );
+        assert_eq!(cache.take("s", 3, 2026).unwrap().revision, 3);
+        assert!(cache.get("s", 0, 2026).is_none(), "taken out");
     }
 
     #[test]

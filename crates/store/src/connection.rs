@@ -10,6 +10,7 @@ use diesel::{PgConnection, SqliteConnection};
 use crate::StoreError;
 use crate::gate::WriteGate;
 use crate::lockfile::InstanceLock;
+use crate::writer::{Checkpointer, Writer};
 
 /// One connection type for both backends, so every query is written once.
 #[derive(diesel::MultiConnection)]
@@ -181,9 +182,10 @@ impl Default for PoolOptions {
     }
 }
 
-/// Opens connections for the pool, picking the backend from the URL so a bad
-/// URL or a refused connection reports its real cause.
-#[derive(Debug)]
+/// Opens connections for the pool (and for SQLite's writer), picking the
+/// backend from the URL so a bad URL or a refused connection reports its
+/// real cause.
+#[derive(Debug, Clone)]
 pub(crate) struct Manager {
     url: DatabaseUrl,
     busy_timeout_ms: u128,
@@ -201,7 +203,8 @@ impl r2d2::ManageConnection for Manager {
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         if let DbConnection::Sqlite(sqlite) = &mut conn {
             sqlite.batch_execute(&format!(
-                "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; PRAGMA synchronous = {};",
+                "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; PRAGMA synchronous = {}; \
+                 PRAGMA wal_autocheckpoint = 0;",
                 self.busy_timeout_ms,
                 self.synchronous.pragma()
             ))?;
@@ -229,6 +232,10 @@ pub struct Store {
     instance: Option<Arc<InstanceLock>>,
     /// SQLite: the process's queue of writers.
     gate: Option<Arc<WriteGate>>,
+    /// SQLite: the thread that commits queued writes in groups.
+    writer: Option<Arc<Writer>>,
+    /// SQLite: the thread that copies the WAL back into the database.
+    _checkpointer: Option<Arc<Checkpointer>>,
 }
 
 impl fmt::Debug for Store {
@@ -253,21 +260,34 @@ impl Store {
         // before use; a SQLite connection is a file handle in this process,
         // and testing it would only cost a statement per request.
         let network = url.sqlite_path().is_none();
+        let pool_manager = manager.clone();
         let pool = r2d2::Pool::builder()
             .max_size(options.max_size.max(1))
             .min_idle(Some(0))
             .connection_timeout(options.connection_timeout)
             .test_on_check_out(network)
             .error_handler(Box::new(LogErrors))
-            .build_unchecked(manager);
-        let gate = url
-            .sqlite_path()
-            .map(|_| Arc::new(WriteGate::new(options.write_queue)));
+            .build_unchecked(pool_manager);
+        let (gate, writer, checkpointer) = match url.sqlite_path() {
+            Some(_) => {
+                let gate = Arc::new(WriteGate::new(options.write_queue));
+                let checkpointer = Checkpointer::start(manager.clone())?;
+                let writer = Writer::start(manager, gate.clone(), options.write_queue)?;
+                (
+                    Some(gate),
+                    Some(Arc::new(writer)),
+                    Some(Arc::new(checkpointer)),
+                )
+            }
+            None => (None, None, None),
+        };
         Ok(Self {
             pool,
             url,
             instance: None,
             gate,
+            writer,
+            _checkpointer: checkpointer,
         })
     }
 
@@ -324,6 +344,35 @@ impl Store {
         in_transaction(conn, begin, f)
     }
 
+    /// Runs `f`, a read of one statement, outside a transaction: a single
+    /// statement reads one consistent state by itself, and on PostgreSQL
+    /// this saves the round trips of `BEGIN` and `COMMIT`.
+    pub fn read_statement<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut pooled = self.connection()?;
+        f(&mut pooled)
+    }
+
+    /// Runs `f`, a read of one statement, on the calling thread when that
+    /// cannot make it wait: on SQLite, with a pooled connection that is
+    /// idle right now (a read in WAL mode waits for no writer). `None`
+    /// otherwise (on PostgreSQL, where every query is a round trip, or when
+    /// every connection is busy): the caller runs it off its thread with
+    /// [`Store::read_statement`].
+    ///
+    /// For reads of a row or two, such as a request's authentication: the
+    /// hop to a blocking thread and back costs more than the read.
+    pub fn read_if_idle<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+    ) -> Option<Result<T, E>> {
+        self.writer.as_ref()?;
+        let mut pooled = self.pool.try_get()?;
+        Some(f(&mut pooled))
+    }
+
     /// Runs `f` in a write transaction. On SQLite it is `BEGIN IMMEDIATE`, so
     /// the write lock is taken up front and waits out `busy_timeout` instead
     /// of failing with SQLITE_BUSY when a read would upgrade to a write.
@@ -343,6 +392,45 @@ impl Store {
             DbConnection::Sqlite(_) => "BEGIN IMMEDIATE",
         };
         in_transaction(conn, begin, f)
+    }
+}
+
+impl Store {
+    /// Runs `f` in a write transaction, off the caller's thread: the
+    /// asynchronous form of [`Store::write`] for request handlers.
+    ///
+    /// On SQLite `f` goes to the writer thread ([`crate::writer`]), which
+    /// commits it together with the other writes waiting then; the answer
+    /// comes once the group has committed. A full queue is
+    /// [`StoreError::Busy`] at once. On PostgreSQL, whose writers run in
+    /// parallel, `f` runs in its own transaction on a blocking thread.
+    pub async fn write_async<T, E>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        match &self.writer {
+            Some(writer) => {
+                let (send, receive) = tokio::sync::oneshot::channel();
+                writer.submit(f, move |result| {
+                    // The caller may have gone (a client that hung up): the
+                    // write stands all the same.
+                    let _ = send.send(result);
+                })?;
+                receive.await.map_err(|_| {
+                    E::from(StoreError::Unavailable("the writer has stopped".to_owned()))
+                })?
+            }
+            None => {
+                let store = self.clone();
+                tokio::task::spawn_blocking(move || store.write(f))
+                    .await
+                    .map_err(|e| E::from(StoreError::Panicked(e.to_string())))?
+            }
+        }
     }
 }
 

@@ -77,9 +77,9 @@ impl<'c> FactsTx<'c> {
         if self.locked.iter().any(|s| s == seeker) {
             return Ok(());
         }
-        diesel::update(users::table.find(seeker))
-            .set(users::facts_revision.eq(users::facts_revision + 1))
-            .execute(self.conn)?;
+        let bump = diesel::update(users::table.find(seeker))
+            .set(users::facts_revision.eq(users::facts_revision + 1));
+        natively!(&mut *self.conn, c => bump.execute(c))?;
         self.locked.push(seeker.to_owned());
         Ok(())
     }
@@ -120,6 +120,20 @@ impl Store {
         f: impl FnOnce(&mut FactsTx<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
         self.write(|conn| f(&mut FactsTx::new(conn)))
+    }
+
+    /// The asynchronous form of [`Store::write_facts`] ([`Store::write_async`]):
+    /// on SQLite the write is committed by the writer thread, in a group.
+    pub async fn write_facts_async<T, E>(
+        &self,
+        f: impl FnOnce(&mut FactsTx<'_>) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        self.write_async(move |conn| f(&mut FactsTx::new(conn)))
+            .await
     }
 
     /// Runs `f` in a write transaction with `seeker` locked first.

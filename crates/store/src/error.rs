@@ -31,6 +31,9 @@ pub enum StoreError {
     /// column that does not parse, a promise without a due date).
     #[error("stored data does not read back: {0}")]
     Corrupt(String),
+    /// A write's own code panicked; its changes were rolled back.
+    #[error("the write failed: {0}")]
+    Panicked(String),
     /// Any other database error.
     #[error(transparent)]
     Query(diesel::result::Error),

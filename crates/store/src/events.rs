@@ -83,7 +83,7 @@ impl Appender {
             let exists = events::table
                 .find(&event.id)
                 .select(events::id)
-                .first::<String>(conn)
+                .get_result::<String>(conn)
                 .optional()?
                 .is_some();
             if exists {
@@ -109,9 +109,8 @@ impl Appender {
             created_at: event.created_at,
             data: event.data,
         };
-        diesel::insert_into(events::table)
-            .values(row)
-            .execute(conn)?;
+        let insert = diesel::insert_into(events::table).values(row);
+        natively!(conn, c => insert.execute(c))?;
         self.next_seq += 1;
         Ok(true)
     }
@@ -125,14 +124,14 @@ fn transaction_number(conn: &mut DbConnection) -> Result<i64, StoreError> {
             "pg_current_xact_id()::text::bigint",
         ))
         .get_result(conn)?),
-        DbConnection::Sqlite(_) => {
+        DbConnection::Sqlite(c) => {
             diesel::update(event_counter::table.find(1))
                 .set(event_counter::last_tx.eq(event_counter::last_tx + 1))
-                .execute(conn)?;
+                .execute(c)?;
             Ok(event_counter::table
                 .find(1)
                 .select(event_counter::last_tx)
-                .first(conn)?)
+                .get_result(c)?)
         }
     }
 }
@@ -207,7 +206,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<EventRow>, Store
     Ok(events::table
         .find(id)
         .select(EventRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

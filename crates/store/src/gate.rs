@@ -69,6 +69,23 @@ impl WriteGate {
     }
 }
 
+impl WriteGate {
+    /// Waits for this writer's turn however many are waiting: for the
+    /// writer thread ([`crate::writer`]), whose own queue is bounded.
+    pub(crate) fn enter_always(&self) -> Turn<'_> {
+        let mut tickets = self.tickets.lock().unwrap_or_else(PoisonError::into_inner);
+        let mine = tickets.next;
+        tickets.next += 1;
+        while tickets.serving != mine {
+            tickets = self
+                .turn
+                .wait(tickets)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        Turn { gate: self }
+    }
+}
+
 impl Drop for Turn<'_> {
     fn drop(&mut self) {
         let mut tickets = self

@@ -11,9 +11,8 @@ use crate::{DbConnection, StoreError};
 /// Stores a new interaction.
 pub fn insert_interaction(tx: &mut FactsTx<'_>, row: &InteractionRow) -> Result<(), StoreError> {
     tx.lock(&row.seeker_id)?;
-    diesel::insert_into(interactions::table)
-        .values(row.clone())
-        .execute(tx.conn())?;
+    let insert = diesel::insert_into(interactions::table).values(row.clone());
+    natively!(tx.conn(), c => insert.execute(c))?;
     Ok(())
 }
 

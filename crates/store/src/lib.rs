@@ -4,6 +4,20 @@
 //! The store remembers; it never decides. Callers hand it closures that run on
 //! a pooled connection, off the async workers.
 
+/// Runs `$body` on the backend's own connection, bound to `$c`: the body
+/// is compiled once per backend. For the statements every request or write
+/// runs: through [`DbConnection`] diesel writes a statement's SQL again on
+/// every call to find it among the prepared ones, while on the backend's
+/// own connection it finds it by type.
+macro_rules! natively {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::DbConnection::Sqlite($c) => $body,
+            $crate::DbConnection::Postgres($c) => $body,
+        }
+    };
+}
+
 pub mod auth;
 mod connection;
 pub mod contacts;
@@ -33,6 +47,7 @@ pub mod testing;
 pub mod types;
 pub mod users;
 pub mod webhooks;
+mod writer;
 
 pub use connection::{Backend, DatabaseUrl, DbConnection, PoolOptions, SqliteSynchronous, Store};
 pub use door::FactsTx;

@@ -132,11 +132,11 @@ pub fn find_opportunity(
     conn: &mut DbConnection,
     id: &str,
 ) -> Result<Option<OpportunityRow>, StoreError> {
-    Ok(opportunities::table
+    Ok(natively!(conn, c => opportunities::table
         .find(id)
         .select(OpportunityRow::as_select())
-        .get_result(conn)
-        .optional()?)
+        .get_result(c))
+    .optional()?)
 }
 
 /// A page of a seeker's opportunities, oldest first (ids are UUIDv7).

@@ -44,6 +44,18 @@ pub fn list_promises(
     Ok(query.load(conn)?)
 }
 
+/// Every promise made on an opportunity, oldest first.
+pub fn promises_of_opportunity(
+    conn: &mut DbConnection,
+    opportunity_id: &str,
+) -> Result<Vec<PromiseRow>, StoreError> {
+    Ok(natively!(conn, c => promises::table
+        .filter(promises::opportunity_id.eq(opportunity_id))
+        .select(PromiseRow::as_select())
+        .order(promises::id.asc())
+        .load(c))?)
+}
+
 /// Every promise of a seeker, oldest first (for exports).
 pub fn promises_of_seeker(
     conn: &mut DbConnection,

@@ -157,11 +157,11 @@ pub fn find_for_session(
             .filter(refresh_tokens::family_id.eq(session_id.to_owned()))
             .filter(refresh_tokens::revoked_at.is_not_null()),
     );
-    Ok(users::table
+    Ok(natively!(conn, c => users::table
         .find(id)
         .select((UserRow::as_select(), signed_out))
-        .get_result(conn)
-        .optional()?)
+        .get_result(c))
+    .optional()?)
 }
 
 /// Deletes the account; every table that references it cascades. Its
@@ -215,19 +215,16 @@ pub fn set_password_hash(
 
 /// The seeker's current facts revision; `None` when the account is gone.
 pub fn facts_revision(conn: &mut DbConnection, seeker_id: &str) -> Result<Option<i64>, StoreError> {
-    Ok(users::table
-        .find(seeker_id)
-        .select(users::facts_revision)
-        .get_result(conn)
-        .optional()?)
+    let query = users::table.find(seeker_id).select(users::facts_revision);
+    Ok(natively!(conn, c => query.get_result(c)).optional()?)
 }
 
-/// The ids of every seeker, for the clock's events (docs/events.md).
-pub fn seeker_ids(conn: &mut DbConnection) -> Result<Vec<String>, StoreError> {
+/// Every seeker's id and facts revision, for the clock's events.
+pub fn seeker_revisions(conn: &mut DbConnection) -> Result<Vec<(String, i64)>, StoreError> {
     Ok(users::table
         .filter(users::role.eq(Role::Seeker.as_str()))
         .order(users::id.asc())
-        .select(users::id)
+        .select((users::id, users::facts_revision))
         .load(conn)?)
 }
 

@@ -184,7 +184,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<WebhookRow>, Sto
     Ok(webhooks::table
         .find(id)
         .select(WebhookRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -255,7 +255,7 @@ pub fn find_delivery(
         .filter(webhook_deliveries::webhook_id.eq(webhook_id))
         .filter(webhook_deliveries::id.eq(id))
         .select(DeliveryRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -339,7 +339,7 @@ pub fn lock_dispatch(conn: &mut DbConnection) -> Result<Position, StoreError> {
         DbConnection::Sqlite(_) => webhook_dispatch::table
             .find(1)
             .select((webhook_dispatch::tx, webhook_dispatch::seq))
-            .first(conn)?,
+            .get_result(conn)?,
     };
     Ok(Position { tx, seq })
 }
@@ -349,7 +349,7 @@ pub fn dispatch_position(conn: &mut DbConnection) -> Result<Position, StoreError
     let (tx, seq) = webhook_dispatch::table
         .find(1)
         .select((webhook_dispatch::tx, webhook_dispatch::seq))
-        .first(conn)?;
+        .get_result(conn)?;
     Ok(Position { tx, seq })
 }
 

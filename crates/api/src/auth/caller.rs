@@ -161,15 +161,25 @@ async fn authenticate(state: &AppState, credential: Credential) -> Result<Caller
                 .tokens
                 .verify(&token)
                 .map_err(|e| ApiError::Unauthorized(e.to_string()))?;
-            let store = state.store.clone();
             let (sub, sid) = (claims.sub, claims.sid);
-            // One query loads the account and its session's state.
-            let (user, signed_out) =
-                web::block(move || store.read(|conn| users::find_for_session(conn, &sub, &sid)))
+            // One query loads the account and its session's state: on this
+            // thread when a SQLite connection is idle, else off it.
+            let found = match state
+                .store
+                .read_if_idle(|conn| users::find_for_session(conn, &sub, &sid))
+            {
+                Some(found) => found?,
+                None => {
+                    let store = state.store.clone();
+                    web::block(move || {
+                        store.read_statement(|conn| users::find_for_session(conn, &sub, &sid))
+                    })
                     .await??
-                    .ok_or_else(|| {
-                        ApiError::Unauthorized("the token's account no longer exists".to_owned())
-                    })?;
+                }
+            };
+            let (user, signed_out) = found.ok_or_else(|| {
+                ApiError::Unauthorized("the token's account no longer exists".to_owned())
+            })?;
             if signed_out {
                 return Err(ApiError::Unauthorized(
                     "the token's session has ended (signed out, or every session of the \

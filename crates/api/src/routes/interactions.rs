@@ -6,9 +6,9 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use followup_core::{Direction, EventType, InteractionKind, RejectionReason};
 use followup_store::DbConnection;
-use followup_store::interactions;
 use followup_store::pipeline::OpportunityRow;
 use followup_store::records::InteractionRow;
+use followup_store::{interactions, users};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -126,11 +126,7 @@ fn interaction_warnings(
         interaction,
     )?
     .into_iter()
-    .map(|w| Warning {
-        code: w.rule.as_str().to_owned(),
-        message: w.message,
-        ids: w.contact_id.into_iter().chain(w.interaction_ids).collect(),
-    })
+    .map(Warning::from)
     .collect())
 }
 
@@ -165,7 +161,7 @@ pub async fn create_interaction(
         .check(validate::optional_text("notes", body.notes, 10_000))
         .flatten();
     let id = id.into_inner();
-    let row = write_facts(&state, move |_, tx| {
+    let (row, revision) = write_facts(&state, move |_, tx| {
         let (opportunity, access) = load_locked::<OpportunityRow>(tx, &caller, &id, Need::Read)?;
         // Only what comes from the employer (or a conversation with them)
         // can keep a promise: the others need no before-and-after.
@@ -212,16 +208,25 @@ pub async fn create_interaction(
         if let Some(watch) = watch {
             watch.record_changes(tx, &row.updated_by, now)?;
         }
-        Ok(row)
+        let revision = users::facts_revision(tx.conn(), &row.seeker_id)?;
+        Ok((row, revision))
     })
     .await?;
-    // Read after the commit, outside the write lock: the warnings see the
-    // pipeline with the new interaction in it.
-    let recorded = row.clone();
-    let warnings = read(&state, move |state, conn| {
-        interaction_warnings(state, conn, &recorded)
-    })
-    .await?;
+    // Outside the write: from the facts kept just before it, or else read
+    // after the commit; either way the warnings see the pipeline with the
+    // new interaction in it.
+    let kept =
+        revision.and_then(|r| crate::cadence::interaction_warnings_from_kept(&state, r, &row));
+    let warnings = match kept {
+        Some(warnings) => warnings?.into_iter().map(Warning::from).collect(),
+        None => {
+            let recorded = row.clone();
+            read(&state, move |state, conn| {
+                interaction_warnings(state, conn, &recorded)
+            })
+            .await?
+        }
+    };
     let location = format!("/v1/interactions/{}", row.id);
     Ok(with_etag(HttpResponse::Created(), row.version)
         .insert_header((header::LOCATION, location))

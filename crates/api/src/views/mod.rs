@@ -208,3 +208,15 @@ pub struct Warning {
     /// The records involved.
     pub ids: Vec<String>,
 }
+
+impl From<followup_core::Warning> for Warning {
+    /// A cadence rule's warning: the rule is the code; the records are the
+    /// contact and the interactions it names.
+    fn from(w: followup_core::Warning) -> Self {
+        Self {
+            code: w.rule.as_str().to_owned(),
+            message: w.message,
+            ids: w.contact_id.into_iter().chain(w.interaction_ids).collect(),
+        }
+    }
+}

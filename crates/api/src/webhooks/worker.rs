@@ -71,6 +71,7 @@ pub async fn run(state: AppState, mut config: WorkerConfig) {
         }
     };
     let mut scanned: Option<DateTime<Utc>> = None;
+    let known = std::sync::Arc::new(std::sync::Mutex::new(crate::clock_events::Known::default()));
     let mut purged: Option<DateTime<Utc>> = None;
     while !*config.stop.borrow() {
         let now = state.clock.now();
@@ -91,8 +92,12 @@ pub async fn run(state: AppState, mut config: WorkerConfig) {
             }
         }
         if scanned.is_none_or(|at| now < at || now - at >= config.clock_every) {
-            match blocking(&state, move |_, store| {
-                crate::clock_events::scan(store, now)
+            let known = known.clone();
+            match blocking(&state, move |state, _| {
+                let mut known = known
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                crate::clock_events::scan(state, &mut known, now)
             })
             .await
             {

@@ -1,0 +1,498 @@
+//! SQLite's writer: one thread, one connection, writes committed in groups.
+//!
+//! SQLite lets one transaction write at a time, and a commit costs far more
+//! than the statements before it: it appends every page the transaction
+//! touched to the WAL, and every other connection then drops its page
+//! cache. So the writes of a busy process are handed to one thread
+//! ([`Writer`]) over a bounded queue. The thread opens a transaction, runs
+//! every write waiting in the queue (up to [`GROUP`]), each inside its own
+//! savepoint, and commits them together: a write that fails rolls back to
+//! its savepoint alone, and the others commit. Each caller gets its answer
+//! only after the commit, so a write is acknowledged once it is durable,
+//! and a commit that fails fails every write of its group.
+//!
+//! A full queue refuses a write at once ([`StoreError::Busy`]), which the
+//! API answers with 503 and `Retry-After` rather than letting the client
+//! time out.
+//!
+//! Writes whose closures borrow their caller's stack ([`crate::Store::write`])
+//! cannot cross to the thread; they queue behind it at the process's gate
+//! ([`crate::gate`]), which the thread also takes for each group, so the two
+//! kinds of writers take turns first come, first served.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
+
+use diesel::connection::SimpleConnection as _;
+use r2d2::ManageConnection as _;
+
+use crate::connection::{DbConnection, Manager};
+use crate::error::StoreError;
+use crate::gate::WriteGate;
+
+/// The most writes committed together. A group stays short (a few
+/// milliseconds), so the first write of a group never waits long for the
+/// last.
+pub(crate) const GROUP: usize = 64;
+
+/// A write waiting for the thread.
+trait Job: Send {
+    /// Runs the write on the writer's connection, inside a savepoint.
+    fn run(self: Box<Self>, conn: &mut DbConnection) -> Ran;
+    /// Answers the caller without running: `cause` kept it from running.
+    fn refuse(self: Box<Self>, cause: &str);
+}
+
+/// What a job left once it ran: whether to keep its changes, and how to
+/// answer its caller once the group's commit is known (`None`: committed;
+/// `Some(cause)`: the commit failed).
+struct Ran {
+    ok: bool,
+    answer: Answer,
+}
+
+/// Hands a write's result to its caller once its group's fate is known.
+type Answer = Box<dyn FnOnce(Option<&str>) + Send>;
+
+/// A queued write: the closure and where its result goes.
+struct Write<F, R> {
+    f: F,
+    reply: R,
+}
+
+impl<T, E, F, R> Job for Write<F, R>
+where
+    T: Send + 'static,
+    E: From<StoreError> + Send + 'static,
+    F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+    R: FnOnce(Result<T, E>) + Send + 'static,
+{
+    fn run(self: Box<Self>, conn: &mut DbConnection) -> Ran {
+        let Self { f, reply } = *self;
+        let result = match catch_unwind(AssertUnwindSafe(|| f(conn))) {
+            Ok(result) => result,
+            Err(panic) => Err(E::from(StoreError::Panicked(panic_message(&*panic)))),
+        };
+        Ran {
+            ok: result.is_ok(),
+            answer: Box::new(move |failed: Option<&str>| {
+                reply(match (result, failed) {
+                    (Ok(_), Some(cause)) => Err(E::from(unavailable(cause))),
+                    (result, _) => result,
+                });
+            }),
+        }
+    }
+
+    fn refuse(self: Box<Self>, cause: &str) {
+        (self.reply)(Err(E::from(unavailable(cause))));
+    }
+}
+
+fn unavailable(cause: &str) -> StoreError {
+    StoreError::Unavailable(format!("the write did not commit: {cause}"))
+}
+
+/// The handle of the writer thread; the thread ends when the last handle
+/// is dropped.
+#[derive(Debug)]
+pub(crate) struct Writer {
+    jobs: SyncSender<Box<dyn Job>>,
+}
+
+impl std::fmt::Debug for dyn Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Job")
+    }
+}
+
+impl Writer {
+    /// Starts the thread. `capacity` writes may wait in its queue.
+    pub(crate) fn start(
+        manager: Manager,
+        gate: Arc<WriteGate>,
+        capacity: usize,
+    ) -> Result<Self, StoreError> {
+        let (jobs, queue) = sync_channel::<Box<dyn Job>>(capacity.max(1));
+        std::thread::Builder::new()
+            .name("sqlite-writer".to_owned())
+            .spawn(move || run(&manager, &gate, &queue))
+            .map_err(|e| StoreError::Unavailable(format!("cannot start the writer: {e}")))?;
+        Ok(Self { jobs })
+    }
+
+    /// Queues `f`; `reply` gets its result once its group has committed
+    /// (or failed to). [`StoreError::Busy`] at once when the queue is full.
+    pub(crate) fn submit<T, E>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        reply: impl FnOnce(Result<T, E>) + Send + 'static,
+    ) -> Result<(), StoreError>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        self.jobs
+            .try_send(Box::new(Write { f, reply }))
+            .map_err(|e| match e {
+                TrySendError::Full(_) => StoreError::Busy,
+                TrySendError::Disconnected(_) => {
+                    StoreError::Unavailable("the writer has stopped".to_owned())
+                }
+            })
+    }
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a write panicked".to_owned())
+}
+
+/// The writer connection's page cache, in KiB: the pages a write touches
+/// (the indexes it inserts into, the accounts it locks) stay in memory
+/// between writes, since no other connection writes under it.
+const WRITER_CACHE_KIB: u32 = 8 * 1024;
+
+/// The thread: a group per turn until every handle is gone.
+fn run(manager: &Manager, gate: &WriteGate, queue: &Receiver<Box<dyn Job>>) {
+    let mut conn: Option<DbConnection> = None;
+    while let Ok(first) = queue.recv() {
+        let _turn = gate.enter_always();
+        let connection = match conn.take() {
+            Some(open) => Ok(open),
+            None => manager.connect().and_then(|mut open| {
+                open.batch_execute(&format!("PRAGMA cache_size = -{WRITER_CACHE_KIB}"))?;
+                Ok(open)
+            }),
+        };
+        match connection {
+            Ok(mut open) => {
+                if group(&mut open, first, queue) {
+                    conn = Some(open);
+                }
+            }
+            Err(error) => {
+                tracing::warn!(%error, "the writer cannot open its connection");
+                first.refuse(&error.to_string());
+            }
+        }
+    }
+}
+
+/// Runs `first` and every job waiting behind it (up to [`GROUP`]) in one
+/// transaction, and answers them all. `true` when the connection may be
+/// used again (its group committed).
+fn group(conn: &mut DbConnection, first: Box<dyn Job>, queue: &Receiver<Box<dyn Job>>) -> bool {
+    if let Err(error) = control(conn, Control::Begin) {
+        first.refuse(&error.to_string());
+        return false;
+    }
+    let mut answers = Vec::with_capacity(8);
+    let mut next = Some(first);
+    let mut aborted = None;
+    while let Some(job) = next.take() {
+        if let Err(error) = control(conn, Control::Savepoint) {
+            aborted = Some(error.to_string());
+            job.refuse(&error.to_string());
+            break;
+        }
+        let ran = job.run(conn);
+        let end = if ran.ok {
+            control(conn, Control::Release)
+        } else {
+            control(conn, Control::RollbackTo).and_then(|()| control(conn, Control::Release))
+        };
+        answers.push(ran.answer);
+        if let Err(error) = end {
+            aborted = Some(error.to_string());
+            break;
+        }
+        if answers.len() < GROUP {
+            next = queue.try_recv().ok();
+        }
+    }
+    let outcome = match aborted {
+        None => control(conn, Control::Commit).map_err(|error| error.to_string()),
+        Some(cause) => Err(cause),
+    };
+    if let Err(cause) = &outcome {
+        tracing::error!(%cause, writes = answers.len(), "a group of writes failed");
+        let _ = control(conn, Control::Rollback);
+    }
+    let failed = outcome.as_ref().err().map(String::as_str);
+    for answer in answers {
+        answer(failed);
+    }
+    failed.is_none()
+}
+
+/// The statements that bracket a group and its writes.
+#[derive(Debug, Clone, Copy)]
+enum Control {
+    Begin,
+    Savepoint,
+    Release,
+    RollbackTo,
+    Commit,
+    Rollback,
+}
+
+/// Runs a [`Control`] statement. They run for every write, so each is a
+/// statement of its own type with fixed SQL, which diesel prepares once
+/// per connection and keeps (`batch_execute` would parse it every time).
+fn control(conn: &mut DbConnection, statement: Control) -> Result<(), diesel::result::Error> {
+    use diesel::RunQueryDsl as _;
+    let DbConnection::Sqlite(sqlite) = conn else {
+        return conn.batch_execute(statement.sql());
+    };
+    match statement {
+        Control::Begin => prepared::Begin.execute(sqlite),
+        Control::Savepoint => prepared::Savepoint.execute(sqlite),
+        Control::Release => prepared::Release.execute(sqlite),
+        Control::RollbackTo => prepared::RollbackTo.execute(sqlite),
+        Control::Commit => prepared::Commit.execute(sqlite),
+        Control::Rollback => prepared::Rollback.execute(sqlite),
+    }
+    .map(drop)
+}
+
+impl Control {
+    fn sql(self) -> &'static str {
+        match self {
+            Self::Begin => "BEGIN IMMEDIATE",
+            Self::Savepoint => "SAVEPOINT write",
+            Self::Release => "RELEASE write",
+            Self::RollbackTo => "ROLLBACK TO write",
+            Self::Commit => "COMMIT",
+            Self::Rollback => "ROLLBACK",
+        }
+    }
+}
+
+/// One type per [`Control`] statement, so diesel's statement cache keys
+/// each by its type.
+mod prepared {
+    use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+    use diesel::sqlite::Sqlite;
+    use diesel::{QueryResult, RunQueryDsl, SqliteConnection};
+
+    use super::Control;
+
+    macro_rules! statement {
+        ($($name:ident),*) => {$(
+            #[derive(Debug, Clone, Copy, QueryId)]
+            pub(super) struct $name;
+
+            impl QueryFragment<Sqlite> for $name {
+                fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+                    out.push_sql(Control::$name.sql());
+                    Ok(())
+                }
+            }
+
+            impl RunQueryDsl<SqliteConnection> for $name {}
+        )*};
+    }
+
+    statement!(Begin, Savepoint, Release, RollbackTo, Commit, Rollback);
+}
+
+/// How often the WAL is copied back into the database file.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// The handle of the checkpointer thread, which ends when the handle is
+/// dropped.
+///
+/// SQLite copies the WAL back into the database file (a checkpoint) in the
+/// connection whose commit makes the WAL pass 1,000 pages, with an fsync:
+/// that would be the writer thread, in the middle of everyone's writes.
+/// Every connection of the store turns that off (`wal_autocheckpoint = 0`)
+/// and this thread, on a connection of its own, checkpoints in the
+/// background instead (`PASSIVE`: it waits for no reader and no writer).
+/// Pages written many times between two checkpoints are copied once.
+#[derive(Debug)]
+pub(crate) struct Checkpointer {
+    _stop: std::sync::mpsc::Sender<()>,
+}
+
+impl Checkpointer {
+    pub(crate) fn start(manager: Manager) -> Result<Self, StoreError> {
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        std::thread::Builder::new()
+            .name("sqlite-checkpoint".to_owned())
+            .spawn(move || {
+                let mut conn: Option<DbConnection> = None;
+                while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                    stopped.recv_timeout(CHECKPOINT_EVERY)
+                {
+                    let open = match conn.take() {
+                        Some(open) => Ok(open),
+                        None => manager.connect(),
+                    };
+                    match open.and_then(|mut open| {
+                        open.batch_execute("PRAGMA wal_checkpoint(PASSIVE)")?;
+                        Ok(open)
+                    }) {
+                        Ok(open) => conn = Some(open),
+                        Err(error) => tracing::warn!(%error, "checkpointing the WAL failed"),
+                    }
+                }
+            })
+            .map_err(|e| StoreError::Unavailable(format!("cannot start the checkpointer: {e}")))?;
+        Ok(Self { _stop: stop })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    use crate::testing::TestDatabase;
+    use crate::{Backend, PoolOptions, Store, StoreError, users};
+
+    fn store(write_queue: usize) -> Option<(TestDatabase, Store)> {
+        let db = TestDatabase::create().unwrap();
+        if TestDatabase::backend() != Backend::Sqlite {
+            return None;
+        }
+        let options = PoolOptions {
+            write_queue,
+            ..PoolOptions::default()
+        };
+        let store = Store::open(db.url().clone(), &options).unwrap();
+        store.migrate().unwrap();
+        for id in ["a", "b", "c", "d"] {
+            let user = crate::testing::seeker_row(id, chrono::Utc::now().naive_utc());
+            store.write(|conn| users::insert(conn, &user)).unwrap();
+        }
+        Some((db, store))
+    }
+
+    fn revision(store: &Store, id: &str) -> i64 {
+        store
+            .read(|conn| users::facts_revision(conn, id))
+            .unwrap()
+            .unwrap()
+    }
+
+    /// Holds the process's write turn (as a borrowing writer does) until
+    /// told to let go, so the writes queued meanwhile form one group.
+    fn hold_the_turn(store: &Store) -> (mpsc::Sender<()>, std::thread::JoinHandle<()>) {
+        let (release, released) = mpsc::channel::<()>();
+        let (holding, held) = mpsc::channel::<()>();
+        let holder = store.clone();
+        let thread = std::thread::spawn(move || {
+            holder
+                .write(|_| {
+                    holding.send(()).unwrap();
+                    released.recv().unwrap();
+                    Ok::<_, StoreError>(())
+                })
+                .unwrap();
+        });
+        held.recv().unwrap();
+        (release, thread)
+    }
+
+    fn bump(
+        seeker: &'static str,
+    ) -> impl FnOnce(&mut crate::FactsTx<'_>) -> Result<(), StoreError> {
+        move |tx| tx.lock(seeker)
+    }
+
+    #[tokio::test]
+    async fn a_failed_or_panicking_write_rolls_back_alone_and_its_group_commits() {
+        let Some((_db, store)) = store(16) else {
+            return;
+        };
+        let (release, holder) = hold_the_turn(&store);
+        let ok = tokio::spawn({
+            let store = store.clone();
+            async move { store.write_facts_async(bump("a")).await }
+        });
+        let failed = tokio::spawn({
+            let store = store.clone();
+            async move {
+                store
+                    .write_facts_async(|tx| {
+                        tx.lock("b")?;
+                        Err::<(), _>(StoreError::NotFound)
+                    })
+                    .await
+            }
+        });
+        let panicked = tokio::spawn({
+            let store = store.clone();
+            async move {
+                store
+                    .write_facts_async(|tx| {
+                        tx.lock("c")?;
+                        panic!("a bug in a write");
+                        #[allow(unreachable_code)]
+                        Ok::<(), StoreError>(())
+                    })
+                    .await
+            }
+        });
+        let after = tokio::spawn({
+            let store = store.clone();
+            async move { store.write_facts_async(bump("d")).await }
+        });
+        // Let every write reach the queue before the turn comes.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        release.send(()).unwrap();
+        holder.join().unwrap();
+        assert!(ok.await.unwrap().is_ok());
+        assert!(matches!(failed.await.unwrap(), Err(StoreError::NotFound)));
+        assert!(
+            matches!(panicked.await.unwrap(), Err(StoreError::Panicked(message)) if message.contains("a bug"))
+        );
+        assert!(after.await.unwrap().is_ok());
+        assert_eq!(revision(&store, "a"), 1);
+        assert_eq!(revision(&store, "b"), 0, "the failed write rolled back");
+        assert_eq!(revision(&store, "c"), 0, "the panicking write rolled back");
+        assert_eq!(revision(&store, "d"), 1, "the writer goes on after a panic");
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_refuses_at_once_and_takes_writes_again_once_drained() {
+        let Some((_db, store)) = store(2) else {
+            return;
+        };
+        let (release, holder) = hold_the_turn(&store);
+        let mut accepted = Vec::new();
+        let mut refused = 0;
+        for _ in 0..6 {
+            let store = store.clone();
+            let (sent, answer) = tokio::sync::oneshot::channel();
+            let handle = tokio::spawn(async move {
+                let result = store.write_facts_async(bump("a")).await;
+                let busy = matches!(result, Err(StoreError::Busy));
+                let _ = sent.send(busy);
+                result
+            });
+            // The writer takes the first write off the queue and waits for
+            // the turn with it; the queue holds two more.
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            match tokio::time::timeout(Duration::from_millis(30), answer).await {
+                Ok(Ok(true)) => refused += 1,
+                _ => accepted.push(handle),
+            }
+        }
+        assert_eq!(accepted.len(), 3, "one waiting for the turn, two queued");
+        assert_eq!(refused, 3);
+        release.send(()).unwrap();
+        holder.join().unwrap();
+        for handle in accepted {
+            handle.await.unwrap().unwrap();
+        }
+        assert_eq!(revision(&store, "a"), 3);
+        store.write_facts_async(bump("a")).await.unwrap();
+        assert_eq!(revision(&store, "a"), 4);
+    }
+}
