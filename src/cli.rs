@@ -58,7 +58,8 @@ pub struct DatabaseArgs {
     #[arg(long, env = "FOLLOWUP_DB_TIMEOUT", default_value_t = 5)]
     pub db_timeout: u64,
     /// SQLite only: `normal` keeps every acknowledged write through a crash
-    /// of the process; `full` also through a power loss, at one fsync per write.
+    /// of the process; `full` also through a power loss, at one fsync per
+    /// commit (writes queued together commit together).
     #[arg(long, env = "FOLLOWUP_SQLITE_SYNCHRONOUS", value_enum, default_value_t = Synchronous::Normal)]
     pub sqlite_synchronous: Synchronous,
     /// SQLite only: writers that may wait in the server's queue behind the
