@@ -325,3 +325,75 @@ async fn deleting_an_account_deletes_its_events() {
     assert_eq!(status, 204);
     assert_eq!(count(&store), 0);
 }
+
+#[tokio::test]
+async fn an_edited_interaction_that_keeps_a_promise_records_it_kept() {
+    let app = spawn_app().await;
+    let jane = app.register("seeker").await;
+    let opp = opportunity(&app, &jane, "Edited Co").await;
+    let boss = contact(
+        &app,
+        &jane,
+        &opp,
+        json!({"name": "Sam Boss", "role": "hiring_manager"}),
+    )
+    .await;
+    let (status, promise) = call(
+        &app,
+        &jane,
+        Method::POST,
+        &format!("/v1/opportunities/{opp}/promises"),
+        Some(json!({"contact_id": boss["id"], "what": "call", "due": "2099-01-08", "made_at": "2026-01-02T15:00:00Z"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{promise}");
+    // Logged as a note first: a note keeps no promise.
+    let (status, logged) = call(
+        &app,
+        &jane,
+        Method::POST,
+        &format!("/v1/opportunities/{opp}/interactions"),
+        Some(json!({"kind": "note", "contact_id": boss["id"]})),
+    )
+    .await;
+    assert_eq!(status, 201, "{logged}");
+    let path = format!(
+        "/v1/interactions/{}",
+        logged["interaction"]["id"].as_str().unwrap()
+    );
+    // Corrected to the call it was: Sam called, as promised.
+    let (status, edited) = call(
+        &app,
+        &jane,
+        Method::PATCH,
+        &path,
+        Some(json!({"kind": "call_connected"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{edited}");
+    let events = feed_of(&app, &jane, "", 6).await;
+    assert_eq!(
+        types(&events),
+        [
+            "opportunity.created",
+            "contact.created",
+            "promise.created",
+            "interaction.logged",
+            "interaction.updated",
+            "promise.kept",
+        ]
+    );
+    assert_eq!(events[5]["data"]["id"], promise["promise"]["id"]);
+    assert_eq!(events[5]["data"]["status"], "kept");
+    // Deleting the call records the deletion; the promise is pending again,
+    // and nothing claims it kept a second time.
+    let (status, _) = call(&app, &jane, Method::DELETE, &path, None).await;
+    assert_eq!(status, 204);
+    let events = feed_of(&app, &jane, "", 7).await;
+    assert_eq!(types(&events)[6], "interaction.deleted");
+    let kept = types(&events)
+        .iter()
+        .filter(|t| **t == "promise.kept")
+        .count();
+    assert_eq!(kept, 1);
+}

@@ -79,6 +79,31 @@ pub trait Versioned: Sized {
     fn save(tx: &mut FactsTx<'_>, row: &Self, expected: i32) -> Result<bool, StoreError>;
     /// Deletes it.
     fn remove(tx: &mut FactsTx<'_>, row: &Self) -> Result<bool, StoreError>;
+    /// The opportunity whose promises a change of it may keep or supersede
+    /// (an interaction's): its `promise.kept` and `promise.superseded`
+    /// events are recorded with the change.
+    fn promises_on(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// Watches the promises a change of `row` may move, when it may move any.
+fn watch<R: Versioned>(
+    tx: &mut FactsTx<'_>,
+    row: &R,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<crate::events::PromiseWatch>, ApiError> {
+    let Some(opportunity_id) = row.promises_on() else {
+        return Ok(None);
+    };
+    let Some(opportunity) = pipeline::find_opportunity(tx.conn(), opportunity_id)? else {
+        return Ok(None);
+    };
+    Ok(Some(crate::events::PromiseWatch::new(
+        tx.conn(),
+        &opportunity,
+        at,
+    )?))
 }
 
 fn missing<R: Versioned>() -> ApiError {
@@ -135,18 +160,50 @@ pub fn update<R: Versioned>(
     precondition: &Precondition,
     change: impl FnOnce(&mut FactsTx<'_>, &mut R, Access) -> Result<(), ApiError>,
 ) -> Result<R, ApiError> {
+    let (row, watch) = update_watched(tx, caller, id, need, precondition, change)?;
+    record_watched(tx, caller, watch)?;
+    Ok(row)
+}
+
+/// Records what a change did to the promises it was watched for.
+fn record_watched(
+    tx: &mut FactsTx<'_>,
+    caller: &Caller,
+    watch: Option<Watched>,
+) -> Result<(), ApiError> {
+    if let Some((watch, at)) = watch {
+        watch.record_changes(tx, &Actor::of(caller), at)?;
+    }
+    Ok(())
+}
+
+/// The promises a change was watched for, and when it was made.
+type Watched = (crate::events::PromiseWatch, chrono::DateTime<chrono::Utc>);
+
+/// [`update`], leaving the promises' events to the caller, to record after
+/// the change's own.
+fn update_watched<R: Versioned>(
+    tx: &mut FactsTx<'_>,
+    caller: &Caller,
+    id: &str,
+    need: Need,
+    precondition: &Precondition,
+    change: impl FnOnce(&mut FactsTx<'_>, &mut R, Access) -> Result<(), ApiError>,
+) -> Result<(R, Option<Watched>), ApiError> {
     let (mut row, access) = load_locked::<R>(tx, caller, id, need)?;
     let expected = row.version();
     // A bad body is a 422 whatever the precondition says.
     change(tx, &mut row, access)?;
     precondition.check(expected)?;
-    row.stamp(Actor::of(caller), crate::views::now().naive_utc());
+    let now = crate::views::now();
+    let watch = watch(tx, &row, now)?;
+    row.stamp(Actor::of(caller), now.naive_utc());
     if !R::save(tx, &row, expected)? {
         // Under the seeker's lock nobody else writes the record; this is
         // only reached if it was deleted in between.
         return Err(missing::<R>());
     }
-    Ok(row)
+    Ok((row, watch.map(|w| (w, now))))
 }
 
 /// Deletes a record the caller owns when the precondition holds; returns
@@ -157,12 +214,27 @@ pub fn delete<R: Versioned>(
     id: &str,
     precondition: &Precondition,
 ) -> Result<R, ApiError> {
+    let (row, watch) = delete_watched(tx, caller, id, precondition)?;
+    record_watched(tx, caller, watch)?;
+    Ok(row)
+}
+
+/// [`delete`], leaving the promises' events to the caller, to record after
+/// the deletion's own.
+fn delete_watched<R: Versioned>(
+    tx: &mut FactsTx<'_>,
+    caller: &Caller,
+    id: &str,
+    precondition: &Precondition,
+) -> Result<(R, Option<Watched>), ApiError> {
     let (row, _) = load_locked::<R>(tx, caller, id, Need::Write)?;
     precondition.check(row.version())?;
+    let now = crate::views::now();
+    let watch = watch(tx, &row, now)?;
     if !R::remove(tx, &row)? {
         return Err(missing::<R>());
     }
-    Ok(row)
+    Ok((row, watch.map(|w| (w, now))))
 }
 
 /// The 412 for a record whose version is now `version`.
@@ -207,11 +279,12 @@ where
 {
     caller.require_write()?;
     let (version, view) = write_facts(state, move |_, tx| {
-        let row = update::<R>(tx, &caller, &id, need, &precondition, change)?;
+        let (row, watch) = update_watched::<R>(tx, &caller, &id, need, &precondition, change)?;
         let (seeker, version) = (row.seeker_id().to_owned(), row.version());
         let view = V::try_from(row)?;
         let now = crate::views::now();
         events::record(tx, R::UPDATED, &seeker, &Actor::of(&caller), now, &view)?;
+        record_watched(tx, &caller, watch)?;
         Ok((version, view))
     })
     .await?;
@@ -232,11 +305,12 @@ where
 {
     caller.require_write()?;
     write_facts(state, move |_, tx| {
-        let row = delete::<R>(tx, &caller, &id, &precondition)?;
+        let (row, watch) = delete_watched::<R>(tx, &caller, &id, &precondition)?;
         let seeker = row.seeker_id().to_owned();
         let view = V::try_from(row)?;
         let now = crate::views::now();
-        events::record(tx, R::DELETED, &seeker, &Actor::of(&caller), now, &view)
+        events::record(tx, R::DELETED, &seeker, &Actor::of(&caller), now, &view)?;
+        record_watched(tx, &caller, watch)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -311,7 +385,7 @@ pub fn check_contact(
 }
 
 macro_rules! versioned {
-    ($row:ty, $noun:literal, $updated:ident, $deleted:ident, $find:path, $save:path, $remove:path) => {
+    ($row:ty, $noun:literal, $updated:ident, $deleted:ident, $find:path, $save:path, $remove:path $(, promises_on: $on:ident)?) => {
         impl Versioned for $row {
             const NOUN: &'static str = $noun;
             const UPDATED: EventType = EventType::$updated;
@@ -342,6 +416,12 @@ macro_rules! versioned {
             fn remove(tx: &mut FactsTx<'_>, row: &Self) -> Result<bool, StoreError> {
                 $remove(tx, &row.id)
             }
+
+            $(
+                fn promises_on(&self) -> Option<&str> {
+                    Some(&self.$on)
+                }
+            )?
         }
     };
 }
@@ -371,7 +451,8 @@ versioned!(
     InteractionDeleted,
     interactions::find_interaction,
     interactions::update_interaction,
-    interactions::delete_interaction
+    interactions::delete_interaction,
+    promises_on: opportunity_id
 );
 versioned!(
     PromiseRow,
