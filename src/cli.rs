@@ -150,6 +150,10 @@ pub struct ServeArgs {
     /// or otherwise refused (comma-separated CIDRs, e.g. 10.1.0.0/16).
     #[arg(long, env = "FOLLOWUP_WEBHOOK_ALLOW_NETWORK", value_delimiter = ',')]
     pub webhook_allow_network: Vec<ProxyNet>,
+    /// A PEM file of certificate authorities that webhook deliveries trust
+    /// beside the system's (a private deployment with its own CA).
+    #[arg(long, env = "FOLLOWUP_WEBHOOK_CA_FILE")]
+    pub webhook_ca_file: Option<std::path::PathBuf>,
 }
 
 /// `followup migrate`.

@@ -108,9 +108,24 @@ impl Application {
         auth.trusted_proxies = TrustedProxies::new(args.trusted_proxies.clone());
         let mut state = AppState::new(store.clone(), auth);
         state.clock = clock;
+        let extra_roots = match &args.webhook_ca_file {
+            Some(path) => {
+                let pem = std::fs::read(path)
+                    .with_context(|| format!("cannot read --webhook-ca-file {}", path.display()))?;
+                followup_api::webhooks::worker::check_roots(&pem).map_err(|cause| {
+                    anyhow::anyhow!(
+                        "--webhook-ca-file {} holds no usable certificate: {cause}",
+                        path.display()
+                    )
+                })?;
+                Some(pem)
+            }
+            None => None,
+        };
         state.webhook_egress = Arc::new(Egress {
             allow_http: args.webhook_allow_http,
             allow_networks: args.webhook_allow_network.clone(),
+            extra_roots,
         });
         let (stop_worker, stopped) = tokio::sync::watch::channel(false);
         let worker = tokio::spawn(followup_api::webhooks::worker::run(

@@ -75,6 +75,7 @@ pub fn serve_args(database_url: String) -> ServeArgs {
         shutdown_timeout: 1,
         webhook_allow_http: false,
         webhook_allow_network: Vec::new(),
+        webhook_ca_file: None,
     }
 }
 

@@ -444,3 +444,112 @@ async fn five_days_of_nothing_but_failures_disable_the_endpoint() {
     assert_eq!(feed.len(), 1);
     assert_eq!(feed[0]["data"]["disabled_reason"], "failing");
 }
+
+/// A certificate for 127.0.0.1 signed by itself, made by the `openssl`
+/// command: (the certificate's PEM, its key's PEM).
+fn self_signed(dir: &std::path::Path) -> (Vec<u8>, Vec<u8>) {
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
+        .args(["-subj", "/CN=localhost"])
+        .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .unwrap_or_else(|e| panic!("the openssl command does not run: {e}"));
+    assert!(made.status.success(), "{made:?}");
+    (std::fs::read(cert).unwrap(), std::fs::read(key).unwrap())
+}
+
+/// A receiver that speaks HTTPS with `identity`: it answers every request
+/// 204 and sends each body down `bodies`. Returns its URL.
+fn tls_receiver(identity: native_tls::Identity, bodies: std::sync::mpsc::Sender<String>) -> String {
+    use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+    let acceptor = native_tls::TlsAcceptor::new(identity).unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!(
+        "https://127.0.0.1:{}/hook",
+        listener.local_addr().unwrap().port()
+    );
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            // A client that refuses the certificate ends the handshake.
+            let Ok(stream) = acceptor.accept(stream.unwrap()) else {
+                continue;
+            };
+            let mut reader = BufReader::new(stream);
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some((name, value)) = line.split_once(':')
+                    && name.eq_ignore_ascii_case("content-length")
+                {
+                    length = value.trim().parse().unwrap();
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            let mut stream = reader.into_inner();
+            stream
+                .write_all(
+                    b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                )
+                .unwrap();
+            let _ = stream.shutdown();
+            let _ = bodies.send(String::from_utf8_lossy(&body).into_owned());
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn https_deliveries_go_over_tls_and_trust_only_known_authorities() {
+    let dir = std::env::temp_dir().join(format!("followup-tls-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (cert, key) = self_signed(&dir);
+    let identity = native_tls::Identity::from_pkcs8(&cert, &key).unwrap();
+    let (sent, bodies) = std::sync::mpsc::channel();
+    let url = tls_receiver(identity, sent);
+
+    // Not trusted: the handshake fails, the attempt says why.
+    let app = spawn_for_webhooks(Clock::system()).await;
+    let jane = app.register("seeker").await;
+    let (webhook, _) = subscribe(&app, &jane, &url, json!(["opportunity.created"])).await;
+    opportunity(&app, &jane, "Untrusted Co").await;
+    let delivery = attempts(&app, &jane, &webhook, 1).await;
+    assert_eq!(delivery["status"], "pending", "{delivery}");
+    let error = delivery["attempts"][0]["error"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(error.contains("certificate"), "{delivery}");
+    drop(app);
+
+    // Trusted through --webhook-ca-file: delivered over TLS.
+    let db = followup_store::testing::TestDatabase::create().unwrap();
+    let mut args = crate::helpers::serve_args(db.url_string());
+    args.webhook_allow_network = vec!["127.0.0.0/8".parse().unwrap()];
+    args.webhook_ca_file = Some(dir.join("cert.pem"));
+    let mut app = crate::helpers::spawn_with(args).await;
+    app.db = Some(db);
+    let jane = app.register("seeker").await;
+    let (webhook, _) = subscribe(&app, &jane, &url, json!(["opportunity.created"])).await;
+    let opp = opportunity(&app, &jane, "Trusted Co").await;
+    let delivery = attempts(&app, &jane, &webhook, 1).await;
+    assert_eq!(delivery["status"], "succeeded", "{delivery}");
+    assert_eq!(delivery["response_status"], 204);
+    let body: serde_json::Value = serde_json::from_str(
+        &bodies
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(body["data"]["data"]["id"], opp.as_str());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -20,6 +20,9 @@ pub struct Egress {
     pub allow_http: bool,
     /// `--webhook-allow-network`: networks delivered to although private.
     pub allow_networks: Vec<ProxyNet>,
+    /// `--webhook-ca-file`: PEM certificate authorities trusted beside the
+    /// system's.
+    pub extra_roots: Option<Vec<u8>>,
 }
 
 /// Why an address is refused, in words for the 422 and the delivery log.
@@ -235,6 +238,7 @@ mod tests {
         let egress = Egress {
             allow_http: false,
             allow_networks: vec!["127.0.0.0/8".parse().unwrap()],
+            extra_roots: None,
         };
         assert_eq!(egress.refuses(ip("127.0.0.1")), None);
         assert!(egress.refuses(ip("10.0.0.1")).is_some());
@@ -263,6 +267,7 @@ mod tests {
         let lax = Egress {
             allow_http: true,
             allow_networks: Vec::new(),
+            extra_roots: None,
         };
         assert!(lax.check_url(&url("http://hooks.example.com/x")).is_ok());
     }

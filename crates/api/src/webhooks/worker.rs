@@ -50,15 +50,32 @@ pub struct WorkerConfig {
 }
 
 /// The HTTP client of deliveries: no proxy from the environment, no
-/// redirects, the pinning resolver, 15 s per attempt.
+/// redirects, the pinning resolver, 15 s per attempt, TLS (native-tls on
+/// the system's OpenSSL) trusting the system's authorities and those of
+/// `--webhook-ca-file`.
 pub fn client(egress: Arc<Egress>) -> Result<reqwest::Client, reqwest::Error> {
-    reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder()
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(ATTEMPT_TIMEOUT)
+        .user_agent(concat!("followup-webhooks/", env!("CARGO_PKG_VERSION")));
+    if let Some(pem) = &egress.extra_roots {
+        for root in reqwest::Certificate::from_pem_bundle(pem)? {
+            builder = builder.add_root_certificate(root);
+        }
+    }
+    builder
         .dns_resolver(Arc::new(PinnedResolver::new(egress)))
-        .user_agent(concat!("followup-webhooks/", env!("CARGO_PKG_VERSION")))
         .build()
+}
+
+/// Checks that `pem` holds at least one certificate the client can trust.
+pub fn check_roots(pem: &[u8]) -> Result<(), String> {
+    match reqwest::Certificate::from_pem_bundle(pem) {
+        Ok(roots) if !roots.is_empty() => Ok(()),
+        Ok(_) => Err("no certificate in the file".to_owned()),
+        Err(error) => Err(error.to_string()),
+    }
 }
 
 /// Runs the dispatcher and the delivery worker until the process ends.
@@ -478,4 +495,18 @@ fn disable(
         },
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_roots;
+
+    #[test]
+    fn a_ca_file_without_a_certificate_is_refused() {
+        assert!(check_roots(b"").is_err());
+        assert!(check_roots(b"not a certificate").is_err());
+        assert!(
+            check_roots(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n").is_err()
+        );
+    }
 }
