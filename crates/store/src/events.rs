@@ -201,6 +201,33 @@ pub fn page(
     Ok((rows, more))
 }
 
+/// How many of the (at most `limit`) events after `after` a reader may see
+/// now (below the horizon, as [`page`] reads them), and the position of the
+/// last, reading no event: for a dispatcher with nobody to deliver to.
+pub fn last_position(
+    conn: &mut DbConnection,
+    after: Position,
+    limit: i64,
+) -> Result<(i64, Option<Position>), StoreError> {
+    let horizon = horizon(conn)?;
+    let positions: Vec<(i64, i32)> = events::table
+        .filter(
+            events::tx
+                .gt(after.tx)
+                .or(events::tx.eq(after.tx).and(events::seq.gt(after.seq))),
+        )
+        .filter(events::tx.lt(horizon))
+        .order((events::tx.asc(), events::seq.asc()))
+        .select((events::tx, events::seq))
+        .limit(limit)
+        .load(conn)?;
+    let count = i64::try_from(positions.len()).unwrap_or(i64::MAX);
+    Ok((
+        count,
+        positions.last().map(|&(tx, seq)| Position { tx, seq }),
+    ))
+}
+
 /// The event with this id.
 pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<EventRow>, StoreError> {
     Ok(events::table
@@ -317,6 +344,31 @@ mod tests {
         assert_eq!(rest.len(), 1);
         assert_eq!(rest[0].id, "c");
         assert!(rest[0].tx > rows[1].tx);
+    }
+
+    #[test]
+    fn the_last_position_is_that_of_the_last_event_a_page_would_read() {
+        let (_db, store) = store();
+        let last = |after, limit| {
+            store
+                .read(|conn| last_position(conn, after, limit))
+                .unwrap()
+        };
+        assert_eq!(last(Position::default(), 10), (0, None));
+        for id in ["a", "b", "c"] {
+            store
+                .write(|conn| Appender::default().append(conn, event(id)))
+                .unwrap();
+        }
+        let rows = at_least(&store, Position::default(), 3);
+        let at = |n: usize| Position {
+            tx: rows[n].tx,
+            seq: rows[n].seq,
+        };
+        assert_eq!(last(Position::default(), 10), (3, Some(at(2))));
+        assert_eq!(last(Position::default(), 2), (2, Some(at(1))));
+        assert_eq!(last(at(1), 10), (1, Some(at(2))));
+        assert_eq!(last(at(2), 10), (0, None));
     }
 
     /// A transaction that takes its position first and commits last is not

@@ -240,6 +240,18 @@ fn dispatch(state: &AppState, store: &followup_store::Store) -> Result<i64, ApiE
     let now = state.clock.now();
     store.write(|conn| {
         let position = webhooks::lock_dispatch(conn)?;
+        // The positions first, the webhooks then: a webhook that exists by
+        // the time the events were committed is seen by the second read.
+        let (count, last) = followup_store::events::last_position(conn, position, DISPATCH_BATCH)?;
+        let hooks = webhooks::active(conn)?;
+        if hooks.is_empty() {
+            // Nobody to deliver to: move past the events without reading
+            // them (a webhook made later takes only events after it).
+            if let Some(last) = last {
+                webhooks::set_dispatch(conn, last)?;
+            }
+            return Ok(count);
+        }
         let events = webhooks::undispatched(conn, position, DISPATCH_BATCH)?;
         let Some(last) = events.last() else {
             return Ok(0);
@@ -248,7 +260,6 @@ fn dispatch(state: &AppState, store: &followup_store::Store) -> Result<i64, ApiE
             tx: last.tx,
             seq: last.seq,
         };
-        let hooks = webhooks::active(conn)?;
         let count = events.len() as i64;
         for event in events {
             for hook in &hooks {
