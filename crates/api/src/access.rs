@@ -92,18 +92,15 @@ fn watch<R: Versioned>(
     tx: &mut FactsTx<'_>,
     row: &R,
     at: chrono::DateTime<chrono::Utc>,
-) -> Result<Option<crate::events::PromiseWatch>, ApiError> {
+) -> Result<Option<Watched>, ApiError> {
     let Some(opportunity_id) = row.promises_on() else {
         return Ok(None);
     };
     let Some(opportunity) = pipeline::find_opportunity(tx.conn(), opportunity_id)? else {
         return Ok(None);
     };
-    Ok(Some(crate::events::PromiseWatch::new(
-        tx.conn(),
-        &opportunity,
-        at,
-    )?))
+    let watch = crate::events::PromiseWatch::new(tx.conn(), &opportunity, at)?;
+    Ok(Some((watch, at)))
 }
 
 fn missing<R: Versioned>() -> ApiError {
@@ -203,7 +200,7 @@ fn update_watched<R: Versioned>(
         // only reached if it was deleted in between.
         return Err(missing::<R>());
     }
-    Ok((row, watch.map(|w| (w, now))))
+    Ok((row, watch))
 }
 
 /// Deletes a record the caller owns when the precondition holds; returns
@@ -234,7 +231,7 @@ fn delete_watched<R: Versioned>(
     if !R::remove(tx, &row)? {
         return Err(missing::<R>());
     }
-    Ok((row, watch.map(|w| (w, now))))
+    Ok((row, watch))
 }
 
 /// The 412 for a record whose version is now `version`.

@@ -52,28 +52,23 @@ impl WriteGate {
     /// Waits for this writer's turn, or refuses at once when `capacity`
     /// writers are already waiting.
     pub(crate) fn enter(&self) -> Result<Turn<'_>, StoreError> {
-        let mut tickets = self.tickets.lock().unwrap_or_else(PoisonError::into_inner);
+        let tickets = self.tickets.lock().unwrap_or_else(PoisonError::into_inner);
         let waiting = (tickets.next - tickets.serving).saturating_sub(1);
         if tickets.next > tickets.serving && waiting >= self.capacity {
             return Err(StoreError::Busy);
         }
-        let mine = tickets.next;
-        tickets.next += 1;
-        while tickets.serving != mine {
-            tickets = self
-                .turn
-                .wait(tickets)
-                .unwrap_or_else(PoisonError::into_inner);
-        }
-        Ok(Turn { gate: self })
+        Ok(self.wait_turn(tickets))
     }
-}
 
-impl WriteGate {
     /// Waits for this writer's turn however many are waiting: for the
     /// writer thread ([`crate::writer`]), whose own queue is bounded.
     pub(crate) fn enter_always(&self) -> Turn<'_> {
-        let mut tickets = self.tickets.lock().unwrap_or_else(PoisonError::into_inner);
+        let tickets = self.tickets.lock().unwrap_or_else(PoisonError::into_inner);
+        self.wait_turn(tickets)
+    }
+
+    /// Draws the next ticket and waits until it is served.
+    fn wait_turn(&self, mut tickets: std::sync::MutexGuard<'_, Tickets>) -> Turn<'_> {
         let mine = tickets.next;
         tickets.next += 1;
         while tickets.serving != mine {
