@@ -216,10 +216,51 @@ impl r2d2::ManageConnection for Manager {
         conn.batch_execute("SELECT 1").map_err(StoreError::from)
     }
 
+    /// A connection a statement found closed (its server restarted, the
+    /// network dropped it) is not put back: see [`note_error`].
     fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+        DEAD.with(|dead| dead.replace(false))
     }
 }
+
+thread_local! {
+    /// Set when a statement on this thread failed because its connection is
+    /// gone; read (and cleared) when the thread puts its connection back.
+    static DEAD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Notes an error of a statement: when it says the connection itself is
+/// gone, the connection the thread holds is dropped instead of going back to
+/// the pool.
+///
+/// This replaces testing each connection before use (a `SELECT 1`, one more
+/// round trip per request on PostgreSQL): a dead connection shows itself at
+/// its first statement, and [`Store::read`], [`Store::write`] and
+/// [`Store::read_statement`] then retry on another connection when nothing
+/// was done on the dead one.
+pub(crate) fn note_error(error: &diesel::result::Error) {
+    use diesel::result::{DatabaseErrorKind, Error};
+    if matches!(
+        error,
+        Error::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _
+        )
+    ) {
+        DEAD.with(|dead| dead.set(true));
+    }
+}
+
+/// Whether the last statement's connection was found dead (see
+/// [`note_error`]).
+fn found_dead() -> bool {
+    DEAD.with(std::cell::Cell::get)
+}
+
+/// How many times a request tries another connection after finding one
+/// dead before the first statement: every pooled connection may have died
+/// with a restarted server.
+const DEAD_RETRIES: u32 = 16;
 
 type PooledConnection = r2d2::PooledConnection<Manager>;
 
@@ -256,16 +297,15 @@ impl Store {
             busy_timeout_ms: options.busy_timeout.as_millis(),
             synchronous: options.sqlite_synchronous,
         };
-        // A PostgreSQL connection can die with its server, so it is tested
-        // before use; a SQLite connection is a file handle in this process,
-        // and testing it would only cost a statement per request.
-        let network = url.sqlite_path().is_none();
+        // A PostgreSQL connection can die with its server; it is not tested
+        // before use (a round trip per request) but dropped when a statement
+        // finds it closed, and the request retried on another (`note_error`).
         let pool_manager = manager.clone();
         let pool = r2d2::Pool::builder()
             .max_size(options.max_size.max(1))
             .min_idle(Some(0))
             .connection_timeout(options.connection_timeout)
-            .test_on_check_out(network)
+            .test_on_check_out(false)
             .error_handler(Box::new(LogErrors))
             .build_unchecked(pool_manager);
         let (gate, writer, checkpointer) = match url.sqlite_path() {
@@ -320,7 +360,34 @@ impl Store {
     /// A connection from the pool, or [`StoreError::Unavailable`] when none
     /// could be had within the pool's timeout.
     pub(crate) fn connection(&self) -> Result<PooledConnection, StoreError> {
-        self.pool.get().map_err(StoreError::from)
+        let pooled = self.pool.get().map_err(StoreError::from)?;
+        DEAD.with(|dead| dead.set(false));
+        Ok(pooled)
+    }
+
+    /// Opens a transaction with `begin` on a pooled connection, trying
+    /// another when the one handed out turns out dead (nothing was done on
+    /// it, so trying again is safe for reads and writes alike).
+    fn begin(
+        &self,
+        begin: impl Fn(&DbConnection) -> &'static str,
+    ) -> Result<PooledConnection, StoreError> {
+        let mut attempt = 0;
+        loop {
+            let mut pooled = self.connection()?;
+            let sql = begin(&pooled);
+            match pooled.batch_execute(sql) {
+                Ok(()) => return Ok(pooled),
+                Err(error) => {
+                    let error = StoreError::from(error);
+                    attempt += 1;
+                    if !found_dead() || attempt > DEAD_RETRIES {
+                        return Err(error);
+                    }
+                    tracing::info!(%error, "a pooled connection was closed; trying another");
+                }
+            }
+        }
     }
 
     /// Checks that the database answers, waiting at most `timeout`.
@@ -335,24 +402,33 @@ impl Store {
         &self,
         f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
     ) -> Result<T, E> {
-        let mut pooled = self.connection()?;
-        let conn: &mut DbConnection = &mut pooled;
-        let begin = match conn {
+        let mut pooled = self.begin(|conn| match conn {
             DbConnection::Postgres(_) => "BEGIN READ ONLY",
             DbConnection::Sqlite(_) => "BEGIN",
-        };
-        in_transaction(conn, begin, f)
+        })?;
+        in_transaction(&mut pooled, f)
     }
 
     /// Runs `f`, a read of one statement, outside a transaction: a single
     /// statement reads one consistent state by itself, and on PostgreSQL
     /// this saves the round trips of `BEGIN` and `COMMIT`.
+    ///
+    /// A statement that finds its connection closed is tried again on
+    /// another: it only reads.
     pub fn read_statement<T, E: From<StoreError>>(
         &self,
-        f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+        f: impl Fn(&mut DbConnection) -> Result<T, E>,
     ) -> Result<T, E> {
-        let mut pooled = self.connection()?;
-        f(&mut pooled)
+        let mut attempt = 0;
+        loop {
+            let mut pooled = self.connection()?;
+            let result = f(&mut pooled);
+            attempt += 1;
+            if result.is_ok() || !found_dead() || attempt > DEAD_RETRIES {
+                return result;
+            }
+            tracing::info!("a pooled connection was closed; trying another");
+        }
     }
 
     /// Runs `f`, a read of one statement, on the calling thread when that
@@ -385,13 +461,11 @@ impl Store {
         f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
     ) -> Result<T, E> {
         let _turn = self.gate.as_deref().map(WriteGate::enter).transpose()?;
-        let mut pooled = self.connection()?;
-        let conn: &mut DbConnection = &mut pooled;
-        let begin = match conn {
+        let mut pooled = self.begin(|conn| match conn {
             DbConnection::Postgres(_) => "BEGIN",
             DbConnection::Sqlite(_) => "BEGIN IMMEDIATE",
-        };
-        in_transaction(conn, begin, f)
+        })?;
+        in_transaction(&mut pooled, f)
     }
 }
 
@@ -434,15 +508,14 @@ impl Store {
     }
 }
 
-/// Runs `f` between `begin` and `COMMIT`, rolling back when it fails. The
-/// statements are sent as SQL (not through diesel's transaction manager) so
-/// SQLite can take its write lock up front; `f` must not open transactions.
+/// Runs `f` in the transaction `conn` has begun ([`Store::begin`]), then
+/// `COMMIT`, rolling back when it fails. The statements are sent as SQL (not
+/// through diesel's transaction manager) so SQLite can take its write lock up
+/// front; `f` must not open transactions.
 fn in_transaction<T, E: From<StoreError>>(
     conn: &mut DbConnection,
-    begin: &str,
     f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
 ) -> Result<T, E> {
-    conn.batch_execute(begin).map_err(StoreError::from)?;
     match f(conn) {
         Ok(value) => {
             if let Err(err) = conn.batch_execute("COMMIT") {
@@ -490,5 +563,74 @@ struct LogErrors;
 impl r2d2::HandleError<StoreError> for LogErrors {
     fn handle_error(&self, error: StoreError) {
         tracing::warn!(%error, "database connection failed");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::TestDatabase;
+    use diesel::sql_types::Integer;
+
+    #[derive(QueryableByName)]
+    struct Pid {
+        #[diesel(sql_type = Integer)]
+        pid: i32,
+    }
+
+    fn backend_pids(store: &Store) -> Vec<i32> {
+        let mut conn = store.connection().unwrap();
+        let rows: Vec<Pid> = diesel::sql_query(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() \
+             AND pid <> pg_backend_pid()",
+        )
+        .load(&mut *conn)
+        .unwrap();
+        rows.into_iter().map(|row| row.pid).collect()
+    }
+
+    /// Connections are not tested before use; one that its server closed is
+    /// dropped at its first statement, and the read, the one-statement read
+    /// and the write each go on with a new connection, answering as if
+    /// nothing happened.
+    #[test]
+    fn connections_closed_by_the_server_are_replaced_without_failing_a_request() {
+        let db = TestDatabase::create().unwrap();
+        if db.url().backend() != Backend::Postgres {
+            return; // a SQLite connection is a file handle; it cannot be closed under us
+        }
+        let options = PoolOptions {
+            max_size: 3,
+            ..PoolOptions::default()
+        };
+        let store = Store::open(db.url().clone(), &options).unwrap();
+        store.migrate().unwrap();
+        let admin = Store::open(db.url().clone(), &PoolOptions::default()).unwrap();
+        let one = |conn: &mut DbConnection| -> Result<i32, StoreError> {
+            Ok(diesel::select(diesel::dsl::sql::<Integer>("1")).get_result(conn)?)
+        };
+        for round in 0..3 {
+            // Fill the pool with open connections, then have the server
+            // close every one of them.
+            let held: Vec<_> = (0..3).map(|_| store.connection().unwrap()).collect();
+            drop(held);
+            let pids = backend_pids(&admin);
+            assert!(
+                !pids.is_empty(),
+                "round {round}: the pool holds connections"
+            );
+            for pid in pids {
+                diesel::sql_query(format!("SELECT pg_terminate_backend({pid})"))
+                    .execute(&mut *admin.connection().unwrap())
+                    .unwrap();
+            }
+            std::thread::sleep(Duration::from_millis(100));
+            let answer = match round {
+                0 => store.read(one),
+                1 => store.read_statement(one),
+                _ => store.write(one),
+            };
+            assert_eq!(answer.unwrap(), 1, "round {round}");
+        }
     }
 }

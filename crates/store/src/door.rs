@@ -34,7 +34,9 @@ use crate::schema::users;
 /// it has locked (and whose facts revision it has bumped) so far.
 pub struct FactsTx<'c> {
     conn: &'c mut DbConnection,
-    locked: Vec<String>,
+    /// The seekers locked so far, each with the facts revision the lock
+    /// bumped them to (`None`: no such seeker).
+    locked: Vec<(String, Option<i64>)>,
     events: Appender,
 }
 
@@ -74,14 +76,27 @@ impl<'c> FactsTx<'c> {
     /// transaction: locking a seeker again is free. A seeker that does not
     /// exist is locked vacuously (the write that follows finds nothing).
     pub fn lock(&mut self, seeker: &str) -> Result<(), StoreError> {
-        if self.locked.iter().any(|s| s == seeker) {
+        if self.locked.iter().any(|(s, _)| s == seeker) {
             return Ok(());
         }
         let bump = diesel::update(users::table.find(seeker))
-            .set(users::facts_revision.eq(users::facts_revision + 1));
-        natively!(&mut *self.conn, c => bump.execute(c))?;
-        self.locked.push(seeker.to_owned());
+            .set(users::facts_revision.eq(users::facts_revision + 1))
+            .returning(users::facts_revision);
+        let revision = natively!(&mut *self.conn, c => bump.get_result::<i64>(c)).optional()?;
+        self.locked.push((seeker.to_owned(), revision));
         Ok(())
+    }
+
+    /// The facts revision this transaction gives `seeker` (locking them
+    /// first if need be); `None` when there is no such seeker. It is what
+    /// a read after the commit finds, until the next write.
+    pub fn revision(&mut self, seeker: &str) -> Result<Option<i64>, StoreError> {
+        self.lock(seeker)?;
+        Ok(self
+            .locked
+            .iter()
+            .find(|(s, _)| s == seeker)
+            .and_then(|(_, revision)| *revision))
     }
 
     /// Locks several seekers, in ascending id order, so two transactions that
@@ -95,7 +110,7 @@ impl<'c> FactsTx<'c> {
         debug_assert!(
             self.locked
                 .iter()
-                .all(|held| seekers.first().is_none_or(|first| held <= first)),
+                .all(|(held, _)| seekers.first().is_none_or(|first| held <= first)),
             "lock_all after a lock on a later seeker breaks the lock order"
         );
         for seeker in seekers {
@@ -105,8 +120,8 @@ impl<'c> FactsTx<'c> {
     }
 
     /// The seekers this transaction has locked, in the order it locked them.
-    pub fn locked(&self) -> &[String] {
-        &self.locked
+    pub fn locked(&self) -> impl Iterator<Item = &str> {
+        self.locked.iter().map(|(seeker, _)| seeker.as_str())
     }
 }
 
@@ -190,11 +205,19 @@ mod tests {
         assert_eq!(revision(&store, "a"), 1);
         assert_eq!(revision(&store, "b"), 1);
         assert_eq!(revision(&store, "c"), 0);
+        let (seen, missing) = store
+            .write_for("a", |tx| {
+                Ok::<_, StoreError>((tx.revision("a")?, tx.revision("nobody")?))
+            })
+            .unwrap();
+        assert_eq!(seen, Some(2), "the revision the write gives");
+        assert_eq!(revision(&store, "a"), 2);
+        assert_eq!(missing, None);
         let failed: Result<(), StoreError> = store.write_for("a", |_| Err(StoreError::NotFound));
         assert!(failed.is_err());
         assert_eq!(
             revision(&store, "a"),
-            1,
+            2,
             "a rolled-back write bumps nothing"
         );
     }
@@ -205,7 +228,7 @@ mod tests {
         let order = store
             .write_facts(|tx| {
                 tx.lock_all(vec!["c".into(), "a".into(), "b".into(), "a".into()])?;
-                Ok::<_, StoreError>(tx.locked().to_vec())
+                Ok::<_, StoreError>(tx.locked().map(str::to_owned).collect::<Vec<_>>())
             })
             .unwrap();
         assert_eq!(order, ["a", "b", "c"]);

@@ -42,6 +42,7 @@ pub enum StoreError {
 impl From<diesel::result::Error> for StoreError {
     fn from(err: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};
+        crate::connection::note_error(&err);
         match err {
             Error::NotFound => Self::NotFound,
             Error::DatabaseError(
@@ -58,9 +59,10 @@ impl From<diesel::result::Error> for StoreError {
                         _ => "foreign_key".to_owned(),
                     }),
             },
-            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
-                Self::Unavailable(info.message().to_owned())
-            }
+            Error::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                info,
+            ) => Self::Unavailable(info.message().to_owned()),
             other => Self::Query(other),
         }
     }

@@ -6,8 +6,9 @@
 //! than the oldest one still running (`pg_snapshot_xmin`): a transaction
 //! that took its id early and commits late is never skipped by a reader
 //! that already moved on. On SQLite writers take turns, so `tx` is a counter
-//! bumped by each write transaction that writes events, and commit order is
-//! position order. `seq` orders the events of one transaction.
+//! bumped by each write transaction that writes events (by each group of the
+//! writer thread, whose writes commit together: see `in_group`), and commit
+//! order is position order. `seq` orders the events of one transaction.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -90,18 +91,45 @@ impl Appender {
                 return Ok(false);
             }
         }
-        let tx = match self.tx {
-            Some(tx) => tx,
+        if let DbConnection::Postgres(pg) = conn {
+            // The transaction id goes into the INSERT itself: no round trip
+            // to ask for it first.
+            let seq = self.next_seq;
+            self.next_seq += 1;
+            let insert = diesel::insert_into(events::table).values((
+                events::id.eq(event.id),
+                events::tx.eq(CurrentTransaction),
+                events::seq.eq(seq),
+                events::seeker_id.eq(event.seeker_id),
+                events::kind.eq(Stored::from(event.kind)),
+                events::actor.eq(Stored::from(event.actor)),
+                events::occurred_at.eq(event.occurred_at),
+                events::created_at.eq(event.created_at),
+                events::data.eq(StoredJsonText::from(event.data)),
+            ));
+            insert.execute(pg)?;
+            return Ok(true);
+        }
+        let (tx, seq) = match group_position(conn)? {
+            Some(position) => position,
             None => {
-                let tx = transaction_number(conn)?;
-                self.tx = Some(tx);
-                tx
+                let tx = match self.tx {
+                    Some(tx) => tx,
+                    None => {
+                        let tx = transaction_number(conn)?;
+                        self.tx = Some(tx);
+                        tx
+                    }
+                };
+                let seq = self.next_seq;
+                self.next_seq += 1;
+                (tx, seq)
             }
         };
         let row = EventRow {
             id: event.id,
             tx,
-            seq: self.next_seq,
+            seq,
             seeker_id: event.seeker_id,
             kind: event.kind,
             actor: event.actor,
@@ -111,19 +139,118 @@ impl Appender {
         };
         let insert = diesel::insert_into(events::table).values(row);
         natively!(conn, c => insert.execute(c))?;
-        self.next_seq += 1;
         Ok(true)
     }
 }
 
-/// The current write transaction's number: its id on PostgreSQL, the next
-/// value of the counter on SQLite (whose writers take turns).
+/// The position of the writer thread's group (SQLite): its writes share one
+/// transaction, so they share one transaction number, taken by the group's
+/// first event, and `seq` runs on across them. Outside a group (`None`)
+/// each [`Appender`] numbers its own transaction.
+#[derive(Debug, Clone, Copy, Default)]
+struct GroupPosition {
+    tx: Option<i64>,
+    next_seq: i32,
+}
+
+thread_local! {
+    static GROUP: std::cell::Cell<Option<GroupPosition>> = const { std::cell::Cell::new(None) };
+}
+
+/// Runs `f`, a group of writes in one transaction on this thread, with the
+/// events of all its writes numbered as one transaction's.
+pub(crate) fn in_group<T>(f: impl FnOnce() -> T) -> T {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            GROUP.with(|group| group.set(None));
+        }
+    }
+    GROUP.with(|group| group.set(Some(GroupPosition::default())));
+    let _reset = Reset;
+    f()
+}
+
+/// A write of the group rolled back to its savepoint: the counter update
+/// that took the group's number may have gone with it, so the next event
+/// takes a new number (a later one, or the same one again if it was undone;
+/// either way above every committed position).
+pub(crate) fn group_write_rolled_back() {
+    GROUP.with(|group| {
+        if let Some(mut position) = group.get() {
+            position.tx = None;
+            group.set(Some(position));
+        }
+    });
+}
+
+/// The next position in the current group, taking its number first if
+/// needed; `None` outside a group.
+fn group_position(conn: &mut DbConnection) -> Result<Option<(i64, i32)>, StoreError> {
+    let Some(mut position) = GROUP.with(std::cell::Cell::get) else {
+        return Ok(None);
+    };
+    let tx = match position.tx {
+        Some(tx) => tx,
+        None => transaction_number(conn)?,
+    };
+    let seq = position.next_seq;
+    position.tx = Some(tx);
+    position.next_seq += 1;
+    GROUP.with(|group| group.set(Some(position)));
+    Ok(Some((tx, seq)))
+}
+
+/// A PostgreSQL expression of fixed SQL, as a type of its own so that diesel
+/// prepares a statement using it once per connection and keeps it (an
+/// `sql` literal makes every use a new statement: two round trips, to
+/// prepare and to run).
+macro_rules! pg_expression {
+    ($(#[$doc:meta])* $name:ident = $sql:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, diesel::query_builder::QueryId)]
+        struct $name;
+
+        impl diesel::expression::Expression for $name {
+            type SqlType = BigInt;
+        }
+
+        impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for $name {
+            fn walk_ast<'b>(
+                &'b self,
+                mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+            ) -> QueryResult<()> {
+                out.push_sql($sql);
+                Ok(())
+            }
+        }
+
+        impl<QS> diesel::expression::AppearsOnTable<QS> for $name {}
+
+        impl<QS> diesel::expression::SelectableExpression<QS> for $name {}
+
+        impl diesel::expression::ValidGrouping<()> for $name {
+            type IsAggregate = diesel::expression::is_aggregate::Never;
+        }
+    };
+}
+
+pg_expression!(
+    /// The writing transaction's id.
+    CurrentTransaction = "pg_current_xact_id()::text::bigint"
+);
+
+pg_expression!(
+    /// The oldest transaction still running: every one below it has ended.
+    Horizon = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+);
+
+/// The current write transaction's number on SQLite: the next value of the
+/// counter (its writers take turns). (PostgreSQL's is its transaction id,
+/// written by the INSERT itself.)
 fn transaction_number(conn: &mut DbConnection) -> Result<i64, StoreError> {
     match conn {
-        DbConnection::Postgres(_) => Ok(diesel::select(diesel::dsl::sql::<BigInt>(
-            "pg_current_xact_id()::text::bigint",
-        ))
-        .get_result(conn)?),
+        DbConnection::Postgres(pg) => Ok(diesel::select(CurrentTransaction).get_result(pg)?),
         DbConnection::Sqlite(c) => {
             diesel::update(event_counter::table.find(1))
                 .set(event_counter::last_tx.eq(event_counter::last_tx + 1))
@@ -142,10 +269,7 @@ fn transaction_number(conn: &mut DbConnection) -> Result<i64, StoreError> {
 /// position order.
 fn horizon(conn: &mut DbConnection) -> Result<i64, StoreError> {
     match conn {
-        DbConnection::Postgres(_) => Ok(diesel::select(diesel::dsl::sql::<BigInt>(
-            "pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
-        ))
-        .get_result(conn)?),
+        DbConnection::Postgres(pg) => Ok(diesel::select(Horizon).get_result(pg)?),
         DbConnection::Sqlite(_) => Ok(i64::MAX),
     }
 }

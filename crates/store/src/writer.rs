@@ -171,7 +171,7 @@ fn run(manager: &Manager, gate: &WriteGate, queue: &Receiver<Box<dyn Job>>) {
         };
         match connection {
             Ok(mut open) => {
-                if group(&mut open, first, queue) {
+                if crate::events::in_group(|| group(&mut open, first, queue)) {
                     conn = Some(open);
                 }
             }
@@ -204,6 +204,7 @@ fn group(conn: &mut DbConnection, first: Box<dyn Job>, queue: &Receiver<Box<dyn 
         let end = if ran.ok {
             control(conn, Control::Release)
         } else {
+            crate::events::group_write_rolled_back();
             control(conn, Control::RollbackTo).and_then(|()| control(conn, Control::Release))
         };
         answers.push(ran.answer);

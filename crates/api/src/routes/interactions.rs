@@ -6,9 +6,9 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use followup_core::{Direction, EventType, InteractionKind, RejectionReason};
 use followup_store::DbConnection;
+use followup_store::interactions;
 use followup_store::pipeline::OpportunityRow;
 use followup_store::records::InteractionRow;
-use followup_store::{interactions, users};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -208,7 +208,7 @@ pub async fn create_interaction(
         if let Some(watch) = watch {
             watch.record_changes(tx, &row.updated_by, now)?;
         }
-        let revision = users::facts_revision(tx.conn(), &row.seeker_id)?;
+        let revision = tx.revision(&row.seeker_id)?;
         Ok((row, revision))
     })
     .await?;
