@@ -12,7 +12,6 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::ops::Range;
 use std::str::FromStr;
-use std::sync::Mutex;
 
 use chrono::{
     DateTime, Datelike, Days, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset,
@@ -237,11 +236,19 @@ type ZoneDay = (Tz, i64, Option<i32>);
 ///
 /// Days on which the offset changes are left to chrono-tz. Keyed by the zone
 /// as well as the day, so the table is never stale, whatever is done to the
-/// calendar's public fields. A clone starts empty; calendars compare equal
-/// whatever they remember; when another thread holds the table, the
-/// database is read directly.
+/// calendar's public fields.
+///
+/// The table is the thread's, shared by every calendar evaluated on it, not
+/// the calendar's: a calendar kept with a seeker's facts between requests
+/// (thousands of them on a server) then costs no memory for it, and the
+/// days asked about are mostly the same few around now anyway.
 #[derive(Default)]
-struct ZoneDays(Mutex<Vec<Option<ZoneDay>>>);
+struct ZoneDays;
+
+thread_local! {
+    static ZONE_DAYS: std::cell::RefCell<Vec<Option<ZoneDay>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
 
 impl ZoneDays {
     /// The offset all of `date`'s day (`local`: on the wall clock, else in
@@ -256,29 +263,31 @@ impl ZoneDays {
         compute: impl FnOnce() -> Option<i32>,
     ) -> Option<i32> {
         let key = (i64::from(date.year()) << 11) | (i64::from(date.ordinal0()) << 2) | kind as i64;
-        // Fibonacci hashing of the key onto the slots.
-        let hash = key.unsigned_abs().wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        // Fibonacci hashing of the zone and the key onto the slots.
+        let zoned = key.unsigned_abs() ^ (u64::from(tz as u16) << 40);
+        let hash = zoned.wrapping_mul(0x9E37_79B9_7F4A_7C15);
         let slot = usize::try_from(hash >> 55).unwrap_or(0) % ZONE_DAY_SLOTS;
-        {
-            let Ok(slots) = self.0.try_lock() else {
-                return None;
-            };
-            if let Some(Some((zone, day, offset))) = slots.get(slot)
-                && *zone == tz
-                && *day == key
-            {
-                return *offset;
-            }
+        let remembered = ZONE_DAYS.with(|table| match table.try_borrow() {
+            Ok(slots) => match slots.get(slot) {
+                Some(Some((zone, day, offset))) if *zone == tz && *day == key => Some(*offset),
+                _ => None,
+            },
+            Err(_) => None,
+        });
+        if let Some(offset) = remembered {
+            return offset;
         }
         let offset = compute();
-        if let Ok(mut slots) = self.0.try_lock() {
-            if slots.is_empty() {
-                slots.resize(ZONE_DAY_SLOTS, None);
+        ZONE_DAYS.with(|table| {
+            if let Ok(mut slots) = table.try_borrow_mut() {
+                if slots.is_empty() {
+                    slots.resize(ZONE_DAY_SLOTS, None);
+                }
+                if let Some(entry) = slots.get_mut(slot) {
+                    *entry = Some((tz, key, offset));
+                }
             }
-            if let Some(entry) = slots.get_mut(slot) {
-                *entry = Some((tz, key, offset));
-            }
-        }
+        });
         offset
     }
 
@@ -395,7 +404,7 @@ enum DayKind {
 
 impl Clone for ZoneDays {
     fn clone(&self) -> Self {
-        Self::default()
+        Self
     }
 }
 
@@ -473,7 +482,7 @@ impl BusinessCalendar {
             holidays: BTreeSet::new(),
             national: NationalHolidays::default(),
             days_off: None,
-            zone_days: ZoneDays::default(),
+            zone_days: ZoneDays,
         }
     }
 
@@ -497,7 +506,7 @@ impl BusinessCalendar {
                     })
                 },
             ),
-            zone_days: ZoneDays::default(),
+            zone_days: ZoneDays,
         }
     }
 

@@ -204,7 +204,7 @@ impl r2d2::ManageConnection for Manager {
         if let DbConnection::Sqlite(sqlite) = &mut conn {
             sqlite.batch_execute(&format!(
                 "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; PRAGMA synchronous = {}; \
-                 PRAGMA wal_autocheckpoint = 0;",
+                 PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -{POOLED_CACHE_KIB};",
                 self.busy_timeout_ms,
                 self.synchronous.pragma()
             ))?;
@@ -222,6 +222,12 @@ impl r2d2::ManageConnection for Manager {
         DEAD.with(|dead| dead.replace(false))
     }
 }
+
+/// The page cache of each pooled SQLite connection, in KiB (SQLite's
+/// default is about 2 MiB). The pages a read needs beyond it come from the
+/// operating system's file cache, a copy away; the writer connection keeps a
+/// larger one (see `crate::writer`).
+const POOLED_CACHE_KIB: u32 = 512;
 
 thread_local! {
     /// Set when a statement on this thread failed because its connection is
