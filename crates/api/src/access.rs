@@ -14,7 +14,7 @@ use chrono::NaiveDateTime;
 use followup_core::{BuiltinPlaybook, EventType};
 use followup_store::pipeline::{self, OpportunityRow};
 use followup_store::records::{ContactRow, InteractionRow, PromiseRow};
-use followup_store::{DbConnection, FactsTx, StoreError, auth, playbooks};
+use followup_store::{DbConnection, FactsTx, Owned, StoreError, auth, playbooks};
 use followup_store::{contacts, interactions, promises};
 
 use crate::auth::{Access, Caller};
@@ -63,6 +63,8 @@ pub fn access(
 pub trait Versioned: Sized {
     /// What the API calls it, in messages ("no such contact").
     const NOUN: &'static str;
+    /// Its table, for locking its seeker by its id.
+    const OWNED: Owned;
     /// The event a change of it records (docs/events.md).
     const UPDATED: EventType;
     /// The event its deletion records.
@@ -120,17 +122,30 @@ pub fn load<R: Versioned>(
     Ok((row, access))
 }
 
-/// Loads a record as [`load`] does, then locks its seeker and reads it again
-/// under the lock: another request may have committed a change between the
-/// first read and the lock (on PostgreSQL), and a write computed from the
-/// stale copy would fail its version check with a 412 the client never
-/// asked for.
+/// Loads a record as [`load`] does, with its seeker locked: a write computed
+/// from a copy read before the lock could be stale (on PostgreSQL another
+/// request may commit in between) and fail its version check with a 412
+/// the client never asked for. On PostgreSQL the seeker is locked by the
+/// record's id first and the record read once; on SQLite, whose write
+/// transaction excludes every other writer from its start, the record is
+/// read and then its seeker locked.
 pub fn load_locked<R: Versioned>(
     tx: &mut FactsTx<'_>,
     caller: &Caller,
     id: &str,
     need: Need,
 ) -> Result<(R, Access), ApiError> {
+    if matches!(tx.conn(), followup_store::DbConnection::Postgres(_))
+        && tx.locked().next().is_none()
+    {
+        // On PostgreSQL the seeker is locked first, by the record's id, and
+        // the record read once, under the lock: one round trip less than
+        // reading, locking and reading again. (Nothing was locked before in
+        // this transaction, so the lock order holds.) A record that does
+        // not exist locks nothing, and the read answers 404.
+        tx.lock_owner(R::OWNED, id)?;
+        return load::<R>(tx.conn(), caller, id, need);
+    }
     let (row, access) = load::<R>(tx.conn(), caller, id, need)?;
     tx.lock(row.seeker_id())?;
     // On PostgreSQL another writer may have changed the row between the
@@ -382,9 +397,10 @@ pub fn check_contact(
 }
 
 macro_rules! versioned {
-    ($row:ty, $noun:literal, $updated:ident, $deleted:ident, $find:path, $save:path, $remove:path $(, promises_on: $on:ident)?) => {
+    ($row:ty, $noun:literal, $owned:ident, $updated:ident, $deleted:ident, $find:path, $save:path, $remove:path $(, promises_on: $on:ident)?) => {
         impl Versioned for $row {
             const NOUN: &'static str = $noun;
+            const OWNED: Owned = Owned::$owned;
             const UPDATED: EventType = EventType::$updated;
             const DELETED: EventType = EventType::$deleted;
 
@@ -426,6 +442,7 @@ macro_rules! versioned {
 versioned!(
     OpportunityRow,
     "opportunity",
+    Opportunities,
     OpportunityUpdated,
     OpportunityDeleted,
     pipeline::find_opportunity,
@@ -435,6 +452,7 @@ versioned!(
 versioned!(
     ContactRow,
     "contact",
+    Contacts,
     ContactUpdated,
     ContactDeleted,
     contacts::find_contact,
@@ -444,6 +462,7 @@ versioned!(
 versioned!(
     InteractionRow,
     "interaction",
+    Interactions,
     InteractionUpdated,
     InteractionDeleted,
     interactions::find_interaction,
@@ -454,6 +473,7 @@ versioned!(
 versioned!(
     PromiseRow,
     "promise",
+    Promises,
     PromiseUpdated,
     PromiseDeleted,
     promises::find_promise,

@@ -28,7 +28,6 @@ use diesel::prelude::*;
 use crate::connection::{DbConnection, Store};
 use crate::error::StoreError;
 use crate::events::{Appender, NewEvent};
-use crate::schema::users;
 
 /// A write transaction of seekers' facts: the connection, and the seekers
 /// it has locked (and whose facts revision it has bumped) so far.
@@ -79,12 +78,35 @@ impl<'c> FactsTx<'c> {
         if self.locked.iter().any(|(s, _)| s == seeker) {
             return Ok(());
         }
-        let bump = diesel::update(users::table.find(seeker))
-            .set(users::facts_revision.eq(users::facts_revision + 1))
-            .returning(users::facts_revision);
-        let revision = natively!(&mut *self.conn, c => bump.get_result::<i64>(c)).optional()?;
-        self.locked.push((seeker.to_owned(), revision));
+        let bump = Bump(seeker.to_owned());
+        let locked =
+            natively!(&mut *self.conn, c => bump.get_result::<(String, i64)>(c)).optional()?;
+        self.locked
+            .push((seeker.to_owned(), locked.map(|(_, revision)| revision)));
         Ok(())
+    }
+
+    /// Locks the seeker who owns row `id` of `table` (bumping their facts
+    /// revision, as [`FactsTx::lock`] does) in one statement, before the
+    /// row is read: the read that follows sees the row as no other writer
+    /// can change it any more. Returns the seeker; `None` when there is no
+    /// such row (nothing is locked then). Only for a transaction's first
+    /// lock: it takes the lock whatever was locked before.
+    pub fn lock_owner(&mut self, table: Owned, id: &str) -> Result<Option<String>, StoreError> {
+        let id = id.to_owned();
+        let locked = natively!(&mut *self.conn, c => match table {
+            Owned::Opportunities => BumpOwnerOfOpportunity(id).get_result::<(String, i64)>(c),
+            Owned::Contacts => BumpOwnerOfContact(id).get_result::<(String, i64)>(c),
+            Owned::Interactions => BumpOwnerOfInteraction(id).get_result::<(String, i64)>(c),
+            Owned::Promises => BumpOwnerOfPromise(id).get_result::<(String, i64)>(c),
+        })
+        .optional()?;
+        Ok(locked.map(|(seeker, revision)| {
+            if !self.locked.iter().any(|(s, _)| *s == seeker) {
+                self.locked.push((seeker.clone(), Some(revision)));
+            }
+            seeker
+        }))
     }
 
     /// The facts revision this transaction gives `seeker` (locking them
@@ -124,6 +146,83 @@ impl<'c> FactsTx<'c> {
         self.locked.iter().map(|(seeker, _)| seeker.as_str())
     }
 }
+
+/// The tables whose rows name the seeker they belong to, for
+/// [`FactsTx::lock_owner`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owned {
+    /// `opportunities`.
+    Opportunities,
+    /// `contacts`.
+    Contacts,
+    /// `interactions`.
+    Interactions,
+    /// `promises`.
+    Promises,
+}
+
+/// The lock statements: each a type of its own with fixed SQL, so diesel
+/// prepares it once per connection and keeps it (an `UPDATE` built with
+/// diesel's DSL is prepared anew at every call).
+macro_rules! bump_statement {
+    ($(#[$doc:meta])* $name:ident = $before:literal ? $after:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, diesel::query_builder::QueryId)]
+        struct $name(String);
+
+        impl diesel::query_builder::Query for $name {
+            type SqlType = (diesel::sql_types::Text, diesel::sql_types::BigInt);
+        }
+
+        impl<DB> diesel::query_builder::QueryFragment<DB> for $name
+        where
+            DB: diesel::backend::Backend,
+            String: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+        {
+            fn walk_ast<'b>(
+                &'b self,
+                mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
+            ) -> QueryResult<()> {
+                out.push_sql($before);
+                out.push_bind_param::<diesel::sql_types::Text, String>(&self.0)?;
+                out.push_sql($after);
+                Ok(())
+            }
+        }
+
+        impl<C> RunQueryDsl<C> for $name {}
+    };
+}
+
+bump_statement!(
+    /// Locks a seeker by id.
+    Bump = "UPDATE users SET facts_revision = facts_revision + 1 WHERE id = "
+        ? " RETURNING id, facts_revision"
+);
+bump_statement!(
+    /// Locks the seeker of an opportunity.
+    BumpOwnerOfOpportunity = "UPDATE users SET facts_revision = facts_revision + 1 \
+        WHERE id = (SELECT seeker_id FROM opportunities WHERE id = "
+        ? ") RETURNING id, facts_revision"
+);
+bump_statement!(
+    /// Locks the seeker of a contact.
+    BumpOwnerOfContact = "UPDATE users SET facts_revision = facts_revision + 1 \
+        WHERE id = (SELECT seeker_id FROM contacts WHERE id = "
+        ? ") RETURNING id, facts_revision"
+);
+bump_statement!(
+    /// Locks the seeker of an interaction.
+    BumpOwnerOfInteraction = "UPDATE users SET facts_revision = facts_revision + 1 \
+        WHERE id = (SELECT seeker_id FROM interactions WHERE id = "
+        ? ") RETURNING id, facts_revision"
+);
+bump_statement!(
+    /// Locks the seeker of a promise.
+    BumpOwnerOfPromise = "UPDATE users SET facts_revision = facts_revision + 1 \
+        WHERE id = (SELECT seeker_id FROM promises WHERE id = "
+        ? ") RETURNING id, facts_revision"
+);
 
 impl Store {
     /// Runs `f` in a write transaction through the door: `f` locks the

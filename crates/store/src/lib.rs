@@ -50,6 +50,6 @@ pub mod webhooks;
 mod writer;
 
 pub use connection::{Backend, DatabaseUrl, DbConnection, PoolOptions, SqliteSynchronous, Store};
-pub use door::FactsTx;
+pub use door::{FactsTx, Owned};
 pub use error::StoreError;
 pub use migrate::MIGRATIONS;

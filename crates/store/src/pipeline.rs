@@ -17,7 +17,7 @@ diesel::define_sql_function!(
 
 /// A stored opportunity.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = opportunities, treat_none_as_null = true)]
+#[diesel(table_name = opportunities, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct OpportunityRow {
     /// UUIDv7.
     pub id: String,

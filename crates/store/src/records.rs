@@ -17,7 +17,7 @@ use crate::types::{Stored, StoredJson, StoredJsonText, StoredOpt};
 
 /// A person at the employer.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = contacts, treat_none_as_null = true)]
+#[diesel(table_name = contacts, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct ContactRow {
     /// UUIDv7.
     pub id: String,
@@ -61,7 +61,7 @@ pub struct ContactRow {
 
 /// Something that happened.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = interactions, treat_none_as_null = true)]
+#[diesel(table_name = interactions, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct InteractionRow {
     /// UUIDv7.
     pub id: String,
@@ -96,7 +96,7 @@ pub struct InteractionRow {
 
 /// What the employer said they would do.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = promises, treat_none_as_null = true)]
+#[diesel(table_name = promises, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct PromiseRow {
     /// UUIDv7.
     pub id: String,
@@ -132,7 +132,7 @@ pub struct PromiseRow {
 
 /// The ideal-candidate profile of an opportunity.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = profiles, treat_none_as_null = true)]
+#[diesel(table_name = profiles, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct ProfileRow {
     /// The opportunity (one profile each).
     pub opportunity_id: String,
