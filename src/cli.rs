@@ -154,6 +154,10 @@ pub struct ServeArgs {
     /// beside the system's (a private deployment with its own CA).
     #[arg(long, env = "FOLLOWUP_WEBHOOK_CA_FILE")]
     pub webhook_ca_file: Option<std::path::PathBuf>,
+    /// Days the raw bytes of a message posted to the inbox are kept; the
+    /// proposals read from it stay (docs/inbox.md).
+    #[arg(long, env = "FOLLOWUP_INBOX_RETENTION_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub inbox_retention_days: u32,
 }
 
 /// `followup migrate`.

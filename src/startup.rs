@@ -134,6 +134,7 @@ impl Application {
                 egress: state.webhook_egress.clone(),
                 poll: Duration::from_millis(250),
                 clock_every: chrono::Duration::seconds(15),
+                inbox_retention: chrono::Duration::days(i64::from(args.inbox_retention_days)),
                 stop: stopped,
             },
         ));

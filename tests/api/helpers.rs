@@ -76,6 +76,7 @@ pub fn serve_args(database_url: String) -> ServeArgs {
         webhook_allow_http: false,
         webhook_allow_network: Vec::new(),
         webhook_ca_file: None,
+        inbox_retention_days: 30,
     }
 }
 

@@ -24,6 +24,7 @@ mod hardening;
 mod helpers;
 mod holidays;
 mod idempotency;
+mod inbox;
 mod interactions;
 mod kept_state;
 mod matrix;

@@ -33,6 +33,7 @@ token (`Authorization: Bearer …`) to every `/v1` endpoint except the `auth` on
         (name = "opportunities", description = "The seeker's pipeline: one opportunity per job, its stage and the history of its stages."),
         (name = "contacts", description = "The people at an employer, per opportunity: role, email, phone, time zone, preferred channel and the best time to call."),
         (name = "interactions", description = "What happened, back-datable: interviews, letters, emails, calls, replies and notes."),
+        (name = "inbox", description = "Forwarded e-mail read into one proposed step (an out-of-office reply, a rejection, an offer, an interview message, a reply), which the seeker accepts or dismisses; nothing is logged without them and nothing is ever sent."),
         (name = "promises", description = "What the employer said they would do and by when; kept, broken or pending is derived, at any instant."),
         (name = "profile", description = "The ideal-candidate profile of an opportunity: criteria and ratings, the competition, the answers to the process questions."),
         (name = "export", description = "Everything a seeker keeps, as JSON or as a CSV of opportunities."),

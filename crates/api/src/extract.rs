@@ -58,10 +58,16 @@ pub struct BodySize {
 }
 
 impl BodySize {
-    /// The server's [`BodyLimit`] and the request's `Content-Length`.
+    /// The server's [`BodyLimit`] (for a message posted to the inbox, the
+    /// inbox's own limit) and the request's `Content-Length`.
     pub fn of(req: &HttpRequest) -> Self {
+        let limit = req.app_data::<BodyLimit>().copied().unwrap_or_default().0;
         Self {
-            limit: req.app_data::<BodyLimit>().copied().unwrap_or_default().0,
+            limit: if req.path() == crate::routes::inbox::INBOX_PATH {
+                limit.max(followup_inbox::MAX_MESSAGE_BYTES)
+            } else {
+                limit
+            },
             declared: req
                 .headers()
                 .get(header::CONTENT_LENGTH)
@@ -159,7 +165,9 @@ fn too_large(length: Option<usize>, limit: usize) -> ApiError {
     })
 }
 
-fn is_json(req: &HttpRequest) -> bool {
+/// Is the request's body declared as JSON (`application/json` or
+/// `application/*+json`)?
+pub fn is_json(req: &HttpRequest) -> bool {
     let Some(content_type) = req
         .headers()
         .get(header::CONTENT_TYPE)

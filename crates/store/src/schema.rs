@@ -106,6 +106,40 @@ diesel::table! {
 }
 
 diesel::table! {
+    inbox_messages (id) {
+        id -> Text,
+        seeker_id -> Text,
+        message_id -> Text,
+        received_at -> Timestamp,
+        raw_base64 -> Nullable<Text>,
+        size -> BigInt,
+    }
+}
+
+diesel::table! {
+    inbox_proposals (id) {
+        id -> Text,
+        seeker_id -> Text,
+        message_id -> Text,
+        class -> Text,
+        confidence -> Double,
+        evidence -> Text,
+        step -> Text,
+        sender -> Nullable<Text>,
+        subject -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        opportunity_id -> Nullable<Text>,
+        contact_id -> Nullable<Text>,
+        candidates -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        interaction_id -> Nullable<Text>,
+        transition_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     interactions (id) {
         id -> Text,
         opportunity_id -> Text,
@@ -314,6 +348,11 @@ diesel::joinable!(contacts -> opportunities (opportunity_id));
 diesel::joinable!(contacts -> users (seeker_id));
 diesel::joinable!(events -> users (seeker_id));
 diesel::joinable!(feed_tokens -> users (user_id));
+diesel::joinable!(inbox_messages -> users (seeker_id));
+diesel::joinable!(inbox_proposals -> contacts (contact_id));
+diesel::joinable!(inbox_proposals -> inbox_messages (message_id));
+diesel::joinable!(inbox_proposals -> opportunities (opportunity_id));
+diesel::joinable!(inbox_proposals -> users (seeker_id));
 diesel::joinable!(interactions -> contacts (contact_id));
 diesel::joinable!(interactions -> opportunities (opportunity_id));
 diesel::joinable!(interactions -> users (seeker_id));
@@ -340,6 +379,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     feed_tokens,
     grants,
     idempotency_keys,
+    inbox_messages,
+    inbox_proposals,
     interactions,
     login_failures,
     opportunities,

@@ -5,10 +5,10 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use followup_core::{Direction, EventType, InteractionKind, RejectionReason};
-use followup_store::DbConnection;
 use followup_store::interactions;
 use followup_store::pipeline::OpportunityRow;
 use followup_store::records::InteractionRow;
+use followup_store::{DbConnection, FactsTx};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -130,6 +130,94 @@ fn interaction_warnings(
     .collect())
 }
 
+/// Logs an interaction on the opportunity `opportunity_id`, inside the
+/// caller's write: what `POST /v1/opportunities/{id}/interactions` does, and
+/// what accepting an inbox proposal does (the same validation, event and
+/// promise bookkeeping). Returns the stored row and the seeker's facts
+/// revision after it, for [`logged_warnings`].
+pub(crate) fn log_interaction(
+    tx: &mut FactsTx<'_>,
+    caller: &Caller,
+    opportunity_id: &str,
+    body: CreateInteraction,
+    now: DateTime<Utc>,
+) -> Result<(InteractionRow, Option<i64>), ApiError> {
+    let mut errors = Errors::default();
+    let notes = errors
+        .check(validate::optional_text("notes", body.notes, 10_000))
+        .flatten();
+    let (opportunity, access) =
+        load_locked::<OpportunityRow>(tx, caller, opportunity_id, Need::Read)?;
+    // Only what comes from the employer (or a conversation with them)
+    // can keep a promise: the others need no before-and-after.
+    let watch = match body.kind.direction() {
+        Direction::Outbound | Direction::Internal => None,
+        Direction::Inbound | Direction::Conversation => {
+            Some(PromiseWatch::new(tx.conn(), &opportunity, now)?)
+        }
+    };
+    let conn = tx.conn();
+    if access == Access::Coach && !followup_core::policy::coach_may_record(body.kind) {
+        return Err(ApiError::Forbidden(
+            "a coach may add notes to an opportunity, nothing else".to_owned(),
+        ));
+    }
+    check_contact(
+        conn,
+        caller,
+        &opportunity.id,
+        body.contact_id.as_deref(),
+        &mut errors,
+    )?;
+    let row = InteractionRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        opportunity_id: opportunity.id.clone(),
+        seeker_id: opportunity.seeker_id.clone(),
+        contact_id: body.contact_id,
+        kind: body.kind,
+        occurred_at: body.occurred_at.unwrap_or(now).naive_utc(),
+        notes,
+        out_of_office_until: body.out_of_office_until,
+        rejection_reason: body.rejection_reason,
+        created_at: now.naive_utc(),
+        updated_at: now.naive_utc(),
+        updated_by: Actor::of(caller),
+        version: 1,
+    };
+    check_row(&mut errors, &row, now);
+    errors.finish()?;
+    interactions::insert_interaction(tx, &row)?;
+    let view = Interaction::try_from(row.clone())?;
+    let kind = EventType::InteractionLogged;
+    crate::events::record(tx, kind, &row.seeker_id, &row.updated_by, now, &view)?;
+    if let Some(watch) = watch {
+        watch.record_changes(tx, &row.updated_by, now)?;
+    }
+    let revision = tx.revision(&row.seeker_id)?;
+    Ok((row, revision))
+}
+
+/// The warnings of an interaction [`log_interaction`] stored, computed after
+/// the commit: from the facts kept just before it, or else read again;
+/// either way they see the pipeline with the new interaction in it.
+pub(crate) async fn logged_warnings(
+    state: &web::Data<AppState>,
+    revision: Option<i64>,
+    row: &InteractionRow,
+) -> Result<Vec<Warning>, ApiError> {
+    let kept = revision.and_then(|r| crate::cadence::interaction_warnings_from_kept(state, r, row));
+    Ok(match kept {
+        Some(warnings) => warnings?.into_iter().map(Warning::from).collect(),
+        None => {
+            let recorded = row.clone();
+            read(state, move |state, conn| {
+                interaction_warnings(state, conn, &recorded)
+            })
+            .await?
+        }
+    })
+}
+
 /// Record an interaction.
 ///
 /// Back-date it with `occurred_at`. An interaction that breaks the active
@@ -154,79 +242,13 @@ pub async fn create_interaction(
     body: Json<CreateInteraction>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_write()?;
-    let body = body.0;
     let now = crate::views::now();
-    let mut errors = Errors::default();
-    let notes = errors
-        .check(validate::optional_text("notes", body.notes, 10_000))
-        .flatten();
     let id = id.into_inner();
     let (row, revision) = write_facts(&state, move |_, tx| {
-        let (opportunity, access) = load_locked::<OpportunityRow>(tx, &caller, &id, Need::Read)?;
-        // Only what comes from the employer (or a conversation with them)
-        // can keep a promise: the others need no before-and-after.
-        let watch = match body.kind.direction() {
-            Direction::Outbound | Direction::Internal => None,
-            Direction::Inbound | Direction::Conversation => {
-                Some(PromiseWatch::new(tx.conn(), &opportunity, now)?)
-            }
-        };
-        let conn = tx.conn();
-        if access == Access::Coach && !followup_core::policy::coach_may_record(body.kind) {
-            return Err(ApiError::Forbidden(
-                "a coach may add notes to an opportunity, nothing else".to_owned(),
-            ));
-        }
-        check_contact(
-            conn,
-            &caller,
-            &opportunity.id,
-            body.contact_id.as_deref(),
-            &mut errors,
-        )?;
-        let row = InteractionRow {
-            id: uuid::Uuid::now_v7().to_string(),
-            opportunity_id: opportunity.id.clone(),
-            seeker_id: opportunity.seeker_id.clone(),
-            contact_id: body.contact_id,
-            kind: body.kind,
-            occurred_at: body.occurred_at.unwrap_or(now).naive_utc(),
-            notes,
-            out_of_office_until: body.out_of_office_until,
-            rejection_reason: body.rejection_reason,
-            created_at: now.naive_utc(),
-            updated_at: now.naive_utc(),
-            updated_by: Actor::of(&caller),
-            version: 1,
-        };
-        check_row(&mut errors, &row, now);
-        errors.finish()?;
-        interactions::insert_interaction(tx, &row)?;
-        let view = Interaction::try_from(row.clone())?;
-        let kind = EventType::InteractionLogged;
-        crate::events::record(tx, kind, &row.seeker_id, &row.updated_by, now, &view)?;
-        if let Some(watch) = watch {
-            watch.record_changes(tx, &row.updated_by, now)?;
-        }
-        let revision = tx.revision(&row.seeker_id)?;
-        Ok((row, revision))
+        log_interaction(tx, &caller, &id, body.0, now)
     })
     .await?;
-    // Outside the write: from the facts kept just before it, or else read
-    // after the commit; either way the warnings see the pipeline with the
-    // new interaction in it.
-    let kept =
-        revision.and_then(|r| crate::cadence::interaction_warnings_from_kept(&state, r, &row));
-    let warnings = match kept {
-        Some(warnings) => warnings?.into_iter().map(Warning::from).collect(),
-        None => {
-            let recorded = row.clone();
-            read(&state, move |state, conn| {
-                interaction_warnings(state, conn, &recorded)
-            })
-            .await?
-        }
-    };
+    let warnings = logged_warnings(&state, revision, &row).await?;
     let location = format!("/v1/interactions/{}", row.id);
     Ok(with_etag(HttpResponse::Created(), row.version)
         .insert_header((header::LOCATION, location))

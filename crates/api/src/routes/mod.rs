@@ -12,6 +12,7 @@ pub mod export;
 pub mod feeds;
 pub mod health;
 pub mod holidays;
+pub mod inbox;
 pub mod interactions;
 pub mod me;
 pub mod opportunities;
@@ -64,6 +65,11 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(interactions::get_interaction)
         .service(interactions::update_interaction)
         .service(interactions::delete_interaction)
+        .service(inbox::post_message)
+        .service(inbox::list_proposals)
+        .service(inbox::get_proposal)
+        .service(inbox::accept_proposal)
+        .service(inbox::dismiss_proposal)
         .service(promises::create_promise)
         .service(promises::list_promises)
         .service(promises::get_promise)

@@ -4,6 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use followup_core::{EventType, HolidayCalendar, RejectionReason, Stage, policy};
+use followup_store::FactsTx;
 use followup_store::pipeline::{self, OpportunityFilter, OpportunityRow, TransitionRow};
 
 use serde::{Deserialize, Serialize};
@@ -650,69 +651,109 @@ pub async fn transition(
     body: Json<TransitionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_write()?;
-    let body = body.0;
     let now = crate::views::now();
-    let mut errors = Errors::default();
-    let occurred_at = body.occurred_at.unwrap_or(now);
-    if policy::is_in_the_future(occurred_at, now) {
-        errors.push("occurred_at", "must not be in the future");
-    }
-    if body.rejection_reason.is_some() && body.to != Stage::Rejected {
-        errors.push(
-            "rejection_reason",
-            "only a move to `rejected` takes a rejection reason",
-        );
-    }
-    let reason = optional_text(&mut errors, "reason", body.reason, 2000);
-    errors.finish()?;
+    let stage_move = StageMove::check(body.0, now)?;
     let id = id.into_inner();
     let moved = write_facts(&state, move |_, tx| {
-        let (before, _) = load_locked::<OpportunityRow>(tx, &caller, &id, Need::Write)?;
-        let watch = PromiseWatch::new(tx.conn(), &before, now)?;
-        let mut from = Stage::Prospect;
-        let row = access::update::<OpportunityRow>(
-            tx,
-            &caller,
-            &id,
-            Need::Write,
-            &precondition,
-            |_, row, _| {
-                from = row.stage;
-                from.transition(body.to)
-                    .map_err(|e| ApiError::IllegalTransition {
-                        message: e.to_string(),
-                        allowed: e.allowed.iter().map(|s| s.as_str().to_owned()).collect(),
-                    })?;
-                row.stage = body.to;
-                row.rejection_reason = body.rejection_reason;
-                Ok(())
-            },
-        )?;
-        let transition = TransitionRow {
-            id: uuid::Uuid::now_v7().to_string(),
-            opportunity_id: row.id.clone(),
-            from_stage: Some(from),
-            to_stage: row.stage,
-            occurred_at: occurred_at.naive_utc(),
-            reason,
-            rejection_reason: row.rejection_reason,
-            actor: row.updated_by.clone(),
-            created_at: now.naive_utc(),
-        };
-        pipeline::insert_transition(tx, &transition)?;
-        let actor = row.updated_by.clone();
-        let (seeker, version) = (row.seeker_id.clone(), row.version);
-        let moved = Transitioned {
-            opportunity: Opportunity::try_from(row)?,
-            transition: Transition::try_from(transition)?,
-        };
-        let kind = EventType::OpportunityStageChanged;
-        crate::events::record(tx, kind, &seeker, &actor, now, &moved)?;
-        watch.record_changes(tx, &actor, now)?;
-        Ok((version, moved))
+        move_stage(tx, &caller, &id, &precondition, stage_move, now)
     })
     .await?;
     Ok(with_etag(HttpResponse::Created(), moved.0).json(moved.1))
+}
+
+/// A checked stage change: what [`move_stage`] applies.
+#[derive(Debug, Clone)]
+pub(crate) struct StageMove {
+    /// The stage to move to.
+    pub to: Stage,
+    /// Why, in words.
+    pub reason: Option<String>,
+    /// When it happened.
+    pub occurred_at: DateTime<Utc>,
+    /// For `rejected`: why the employer said no.
+    pub rejection_reason: Option<RejectionReason>,
+}
+
+impl StageMove {
+    /// Checks a requested move before the write (422 naming the field).
+    pub(crate) fn check(body: TransitionRequest, now: DateTime<Utc>) -> Result<Self, ApiError> {
+        let mut errors = Errors::default();
+        let occurred_at = body.occurred_at.unwrap_or(now);
+        if policy::is_in_the_future(occurred_at, now) {
+            errors.push("occurred_at", "must not be in the future");
+        }
+        if body.rejection_reason.is_some() && body.to != Stage::Rejected {
+            errors.push(
+                "rejection_reason",
+                "only a move to `rejected` takes a rejection reason",
+            );
+        }
+        let reason = optional_text(&mut errors, "reason", body.reason, 2000);
+        errors.finish()?;
+        Ok(Self {
+            to: body.to,
+            reason,
+            occurred_at,
+            rejection_reason: body.rejection_reason,
+        })
+    }
+}
+
+/// Moves an opportunity to another stage inside the caller's write: what
+/// `POST /v1/opportunities/{id}/transitions` does, and what accepting an
+/// inbox proposal does (the same stage machine, history, event and promise
+/// bookkeeping). Returns the opportunity's new version and the move.
+pub(crate) fn move_stage(
+    tx: &mut FactsTx<'_>,
+    caller: &Caller,
+    id: &str,
+    precondition: &Precondition,
+    stage_move: StageMove,
+    now: DateTime<Utc>,
+) -> Result<(i32, Transitioned), ApiError> {
+    let (before, _) = load_locked::<OpportunityRow>(tx, caller, id, Need::Write)?;
+    let watch = PromiseWatch::new(tx.conn(), &before, now)?;
+    let mut from = Stage::Prospect;
+    let row = access::update::<OpportunityRow>(
+        tx,
+        caller,
+        id,
+        Need::Write,
+        precondition,
+        |_, row, _| {
+            from = row.stage;
+            from.transition(stage_move.to)
+                .map_err(|e| ApiError::IllegalTransition {
+                    message: e.to_string(),
+                    allowed: e.allowed.iter().map(|s| s.as_str().to_owned()).collect(),
+                })?;
+            row.stage = stage_move.to;
+            row.rejection_reason = stage_move.rejection_reason;
+            Ok(())
+        },
+    )?;
+    let recorded = TransitionRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        opportunity_id: row.id.clone(),
+        from_stage: Some(from),
+        to_stage: row.stage,
+        occurred_at: stage_move.occurred_at.naive_utc(),
+        reason: stage_move.reason,
+        rejection_reason: row.rejection_reason,
+        actor: row.updated_by.clone(),
+        created_at: now.naive_utc(),
+    };
+    pipeline::insert_transition(tx, &recorded)?;
+    let actor = row.updated_by.clone();
+    let (seeker, version) = (row.seeker_id.clone(), row.version);
+    let moved = Transitioned {
+        opportunity: Opportunity::try_from(row)?,
+        transition: Transition::try_from(recorded)?,
+    };
+    let kind = EventType::OpportunityStageChanged;
+    crate::events::record(tx, kind, &seeker, &actor, now, &moved)?;
+    watch.record_changes(tx, &actor, now)?;
+    Ok((version, moved))
 }
 
 /// Every stage change of an opportunity, in the order it was recorded.

@@ -45,6 +45,9 @@ pub struct WorkerConfig {
     /// How often (in the server clock's time) the clock's events are
     /// derived from the facts (`crate::clock_events`).
     pub clock_every: Duration,
+    /// How long the raw bytes of an inbox message are kept (its proposal
+    /// stays); purged with the old events, hourly.
+    pub inbox_retention: Duration,
     /// Turns `true` when the server stops: the worker ends after its round.
     pub stop: tokio::sync::watch::Receiver<bool>,
 }
@@ -94,18 +97,29 @@ pub async fn run(state: AppState, mut config: WorkerConfig) {
         let now = state.clock.now();
         if purged.is_none_or(|at| now < at || now - at >= Duration::hours(1)) {
             let before = (now - Duration::days(PURGE_AFTER_DAYS)).naive_utc();
+            let raw_before = (now - config.inbox_retention).naive_utc();
             let result = blocking(&state, move |_, store| {
-                store.write(|conn| Ok::<_, ApiError>(followup_store::events::purge(conn, before)?))
+                store.write(|conn| {
+                    let events = followup_store::events::purge(conn, before)?;
+                    let messages = followup_store::inbox::purge_raw(conn, raw_before)?;
+                    Ok::<_, ApiError>((events, messages))
+                })
             })
             .await;
             match result {
-                Ok(count) => {
+                Ok((events, messages)) => {
                     purged = Some(now);
-                    if count > 0 {
-                        tracing::info!(count, "purged events past the retention");
+                    if events > 0 {
+                        tracing::info!(count = events, "purged events past the retention");
+                    }
+                    if messages > 0 {
+                        tracing::info!(
+                            count = messages,
+                            "purged inbox messages past the retention"
+                        );
                     }
                 }
-                Err(error) => tracing::warn!(%error, "purging old events failed"),
+                Err(error) => tracing::warn!(%error, "purging old events and messages failed"),
             }
         }
         if scanned.is_none_or(|at| now < at || now - at >= config.clock_every) {

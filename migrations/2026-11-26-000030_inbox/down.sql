@@ -1,0 +1,2 @@
+DROP TABLE inbox_proposals;
+DROP TABLE inbox_messages;
