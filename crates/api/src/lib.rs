@@ -23,6 +23,7 @@ pub mod middleware;
 pub mod routes;
 pub mod server;
 pub mod state;
+pub mod steps;
 pub mod validate;
 pub mod views;
 pub mod webhooks;

@@ -4,27 +4,25 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use followup_core::{Direction, EventType, InteractionKind, RejectionReason};
+use followup_core::{InteractionKind, RejectionReason};
 use followup_store::interactions;
 use followup_store::pipeline::OpportunityRow;
 use followup_store::records::InteractionRow;
-use followup_store::{DbConnection, FactsTx};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::access::{self, Need, check_contact, load, load_locked};
-use crate::auth::{Access, Caller};
+use crate::access::{self, Need, check_contact, load};
+use crate::auth::Caller;
 use crate::conditional::{Precondition, with_etag};
-use crate::conventions::{Actor, Page, PageParams, Paging};
+use crate::conventions::{Page, PageParams, Paging};
 use crate::db::{read, write_facts};
 use crate::error::{ApiError, Problem};
-use crate::events::PromiseWatch;
 use crate::extract::{Json, Query};
 use crate::state::AppState;
+use crate::steps::{CreateInteraction, check_row, log_interaction, logged_warnings};
 use crate::validate::{self, Errors};
 use crate::views::Warning;
 use crate::views::interactions::Interaction;
-use crate::views::utc;
 
 /// A recorded interaction and what to know about it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -34,28 +32,6 @@ pub struct InteractionCreated {
     /// Cadence rules this interaction breaks (e.g. a second follow-up email
     /// within a week). It is saved all the same: it already happened.
     pub warnings: Vec<Warning>,
-}
-
-/// A new interaction.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreateInteraction {
-    /// What happened. A coach may record `note`s only.
-    pub kind: InteractionKind,
-    /// Who it was with: a contact of the same opportunity.
-    pub contact_id: Option<String>,
-    /// When it happened (default now); back-dating is fine, the future (beyond a few minutes) is not.
-    pub occurred_at: Option<DateTime<Utc>>,
-    /// Free text.
-    #[schema(max_length = 10000)]
-    pub notes: Option<String>,
-    /// Only on a `reply_received` that is an out-of-office reply: the local date the person is back.
-    pub out_of_office_until: Option<NaiveDate>,
-    /// Only on a `rejection_received`: why, when the employer said. Logging
-    /// a rejection ends the opportunity's follow-ups; the agenda then
-    /// proposes `confirm_rejection` and an optional gracious reply.
-    #[schema(value_type = Option<followup_core::RejectionReason>)]
-    pub rejection_reason: Option<RejectionReason>,
 }
 
 /// Changes to an interaction; absent fields stay, `null` clears.
@@ -86,136 +62,6 @@ pub struct UpdateInteraction {
     #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<followup_core::RejectionReason>)]
     pub rejection_reason: Option<Option<RejectionReason>>,
-}
-
-fn check_row(errors: &mut Errors, row: &InteractionRow, now: DateTime<Utc>) {
-    if followup_core::policy::is_in_the_future(utc(row.occurred_at), now) {
-        errors.push(
-            "occurred_at",
-            "must not be in the future (a few minutes of clock skew are fine)",
-        );
-    }
-    if row.out_of_office_until.is_some() && row.kind != InteractionKind::ReplyReceived {
-        errors.push(
-            "out_of_office_until",
-            "only a `reply_received` can be an out-of-office reply",
-        );
-    }
-    if row.rejection_reason.is_some() && row.kind != InteractionKind::RejectionReceived {
-        errors.push(
-            "rejection_reason",
-            "only a `rejection_received` takes a rejection reason",
-        );
-    }
-}
-
-/// Warnings for a newly recorded interaction: the cadence rules it breaks
-/// (a second follow-up email within the week, a voicemail left against
-/// `call_no_voicemail`, a call to an e-mail-only contact). The interaction
-/// is saved whatever this says.
-fn interaction_warnings(
-    state: &AppState,
-    conn: &mut DbConnection,
-    interaction: &InteractionRow,
-) -> Result<Vec<Warning>, ApiError> {
-    Ok(crate::cadence::interaction_warnings(
-        state,
-        conn,
-        &interaction.seeker_id,
-        &interaction.opportunity_id,
-        interaction,
-    )?
-    .into_iter()
-    .map(Warning::from)
-    .collect())
-}
-
-/// Logs an interaction on the opportunity `opportunity_id`, inside the
-/// caller's write: what `POST /v1/opportunities/{id}/interactions` does, and
-/// what accepting an inbox proposal does (the same validation, event and
-/// promise bookkeeping). Returns the stored row and the seeker's facts
-/// revision after it, for [`logged_warnings`].
-pub(crate) fn log_interaction(
-    tx: &mut FactsTx<'_>,
-    caller: &Caller,
-    opportunity_id: &str,
-    body: CreateInteraction,
-    now: DateTime<Utc>,
-) -> Result<(InteractionRow, Option<i64>), ApiError> {
-    let mut errors = Errors::default();
-    let notes = errors
-        .check(validate::optional_text("notes", body.notes, 10_000))
-        .flatten();
-    let (opportunity, access) =
-        load_locked::<OpportunityRow>(tx, caller, opportunity_id, Need::Read)?;
-    // Only what comes from the employer (or a conversation with them)
-    // can keep a promise: the others need no before-and-after.
-    let watch = match body.kind.direction() {
-        Direction::Outbound | Direction::Internal => None,
-        Direction::Inbound | Direction::Conversation => {
-            Some(PromiseWatch::new(tx.conn(), &opportunity, now)?)
-        }
-    };
-    let conn = tx.conn();
-    if access == Access::Coach && !followup_core::policy::coach_may_record(body.kind) {
-        return Err(ApiError::Forbidden(
-            "a coach may add notes to an opportunity, nothing else".to_owned(),
-        ));
-    }
-    check_contact(
-        conn,
-        caller,
-        &opportunity.id,
-        body.contact_id.as_deref(),
-        &mut errors,
-    )?;
-    let row = InteractionRow {
-        id: uuid::Uuid::now_v7().to_string(),
-        opportunity_id: opportunity.id.clone(),
-        seeker_id: opportunity.seeker_id.clone(),
-        contact_id: body.contact_id,
-        kind: body.kind,
-        occurred_at: body.occurred_at.unwrap_or(now).naive_utc(),
-        notes,
-        out_of_office_until: body.out_of_office_until,
-        rejection_reason: body.rejection_reason,
-        created_at: now.naive_utc(),
-        updated_at: now.naive_utc(),
-        updated_by: Actor::of(caller),
-        version: 1,
-    };
-    check_row(&mut errors, &row, now);
-    errors.finish()?;
-    interactions::insert_interaction(tx, &row)?;
-    let view = Interaction::try_from(row.clone())?;
-    let kind = EventType::InteractionLogged;
-    crate::events::record(tx, kind, &row.seeker_id, &row.updated_by, now, &view)?;
-    if let Some(watch) = watch {
-        watch.record_changes(tx, &row.updated_by, now)?;
-    }
-    let revision = tx.revision(&row.seeker_id)?;
-    Ok((row, revision))
-}
-
-/// The warnings of an interaction [`log_interaction`] stored, computed after
-/// the commit: from the facts kept just before it, or else read again;
-/// either way they see the pipeline with the new interaction in it.
-pub(crate) async fn logged_warnings(
-    state: &web::Data<AppState>,
-    revision: Option<i64>,
-    row: &InteractionRow,
-) -> Result<Vec<Warning>, ApiError> {
-    let kept = revision.and_then(|r| crate::cadence::interaction_warnings_from_kept(state, r, row));
-    Ok(match kept {
-        Some(warnings) => warnings?.into_iter().map(Warning::from).collect(),
-        None => {
-            let recorded = row.clone();
-            read(state, move |state, conn| {
-                interaction_warnings(state, conn, &recorded)
-            })
-            .await?
-        }
-    })
 }
 
 /// Record an interaction.

@@ -3,22 +3,21 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use followup_core::{EventType, HolidayCalendar, RejectionReason, Stage, policy};
-use followup_store::FactsTx;
+use followup_core::{EventType, HolidayCalendar, Stage, policy};
 use followup_store::pipeline::{self, OpportunityFilter, OpportunityRow, TransitionRow};
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::access::{self, Need, load, load_locked};
+use crate::access::{self, Need, load};
 use crate::auth::{Access, Caller};
 use crate::conditional::{Precondition, with_etag};
 use crate::conventions::{Actor, Page, Paging};
 use crate::db::{read, write_facts};
 use crate::error::{ApiError, Problem};
-use crate::events::PromiseWatch;
 use crate::extract::{Json, Query};
 use crate::state::AppState;
+use crate::steps::{StageMove, TransitionRequest, Transitioned, move_stage};
 use crate::validate::{self, Errors};
 use crate::views::Warning;
 use crate::views::pipeline::{Opportunity, Transition};
@@ -191,30 +190,6 @@ impl UpdateOpportunity {
         .into_iter()
         .filter_map(|(field, present)| present.then_some(field))
     }
-}
-
-/// A stage change.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TransitionRequest {
-    /// The stage to move to.
-    pub to: Stage,
-    /// Why, in words.
-    #[schema(max_length = 2000)]
-    pub reason: Option<String>,
-    /// When it happened (default now); not in the future.
-    pub occurred_at: Option<DateTime<Utc>>,
-    /// For `rejected`: why the employer said no, when known.
-    pub rejection_reason: Option<RejectionReason>,
-}
-
-/// A moved opportunity and the transition that moved it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Transitioned {
-    /// The opportunity in its new stage.
-    pub opportunity: Opportunity,
-    /// The recorded transition.
-    pub transition: Transition,
 }
 
 /// Filters of the opportunity list.
@@ -659,101 +634,6 @@ pub async fn transition(
     })
     .await?;
     Ok(with_etag(HttpResponse::Created(), moved.0).json(moved.1))
-}
-
-/// A checked stage change: what [`move_stage`] applies.
-#[derive(Debug, Clone)]
-pub(crate) struct StageMove {
-    /// The stage to move to.
-    pub to: Stage,
-    /// Why, in words.
-    pub reason: Option<String>,
-    /// When it happened.
-    pub occurred_at: DateTime<Utc>,
-    /// For `rejected`: why the employer said no.
-    pub rejection_reason: Option<RejectionReason>,
-}
-
-impl StageMove {
-    /// Checks a requested move before the write (422 naming the field).
-    pub(crate) fn check(body: TransitionRequest, now: DateTime<Utc>) -> Result<Self, ApiError> {
-        let mut errors = Errors::default();
-        let occurred_at = body.occurred_at.unwrap_or(now);
-        if policy::is_in_the_future(occurred_at, now) {
-            errors.push("occurred_at", "must not be in the future");
-        }
-        if body.rejection_reason.is_some() && body.to != Stage::Rejected {
-            errors.push(
-                "rejection_reason",
-                "only a move to `rejected` takes a rejection reason",
-            );
-        }
-        let reason = optional_text(&mut errors, "reason", body.reason, 2000);
-        errors.finish()?;
-        Ok(Self {
-            to: body.to,
-            reason,
-            occurred_at,
-            rejection_reason: body.rejection_reason,
-        })
-    }
-}
-
-/// Moves an opportunity to another stage inside the caller's write: what
-/// `POST /v1/opportunities/{id}/transitions` does, and what accepting an
-/// inbox proposal does (the same stage machine, history, event and promise
-/// bookkeeping). Returns the opportunity's new version and the move.
-pub(crate) fn move_stage(
-    tx: &mut FactsTx<'_>,
-    caller: &Caller,
-    id: &str,
-    precondition: &Precondition,
-    stage_move: StageMove,
-    now: DateTime<Utc>,
-) -> Result<(i32, Transitioned), ApiError> {
-    let (before, _) = load_locked::<OpportunityRow>(tx, caller, id, Need::Write)?;
-    let watch = PromiseWatch::new(tx.conn(), &before, now)?;
-    let mut from = Stage::Prospect;
-    let row = access::update::<OpportunityRow>(
-        tx,
-        caller,
-        id,
-        Need::Write,
-        precondition,
-        |_, row, _| {
-            from = row.stage;
-            from.transition(stage_move.to)
-                .map_err(|e| ApiError::IllegalTransition {
-                    message: e.to_string(),
-                    allowed: e.allowed.iter().map(|s| s.as_str().to_owned()).collect(),
-                })?;
-            row.stage = stage_move.to;
-            row.rejection_reason = stage_move.rejection_reason;
-            Ok(())
-        },
-    )?;
-    let recorded = TransitionRow {
-        id: uuid::Uuid::now_v7().to_string(),
-        opportunity_id: row.id.clone(),
-        from_stage: Some(from),
-        to_stage: row.stage,
-        occurred_at: stage_move.occurred_at.naive_utc(),
-        reason: stage_move.reason,
-        rejection_reason: row.rejection_reason,
-        actor: row.updated_by.clone(),
-        created_at: now.naive_utc(),
-    };
-    pipeline::insert_transition(tx, &recorded)?;
-    let actor = row.updated_by.clone();
-    let (seeker, version) = (row.seeker_id.clone(), row.version);
-    let moved = Transitioned {
-        opportunity: Opportunity::try_from(row)?,
-        transition: Transition::try_from(recorded)?,
-    };
-    let kind = EventType::OpportunityStageChanged;
-    crate::events::record(tx, kind, &seeker, &actor, now, &moved)?;
-    watch.record_changes(tx, &actor, now)?;
-    Ok((version, moved))
 }
 
 /// Every stage change of an opportunity, in the order it was recorded.
