@@ -61,7 +61,8 @@ token() {
 
 for role in seeker coach; do
     echo "--- schemathesis as a $role ---"
-    "$venv/bin/st" run "$base/openapi.json" \
+    SCHEMATHESIS_HOOKS=schemathesis_hooks PYTHONPATH="$PWD/scripts" \
+        "$venv/bin/st" run "$base/openapi.json" \
         --checks all \
         --exclude-checks positive_data_acceptance,ensure_resource_availability \
         --header "Authorization: Bearer $(token "$role")" \

@@ -35,6 +35,13 @@ pub const INBOX_PATH: &str = "/v1/inbox";
 /// The media type of a posted message.
 const RFC822: &str = "message/rfc822";
 
+/// A raw e-mail message (RFC 5322 / MIME) as bytes: what `POST /v1/inbox`
+/// takes as its body. (It documents the body; the handler reads the bytes
+/// themselves.)
+#[derive(Debug, ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct RawMessage(pub Vec<u8>);
+
 /// The longest `Message-ID` kept as it is; a longer one is replaced by the
 /// hash of the message.
 const MAX_MESSAGE_ID: usize = 998;
@@ -654,7 +661,7 @@ async fn parse(raw: web::Bytes, contact_tz: Option<chrono_tz::Tz>) -> Result<Rea
 #[utoipa::path(
     tag = "inbox",
     security(("bearer" = [])),
-    request_body(content = Vec<u8>, content_type = "message/rfc822", description = "The raw message, up to 10 MiB."),
+    request_body(content = RawMessage, content_type = "message/rfc822", description = "The raw message, up to 10 MiB."),
     responses(
         (status = 201, description = "Read; the proposal (`Location` is set).", body = Proposal),
         (status = 200, description = "This message was posted before: its proposal.", body = Proposal),
