@@ -696,37 +696,8 @@ const REJECTION_GUARDS: &[&str] = &[
     "pass on",
 ];
 
-/// Hosts of applicant-tracking systems (sender domains).
-const ATS_DOMAINS: &[&str] = &[
-    "greenhouse-mail.io",
-    "greenhouse.io",
-    "lever.co",
-    "myworkday.com",
-    "workday.com",
-    "smartrecruiters.com",
-    "icims.com",
-    "taleo.net",
-    "successfactors.com",
-    "successfactors.eu",
-    "jobvite.com",
-    "workablemail.com",
-    "workable.com",
-    "bamboohr.com",
-    "ashbyhq.com",
-    "recruitee.com",
-    "teamtailor.com",
-    "personio.de",
-    "breezy.hr",
-    "jazzhr.com",
-];
-
 fn is_ats(sender: Option<&Mailbox>) -> bool {
-    sender.is_some_and(|m| {
-        let domain = m.address.rsplit('@').next().unwrap_or("");
-        ATS_DOMAINS
-            .iter()
-            .any(|d| domain == *d || domain.ends_with(&format!(".{d}")))
-    })
+    sender.is_some_and(|m| crate::is_applicant_tracking(m.address.rsplit('@').next().unwrap_or("")))
 }
 
 /// A bulk or list mail (job alerts, newsletters): its vocabulary never makes a

@@ -34,6 +34,52 @@ use serde::{Deserialize, Serialize};
 
 pub use calendar::windows_zone;
 
+/// Hosts of applicant-tracking systems: they send for many employers (so a
+/// sender's domain among them says nothing about which one), and their
+/// wording of a rejection is a rejection even in bulk mail.
+pub const APPLICANT_TRACKING_DOMAINS: &[&str] = &[
+    "greenhouse.io",
+    "greenhouse-mail.io",
+    "lever.co",
+    "myworkday.com",
+    "workday.com",
+    "smartrecruiters.com",
+    "icims.com",
+    "taleo.net",
+    "successfactors.com",
+    "successfactors.eu",
+    "jobvite.com",
+    "ashbyhq.com",
+    "bamboohr.com",
+    "workable.com",
+    "workablemail.com",
+    "recruitee.com",
+    "teamtailor.com",
+    "personio.de",
+    "personio.com",
+    "breezy.hr",
+    "jazzhr.com",
+    "applytojob.com",
+    "recruiterbox.com",
+    "rippling.com",
+];
+
+/// Whether `domain` (lower case) is one of `list` or a subdomain of one.
+pub fn domain_listed(domain: &str, list: &[&str]) -> bool {
+    list.iter().any(|d| {
+        domain == *d
+            || domain
+                .strip_suffix(d)
+                .is_some_and(|head| head.ends_with('.'))
+    })
+}
+
+/// Whether `domain` (lower case) belongs to an applicant-tracking system
+/// ([`APPLICANT_TRACKING_DOMAINS`], subdomains included).
+pub fn is_applicant_tracking(domain: &str) -> bool {
+    domain_listed(domain, APPLICANT_TRACKING_DOMAINS)
+}
+
 /// The largest message the reader accepts, in bytes (10 MiB). Larger input
 /// gets [`ReadError::TooLarge`], which the API answers with 413.
 pub const MAX_MESSAGE_BYTES: usize = 10 * 1024 * 1024;

@@ -165,7 +165,7 @@ pub enum Owned {
 /// prepares it once per connection and keeps it (an `UPDATE` built with
 /// diesel's DSL is prepared anew at every call).
 macro_rules! bump_statement {
-    ($(#[$doc:meta])* $name:ident = $before:literal ? $after:literal) => {
+    ($(#[$doc:meta])* $name:ident = $before:expr, $after:literal) => {
         $(#[$doc])*
         #[derive(Debug, Clone, diesel::query_builder::QueryId)]
         struct $name(String);
@@ -196,32 +196,40 @@ macro_rules! bump_statement {
 
 bump_statement!(
     /// Locks a seeker by id.
-    Bump = "UPDATE users SET facts_revision = facts_revision + 1 WHERE id = "
-        ? " RETURNING id, facts_revision"
+    Bump = "UPDATE users SET facts_revision = facts_revision + 1 WHERE id = ",
+        " RETURNING id, facts_revision"
 );
-bump_statement!(
+
+/// A statement that locks the seeker who owns a row of `$table` by its id.
+macro_rules! bump_owner_statement {
+    ($(#[$doc:meta])* $name:ident, $table:literal) => {
+        bump_statement!(
+            $(#[$doc])*
+            $name = concat!(
+                "UPDATE users SET facts_revision = facts_revision + 1 \
+                 WHERE id = (SELECT seeker_id FROM ",
+                $table,
+                " WHERE id = "
+            ), ") RETURNING id, facts_revision"
+        );
+    };
+}
+
+bump_owner_statement!(
     /// Locks the seeker of an opportunity.
-    BumpOwnerOfOpportunity = "UPDATE users SET facts_revision = facts_revision + 1 \
-        WHERE id = (SELECT seeker_id FROM opportunities WHERE id = "
-        ? ") RETURNING id, facts_revision"
+    BumpOwnerOfOpportunity, "opportunities"
 );
-bump_statement!(
+bump_owner_statement!(
     /// Locks the seeker of a contact.
-    BumpOwnerOfContact = "UPDATE users SET facts_revision = facts_revision + 1 \
-        WHERE id = (SELECT seeker_id FROM contacts WHERE id = "
-        ? ") RETURNING id, facts_revision"
+    BumpOwnerOfContact, "contacts"
 );
-bump_statement!(
+bump_owner_statement!(
     /// Locks the seeker of an interaction.
-    BumpOwnerOfInteraction = "UPDATE users SET facts_revision = facts_revision + 1 \
-        WHERE id = (SELECT seeker_id FROM interactions WHERE id = "
-        ? ") RETURNING id, facts_revision"
+    BumpOwnerOfInteraction, "interactions"
 );
-bump_statement!(
+bump_owner_statement!(
     /// Locks the seeker of a promise.
-    BumpOwnerOfPromise = "UPDATE users SET facts_revision = facts_revision + 1 \
-        WHERE id = (SELECT seeker_id FROM promises WHERE id = "
-        ? ") RETURNING id, facts_revision"
+    BumpOwnerOfPromise, "promises"
 );
 
 impl Store {

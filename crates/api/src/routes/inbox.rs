@@ -93,36 +93,10 @@ const FREE_MAIL: &[&str] = &[
     "fastmail.com",
 ];
 
-/// Applicant-tracking systems: they send for many employers, so their domain
-/// (and its subdomains) never matches one.
-const APPLICANT_TRACKING: &[&str] = &[
-    "greenhouse.io",
-    "greenhouse-mail.io",
-    "lever.co",
-    "hire.lever.co",
-    "myworkday.com",
-    "workday.com",
-    "smartrecruiters.com",
-    "icims.com",
-    "taleo.net",
-    "successfactors.com",
-    "successfactors.eu",
-    "jobvite.com",
-    "ashbyhq.com",
-    "bamboohr.com",
-    "workable.com",
-    "recruitee.com",
-    "teamtailor.com",
-    "personio.de",
-    "personio.com",
-    "breezy.hr",
-    "jazzhr.com",
-    "applytojob.com",
-    "recruiterbox.com",
-    "rippling.com",
-    "linkedin.com",
-    "indeed.com",
-];
+/// Job boards: like applicant-tracking systems
+/// ([`followup_inbox::APPLICANT_TRACKING_DOMAINS`]) they send for many
+/// employers, so their domain (and its subdomains) never matches one.
+const JOB_BOARDS: &[&str] = &["linkedin.com", "indeed.com"];
 
 /// What the seeker decided about a proposal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -496,15 +470,11 @@ fn domain_of(address: &str) -> Option<String> {
         .filter(|d| !d.is_empty())
 }
 
-/// Is `domain` one of `list`, or a subdomain of one?
-fn listed(domain: &str, list: &[&str]) -> bool {
-    list.iter()
-        .any(|d| domain == *d || domain.ends_with(&format!(".{d}")))
-}
-
 /// A domain that says nothing about the employer.
 fn is_shared_domain(domain: &str) -> bool {
-    listed(domain, FREE_MAIL) || listed(domain, APPLICANT_TRACKING)
+    followup_inbox::domain_listed(domain, FREE_MAIL)
+        || followup_inbox::domain_listed(domain, JOB_BOARDS)
+        || followup_inbox::is_applicant_tracking(domain)
 }
 
 /// Who a message is from, in the seeker's pipeline.
