@@ -325,6 +325,54 @@ pub fn page(
     Ok((rows, more))
 }
 
+/// How long [`settled_page`] waits at most for the transactions older than
+/// an event it can see already to end.
+pub const SETTLE_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// [`page`] for a client reading its feed: read-your-writes. On PostgreSQL
+/// an event that has committed is still held back while a transaction older
+/// than its own runs anywhere in the cluster (a webhook dispatch, the
+/// clock's scan): [`page`] cannot return it yet without risking to skip
+/// that older transaction's events. So this waits, at most [`SETTLE_WAIT`],
+/// for every transaction older than the newest event this reader can see to
+/// end, then reads the page. Transactions are short, so the wait is a few
+/// milliseconds when there is one; a client whose write was acknowledged
+/// finds its event in the next read. Run it outside a transaction that
+/// holds an id of its own (a read), or it would wait for itself.
+pub fn settled_page(
+    conn: &mut DbConnection,
+    after: Position,
+    filter: &Filter<'_>,
+    limit: i64,
+) -> Result<(Vec<EventRow>, bool), StoreError> {
+    if let DbConnection::Postgres(_) = conn {
+        let now_visible = horizon(conn)?;
+        let mut newest = events::table
+            .filter(
+                events::tx
+                    .gt(after.tx)
+                    .or(events::tx.eq(after.tx).and(events::seq.gt(after.seq))),
+            )
+            .filter(events::tx.ge(now_visible))
+            .select(diesel::dsl::max(events::tx))
+            .into_boxed();
+        if let Some(seekers) = filter.seekers {
+            newest = newest.filter(events::seeker_id.eq_any(seekers));
+        }
+        if !filter.kinds.is_empty() {
+            let kinds: Vec<&str> = filter.kinds.iter().map(|k| k.as_str()).collect();
+            newest = newest.filter(events::kind.eq_any(kinds));
+        }
+        if let Some(newest) = newest.get_result::<Option<i64>>(conn)? {
+            let deadline = std::time::Instant::now() + SETTLE_WAIT;
+            while horizon(conn)? <= newest && std::time::Instant::now() < deadline {
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+        }
+    }
+    page(conn, after, filter, limit)
+}
+
 /// How many of the (at most `limit`) events after `after` a reader may see
 /// now (below the horizon, as [`page`] reads them), and the position of the
 /// last, reading no event: for a dispatcher with nobody to deliver to.
@@ -500,6 +548,63 @@ mod tests {
     /// the later one stays invisible until the earlier one ends. (SQLite's
     /// writers take turns, so there the second writer cannot begin while
     /// the first is open.)
+    #[test]
+    fn a_settled_page_waits_for_an_older_transaction_and_returns_a_committed_event() {
+        let (_db, store) = store();
+        if TestDatabase::backend() != Backend::Postgres {
+            // SQLite's writers take turns: a committed event is readable.
+            store
+                .write(|conn| Appender::default().append(conn, event("only")))
+                .unwrap();
+            let filter = Filter {
+                seekers: None,
+                kinds: &[],
+            };
+            let (rows, _) = store
+                .read(|conn| settled_page(conn, Position::default(), &filter, 100))
+                .unwrap();
+            assert_eq!(rows.len(), 1);
+            return;
+        }
+        let (appended, wait_appended) = mpsc::channel();
+        let (go, wait_go) = mpsc::channel::<()>();
+        let slow = {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                store
+                    .write(|conn| {
+                        Appender::default().append(conn, event("slow"))?;
+                        appended.send(()).ok();
+                        wait_go.recv().ok();
+                        Ok::<_, StoreError>(())
+                    })
+                    .unwrap();
+            })
+        };
+        wait_appended.recv().unwrap();
+        // "fast" commits while the older "slow" still runs.
+        store
+            .write(|conn| Appender::default().append(conn, event("fast")))
+            .unwrap();
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(150));
+            go.send(()).unwrap();
+        });
+        let filter = Filter {
+            seekers: None,
+            kinds: &[],
+        };
+        // Read your writes: "fast" has committed, so the feed returns it
+        // (after the older "slow") in this one read.
+        let (rows, _) = store
+            .read(|conn| settled_page(conn, Position::default(), &filter, 100))
+            .unwrap();
+        release.join().unwrap();
+        slow.join().unwrap();
+        let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["slow", "fast"]);
+    }
+
     #[test]
     fn a_late_commit_is_never_skipped() {
         let (_db, store) = store();

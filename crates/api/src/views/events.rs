@@ -204,7 +204,7 @@ pub fn feed(
         seekers: seekers.as_deref(),
         kinds: &kinds,
     };
-    let (rows, more) = events::page(conn, start, &filter, i64::from(limit))?;
+    let (rows, more) = events::settled_page(conn, start, &filter, i64::from(limit))?;
     let next = match rows.last() {
         Some(last) if more => Cursor {
             position: Position {
