@@ -18,6 +18,7 @@ pub mod events;
 pub mod extract;
 pub mod facts_cache;
 pub mod idempotency;
+pub mod intake;
 pub mod metrics;
 pub mod middleware;
 pub mod routes;

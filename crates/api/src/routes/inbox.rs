@@ -7,13 +7,11 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use followup_core::{InteractionKind, RejectionReason, Stage};
-use followup_inbox::{Class, ReadError, ReadOptions, Reading, Step};
-use followup_store::inbox::{self, MessageRow, ProposalRow};
-use followup_store::pipeline::{self, OpportunityRow};
-use followup_store::records::ContactRow;
-use followup_store::{DbConnection, FactsTx, contacts, interactions};
+use followup_inbox::{Class, Step};
+use followup_store::inbox::{self, ProposalRow};
+use followup_store::pipeline;
+use followup_store::{DbConnection, FactsTx, interactions};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest as _, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Caller;
@@ -22,6 +20,7 @@ use crate::conventions::{Page, Paging};
 use crate::db::{read, write_facts};
 use crate::error::{ApiError, Problem};
 use crate::extract::{BodySize, Query};
+use crate::intake::{self, Candidate, is_rfc822};
 use crate::state::AppState;
 use crate::steps::{CreateInteraction, StageMove, log_interaction, move_stage};
 use crate::views::interactions::Interaction;
@@ -32,9 +31,6 @@ use crate::views::utc;
 /// [`followup_inbox::MAX_MESSAGE_BYTES`], not the server's JSON limit.
 pub const INBOX_PATH: &str = "/v1/inbox";
 
-/// The media type of a posted message.
-const RFC822: &str = "message/rfc822";
-
 /// A raw e-mail message (RFC 5322 / MIME) as bytes: what `POST /v1/inbox`
 /// takes as its body. (It documents the body; the handler reads the bytes
 /// themselves.)
@@ -42,61 +38,8 @@ const RFC822: &str = "message/rfc822";
 #[schema(value_type = String, format = Binary)]
 pub struct RawMessage(pub Vec<u8>);
 
-/// The longest `Message-ID` kept as it is; a longer one is replaced by the
-/// hash of the message.
-const MAX_MESSAGE_ID: usize = 998;
-
 /// The most characters of the subject the proposed notes hold.
 const MAX_SUBJECT_IN_NOTES: usize = 1000;
-
-/// Unmatched proposals offer at most this many opportunities to choose from.
-const MAX_CANDIDATES: usize = 50;
-
-/// Mail providers anyone can have an address at: their domain says nothing
-/// about the employer.
-const FREE_MAIL: &[&str] = &[
-    "gmail.com",
-    "googlemail.com",
-    "outlook.com",
-    "hotmail.com",
-    "hotmail.co.uk",
-    "live.com",
-    "msn.com",
-    "yahoo.com",
-    "yahoo.co.uk",
-    "yahoo.co.jp",
-    "yahoo.fr",
-    "ymail.com",
-    "icloud.com",
-    "me.com",
-    "mac.com",
-    "aol.com",
-    "proton.me",
-    "protonmail.com",
-    "pm.me",
-    "gmx.de",
-    "gmx.net",
-    "gmx.com",
-    "web.de",
-    "t-online.de",
-    "orange.fr",
-    "free.fr",
-    "laposte.net",
-    "wanadoo.fr",
-    "mail.com",
-    "zoho.com",
-    "yandex.com",
-    "yandex.ru",
-    "mail.ru",
-    "qq.com",
-    "163.com",
-    "fastmail.com",
-];
-
-/// Job boards: like applicant-tracking systems
-/// ([`followup_inbox::APPLICANT_TRACKING_DOMAINS`]) they send for many
-/// employers, so their domain (and its subdomains) never matches one.
-const JOB_BOARDS: &[&str] = &["linkedin.com", "indeed.com"];
 
 /// What the seeker decided about a proposal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -175,17 +118,6 @@ pub struct ProposalEvidence {
     pub header: Option<String>,
     /// The text, at most 300 characters.
     pub text: String,
-}
-
-/// An open opportunity the seeker may choose for an unmatched proposal.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct Candidate {
-    /// The opportunity's id.
-    pub opportunity_id: String,
-    /// Its company.
-    pub company: String,
-    /// Its title.
-    pub title: String,
 }
 
 /// The interaction accepting the proposal logs (each field can be
@@ -328,10 +260,6 @@ fn stored_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result
     serde_json::from_str(text).map_err(|e| ApiError::Internal(format!("stored {what}: {e}").into()))
 }
 
-fn to_json<T: Serialize>(value: &T) -> Result<String, ApiError> {
-    serde_json::to_string(value).map_err(|e| ApiError::Internal(Box::new(e)))
-}
-
 /// The rejection reason of a step, in core's terms.
 fn rejection_reason(step: &Step) -> Option<RejectionReason> {
     match step {
@@ -462,162 +390,6 @@ impl TryFrom<ProposalRow> for Proposal {
     }
 }
 
-/// The domain of an address, lower case.
-fn domain_of(address: &str) -> Option<String> {
-    address
-        .rsplit_once('@')
-        .map(|(_, domain)| domain.trim().trim_end_matches('.').to_ascii_lowercase())
-        .filter(|d| !d.is_empty())
-}
-
-/// A domain that says nothing about the employer.
-fn is_shared_domain(domain: &str) -> bool {
-    followup_inbox::domain_listed(domain, FREE_MAIL)
-        || followup_inbox::domain_listed(domain, JOB_BOARDS)
-        || followup_inbox::is_applicant_tracking(domain)
-}
-
-/// Who a message is from, in the seeker's pipeline.
-#[derive(Debug, Default)]
-struct Matched {
-    opportunity_id: Option<String>,
-    contact: Option<ContactRow>,
-    candidates: Vec<Candidate>,
-}
-
-fn candidate(opportunity: &OpportunityRow) -> Candidate {
-    Candidate {
-        opportunity_id: opportunity.id.clone(),
-        company: opportunity.company.clone(),
-        title: opportunity.title.clone(),
-    }
-}
-
-/// Matches the sender to the seeker's open opportunities: their address to
-/// a contact's, else their domain to the domain of an opportunity's
-/// contacts (never a free-mail or applicant-tracking domain). One match
-/// wins; several, or none, leave the proposal unmatched with candidates.
-fn match_sender(
-    conn: &mut DbConnection,
-    seeker_id: &str,
-    sender: Option<&str>,
-) -> Result<Matched, ApiError> {
-    let open: Vec<OpportunityRow> = pipeline::all_opportunities(conn, seeker_id)?
-        .into_iter()
-        .filter(|o| o.stage.is_open())
-        .collect();
-    let people = contacts::contacts_of_seeker(conn, seeker_id)?;
-    let is_open = |id: &str| open.iter().any(|o| o.id == id);
-    let pick = |ids: &[String]| -> Vec<Candidate> {
-        open.iter()
-            .filter(|o| ids.contains(&o.id))
-            .map(candidate)
-            .collect()
-    };
-    let sender = sender.map(str::to_ascii_lowercase);
-    if let Some(sender) = sender.as_deref() {
-        let same: Vec<&ContactRow> = people
-            .iter()
-            .filter(|c| {
-                c.email
-                    .as_deref()
-                    .is_some_and(|e| e.trim().eq_ignore_ascii_case(sender))
-                    && is_open(&c.opportunity_id)
-            })
-            .collect();
-        let mut ids: Vec<String> = same.iter().map(|c| c.opportunity_id.clone()).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        match (ids.as_slice(), same.first()) {
-            ([one], Some(contact)) => {
-                // Two contact records of one opportunity with the same
-                // address: the first, by id.
-                return Ok(Matched {
-                    opportunity_id: Some(one.clone()),
-                    contact: Some((*contact).clone()),
-                    candidates: Vec::new(),
-                });
-            }
-            ([], _) => {}
-            (several, _) => {
-                return Ok(Matched {
-                    candidates: pick(several),
-                    ..Matched::default()
-                });
-            }
-        }
-        if let Some(domain) = domain_of(sender).filter(|d| !is_shared_domain(d)) {
-            let mut ids: Vec<String> = people
-                .iter()
-                .filter(|c| {
-                    c.email.as_deref().and_then(domain_of).as_deref() == Some(domain.as_str())
-                        && is_open(&c.opportunity_id)
-                })
-                .map(|c| c.opportunity_id.clone())
-                .collect();
-            ids.sort_unstable();
-            ids.dedup();
-            match ids.as_slice() {
-                [one] => {
-                    return Ok(Matched {
-                        opportunity_id: Some(one.clone()),
-                        ..Matched::default()
-                    });
-                }
-                [] => {}
-                several => {
-                    return Ok(Matched {
-                        candidates: pick(several),
-                        ..Matched::default()
-                    });
-                }
-            }
-        }
-    }
-    Ok(Matched {
-        candidates: open.iter().take(MAX_CANDIDATES).map(candidate).collect(),
-        ..Matched::default()
-    })
-}
-
-/// The `Message-ID` a message is known by: its header, or the SHA-256 of its
-/// bytes when it has none (or an absurdly long one).
-fn message_key(reading: &Reading, raw: &[u8]) -> String {
-    match reading.message_id.as_deref().map(str::trim) {
-        Some(id) if !id.is_empty() && id.len() <= MAX_MESSAGE_ID => id.to_owned(),
-        _ => {
-            let digest = Sha256::digest(raw);
-            let mut key = String::from("sha256:");
-            for byte in digest {
-                key.push_str(&format!("{byte:02x}"));
-            }
-            key
-        }
-    }
-}
-
-fn is_rfc822(req: &HttpRequest) -> bool {
-    req.headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case(RFC822))
-}
-
-fn read_error(err: ReadError) -> ApiError {
-    match err {
-        ReadError::TooLarge { .. } => ApiError::PayloadTooLarge(err.to_string()),
-        ReadError::Empty | ReadError::NotAMessage => ApiError::invalid("body", err.to_string()),
-    }
-}
-
-/// Reads a message off the async workers (it may be 10 MiB of MIME).
-async fn parse(raw: web::Bytes, contact_tz: Option<chrono_tz::Tz>) -> Result<Reading, ApiError> {
-    web::block(move || followup_inbox::read(&raw, &ReadOptions { contact_tz }))
-        .await?
-        .map_err(read_error)
-}
-
 /// Forward an e-mail: the API reads it and proposes one step.
 ///
 /// Send the raw message (RFC 5322 / MIME, up to 10 MiB) with
@@ -655,31 +427,8 @@ pub async fn post_message(
     }
     let raw = BodySize::of(&req).read(payload.into_inner()).await?;
     let now = crate::views::now();
-    // Match on the sender first, then read again in the matched contact's
-    // time zone when they have one: it decides the out-of-office day.
-    let first = parse(raw.clone(), None).await?;
-    let sender = first.sender.as_ref().map(|s| s.address.clone());
-    let seeker_id = caller.user.id.clone();
-    let matched = read(&state, move |_, conn| {
-        match_sender(conn, &seeker_id, sender.as_deref())
-    })
-    .await?;
-    let reading = match matched.contact.as_ref().and_then(|c| c.timezone) {
-        Some(tz) => parse(raw.clone(), Some(tz)).await?,
-        None => first,
-    };
-    let seeker_id = caller.user.id.clone();
-    let (created, proposal) = write_facts(&state, move |_, tx| {
-        tx.lock(&seeker_id)?;
-        let key = message_key(&reading, &raw);
-        if let Some(existing) = inbox::find_by_message_id(tx.conn(), &seeker_id, &key)? {
-            return Ok((false, Proposal::try_from(existing)?));
-        }
-        let (message, proposal) = rows(&seeker_id, key, &raw, &reading, matched, now)?;
-        inbox::insert(tx, &message, &proposal)?;
-        Ok((true, Proposal::try_from(proposal)?))
-    })
-    .await?;
+    let (created, row) = intake::ingest(&state, caller.user.id.clone(), raw, now).await?;
+    let proposal = Proposal::try_from(row)?;
     if created {
         Ok(HttpResponse::Created()
             .insert_header((
@@ -690,47 +439,6 @@ pub async fn post_message(
     } else {
         Ok(HttpResponse::Ok().json(proposal))
     }
-}
-
-/// The stored message and its proposal.
-fn rows(
-    seeker_id: &str,
-    key: String,
-    raw: &[u8],
-    reading: &Reading,
-    matched: Matched,
-    now: DateTime<Utc>,
-) -> Result<(MessageRow, ProposalRow), ApiError> {
-    let message = MessageRow {
-        id: uuid::Uuid::now_v7().to_string(),
-        seeker_id: seeker_id.to_owned(),
-        message_id: key,
-        received_at: now.naive_utc(),
-        raw: Some(raw.to_vec()),
-        size: i64::try_from(raw.len()).unwrap_or(i64::MAX),
-    };
-    let proposal = ProposalRow {
-        id: uuid::Uuid::now_v7().to_string(),
-        seeker_id: seeker_id.to_owned(),
-        message_id: message.id.clone(),
-        class: reading.class().as_str().to_owned(),
-        // 0.95, not the f32's 0.949999988079071.
-        confidence: (f64::from(reading.confidence) * 1000.0).round() / 1000.0,
-        evidence: to_json(&reading.evidence)?,
-        step: to_json(&reading.step)?,
-        sender: reading.sender.as_ref().map(|s| s.address.clone()),
-        subject: reading.subject.clone(),
-        sent_at: reading.sent_at.map(|at| at.with_timezone(&Utc).naive_utc()),
-        opportunity_id: matched.opportunity_id,
-        contact_id: matched.contact.map(|c| c.id),
-        candidates: to_json(&matched.candidates)?,
-        status: ProposalStatus::Pending.as_str().to_owned(),
-        created_at: now.naive_utc(),
-        decided_at: None,
-        interaction_id: None,
-        transition_id: None,
-    };
-    Ok((message, proposal))
 }
 
 /// Loads the caller's own proposal, or 404 (another seeker's proposal is
@@ -1031,26 +739,4 @@ pub async fn dismiss_proposal(
     })
     .await?;
     Ok(web::Json(Proposal::try_from(row)?))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shared_domains_and_their_subdomains_never_match() {
-        for domain in [
-            "gmail.com",
-            "us.greenhouse-mail.io",
-            "hire.lever.co",
-            "acme.myworkday.com",
-        ] {
-            assert!(is_shared_domain(domain), "{domain}");
-        }
-        for domain in ["northwindmedia.com", "notgmail.com", "halvorsen.de"] {
-            assert!(!is_shared_domain(domain), "{domain}");
-        }
-        assert_eq!(domain_of("Ann@Example.COM").as_deref(), Some("example.com"));
-        assert_eq!(domain_of("nobody"), None);
-    }
 }
