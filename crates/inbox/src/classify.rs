@@ -1385,7 +1385,24 @@ const PROMISE_TIMES: &[&str] = &[
     "before christmas",
 ];
 
+/// The sender's promise: in Japanese, or the earliest of the English one
+/// and the German, French or Spanish one (`crate::promise`).
 fn promise(ctx: &Context) -> Option<String> {
+    if let Some(japanese) = promise_ja(ctx) {
+        return Some(japanese);
+    }
+    let english = promise_en(ctx);
+    let other = crate::promise::find(&ctx.body);
+    match (english, other) {
+        (Some((e, en)), Some((o, _))) if e <= o => Some(en),
+        (_, Some((_, other))) => Some(other),
+        (Some((_, en)), None) => Some(en),
+        (None, None) => None,
+    }
+}
+
+/// Japanese: the clause with "までに" ("by ...").
+fn promise_ja(ctx: &Context) -> Option<String> {
     let lower = &ctx.body.lower;
     // Japanese: "...までに..." ("by ...") ending a sentence with a notice verb.
     if let Some(at) = lower.find("までに") {
@@ -1402,6 +1419,13 @@ fn promise(ctx: &Context) -> Option<String> {
             return Some(sanitize(text, 300).0);
         }
     }
+    None
+}
+
+/// English: a clause that starts with a promise wording and carries a time;
+/// where it starts in the body, and its text.
+fn promise_en(ctx: &Context) -> Option<(usize, String)> {
+    let lower = &ctx.body.lower;
     let mut markers: Vec<(usize, usize)> = PROMISE_MARKERS
         .iter()
         .flat_map(|m| find_all(lower, m))
@@ -1435,7 +1459,7 @@ fn promise(ctx: &Context) -> Option<String> {
             end = time_end;
         }
         let text = ctx.body.slice(ms, ms + end).trim();
-        return Some(sanitize(text, 300).0);
+        return Some((ms, sanitize(text, 300).0));
     }
     None
 }

@@ -26,6 +26,7 @@ mod dates;
 mod forward;
 mod html;
 mod mime;
+mod promise;
 mod text;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};

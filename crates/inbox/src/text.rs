@@ -165,7 +165,7 @@ pub(crate) fn sentence_bounds(s: &str, start: usize, end: usize) -> (usize, usiz
 /// A dot right after a digit that is followed by a space and a letter or digit
 /// ("7. Januar", "11. Januar") is an ordinal, not a full stop; so is a dot
 /// between digits ("82.000").
-fn is_abbreviation_dot(s: &str, i: usize, c: char) -> bool {
+pub(crate) fn is_abbreviation_dot(s: &str, i: usize, c: char) -> bool {
     if c != '.' {
         return false;
     }

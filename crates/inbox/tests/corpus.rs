@@ -103,7 +103,7 @@ fn unfold_ics(s: &str) -> String {
 #[test]
 fn corpus() {
     let cases = expected();
-    assert_eq!(cases.len(), 54);
+    assert_eq!(cases.len(), 57);
     let mut table: BTreeMap<Class, (usize, usize, usize)> = BTreeMap::new();
     let mut failures: Vec<String> = Vec::new();
     let mut false_rejections = Vec::new();
