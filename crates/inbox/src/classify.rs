@@ -12,6 +12,7 @@ use crate::dates::{
 };
 use crate::forward;
 use crate::mime::Mail;
+use crate::promise::Found;
 use crate::text::{Folded, collapse, excerpt, find_all, find_any, sanitize, sentence_bounds};
 use crate::{
     CalendarMethod, Defect, Evidence, EvidenceSource, ForwardKind, Interview, Mailbox, Offer,
@@ -136,6 +137,9 @@ fn unwrap<'a>(
 struct Context {
     /// The sender's local day when the message was written.
     today: Option<NaiveDate>,
+    /// The sender's local date and time when the message was written (the
+    /// contact's zone, else the message's own offset), for promised days.
+    local: Option<NaiveDateTime>,
     /// The offset floating times are read in.
     offset: Option<FixedOffset>,
     contact_tz: Option<Tz>,
@@ -150,13 +154,15 @@ impl Context {
         options: &ReadOptions,
         outer_offset: Option<FixedOffset>,
     ) -> Self {
-        let today = original.date.map(|d| match options.contact_tz {
-            Some(tz) => d.with_timezone(&tz).date_naive(),
-            None => d.date_naive(),
+        let local = original.date.map(|d| match options.contact_tz {
+            Some(tz) => d.with_timezone(&tz).naive_local(),
+            None => d.naive_local(),
         });
+        let today = local.map(|l| l.date());
         let offset = original.date.map(|d| *d.offset()).or(outer_offset);
         Self {
             today,
+            local,
             offset,
             contact_tz: options.contact_tz,
             body: Folded::new(&head(&collapse(&own_words(&original.text)), MAX_BODY_BYTES)),
@@ -1359,6 +1365,11 @@ const PROMISE_TIMES: &[&str] = &[
     "by next",
     "by this",
     "by mid",
+    "next monday",
+    "next tuesday",
+    "next wednesday",
+    "next thursday",
+    "next friday",
     "on monday",
     "on tuesday",
     "on wednesday",
@@ -1387,44 +1398,169 @@ const PROMISE_TIMES: &[&str] = &[
 
 /// The sender's promise: in Japanese, or the earliest of the English one
 /// and the German, French or Spanish one (`crate::promise`).
-fn promise(ctx: &Context) -> Option<String> {
+fn promise(ctx: &Context) -> Option<Found> {
     if let Some(japanese) = promise_ja(ctx) {
         return Some(japanese);
     }
     let english = promise_en(ctx);
     let other = crate::promise::find(&ctx.body);
     match (english, other) {
-        (Some((e, en)), Some((o, _))) if e <= o => Some(en),
-        (_, Some((_, other))) => Some(other),
-        (Some((_, en)), None) => Some(en),
+        (Some(en), Some(other)) if en.start <= other.start => Some(en),
+        (_, Some(other)) => Some(other),
+        (Some(en), None) => Some(en),
         (None, None) => None,
     }
 }
 
-/// Japanese: the clause with "までに" ("by ...").
-fn promise_ja(ctx: &Context) -> Option<String> {
+/// Japanese words that ask something of the seeker ("ご連絡ください",
+/// "お願いいたします") or thank them for what they did ("ご連絡いただき"):
+/// a clause with one is not a promise.
+const JA_REQUESTS: &[&str] = &[
+    "ください",
+    "下さい",
+    "お願い",
+    "いただ",
+    "頂",
+    "お待ち",
+    "でしょうか",
+    "ますか",
+    "?",
+    "？",
+];
+/// How far a Japanese clause or sentence is looked for, in characters.
+const JA_REACH: usize = 500;
+/// How many Japanese times are tried for a promise without `までに`.
+const JA_TRIES: usize = 64;
+/// What a Japanese promise without `までに` is about.
+const JA_NEWS: &[&str] = &[
+    "連絡",
+    "電話",
+    "返事",
+    "返信",
+    "回答",
+    "結論",
+    "決定",
+    "お知らせ",
+    "報告",
+    "結果",
+];
+/// How a Japanese promise without `までに` ends: a polite future.
+const JA_PROMISE_ENDS: &[&str] = &[
+    "します",
+    "いたします",
+    "致します",
+    "差し上げます",
+    "申し上げます",
+    "予定です",
+    "予定でございます",
+    "させていただきます",
+    "させて頂きます",
+];
+
+/// Japanese: the clause with "までに" ("by ..."), or a sentence with a time
+/// ("来週", "今週中", "明日", "年明け", a date) that promises news ("ご連絡",
+/// "お電話", "結論", ...) in a polite future ("いたします"). Neither counts
+/// in a request ("ご連絡ください").
+fn promise_ja(ctx: &Context) -> Option<Found> {
     let lower = &ctx.body.lower;
-    // Japanese: "...までに..." ("by ...") ending a sentence with a notice verb.
-    if let Some(at) = lower.find("までに") {
+    let is_start = |c: char| matches!(c, '、' | '。' | '\n' | '!' | '?' | '！' | '？');
+    // Clauses and sentences are looked for at most JA_REACH characters
+    // either way, so a body without any stop stays linear.
+    let clause_start = |at: usize| {
         let head = lower.get(..at).unwrap_or("");
-        let start = head
+        let mut begin = head
             .char_indices()
             .rev()
-            .find(|(_, c)| matches!(c, '、' | '。' | '\n' | '!' | '?'))
-            .map_or(0, |(i, c)| i + c.len_utf8());
+            .nth(JA_REACH)
+            .map_or(0, |(i, _)| i);
+        for (i, c) in head.char_indices().rev().take(JA_REACH) {
+            if is_start(c) {
+                begin = i + c.len_utf8();
+                break;
+            }
+        }
+        begin
+    };
+    let sentence_end = |at: usize| {
         let tail = lower.get(at..).unwrap_or("");
-        let end = at + tail.find(['。', '\n']).unwrap_or(tail.len());
+        let limit = tail
+            .char_indices()
+            .nth(JA_REACH)
+            .map_or(tail.len(), |(i, _)| i);
+        at + tail
+            .get(..limit)
+            .and_then(|t| t.find(['。', '\n']))
+            .unwrap_or(limit)
+    };
+    let found = |start: usize, end: usize, time: (usize, usize)| {
         let text = ctx.body.slice(start, end).trim();
-        if !text.is_empty() {
-            return Some(sanitize(text, 300).0);
+        // "させていただきます" is a humble promise, not a request.
+        let clause = lower
+            .get(start..end)
+            .unwrap_or("")
+            .replace("させていただ", "")
+            .replace("させて頂", "");
+        let asks = JA_REQUESTS.iter().any(|r| clause.contains(r));
+        (!text.is_empty() && !asks).then(|| Found {
+            start,
+            end,
+            time,
+            text: sanitize(text, 300).0,
+        })
+    };
+    // "...までに..." ("by ...") ending a sentence with a notice verb.
+    // The first that is not a request wins.
+    for (at, _) in lower.match_indices("までに").take(JA_TRIES) {
+        let start = clause_start(at);
+        if let Some(promise) = found(start, sentence_end(at), (start, at)) {
+            return Some(promise);
+        }
+    }
+    // A time word in a sentence that promises news (the date only helps
+    // read the time here; the day is resolved later, from `time`).
+    let local = ctx.local.unwrap_or_default();
+    let chars: Vec<(usize, char)> = lower.char_indices().collect();
+    let plain: Vec<char> = chars.iter().map(|(_, c)| *c).collect();
+    let mut tried = 0;
+    for (k, (at, c)) in chars.iter().enumerate() {
+        if tried >= JA_TRIES {
+            break;
+        }
+        if !matches!(*c, '\u{3040}'..='\u{30ff}' | '\u{4e00}'..='\u{9fff}' | '0'..='9' | '０'..='９')
+        {
+            continue;
+        }
+        // Digits inside a longer number are read from its first digit.
+        if k > 0
+            && plain
+                .get(k - 1)
+                .is_some_and(|p| p.is_ascii_digit() || ('０'..='９').contains(p))
+        {
+            continue;
+        }
+        let Some((len, _)) = crate::due::ja_time_at(&plain, k, local) else {
+            continue;
+        };
+        tried += 1;
+        let time_end = chars.get(k + len).map_or(lower.len(), |(i, _)| *i);
+        let start = clause_start(*at);
+        let end = sentence_end(*at);
+        let sentence = lower.get(start..end).unwrap_or("");
+        let news = JA_NEWS.iter().any(|w| sentence.contains(w));
+        let promised = JA_PROMISE_ENDS
+            .iter()
+            .any(|e| sentence.trim_end_matches(['。', ' ']).ends_with(e));
+        if news && promised {
+            return found(start, end, (*at, time_end));
         }
     }
     None
 }
 
 /// English: a clause that starts with a promise wording and carries a time;
-/// where it starts in the body, and its text.
-fn promise_en(ctx: &Context) -> Option<(usize, String)> {
+/// where it starts in the body, and its text. An absence between the
+/// wording and the time ("I will be away next week") is not a promise.
+fn promise_en(ctx: &Context) -> Option<Found> {
     let lower = &ctx.body.lower;
     let mut markers: Vec<(usize, usize)> = PROMISE_MARKERS
         .iter()
@@ -1440,11 +1576,14 @@ fn promise_en(ctx: &Context) -> Option<(usize, String)> {
         let Some((ts, te)) = PROMISE_TIMES
             .iter()
             .filter_map(|t| find_all(clause, t).first().copied())
+            .chain(crate::due::english_times(clause))
             .min()
         else {
             continue;
         };
-        let _ = ts;
+        if crate::due::english_absence(clause.get(..te).unwrap_or("")) {
+            continue;
+        }
         // Let "New Year's" keep its "'s".
         let mut time_end = te;
         for s in ["'s", "\u{2019}s"] {
@@ -1459,7 +1598,12 @@ fn promise_en(ctx: &Context) -> Option<(usize, String)> {
             end = time_end;
         }
         let text = ctx.body.slice(ms, ms + end).trim();
-        return Some((ms, sanitize(text, 300).0));
+        return Some(Found {
+            start: ms,
+            end: ms + end,
+            time: (ms + ts, ms + time_end),
+            text: sanitize(text, 300).0,
+        });
     }
     None
 }
@@ -1467,12 +1611,24 @@ fn promise_en(ctx: &Context) -> Option<(usize, String)> {
 fn reply(ctx: &Context, bulk: Option<(String, String)>) -> (Step, f32, Evidence) {
     if let Some((name, value)) = bulk {
         return (
-            Step::Reply { promise_text: None },
+            Step::Reply {
+                promise_text: None,
+                promise_what: None,
+                promise_due: None,
+            },
             0.3,
             header_evidence(&name, &value),
         );
     }
-    let promise_text = promise(ctx);
+    let found = promise(ctx);
+    let promise_what = found
+        .as_ref()
+        .map(|f| crate::due::what(ctx.body.lower.get(f.start..f.end).unwrap_or(&f.text)));
+    let promise_due = found.as_ref().and_then(|f| {
+        ctx.local
+            .and_then(|local| crate::due::due(&ctx.body.lower, f.time, f.end, local))
+    });
+    let promise_text = found.map(|f| f.text);
     let confidence = if promise_text.is_some() { 0.45 } else { 0.4 };
     let evidence = match &promise_text {
         Some(p) => Evidence {
@@ -1493,7 +1649,15 @@ fn reply(ctx: &Context, bulk: Option<(String, String)>) -> (Step, f32, Evidence)
             }
         }
     };
-    (Step::Reply { promise_text }, confidence, evidence)
+    (
+        Step::Reply {
+            promise_text,
+            promise_what,
+            promise_due,
+        },
+        confidence,
+        evidence,
+    )
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@
 mod calendar;
 mod classify;
 mod dates;
+mod due;
 mod forward;
 mod html;
 mod mime;
@@ -306,7 +307,44 @@ pub enum Step {
         /// The sender's promise when it carries a time ("expect news by
         /// Friday"), exactly as written.
         promise_text: Option<String>,
+        /// What was promised: a call, an e-mail, a decision; `None` when
+        /// there is no promise. Absent in steps stored before it existed.
+        #[serde(default)]
+        promise_what: Option<PromiseWhat>,
+        /// The promised day, resolved from the message's local date (the
+        /// contact's zone, else the `Date` offset); `None` when there is no
+        /// promise or its time names no day ("in the next few days"). Never
+        /// before the message's date. Absent in steps stored before it
+        /// existed.
+        #[serde(default)]
+        promise_due: Option<NaiveDate>,
     },
+}
+
+/// What a reply's sender promised to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PromiseWhat {
+    /// To phone ("I'll give you a call", "wir rufen Sie an", "je vous
+    /// appellerai", "le llamaremos", "お電話いたします").
+    Call,
+    /// To write or get back in any other way ("we'll be in touch", "Sie
+    /// hören von uns", "nous reviendrons vers vous", feedback, news).
+    Email,
+    /// To decide ("we'll make a decision", "Entscheidung", "décision",
+    /// "decisión", "結論").
+    Decision,
+}
+
+impl PromiseWhat {
+    /// The wire name: `call`, `email` or `decision`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PromiseWhat::Call => "call",
+            PromiseWhat::Email => "email",
+            PromiseWhat::Decision => "decision",
+        }
+    }
 }
 
 impl Step {

@@ -644,6 +644,14 @@ const TIMES: &[&str] = &[
     "in # tagen",
     "in # wochen",
     "binnen # tagen",
+    "innerhalb von # werktagen",
+    "innerhalb von # arbeitstagen",
+    "in # werktagen",
+    "in # arbeitstagen",
+    "binnen # werktagen",
+    "binnen # arbeitstagen",
+    "nächsten # werktagen",
+    "kommenden # werktagen",
     "nach den feiertagen",
     "nach weihnachten",
     "nach neujahr",
@@ -880,6 +888,10 @@ const UNITS: &[&str] = &[
     "tage",
     "tagen",
     "tag",
+    "werktage",
+    "werktagen",
+    "arbeitstage",
+    "arbeitstagen",
     "jours",
     "jour",
     "días",
@@ -964,7 +976,7 @@ const CLOSINGS: &[&str] = &[
 
 /// A word without accents, with German `ae`/`oe`/`ue` and `ß` spelled like
 /// the umlauts, so every spelling of a word folds alike.
-fn fold(word: &str) -> String {
+pub(crate) fn fold(word: &str) -> String {
     let mut plain = String::with_capacity(word.len());
     for c in word.chars() {
         match c {
@@ -1398,9 +1410,24 @@ fn within(
         .filter(move |(_, e)| *e <= to)
 }
 
-/// A promise in German, French or Spanish: the byte offset where it starts
-/// in the body, and its text.
-pub(crate) fn find(body: &Folded) -> Option<(usize, String)> {
+/// A promise found in the body: where it is, where its time is, and its
+/// text as quoted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Found {
+    /// Byte offset in the body where the promise starts.
+    pub start: usize,
+    /// Byte offset in the body where the quoted promise ends.
+    pub end: usize,
+    /// Byte span in the body of the time that made it a promise ("bis
+    /// Ende nächster Woche", "by the end of", "1月29日"); the promised day
+    /// is read from there (`crate::due`).
+    pub time: (usize, usize),
+    /// The promise as written, sanitised.
+    pub text: String,
+}
+
+/// A promise in German, French or Spanish.
+pub(crate) fn find(body: &Folded) -> Option<Found> {
     let tables = &*TABLES;
     let lower = &body.lower;
     let toks = tokens(lower);
@@ -1458,7 +1485,7 @@ fn promise_at(
     mi: usize,
     me: usize,
     marker: &Marker,
-) -> Option<(usize, String)> {
+) -> Option<Found> {
     let t = text.tables;
     // The sentence: from the full stop before to the one after, at most
     // REACH tokens either way (as `sentence_bounds` reaches 1000 bytes).
@@ -1525,7 +1552,7 @@ fn promise_at(
             text.only_fillers(text.clause_start(s_from, *ts), *ts)
         }
     });
-    let (start_tok, time_end) = if let Some(&(_, te)) = after {
+    let (start_tok, (time_start, time_end)) = if let Some(&(ts, te)) = after {
         // What stands before a verb-second verb is short ("Bis Ende
         // nächster Woche", "Eine Rückmeldung zu Ihrer Bewerbung").
         let clause = text.clause_start(s_from, mi);
@@ -1534,7 +1561,7 @@ fn promise_at(
         } else {
             mi
         };
-        (start, te)
+        (start, (ts, te))
     } else {
         // A time that opens the sentence or a clause before the wording:
         // "Bis Freitag melden wir uns", "D'ici vendredi, nous reviendrons".
@@ -1543,7 +1570,7 @@ fn promise_at(
                 && text.only_fillers(text.clause_start(s_from, *ts), *ts)
                 && text.only_fillers(*te, mi)
         })?;
-        (text.clause_start(s_from, ts), te)
+        (text.clause_start(s_from, ts), (ts, te))
     };
     // The end: the sentence's, or a purpose or a closing after the time.
     let mut end_byte = be;
@@ -1560,6 +1587,10 @@ fn promise_at(
         }
     }
     let start_byte = text.toks.get(start_tok)?.1;
+    let time = (
+        text.toks.get(time_start)?.1,
+        text.toks.get(time_end.checked_sub(1)?)?.2,
+    );
     let quoted = body
         .slice(start_byte, end_byte)
         .trim()
@@ -1567,7 +1598,12 @@ fn promise_at(
     if quoted.is_empty() {
         return None;
     }
-    Some((start_byte, sanitize(quoted, 300).0))
+    Some(Found {
+        start: start_byte,
+        end: end_byte,
+        time,
+        text: sanitize(quoted, 300).0,
+    })
 }
 
 #[cfg(test)]
@@ -1575,7 +1611,7 @@ mod tests {
     use super::*;
 
     fn promise(text: &str) -> Option<String> {
-        find(&Folded::new(text)).map(|(_, p)| p)
+        find(&Folded::new(text)).map(|f| f.text)
     }
 
     #[test]
@@ -1841,7 +1877,7 @@ mod tests {
         let reading = crate::read(raw.as_bytes(), &crate::ReadOptions::default())
             .unwrap_or_else(|e| panic!("{e}"));
         match reading.step {
-            crate::Step::Reply { promise_text } => {
+            crate::Step::Reply { promise_text, .. } => {
                 (promise_text, reading.confidence, reading.evidence.text)
             }
             other => panic!("not a reply: {other:?}"),

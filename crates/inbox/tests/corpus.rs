@@ -103,7 +103,7 @@ fn unfold_ics(s: &str) -> String {
 #[test]
 fn corpus() {
     let cases = expected();
-    assert_eq!(cases.len(), 57);
+    assert_eq!(cases.len(), 58);
     let mut table: BTreeMap<Class, (usize, usize, usize)> = BTreeMap::new();
     let mut failures: Vec<String> = Vec::new();
     let mut false_rejections = Vec::new();
@@ -237,13 +237,71 @@ fn corpus() {
                     failures.push(format!("{file}: interview {got}, want {want}"));
                 }
             }
-            (Step::Reply { promise_text }, Class::Reply)
-                if promise_text.as_deref() != case["promise_text"].as_str() =>
-            {
-                failures.push(format!(
-                    "{file}: promise {promise_text:?}, want {}",
-                    case["promise_text"]
-                ));
+            (
+                Step::Reply {
+                    promise_text,
+                    promise_what,
+                    promise_due,
+                },
+                Class::Reply,
+            ) => {
+                if promise_text.as_deref() != case["promise_text"].as_str() {
+                    failures.push(format!(
+                        "{file}: promise {promise_text:?}, want {}",
+                        case["promise_text"]
+                    ));
+                }
+                // What was promised and by when: both null without a promise.
+                let what = promise_what.map(|w| w.as_str());
+                if what != case["promise_what"].as_str() {
+                    failures.push(format!(
+                        "{file}: promise_what {what:?}, want {}",
+                        case["promise_what"]
+                    ));
+                }
+                let due = promise_due.map(|d| d.to_string());
+                if due.as_deref() != case["promise_due"].as_str() {
+                    failures.push(format!(
+                        "{file}: promise_due {due:?}, want {}",
+                        case["promise_due"]
+                    ));
+                }
+                // Every promise states what and by when (`null` when its time
+                // names no day).
+                if case["promise_text"].is_string()
+                    && (!case["promise_what"].is_string()
+                        || !case.as_object().unwrap().contains_key("promise_due"))
+                {
+                    failures.push(format!(
+                        "{file}: a promise needs promise_what and promise_due in expected.json"
+                    ));
+                }
+                // The wire shape the API stores, and a step stored before the
+                // fields existed still reads.
+                let json = serde_json::to_value(&reading.step).unwrap();
+                if json["promise_what"] != case["promise_what"]
+                    || json["promise_due"] != case["promise_due"]
+                {
+                    failures.push(format!("{file}: serialised step {json}"));
+                }
+                let back: Step = serde_json::from_value(json.clone()).unwrap();
+                if back != reading.step {
+                    failures.push(format!("{file}: step does not round-trip"));
+                }
+                let mut older = json;
+                if let Some(fields) = older.as_object_mut() {
+                    fields.remove("promise_what");
+                    fields.remove("promise_due");
+                }
+                let older: Step = serde_json::from_value(older).unwrap();
+                let want = Step::Reply {
+                    promise_text: promise_text.clone(),
+                    promise_what: None,
+                    promise_due: None,
+                };
+                if older != want {
+                    failures.push(format!("{file}: older step reads as {older:?}"));
+                }
             }
             _ => {}
         }
