@@ -158,6 +158,16 @@ pub struct ServeArgs {
     /// proposals read from it stay (docs/inbox.md).
     #[arg(long, env = "FOLLOWUP_INBOX_RETENTION_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub inbox_retention_days: u32,
+    /// Domain of the personal addresses (`in+<token>@DOMAIN`) whose mail
+    /// the mail provider posts to /v1/inbox/inbound (docs/inbox.md). Needs
+    /// --inbound-secret; without it the deployment receives no mail.
+    #[arg(long, env = "FOLLOWUP_INBOUND_DOMAIN")]
+    pub inbound_domain: Option<String>,
+    /// Secret the mail provider sends to /v1/inbox/inbound, as a bearer
+    /// token or the Basic password; at least 32 bytes (production: at
+    /// least 128 bits of estimated entropy). Never generated.
+    #[arg(long, env = "FOLLOWUP_INBOUND_SECRET", hide_env_values = true)]
+    pub inbound_secret: Option<String>,
 }
 
 /// `followup migrate`.

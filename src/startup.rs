@@ -9,11 +9,11 @@ use followup_api::auth::{AuthConfig, TrustedProxies};
 use followup_api::clock::Clock;
 use followup_api::webhooks::ssrf::Egress;
 use followup_api::webhooks::worker::WorkerConfig;
-use followup_api::{AppState, HttpConfig};
+use followup_api::{AppState, HttpConfig, InboundConfig, Secret};
 use followup_store::{DatabaseUrl, PoolOptions, SqliteSynchronous, Store};
 use tokio::signal::unix::{SignalKind, signal};
 
-use crate::cli::{DatabaseArgs, ServeArgs, Synchronous};
+use crate::cli::{DatabaseArgs, Environment, ServeArgs, Synchronous};
 
 /// Opens the database the arguments name (connections open lazily).
 pub fn open_store(args: &DatabaseArgs) -> anyhow::Result<Store> {
@@ -29,6 +29,62 @@ pub fn open_store(args: &DatabaseArgs) -> anyhow::Result<Store> {
         ..PoolOptions::default()
     };
     Store::open(url, &options).context("cannot open the database")
+}
+
+/// The deployment's inbound mail (docs/inbox.md), checked before the
+/// database is touched: none without `--inbound-domain`; with it, a secret
+/// is required (the mail provider's, never generated) and must be strong.
+pub fn inbound_config(args: &ServeArgs) -> anyhow::Result<Option<InboundConfig>> {
+    let set = |value: &Option<String>| {
+        value
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    match (set(&args.inbound_domain), set(&args.inbound_secret)) {
+        (None, None) => Ok(None),
+        (Some(_), None) => anyhow::bail!(
+            "--inbound-domain needs --inbound-secret (FOLLOWUP_INBOUND_SECRET): the secret \
+             the mail provider sends to POST /v1/inbox/inbound, at least {} bytes (e.g. \
+             `openssl rand -hex 32`); followup never makes one up",
+            crate::secret::MIN_SECRET_BYTES
+        ),
+        (None, Some(_)) => anyhow::bail!(
+            "--inbound-secret is set without --inbound-domain (FOLLOWUP_INBOUND_DOMAIN), the \
+             domain of the personal addresses"
+        ),
+        (Some(domain), Some(secret)) => {
+            let domain = followup_api::inbound::normalize_domain(&domain);
+            if !followup_api::inbound::is_domain(&domain) {
+                anyhow::bail!(
+                    "--inbound-domain `{domain}` is not a domain name (e.g. in.followup.example)"
+                );
+            }
+            if secret.len() < crate::secret::MIN_SECRET_BYTES {
+                anyhow::bail!(
+                    "FOLLOWUP_INBOUND_SECRET is {} bytes; it needs at least {} (e.g. `openssl \
+                     rand -hex 32`)",
+                    secret.len(),
+                    crate::secret::MIN_SECRET_BYTES
+                );
+            }
+            let bits = crate::secret::estimated_entropy_bits(&secret);
+            if args.environment == Environment::Production
+                && bits < crate::secret::MIN_PRODUCTION_ENTROPY_BITS
+            {
+                anyhow::bail!(
+                    "FOLLOWUP_INBOUND_SECRET looks guessable: about {bits:.0} bits of entropy, \
+                     production needs {:.0} (e.g. `openssl rand -hex 32`)",
+                    crate::secret::MIN_PRODUCTION_ENTROPY_BITS
+                );
+            }
+            Ok(Some(InboundConfig {
+                domain,
+                secret: Secret::new(secret),
+            }))
+        }
+    }
 }
 
 /// A bound, ready-to-run server.
@@ -72,6 +128,7 @@ impl Application {
             || args.environment == crate::cli::Environment::Production)
             .then(|| crate::secret::resolve(args.jwt_secret.as_deref(), args.environment, &url))
             .transpose()?;
+        let inbound = inbound_config(&args)?;
         let mut store = open_store(&args.database)?;
         store
             .hold_exclusively()
@@ -108,6 +165,14 @@ impl Application {
         auth.trusted_proxies = TrustedProxies::new(args.trusted_proxies.clone());
         let mut state = AppState::new(store.clone(), auth);
         state.clock = clock;
+        if let Some(inbound) = &inbound {
+            tracing::info!(
+                domain = %inbound.domain,
+                "receiving mail at in+<token>@{} (POST /v1/inbox/inbound)",
+                inbound.domain
+            );
+        }
+        state.inbound = inbound;
         let extra_roots = match &args.webhook_ca_file {
             Some(path) => {
                 let pem = std::fs::read(path)

@@ -77,6 +77,8 @@ pub fn serve_args(database_url: String) -> ServeArgs {
         webhook_allow_network: Vec::new(),
         webhook_ca_file: None,
         inbox_retention_days: 30,
+        inbound_domain: None,
+        inbound_secret: None,
     }
 }
 

@@ -24,6 +24,7 @@ mod hardening;
 mod helpers;
 mod holidays;
 mod idempotency;
+mod inbound;
 mod inbox;
 mod interactions;
 mod kept_state;

@@ -22,7 +22,8 @@ use crate::error::{FieldError, Problem};
 promised call does not come. Keep the pipeline (opportunities, contacts, interviews, emails, \
 calls, promises) and get one agenda: what to do next, when, on which channel, with a draft, \
 and why.\n\nErrors are RFC 9457 `application/problem+json` documents. Send a bearer access \
-token (`Authorization: Bearer …`) to every `/v1` endpoint except the `auth` ones.",
+token (`Authorization: Bearer …`) to every `/v1` endpoint except the `auth` ones and \
+`POST /v1/inbox/inbound`, which the deployment's mail provider calls with the inbound secret.",
         license(name = "MIT", identifier = "MIT"),
     ),
     tags(
@@ -33,7 +34,7 @@ token (`Authorization: Bearer …`) to every `/v1` endpoint except the `auth` on
         (name = "opportunities", description = "The seeker's pipeline: one opportunity per job, its stage and the history of its stages."),
         (name = "contacts", description = "The people at an employer, per opportunity: role, email, phone, time zone, preferred channel and the best time to call."),
         (name = "interactions", description = "What happened, back-datable: interviews, letters, emails, calls, replies and notes."),
-        (name = "inbox", description = "Forwarded e-mail read into one proposed step (an out-of-office reply, a rejection, an offer, an interview message, a reply), which the seeker accepts or dismisses; nothing is logged without them and nothing is ever sent."),
+        (name = "inbox", description = "Forwarded e-mail, or mail received at the seeker's personal address, read into one proposed step (an out-of-office reply, a rejection, an offer, an interview message, a reply), which the seeker accepts or dismisses; nothing is logged without them and nothing is ever sent."),
         (name = "promises", description = "What the employer said they would do and by when; kept, broken or pending is derived, at any instant."),
         (name = "profile", description = "The ideal-candidate profile of an opportunity: criteria and ratings, the competition, the answers to the process questions."),
         (name = "export", description = "Everything a seeker keeps, as JSON or as a CSV of opportunities."),
@@ -62,7 +63,29 @@ impl Modify for SecurityAddon {
                 .to_owned(),
         );
         components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
+        // The mail provider's, on `POST /v1/inbox/inbound` only.
+        let mut inbound = Http::new(HttpAuthScheme::Bearer);
+        inbound.description = Some(
+            "The deployment's inbound secret (`--inbound-secret`), for its mail provider."
+                .to_owned(),
+        );
+        components.add_security_scheme("inbound_secret", SecurityScheme::Http(inbound));
+        let mut basic = Http::new(HttpAuthScheme::Basic);
+        basic.description = Some(
+            "The inbound secret as the password, any user name: what providers send for \
+             credentials in the URL (`https://inbound:<secret>@host/v1/inbox/inbound`)."
+                .to_owned(),
+        );
+        components.add_security_scheme("inbound_basic", SecurityScheme::Http(basic));
     }
+}
+
+/// Whether an operation takes the `bearer` scheme (an account's
+/// credentials): only those take `Idempotency-Key`, which is kept per caller.
+fn takes_bearer(operation: &utoipa::openapi::path::Operation) -> bool {
+    operation.security.iter().flatten().any(|requirement| {
+        serde_json::to_value(requirement).is_ok_and(|value| value.get("bearer").is_some())
+    })
 }
 
 /// Adds the error responses every operation of a kind can give, so each
@@ -84,7 +107,7 @@ impl Modify for StandardResponses {
             ];
             for (is_post, operation) in operations {
                 let Some(operation) = operation else { continue };
-                if is_post && operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                if is_post && takes_bearer(operation) {
                     let parameters = operation.parameters.get_or_insert_with(Vec::new);
                     parameters.push(
                         ParameterBuilder::new()
@@ -114,7 +137,7 @@ impl Modify for StandardResponses {
                 }
                 if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
                     add.push(("401", "Missing, invalid or expired credentials."));
-                    if is_post {
+                    if is_post && takes_bearer(operation) {
                         add.extend([
                             ("409", "A request with this `Idempotency-Key` is still in progress."),
                             ("422", "The `Idempotency-Key` was used with a different request, or is malformed."),

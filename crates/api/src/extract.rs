@@ -59,12 +59,15 @@ pub struct BodySize {
 
 impl BodySize {
     /// The server's [`BodyLimit`] (for a message posted to the inbox, the
-    /// inbox's own limit) and the request's `Content-Length`.
+    /// inbox's own limit; for mail a provider posts, the inbound limit) and
+    /// the request's `Content-Length`.
     pub fn of(req: &HttpRequest) -> Self {
         let limit = req.app_data::<BodyLimit>().copied().unwrap_or_default().0;
         Self {
             limit: if req.path() == crate::routes::inbox::INBOX_PATH {
                 limit.max(followup_inbox::MAX_MESSAGE_BYTES)
+            } else if req.path() == crate::inbound::INBOUND_PATH {
+                limit.max(crate::inbound::MAX_INBOUND_BYTES)
             } else {
                 limit
             },

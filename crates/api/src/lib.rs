@@ -18,6 +18,7 @@ pub mod events;
 pub mod extract;
 pub mod facts_cache;
 pub mod idempotency;
+pub mod inbound;
 pub mod intake;
 pub mod metrics;
 pub mod middleware;
@@ -31,4 +32,4 @@ pub mod webhooks;
 
 pub use docs::openapi;
 pub use server::{HttpConfig, serve};
-pub use state::{AppState, Secret};
+pub use state::{AppState, InboundConfig, Secret};

@@ -35,6 +35,20 @@ pub struct AppState {
     pub clock: Clock,
     /// Where webhooks may deliver (checked at create and at every delivery).
     pub webhook_egress: Arc<Egress>,
+    /// Mail received at personal addresses (docs/inbox.md); `None` when the
+    /// deployment receives no mail.
+    pub inbound: Option<InboundConfig>,
+}
+
+/// The deployment's inbound mail: the domain of the personal addresses
+/// (`in+<token>@domain`) and the secret mail providers authenticate with
+/// when they post to `POST /v1/inbox/inbound`.
+#[derive(Debug, Clone)]
+pub struct InboundConfig {
+    /// The domain, lower case, without a trailing dot.
+    pub domain: String,
+    /// The shared secret (`Authorization: Bearer`, or the Basic password).
+    pub secret: Secret,
 }
 
 /// How many seekers' agendas are kept at most (the current minute's only).
@@ -58,6 +72,7 @@ impl AppState {
             drain: Drain::default(),
             clock: Clock::system(),
             webhook_egress: Arc::new(Egress::default()),
+            inbound: None,
         }
     }
 }

@@ -28,6 +28,7 @@ pub mod facts;
 pub mod feeds;
 mod gate;
 pub mod idempotency;
+pub mod inbound;
 pub mod inbox;
 pub mod interactions;
 pub mod lockfile;

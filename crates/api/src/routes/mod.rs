@@ -12,6 +12,7 @@ pub mod export;
 pub mod feeds;
 pub mod health;
 pub mod holidays;
+pub mod inbound;
 pub mod inbox;
 pub mod interactions;
 pub mod me;
@@ -70,6 +71,9 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(inbox::get_proposal)
         .service(inbox::accept_proposal)
         .service(inbox::dismiss_proposal)
+        .service(inbound::get_address)
+        .service(inbound::rotate_address)
+        .service(inbound::receive_mail)
         .service(promises::create_promise)
         .service(promises::list_promises)
         .service(promises::get_promise)
