@@ -30,6 +30,13 @@ async fn post_mail(app: &TestApp, account: &Account, raw: Vec<u8>) -> (u16, Valu
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
+/// Posts raw bytes, which must make a new proposal; returns it.
+async fn propose_raw(app: &TestApp, account: &Account, raw: Vec<u8>) -> Value {
+    let (status, proposal) = post_mail(app, account, raw).await;
+    assert_eq!(status, 201, "{proposal}");
+    proposal
+}
+
 /// Posts a fixture, which must make a new proposal; returns it.
 async fn propose(app: &TestApp, account: &Account, fixture: &str) -> Value {
     let (status, proposal) = post_mail(app, account, mail(fixture)).await;
@@ -446,26 +453,510 @@ async fn proposals_are_listed_page_by_page() {
     }
 }
 
+/// A calendar message from Ann at Acme: an invitation (`REQUEST`) or a
+/// cancellation (`CANCEL`) of the event `uid` at `start`, sent an hour ago.
+fn calendar_mail(
+    message_id: &str,
+    method: &str,
+    uid: &str,
+    sequence: u32,
+    start: chrono::DateTime<chrono::Utc>,
+) -> Vec<u8> {
+    let sent = (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc2822();
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let from = start.format("%Y%m%dT%H%M%SZ");
+    let to = (start + chrono::Duration::hours(1)).format("%Y%m%dT%H%M%SZ");
+    let status = if method == "CANCEL" {
+        "STATUS:CANCELLED\r\n"
+    } else {
+        ""
+    };
+    let subject = if method == "CANCEL" {
+        "Cancelled: Interview for Senior Editor"
+    } else {
+        "Invitation: Interview for Senior Editor"
+    };
+    format!(
+        "From: Ann Lee <ann.lee@acme-editions.com>\r\n\
+         To: Jane Doe <jane@example.net>\r\n\
+         Subject: {subject}\r\n\
+         Date: {sent}\r\n\
+         Message-ID: <{message_id}@acme-editions.com>\r\n\
+         MIME-Version: 1.0\r\n\
+         Content-Type: multipart/mixed; boundary=\"cal\"\r\n\
+         \r\n\
+         --cal\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\
+         \r\n\
+         Hi Jane, the calendar entry for your interview is attached.\r\n\
+         \r\n\
+         --cal\r\n\
+         Content-Type: text/calendar; charset=utf-8; method={method}\r\n\
+         \r\n\
+         BEGIN:VCALENDAR\r\n\
+         PRODID:-//followup tests//EN\r\n\
+         VERSION:2.0\r\n\
+         METHOD:{method}\r\n\
+         BEGIN:VEVENT\r\n\
+         UID:{uid}\r\n\
+         SEQUENCE:{sequence}\r\n\
+         DTSTAMP:{stamp}\r\n\
+         DTSTART:{from}\r\n\
+         DTEND:{to}\r\n\
+         SUMMARY:Interview for Senior Editor\r\n\
+         ORGANIZER;CN=Ann Lee:mailto:ann.lee@acme-editions.com\r\n\
+         {status}\
+         END:VEVENT\r\n\
+         END:VCALENDAR\r\n\
+         --cal--\r\n"
+    )
+    .into_bytes()
+}
+
+/// The agenda's `prepare_interview` actions for `opportunity`.
+async fn preparations(app: &TestApp, account: &Account, opportunity: &str) -> Vec<Value> {
+    let agenda = app.read(account, "/v1/agenda").await;
+    agenda["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["opportunity_id"] == opportunity && a["action"] == "prepare_interview")
+        .cloned()
+        .collect()
+}
+
+fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
 #[tokio::test]
-async fn interview_messages_are_proposed_as_a_reply_noting_the_invitation() {
+async fn a_forwarded_invitation_schedules_an_interview_that_moves_and_cancels_with_its_updates() {
+    use chrono::{Duration, DurationRound, Utc};
     let app = spawn_app().await;
     let jane = app.register("seeker").await;
-    let opp = opportunity(&app, &jane, "Acme").await;
-    let proposal = propose(&app, &jane, "34-google-calendar-iana-new-york.eml").await;
-    assert_eq!(proposal["class"], "interview_invitation");
-    assert_eq!(proposal["interaction"]["kind"], "reply_received");
-    assert!(
-        proposal["interaction"]["notes"]
-            .as_str()
-            .unwrap()
-            .starts_with("Interview invitation"),
-        "{proposal}"
-    );
-    assert!(proposal["details"]["uid"].is_string(), "{proposal}");
-    let (status, accepted) =
-        accept(&app, &jane, &proposal, Some(json!({"opportunity_id": opp}))).await;
+    let opp = opportunity(&app, &jane, "Acme Editions").await;
+    let ann = contact(
+        &app,
+        &jane,
+        &opp,
+        json!({"name": "Ann Lee", "role": "hiring_manager",
+               "email": "ann.lee@acme-editions.com", "timezone": "America/New_York"}),
+    )
+    .await;
+    let start = Utc::now().duration_trunc(Duration::hours(1)).unwrap() + Duration::days(10);
+    let uid = "interview-7f3a@acme-editions.com";
+
+    // The invitation: a reply, and an interview to schedule.
+    let invitation = propose_raw(
+        &app,
+        &jane,
+        calendar_mail("inv-1", "REQUEST", uid, 0, start),
+    )
+    .await;
+    assert_eq!(invitation["class"], "interview_invitation", "{invitation}");
+    assert_eq!(invitation["interaction"]["kind"], "reply_received");
+    assert_eq!(invitation["interview"]["change"], "schedule");
+    assert_eq!(invitation["interview"]["starts_at"], rfc3339(start));
+    assert_eq!(invitation["interview"]["calendar_uid"], uid);
+    assert_eq!(invitation["interview"]["on_accept"], true);
+    assert!(preparations(&app, &jane, &opp).await.is_empty());
+
+    let (status, accepted) = accept(&app, &jane, &invitation, None).await;
     assert_eq!(status, 200, "{accepted}");
     assert_eq!(accepted["interaction"]["kind"], "reply_received");
+    assert!(accepted["warnings"].is_array(), "{accepted}");
+    let interview = &accepted["interview"];
+    assert_eq!(interview["kind"], "interview");
+    assert_eq!(interview["occurred_at"], rfc3339(start));
+    assert_eq!(interview["contact_id"], ann["id"]);
+    assert_eq!(accepted["proposal"]["interview_id"], interview["id"]);
+    let interview_id = interview["id"].as_str().unwrap().to_owned();
+    assert_eq!(interactions_of(&app, &jane, &opp).await.len(), 2);
+
+    // Scheduled: the agenda prepares for it the business day before, and
+    // its window closes when it starts.
+    let prepare = preparations(&app, &jane, &opp).await;
+    assert_eq!(
+        prepare.len(),
+        1,
+        "{:#}",
+        app.read(&jane, "/v1/agenda").await
+    );
+    assert_eq!(prepare[0]["window_end"], rfc3339(start));
+    assert!(prepare[0]["due_at"].as_str().unwrap() < rfc3339(start).as_str());
+    assert!(
+        prepare[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("prepare_for_interview"),
+        "{prepare:#?}"
+    );
+    // Accepting again logs nothing more.
+    let (status, again) = accept(&app, &jane, &invitation, None).await;
+    assert_eq!(status, 200, "{again}");
+    assert_eq!(again["interview"]["id"], interview_id.as_str());
+    assert_eq!(interactions_of(&app, &jane, &opp).await.len(), 2);
+
+    // The update (SEQUENCE 1) moves the same interview a day later.
+    let moved_to = start + Duration::days(1);
+    let update = propose_raw(
+        &app,
+        &jane,
+        calendar_mail("inv-2", "REQUEST", uid, 1, moved_to),
+    )
+    .await;
+    assert_eq!(update["class"], "interview_update", "{update}");
+    let (status, accepted) = accept(&app, &jane, &update, None).await;
+    assert_eq!(status, 200, "{accepted}");
+    assert_eq!(accepted["interview"]["id"], interview_id.as_str());
+    assert_eq!(accepted["interview"]["occurred_at"], rfc3339(moved_to));
+    let moved = app
+        .read(&jane, &format!("/v1/interactions/{interview_id}"))
+        .await;
+    assert_eq!(moved["occurred_at"], rfc3339(moved_to));
+    let prepare = preparations(&app, &jane, &opp).await;
+    assert_eq!(prepare.len(), 1, "{prepare:#?}");
+    assert_eq!(prepare[0]["window_end"], rfc3339(moved_to));
+
+    // An older update arriving late (SEQUENCE 0 again) moves nothing.
+    let stale = propose_raw(
+        &app,
+        &jane,
+        calendar_mail("inv-0", "REQUEST", uid, 0, start),
+    )
+    .await;
+    let (status, accepted) = accept(&app, &jane, &stale, None).await;
+    assert_eq!(status, 200, "{accepted}");
+    assert_eq!(accepted["interview"]["occurred_at"], rfc3339(moved_to));
+
+    // The cancellation removes it, and the agenda no longer prepares.
+    let cancel = propose_raw(
+        &app,
+        &jane,
+        calendar_mail("inv-3", "CANCEL", uid, 2, moved_to),
+    )
+    .await;
+    assert_eq!(cancel["class"], "interview_cancel", "{cancel}");
+    assert_eq!(cancel["interview"]["change"], "cancel");
+    let (status, accepted) = accept(&app, &jane, &cancel, None).await;
+    assert_eq!(status, 200, "{accepted}");
+    assert_eq!(accepted["interview"]["id"], interview_id.as_str());
+    let gone = app
+        .as_(
+            &jane,
+            Method::GET,
+            &format!("/v1/interactions/{interview_id}"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_problem(gone, 404).await;
+    assert!(preparations(&app, &jane, &opp).await.is_empty());
+    let kinds: Vec<Value> = interactions_of(&app, &jane, &opp)
+        .await
+        .iter()
+        .map(|i| i["kind"].clone())
+        .collect();
+    assert_eq!(kinds.len(), 4, "the replies stay: {kinds:?}");
+    assert!(kinds.iter().all(|k| k == "reply_received"), "{kinds:?}");
+}
+
+#[tokio::test]
+async fn an_invitation_can_be_accepted_as_a_reply_only_or_at_a_corrected_time() {
+    use chrono::{Duration, DurationRound, Utc};
+    let app = spawn_app().await;
+    let jane = app.register("seeker").await;
+    let opp = opportunity(&app, &jane, "Acme Editions").await;
+    contact(
+        &app,
+        &jane,
+        &opp,
+        json!({"name": "Ann Lee", "role": "hiring_manager", "email": "ann.lee@acme-editions.com"}),
+    )
+    .await;
+    let start = Utc::now().duration_trunc(Duration::hours(1)).unwrap() + Duration::days(5);
+    let first = propose_raw(
+        &app,
+        &jane,
+        calendar_mail("a-1", "REQUEST", "uid-a", 0, start),
+    )
+    .await;
+    let (status, accepted) = accept(
+        &app,
+        &jane,
+        &first,
+        Some(json!({"schedule_interview": false})),
+    )
+    .await;
+    assert_eq!(status, 200, "{accepted}");
+    assert_eq!(accepted["interview"], Value::Null);
+    assert_eq!(accepted["proposal"]["interview_id"], Value::Null);
+    assert!(preparations(&app, &jane, &opp).await.is_empty());
+
+    let corrected = start + Duration::hours(2);
+    let second = propose_raw(
+        &app,
+        &jane,
+        calendar_mail("b-1", "REQUEST", "uid-b", 0, start),
+    )
+    .await;
+    let (status, accepted) = accept(
+        &app,
+        &jane,
+        &second,
+        Some(json!({"interview_at": rfc3339(corrected)})),
+    )
+    .await;
+    assert_eq!(status, 200, "{accepted}");
+    assert_eq!(accepted["interview"]["occurred_at"], rfc3339(corrected));
+    assert_eq!(preparations(&app, &jane, &opp).await.len(), 1);
+
+    // A past fixture's invitation is logged as an ordinary interview.
+    let old = propose(&app, &jane, "34-google-calendar-iana-new-york.eml").await;
+    assert_eq!(old["class"], "interview_invitation");
+    let (status, accepted) = accept(&app, &jane, &old, Some(json!({"opportunity_id": opp}))).await;
+    assert_eq!(status, 200, "{accepted}");
+    assert_eq!(accepted["interaction"]["kind"], "reply_received");
+    assert_eq!(accepted["interview"]["kind"], "interview");
+}
+
+#[tokio::test]
+async fn only_an_interview_may_be_logged_ahead() {
+    let app = spawn_app().await;
+    let jane = app.register("seeker").await;
+    let opp = opportunity(&app, &jane, "Acme Editions").await;
+    let ahead = rfc3339(chrono::Utc::now() + chrono::Duration::days(3));
+    let (status, body) = call(
+        &app,
+        &jane,
+        Method::POST,
+        &format!("/v1/opportunities/{opp}/interactions"),
+        Some(json!({"kind": "interview", "occurred_at": ahead})),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = call(
+        &app,
+        &jane,
+        Method::POST,
+        &format!("/v1/opportunities/{opp}/interactions"),
+        Some(json!({"kind": "follow_up_email", "occurred_at": ahead})),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.to_string().contains("occurred_at"), "{body}");
+    let too_far = rfc3339(chrono::Utc::now() + chrono::Duration::days(401));
+    let (status, body) = call(
+        &app,
+        &jane,
+        Method::POST,
+        &format!("/v1/opportunities/{opp}/interactions"),
+        Some(json!({"kind": "interview", "occurred_at": too_far})),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(preparations(&app, &jane, &opp).await.len(), 1);
+}
+
+#[tokio::test]
+async fn accepting_an_offer_writes_its_terms_to_the_opportunity_unless_told_not_to() {
+    let app = spawn_app().await;
+    let jane = app.register("seeker").await;
+    let opp = opportunity(&app, &jane, "Northwind Media").await;
+    contact(
+        &app,
+        &jane,
+        &opp,
+        json!({"name": "Daniel Okafor", "role": "hiring_manager",
+               "email": "daniel.okafor@northwindmedia.com"}),
+    )
+    .await;
+    let offer = propose(&app, &jane, "30-outlook-offer-usd.eml").await;
+    assert_eq!(offer["class"], "offer");
+    assert_eq!(offer["transition"]["to"], "offer");
+    let (status, accepted) = accept(&app, &jane, &offer, None).await;
+    assert_eq!(status, 200, "{accepted}");
+    assert_eq!(accepted["interaction"]["kind"], "offer_received");
+    assert_eq!(accepted["transition"]["to"], "offer");
+    assert!(accepted["warnings"].is_array(), "{accepted}");
+    let written = &accepted["opportunity"];
+    assert_eq!(written["base_salary"], 145000.0, "{accepted}");
+    assert_eq!(written["bonus"], 14500.0, "10 % of the base: {accepted}");
+    assert_eq!(written["currency"], "USD");
+    assert_eq!(written["offer_deadline"], "2010-01-15");
+    assert_eq!(written["stage"], "offer");
+    let stored = app.read(&jane, &format!("/v1/opportunities/{opp}")).await;
+    assert_eq!(stored["base_salary"], 145000.0, "{stored}");
+    assert_eq!(stored["offer_deadline"], "2010-01-15");
+
+    // The same offer to another opportunity, terms left alone.
+    let other = opportunity(&app, &jane, "Kestrel Logistics").await;
+    let gbp = propose(&app, &jane, "33-gmail-fwd-attached-offer-gbp.eml").await;
+    let (status, accepted) = accept(
+        &app,
+        &jane,
+        &gbp,
+        Some(json!({"opportunity_id": other, "apply_terms": false})),
+    )
+    .await;
+    assert_eq!(status, 200, "{accepted}");
+    assert_eq!(accepted["opportunity"], Value::Null);
+    let stored = app.read(&jane, &format!("/v1/opportunities/{other}")).await;
+    assert_eq!(stored["base_salary"], Value::Null, "{stored}");
+    assert_eq!(stored["offer_deadline"], Value::Null, "{stored}");
+}
+
+#[tokio::test]
+async fn a_reply_that_promises_a_call_records_the_promise_and_the_agenda_waits_for_it() {
+    let app = spawn_app().await;
+    let jane = app.register("seeker").await;
+    let opp = opportunity(&app, &jane, "Northwind Media").await;
+    let daniel = contact(
+        &app,
+        &jane,
+        &opp,
+        json!({"name": "Daniel Okafor", "role": "hiring_manager",
+               "email": "daniel.okafor@northwindmedia.com", "timezone": "America/New_York"}),
+    )
+    .await;
+    let reply = propose(&app, &jane, "46-outlook-reply-call-after-new-year.eml").await;
+    assert_eq!(reply["class"], "reply");
+    let promise = &reply["promise"];
+    assert_eq!(promise["what"], "call", "{reply}");
+    assert_eq!(promise["due"], "2010-01-08");
+    assert_eq!(promise["on_accept"], true);
+    assert!(
+        promise["text"].as_str().unwrap().contains("New Year"),
+        "{reply}"
+    );
+
+    let (status, accepted) = accept(&app, &jane, &reply, None).await;
+    assert_eq!(status, 200, "{accepted}");
+    assert_eq!(accepted["interaction"]["kind"], "reply_received");
+    let recorded = &accepted["promise"];
+    assert_eq!(recorded["what"], "call", "{accepted}");
+    assert_eq!(recorded["due"], "2010-01-08");
+    assert_eq!(recorded["contact_id"], daniel["id"]);
+    assert_eq!(recorded["made_at"], accepted["interaction"]["occurred_at"]);
+    assert_eq!(accepted["proposal"]["promise_id"], recorded["id"]);
+    let listed = app
+        .read(&jane, &format!("/v1/opportunities/{opp}/promises"))
+        .await;
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1, "{listed}");
+    // Accepting again records nothing more, and answers the same promise.
+    let (status, again) = accept(&app, &jane, &reply, None).await;
+    assert_eq!(status, 200, "{again}");
+    assert_eq!(again["promise"]["id"], recorded["id"]);
+
+    // Before the promised Friday the agenda says to wait; the Monday after,
+    // the broken promise gets a call first thing.
+    let waiting = app.read(&jane, "/v1/agenda?at=2010-01-06T15:00:00Z").await;
+    let kinds: Vec<&str> = waiting["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["opportunity_id"] == opp.as_str())
+        .map(|a| a["action"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"wait"), "{waiting:#}");
+    let monday = app.read(&jane, "/v1/agenda?at=2010-01-11T13:00:00Z").await;
+    let missed: Vec<&Value> = monday["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["opportunity_id"] == opp.as_str() && a["rule"] == "missed_promise_call")
+        .collect();
+    assert_eq!(missed.len(), 1, "{monday:#}");
+    assert_eq!(missed[0]["due_at"], "2010-01-11T14:00:00Z");
+}
+
+#[tokio::test]
+async fn a_promise_can_be_declined_or_corrected_on_accept_and_proposals_make_events() {
+    let app = spawn_app().await;
+    let jane = app.register("seeker").await;
+    let opp = opportunity(&app, &jane, "Fjordline").await;
+    contact(
+        &app,
+        &jane,
+        &opp,
+        json!({"name": "Ingrid Solberg", "role": "hiring_manager",
+               "email": "ingrid.solberg@fjordline.no"}),
+    )
+    .await;
+    let news = propose(&app, &jane, "48-gmail-fwd-expect-news-by-friday.eml").await;
+    assert_eq!(news["promise"]["due"], "2010-02-12", "{news}");
+    let (status, accepted) = accept(
+        &app,
+        &jane,
+        &news,
+        Some(json!({"promise_due": "2010-02-19", "promise_what": "decision"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{accepted}");
+    assert_eq!(accepted["promise"]["due"], "2010-02-19");
+    assert_eq!(accepted["promise"]["what"], "decision");
+
+    let other = opportunity(&app, &jane, "Calloway Partners").await;
+    let decision = propose(&app, &jane, "58-apple-reply-decision-friday-afternoon.eml").await;
+    let (status, accepted) = accept(
+        &app,
+        &jane,
+        &decision,
+        Some(json!({"opportunity_id": other, "record_promise": false})),
+    )
+    .await;
+    assert_eq!(status, 200, "{accepted}");
+    assert_eq!(accepted["promise"], Value::Null);
+    let listed = app
+        .read(&jane, &format!("/v1/opportunities/{other}/promises"))
+        .await;
+    assert!(listed["items"].as_array().unwrap().is_empty(), "{listed}");
+
+    let dismissed = propose(&app, &jane, "27-gmail-reply-we-havent-decided.eml").await;
+    let id = dismissed["id"].as_str().unwrap();
+    let (status, _) = call(
+        &app,
+        &jane,
+        Method::POST,
+        &format!("/v1/inbox/proposals/{id}/dismiss"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    // The feed tells an app what the inbox did: each proposal made, then
+    // accepted or dismissed, with the proposal as data.
+    let feed = app
+        .read(
+            &jane,
+            "/v1/events?types=proposal.created,proposal.accepted,proposal.dismissed&limit=50",
+        )
+        .await;
+    let seen: Vec<(String, String)> = feed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["type"].as_str().unwrap().to_owned(),
+                e["data"]["id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expect = |kind: &str, proposal: &Value| {
+        assert!(
+            seen.contains(&(kind.to_owned(), proposal["id"].as_str().unwrap().to_owned())),
+            "{kind} for {}: {seen:?}",
+            proposal["id"]
+        );
+    };
+    expect("proposal.created", &news);
+    expect("proposal.accepted", &news);
+    expect("proposal.created", &decision);
+    expect("proposal.accepted", &decision);
+    expect("proposal.created", &dismissed);
+    expect("proposal.dismissed", &dismissed);
+    assert_eq!(seen.len(), 6, "{seen:?}");
 }
 
 #[tokio::test]

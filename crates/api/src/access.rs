@@ -291,16 +291,56 @@ where
 {
     caller.require_write()?;
     let (version, view) = write_facts(state, move |_, tx| {
-        let (row, watch) = update_watched::<R>(tx, &caller, &id, need, &precondition, change)?;
-        let (seeker, version) = (row.seeker_id().to_owned(), row.version());
-        let view = V::try_from(row)?;
-        let now = crate::views::now();
-        events::record(tx, R::UPDATED, &seeker, &Actor::of(&caller), now, &view)?;
-        record_watched(tx, &caller, watch)?;
-        Ok((version, view))
+        updated::<R, V>(tx, &caller, &id, need, &precondition, change)
     })
     .await?;
     Ok(with_etag(HttpResponse::Ok(), version).json(view))
+}
+
+/// What `PATCH` does inside the caller's write (see [`update`]), its event
+/// and the promises' included: returns the new version and the record as
+/// `V`. The inbox moves a scheduled interview with it.
+pub fn updated<R, V>(
+    tx: &mut FactsTx<'_>,
+    caller: &Caller,
+    id: &str,
+    need: Need,
+    precondition: &Precondition,
+    change: impl FnOnce(&mut FactsTx<'_>, &mut R, Access) -> Result<(), ApiError>,
+) -> Result<(i32, V), ApiError>
+where
+    R: Versioned,
+    V: Serialize + TryFrom<R, Error = ApiError>,
+{
+    let (row, watch) = update_watched::<R>(tx, caller, id, need, precondition, change)?;
+    let (seeker, version) = (row.seeker_id().to_owned(), row.version());
+    let view = V::try_from(row)?;
+    let now = crate::views::now();
+    events::record(tx, R::UPDATED, &seeker, &Actor::of(caller), now, &view)?;
+    record_watched(tx, caller, watch)?;
+    Ok((version, view))
+}
+
+/// What `DELETE` does inside the caller's write (see [`delete`]), its event
+/// and the promises' included: returns the record as it was, as `V`. The
+/// inbox removes a cancelled interview with it.
+pub fn deleted<R, V>(
+    tx: &mut FactsTx<'_>,
+    caller: &Caller,
+    id: &str,
+    precondition: &Precondition,
+) -> Result<V, ApiError>
+where
+    R: Versioned,
+    V: Serialize + TryFrom<R, Error = ApiError>,
+{
+    let (row, watch) = delete_watched::<R>(tx, caller, id, precondition)?;
+    let seeker = row.seeker_id().to_owned();
+    let view = V::try_from(row)?;
+    let now = crate::views::now();
+    events::record(tx, R::DELETED, &seeker, &Actor::of(caller), now, &view)?;
+    record_watched(tx, caller, watch)?;
+    Ok(view)
 }
 
 /// `DELETE` of a versioned record through the write door (see [`delete`]):
@@ -317,12 +357,7 @@ where
 {
     caller.require_write()?;
     write_facts(state, move |_, tx| {
-        let (row, watch) = delete_watched::<R>(tx, &caller, &id, &precondition)?;
-        let seeker = row.seeker_id().to_owned();
-        let view = V::try_from(row)?;
-        let now = crate::views::now();
-        events::record(tx, R::DELETED, &seeker, &Actor::of(&caller), now, &view)?;
-        record_watched(tx, &caller, watch)
+        deleted::<R, V>(tx, &caller, &id, &precondition).map(drop)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

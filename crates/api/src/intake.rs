@@ -7,18 +7,19 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, web};
 use chrono::{DateTime, Utc};
+use followup_core::EventType;
 use followup_inbox::{ReadError, ReadOptions, Reading};
 use followup_store::inbox::{self, MessageRow, ProposalRow};
 use followup_store::pipeline::{self, OpportunityRow};
 use followup_store::records::ContactRow;
 use followup_store::{DbConnection, contacts};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sha2::{Digest as _, Sha256};
-use utoipa::ToSchema;
 
 use crate::db::{read, write_facts};
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::views::inbox::{Candidate, Proposal};
 
 /// The media type of a raw message.
 pub const RFC822: &str = "message/rfc822";
@@ -78,17 +79,6 @@ const FREE_MAIL: &[&str] = &[
 /// ([`followup_inbox::APPLICANT_TRACKING_DOMAINS`]) they send for many
 /// employers, so their domain (and its subdomains) never matches one.
 const JOB_BOARDS: &[&str] = &["linkedin.com", "indeed.com"];
-
-/// An open opportunity the seeker may choose for an unmatched proposal.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct Candidate {
-    /// The opportunity's id.
-    pub opportunity_id: String,
-    /// Its company.
-    pub company: String,
-    /// Its title.
-    pub title: String,
-}
 
 /// The domain of an address, lower case.
 pub fn domain_of(address: &str) -> Option<String> {
@@ -286,6 +276,8 @@ fn rows(
         decided_at: None,
         interaction_id: None,
         transition_id: None,
+        interview_id: None,
+        promise_id: None,
     };
     Ok((message, proposal))
 }
@@ -294,14 +286,31 @@ fn to_json<T: Serialize>(value: &T) -> Result<String, ApiError> {
     serde_json::to_string(value).map_err(|e| ApiError::Internal(Box::new(e)))
 }
 
-/// Reads `raw` for `seeker_id` and stores the message and its proposal.
-/// Returns whether it is new, and the proposal: the one made before when
-/// the seeker's inbox has this `Message-ID` already.
+/// Reads `raw`, received at the seeker's own address, for `seeker_id`: see
+/// [`ingest_by`], by the server (`system:inbound`).
 pub async fn ingest(
     state: &web::Data<AppState>,
     seeker_id: String,
     raw: web::Bytes,
     now: DateTime<Utc>,
+) -> Result<(bool, ProposalRow), ApiError> {
+    let actor = followup_core::Actor {
+        kind: followup_core::ActorKind::System,
+        id: "inbound".to_owned(),
+    };
+    ingest_by(state, seeker_id, raw, now, actor).await
+}
+
+/// Reads `raw` for `seeker_id` and stores the message and its proposal,
+/// with its `proposal.created` event by `actor`. Returns whether it is new,
+/// and the proposal: the one made before when the seeker's inbox has this
+/// `Message-ID` already.
+pub async fn ingest_by(
+    state: &web::Data<AppState>,
+    seeker_id: String,
+    raw: web::Bytes,
+    now: DateTime<Utc>,
+    actor: followup_core::Actor,
 ) -> Result<(bool, ProposalRow), ApiError> {
     // Match on the sender first, then read again in the matched contact's
     // time zone when they have one: it decides the out-of-office day.
@@ -324,6 +333,9 @@ pub async fn ingest(
         }
         let (message, proposal) = rows(&seeker_id, key, &raw, &reading, matched, now)?;
         inbox::insert(tx, &message, &proposal)?;
+        let view = Proposal::try_from(proposal.clone())?;
+        let kind = EventType::ProposalCreated;
+        crate::events::record(tx, kind, &seeker_id, &actor, now, &view)?;
         Ok((true, proposal))
     })
     .await

@@ -1,15 +1,17 @@
-//! Recording a step of the search inside a write: logging an interaction
-//! and moving an opportunity to another stage. Their routes
-//! (`POST /v1/opportunities/{id}/interactions`, `…/transitions`) and
-//! accepting an inbox proposal share this code, so the three validate,
-//! record events and keep promises the same way.
+//! Recording a step of the search inside a write: logging an interaction,
+//! moving an opportunity to another stage, recording a promise. Their routes
+//! (`POST /v1/opportunities/{id}/interactions`, `…/transitions`,
+//! `…/promises`) and accepting an inbox proposal share this code, so they
+//! validate, record events and keep promises the same way.
 
 use actix_web::web;
 use chrono::{DateTime, NaiveDate, Utc};
-use followup_core::{Direction, EventType, InteractionKind, RejectionReason, Stage, policy};
+use followup_core::{
+    Direction, EventType, InteractionKind, PromiseWhat, RejectionReason, Stage, policy,
+};
 use followup_store::pipeline::{self, OpportunityRow, TransitionRow};
-use followup_store::records::InteractionRow;
-use followup_store::{DbConnection, FactsTx, interactions};
+use followup_store::records::{InteractionRow, PromiseRow};
+use followup_store::{DbConnection, FactsTx, interactions, promises};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -25,6 +27,7 @@ use crate::validate::{self, Errors};
 use crate::views::Warning;
 use crate::views::interactions::Interaction;
 use crate::views::pipeline::{Opportunity, Transition};
+use crate::views::promises::{Due, Promise, promise_view, status_context};
 use crate::views::utc;
 
 /// A new interaction.
@@ -35,7 +38,7 @@ pub struct CreateInteraction {
     pub kind: InteractionKind,
     /// Who it was with: a contact of the same opportunity.
     pub contact_id: Option<String>,
-    /// When it happened (default now); back-dating is fine, the future (beyond a few minutes) is not.
+    /// When it happened (default now); back-dating is fine, the future (beyond a few minutes) is not, but for an `interview`: one logged for a later time (up to 400 days ahead) is scheduled, and the agenda prepares for it.
     pub occurred_at: Option<DateTime<Utc>>,
     /// Free text.
     #[schema(max_length = 10000)]
@@ -74,10 +77,15 @@ pub struct Transitioned {
 }
 
 pub(crate) fn check_row(errors: &mut Errors, row: &InteractionRow, now: DateTime<Utc>) {
-    if followup_core::policy::is_in_the_future(utc(row.occurred_at), now) {
+    if !followup_core::policy::may_record_at(row.kind, utc(row.occurred_at), now) {
         errors.push(
             "occurred_at",
-            "must not be in the future (a few minutes of clock skew are fine)",
+            if row.kind == InteractionKind::Interview {
+                "an interview can be scheduled at most 400 days ahead"
+            } else {
+                "must not be in the future (a few minutes of clock skew are fine); only an \
+                 `interview` can be scheduled ahead"
+            },
         );
     }
     if row.out_of_office_until.is_some() && row.kind != InteractionKind::ReplyReceived {
@@ -298,4 +306,132 @@ pub(crate) fn move_stage(
     crate::events::record(tx, kind, &seeker, &actor, now, &moved)?;
     watch.record_changes(tx, &actor, now)?;
     Ok((version, moved))
+}
+
+/// A new promise.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePromise {
+    /// Who promised: a contact of the same opportunity (`null` = the main contact).
+    pub contact_id: Option<String>,
+    /// What they promised.
+    pub what: PromiseWhat,
+    /// By when: "after New Year's" = the date you take it to mean.
+    pub due: Due,
+    /// When the promise was made (default now); not in the future.
+    pub made_at: Option<DateTime<Utc>>,
+}
+
+/// A promise's own checks: it was made by now.
+pub(crate) fn check_promise(errors: &mut Errors, row: &PromiseRow, now: DateTime<Utc>) {
+    if followup_core::policy::is_in_the_future(utc(row.made_at), now) {
+        errors.push("made_at", "must not be in the future");
+    }
+}
+
+/// A promise must fall due after it was made, read in the promising
+/// contact's zone (else the seeker's); otherwise a 422 on `due` that names
+/// the date the seeker most likely meant (docs/pipeline.md, "Promises").
+pub(crate) fn check_due(
+    conn: &mut DbConnection,
+    errors: &mut Errors,
+    row: &PromiseRow,
+    opportunity: &OpportunityRow,
+) -> Result<(), ApiError> {
+    let Ok(due) = row.due() else {
+        return Ok(());
+    };
+    let made_at = utc(row.made_at);
+    let (facts, calendar) = status_context(conn, opportunity)?;
+    let promiser = row
+        .contact_id
+        .as_deref()
+        .and_then(|id| facts.contact(id))
+        .or_else(|| facts.primary_contact());
+    let calendar =
+        followup_core::engine::contact_calendar(&calendar, &facts, promiser).unwrap_or(calendar);
+    let falls_due = followup_core::promise_status::due_instant(due, &calendar);
+    if falls_due.is_some_and(|at| at > made_at) {
+        return Ok(());
+    }
+    let message = match followup_core::likely_due(due, made_at, &calendar) {
+        Some(followup_core::PromiseDue::Date(date)) => format!(
+            "falls due before the promise was made; did you mean {} ({})?",
+            date,
+            date.format("%A")
+        ),
+        Some(followup_core::PromiseDue::Instant(at)) => format!(
+            "falls due before the promise was made; did you mean {}?",
+            at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+        None => "falls due before the promise was made".to_owned(),
+    };
+    errors.push("due", message);
+    Ok(())
+}
+
+pub(crate) fn set_due(row: &mut PromiseRow, due: Due) {
+    match due {
+        Due::Date(date) => {
+            row.due_date = Some(date);
+            row.due_at = None;
+        }
+        Due::Instant(at) => {
+            row.due_date = None;
+            row.due_at = Some(at.naive_utc());
+        }
+    }
+}
+
+/// Records a promise on the opportunity `opportunity_id`, inside the
+/// caller's write: what `POST /v1/opportunities/{id}/promises` does, and
+/// what accepting an inbox reply that carries a promise does (the same
+/// checks, the `promise.created` event, and the pending promise of the same
+/// person superseded). Returns the promise as the API shows it.
+pub(crate) fn record_promise(
+    tx: &mut FactsTx<'_>,
+    caller: &Caller,
+    opportunity_id: &str,
+    body: CreatePromise,
+    now: DateTime<Utc>,
+) -> Result<Promise, ApiError> {
+    let (opportunity, _) = load_locked::<OpportunityRow>(tx, caller, opportunity_id, Need::Write)?;
+    let watch = PromiseWatch::new(tx.conn(), &opportunity, now)?;
+    let conn = tx.conn();
+    let mut errors = Errors::default();
+    check_contact(
+        conn,
+        caller,
+        &opportunity.id,
+        body.contact_id.as_deref(),
+        &mut errors,
+    )?;
+    let mut row = PromiseRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        opportunity_id: opportunity.id.clone(),
+        seeker_id: opportunity.seeker_id.clone(),
+        contact_id: body.contact_id,
+        what: body.what,
+        due_date: None,
+        due_at: None,
+        made_at: body.made_at.unwrap_or(now).naive_utc(),
+        cancelled_at: None,
+        kept_at: None,
+        created_at: now.naive_utc(),
+        updated_at: now.naive_utc(),
+        updated_by: Actor::of(caller),
+        version: 1,
+    };
+    set_due(&mut row, body.due);
+    check_promise(&mut errors, &row, now);
+    check_due(conn, &mut errors, &row, &opportunity)?;
+    errors.finish()?;
+    promises::insert_promise(tx, &row)?;
+    let actor = row.updated_by.clone();
+    let (facts, calendar) = status_context(tx.conn(), &opportunity)?;
+    let view = promise_view(row, &facts, &calendar, now)?;
+    let kind = EventType::PromiseCreated;
+    crate::events::record(tx, kind, &opportunity.seeker_id, &actor, now, &view)?;
+    watch.record_changes(tx, &actor, now)?;
+    Ok(view)
 }

@@ -44,6 +44,8 @@ wire_enum! {
         DecideOffer => "decide_offer",
         /// Ask the offering employer for more time: another is still deciding.
         AskForExtension => "ask_for_extension",
+        /// Prepare for a scheduled interview (the business day before it).
+        PrepareInterview => "prepare_interview",
     }
 }
 

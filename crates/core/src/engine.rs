@@ -336,6 +336,7 @@ impl<'a> Engine<'a> {
             return;
         }
         let ctx = Ctx::new(self, opportunity);
+        let start = out.len();
         rules::outcome::offer_news(&ctx, out);
         rules::influence::evaluate(&ctx, out);
         rules::process_questions::evaluate(&ctx, out);
@@ -343,6 +344,19 @@ impl<'a> Engine<'a> {
         rules::outreach::evaluate(&ctx, out);
         rules::assistant::evaluate(&ctx, out);
         rules::move_on::evaluate(&ctx, out);
+        // A scheduled interview: prepare for it, and chase nobody until it.
+        if ctx.enabled(RuleId::PrepareForInterview) && !rules::interview::scheduled(&ctx).is_empty()
+        {
+            let mut kept = start;
+            for i in start..out.len() {
+                if !rules::interview::held_by_interview(out[i].action) {
+                    out.swap(kept, i);
+                    kept += 1;
+                }
+            }
+            out.truncate(kept);
+        }
+        rules::interview::evaluate(&ctx, out);
     }
 }
 

@@ -76,6 +76,17 @@ wire_enum! {
         /// answering 410 Gone; `data` is the webhook.
         #[serde(rename = "webhook.disabled")]
         WebhookDisabled => "webhook.disabled",
+        /// A message was read into a proposal for the seeker to review;
+        /// `data` is the proposal.
+        #[serde(rename = "proposal.created")]
+        ProposalCreated => "proposal.created",
+        /// The seeker accepted a proposal (its step was logged); `data` is
+        /// the proposal.
+        #[serde(rename = "proposal.accepted")]
+        ProposalAccepted => "proposal.accepted",
+        /// The seeker dismissed a proposal; `data` is the proposal.
+        #[serde(rename = "proposal.dismissed")]
+        ProposalDismissed => "proposal.dismissed",
         /// A test delivery asked for with `POST /v1/webhooks/{id}/ping`;
         /// never in the feed.
         #[serde(rename = "webhook.ping")]

@@ -159,7 +159,7 @@ pub struct PlaybookSpec {
 pub struct Playbook {
     name: String,
     /// Bit `RuleId::index()` set = enabled.
-    enabled: u16,
+    enabled: u32,
     params: Params,
 }
 
@@ -169,9 +169,9 @@ impl Default for Playbook {
     }
 }
 
-const ALL_RULES: u16 = (1 << RuleId::ALL.len()) - 1;
+const ALL_RULES: u32 = (1 << RuleId::ALL.len()) - 1;
 
-const fn bit(rule: RuleId) -> u16 {
+const fn bit(rule: RuleId) -> u32 {
     1 << rule.index()
 }
 

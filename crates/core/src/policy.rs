@@ -19,6 +19,20 @@ pub fn is_in_the_future(at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
     at > now + CLOCK_SKEW
 }
 
+/// How far ahead an interview may be scheduled: an `interview` logged for a
+/// later time is a scheduled one (see the `prepare_for_interview` rule).
+pub const SCHEDULE_AHEAD: TimeDelta = TimeDelta::days(400);
+
+/// Whether an interaction of `kind` may be recorded for `at`, as seen at
+/// `now`: the past (and the clock-skew allowance) for every kind, and up to
+/// [`SCHEDULE_AHEAD`] for an `interview`, which is then scheduled.
+pub fn may_record_at(kind: InteractionKind, at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    match kind {
+        InteractionKind::Interview => at <= now + SCHEDULE_AHEAD,
+        _ => !is_in_the_future(at, now),
+    }
+}
+
 /// The open stages, in the order of the pipeline: the opportunities still in
 /// play (see [`Stage::is_open`]).
 pub fn open_stages() -> Vec<Stage> {
@@ -60,6 +74,14 @@ mod tests {
             .unwrap()
             .with_timezone(&Utc);
         assert!(!is_in_the_future(now, now));
+        let ahead = now + TimeDelta::days(30);
+        assert!(may_record_at(InteractionKind::Interview, ahead, now));
+        assert!(!may_record_at(InteractionKind::Note, ahead, now));
+        assert!(!may_record_at(
+            InteractionKind::Interview,
+            now + SCHEDULE_AHEAD + TimeDelta::minutes(1),
+            now
+        ));
         assert!(!is_in_the_future(now + TimeDelta::minutes(5), now));
         assert!(is_in_the_future(
             now + TimeDelta::minutes(5) + TimeDelta::seconds(1),

@@ -10,7 +10,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::door::FactsTx;
-use crate::schema::{inbox_messages, inbox_proposals};
+use crate::schema::{calendar_interviews, inbox_messages, inbox_proposals};
 use crate::{DbConnection, StoreError};
 
 /// A received message. Its bytes are stored in base64 (`raw_base64`).
@@ -70,6 +70,57 @@ pub struct ProposalRow {
     pub interaction_id: Option<String>,
     /// The stage transition its acceptance recorded, if any.
     pub transition_id: Option<String>,
+    /// The interview its acceptance scheduled, moved or cancelled, if any.
+    pub interview_id: Option<String>,
+    /// The promise its acceptance recorded, if any.
+    pub promise_id: Option<String>,
+}
+
+/// An interview scheduled from a calendar invitation, by the invitation's
+/// `UID`: a later update of the same `UID` moves it, a cancellation
+/// removes it.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = calendar_interviews)]
+pub struct CalendarInterviewRow {
+    /// Whose it is.
+    pub seeker_id: String,
+    /// The VEVENT's `UID`.
+    pub uid: String,
+    /// The scheduled `interview` interaction.
+    pub interaction_id: String,
+    /// The VEVENT's `SEQUENCE` last applied.
+    pub sequence: i32,
+    /// When it was last scheduled or moved.
+    pub updated_at: NaiveDateTime,
+}
+
+/// The interview the seeker's invitation with this `UID` scheduled, if it
+/// still exists (deleting the interaction deletes the link).
+pub fn find_calendar_interview(
+    conn: &mut DbConnection,
+    seeker_id: &str,
+    uid: &str,
+) -> Result<Option<CalendarInterviewRow>, StoreError> {
+    Ok(calendar_interviews::table
+        .find((seeker_id, uid))
+        .select(CalendarInterviewRow::as_select())
+        .get_result(conn)
+        .optional()?)
+}
+
+/// Links an invitation's `UID` to the interview it scheduled (or moved),
+/// replacing an earlier link of the same `UID`.
+pub fn link_calendar_interview(
+    tx: &mut FactsTx<'_>,
+    row: &CalendarInterviewRow,
+) -> Result<(), StoreError> {
+    tx.lock(&row.seeker_id)?;
+    diesel::delete(calendar_interviews::table.find((&row.seeker_id, &row.uid)))
+        .execute(tx.conn())?;
+    diesel::insert_into(calendar_interviews::table)
+        .values(row.clone())
+        .execute(tx.conn())?;
+    Ok(())
 }
 
 /// Stores a received message and the proposal read from it.
@@ -225,6 +276,8 @@ mod tests {
             decided_at: None,
             interaction_id: None,
             transition_id: None,
+            interview_id: None,
+            promise_id: None,
         };
         (message, proposal)
     }

@@ -15,6 +15,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    calendar_interviews (seeker_id, uid) {
+        seeker_id -> Text,
+        uid -> Text,
+        interaction_id -> Text,
+        sequence -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     coach_invites (id) {
         id -> Text,
         coach_id -> Text,
@@ -106,6 +116,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    inbound_addresses (seeker_id) {
+        seeker_id -> Text,
+        token -> Text,
+        created_at -> Timestamp,
+        rotated_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     inbox_messages (id) {
         id -> Text,
         seeker_id -> Text,
@@ -136,6 +155,8 @@ diesel::table! {
         decided_at -> Nullable<Timestamp>,
         interaction_id -> Nullable<Text>,
         transition_id -> Nullable<Text>,
+        interview_id -> Nullable<Text>,
+        promise_id -> Nullable<Text>,
     }
 }
 
@@ -344,10 +365,13 @@ diesel::table! {
 }
 
 diesel::joinable!(api_keys -> users (owner_id));
+diesel::joinable!(calendar_interviews -> interactions (interaction_id));
+diesel::joinable!(calendar_interviews -> users (seeker_id));
 diesel::joinable!(contacts -> opportunities (opportunity_id));
 diesel::joinable!(contacts -> users (seeker_id));
 diesel::joinable!(events -> users (seeker_id));
 diesel::joinable!(feed_tokens -> users (user_id));
+diesel::joinable!(inbound_addresses -> users (seeker_id));
 diesel::joinable!(inbox_messages -> users (seeker_id));
 diesel::joinable!(inbox_proposals -> contacts (contact_id));
 diesel::joinable!(inbox_proposals -> inbox_messages (message_id));
@@ -372,6 +396,7 @@ diesel::joinable!(webhooks -> users (owner_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
+    calendar_interviews,
     coach_invites,
     contacts,
     event_counter,
@@ -379,6 +404,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     feed_tokens,
     grants,
     idempotency_keys,
+    inbound_addresses,
     inbox_messages,
     inbox_proposals,
     interactions,

@@ -256,6 +256,7 @@ fn title(action: &followup_core::NextAction, facts: &Facts) -> String {
         ActionKind::ReviewOffer => "Ask for the written offer",
         ActionKind::DecideOffer => "Decide on the offer",
         ActionKind::AskForExtension => "Ask for more time to decide",
+        ActionKind::PrepareInterview => "Prepare for the interview",
     };
     match (contact, opportunity) {
         (Some(c), Some(o)) => format!("{what}: {} ({})", c.name, o.company),

@@ -6,25 +6,37 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use followup_core::{InteractionKind, RejectionReason, Stage};
-use followup_inbox::{Class, Step};
-use followup_store::inbox::{self, ProposalRow};
-use followup_store::pipeline;
-use followup_store::{DbConnection, FactsTx, interactions};
+use followup_core::{EventType, InteractionKind, PromiseWhat, RejectionReason};
+use followup_inbox::Step;
+use followup_store::inbox::{self, CalendarInterviewRow, ProposalRow};
+use followup_store::pipeline::{self, OpportunityRow};
+use followup_store::records::InteractionRow;
+use followup_store::{DbConnection, FactsTx, interactions, promises};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::access::{self, Need};
 use crate::auth::Caller;
 use crate::conditional::Precondition;
+use crate::conventions::Actor;
 use crate::conventions::{Page, Paging};
 use crate::db::{read, write_facts};
 use crate::error::{ApiError, Problem};
 use crate::extract::{BodySize, Query};
-use crate::intake::{self, Candidate, is_rfc822};
+use crate::intake::{self, is_rfc822};
 use crate::state::AppState;
-use crate::steps::{CreateInteraction, StageMove, log_interaction, move_stage};
+use crate::steps::{
+    CreateInteraction, CreatePromise, StageMove, check_row, log_interaction, logged_warnings,
+    move_stage, record_promise,
+};
+use crate::validate::Errors;
+use crate::views::Warning;
+use crate::views::inbox::{
+    InterviewChange, Proposal, ProposalStatus, ProposedInteraction, ProposedInterview,
+};
 use crate::views::interactions::Interaction;
-use crate::views::pipeline::Transition;
+use crate::views::pipeline::{Opportunity, Transition};
+use crate::views::promises::{Due, Promise, promise_view, status_context};
 use crate::views::utc;
 
 /// The path messages are posted to; its body limit is
@@ -38,163 +50,6 @@ pub const INBOX_PATH: &str = "/v1/inbox";
 #[schema(value_type = String, format = Binary)]
 pub struct RawMessage(pub Vec<u8>);
 
-/// The most characters of the subject the proposed notes hold.
-const MAX_SUBJECT_IN_NOTES: usize = 1000;
-
-/// What the seeker decided about a proposal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ProposalStatus {
-    /// Waiting for the seeker.
-    Pending,
-    /// Accepted: the step was logged.
-    Accepted,
-    /// Dismissed: nothing was logged.
-    Dismissed,
-}
-
-impl ProposalStatus {
-    /// The stored name.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Accepted => "accepted",
-            Self::Dismissed => "dismissed",
-        }
-    }
-
-    fn parse(stored: &str) -> Result<Self, ApiError> {
-        match stored {
-            "pending" => Ok(Self::Pending),
-            "accepted" => Ok(Self::Accepted),
-            "dismissed" => Ok(Self::Dismissed),
-            other => Err(ApiError::Internal(
-                format!("stored proposal status `{other}`").into(),
-            )),
-        }
-    }
-}
-
-/// The class of message the reader saw (docs/inbox.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ProposalClass {
-    /// An automatic out-of-office answer.
-    OutOfOffice,
-    /// The employer said no.
-    Rejection,
-    /// The employer made an offer.
-    Offer,
-    /// An interview was scheduled or proposed.
-    InterviewInvitation,
-    /// A scheduled interview changed.
-    InterviewUpdate,
-    /// A scheduled interview was cancelled.
-    InterviewCancel,
-    /// Anything else.
-    Reply,
-}
-
-impl From<Class> for ProposalClass {
-    fn from(class: Class) -> Self {
-        match class {
-            Class::OutOfOffice => Self::OutOfOffice,
-            Class::Rejection => Self::Rejection,
-            Class::Offer => Self::Offer,
-            Class::InterviewInvitation => Self::InterviewInvitation,
-            Class::InterviewUpdate => Self::InterviewUpdate,
-            Class::InterviewCancel => Self::InterviewCancel,
-            Class::Reply => Self::Reply,
-        }
-    }
-}
-
-/// What decided the class: where it was found and the exact text.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ProposalEvidence {
-    /// `header`, `body` or `calendar`.
-    pub source: String,
-    /// For a header: its name.
-    pub header: Option<String>,
-    /// The text, at most 300 characters.
-    pub text: String,
-}
-
-/// The interaction accepting the proposal logs (each field can be
-/// overridden on accept).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ProposedInteraction {
-    /// What happened: `reply_received` for an out-of-office reply, a reply
-    /// or (for now) any interview message; `rejection_received`,
-    /// `offer_received`.
-    pub kind: InteractionKind,
-    /// The message's date (never later than its receipt).
-    pub occurred_at: DateTime<Utc>,
-    /// The matched contact.
-    pub contact_id: Option<String>,
-    /// For an out-of-office reply: the local date the person is back.
-    pub out_of_office_until: Option<NaiveDate>,
-    /// For a rejection: why, as the message says.
-    pub rejection_reason: Option<RejectionReason>,
-    /// The subject, and for an interview message what it is about.
-    pub notes: Option<String>,
-}
-
-/// The stage move accepting the proposal makes, unless declined.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ProposedTransition {
-    /// `rejected` for a rejection, `offer` for an offer.
-    pub to: Stage,
-    /// For `rejected`: why.
-    pub rejection_reason: Option<RejectionReason>,
-}
-
-/// A step proposed from a forwarded message.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Proposal {
-    /// UUIDv7.
-    pub id: String,
-    /// `pending` until the seeker accepts or dismisses it.
-    pub status: ProposalStatus,
-    /// What the message is.
-    pub class: ProposalClass,
-    /// How sure the reader is, 0 to 1; below 0.5 it is a guess.
-    pub confidence: f64,
-    /// What decided the class.
-    pub evidence: ProposalEvidence,
-    /// The original sender's address (inside a forward, never the seeker).
-    pub sender: Option<String>,
-    /// The original subject.
-    pub subject: Option<String>,
-    /// The original message's date.
-    pub sent_at: Option<DateTime<Utc>>,
-    /// The matched opportunity; `null` when unmatched (choose among
-    /// `candidates` and pass `opportunity_id` on accept).
-    pub opportunity_id: Option<String>,
-    /// The matched contact (the sender's address is theirs).
-    pub contact_id: Option<String>,
-    /// When unmatched: the open opportunities to choose from.
-    pub candidates: Vec<Candidate>,
-    /// The interaction accepting logs.
-    pub interaction: ProposedInteraction,
-    /// The stage move accepting makes; `null` when none.
-    pub transition: Option<ProposedTransition>,
-    /// The reading's details for its class: the offer's terms (`base`,
-    /// `currency`, `bonus_percent`, `bonus_amount`, `deadline`), the
-    /// interview's slot (`uid`, `sequence`, `start`, `tz`, `method`,
-    /// `confirmed`), the out-of-office wording, a reply's `promise_text`.
-    #[schema(value_type = Object)]
-    pub details: serde_json::Value,
-    /// When it was proposed.
-    pub created_at: DateTime<Utc>,
-    /// When it was accepted or dismissed.
-    pub decided_at: Option<DateTime<Utc>>,
-    /// The interaction accepting it logged.
-    pub interaction_id: Option<String>,
-    /// The stage transition accepting it recorded.
-    pub transition_id: Option<String>,
-}
-
 /// An accepted proposal and what it logged.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Accepted {
@@ -204,6 +59,18 @@ pub struct Accepted {
     pub interaction: Option<Interaction>,
     /// The recorded stage transition, when one was made.
     pub transition: Option<Transition>,
+    /// The interview it scheduled or moved (as it is now), or cancelled (as
+    /// it was); `null` when none.
+    pub interview: Option<Interaction>,
+    /// The promise it recorded, when the reply made one; `null` otherwise.
+    pub promise: Option<Promise>,
+    /// For an offer whose terms were written to the opportunity: the
+    /// opportunity as it is now; `null` otherwise.
+    pub opportunity: Option<Opportunity>,
+    /// The cadence rules the logged interaction breaks, as `POST
+    /// /v1/opportunities/{id}/interactions` reports them (empty when the
+    /// proposal had been accepted before).
+    pub warnings: Vec<Warning>,
 }
 
 /// Corrections to a proposal's step; every field is optional, absent fields
@@ -240,6 +107,28 @@ pub struct AcceptProposal {
     /// `false` to log the interaction without the proposed stage move
     /// (default `true`).
     pub apply_transition: Option<bool>,
+    /// For an interview message: `true` to schedule (or cancel) the
+    /// interview as proposed, `false` to log only the reply (default: the
+    /// proposal's `interview.on_accept`).
+    pub schedule_interview: Option<bool>,
+    /// For an interview message: when the interview starts, correcting the
+    /// proposal's `interview.starts_at` (or giving one it lacks).
+    pub interview_at: Option<DateTime<Utc>>,
+    /// For a reply that makes a promise: `true` to record it, `false` not to
+    /// (default: the proposal's `promise.on_accept`).
+    pub record_promise: Option<bool>,
+    /// For a reply that makes a promise: the promised day, correcting the
+    /// proposal's `promise.due` (or giving one it lacks, and then recording
+    /// it).
+    pub promise_due: Option<NaiveDate>,
+    /// For a reply that makes a promise: what was promised, correcting the
+    /// proposal's `promise.what`.
+    #[schema(value_type = Option<followup_core::PromiseWhat>)]
+    pub promise_what: Option<PromiseWhat>,
+    /// For an offer: `false` to leave the opportunity's offer fields as they
+    /// are; by default the terms the message states (`details`: base,
+    /// bonus, currency, deadline) are written to it.
+    pub apply_terms: Option<bool>,
 }
 
 /// Filters of the proposal list.
@@ -254,140 +143,6 @@ pub struct ProposalParams {
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
-}
-
-fn stored_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, ApiError> {
-    serde_json::from_str(text).map_err(|e| ApiError::Internal(format!("stored {what}: {e}").into()))
-}
-
-/// The rejection reason of a step, in core's terms.
-fn rejection_reason(step: &Step) -> Option<RejectionReason> {
-    match step {
-        Step::Rejection { reason } => reason.as_str().parse().ok(),
-        _ => None,
-    }
-}
-
-/// The interaction kind logged for a class: the reader's, except that
-/// interview messages are logged as a `reply_received` noting the
-/// invitation until scheduled interviews are stored.
-fn proposed_kind(class: Class) -> InteractionKind {
-    match class {
-        Class::Rejection => InteractionKind::RejectionReceived,
-        Class::Offer => InteractionKind::OfferReceived,
-        Class::OutOfOffice
-        | Class::Reply
-        | Class::InterviewInvitation
-        | Class::InterviewUpdate
-        | Class::InterviewCancel => InteractionKind::ReplyReceived,
-    }
-}
-
-/// The notes of the proposed interaction: the subject, and for an
-/// interview message what it says about the slot.
-fn proposed_notes(step: &Step, subject: Option<&str>) -> Option<String> {
-    // A subject can be any length; the notes take 10,000 characters.
-    let subject: Option<String> = subject
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| s.chars().take(MAX_SUBJECT_IN_NOTES).collect());
-    let subject = subject.as_deref();
-    let interview = match step {
-        Step::InterviewInvitation(i) => Some(("Interview invitation", i)),
-        Step::InterviewUpdate(i) => Some(("Interview update", i)),
-        Step::InterviewCancel(i) => Some(("Interview cancelled", i)),
-        _ => None,
-    };
-    let Some((what, slot)) = interview else {
-        return subject.map(str::to_owned);
-    };
-    let mut note = what.to_owned();
-    if let Some(start) = slot.start {
-        note.push_str(&format!(" for {}", start.to_rfc3339()));
-        if let Some(tz) = &slot.tz {
-            note.push_str(&format!(" ({tz})"));
-        }
-    }
-    if let Some(subject) = subject {
-        note.push_str(": ");
-        note.push_str(subject);
-    }
-    Some(note)
-}
-
-fn proposed_transition(step: &Step) -> Option<ProposedTransition> {
-    match step {
-        Step::Rejection { .. } => Some(ProposedTransition {
-            to: Stage::Rejected,
-            rejection_reason: rejection_reason(step),
-        }),
-        Step::Offer(_) => Some(ProposedTransition {
-            to: Stage::Offer,
-            rejection_reason: None,
-        }),
-        _ => None,
-    }
-}
-
-/// The class's own details of a step, without its `class` tag.
-fn details(step: &Step) -> Result<serde_json::Value, ApiError> {
-    let mut value = serde_json::to_value(step).map_err(|e| ApiError::Internal(Box::new(e)))?;
-    if let Some(object) = value.as_object_mut() {
-        object.remove("class");
-    }
-    Ok(value)
-}
-
-impl TryFrom<ProposalRow> for Proposal {
-    type Error = ApiError;
-
-    fn try_from(row: ProposalRow) -> Result<Self, ApiError> {
-        let step: Step = stored_json(&row.step, "step")?;
-        let evidence: followup_inbox::Evidence = stored_json(&row.evidence, "evidence")?;
-        let candidates: Vec<Candidate> = stored_json(&row.candidates, "candidates")?;
-        let (source, header) = match evidence.source {
-            followup_inbox::EvidenceSource::Header { name } => ("header", Some(name)),
-            followup_inbox::EvidenceSource::Body => ("body", None),
-            followup_inbox::EvidenceSource::Calendar => ("calendar", None),
-        };
-        let created_at = utc(row.created_at);
-        let occurred_at = row.sent_at.map_or(created_at, utc).min(created_at);
-        let class = step.class();
-        Ok(Self {
-            status: ProposalStatus::parse(&row.status)?,
-            class: class.into(),
-            confidence: row.confidence,
-            evidence: ProposalEvidence {
-                source: source.to_owned(),
-                header,
-                text: evidence.text,
-            },
-            sent_at: row.sent_at.map(utc),
-            interaction: ProposedInteraction {
-                kind: proposed_kind(class),
-                occurred_at,
-                contact_id: row.contact_id.clone(),
-                out_of_office_until: match &step {
-                    Step::OutOfOffice(ooo) => ooo.back_on,
-                    _ => None,
-                },
-                rejection_reason: rejection_reason(&step),
-                notes: proposed_notes(&step, row.subject.as_deref()),
-            },
-            transition: proposed_transition(&step),
-            details: details(&step)?,
-            id: row.id,
-            sender: row.sender,
-            subject: row.subject,
-            opportunity_id: row.opportunity_id,
-            contact_id: row.contact_id,
-            candidates,
-            created_at,
-            decided_at: row.decided_at.map(utc),
-            interaction_id: row.interaction_id,
-            transition_id: row.transition_id,
-        })
-    }
 }
 
 /// Forward an e-mail: the API reads it and proposes one step.
@@ -427,7 +182,8 @@ pub async fn post_message(
     }
     let raw = BodySize::of(&req).read(payload.into_inner()).await?;
     let now = crate::views::now();
-    let (created, row) = intake::ingest(&state, caller.user.id.clone(), raw, now).await?;
+    let actor = Actor::of(&caller);
+    let (created, row) = intake::ingest_by(&state, caller.user.id.clone(), raw, now, actor).await?;
     let proposal = Proposal::try_from(row)?;
     if created {
         Ok(HttpResponse::Created()
@@ -570,27 +326,231 @@ fn accepted(conn: &mut DbConnection, row: ProposalRow) -> Result<Accepted, ApiEr
             .transpose()?,
         _ => None,
     };
+    let interview = match &row.interview_id {
+        Some(id) => interactions::find_interaction(conn, id)?
+            .map(Interaction::try_from)
+            .transpose()?,
+        None => None,
+    };
+    let promise = match (&row.promise_id, &row.opportunity_id) {
+        (Some(id), Some(opportunity)) => {
+            let stored = promises::find_promise(conn, id)?;
+            match (stored, pipeline::find_opportunity(conn, opportunity)?) {
+                (Some(stored), Some(opportunity)) => {
+                    let (facts, calendar) = status_context(conn, &opportunity)?;
+                    Some(promise_view(
+                        stored,
+                        &facts,
+                        &calendar,
+                        crate::views::now(),
+                    )?)
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    };
     Ok(Accepted {
         proposal: Proposal::try_from(row)?,
         interaction,
         transition,
+        interview,
+        promise,
+        opportunity: None,
+        warnings: Vec::new(),
     })
 }
 
+/// What accepting an interview message does to the interviews: schedules
+/// the interview (or moves the one its calendar `UID` scheduled before, when
+/// this update is not older), or removes the one its cancellation names
+/// (unless it had already taken place when the message was sent). Returns
+/// the interview as it is now (as it was, when removed), if any.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the accepted step's parts, each needed"
+)]
+fn apply_interview(
+    tx: &mut FactsTx<'_>,
+    caller: &Caller,
+    step: &Step,
+    proposed: &ProposedInterview,
+    opportunity_id: &str,
+    contact_id: Option<String>,
+    subject: Option<&str>,
+    sent_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Option<Interaction>, ApiError> {
+    let seeker = caller.user.id.clone();
+    let slot = match step {
+        Step::InterviewInvitation(slot)
+        | Step::InterviewUpdate(slot)
+        | Step::InterviewCancel(slot) => slot,
+        _ => return Ok(None),
+    };
+    let sequence = i32::try_from(slot.sequence.unwrap_or(0)).unwrap_or(i32::MAX);
+    let linked = match &proposed.calendar_uid {
+        Some(uid) => inbox::find_calendar_interview(tx.conn(), &seeker, uid)?,
+        None => None,
+    };
+    let linked_row = match &linked {
+        Some(link) => interactions::find_interaction(tx.conn(), &link.interaction_id)?,
+        None => None,
+    };
+    match proposed.change {
+        InterviewChange::Cancel => {
+            let Some(row) = linked_row else {
+                return Ok(None);
+            };
+            if utc(row.occurred_at) <= sent_at {
+                // It had taken place: a late cancellation changes nothing.
+                return Ok(Some(Interaction::try_from(row)?));
+            }
+            let removed = access::deleted::<InteractionRow, Interaction>(
+                tx,
+                caller,
+                &row.id,
+                &Precondition::default(),
+            )?;
+            Ok(Some(removed))
+        }
+        InterviewChange::Schedule => {
+            let Some(starts_at) = proposed.starts_at else {
+                return Err(ApiError::invalid(
+                    "interview_at",
+                    "the message gives no time for the interview: pass `interview_at` to \
+                     schedule it",
+                ));
+            };
+            if let (Some(link), Some(row)) = (&linked, linked_row) {
+                if link.sequence > sequence {
+                    // An older update than the one applied: nothing moves.
+                    return Ok(Some(Interaction::try_from(row)?));
+                }
+                let (_, moved) = access::updated::<InteractionRow, Interaction>(
+                    tx,
+                    caller,
+                    &row.id,
+                    Need::Write,
+                    &Precondition::default(),
+                    |_, row, _| {
+                        let mut errors = Errors::default();
+                        row.occurred_at = starts_at.naive_utc();
+                        check_row(&mut errors, row, now);
+                        errors.finish()
+                    },
+                )?;
+                let mut link = link.clone();
+                link.sequence = sequence;
+                link.updated_at = now.naive_utc();
+                inbox::link_calendar_interview(tx, &link)?;
+                return Ok(Some(moved));
+            }
+            let notes = match subject.map(str::trim).filter(|s| !s.is_empty()) {
+                Some(subject) => format!(
+                    "Scheduled from the invitation: {}",
+                    subject.chars().take(1000).collect::<String>()
+                ),
+                None => "Scheduled from the invitation".to_owned(),
+            };
+            let request = CreateInteraction {
+                kind: InteractionKind::Interview,
+                contact_id,
+                occurred_at: Some(starts_at),
+                notes: Some(notes),
+                out_of_office_until: None,
+                rejection_reason: None,
+            };
+            let (row, _) = log_interaction(tx, caller, opportunity_id, request, now)?;
+            if let Some(uid) = &proposed.calendar_uid {
+                inbox::link_calendar_interview(
+                    tx,
+                    &CalendarInterviewRow {
+                        seeker_id: seeker,
+                        uid: uid.clone(),
+                        interaction_id: row.id.clone(),
+                        sequence,
+                        updated_at: now.naive_utc(),
+                    },
+                )?;
+            }
+            Ok(Some(Interaction::try_from(row)?))
+        }
+    }
+}
+
+/// Writes the terms an offer states to its opportunity (the base, the
+/// bonus — an amount, or a percentage of the base —, the currency, the
+/// deadline), as `PATCH /v1/opportunities/{id}` would; the fields the
+/// message does not state stay. `None` when it states none.
+fn apply_terms(
+    tx: &mut FactsTx<'_>,
+    caller: &Caller,
+    step: &Step,
+    opportunity_id: &str,
+) -> Result<Option<Opportunity>, ApiError> {
+    let Step::Offer(offer) = step else {
+        return Ok(None);
+    };
+    let amount = |v: Option<f64>| v.filter(|v| v.is_finite() && *v >= 0.0);
+    let base = amount(offer.base);
+    let bonus = amount(offer.bonus_amount).or_else(|| {
+        let percent = amount(offer.bonus_percent)?;
+        Some((base? * percent / 100.0 * 100.0).round() / 100.0)
+    });
+    let currency = offer
+        .currency
+        .as_deref()
+        .and_then(|c| followup_core::compare::Currency::parse(c.trim()).ok())
+        .map(|c| c.as_str().to_owned());
+    if base.is_none() && bonus.is_none() && currency.is_none() && offer.deadline.is_none() {
+        return Ok(None);
+    }
+    let deadline = offer.deadline;
+    let (_, view) = access::updated::<OpportunityRow, Opportunity>(
+        tx,
+        caller,
+        opportunity_id,
+        Need::Write,
+        &Precondition::default(),
+        |_, row, _| {
+            if base.is_some() {
+                row.base_salary = base;
+            }
+            if bonus.is_some() {
+                row.bonus = bonus;
+            }
+            if currency.is_some() {
+                row.currency = currency;
+            }
+            if deadline.is_some() {
+                row.offer_deadline = deadline;
+            }
+            Ok(())
+        },
+    )?;
+    Ok(Some(view))
+}
+
+/// The logged interaction and the seeker's facts revision after the write,
+/// for its warnings.
+type Logged = Option<(InteractionRow, Option<i64>)>;
+
 /// Accepts a proposal inside the write: logs its interaction and makes its
-/// stage move, as the interaction and transition routes do.
+/// stage move, as the interaction and transition routes do, and schedules,
+/// moves or cancels its interview.
 fn accept_in(
     tx: &mut FactsTx<'_>,
     caller: &Caller,
     id: &str,
     mut change: AcceptProposal,
     now: DateTime<Utc>,
-) -> Result<Accepted, ApiError> {
+) -> Result<(Accepted, Logged), ApiError> {
     let row = load_own(tx.conn(), caller, id)?;
     tx.lock(&row.seeker_id)?;
     let mut row = load_own(tx.conn(), caller, id)?;
     match ProposalStatus::parse(&row.status)? {
-        ProposalStatus::Accepted => return accepted(tx.conn(), row),
+        ProposalStatus::Accepted => return Ok((accepted(tx.conn(), row)?, None)),
         ProposalStatus::Dismissed => {
             return Err(ApiError::Conflict(
                 "this proposal was dismissed; it cannot be accepted".to_owned(),
@@ -610,6 +570,13 @@ fn accept_in(
         ));
     };
     let apply_transition = change.apply_transition.unwrap_or(true);
+    let interview_at = change.interview_at.take();
+    let promise_due = change.promise_due.take();
+    let promise_what = change.promise_what.take();
+    let record = change.record_promise.take();
+    let terms = change.apply_terms.unwrap_or(true);
+    let schedule = change.schedule_interview.take();
+    let sent_at = view.interaction.occurred_at;
     let request = interaction_request(
         view.interaction,
         &mut change,
@@ -617,7 +584,7 @@ fn accept_in(
         &opportunity_id,
     );
     let contact_id = request.contact_id.clone();
-    let (interaction, _) = log_interaction(tx, caller, &opportunity_id, request, now)?;
+    let (interaction, revision) = log_interaction(tx, caller, &opportunity_id, request, now)?;
     let mut transition = None;
     if let Some(proposed) = view.transition.filter(|_| apply_transition) {
         let current = pipeline::find_opportunity(tx.conn(), &opportunity_id)?.map(|o| o.stage);
@@ -635,34 +602,100 @@ fn accept_in(
             transition = Some(moved.transition);
         }
     }
+    let step: Step = serde_json::from_str(&row.step)
+        .map_err(|e| ApiError::Internal(format!("stored step: {e}").into()))?;
+    let opportunity = if terms {
+        apply_terms(tx, caller, &step, &opportunity_id)?
+    } else {
+        None
+    };
+    let mut interview = None;
+    if let Some(mut proposed) = view.interview {
+        if interview_at.is_some() {
+            proposed.starts_at = interview_at;
+        }
+        if schedule.unwrap_or(proposed.on_accept || interview_at.is_some()) {
+            interview = apply_interview(
+                tx,
+                caller,
+                &step,
+                &proposed,
+                &opportunity_id,
+                contact_id.clone(),
+                row.subject.as_deref(),
+                sent_at,
+                now,
+            )?;
+        }
+    }
+    let mut promise = None;
+    if let Some(proposed) = view.promise {
+        let due = promise_due.or(proposed.due);
+        if record.unwrap_or(proposed.on_accept || promise_due.is_some()) {
+            let Some(due) = due else {
+                return Err(ApiError::invalid(
+                    "promise_due",
+                    "the message names no day for its promise: pass `promise_due` to record it",
+                ));
+            };
+            let request = CreatePromise {
+                contact_id: contact_id.clone(),
+                what: promise_what.unwrap_or(proposed.what),
+                due: Due::Date(due),
+                made_at: Some(sent_at),
+            };
+            promise = Some(record_promise(tx, caller, &opportunity_id, request, now)?);
+        }
+    }
     row.status = ProposalStatus::Accepted.as_str().to_owned();
     row.decided_at = Some(now.naive_utc());
+    row.promise_id = promise.as_ref().map(|p| p.id.clone());
     row.opportunity_id = Some(opportunity_id);
     row.contact_id = contact_id;
     row.interaction_id = Some(interaction.id.clone());
     row.transition_id = transition.as_ref().map(|t| t.id.clone());
+    row.interview_id = interview.as_ref().map(|i| i.id.clone());
+    // The warnings may start from the facts kept before this write only when
+    // the interaction is all it changed that the engine reads.
+    let revision = revision.filter(|_| {
+        transition.is_none() && interview.is_none() && opportunity.is_none() && promise.is_none()
+    });
     if !inbox::update_proposal(tx, &row)? {
         return Err(ApiError::NotFound("no such proposal".to_owned()));
     }
-    Ok(Accepted {
-        proposal: Proposal::try_from(row)?,
-        interaction: Some(Interaction::try_from(interaction)?),
-        transition,
-    })
+    let proposal = Proposal::try_from(row)?;
+    let seeker = caller.user.id.clone();
+    let kind = EventType::ProposalAccepted;
+    crate::events::record(tx, kind, &seeker, &Actor::of(caller), now, &proposal)?;
+    Ok((
+        Accepted {
+            proposal,
+            interaction: Some(Interaction::try_from(interaction.clone())?),
+            transition,
+            interview,
+            promise,
+            opportunity,
+            warnings: Vec::new(),
+        },
+        Some((interaction, revision)),
+    ))
 }
 
 /// Accept a proposal: log its step.
 ///
 /// Logs the proposed interaction exactly as `POST
-/// /v1/opportunities/{id}/interactions` would (same validation, events and
-/// promise bookkeeping) and, for a rejection or an offer, moves the
-/// opportunity to `rejected` (with the reason) or `offer` exactly as the
-/// transition route would, unless `apply_transition` is `false` or it is
-/// already there. The optional body corrects any field of the step;
-/// `opportunity_id` is required when the proposal is unmatched. Interview
-/// messages are logged as a `reply_received` noting the invitation (scheduled
-/// interviews are not stored yet). Accepting again answers the same result
-/// and logs nothing; a dismissed proposal cannot be accepted (409).
+/// /v1/opportunities/{id}/interactions` would (same validation, events,
+/// promise bookkeeping and `warnings`) and, for a rejection or an offer,
+/// moves the opportunity to `rejected` (with the reason) or `offer` exactly
+/// as the transition route would, unless `apply_transition` is `false` or it
+/// is already there. An interview message logs the reply and, unless
+/// `schedule_interview` is `false`, schedules the interview at its start
+/// (an `interview` in the future, which the agenda prepares for), moves the
+/// one an earlier invitation with the same calendar `UID` scheduled, or
+/// removes it on a cancellation. The optional body corrects any field of the
+/// step; `opportunity_id` is required when the proposal is unmatched.
+/// Accepting again answers the same result and logs nothing; a dismissed
+/// proposal cannot be accepted (409).
 #[utoipa::path(
     tag = "inbox",
     security(("bearer" = [])),
@@ -687,10 +720,13 @@ pub async fn accept_proposal(
     let change = optional_body(&req, payload).await?;
     let now = crate::views::now();
     let id = id.into_inner();
-    let accepted = write_facts(&state, move |_, tx| {
+    let (mut accepted, logged) = write_facts(&state, move |_, tx| {
         accept_in(tx, &caller, &id, change, now)
     })
     .await?;
+    if let Some((row, revision)) = logged {
+        accepted.warnings = logged_warnings(&state, revision, &row).await?;
+    }
     Ok(web::Json(accepted))
 }
 
@@ -735,6 +771,9 @@ pub async fn dismiss_proposal(
         if !inbox::update_proposal(tx, &row)? {
             return Err(ApiError::NotFound("no such proposal".to_owned()));
         }
+        let view = Proposal::try_from(row.clone())?;
+        let kind = EventType::ProposalDismissed;
+        crate::events::record(tx, kind, &row.seeker_id, &Actor::of(&caller), now, &view)?;
         Ok(row)
     })
     .await?;

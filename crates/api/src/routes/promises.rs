@@ -21,23 +21,9 @@ use crate::error::{ApiError, Problem};
 use crate::events::PromiseWatch;
 use crate::extract::{Json, Query};
 use crate::state::AppState;
+use crate::steps::{CreatePromise, check_due, check_promise, record_promise, set_due};
 use crate::validate::Errors;
 use crate::views::promises::{Due, Promise, promise_view, status_context};
-use crate::views::utc;
-
-/// A new promise.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreatePromise {
-    /// Who promised: a contact of the same opportunity (`null` = the main contact).
-    pub contact_id: Option<String>,
-    /// What they promised.
-    pub what: PromiseWhat,
-    /// By when: "after New Year's" = the date you take it to mean.
-    pub due: Due,
-    /// When the promise was made (default now); not in the future.
-    pub made_at: Option<DateTime<Utc>>,
-}
 
 /// Changes to a promise; absent fields stay.
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -99,66 +85,6 @@ fn opportunity_of(conn: &mut DbConnection, row: &PromiseRow) -> Result<Opportuni
         .ok_or_else(|| ApiError::NotFound("no such promise".to_owned()))
 }
 
-fn check_row(errors: &mut Errors, row: &PromiseRow, now: DateTime<Utc>) {
-    if followup_core::policy::is_in_the_future(utc(row.made_at), now) {
-        errors.push("made_at", "must not be in the future");
-    }
-}
-
-/// A promise must fall due after it was made, read in the promising
-/// contact's zone (else the seeker's); otherwise a 422 on `due` that names
-/// the date the seeker most likely meant (docs/pipeline.md, "Promises").
-fn check_due(
-    conn: &mut DbConnection,
-    errors: &mut Errors,
-    row: &PromiseRow,
-    opportunity: &OpportunityRow,
-) -> Result<(), ApiError> {
-    let Ok(due) = row.due() else {
-        return Ok(());
-    };
-    let made_at = utc(row.made_at);
-    let (facts, calendar) = status_context(conn, opportunity)?;
-    let promiser = row
-        .contact_id
-        .as_deref()
-        .and_then(|id| facts.contact(id))
-        .or_else(|| facts.primary_contact());
-    let calendar =
-        followup_core::engine::contact_calendar(&calendar, &facts, promiser).unwrap_or(calendar);
-    let falls_due = followup_core::promise_status::due_instant(due, &calendar);
-    if falls_due.is_some_and(|at| at > made_at) {
-        return Ok(());
-    }
-    let message = match followup_core::likely_due(due, made_at, &calendar) {
-        Some(followup_core::PromiseDue::Date(date)) => format!(
-            "falls due before the promise was made; did you mean {} ({})?",
-            date,
-            date.format("%A")
-        ),
-        Some(followup_core::PromiseDue::Instant(at)) => format!(
-            "falls due before the promise was made; did you mean {}?",
-            at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-        ),
-        None => "falls due before the promise was made".to_owned(),
-    };
-    errors.push("due", message);
-    Ok(())
-}
-
-fn set_due(row: &mut PromiseRow, due: Due) {
-    match due {
-        Due::Date(date) => {
-            row.due_date = Some(date);
-            row.due_at = None;
-        }
-        Due::Instant(at) => {
-            row.due_date = None;
-            row.due_at = Some(at.naive_utc());
-        }
-    }
-}
-
 /// Record a promise the employer made.
 ///
 /// `due` is a date (by the end of that business day in the contact's time
@@ -186,45 +112,7 @@ pub async fn create_promise(
     let now = crate::views::now();
     let id = id.into_inner();
     let promise = write_facts(&state, move |_, tx| {
-        let (opportunity, _) = load_locked::<OpportunityRow>(tx, &caller, &id, Need::Write)?;
-        let watch = PromiseWatch::new(tx.conn(), &opportunity, now)?;
-        let conn = tx.conn();
-        let mut errors = Errors::default();
-        check_contact(
-            conn,
-            &caller,
-            &opportunity.id,
-            body.contact_id.as_deref(),
-            &mut errors,
-        )?;
-        let mut row = PromiseRow {
-            id: uuid::Uuid::now_v7().to_string(),
-            opportunity_id: opportunity.id.clone(),
-            seeker_id: opportunity.seeker_id.clone(),
-            contact_id: body.contact_id,
-            what: body.what,
-            due_date: None,
-            due_at: None,
-            made_at: body.made_at.unwrap_or(now).naive_utc(),
-            cancelled_at: None,
-            kept_at: None,
-            created_at: now.naive_utc(),
-            updated_at: now.naive_utc(),
-            updated_by: Actor::of(&caller),
-            version: 1,
-        };
-        set_due(&mut row, body.due);
-        check_row(&mut errors, &row, now);
-        check_due(conn, &mut errors, &row, &opportunity)?;
-        errors.finish()?;
-        promises::insert_promise(tx, &row)?;
-        let actor = row.updated_by.clone();
-        let (facts, calendar) = status_context(tx.conn(), &opportunity)?;
-        let view = promise_view(row, &facts, &calendar, now)?;
-        let kind = EventType::PromiseCreated;
-        crate::events::record(tx, kind, &opportunity.seeker_id, &actor, now, &view)?;
-        watch.record_changes(tx, &actor, now)?;
-        Ok(view)
+        record_promise(tx, &caller, &id, body, now)
     })
     .await?;
     Ok(with_etag(HttpResponse::Created(), 1)
@@ -390,7 +278,7 @@ pub async fn update_promise(
                     Some(false) => row.kept_at = None,
                     _ => {}
                 }
-                check_row(&mut errors, row, now);
+                check_promise(&mut errors, row, now);
                 check_due(conn, &mut errors, row, &opportunity)?;
                 errors.finish()
             },

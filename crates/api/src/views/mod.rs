@@ -7,6 +7,7 @@ pub mod coaching;
 pub mod comparisons;
 pub mod contacts;
 pub mod events;
+pub mod inbox;
 pub mod interactions;
 pub mod pipeline;
 pub mod profile;

@@ -13,6 +13,7 @@ use crate::wire::wire_enum;
 
 pub(crate) mod assistant;
 pub(crate) mod influence;
+pub(crate) mod interview;
 pub(crate) mod move_on;
 pub(crate) mod outcome;
 pub(crate) mod outreach;
@@ -54,6 +55,8 @@ wire_enum! {
         CloseOnRejection => "close_on_rejection",
         /// An offer: confirm it, get the written terms, decide in time.
         OfferEndgame => "offer_endgame",
+        /// A scheduled interview: prepare the business day before; no chasing until it.
+        PrepareForInterview => "prepare_for_interview",
     }
 }
 
@@ -277,6 +280,20 @@ const fn about(id: RuleId) -> (&'static str, RuleSource) {
             RuleSource {
                 coach: "Roy Cohen",
                 quote: "You have to establish boundaries and make yourself desirable.",
+            },
+        ),
+        RuleId::PrepareForInterview => (
+            "An interview logged for a time still ahead is scheduled: the business day before \
+             it, prepare (the process questions to ask at it, what you would accomplish in \
+             your first six months for the influence letter after it). Until it has taken \
+             place, no status follow-up, call, assistant question, wait or move-on is \
+             proposed for that opportunity.",
+            RuleSource {
+                coach: "Win Sheffield, Anita Attridge",
+                quote: "Before you get to the point of waiting for that final call, there are \
+                        things you can do along the job search path to make it easier to handle \
+                        the final stage, coaches suggest. Make sure to ask the interviewer where \
+                        he is in the search process.",
             },
         ),
     }

@@ -988,3 +988,123 @@ fn the_standing_counts_unanswered_follow_ups_as_move_on_does() {
     assert!(!standing.promise_pending);
     assert_eq!(standing.stage, Stage::Final);
 }
+
+// --- prepare_for_interview ---------------------------------------------------
+
+/// Acme's promise broke on Fri 5 Mar (a call on Mon 8 Mar), and a second
+/// interview is scheduled for Thu 11 Mar 2027, 10:00 in New York.
+fn acme_with_second_interview() -> Facts {
+    let mut facts = acme(Channel::Any, "logistics");
+    with(
+        &mut facts,
+        "second",
+        InteractionKind::Interview,
+        "2027-03-11T15:00:00Z",
+    );
+    facts
+}
+
+#[test]
+fn a_scheduled_interview_is_prepared_the_business_day_before_and_holds_the_chasing() {
+    let facts = acme_with_second_interview();
+    // Without it, Monday's broken promise gets a call.
+    let plain = actions(
+        &acme(Channel::Any, "logistics"),
+        "acme",
+        "2027-03-08T12:00:00Z",
+    );
+    assert_eq!(kinds(&plain), [ActionKind::Call]);
+
+    // With it: no call, no letter for it yet; prepare on Wed 10 Mar at 09:00
+    // in New York, until the interview starts.
+    let monday = actions(&facts, "acme", "2027-03-08T12:00:00Z");
+    assert_eq!(kinds(&monday), [ActionKind::PrepareInterview]);
+    let prepare = &monday[0];
+    assert_eq!(prepare.due_at, utc("2027-03-10T14:00:00Z"));
+    assert_eq!(prepare.window_end, Some(utc("2027-03-11T15:00:00Z")));
+    assert_eq!(prepare.contact_id.as_deref(), Some("ann"));
+    assert_eq!(prepare.channel, None);
+    assert!(
+        prepare.reason.contains("Thu 11 Mar 10:00"),
+        "{}",
+        prepare.reason
+    );
+    assert!(
+        prepare.reason.contains("prepare_for_interview"),
+        "{}",
+        prepare.reason
+    );
+    assert!(
+        prepare.reason.contains(ProcessQuestion::ALL[0].question()),
+        "{}",
+        prepare.reason
+    );
+
+    // The day before, it is due; the same action (same id) all along.
+    let wednesday = actions(&facts, "acme", "2027-03-10T16:00:00Z");
+    assert_eq!(kinds(&wednesday), [ActionKind::PrepareInterview]);
+    assert_eq!(wednesday[0].id, prepare.id);
+
+    // Once it has taken place it is an ordinary interview: the influence
+    // letter for it is due, and nothing is prepared any more.
+    let after = actions(&facts, "acme", "2027-03-11T17:00:00Z");
+    assert!(
+        !kinds(&after).contains(&ActionKind::PrepareInterview),
+        "{after:#?}"
+    );
+    let letter = only(&after, ActionKind::SendInfluenceLetter);
+    assert!(
+        letter.reason.starts_with("Interviewed Thu 11 Mar"),
+        "{}",
+        letter.reason
+    );
+}
+
+#[test]
+fn an_interview_booked_at_short_notice_is_prepared_at_once_and_on_business_days() {
+    let mut facts = acme(Channel::Any, "logistics");
+    // Booked on Monday for Tuesday 9 Mar, 14:00 in New York: due Monday's
+    // opening (overdue at once).
+    with(
+        &mut facts,
+        "tomorrow",
+        InteractionKind::Interview,
+        "2027-03-09T19:00:00Z",
+    );
+    let monday = actions(&facts, "acme", "2027-03-08T18:00:00Z");
+    let prepare = only(&monday, ActionKind::PrepareInterview);
+    assert_eq!(prepare.due_at, utc("2027-03-08T14:00:00Z"));
+    // An interview on a Monday is prepared on the Friday before.
+    let mut facts = acme(Channel::Any, "logistics");
+    with(
+        &mut facts,
+        "monday",
+        InteractionKind::Interview,
+        "2027-03-15T14:00:00Z",
+    );
+    let friday = actions(&facts, "acme", "2027-03-10T12:00:00Z");
+    assert_eq!(
+        only(&friday, ActionKind::PrepareInterview).due_at,
+        utc("2027-03-12T14:00:00Z")
+    );
+}
+
+#[test]
+fn without_the_rule_a_scheduled_interview_changes_nothing() {
+    let facts = acme_with_second_interview();
+    let spec = PlaybookSpec {
+        name: "no-prep".to_owned(),
+        extends: Some("balanced".to_owned()),
+        rules: [(
+            "prepare_for_interview".to_owned(),
+            RuleSpec {
+                enabled: false,
+                params: Default::default(),
+            },
+        )]
+        .into(),
+    };
+    let playbook = Playbook::from_spec(&spec).unwrap();
+    let monday = next_actions(&facts, &playbook, "acme", utc("2027-03-08T12:00:00Z")).unwrap();
+    assert_eq!(kinds(&monday), [ActionKind::Call]);
+}
