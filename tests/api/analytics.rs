@@ -267,3 +267,31 @@ async fn analytics_default_to_the_last_90_days_and_check_the_range() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_scheduled_interview_answers_no_follow_up_before_it_takes_place() {
+    let app = spawn_app().await;
+    let seeker = app.register("seeker").await;
+    let id = create(
+        &app,
+        &seeker,
+        json!({"company": "Acme", "title": "Editor", "stage": "interviewing"}),
+    )
+    .await;
+    let now = chrono::Utc::now();
+    let sent = (now - chrono::Duration::days(2)).to_rfc3339();
+    let ahead = (now + chrono::Duration::days(5)).to_rfc3339();
+    log(&app, &seeker, &id, "follow_up_email", &sent).await;
+    log(&app, &seeker, &id, "interview", &ahead).await;
+    let from = (now - chrono::Duration::days(10)).date_naive();
+    let to = (now + chrono::Duration::days(10)).date_naive();
+    let body = app
+        .read(&seeker, &format!("/v1/analytics?from={from}&to={to}"))
+        .await;
+    // The e-mail is still waiting: the interview has not happened yet.
+    assert_eq!(
+        body["response_times"]["overall"],
+        json!({"median_days": null, "answered": 0, "unanswered": 1}),
+        "{body:#}"
+    );
+}

@@ -162,7 +162,9 @@ pub fn comparison_facts(
 }
 
 /// The analytics' entries for a seeker's facts: every stage change and
-/// interaction, and every promise with its due instant and its status `now`.
+/// interaction that happened by `now` (a scheduled interview counts once it
+/// has taken place), and every promise with its due instant and its status
+/// `now`.
 pub fn analytics_input(
     facts: &Facts,
     now: chrono::DateTime<chrono::Utc>,
@@ -183,16 +185,20 @@ pub fn analytics_input(
                 to: change.to,
                 at: change.at,
             }));
-        input
-            .interactions
-            .extend(opportunity.interactions.iter().map(|i| InteractionEntry {
-                opportunity_id: opportunity.id.clone(),
-                contact_id: i.contact_id.clone(),
-                employer: opportunity.employer().to_owned(),
-                kind: i.kind,
-                at: i.occurred_at,
-                out_of_office: i.is_out_of_office(),
-            }));
+        input.interactions.extend(
+            opportunity
+                .interactions
+                .iter()
+                .filter(|i| i.occurred_at <= now)
+                .map(|i| InteractionEntry {
+                    opportunity_id: opportunity.id.clone(),
+                    contact_id: i.contact_id.clone(),
+                    employer: opportunity.employer().to_owned(),
+                    kind: i.kind,
+                    at: i.occurred_at,
+                    out_of_office: i.is_out_of_office(),
+                }),
+        );
         for promise in &opportunity.promises {
             let Some(due_at) = promise_due_at(promise, calendar) else {
                 continue;
