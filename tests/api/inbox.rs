@@ -725,35 +725,26 @@ async fn only_an_interview_may_be_logged_ahead() {
     let app = spawn_app().await;
     let jane = app.register("seeker").await;
     let opp = opportunity(&app, &jane, "Acme Editions").await;
-    let ahead = rfc3339(chrono::Utc::now() + chrono::Duration::days(3));
-    let (status, body) = call(
-        &app,
-        &jane,
-        Method::POST,
-        &format!("/v1/opportunities/{opp}/interactions"),
-        Some(json!({"kind": "interview", "occurred_at": ahead})),
-    )
-    .await;
+    let log = |kind: &'static str, days: i64| {
+        let (app, jane, opp) = (&app, &jane, &opp);
+        async move {
+            let at = rfc3339(chrono::Utc::now() + chrono::Duration::days(days));
+            call(
+                app,
+                jane,
+                Method::POST,
+                &format!("/v1/opportunities/{opp}/interactions"),
+                Some(json!({"kind": kind, "occurred_at": at})),
+            )
+            .await
+        }
+    };
+    let (status, body) = log("interview", 3).await;
     assert_eq!(status, 201, "{body}");
-    let (status, body) = call(
-        &app,
-        &jane,
-        Method::POST,
-        &format!("/v1/opportunities/{opp}/interactions"),
-        Some(json!({"kind": "follow_up_email", "occurred_at": ahead})),
-    )
-    .await;
+    let (status, body) = log("follow_up_email", 3).await;
     assert_eq!(status, 422, "{body}");
     assert!(body.to_string().contains("occurred_at"), "{body}");
-    let too_far = rfc3339(chrono::Utc::now() + chrono::Duration::days(401));
-    let (status, body) = call(
-        &app,
-        &jane,
-        Method::POST,
-        &format!("/v1/opportunities/{opp}/interactions"),
-        Some(json!({"kind": "interview", "occurred_at": too_far})),
-    )
-    .await;
+    let (status, body) = log("interview", 401).await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(preparations(&app, &jane, &opp).await.len(), 1);
 }

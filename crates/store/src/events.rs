@@ -292,6 +292,29 @@ pub struct Filter<'a> {
     pub kinds: &'a [EventType],
 }
 
+/// The events after `after` that `filter` selects, as a query to narrow and
+/// select from.
+fn after_filtered<'a>(
+    after: Position,
+    filter: &Filter<'a>,
+) -> events::BoxedQuery<'a, <DbConnection as diesel::Connection>::Backend> {
+    let mut query = events::table
+        .filter(
+            events::tx
+                .gt(after.tx)
+                .or(events::tx.eq(after.tx).and(events::seq.gt(after.seq))),
+        )
+        .into_boxed();
+    if let Some(seekers) = filter.seekers {
+        query = query.filter(events::seeker_id.eq_any(seekers));
+    }
+    if !filter.kinds.is_empty() {
+        let kinds: Vec<&str> = filter.kinds.iter().map(|k| k.as_str()).collect();
+        query = query.filter(events::kind.eq_any(kinds));
+    }
+    query
+}
+
 /// Up to `limit` events after `after` that `filter` selects, in position
 /// order, and whether the log may hold more a reader may see now.
 pub fn page(
@@ -301,24 +324,11 @@ pub fn page(
     limit: i64,
 ) -> Result<(Vec<EventRow>, bool), StoreError> {
     let horizon = horizon(conn)?;
-    let mut query = events::table
-        .filter(
-            events::tx
-                .gt(after.tx)
-                .or(events::tx.eq(after.tx).and(events::seq.gt(after.seq))),
-        )
+    let query = after_filtered(after, filter)
         .filter(events::tx.lt(horizon))
         .order((events::tx.asc(), events::seq.asc()))
         .select(EventRow::as_select())
-        .limit(limit + 1)
-        .into_boxed();
-    if let Some(seekers) = filter.seekers {
-        query = query.filter(events::seeker_id.eq_any(seekers));
-    }
-    if !filter.kinds.is_empty() {
-        let kinds: Vec<&str> = filter.kinds.iter().map(|k| k.as_str()).collect();
-        query = query.filter(events::kind.eq_any(kinds));
-    }
+        .limit(limit + 1);
     let mut rows = query.load(conn)?;
     let more = rows.len() as i64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(0));
@@ -347,22 +357,9 @@ pub fn settled_page(
 ) -> Result<(Vec<EventRow>, bool), StoreError> {
     if let DbConnection::Postgres(_) = conn {
         let now_visible = horizon(conn)?;
-        let mut newest = events::table
-            .filter(
-                events::tx
-                    .gt(after.tx)
-                    .or(events::tx.eq(after.tx).and(events::seq.gt(after.seq))),
-            )
+        let newest = after_filtered(after, filter)
             .filter(events::tx.ge(now_visible))
-            .select(diesel::dsl::max(events::tx))
-            .into_boxed();
-        if let Some(seekers) = filter.seekers {
-            newest = newest.filter(events::seeker_id.eq_any(seekers));
-        }
-        if !filter.kinds.is_empty() {
-            let kinds: Vec<&str> = filter.kinds.iter().map(|k| k.as_str()).collect();
-            newest = newest.filter(events::kind.eq_any(kinds));
-        }
+            .select(diesel::dsl::max(events::tx));
         if let Some(newest) = newest.get_result::<Option<i64>>(conn)? {
             let deadline = std::time::Instant::now() + SETTLE_WAIT;
             while horizon(conn)? <= newest && std::time::Instant::now() < deadline {
@@ -382,12 +379,11 @@ pub fn last_position(
     limit: i64,
 ) -> Result<(i64, Option<Position>), StoreError> {
     let horizon = horizon(conn)?;
-    let positions: Vec<(i64, i32)> = events::table
-        .filter(
-            events::tx
-                .gt(after.tx)
-                .or(events::tx.eq(after.tx).and(events::seq.gt(after.seq))),
-        )
+    let everyone = Filter {
+        seekers: None,
+        kinds: &[],
+    };
+    let positions: Vec<(i64, i32)> = after_filtered(after, &everyone)
         .filter(events::tx.lt(horizon))
         .order((events::tx.asc(), events::seq.asc()))
         .select((events::tx, events::seq))
