@@ -32,7 +32,7 @@ use crate::steps::{
 use crate::validate::Errors;
 use crate::views::Warning;
 use crate::views::inbox::{
-    InterviewChange, Proposal, ProposalStatus, ProposedInteraction, ProposedInterview,
+    InterviewChange, Proposal, ProposalStatus, ProposedInteraction, ProposedInterview, stored_json,
 };
 use crate::views::interactions::Interaction;
 use crate::views::pipeline::{Opportunity, Transition};
@@ -602,8 +602,7 @@ fn accept_in(
             transition = Some(moved.transition);
         }
     }
-    let step: Step = serde_json::from_str(&row.step)
-        .map_err(|e| ApiError::Internal(format!("stored step: {e}").into()))?;
+    let step: Step = stored_json(&row.step, "step")?;
     let opportunity = if terms {
         apply_terms(tx, caller, &step, &opportunity_id)?
     } else {
