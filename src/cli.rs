@@ -168,6 +168,21 @@ pub struct ServeArgs {
     /// least 128 bits of estimated entropy). Never generated.
     #[arg(long, env = "FOLLOWUP_INBOUND_SECRET", hide_env_values = true)]
     pub inbound_secret: Option<String>,
+    /// The SMTP server the morning digest is sent through
+    /// (docs/digest.md): `smtps://user:pass@host:465`,
+    /// `smtp://user:pass@host:587?tls=required`, or plain `smtp://host:25`.
+    /// Needs --smtp-from and --public-url. Without it the server sends no
+    /// e-mail and the digest cannot be turned on.
+    #[arg(long, env = "FOLLOWUP_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of the e-mails, e.g. `followup <digest@example.com>`.
+    #[arg(long, env = "FOLLOWUP_SMTP_FROM")]
+    pub smtp_from: Option<String>,
+    /// The server's URL as users reach it (`https://api.example.com`): the
+    /// links in e-mails (verification, one-click unsubscribe) are built on
+    /// it. Production needs https.
+    #[arg(long, env = "FOLLOWUP_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 /// `followup migrate`.

@@ -31,6 +31,42 @@ pub fn open_store(args: &DatabaseArgs) -> anyhow::Result<Store> {
     Store::open(url, &options).context("cannot open the database")
 }
 
+/// The outgoing mail of `--smtp-url`, `--smtp-from` and `--public-url`
+/// (docs/digest.md): `None` without `--smtp-url`; an error naming what is
+/// missing or wrong otherwise.
+pub fn mailer(args: &ServeArgs) -> anyhow::Result<Option<Arc<followup_api::digest::Mailer>>> {
+    let set = |value: &Option<String>| {
+        value
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let Some(url) = set(&args.smtp_url) else {
+        return Ok(None);
+    };
+    let Some(from) = set(&args.smtp_from) else {
+        anyhow::bail!(
+            "--smtp-url needs --smtp-from (FOLLOWUP_SMTP_FROM), the sender of the e-mails, \
+             e.g. `followup <digest@example.com>`"
+        );
+    };
+    let Some(public_url) = set(&args.public_url) else {
+        anyhow::bail!(
+            "--smtp-url needs --public-url (FOLLOWUP_PUBLIC_URL), the server's URL as users \
+             reach it: the links in the e-mails are built on it"
+        );
+    };
+    let mailer = followup_api::digest::Mailer::new(&url, &from, &public_url)
+        .map_err(|cause| anyhow::anyhow!(cause))?;
+    if args.environment == crate::cli::Environment::Production && !mailer.is_https() {
+        anyhow::bail!(
+            "--public-url must be https in production: one-click unsubscribe (RFC 8058) needs it"
+        );
+    }
+    Ok(Some(Arc::new(mailer)))
+}
+
 /// The deployment's inbound mail (docs/inbox.md), checked before the
 /// database is touched: none without `--inbound-domain`; with it, a secret
 /// is required (the mail provider's, never generated) and must be strong.
@@ -129,6 +165,7 @@ impl Application {
             .then(|| crate::secret::resolve(args.jwt_secret.as_deref(), args.environment, &url))
             .transpose()?;
         let inbound = inbound_config(&args)?;
+        let mailer = mailer(&args)?;
         let mut store = open_store(&args.database)?;
         store
             .hold_exclusively()
@@ -173,6 +210,10 @@ impl Application {
             );
         }
         state.inbound = inbound;
+        if let Some(mailer) = &mailer {
+            tracing::info!(?mailer, "sending the morning digest (docs/digest.md)");
+        }
+        state.mailer = mailer;
         let extra_roots = match &args.webhook_ca_file {
             Some(path) => {
                 let pem = std::fs::read(path)

@@ -79,6 +79,9 @@ pub fn serve_args(database_url: String) -> ServeArgs {
         inbox_retention_days: 30,
         inbound_domain: None,
         inbound_secret: None,
+        smtp_url: None,
+        smtp_from: None,
+        public_url: None,
     }
 }
 
@@ -132,6 +135,52 @@ pub async fn spawn_for_webhooks(clock: followup_api::clock::Clock) -> TestApp {
     let mut app = started(app);
     app.db = Some(db);
     app
+}
+
+/// Starts a server that sends e-mail through the SMTP server at
+/// `smtp_url`, with a clock the test moves; on `db`, or a fresh database.
+pub async fn spawn_with_mail(
+    clock: followup_api::clock::Clock,
+    smtp_url: &str,
+    db: Option<TestDatabase>,
+) -> TestApp {
+    let db = db.unwrap_or_else(|| TestDatabase::create().expect("a test database"));
+    let mut args = serve_args(db.url_string());
+    args.smtp_url = Some(smtp_url.to_owned());
+    args.smtp_from = Some("followup <digest@followup.test>".to_owned());
+    args.public_url = Some("https://followup.test".to_owned());
+    let mut tries = 0;
+    let app = loop {
+        match Application::build_with_clock(args.clone(), clock.clone()) {
+            Ok(app) => break app,
+            // A server of this database that just stopped may still hold it.
+            Err(error) if tries < 50 => {
+                tries += 1;
+                eprintln!("start: {error:#}; trying again");
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            Err(error) => panic!("the server does not start: {error:#}"),
+        }
+    };
+    let mut app = started(app);
+    app.db = Some(db);
+    app
+}
+
+/// A second server with mail on `app`'s database (PostgreSQL: SQLite lets
+/// one server hold a database), sharing `clock`.
+pub async fn spawn_mail_beside(
+    app: &TestApp,
+    clock: followup_api::clock::Clock,
+    smtp_url: &str,
+) -> Result<TestApp, String> {
+    let db = app.db.as_ref().expect("an app with its own database");
+    let mut args = serve_args(db.url_string());
+    args.smtp_url = Some(smtp_url.to_owned());
+    args.smtp_from = Some("followup <digest@followup.test>".to_owned());
+    args.public_url = Some("https://followup.test".to_owned());
+    let built = Application::build_with_clock(args, clock).map_err(|e| format!("{e:#}"))?;
+    Ok(started(built))
 }
 
 /// Starts a second server on `app`'s database, as a second replica behind

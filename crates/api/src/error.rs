@@ -122,6 +122,10 @@ pub enum ApiError {
     /// 429: too many requests; wait `retry_after` seconds.
     #[error("too many requests; retry in {} seconds", .0.retry_after)]
     TooManyRequests(crate::auth::LimitExceeded),
+    /// 502: a server this one relies on (the mail server) refused or
+    /// failed; says what it answered.
+    #[error("{0}")]
+    BadGateway(String),
     /// 503: the database cannot be reached right now.
     #[error("{0}")]
     Unavailable(String),
@@ -158,6 +162,7 @@ impl ApiError {
             Self::PayloadTooLarge(_) => ("payload-too-large", "Request body too large"),
             Self::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
             Self::Validation(_) => ("validation", "Validation failed"),
+            Self::BadGateway(_) => ("bad-gateway", "The mail server did not take it"),
             Self::Unavailable(_) => ("unavailable", "Service unavailable"),
             Self::Busy => ("busy", "Too many writes waiting"),
             Self::Internal(_) => ("internal", "Internal server error"),
@@ -213,6 +218,7 @@ impl ResponseError for ApiError {
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::BadGateway(_) => StatusCode::BAD_GATEWAY,
             Self::Unavailable(_) | Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -11,6 +11,7 @@ pub mod clock_events;
 pub mod conditional;
 pub mod conventions;
 pub mod db;
+pub mod digest;
 pub mod docs;
 pub mod drain;
 pub mod error;

@@ -38,6 +38,9 @@ pub struct AppState {
     /// Mail received at personal addresses (docs/inbox.md); `None` when the
     /// deployment receives no mail.
     pub inbound: Option<InboundConfig>,
+    /// Outgoing mail for the morning digest (docs/digest.md); `None` when
+    /// the deployment sends none (no `--smtp-url`).
+    pub mailer: Option<Arc<crate::digest::Mailer>>,
 }
 
 /// The deployment's inbound mail: the domain of the personal addresses
@@ -73,6 +76,7 @@ impl AppState {
             clock: Clock::system(),
             webhook_egress: Arc::new(Egress::default()),
             inbound: None,
+            mailer: None,
         }
     }
 }

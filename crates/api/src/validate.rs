@@ -11,6 +11,12 @@ use crate::views::WeekHours;
 #[derive(Debug, Default)]
 pub struct Errors(Vec<FieldError>);
 
+impl From<Vec<FieldError>> for Errors {
+    fn from(errors: Vec<FieldError>) -> Self {
+        Self(errors)
+    }
+}
+
 impl Errors {
     /// Keeps `result`'s value, or records its error.
     pub fn check<T>(&mut self, result: Result<T, FieldError>) -> Option<T> {

@@ -14,6 +14,7 @@ pub mod analytics;
 pub mod calendar;
 pub mod compare;
 pub mod contact;
+pub mod digest;
 pub mod drafts;
 pub mod employer;
 pub mod engine;

@@ -21,6 +21,7 @@ macro_rules! natively {
 pub mod auth;
 mod connection;
 pub mod contacts;
+pub mod digest;
 mod door;
 mod error;
 pub mod events;

@@ -58,6 +58,33 @@ diesel::table! {
 }
 
 diesel::table! {
+    digest_sends (seeker_id, local_date) {
+        seeker_id -> Text,
+        local_date -> Date,
+        state -> Text,
+        actions -> Integer,
+        claimed_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+        message_id -> Nullable<Text>,
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    digest_settings (seeker_id) {
+        seeker_id -> Text,
+        enabled -> Bool,
+        send_at -> Time,
+        verified_email -> Nullable<Text>,
+        verified_at -> Nullable<Timestamp>,
+        verification_hash -> Nullable<Text>,
+        verification_sent_at -> Nullable<Timestamp>,
+        unsubscribe_token -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     event_counter (id) {
         id -> Integer,
         last_tx -> BigInt,
@@ -369,6 +396,8 @@ diesel::joinable!(calendar_interviews -> interactions (interaction_id));
 diesel::joinable!(calendar_interviews -> users (seeker_id));
 diesel::joinable!(contacts -> opportunities (opportunity_id));
 diesel::joinable!(contacts -> users (seeker_id));
+diesel::joinable!(digest_sends -> users (seeker_id));
+diesel::joinable!(digest_settings -> users (seeker_id));
 diesel::joinable!(events -> users (seeker_id));
 diesel::joinable!(feed_tokens -> users (user_id));
 diesel::joinable!(inbound_addresses -> users (seeker_id));
@@ -399,6 +428,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_interviews,
     coach_invites,
     contacts,
+    digest_sends,
+    digest_settings,
     event_counter,
     events,
     feed_tokens,

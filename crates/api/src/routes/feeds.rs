@@ -4,7 +4,7 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, post, web};
 use chrono::{DateTime, Duration, Utc};
-use followup_core::{ActionKind, Engine, Facts};
+use followup_core::{Engine, Facts};
 use followup_store::feeds::{self, FeedTokenRow};
 use followup_store::snapshot::{self, Scope};
 use icalendar::{Alarm, Calendar, Component as _, Event, EventLike as _, Trigger};
@@ -231,40 +231,6 @@ pub async fn agenda_ics(
         .body(calendar.to_string()))
 }
 
-fn title(action: &followup_core::NextAction, facts: &Facts) -> String {
-    let opportunity = action
-        .opportunity_id
-        .as_deref()
-        .and_then(|id| facts.opportunity(id));
-    let contact = opportunity
-        .zip(action.contact_id.as_deref())
-        .and_then(|(o, id)| o.contact(id));
-    let what = match action.action {
-        ActionKind::SendInfluenceLetter => "Send the influence letter",
-        ActionKind::SendFollowUpEmail => "Send a follow-up e-mail",
-        ActionKind::Call => "Call",
-        ActionKind::ShareStatus => "Share where things stand",
-        ActionKind::OfferCollaboration => "Offer to help move it forward",
-        ActionKind::AskQuestion => "Ask a process question",
-        ActionKind::AskAssistant => "Ask the assistant for a good time",
-        ActionKind::ApplyMore => "Apply for more jobs",
-        ActionKind::MarkGhosted => "Consider marking it ghosted",
-        ActionKind::Wait => "Wait",
-        ActionKind::ConfirmRejection => "Record the rejection",
-        ActionKind::SendGraciousClose => "Thank them and leave the door open",
-        ActionKind::ConfirmOffer => "Record the offer",
-        ActionKind::ReviewOffer => "Ask for the written offer",
-        ActionKind::DecideOffer => "Decide on the offer",
-        ActionKind::AskForExtension => "Ask for more time to decide",
-        ActionKind::PrepareInterview => "Prepare for the interview",
-    };
-    match (contact, opportunity) {
-        (Some(c), Some(o)) => format!("{what}: {} ({})", c.name, o.company),
-        (None, Some(o)) => format!("{what}: {}", o.company),
-        _ => what.to_owned(),
-    }
-}
-
 /// One VEVENT per action, each with a display alarm 15 minutes before.
 fn calendar(facts: &Facts, actions: &[followup_core::NextAction], at: DateTime<Utc>) -> Calendar {
     let mut calendar = Calendar::new();
@@ -286,7 +252,7 @@ fn calendar(facts: &Facts, actions: &[followup_core::NextAction], at: DateTime<U
                 description.push_str(&format!("\n\n{mailto}"));
             }
         }
-        let summary = title(action, facts);
+        let summary = crate::views::agenda::action_title(action, facts);
         calendar.push(
             Event::new()
                 .uid(&format!("{}@followup", action.id))

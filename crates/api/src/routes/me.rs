@@ -1,17 +1,19 @@
 //! The caller's own account.
 
 use actix_web::{HttpResponse, delete, get, patch, web};
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
+use followup_store::digest;
 use followup_store::users::{self, UserRow};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::auth::{Caller, verify_password};
-use crate::db::write_facts;
+use crate::db::{read, write_facts};
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
 use crate::state::AppState;
 use crate::validate::{self, Errors};
+use crate::views::digest::Me;
 use crate::views::{User, WeekHours};
 
 /// Changes to the account; absent fields stay as they are.
@@ -43,6 +45,28 @@ pub struct UpdateMe {
     #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<String>, example = "email_only")]
     pub default_playbook: Option<Option<String>>,
+    /// The morning digest: turn it on or off, or change its local time.
+    /// Turning it on sends a verification link to the account's address
+    /// first (docs/digest.md).
+    #[serde(default, deserialize_with = "crate::extract::not_null")]
+    #[schema(value_type = DigestChange, required = false)]
+    pub digest: Option<DigestChange>,
+}
+
+/// Changes to the morning digest; absent fields stay as they are.
+#[derive(Debug, Default, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DigestChange {
+    /// On or off. On needs a server that sends e-mail (`digest.available`
+    /// in `GET /v1/me`).
+    #[serde(default, deserialize_with = "crate::extract::not_null")]
+    #[schema(value_type = bool, required = false)]
+    pub enabled: Option<bool>,
+    /// The local send time, `HH:MM` before noon, in the account's time
+    /// zone (default 08:00).
+    #[serde(default, deserialize_with = "crate::extract::not_null")]
+    #[schema(value_type = String, required = false, example = "07:30", pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+    pub at: Option<String>,
 }
 
 /// The password that confirms deleting the account.
@@ -53,22 +77,36 @@ pub struct DeleteMe {
     pub password: String,
 }
 
-/// The caller's account.
+/// The caller's account, with its morning digest settings.
 #[utoipa::path(
     tag = "account",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The account.", body = User),
+        (status = 200, description = "The account.", body = Me),
         (status = 401, description = "Missing or invalid credentials.", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/v1/me")]
-pub async fn get_me(caller: Caller) -> web::Json<User> {
-    web::Json(User::from(&caller.user))
+pub async fn get_me(caller: Caller, state: web::Data<AppState>) -> Result<web::Json<Me>, ApiError> {
+    let user = caller.user.clone();
+    let available = state.mailer.is_some();
+    let now = state.clock.now();
+    let digest = read(&state, move |_, conn| {
+        Ok(crate::views::digest::settings(conn, &user, available, now)?)
+    })
+    .await?;
+    Ok(web::Json(Me {
+        account: User::from(&caller.user),
+        digest,
+    }))
 }
 
 /// Change the display name, time zone, business hours, holidays, holiday
-/// calendars or default playbook.
+/// calendars, default playbook or morning digest.
+///
+/// Turning the digest on for an address not verified yet sends a
+/// verification link to it; nothing else is sent until it is followed.
 ///
 /// Business hours and holidays decide when follow-ups fall due for contacts
 /// with no time zone of their own.
@@ -77,7 +115,7 @@ pub async fn get_me(caller: Caller) -> web::Json<User> {
     security(("bearer" = [])),
     request_body = UpdateMe,
     responses(
-        (status = 200, description = "The updated account.", body = User),
+        (status = 200, description = "The updated account.", body = Me),
         (status = 401, description = "Missing or invalid credentials.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "An API key without the write scope.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is invalid.", body = Problem, content_type = "application/problem+json"),
@@ -88,13 +126,15 @@ pub async fn update_me(
     caller: Caller,
     state: web::Data<AppState>,
     body: Json<UpdateMe>,
-) -> Result<web::Json<User>, ApiError> {
+) -> Result<web::Json<Me>, ApiError> {
     caller.require_write()?;
     let change = body.0;
+    let available = state.mailer.is_some();
     // A bad body is a 422 before the database is touched.
-    apply(&mut caller.user.clone(), &change)?;
+    let send_at = check(&mut caller.user.clone(), &change, available)?;
     let id = caller.user.id.clone();
-    let user = write_facts(&state, move |_, tx| {
+    let now = state.clock.now();
+    let (user, digest, verification) = write_facts(&state, move |_, tx| {
         // Read under the account's lock: a change made meanwhile (by another
         // request, or a coach assigning a playbook) is kept, not overwritten.
         let mut user = users::find_locked(tx, &id)?
@@ -106,10 +146,72 @@ pub async fn update_me(
             crate::access::check_playbook(tx.conn(), &id, "default_playbook", reference)?;
         }
         users::update(tx, &user)?;
-        Ok(user)
+        let mut verification = None;
+        let conn = tx.conn();
+        if let Some(wanted) = &change.digest {
+            let mut settings = match digest::find(conn, &id)? {
+                Some(settings) => settings,
+                None => crate::digest::default_settings(&id, now)?,
+            };
+            let turned_on = wanted.enabled == Some(true) && !settings.enabled;
+            if let Some(enabled) = wanted.enabled {
+                settings.enabled = enabled;
+            }
+            if let Some(at) = send_at {
+                settings.send_at = at;
+            }
+            settings.updated_at = now.naive_utc();
+            if turned_on && crate::digest::wants_verification(&settings, &user, now) {
+                verification = Some(crate::digest::issue_verification(&mut settings, now)?);
+            }
+            digest::save(conn, &settings)?;
+        }
+        let digest = crate::views::digest::settings(conn, &user, available, now)?;
+        Ok((user, digest, verification))
     })
     .await?;
-    Ok(web::Json(User::from(&user)))
+    if let (Some(token), Some(mailer)) = (verification, &state.mailer)
+        && let Err(error) = crate::digest::send_verification(mailer, &user, &token, now).await
+    {
+        // The setting is saved; POST /v1/me/digest/verification sends the
+        // link again and says what the mail server answered.
+        tracing::warn!(%error, user = %user.id, "the verification e-mail was not sent");
+    }
+    Ok(web::Json(Me {
+        account: User::from(&user),
+        digest,
+    }))
+}
+
+/// Checks the whole change (422 naming every bad field) and returns the
+/// digest's new send time, if one is given.
+fn check(
+    user: &mut UserRow,
+    change: &UpdateMe,
+    mail_available: bool,
+) -> Result<Option<NaiveTime>, ApiError> {
+    let mut errors = match apply(user, change) {
+        Ok(()) => Errors::default(),
+        Err(ApiError::Validation(found)) => Errors::from(found),
+        Err(other) => return Err(other),
+    };
+    let Some(digest) = &change.digest else {
+        errors.finish()?;
+        return Ok(None);
+    };
+    if digest.enabled == Some(true) && !mail_available {
+        errors.push(
+            "digest.enabled",
+            "this server sends no e-mail (it was started without --smtp-url): the digest cannot be turned on",
+        );
+    }
+    let at = digest.at.as_deref().and_then(|at| {
+        crate::digest::parse_send_time(at)
+            .map_err(|message| errors.push("digest.at", message))
+            .ok()
+    });
+    errors.finish()?;
+    Ok(at)
 }
 
 /// Applies the change to `user`, or 422 naming every bad field.

@@ -7,6 +7,7 @@ pub mod cadence;
 pub mod coach;
 pub mod comparisons;
 pub mod contacts;
+pub mod digest;
 pub mod events;
 pub mod export;
 pub mod feeds;
@@ -37,6 +38,11 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(me::get_me)
         .service(me::update_me)
         .service(me::delete_me)
+        .service(digest::resend_verification)
+        .service(digest::preview)
+        .service(digest::verify)
+        .service(digest::unsubscribe_page)
+        .service(digest::unsubscribe)
         .service(coach::create_invite)
         .service(coach::accept_invite)
         .service(coach::clients)

@@ -9,7 +9,7 @@ use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, DurationRound as _, TimeDelta, Utc};
-use followup_core::{Engine, NextAction, StageCount};
+use followup_core::{ActionKind, Engine, NextAction, StageCount};
 use followup_store::snapshot::{self, Scope};
 use followup_store::users;
 use serde::{Deserialize, Serialize};
@@ -204,4 +204,40 @@ pub async fn pipeline_health_of(
         min_active: h.min_active,
         apply_more: h.apply_more,
     })
+}
+
+/// A one-line title of an action: what to do, whom to reach and where
+/// ("Call: Dana Smith (Acme)"), as the calendar feed and the digest show it.
+pub fn action_title(action: &NextAction, facts: &followup_core::Facts) -> String {
+    let opportunity = action
+        .opportunity_id
+        .as_deref()
+        .and_then(|id| facts.opportunity(id));
+    let contact = opportunity
+        .zip(action.contact_id.as_deref())
+        .and_then(|(o, id)| o.contact(id));
+    let what = match action.action {
+        ActionKind::SendInfluenceLetter => "Send the influence letter",
+        ActionKind::SendFollowUpEmail => "Send a follow-up e-mail",
+        ActionKind::Call => "Call",
+        ActionKind::ShareStatus => "Share where things stand",
+        ActionKind::OfferCollaboration => "Offer to help move it forward",
+        ActionKind::AskQuestion => "Ask a process question",
+        ActionKind::AskAssistant => "Ask the assistant for a good time",
+        ActionKind::ApplyMore => "Apply for more jobs",
+        ActionKind::MarkGhosted => "Consider marking it ghosted",
+        ActionKind::Wait => "Wait",
+        ActionKind::ConfirmRejection => "Record the rejection",
+        ActionKind::SendGraciousClose => "Thank them and leave the door open",
+        ActionKind::ConfirmOffer => "Record the offer",
+        ActionKind::ReviewOffer => "Ask for the written offer",
+        ActionKind::DecideOffer => "Decide on the offer",
+        ActionKind::AskForExtension => "Ask for more time to decide",
+        ActionKind::PrepareInterview => "Prepare for the interview",
+    };
+    match (contact, opportunity) {
+        (Some(c), Some(o)) => format!("{what}: {} ({})", c.name, o.company),
+        (None, Some(o)) => format!("{what}: {}", o.company),
+        _ => what.to_owned(),
+    }
 }

@@ -6,6 +6,7 @@ pub mod analytics;
 pub mod coaching;
 pub mod comparisons;
 pub mod contacts;
+pub mod digest;
 pub mod events;
 pub mod inbox;
 pub mod interactions;

@@ -93,15 +93,19 @@ pub async fn run(state: AppState, mut config: WorkerConfig) {
     let mut scanned: Option<DateTime<Utc>> = None;
     let known = std::sync::Arc::new(std::sync::Mutex::new(crate::clock_events::Known::default()));
     let mut purged: Option<DateTime<Utc>> = None;
+    let mut digest: Option<tokio::task::JoinHandle<()>> = None;
     while !*config.stop.borrow() {
         let now = state.clock.now();
         if purged.is_none_or(|at| now < at || now - at >= Duration::hours(1)) {
             let before = (now - Duration::days(PURGE_AFTER_DAYS)).naive_utc();
             let raw_before = (now - config.inbox_retention).naive_utc();
+            let digest_before =
+                (now - Duration::days(crate::views::digest::HISTORY_DAYS)).naive_utc();
             let result = blocking(&state, move |_, store| {
                 store.write(|conn| {
                     let events = followup_store::events::purge(conn, before)?;
                     let messages = followup_store::inbox::purge_raw(conn, raw_before)?;
+                    followup_store::digest::purge(conn, digest_before)?;
                     Ok::<_, ApiError>((events, messages))
                 })
             })
@@ -135,6 +139,21 @@ pub async fn run(state: AppState, mut config: WorkerConfig) {
                 Ok(_) => scanned = Some(now),
                 Err(error) => tracing::warn!(%error, "deriving the clock's events failed"),
             }
+            // The morning digest shares this catch-up: what fell due while
+            // the server was down goes out now, if it is still morning. It
+            // runs beside the deliveries, one pass at a time.
+            if let Some(mailer) = state.mailer.clone()
+                && digest
+                    .as_ref()
+                    .is_none_or(tokio::task::JoinHandle::is_finished)
+            {
+                let state = state.clone();
+                digest = Some(tokio::spawn(async move {
+                    if let Err(error) = crate::digest::worker::pass(&state, &mailer, now).await {
+                        tracing::warn!(%error, "the digest pass failed");
+                    }
+                }));
+            }
         }
         let busy = match round(&state, &config, &client).await {
             Ok(busy) => busy,
@@ -147,6 +166,14 @@ pub async fn run(state: AppState, mut config: WorkerConfig) {
         if !busy {
             pause(&mut config.stop, config.poll).await;
         }
+    }
+    // A digest being sent is let finish, so its day is recorded as sent.
+    if let Some(digest) = digest
+        && tokio::time::timeout(StdDuration::from_secs(15), digest)
+            .await
+            .is_err()
+    {
+        tracing::warn!("the digest pass did not finish before the stop");
     }
 }
 
@@ -229,7 +256,8 @@ pub async fn round(
     Ok(full || dispatched == DISPATCH_BATCH)
 }
 
-async fn blocking<T: Send + 'static>(
+/// Runs `f` with the store on a blocking thread.
+pub(crate) async fn blocking<T: Send + 'static>(
     state: &AppState,
     f: impl FnOnce(&AppState, &followup_store::Store) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {

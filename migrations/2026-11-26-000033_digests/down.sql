@@ -1,0 +1,2 @@
+DROP TABLE digest_sends;
+DROP TABLE digest_settings;
