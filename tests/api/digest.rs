@@ -591,6 +591,9 @@ async fn the_preview_shows_a_days_digest_without_sending_it() {
     .await;
     assert_eq!(status, 200, "{preview}");
     assert_eq!(preview["date"], "2026-03-08");
+    assert_eq!(preview["would_send"], false, "{preview}");
+    assert_eq!(preview["subject"], Value::Null);
+    assert_eq!(preview["actions"], json!([]));
     pipeline(&app, &jane).await;
     let (status, preview) = call(
         &app,
@@ -622,4 +625,30 @@ async fn the_preview_shows_a_days_digest_without_sending_it() {
     assert_eq!(status, 400, "{problem}");
     settle().await;
     assert!(sink.mails().is_empty(), "a preview sent mail");
+}
+
+#[tokio::test]
+async fn a_day_with_nothing_due_sends_nothing_and_stays_settled() {
+    let sink = Sink::start();
+    let clock = Clock::manual(at("2026-03-05T14:00:00Z"));
+    let app = spawn_with_mail(clock.clone(), &sink.url(), None).await;
+    let jane = app.register("seeker").await;
+    subscribe(&app, &sink, &jane, 0).await;
+    // Friday 08:00 EST with an empty pipeline: nothing due, nothing sent.
+    move_to(&clock, "2026-03-06T13:00:05Z").await;
+    let recent = me(&app, &jane).await["digest"]["recent"].clone();
+    assert_eq!(
+        recent,
+        json!([{"date": "2026-03-06", "state": "empty", "actions": 0, "sent_at": null, "error": null}])
+    );
+    // Something falls due later that morning: the day is settled, and the
+    // seeker is in the app anyway.
+    pipeline(&app, &jane).await;
+    clock.advance(Duration::seconds(20));
+    settle().await;
+    assert_eq!(sink.mails().len(), 1, "only the verification e-mail");
+    // Monday it goes.
+    move_to(&clock, "2026-03-09T12:00:05Z").await;
+    let mails = sink.wait_for(2).await;
+    assert!(mails[1].subject().contains("Monday 9 March"));
 }
