@@ -1,0 +1,132 @@
+// A seeker's first day against the followup API, through openapi-fetch and
+// the types that openapi-typescript generates from openapi/openapi.json
+// (`generated/api.d.ts`, made by scripts/clients.sh or `npm run generate`).
+//
+// Register, add an opportunity at its final round, the hiring manager, and
+// the interview three days ago; read what to do next and the agenda; do the
+// first e-mail action and log it; read the agenda again and see it changed.
+// Prints a short log of the day. Exits non-zero on any unexpected status.
+//
+// FOLLOWUP_BASE_URL names the server (default http://127.0.0.1:8080).
+
+import createClient, { type Middleware } from "openapi-fetch";
+import type { components, paths } from "./generated/api.js";
+
+type NextAction = components["schemas"]["NextAction"];
+type InteractionKind = components["schemas"]["InteractionKind"];
+
+const baseUrl = process.env["FOLLOWUP_BASE_URL"] ?? "http://127.0.0.1:8080";
+
+class Unexpected extends Error {}
+
+// openapi-fetch answers `{ data, error, response }` and never throws on a
+// status; this turns anything but the documented success into a failure.
+function expect<T>(step: string, want: number, result: { data?: T; error?: unknown; response: Response }): T {
+    const { data, error, response } = result;
+    if (response.status !== want || data === undefined) {
+        throw new Unexpected(
+            `${step}: expected ${want}, got ${response.status} ${response.statusText}: ${JSON.stringify(error ?? data)}`,
+        );
+    }
+    return data;
+}
+
+function daysAgo(days: number): string {
+    return new Date(Date.now() - days * 24 * 3600 * 1000).toISOString();
+}
+
+function describe(a: NextAction): string {
+    const subject = a.draft?.subject ? ` — "${a.draft.subject}"` : "";
+    return `${a.due_at}  ${a.action} [${a.priority}, ${a.channel ?? "any"}]${subject}`;
+}
+
+function show(title: string, items: NextAction[]): void {
+    console.log(`${title}: ${items.length} action(s)`);
+    for (const a of items) console.log(`    ${describe(a)}`);
+}
+
+// What to log once an e-mail action is done.
+const answers: Partial<Record<NextAction["action"], InteractionKind>> = {
+    send_influence_letter: "influence_letter",
+    send_follow_up_email: "follow_up_email",
+};
+
+async function main(): Promise<void> {
+    const api = createClient<paths>({ baseUrl });
+    const stamp = Date.now().toString(36);
+    const email = `jane.${stamp}@example.com`;
+
+    const registered = expect("register", 201, await api.POST("/v1/auth/register", {
+        body: {
+            email,
+            password: "a long passphrase",
+            display_name: "Jane Doe",
+            role: "seeker",
+            timezone: "America/New_York",
+        },
+    }));
+    console.log(`registered ${registered.user.display_name} <${registered.user.email}> as a ${registered.user.role}`);
+
+    // Every later call carries the access token.
+    const bearer: Middleware = {
+        onRequest({ request }) {
+            request.headers.set("Authorization", `Bearer ${registered.access_token}`);
+            return request;
+        },
+    };
+    api.use(bearer);
+
+    const created = expect("create opportunity", 201, await api.POST("/v1/opportunities", {
+        body: { company: "Hearst Digital", title: "Senior Editor", stage: "final" },
+    }));
+    const opp = created.opportunity;
+    console.log(`opportunity: ${opp.title} at ${opp.company}, stage ${opp.stage}`);
+
+    const contact = expect("add contact", 201, await api.POST("/v1/opportunities/{id}/contacts", {
+        params: { path: { id: opp.id } },
+        body: { name: "Sam Boss", role: "hiring_manager", email: "sam.boss@example.com" },
+    })).contact;
+    console.log(`contact: ${contact.name} (${contact.role}) <${contact.email ?? "no e-mail"}>`);
+
+    const interview = expect("log interview", 201, await api.POST("/v1/opportunities/{id}/interactions", {
+        params: { path: { id: opp.id } },
+        body: { kind: "interview", contact_id: contact.id, occurred_at: daysAgo(3) },
+    })).interaction;
+    console.log(`logged: ${interview.kind} with ${contact.name} at ${interview.occurred_at}`);
+
+    const next = expect("next actions", 200, await api.GET("/v1/opportunities/{id}/next-actions", {
+        params: { path: { id: opp.id } },
+    }));
+    show(`next actions for ${opp.company}`, next.items);
+
+    const before = expect("agenda", 200, await api.GET("/v1/agenda", {}));
+    show("agenda", before.items);
+
+    const todo = before.items.find((a) => answers[a.action] !== undefined);
+    if (todo === undefined) throw new Unexpected("no e-mail action on the agenda after an interview");
+    const kind = answers[todo.action]!;
+    console.log(`doing: ${todo.action} (${todo.reason})`);
+    if (todo.draft) console.log(`    subject: ${todo.draft.subject ?? "(none)"}`);
+
+    const done = expect("log what was done", 201, await api.POST("/v1/opportunities/{id}/interactions", {
+        params: { path: { id: opp.id } },
+        body: { kind, contact_id: todo.contact_id ?? contact.id, notes: "Sent from the first-day example." },
+    }));
+    console.log(`logged: ${done.interaction.kind} at ${done.interaction.occurred_at}`);
+    for (const w of done.warnings) console.log(`    warning ${w.code}: ${w.message}`);
+
+    const after = expect("agenda again", 200, await api.GET("/v1/agenda", {}));
+    show("agenda now", after.items);
+    if (after.items.some((a) => a.id === todo.id)) {
+        throw new Unexpected(`the agenda still lists ${todo.action} (${todo.id}) after it was logged`);
+    }
+    const was = before.items.map((a) => a.id).join(",");
+    const now = after.items.map((a) => a.id).join(",");
+    if (was === now) throw new Unexpected("the agenda did not change");
+    console.log("typescript example: the day went as planned");
+}
+
+main().catch((err: unknown) => {
+    console.error(`typescript example FAILED: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+});
