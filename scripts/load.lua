@@ -3,14 +3,17 @@
 -- SCENARIO picks what is sent:
 --   healthz GET /healthz (wrk's static request: no Lua per request)
 --   kept    GET /v1/agenda (the agenda kept for the minute)
+--   kept-gz the same with Accept-Encoding: gzip (an answer that comes back
+--           without Content-Encoding: gzip counts as "uncompressed-<status>")
 --   cold    GET /v1/agenda?at=<a different instant each time> (never kept)
 --   list    GET /v1/opportunities
 --   write   POST an interaction to one of the seeker's opportunities
 --   mix     90 % kept agenda, 10 % writes
 -- Outside healthz every answer's status is counted (a 503 with and without
--- Retry-After apart). done() prints one line for load.sh:
+-- Retry-After apart), and the bytes of the bodies received. done() prints one
+-- line for load.sh:
 --   result requests=… seconds=… p50=… p99=… (ms) non2xx=… timeouts=…
---   connect=… read=… write=… statuses=200:…,503+retry-after:…
+--   connect=… read=… write=… bytes=… statuses=200:…,503+retry-after:…
 
 local scenario = os.getenv("SCENARIO") or "kept"
 local seekers = {}
@@ -34,6 +37,7 @@ if scenario == "healthz" then
   wrk.path = "/healthz"
 else
   statuses = {}
+  received = 0
 
   function init(args)
     for line in io.lines(os.getenv("SEEKERS")) do
@@ -43,8 +47,12 @@ else
     math.randomseed(os.time() + (id or 0))
   end
 
-  local function get(seeker, path)
-    return wrk.format("GET", path, { ["Authorization"] = "Bearer " .. seeker.token })
+  local function get(seeker, path, coding)
+    local headers = { ["Authorization"] = "Bearer " .. seeker.token }
+    if coding then
+      headers["Accept-Encoding"] = coding
+    end
+    return wrk.format("GET", path, headers)
   end
 
   local function write(seeker)
@@ -68,6 +76,8 @@ else
       return write(seeker)
     elseif scenario == "mix" and math.random(1, 10) == 1 then
       return write(seeker)
+    elseif scenario == "kept-gz" then
+      return get(seeker, "/v1/agenda", "gzip")
     end
     return get(seeker, "/v1/agenda")
   end
@@ -77,13 +87,20 @@ else
     if status == 503 and (headers["Retry-After"] or headers["retry-after"]) then
       key = "503+retry-after"
     end
+    if scenario == "kept-gz" and status == 200
+        and (headers["Content-Encoding"] or headers["content-encoding"]) ~= "gzip" then
+      key = "uncompressed-" .. key
+    end
+    received = received + #(body or "")
     statuses[key] = (statuses[key] or 0) + 1
   end
 end
 
 function done(summary, latency, requests)
   local counts = {}
+  local bytes = 0
   for _, thread in ipairs(threads) do
+    bytes = bytes + (tonumber(thread:get("received")) or 0)
     local counted = thread:get("statuses")
     if type(counted) == "table" then
       for key, n in pairs(counted) do
@@ -102,8 +119,8 @@ function done(summary, latency, requests)
   end
   local e = summary.errors
   io.write(string.format(
-    "result requests=%d seconds=%.3f p50=%.2f p99=%.2f non2xx=%d timeouts=%d connect=%d read=%d write=%d statuses=%s\n",
+    "result requests=%d seconds=%.3f p50=%.2f p99=%.2f non2xx=%d timeouts=%d connect=%d read=%d write=%d bytes=%d statuses=%s\n",
     summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
-    latency:percentile(99) / 1000, e.status, e.timeout, e.connect, e.read, e.write,
+    latency:percentile(99) / 1000, e.status, e.timeout, e.connect, e.read, e.write, bytes,
     #listed > 0 and table.concat(listed, ",") or "-"))
 end

@@ -3,7 +3,9 @@
 # opportunities × 10 interactions, seeded through the API), wrk with 2
 # threads and 32 connections beside the server on the same cores, a random
 # seeker per request. Scenarios: /healthz (the yardstick), the kept agenda,
-# the cold agenda (a new ?at= every request), the opportunity list,
+# the kept agenda asked for with Accept-Encoding: gzip (its figures are
+# printed beside the uncompressed ones, with the bytes per answer), the cold
+# agenda (a new ?at= every request), the opportunity list,
 # acknowledged writes (POST an interaction), and a 90/10 mix of agenda reads
 # and writes. Prints req/s, the share of the same run's /healthz, p50/p99,
 # the answers by status, socket errors and timeouts, the server's RSS and the
@@ -140,7 +142,7 @@ run() {
 }
 
 results=()
-for scenario in healthz kept cold list write mix; do
+for scenario in healthz kept kept-gz cold list write mix; do
     results+=("$(run "$scenario")")
 done
 rss_end=$(rss)
@@ -188,6 +190,13 @@ for row in rows:
     print(f"{row['name']:<9} {row['rps']:>9.0f} {100 * row['rps'] / health:>7.2f}% "
           f"{float(row.get('p50', 0)):>8.2f} {float(row.get('p99', 0)):>8.2f} "
           f"{row.get('timeouts', '?'):>8}  {answers}")
+by_name = {row["name"]: row for row in rows}
+plain, gz = by_name.get("kept"), by_name.get("kept-gz")
+if plain and gz:
+    size = lambda row: int(row.get("bytes", 0)) / max(int(row.get("requests", 0)), 1)
+    print(f"kept agenda, uncompressed: {plain['rps']:.0f} req/s, p99 {float(plain.get('p99', 0)):.2f} ms, "
+          f"{size(plain):.0f} B/answer; gzip: {gz['rps']:.0f} req/s, "
+          f"p99 {float(gz.get('p99', 0)):.2f} ms, {size(gz):.0f} B/answer")
 mb = lambda kb: int(kb) / 1024
 print(f"RSS: {mb(rss_empty):.0f} MB empty, {mb(rss_seeded):.0f} MB after seeding, "
       f"{mb(rss_end):.0f} MB at the end")

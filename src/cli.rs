@@ -23,12 +23,39 @@ pub struct Cli {
 pub enum Command {
     /// Run the HTTP API (migrating the database first unless --no-migrate).
     Serve(Box<ServeArgs>),
+    /// Load a demo (the article's story, a second seeker, a coach) into an
+    /// empty database, print how to sign in and what to try, and serve it.
+    /// The database defaults to sqlite://followup-demo.db; one that has
+    /// accounts is refused, and so is production.
+    Demo(Box<ServeArgs>),
     /// Apply pending database migrations and exit.
     Migrate(MigrateArgs),
     /// Print the OpenAPI document (or write it with --out).
     Openapi(OpenapiArgs),
     /// Give an account another role, e.g. make the operator an admin.
     SetRole(SetRoleArgs),
+}
+
+/// The demo's database when `--database-url` (and `DATABASE_URL`) is not
+/// given: never the default database of `serve`.
+pub const DEMO_DATABASE: &str = "sqlite://followup-demo.db";
+
+/// Parses the command line: [`Cli::parse`], with the demo's own default
+/// database.
+pub fn parse() -> Cli {
+    use clap::{CommandFactory as _, FromArgMatches as _};
+    let matches = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    if let Command::Demo(args) = &mut cli.command {
+        let defaulted = matches
+            .subcommand_matches("demo")
+            .and_then(|m| m.value_source("database_url"))
+            == Some(clap::parser::ValueSource::DefaultValue);
+        if defaulted {
+            DEMO_DATABASE.clone_into(&mut args.database.database_url);
+        }
+    }
+    cli
 }
 
 /// `followup set-role`.
@@ -111,6 +138,11 @@ pub struct ServeArgs {
     /// Refresh-token lifetime in seconds (default 30 days).
     #[arg(long, env = "FOLLOWUP_REFRESH_TOKEN_TTL", default_value_t = 30 * 24 * 3600)]
     pub refresh_token_ttl: u64,
+    /// Seconds a spent refresh token may be exchanged again for the same new
+    /// pair (two requests of one app refreshing at once); 0 turns it off.
+    /// Later reuse still revokes every session of the account.
+    #[arg(long, env = "FOLLOWUP_REFRESH_OVERLAP", default_value_t = 30)]
+    pub refresh_overlap: u64,
     /// Register, login and refresh requests allowed per client IP per minute.
     #[arg(long, env = "FOLLOWUP_AUTH_RATE_LIMIT", default_value_t = 60)]
     pub auth_rate_limit: u32,

@@ -3,6 +3,7 @@
 //! binary does.
 
 pub mod cli;
+pub mod demo;
 pub mod secret;
 pub mod startup;
 pub mod telemetry;
@@ -49,6 +50,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!(%email, role = role.as_str(), "role changed");
             Ok(())
         }
+        Command::Demo(args) => {
+            telemetry::init(&cli.log)?;
+            demo(*args)
+        }
         Command::Serve(args) => {
             telemetry::init(&cli.log)?;
             let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -61,4 +66,59 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             })
         }
     }
+}
+
+/// `followup demo`: refuses production and a database with accounts, then
+/// serves, loads the demo through the API, and prints how to use it.
+fn demo(args: cli::ServeArgs) -> anyhow::Result<()> {
+    if args.environment == cli::Environment::Production {
+        anyhow::bail!("followup demo refuses production: its accounts have published passwords");
+    }
+    {
+        let store = startup::open_store(&args.database)?;
+        store
+            .migrate()
+            .with_context(|| format!("cannot migrate {}", store.url().redacted()))?;
+        let taken = store.read(followup_store::users::any)?;
+        if taken {
+            anyhow::bail!(
+                "{url} already has accounts: followup demo only loads into an empty database. \
+                 Serve it as it is with `followup serve --database-url {url}`, or delete it to \
+                 start the demo afresh",
+                url = store.url().redacted()
+            );
+        }
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let listen = args.listen;
+        let app = startup::Application::build(args)?;
+        let host = if listen.ip().is_unspecified() {
+            "127.0.0.1".to_owned()
+        } else {
+            listen.ip().to_string()
+        };
+        let base = format!("http://{host}:{}", app.port());
+        let server = tokio::spawn(app.run_until_stopped());
+        let made = demo::seed(&base).await;
+        let made = match made {
+            Ok(made) => made,
+            Err(error) => {
+                server.abort();
+                return Err(error);
+            }
+        };
+        // Not println!: a closed stdout (`followup demo | head`) must not
+        // stop the server.
+        {
+            use std::io::Write as _;
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{}", demo::instructions(&base, &made));
+            let _ = out.flush();
+        }
+        server.await.context("the server task failed")?
+    })
 }

@@ -1,9 +1,7 @@
-//! The `followup` command: `serve`, `migrate`, `openapi`.
-
-use clap::Parser as _;
+//! The `followup` command: `serve`, `demo`, `migrate`, `openapi`, `set-role`.
 
 fn main() -> std::process::ExitCode {
-    let cli = followup::cli::Cli::parse();
+    let cli = followup::cli::parse();
     match followup::run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {

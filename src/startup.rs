@@ -197,6 +197,7 @@ impl Application {
         let mut auth = AuthConfig::new(jwt_secret);
         auth.access_ttl = Duration::from_secs(args.access_token_ttl.max(1));
         auth.refresh_ttl = Duration::from_secs(args.refresh_token_ttl.max(1));
+        auth.refresh_overlap = Duration::from_secs(args.refresh_overlap);
         auth.auth_requests_per_minute = args.auth_rate_limit;
         auth.login_failures = args.login_failure_limit;
         auth.trusted_proxies = TrustedProxies::new(args.trusted_proxies.clone());

@@ -145,7 +145,13 @@ async fn login_refuses_a_wrong_email_and_a_wrong_password_alike() {
 
 #[tokio::test]
 async fn refresh_rotates_and_reuse_revokes_the_whole_family() {
-    let app = spawn_app().await;
+    // A one-second overlap: presented again at once, the spent token gets
+    // the same pair; presented after the overlap, it is theft.
+    let db = followup_store::testing::TestDatabase::create().unwrap();
+    let mut args = crate::helpers::serve_args(db.url_string());
+    args.refresh_overlap = 1;
+    let mut app = crate::helpers::spawn_with(args).await;
+    app.db = Some(db);
     let jane = app.register("seeker").await;
     let refresh = |token: String| {
         app.client
@@ -171,7 +177,17 @@ async fn refresh_rotates_and_reuse_revokes_the_whole_family() {
         .unwrap();
     assert_eq!(me.status(), 200);
 
-    // The spent token comes back: theft. The whole family dies.
+    // Within the overlap: the same pair again.
+    let again: serde_json::Value = refresh(jane.refresh.clone())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again, first);
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+
+    // The spent token comes back later: theft. The whole family dies.
     let body = assert_problem(refresh(jane.refresh.clone()).await.unwrap(), 401).await;
     assert!(body["detail"].as_str().unwrap().contains("reuse"));
     assert_problem(refresh(second_token).await.unwrap(), 401).await;
@@ -627,5 +643,50 @@ async fn concurrent_changes_to_the_account_are_all_kept() {
         assert_eq!(me["display_name"], name, "round {round}");
         assert_eq!(me["timezone"], *zone, "round {round}");
         assert_eq!(me["business_hours"]["mon"], hours["mon"], "round {round}");
+    }
+}
+
+#[tokio::test]
+async fn two_refreshes_at_once_both_get_the_same_pair_and_the_session_lives_on() {
+    let app = spawn_app().await;
+    let refresh = |token: String| {
+        app.client
+            .post(app.url("/v1/auth/refresh"))
+            .json(&json!({"refresh_token": token}))
+            .send()
+    };
+    for _ in 0..3 {
+        let jane = app.register("seeker").await;
+        // Two requests of one app hit an expired access token at once.
+        let (a, b) = tokio::join!(refresh(jane.refresh.clone()), refresh(jane.refresh.clone()));
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert_eq!((a.status().as_u16(), b.status().as_u16()), (200, 200));
+        let a: serde_json::Value = a.json().await.unwrap();
+        let b: serde_json::Value = b.json().await.unwrap();
+        assert_eq!(a, b, "the same new pair");
+        let access = a["access_token"].as_str().unwrap();
+        let me = app
+            .client
+            .get(app.url("/v1/me"))
+            .bearer_auth(access)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(me.status(), 200);
+        // The new refresh token goes on working: nothing was revoked.
+        let next = refresh(a["refresh_token"].as_str().unwrap().to_owned())
+            .await
+            .unwrap();
+        assert_eq!(next.status(), 200);
+        let next: serde_json::Value = next.json().await.unwrap();
+        assert_ne!(next["refresh_token"], a["refresh_token"]);
+        let me = app
+            .client
+            .get(app.url("/v1/me"))
+            .bearer_auth(next["access_token"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(me.status(), 200);
     }
 }

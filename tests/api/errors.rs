@@ -17,7 +17,7 @@ async fn a_wrong_method_is_a_405_problem_with_allow() {
     let app = spawn_app().await;
     for path in ["/healthz", "/openapi.json", "/metrics"] {
         let response = app.client.delete(app.url(path)).send().await.unwrap();
-        assert_eq!(response.headers()["allow"], "GET", "{path}");
+        assert_eq!(response.headers()["allow"], "GET, HEAD", "{path}");
         assert_problem(response, 405).await;
     }
 }

@@ -65,6 +65,7 @@ pub fn serve_args(database_url: String) -> ServeArgs {
         jwt_secret: Some(TEST_SECRET.to_owned()),
         access_token_ttl: 900,
         refresh_token_ttl: 3600,
+        refresh_overlap: 30,
         auth_rate_limit: 1000,
         login_failure_limit: 10,
         trusted_proxies: Vec::new(),

@@ -32,3 +32,36 @@ fn the_spec_is_openapi_3_1_with_bearer_auth_and_described_operations() {
         }
     }
 }
+
+/// Swagger UI signs itself in (scripts/browser.sh drives it in a browser):
+/// its initializer keeps the authorization across reloads, hands the
+/// `access_token` of register, login and refresh to the `bearer` scheme the
+/// spec declares, and sends the document to no online validator.
+#[tokio::test]
+async fn swagger_ui_signs_in_with_the_tokens_it_receives() {
+    let app = spawn_app().await;
+    let response = app.get("/docs/swagger-initializer.js").await;
+    assert_eq!(response.status(), 200);
+    let script = response.text().await.unwrap();
+    assert!(
+        script.contains(r#""persistAuthorization":true"#),
+        "{script}"
+    );
+    assert!(script.contains(r#""validatorUrl":"none""#), "{script}");
+    assert!(script.contains(r#""url":"/openapi.json""#), "{script}");
+    assert!(script.contains("responseInterceptor"), "{script}");
+    assert!(
+        script.contains(r#"preauthorizeApiKey("bearer""#),
+        "{script}"
+    );
+    for path in ["/v1/auth/register", "/v1/auth/login", "/v1/auth/refresh"] {
+        assert!(script.contains(&format!("\"{path}\"")), "{path}");
+    }
+    assert_eq!(
+        committed()["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    // The page loads it from beside itself.
+    let page = app.get("/docs/").await.text().await.unwrap();
+    assert!(page.contains("./swagger-initializer.js"));
+}

@@ -87,7 +87,13 @@ async fn logout_refuses_that_sessions_access_tokens_but_not_the_others() {
 
 #[tokio::test]
 async fn a_reused_refresh_token_refuses_every_sessions_access_tokens() {
-    let app = spawn_app().await;
+    // No refresh overlap: presenting the spent token again at once is reuse
+    // (with the overlap it would answer the same pair; tests/api/auth.rs).
+    let db = followup_store::testing::TestDatabase::create().unwrap();
+    let mut args = crate::helpers::serve_args(db.url_string());
+    args.refresh_overlap = 0;
+    let mut app = crate::helpers::spawn_with(args).await;
+    app.db = Some(db);
     let jane = app.register("seeker").await;
     let (other_access, other_refresh) = login(&app, &jane).await;
     let rotated: serde_json::Value = refresh(&app, &jane.refresh).await.json().await.unwrap();

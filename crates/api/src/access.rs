@@ -38,6 +38,36 @@ pub enum Need {
     Write,
 }
 
+/// 409 when a record of `kind` has `id` already: a client-made id used
+/// twice (a sync that ran twice, or a collision). A record of the same
+/// seeker (`seeker_id`) is named, so the app can fetch it; another
+/// seeker's is not.
+pub fn check_id_free(
+    conn: &mut DbConnection,
+    seeker_id: &str,
+    kind: followup_store::records::Creatable,
+    id: &str,
+) -> Result<(), ApiError> {
+    use followup_store::records::Creatable;
+    let Some(owner) = followup_store::records::owner_of(conn, kind, id)? else {
+        return Ok(());
+    };
+    if owner != seeker_id {
+        return Err(ApiError::Conflict(format!(
+            "the id {id} is taken; make another"
+        )));
+    }
+    let (what, path) = match kind {
+        Creatable::Opportunity => ("an opportunity", format!("/v1/opportunities/{id}")),
+        Creatable::Contact => ("a contact", format!("/v1/contacts/{id}")),
+        Creatable::Interaction => ("an interaction", format!("/v1/interactions/{id}")),
+        Creatable::Promise => ("a promise", format!("/v1/promises/{id}")),
+    };
+    Err(ApiError::Conflict(format!(
+        "{what} with the id {id} exists already: {path}"
+    )))
+}
+
 /// The caller's access to a record of `seeker_id`: 404 when they may not
 /// know it exists, 403 when they may read but `need` a write.
 pub fn access(

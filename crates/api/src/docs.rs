@@ -1,7 +1,8 @@
 //! The OpenAPI document: metadata, tags, the bearer-token scheme, and the
 //! method table that answers 405 with `Allow`.
 
-use actix_web::App;
+use actix_web::dev::HttpServiceFactory;
+use actix_web::{App, HttpResponse, web};
 use utoipa::openapi::Required;
 use utoipa::openapi::content::Content;
 use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
@@ -11,6 +12,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt as _;
+use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::error::{FieldError, Problem};
 
@@ -45,6 +47,9 @@ token (`Authorization: Bearer …`) to every `/v1` endpoint except the `auth` on
         (name = "events", description = "What changed, for apps and coaching platforms: the change feed, and signed webhook deliveries by the Standard Webhooks specification."),
         (name = "operations", description = "Liveness, readiness and metrics for operators and load balancers."),
     ),
+    // Relative: the document is served by the server it describes, so Swagger
+    // UI and clients call whichever host they read it from.
+    servers((url = "/", description = "The server this document was read from.")),
     components(schemas(Problem, FieldError)),
     modifiers(&SecurityAddon),
 )]
@@ -77,6 +82,53 @@ impl Modify for SecurityAddon {
                 .to_owned(),
         );
         components.add_security_scheme("inbound_basic", SecurityScheme::Http(basic));
+    }
+}
+
+/// The operations anyone may call, without credentials: `(method, path)`.
+/// They say so with an empty `security: []`; every other operation names its
+/// scheme in its `#[utoipa::path]`, which [`PublicOperations`] checks.
+const PUBLIC: &[(&str, &str)] = &[
+    ("get", "/healthz"),
+    ("get", "/readyz"),
+    ("get", "/metrics"),
+    ("post", "/v1/auth/register"),
+    ("post", "/v1/auth/login"),
+    ("post", "/v1/auth/refresh"),
+    // The refresh token in the body is the credential.
+    ("post", "/v1/auth/logout"),
+    // The feed token in the query string is the credential.
+    ("get", "/v1/agenda.ics"),
+    // The signed token in the query string is the credential.
+    ("get", "/v1/digest/verify"),
+    ("get", "/v1/digest/unsubscribe"),
+    ("post", "/v1/digest/unsubscribe"),
+    ("get", "/v1/holiday-calendars"),
+    ("get", "/v1/holiday-calendars/{id}"),
+    ("get", "/v1/rules"),
+];
+
+/// Marks the [`PUBLIC`] operations with an explicit `security: []`, so the
+/// document says they take no credentials rather than leaving it unsaid.
+struct PublicOperations;
+
+impl Modify for PublicOperations {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let operations = [
+                ("get", item.get.as_mut()),
+                ("put", item.put.as_mut()),
+                ("post", item.post.as_mut()),
+                ("delete", item.delete.as_mut()),
+                ("patch", item.patch.as_mut()),
+            ];
+            for (method, operation) in operations {
+                let Some(operation) = operation else { continue };
+                if PUBLIC.contains(&(method, path.as_str())) {
+                    operation.security.get_or_insert_with(Vec::new);
+                }
+            }
+        }
     }
 }
 
@@ -204,6 +256,36 @@ fn problem_response(description: &str) -> RefOr<Response> {
     )
 }
 
+/// Swagger UI at `/docs/`, on the document at `/openapi.json`, from the
+/// files utoipa-swagger-ui vendors (nothing is fetched at run time), with
+/// its initializer replaced by `swagger-initializer.js`: executing register,
+/// login or refresh signs the page in, and the sign-in survives a reload.
+pub fn swagger_ui(doc: utoipa::openapi::OpenApi) -> impl HttpServiceFactory {
+    let config = Config::new(["/openapi.json"])
+        .persist_authorization(true)
+        // Swagger UI would otherwise send the document to validator.swagger.io.
+        .validator_url("none");
+    let initializer = format!(
+        "const followupConfig = {};\n{}",
+        serde_json::to_string(&config).unwrap_or_else(|_| "{}".to_owned()),
+        include_str!("swagger-initializer.js"),
+    );
+    (
+        // Registered first, so it answers before the UI's catch-all.
+        web::resource("/docs/swagger-initializer.js").route(web::get().to(move || {
+            let body = initializer.clone();
+            async move {
+                HttpResponse::Ok()
+                    .content_type("text/javascript; charset=utf-8")
+                    .body(body)
+            }
+        })),
+        SwaggerUi::new("/docs/{_:.*}")
+            .url("/openapi.json", doc)
+            .config(config),
+    )
+}
+
 /// The OpenAPI document of every route the server registers.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let (_, doc) = App::new()
@@ -211,11 +293,52 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(crate::routes::configure)
         .split_for_parts();
-    // Paths are merged in after the derive's modifiers ran: apply this one now.
+    // Paths are merged in after the derive's modifiers ran: apply these now.
     let mut doc = doc;
+    PublicOperations.modify(&mut doc);
+    PageItems.modify(&mut doc);
     StandardResponses.modify(&mut doc);
     ResponseLinks.modify(&mut doc);
     doc
+}
+
+/// Refers to the item schema from each `Page_<Item>` instead of repeating
+/// it inline (utoipa inlines generic arguments), so generated clients get
+/// one class per item type, and an item type only ever listed in pages (the
+/// coach's `CoachClient`) is still a used component.
+struct PageItems;
+
+impl Modify for PageItems {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        let names: Vec<String> = components.schemas.keys().cloned().collect();
+        for name in names {
+            let Some(item) = name.strip_prefix("Page_") else {
+                continue;
+            };
+            let Some(RefOr::T(component)) = components.schemas.get(item).cloned() else {
+                continue;
+            };
+            let Some(RefOr::T(utoipa::openapi::schema::Schema::Object(page))) =
+                components.schemas.get_mut(&name)
+            else {
+                continue;
+            };
+            let Some(RefOr::T(utoipa::openapi::schema::Schema::Array(items))) =
+                page.properties.get_mut("items")
+            else {
+                continue;
+            };
+            // Only where the inline schema is the component's, unchanged.
+            if let utoipa::openapi::schema::ArrayItems::RefOrSchema(inline) = &mut items.items
+                && **inline == RefOr::T(component)
+            {
+                **inline = RefOr::Ref(Ref::from_schema_name(item));
+            }
+        }
+    }
 }
 
 /// `(operation, status, body pointer to the id, [(link name, target operation)])`.
@@ -511,6 +634,62 @@ mod tests {
             "bearer"
         );
         assert!(doc["paths"]["/healthz"]["get"].is_object());
+    }
+
+    /// Every operation says what it takes: a scheme, or `security: []` for
+    /// exactly the [`PUBLIC`] ones, each of which exists.
+    #[test]
+    fn every_operation_declares_its_security() {
+        let doc = serde_json::to_value(openapi()).unwrap_or_default();
+        let mut public = Vec::new();
+        for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+            for (method, operation) in item.as_object().into_iter().flatten() {
+                let security = operation["security"].as_array();
+                assert!(security.is_some(), "{method} {path} declares no security");
+                if security.is_some_and(Vec::is_empty) {
+                    public.push((method.clone(), path.clone()));
+                }
+            }
+        }
+        let mut expected: Vec<(String, String)> = PUBLIC
+            .iter()
+            .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
+            .collect();
+        public.sort();
+        expected.sort();
+        assert_eq!(public, expected);
+    }
+
+    /// Pages refer to their item schema, and every component is referred to.
+    #[test]
+    fn pages_refer_to_their_items() {
+        let doc = serde_json::to_value(openapi()).unwrap_or_default();
+        let text = doc.to_string();
+        for (name, page) in doc["components"]["schemas"]
+            .as_object()
+            .into_iter()
+            .flatten()
+        {
+            let Some(item) = name.strip_prefix("Page_") else {
+                continue;
+            };
+            assert_eq!(
+                page["properties"]["items"]["items"]["$ref"],
+                format!("#/components/schemas/{item}"),
+                "{name}"
+            );
+        }
+        for name in doc["components"]["schemas"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(n, _)| n)
+        {
+            assert!(
+                text.contains(&format!("\"#/components/schemas/{name}\"")),
+                "{name} is never used"
+            );
+        }
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod error;
 pub mod events;
 pub mod extract;
 pub mod facts_cache;
+pub mod http_conventions;
 pub mod idempotency;
 pub mod inbound;
 pub mod intake;

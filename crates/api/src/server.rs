@@ -5,10 +5,9 @@ use std::net::TcpListener;
 use actix_cors::Cors;
 use actix_web::dev::Server;
 use actix_web::http::{Method, header};
-use actix_web::middleware::{Condition, from_fn};
+use actix_web::middleware::{Compress, Condition, from_fn};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, ResponseError as _, web};
 use utoipa_actix_web::service_config::ServiceConfig;
-use utoipa_swagger_ui::SwaggerUi;
 
 use crate::docs::{MethodTable, openapi};
 use crate::error::{ApiError, path_error, query_error};
@@ -72,10 +71,14 @@ pub fn serve(
                 !cors_origins.is_empty(),
                 cors(&cors_origins),
             ))
+            // HEAD, compression and ETags under it: crate::http_conventions.
+            .wrap(from_fn(crate::http_conventions::skip_small_bodies))
+            .wrap(Compress::default())
+            .wrap(from_fn(crate::http_conventions::conventions))
             .wrap(from_fn(observe))
             .wrap(from_fn(crate::drain::close_while_draining))
             .configure(|cfg| crate::routes::configure(&mut ServiceConfig::new(cfg)))
-            .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc.clone()))
+            .service(crate::docs::swagger_ui(doc.clone()))
             .route("/docs", web::get().to(docs_redirect))
             .default_service(web::to(fallback))
     })
@@ -90,7 +93,7 @@ pub fn serve(
 
 fn cors(origins: &[String]) -> Cors {
     let mut cors = Cors::default()
-        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+        .allowed_methods(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
         .allowed_headers([
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
@@ -126,9 +129,13 @@ async fn docs_redirect() -> HttpResponse {
 }
 
 /// Unknown paths are 404; known paths with another method are 405 with
-/// `Allow` (and `OPTIONS` on them answers 204 with `Allow`).
+/// `Allow` (and `OPTIONS` on them answers 204 with `Allow`). HEAD is allowed
+/// wherever GET is (see [`crate::http_conventions`]).
 async fn fallback(req: HttpRequest, methods: web::Data<MethodTable>) -> HttpResponse {
-    match methods.allowed(req.path()) {
+    match methods
+        .allowed(req.path())
+        .map(crate::http_conventions::with_head)
+    {
         Some(allow) if req.method() == Method::OPTIONS => HttpResponse::NoContent()
             .insert_header((header::ALLOW, allow.join(", ")))
             .finish(),

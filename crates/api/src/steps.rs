@@ -34,11 +34,21 @@ use crate::views::utc;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateInteraction {
+    /// The record's id, when the app made it (a UUIDv7: a record created
+    /// offline keeps its id when it is synced); default: the server makes
+    /// one. Used twice, it is a 409 naming the existing record.
+    #[serde(default)]
+    #[schema(value_type = String, format = Uuid, required = false, example = "01890a5d-ac96-774b-bcce-b302099a8057")]
+    pub id: Option<String>,
     /// What happened. A coach may record `note`s only.
     pub kind: InteractionKind,
     /// Who it was with: a contact of the same opportunity.
     pub contact_id: Option<String>,
-    /// When it happened (default now); back-dating is fine, the future (beyond a few minutes) is not, but for an `interview`: one logged for a later time (up to 400 days ahead) is scheduled, and the agenda prepares for it.
+    /// When it happened (default now); back-dating is fine. Up to 15 minutes
+    /// ahead of the server's clock (a device whose clock runs fast) is
+    /// recorded as now, with a `clock_ahead` warning; further ahead is
+    /// refused, but for an `interview`: one logged for a later time (up to
+    /// 400 days ahead) is scheduled, and the agenda prepares for it.
     pub occurred_at: Option<DateTime<Utc>>,
     /// Free text.
     #[schema(max_length = 10000)]
@@ -162,8 +172,15 @@ pub(crate) fn log_interaction(
         body.contact_id.as_deref(),
         &mut errors,
     )?;
+    let interaction_id = validate::new_id(&mut errors, body.id);
+    crate::access::check_id_free(
+        conn,
+        &opportunity.seeker_id,
+        followup_store::records::Creatable::Interaction,
+        &interaction_id,
+    )?;
     let row = InteractionRow {
-        id: uuid::Uuid::now_v7().to_string(),
+        id: interaction_id,
         opportunity_id: opportunity.id.clone(),
         seeker_id: opportunity.seeker_id.clone(),
         contact_id: body.contact_id,
@@ -312,13 +329,21 @@ pub(crate) fn move_stage(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePromise {
+    /// The record's id, when the app made it (a UUIDv7: a record created
+    /// offline keeps its id when it is synced); default: the server makes
+    /// one. Used twice, it is a 409 naming the existing record.
+    #[serde(default)]
+    #[schema(value_type = String, format = Uuid, required = false, example = "01890a5d-ac96-774b-bcce-b302099a8057")]
+    pub id: Option<String>,
     /// Who promised: a contact of the same opportunity (`null` = the main contact).
     pub contact_id: Option<String>,
     /// What they promised.
     pub what: PromiseWhat,
     /// By when: "after New Year's" = the date you take it to mean.
     pub due: Due,
-    /// When the promise was made (default now); not in the future.
+    /// When the promise was made (default now). Up to 15 minutes ahead of
+    /// the server's clock is recorded as now, with a `clock_ahead` warning;
+    /// further ahead is refused.
     pub made_at: Option<DateTime<Utc>>,
 }
 
@@ -406,8 +431,15 @@ pub(crate) fn record_promise(
         body.contact_id.as_deref(),
         &mut errors,
     )?;
+    let promise_id = validate::new_id(&mut errors, body.id);
+    crate::access::check_id_free(
+        conn,
+        &opportunity.seeker_id,
+        followup_store::records::Creatable::Promise,
+        &promise_id,
+    )?;
     let mut row = PromiseRow {
-        id: uuid::Uuid::now_v7().to_string(),
+        id: promise_id,
         opportunity_id: opportunity.id.clone(),
         seeker_id: opportunity.seeker_id.clone(),
         contact_id: body.contact_id,

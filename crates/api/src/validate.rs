@@ -301,6 +301,26 @@ fn path_or_body(path: &str) -> &str {
     if path.is_empty() { "body" } else { path }
 }
 
+/// The id of a record being created: the client's own (`id` in the body: a
+/// UUIDv7, RFC 9562, made by an app that created the record offline), in
+/// its canonical lower-case form, or a new one.
+pub fn new_id(errors: &mut Errors, given: Option<String>) -> String {
+    let Some(given) = given else {
+        return uuid::Uuid::now_v7().to_string();
+    };
+    match uuid::Uuid::parse_str(given.trim()) {
+        Ok(id) if id.get_version_num() == 7 => id.hyphenated().to_string(),
+        _ => {
+            errors.push(
+                "id",
+                "must be a UUIDv7 (RFC 9562) made by the client, e.g. \
+                 01890a5d-ac96-774b-bcce-b302099a8057; leave it out to let the server make one",
+            );
+            uuid::Uuid::now_v7().to_string()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

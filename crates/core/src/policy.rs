@@ -19,6 +19,23 @@ pub fn is_in_the_future(at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
     at > now + CLOCK_SKEW
 }
 
+/// How far ahead of the server's clock a moment an app sends may lie and
+/// still be taken as "just now": a phone's clock that runs fast. Such a
+/// moment is recorded as the server's now, with a warning; further ahead
+/// is refused.
+pub const CLOCK_AHEAD: TimeDelta = TimeDelta::minutes(15);
+
+/// `at` as it is recorded at `now`: a moment up to [`CLOCK_AHEAD`] in the
+/// future becomes `now` (`Some(how far ahead)` says it did); any other is
+/// kept as it is (and checked as before).
+pub fn clamp_ahead(at: DateTime<Utc>, now: DateTime<Utc>) -> (DateTime<Utc>, Option<TimeDelta>) {
+    if at > now && at <= now + CLOCK_AHEAD {
+        (now, Some(at - now))
+    } else {
+        (at, None)
+    }
+}
+
 /// How far ahead an interview may be scheduled: an `interview` logged for a
 /// later time is a scheduled one (see the `prepare_for_interview` rule).
 pub const SCHEDULE_AHEAD: TimeDelta = TimeDelta::days(400);
@@ -127,5 +144,25 @@ mod tests {
             ["playbook", "notes"].into_iter()
         ));
         assert!(!coach_may_change_opportunity(["stage"].into_iter()));
+    }
+
+    #[test]
+    fn a_fast_clock_up_to_fifteen_minutes_is_clamped_to_now() {
+        use chrono::TimeZone as _;
+        let Some(now) = Utc.with_ymd_and_hms(2026, 3, 9, 15, 0, 0).single() else {
+            panic!("a valid instant");
+        };
+        let ahead = |m| now + TimeDelta::minutes(m);
+        assert_eq!(
+            clamp_ahead(ahead(10), now),
+            (now, Some(TimeDelta::minutes(10)))
+        );
+        assert_eq!(
+            clamp_ahead(ahead(15), now),
+            (now, Some(TimeDelta::minutes(15)))
+        );
+        assert_eq!(clamp_ahead(ahead(16), now), (ahead(16), None));
+        assert_eq!(clamp_ahead(ahead(-60), now), (ahead(-60), None));
+        assert_eq!(clamp_ahead(now, now), (now, None));
     }
 }

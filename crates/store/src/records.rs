@@ -173,3 +173,48 @@ impl PromiseRow {
         }
     }
 }
+
+/// The kinds of record a client may create with an id of its own (made
+/// offline, synced later).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Creatable {
+    /// An opportunity.
+    Opportunity,
+    /// A contact.
+    Contact,
+    /// An interaction.
+    Interaction,
+    /// A promise.
+    Promise,
+}
+
+/// Whose record of `kind` has `id`, if one does.
+pub fn owner_of(
+    conn: &mut crate::DbConnection,
+    kind: Creatable,
+    id: &str,
+) -> Result<Option<String>, crate::StoreError> {
+    use crate::schema::opportunities;
+    Ok(match kind {
+        Creatable::Opportunity => opportunities::table
+            .find(id)
+            .select(opportunities::seeker_id)
+            .get_result(conn)
+            .optional()?,
+        Creatable::Contact => contacts::table
+            .find(id)
+            .select(contacts::seeker_id)
+            .get_result(conn)
+            .optional()?,
+        Creatable::Interaction => interactions::table
+            .find(id)
+            .select(interactions::seeker_id)
+            .get_result(conn)
+            .optional()?,
+        Creatable::Promise => promises::table
+            .find(id)
+            .select(promises::seeker_id)
+            .get_result(conn)
+            .optional()?,
+    })
+}

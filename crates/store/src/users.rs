@@ -67,6 +67,15 @@ pub fn insert(conn: &mut DbConnection, user: &UserRow) -> Result<(), StoreError>
     Ok(())
 }
 
+/// Whether the database holds any account.
+pub fn any(conn: &mut DbConnection) -> Result<bool, StoreError> {
+    Ok(users::table
+        .select(users::id)
+        .first::<String>(conn)
+        .optional()?
+        .is_some())
+}
+
 /// The account with this id.
 pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<UserRow>, StoreError> {
     Ok(users::table

@@ -14,7 +14,7 @@ pub use caller::{API_KEY_PREFIX, Access, Caller, Via};
 pub use client_ip::{ProxyNet, TrustedProxies};
 pub use limits::{LimitExceeded, RateLimiter};
 pub use password::{hash_password, verify_password, verify_password_against_nothing};
-pub use secrets::{generate_code, generate_token, sha256_hex};
+pub use secrets::{generate_code, generate_token, hex, sha256_hex};
 pub use tokens::{AccessClaims, TokenError, TokenIssuer};
 
 use crate::state::Secret;
@@ -45,6 +45,9 @@ pub struct AuthConfig {
     pub login_failure_window: Duration,
     /// Proxies whose `X-Forwarded-For` names the client for per-IP limits.
     pub trusted_proxies: TrustedProxies,
+    /// How long a spent refresh token may be exchanged again for the same
+    /// new pair (two requests of one app refreshing at once); zero: never.
+    pub refresh_overlap: Duration,
 }
 
 impl AuthConfig {
@@ -59,6 +62,7 @@ impl AuthConfig {
             invite_ttl: Duration::from_secs(7 * 24 * 3600),
             auth_requests_per_minute: 60,
             login_failures: 10,
+            refresh_overlap: Duration::from_secs(30),
             login_failure_window: Duration::from_secs(15 * 60),
             trusted_proxies: TrustedProxies::default(),
         }

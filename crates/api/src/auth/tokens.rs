@@ -100,6 +100,26 @@ impl TokenIssuer {
         generation: i64,
         now: DateTime<Utc>,
     ) -> Result<String, TokenError> {
+        self.issue_as(
+            user_id,
+            session_id,
+            generation,
+            now,
+            &uuid::Uuid::now_v7().to_string(),
+        )
+    }
+
+    /// [`TokenIssuer::issue`] with a given token id: the same arguments
+    /// sign the same token (a refresh exchanged twice within the overlap
+    /// answers the same pair).
+    pub fn issue_as(
+        &self,
+        user_id: &str,
+        session_id: &str,
+        generation: i64,
+        now: DateTime<Utc>,
+        jti: &str,
+    ) -> Result<String, TokenError> {
         let iat = now.timestamp();
         let claims = AccessClaims {
             iss: ISSUER.to_owned(),
@@ -108,7 +128,7 @@ impl TokenIssuer {
             exp: iat + i64::try_from(self.ttl.as_secs()).unwrap_or(i64::MAX / 2),
             nbf: iat,
             iat,
-            jti: uuid::Uuid::now_v7().to_string(),
+            jti: jti.to_owned(),
             typ: ACCESS_TYP.to_owned(),
             sid: session_id.to_owned(),
             generation,

@@ -110,26 +110,54 @@ fn issue_pair(
     family_id: &str,
     now: NaiveDateTime,
 ) -> Result<TokenPair, ApiError> {
+    issue_pair_with(state, conn, user, family_id, now, generate_token("rt_")?)
+}
+
+/// [`issue_pair`] with the refresh token given: the successor of a spent
+/// one ([`successor`]). The access token's id is the refresh token row's,
+/// so the pair can be signed again the same (the refresh overlap).
+fn issue_pair_with(
+    state: &AppState,
+    conn: &mut DbConnection,
+    user: &UserRow,
+    family_id: &str,
+    now: NaiveDateTime,
+    refresh_token: String,
+) -> Result<TokenPair, ApiError> {
     let user_id = user.id.as_str();
-    let refresh_token = generate_token("rt_")?;
     let ttl = chrono::Duration::from_std(state.auth.refresh_ttl)
         .map_err(|e| ApiError::Internal(Box::new(e)))?;
-    auth::insert_refresh_token(
-        conn,
-        &RefreshTokenRow {
-            id: uuid::Uuid::now_v7().to_string(),
-            user_id: user_id.to_owned(),
-            family_id: family_id.to_owned(),
-            token_hash: sha256_hex(&refresh_token),
-            created_at: now,
-            expires_at: now + ttl,
-            spent_at: None,
-            revoked_at: None,
-        },
-    )?;
+    let row = RefreshTokenRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        user_id: user_id.to_owned(),
+        family_id: family_id.to_owned(),
+        token_hash: sha256_hex(&refresh_token),
+        created_at: now,
+        expires_at: now + ttl,
+        spent_at: None,
+        revoked_at: None,
+    };
+    auth::insert_refresh_token(conn, &row)?;
+    pair_of(state, user, &row, refresh_token)
+}
+
+/// The pair of a stored refresh token row and its plaintext: the access
+/// token signed at the row's creation, with the row's id.
+fn pair_of(
+    state: &AppState,
+    user: &UserRow,
+    row: &RefreshTokenRow,
+    refresh_token: String,
+) -> Result<TokenPair, ApiError> {
     let access_token = state
         .tokens
-        .issue(user_id, family_id, user.token_generation, now.and_utc())
+        .issue_as(
+            &user.id,
+            &row.family_id,
+            user.token_generation,
+            row.created_at.and_utc(),
+            &row.id,
+        )
         .map_err(|e| ApiError::Internal(Box::new(e)))?;
     Ok(TokenPair {
         access_token,
@@ -137,6 +165,21 @@ fn issue_pair(
         expires_in: state.tokens.ttl().as_secs(),
         refresh_token,
     })
+}
+
+/// The refresh token that follows `presented` when it is exchanged: derived
+/// from it with the signing secret, so an exchange repeated within the
+/// overlap finds the same successor without its plaintext being stored.
+fn successor(state: &AppState, presented: &str) -> Result<String, ApiError> {
+    use hmac::{Hmac, Mac as _};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(state.auth.secret.expose())
+        .map_err(|e| ApiError::Internal(Box::new(e)))?;
+    mac.update(b"followup refresh successor\0");
+    mac.update(presented.as_bytes());
+    Ok(format!(
+        "rt_{}",
+        crate::auth::hex(&mac.finalize().into_bytes())
+    ))
 }
 
 /// Create an account (`seeker` or `coach`) and sign in.
@@ -302,12 +345,34 @@ enum Refreshed {
     Refused(&'static str),
 }
 
+/// The pair a spent refresh token was exchanged for, signed again: `None`
+/// when its successor is gone or revoked (then the exchange is reuse).
+fn again(
+    state: &AppState,
+    conn: &mut DbConnection,
+    presented: &str,
+) -> Result<Option<Refreshed>, ApiError> {
+    let next = successor(state, presented)?;
+    let Some(row) = auth::find_refresh_token(conn, &sha256_hex(&next))? else {
+        return Ok(None);
+    };
+    if row.revoked_at.is_some() || auth::family_revoked(conn, &row.family_id)? {
+        return Ok(None);
+    }
+    let Some(user) = users::find(conn, &row.user_id)? else {
+        return Ok(None);
+    };
+    pair_of(state, &user, &row, next).map(|pair| Some(Refreshed::Pair(pair)))
+}
+
 /// Exchange a refresh token for a new pair.
 ///
-/// The presented token is spent. Presenting a spent token again is taken as
-/// theft: every session of the account is revoked (its refresh tokens and,
-/// on their next request, its access tokens), and the holder must sign in
-/// again.
+/// The presented token is spent. Within the refresh overlap (30 s by
+/// default) it may be presented again and answers the same new pair, so
+/// two requests of one app that refresh at once both succeed. Presented
+/// again after that, it is taken as theft: every session of the account is
+/// revoked (its refresh tokens and, on their next request, its access
+/// tokens), and the holder must sign in again.
 #[utoipa::path(
     tag = "auth",
     request_body = RefreshRequest,
@@ -325,7 +390,8 @@ pub async fn refresh(
     body: Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     limit_ip(&state, &req)?;
-    let hash = sha256_hex(body.0.refresh_token.trim());
+    let presented = body.0.refresh_token.trim().to_owned();
+    let hash = sha256_hex(&presented);
     let outcome = write(&state, move |state, conn| {
         let now = crate::views::now().naive_utc();
         let Some(token) = auth::find_refresh_token(conn, &hash)? else {
@@ -336,7 +402,24 @@ pub async fn refresh(
                 "the refresh token was revoked; sign in again",
             ));
         }
-        if token.spent_at.is_some() || !auth::spend_refresh_token(conn, &token.id, now)? {
+        let spent_now =
+            token.spent_at.is_none() && auth::spend_refresh_token(conn, &token.id, now)?;
+        if !spent_now {
+            // Spent already: by another request of the same app a moment
+            // ago (answered the same pair), or presented again later (theft).
+            let spent_at = match token.spent_at {
+                Some(at) => Some(at),
+                None => auth::find_refresh_token(conn, &hash)?.and_then(|t| t.spent_at),
+            };
+            let overlap = chrono::Duration::from_std(state.auth.refresh_overlap)
+                .map_err(|e| ApiError::Internal(Box::new(e)))?;
+            if let Some(spent_at) = spent_at
+                && overlap > chrono::Duration::zero()
+                && now - spent_at <= overlap
+                && let Some(pair) = again(state, conn, &presented)?
+            {
+                return Ok(pair);
+            }
             users::revoke_sessions(conn, &token.user_id, now)?;
             tracing::warn!(user = %token.user_id, "refresh token reuse; every session revoked");
             return Ok(Refreshed::Refused(
@@ -351,7 +434,8 @@ pub async fn refresh(
         let Some(user) = users::find(conn, &token.user_id)? else {
             return Ok(Refreshed::Refused("unknown refresh token"));
         };
-        issue_pair(state, conn, &user, &token.family_id, now).map(Refreshed::Pair)
+        let next = successor(state, &presented)?;
+        issue_pair_with(state, conn, &user, &token.family_id, now, next).map(Refreshed::Pair)
     })
     .await?;
     match outcome {

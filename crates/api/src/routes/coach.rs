@@ -2,7 +2,7 @@
 //! seeker's grants.
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
-use chrono::{DateTime, Days, Utc};
+use chrono::{DateTime, Datelike as _, Days, Utc};
 use followup_core::analytics::{
     self, DEFAULT_INACTIVE_DAYS, DateRange, StallInput, Stalled, Window,
 };
@@ -43,6 +43,9 @@ pub struct Invite {
 
 /// A seeker who granted the coach access.
 #[derive(Debug, Serialize, ToSchema)]
+// `CoachClient` in the document: a schema named `Client` would collide with
+// the `Client` class of generated clients (openapi-python-client).
+#[schema(as = CoachClient)]
 pub struct Client {
     /// The seeker's account id.
     pub id: String,
@@ -279,9 +282,13 @@ fn client(
 /// The seekers who granted the caller (a coach) access, each with a summary
 /// of their search: open opportunities, finals, the next action due, the
 /// last activity, and whether the pipeline stalled and why.
+///
+/// `?at=` evaluates every summary at another instant (what the list said,
+/// or will say, then): only what was logged by then counts.
 #[utoipa::path(
     tag = "coaching",
     security(("bearer" = [])),
+    params(AtParams),
     responses(
         (status = 200, description = "The coach's clients, oldest grant first.", body = Page<Client>),
         (status = 401, description = "Missing or invalid credentials.", body = Problem, content_type = "application/problem+json"),
@@ -292,21 +299,21 @@ fn client(
 pub async fn clients(
     caller: Caller,
     state: web::Data<AppState>,
+    params: web::Query<AtParams>,
 ) -> Result<web::Json<Page<Client>>, ApiError> {
     caller.require_role(&[Role::Coach])?;
     let coach_id = caller.user.id;
+    let now = params.at.unwrap_or_else(crate::views::now);
     let rows = read(&state, move |_, conn| {
         auth::clients_of_coach(conn, &coach_id)?
             .into_iter()
             .map(|(grant, seeker)| {
-                let snapshot =
-                    snapshot::load(conn, &seeker.id, Scope::All, crate::cadence::this_year())?;
+                let snapshot = snapshot::load(conn, &seeker.id, Scope::All, now.year())?;
                 Ok((grant, seeker, snapshot))
             })
             .collect::<Result<Vec<_>, ApiError>>()
     })
     .await?;
-    let now = crate::views::now();
     let items = rows
         .into_iter()
         .map(|(grant, seeker, snapshot)| client(grant, seeker, snapshot.as_ref(), now))

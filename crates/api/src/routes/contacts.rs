@@ -25,6 +25,12 @@ use crate::views::contacts::{BestTime, Contact};
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateContact {
+    /// The record's id, when the app made it (a UUIDv7: a record created
+    /// offline keeps its id when it is synced); default: the server makes
+    /// one. Used twice, it is a 409 naming the existing record.
+    #[serde(default)]
+    #[schema(value_type = String, format = Uuid, required = false, example = "01890a5d-ac96-774b-bcce-b302099a8057")]
+    pub id: Option<String>,
     /// Their name.
     #[schema(example = "Sam Boss", min_length = 1, max_length = 200)]
     pub name: String,
@@ -158,12 +164,19 @@ pub async fn create_contact(
     let best_time = best_time(&mut errors, body.best_time);
     let notes = notes(&mut errors, body.notes);
     let id = id.into_inner();
+    let contact_id = crate::validate::new_id(&mut errors, body.id.clone());
     let row = write_facts(&state, move |_, tx| {
         let (opportunity, _) = load_locked::<OpportunityRow>(tx, &caller, &id, Need::Write)?;
         errors.finish()?;
+        crate::access::check_id_free(
+            tx.conn(),
+            &opportunity.seeker_id,
+            followup_store::records::Creatable::Contact,
+            &contact_id,
+        )?;
         let now = crate::views::now().naive_utc();
         let row = ContactRow {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: contact_id,
             opportunity_id: opportunity.id,
             seeker_id: opportunity.seeker_id,
             name,

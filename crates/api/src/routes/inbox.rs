@@ -299,6 +299,7 @@ fn interaction_request(
         .contact_id
         .filter(|_| matched_opportunity == Some(opportunity_id));
     CreateInteraction {
+        id: None,
         kind: change.kind.unwrap_or(proposed.kind),
         contact_id: change.contact_id.take().unwrap_or(proposed_contact),
         occurred_at: Some(change.occurred_at.unwrap_or(proposed.occurred_at)),
@@ -454,6 +455,7 @@ fn apply_interview(
                 None => "Scheduled from the invitation".to_owned(),
             };
             let request = CreateInteraction {
+                id: None,
                 kind: InteractionKind::Interview,
                 contact_id,
                 occurred_at: Some(starts_at),
@@ -638,6 +640,7 @@ fn accept_in(
                 ));
             };
             let request = CreatePromise {
+                id: None,
                 contact_id: contact_id.clone(),
                 what: promise_what.unwrap_or(proposed.what),
                 due: Due::Date(due),

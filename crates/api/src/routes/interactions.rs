@@ -90,11 +90,24 @@ pub async fn create_interaction(
     caller.require_write()?;
     let now = crate::views::now();
     let id = id.into_inner();
+    let mut body = body.0;
+    // A device whose clock runs a little fast logs "just now" ahead of
+    // ours: recorded as now, with a warning. (An interview ahead is one
+    // being scheduled.)
+    let mut ahead = None;
+    if body.kind != followup_core::InteractionKind::Interview
+        && let Some(at) = body.occurred_at
+    {
+        let (at, by) = followup_core::policy::clamp_ahead(at, now);
+        body.occurred_at = Some(at);
+        ahead = by.map(|by| crate::views::Warning::clock_ahead("occurred_at", by, now));
+    }
     let (row, revision) = write_facts(&state, move |_, tx| {
-        log_interaction(tx, &caller, &id, body.0, now)
+        log_interaction(tx, &caller, &id, body, now)
     })
     .await?;
-    let warnings = logged_warnings(&state, revision, &row).await?;
+    let mut warnings = logged_warnings(&state, revision, &row).await?;
+    warnings.extend(ahead);
     let location = format!("/v1/interactions/{}", row.id);
     Ok(with_etag(HttpResponse::Created(), row.version)
         .insert_header((header::LOCATION, location))

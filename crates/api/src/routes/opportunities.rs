@@ -35,6 +35,12 @@ pub struct OpportunityCreated {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateOpportunity {
+    /// The record's id, when the app made it (a UUIDv7: a record created
+    /// offline keeps its id when it is synced); default: the server makes
+    /// one. Used twice, it is a 409 naming the existing record.
+    #[serde(default)]
+    #[schema(value_type = String, format = Uuid, required = false, example = "01890a5d-ac96-774b-bcce-b302099a8057")]
+    pub id: Option<String>,
     /// The employer.
     #[schema(example = "Hearst Digital", min_length = 1, max_length = 200)]
     pub company: String,
@@ -312,7 +318,7 @@ pub async fn create_opportunity(
     let title = required_name(&mut errors, "title", &body.title);
     let now = crate::views::now().naive_utc();
     let row = OpportunityRow {
-        id: uuid::Uuid::now_v7().to_string(),
+        id: validate::new_id(&mut errors, body.id),
         seeker_id: caller.user.id.clone(),
         company,
         employer: check_employer(&mut errors, body.employer),
@@ -344,6 +350,12 @@ pub async fn create_opportunity(
         if let Some(reference) = &row.playbook {
             crate::access::check_playbook(tx.conn(), &row.seeker_id, "playbook", reference)?;
         }
+        crate::access::check_id_free(
+            tx.conn(),
+            &row.seeker_id,
+            followup_store::records::Creatable::Opportunity,
+            &row.id,
+        )?;
         let duplicates = pipeline::matching_open(
             tx.conn(),
             &row.seeker_id,

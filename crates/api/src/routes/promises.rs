@@ -108,19 +108,23 @@ pub async fn create_promise(
     body: Json<CreatePromise>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_write()?;
-    let body = body.0;
+    let mut body = body.0;
     let now = crate::views::now();
     let id = id.into_inner();
+    // A device whose clock runs a little fast: recorded as now, with a warning.
+    let mut warnings = Vec::new();
+    if let Some(at) = body.made_at {
+        let (at, by) = followup_core::policy::clamp_ahead(at, now);
+        body.made_at = Some(at);
+        warnings.extend(by.map(|by| crate::views::Warning::clock_ahead("made_at", by, now)));
+    }
     let promise = write_facts(&state, move |_, tx| {
         record_promise(tx, &caller, &id, body, now)
     })
     .await?;
     Ok(with_etag(HttpResponse::Created(), 1)
         .insert_header((header::LOCATION, format!("/v1/promises/{}", promise.id)))
-        .json(PromiseCreated {
-            promise,
-            warnings: Vec::new(),
-        }))
+        .json(PromiseCreated { promise, warnings }))
 }
 
 /// A recorded promise and what to know about it (every create answers
@@ -129,7 +133,9 @@ pub async fn create_promise(
 pub struct PromiseCreated {
     /// The new promise, its status evaluated now.
     pub promise: Promise,
-    /// Nothing to warn about yet; the list is there so every create answers alike.
+    /// `clock_ahead` when `made_at` came a little ahead of the server's
+    /// clock and was recorded as now; the list is there so every create
+    /// answers alike.
     pub warnings: Vec<crate::views::Warning>,
 }
 

@@ -211,6 +211,28 @@ pub struct Warning {
     pub ids: Vec<String>,
 }
 
+impl Warning {
+    /// `field` came `ahead` of the server's clock (a device whose clock runs
+    /// fast) and was recorded as `now` instead.
+    pub fn clock_ahead(field: &str, ahead: chrono::TimeDelta, now: DateTime<Utc>) -> Self {
+        let seconds = ahead.num_seconds();
+        let by = if seconds >= 120 {
+            format!("{} minutes", seconds / 60)
+        } else {
+            format!("{seconds} seconds")
+        };
+        Self {
+            code: "clock_ahead".to_owned(),
+            message: format!(
+                "{field} was {by} ahead of the server's clock (is the device's clock fast?): \
+                 it was recorded as the server's time, {}",
+                now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ),
+            ids: Vec::new(),
+        }
+    }
+}
+
 impl From<followup_core::Warning> for Warning {
     /// A cadence rule's warning: the rule is the code; the records are the
     /// contact and the interactions it names.

@@ -10,20 +10,56 @@ use followup_store::pipeline::OpportunityRow;
 use followup_store::records::PromiseRow;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{
+    AnyOfBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type,
+};
 
 /// By when a promise is due: a date (`2010-01-08`: by the end of that
 /// business day in the promising contact's time zone, else the seeker's) or
 /// an exact RFC 3339 instant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Due {
     /// A local date: due at the close of business that day.
-    #[schema(example = "2010-01-08")]
     Date(NaiveDate),
     /// An exact instant.
-    #[schema(example = "2010-01-08T17:00:00Z")]
     Instant(DateTime<Utc>),
 }
+
+/// `anyOf`, not the `oneOf` the derive gives an untagged enum: both are
+/// strings, told apart only by `format`, which JSON Schema validators need
+/// not check, so a date would match both and fail a `oneOf`.
+impl utoipa::PartialSchema for Due {
+    fn schema() -> RefOr<Schema> {
+        let string = |format, description: &str, example: &str| {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::KnownFormat(format)))
+                .description(Some(description))
+                .examples([example])
+        };
+        AnyOfBuilder::new()
+            .item(string(
+                KnownFormat::Date,
+                "A local date: due at the close of business that day.",
+                "2010-01-08",
+            ))
+            .item(string(
+                KnownFormat::DateTime,
+                "An exact instant.",
+                "2010-01-08T17:00:00Z",
+            ))
+            .description(Some(
+                "By when a promise is due: a date (`2010-01-08`: by the end of that\n\
+                 business day in the promising contact's time zone, else the seeker's) or\n\
+                 an exact RFC 3339 instant.",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for Due {}
 
 impl<'de> Deserialize<'de> for Due {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

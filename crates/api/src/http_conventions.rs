@@ -1,0 +1,264 @@
+//! The HTTP conventions clients, caches and load balancers expect of every
+//! route, kept out of the handlers:
+//!
+//! - **HEAD** is answered wherever GET is: the request is routed as a GET
+//!   and the answer goes out with the same status and headers
+//!   (`Content-Length`, `ETag`, `Content-Encoding`…) and no body (RFC 9110
+//!   §9.3.2). The body is dropped unread, so nothing is compressed for it.
+//!   `Allow` lists HEAD wherever it lists GET ([`with_head`]).
+//! - **Compression**: actix-web's `Compress` encodes bodies with gzip, br or
+//!   zstd when `Accept-Encoding` asks; bodies known to be smaller than
+//!   [`COMPRESS_MIN_BYTES`] go out as they are ([`skip_small_bodies`]).
+//!   Every answer carries `Vary: Accept-Encoding`.
+//! - **ETags under compression**: a strong ETag names one representation,
+//!   and the gzip-encoded one is another (RFC 9110 §8.8.3). ETags are
+//!   computed on the unencoded content, so when the request negotiates a
+//!   content coding every ETag of the answer (200, 304 and 412 alike) is
+//!   made weak (`W/"…"`). `If-None-Match` compares weakly, so the tag a
+//!   client received on a compressed answer still gets its 304.
+
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use actix_web::Error;
+use actix_web::body::{BodySize, EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
+use actix_web::http::header::{
+    self, AcceptEncoding, ContentEncoding, Encoding, HeaderMap, HeaderValue,
+};
+use actix_web::middleware::Next;
+use actix_web::web::Bytes;
+
+/// Bodies of fewer bytes than this are not worth compressing (a gzip
+/// header and trailer alone are 18 bytes; the CPU is better spent elsewhere).
+pub const COMPRESS_MIN_BYTES: u64 = 1024;
+
+/// The codings `Compress` offers (the `compress-*` features of actix-web).
+const OFFERED: [Encoding; 5] = [
+    Encoding::identity(),
+    Encoding::brotli(),
+    Encoding::gzip(),
+    Encoding::deflate(),
+    Encoding::zstd(),
+];
+
+/// The marker [`skip_small_bodies`] sets for `Compress` to pass a body by;
+/// [`conventions`] takes it off again. `identity` is what `Compress` reads
+/// as "already encoded", and it should not go on the wire (RFC 9110 §8.4.1).
+const PLAIN: HeaderValue = HeaderValue::from_static("identity");
+
+/// The outer half, wrapped outside `Compress`: routes HEAD as GET and drops
+/// the body after; weakens ETags when a content coding was negotiated; sets
+/// `Vary: Accept-Encoding`.
+pub async fn conventions(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody, Headless>>, Error> {
+    let head = req.method() == Method::HEAD;
+    if head {
+        req.head_mut().method = Method::GET;
+    }
+    let coded = negotiates_coding(&req);
+    let mut res = next.call(req).await?;
+    let headers = res.headers_mut();
+    if headers.get(header::CONTENT_ENCODING) == Some(&PLAIN) {
+        headers.remove(header::CONTENT_ENCODING);
+    }
+    if coded {
+        weaken_etag(headers);
+    }
+    vary_on_accept_encoding(headers);
+    Ok(res.map_body(|_, body| {
+        if head {
+            EitherBody::right(Headless(body.size()))
+        } else {
+            EitherBody::left(body)
+        }
+    }))
+}
+
+/// The inner half, wrapped inside `Compress`: marks bodies known to be
+/// small so that `Compress` leaves them as they are.
+pub async fn skip_small_bodies(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let mut res = next.call(req).await?;
+    if let BodySize::Sized(len) = res.response().body().size()
+        && len < COMPRESS_MIN_BYTES
+        && !res.headers().contains_key(header::CONTENT_ENCODING)
+    {
+        res.headers_mut().insert(header::CONTENT_ENCODING, PLAIN);
+    }
+    Ok(res)
+}
+
+/// `allow` with HEAD added wherever GET is in it, sorted.
+pub fn with_head(mut allow: Vec<String>) -> Vec<String> {
+    if allow.iter().any(|m| m == "GET") && !allow.iter().any(|m| m == "HEAD") {
+        allow.push("HEAD".to_owned());
+        allow.sort();
+    }
+    allow
+}
+
+/// Whether `Compress` will pick a coding other than identity for this
+/// request (it decides from `Accept-Encoding` alone, as here).
+fn negotiates_coding(req: &ServiceRequest) -> bool {
+    use actix_web::HttpMessage as _;
+    req.get_header::<AcceptEncoding>()
+        .and_then(|accept| accept.negotiate(OFFERED.iter()))
+        .is_some_and(|coding| coding != Encoding::Known(ContentEncoding::Identity))
+}
+
+/// `"x"` becomes `W/"x"`; weak tags stay as they are.
+fn weaken_etag(headers: &mut HeaderMap) {
+    let Some(tag) = headers.get(header::ETAG).and_then(|v| v.to_str().ok()) else {
+        return;
+    };
+    if tag.starts_with("W/") {
+        return;
+    }
+    if let Ok(weak) = HeaderValue::from_str(&format!("W/{tag}")) {
+        headers.insert(header::ETAG, weak);
+    }
+}
+
+/// Adds `Accept-Encoding` to `Vary` unless it is there (or `Vary: *`).
+fn vary_on_accept_encoding(headers: &mut HeaderMap) {
+    let present = headers
+        .get_all(header::VARY)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|v| v == "*" || v.eq_ignore_ascii_case("accept-encoding"));
+    if !present {
+        headers.append(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    }
+}
+
+/// The body of an answer to HEAD: the size of the GET's body (so the
+/// framing headers are the GET's) and no bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct Headless(BodySize);
+
+impl MessageBody for Headless {
+    type Error = Infallible;
+
+    fn size(&self) -> BodySize {
+        self.0
+    }
+
+    fn poll_next(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<Bytes, Self::Error>>> {
+        Poll::Ready(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::middleware::{Compress, from_fn};
+    use actix_web::test::{TestRequest, call_service, init_service, read_body};
+    use actix_web::{App, HttpResponse, web};
+
+    use super::*;
+
+    async fn big() -> HttpResponse {
+        HttpResponse::Ok()
+            .insert_header((header::ETAG, "\"7\""))
+            .content_type("application/json")
+            .body(format!("[{}0]", "1,".repeat(2000)))
+    }
+
+    async fn small() -> HttpResponse {
+        HttpResponse::Ok()
+            .insert_header((header::ETAG, "\"8\""))
+            .body("{}")
+    }
+
+    macro_rules! app {
+        () => {
+            init_service(
+                App::new()
+                    .wrap(from_fn(skip_small_bodies))
+                    .wrap(Compress::default())
+                    .wrap(from_fn(conventions))
+                    .route("/big", web::get().to(big))
+                    .route("/small", web::get().to(small)),
+            )
+            .await
+        };
+    }
+
+    #[actix_web::test]
+    async fn big_bodies_are_compressed_with_a_weak_etag_and_vary() {
+        let app = app!();
+        let res = call_service(
+            &app,
+            TestRequest::get()
+                .uri("/big")
+                .insert_header((header::ACCEPT_ENCODING, "gzip"))
+                .to_request(),
+        )
+        .await;
+        assert_eq!(res.headers().get(header::CONTENT_ENCODING).unwrap(), "gzip");
+        assert_eq!(res.headers().get(header::ETAG).unwrap(), "W/\"7\"");
+        assert!(
+            res.headers()
+                .get_all(header::VARY)
+                .any(|v| v.to_str().unwrap().eq_ignore_ascii_case("accept-encoding"))
+        );
+    }
+
+    #[actix_web::test]
+    async fn small_bodies_go_out_plain_and_strong_without_a_coding() {
+        let app = app!();
+        let res = call_service(
+            &app,
+            TestRequest::get()
+                .uri("/small")
+                .insert_header((header::ACCEPT_ENCODING, "gzip"))
+                .to_request(),
+        )
+        .await;
+        assert!(!res.headers().contains_key(header::CONTENT_ENCODING));
+        assert_eq!(res.headers().get(header::VARY).unwrap(), "Accept-Encoding");
+        assert_eq!(res.headers().get(header::ETAG).unwrap(), "W/\"8\"");
+        assert_eq!(read_body(res).await, "{}");
+        let res = call_service(&app, TestRequest::get().uri("/big").to_request()).await;
+        assert!(!res.headers().contains_key(header::CONTENT_ENCODING));
+        assert_eq!(res.headers().get(header::ETAG).unwrap(), "\"7\"");
+    }
+
+    #[actix_web::test]
+    async fn head_is_routed_as_get_and_has_no_body() {
+        let app = app!();
+        let res = call_service(
+            &app,
+            TestRequest::default()
+                .method(Method::HEAD)
+                .uri("/big")
+                .to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers().get(header::ETAG).unwrap(), "\"7\"");
+        assert_eq!(res.response().body().size(), BodySize::Sized(4003));
+        assert!(read_body(res).await.is_empty());
+    }
+
+    #[test]
+    fn allow_lists_head_beside_get() {
+        let allow = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(with_head(allow(&["GET"])), allow(&["GET", "HEAD"]));
+        assert_eq!(
+            with_head(allow(&["DELETE", "GET", "PATCH"])),
+            allow(&["DELETE", "GET", "HEAD", "PATCH"])
+        );
+        assert_eq!(with_head(allow(&["POST"])), allow(&["POST"]));
+    }
+}

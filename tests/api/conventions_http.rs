@@ -1,0 +1,457 @@
+//! The HTTP conventions clients and load balancers expect: HEAD wherever
+//! GET is, compressed answers when asked (gzip, br, zstd), and ETags that
+//! stay correct under compression (weak, so a conditional GET still gets
+//! its 304).
+
+use std::io::Read as _;
+
+use reqwest::Method;
+use reqwest::header::HeaderMap;
+use serde_json::{Value, json};
+
+use crate::helpers::{Account, TestApp, assert_problem, spawn_app};
+
+/// Ten opportunities at the final stage, each with an interview a week
+/// ago: ten follow-ups due on the agenda.
+async fn ten_opportunities(app: &TestApp, jane: &Account) {
+    let week_ago = (chrono::Utc::now() - chrono::Duration::days(7))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    for i in 0..10 {
+        let created = app
+            .as_(jane, Method::POST, "/v1/opportunities")
+            .json(&json!({
+                "company": format!("Company number {i} of a long pipeline"),
+                "title": format!("Senior editor of the evening edition, desk {i}"),
+                "stage": "final",
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created.status(), 201);
+        let created: Value = created.json().await.unwrap();
+        let opp = created["opportunity"]["id"].as_str().unwrap();
+        let contact: Value = app
+            .as_(jane, Method::POST, &format!("/v1/opportunities/{opp}/contacts"))
+            .json(&json!({"name": format!("Hiring Manager {i}"), "role": "hiring_manager", "email": format!("boss{i}@example.com")}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let interview = app
+            .as_(jane, Method::POST, &format!("/v1/opportunities/{opp}/interactions"))
+            .json(&json!({"kind": "interview", "contact_id": contact["contact"]["id"], "occurred_at": week_ago}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(interview.status(), 201);
+    }
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).map(|v| v.to_str().unwrap())
+}
+
+fn varies_on_accept_encoding(headers: &HeaderMap) -> bool {
+    headers
+        .get_all("vary")
+        .iter()
+        .flat_map(|v| v.to_str().unwrap().split(','))
+        .any(|v| v.trim().eq_ignore_ascii_case("accept-encoding"))
+}
+
+/// The bytes of `body` decoded from `coding`.
+fn decode(coding: &str, body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    match coding {
+        "gzip" => {
+            flate2::read::GzDecoder::new(body)
+                .read_to_end(&mut out)
+                .unwrap();
+        }
+        "br" => {
+            brotli_decompressor::Decompressor::new(body, 4096)
+                .read_to_end(&mut out)
+                .unwrap();
+        }
+        "zstd" => out = zstd::decode_all(body).unwrap(),
+        other => panic!("unexpected coding {other}"),
+    }
+    out
+}
+
+/// The headers a HEAD must repeat from the GET (framing, validators, type).
+const REPEATED: [&str; 6] = [
+    "content-type",
+    "content-length",
+    "content-encoding",
+    "transfer-encoding",
+    "etag",
+    "vary",
+];
+
+/// GET then HEAD on `path` (as `account` when given, with `accept_encoding`
+/// when given): same status and headers, no body. Retried when the answer
+/// changed in between (the agenda is kept per minute).
+async fn head_answers_like_get(
+    app: &TestApp,
+    account: Option<&Account>,
+    path: &str,
+    accept_encoding: Option<&str>,
+) {
+    let request = |method: Method| {
+        let mut request = match account {
+            Some(account) => app.as_(account, method, path),
+            None => app.client.request(method, app.url(path)),
+        };
+        if let Some(coding) = accept_encoding {
+            request = request.header("accept-encoding", coding);
+        }
+        request
+    };
+    for attempt in 0..3 {
+        let get = request(Method::GET).send().await.unwrap();
+        let head = request(Method::HEAD).send().await.unwrap();
+        assert_eq!(get.status(), 200, "GET {path}");
+        assert_eq!(head.status(), get.status(), "HEAD {path}");
+        if attempt < 2 && header(get.headers(), "etag") != header(head.headers(), "etag") {
+            continue;
+        }
+        for name in REPEATED {
+            assert_eq!(
+                header(head.headers(), name),
+                header(get.headers(), name),
+                "HEAD {path} ({accept_encoding:?}): {name}"
+            );
+        }
+        assert!(
+            header(get.headers(), "content-length").is_some()
+                || header(get.headers(), "transfer-encoding") == Some("chunked"),
+            "GET {path}: framed"
+        );
+        assert!(!get.bytes().await.unwrap().is_empty(), "GET {path}: a body");
+        assert!(
+            head.bytes().await.unwrap().is_empty(),
+            "HEAD {path}: no body"
+        );
+        return;
+    }
+}
+
+#[tokio::test]
+async fn head_answers_like_get_without_a_body() {
+    let app = spawn_app().await;
+    let jane = app.register("seeker").await;
+    ten_opportunities(&app, &jane).await;
+    for coding in [None, Some("gzip")] {
+        head_answers_like_get(&app, None, "/healthz", coding).await;
+        head_answers_like_get(&app, None, "/openapi.json", coding).await;
+        head_answers_like_get(&app, Some(&jane), "/v1/me", coding).await;
+        head_answers_like_get(&app, Some(&jane), "/v1/agenda", coding).await;
+    }
+    let head = app
+        .client
+        .head(app.url("/openapi.json"))
+        .send()
+        .await
+        .unwrap();
+    let length: usize = header(head.headers(), "content-length")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(length > 1024, "the length of the GET's body: {length}");
+
+    // HEAD needs what GET needs.
+    let anonymous = app.client.head(app.url("/v1/me")).send().await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+    assert!(anonymous.bytes().await.unwrap().is_empty());
+    let nowhere = app
+        .client
+        .head(app.url("/v1/nothing-here"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(nowhere.status(), 404);
+}
+
+#[tokio::test]
+async fn head_on_a_post_only_path_is_a_405_and_allow_lists_head_beside_get() {
+    let app = spawn_app().await;
+    let head = app
+        .client
+        .head(app.url("/v1/auth/register"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), 405);
+    assert_eq!(header(head.headers(), "allow"), Some("POST"));
+    assert!(head.bytes().await.unwrap().is_empty());
+
+    let post = app.client.post(app.url("/v1/agenda")).send().await.unwrap();
+    assert_eq!(header(post.headers(), "allow"), Some("GET, HEAD"));
+    assert_problem(post, 405).await;
+    let options = app
+        .client
+        .request(Method::OPTIONS, app.url("/v1/me"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(options.status(), 204);
+    assert_eq!(
+        header(options.headers(), "allow"),
+        Some("DELETE, GET, HEAD, PATCH")
+    );
+}
+
+/// The plain agenda and the agenda asked for in `coding`, from the same
+/// minute (retried when a minute turned in between).
+async fn agenda_plain_and_coded(
+    app: &TestApp,
+    jane: &Account,
+    coding: &str,
+) -> (reqwest::Response, reqwest::Response) {
+    for _ in 0..3 {
+        let plain = app
+            .as_(jane, Method::GET, "/v1/agenda")
+            .send()
+            .await
+            .unwrap();
+        let coded = app
+            .as_(jane, Method::GET, "/v1/agenda")
+            .header("accept-encoding", coding)
+            .send()
+            .await
+            .unwrap();
+        let plain_tag = header(plain.headers(), "etag").unwrap().to_owned();
+        let coded_tag = header(coded.headers(), "etag").unwrap().to_owned();
+        if coded_tag == format!("W/{plain_tag}") {
+            return (plain, coded);
+        }
+    }
+    panic!("the agenda kept changing");
+}
+
+#[tokio::test]
+async fn a_large_agenda_is_compressed_when_asked_and_its_etag_is_weak() {
+    let app = spawn_app().await;
+    let jane = app.register("seeker").await;
+    ten_opportunities(&app, &jane).await;
+
+    for coding in ["gzip", "br", "zstd"] {
+        let (plain, coded) = agenda_plain_and_coded(&app, &jane, coding).await;
+        assert_eq!(plain.status(), 200);
+        assert_eq!(coded.status(), 200);
+        assert_eq!(header(plain.headers(), "content-encoding"), None);
+        assert!(varies_on_accept_encoding(plain.headers()));
+        let strong = header(plain.headers(), "etag").unwrap().to_owned();
+        assert!(!strong.starts_with("W/"), "{strong}");
+
+        assert_eq!(header(coded.headers(), "content-encoding"), Some(coding));
+        assert!(varies_on_accept_encoding(coded.headers()), "{coding}: Vary");
+        assert_eq!(
+            header(coded.headers(), "content-type"),
+            header(plain.headers(), "content-type")
+        );
+        let weak = header(coded.headers(), "etag").unwrap().to_owned();
+        assert_eq!(weak, format!("W/{strong}"), "{coding}");
+
+        let plain = plain.bytes().await.unwrap();
+        assert!(plain.len() > 1024, "ten follow-ups: {} bytes", plain.len());
+        let plain: Value = serde_json::from_slice(&plain).unwrap();
+        assert!(plain["items"].as_array().unwrap().len() >= 10, "{plain}");
+        let coded = coded.bytes().await.unwrap();
+        assert!(
+            serde_json::from_slice::<Value>(&coded).is_err(),
+            "{coding}: encoded"
+        );
+        let decoded: Value = serde_json::from_slice(&decode(coding, &coded)).unwrap();
+        assert_eq!(decoded, plain, "{coding}");
+
+        // The tag received on the compressed answer revalidates it, with
+        // or without the coding, and so does the strong one.
+        for (tag, accept) in [
+            (weak.as_str(), Some(coding)),
+            (weak.as_str(), None),
+            (strong.as_str(), Some(coding)),
+        ] {
+            let mut request = app
+                .as_(&jane, Method::GET, "/v1/agenda")
+                .header("if-none-match", tag);
+            if let Some(accept) = accept {
+                request = request.header("accept-encoding", accept);
+            }
+            let revalidated = request.send().await.unwrap();
+            assert_eq!(revalidated.status(), 304, "{coding}: {tag} {accept:?}");
+            let expected = match accept {
+                Some(_) => weak.clone(),
+                None => strong.clone(),
+            };
+            assert_eq!(
+                header(revalidated.headers(), "etag"),
+                Some(expected.as_str())
+            );
+            assert!(varies_on_accept_encoding(revalidated.headers()));
+            assert!(revalidated.bytes().await.unwrap().is_empty());
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_csv_export_and_the_calendar_feed_are_compressed_when_asked() {
+    let app = spawn_app().await;
+    let jane = app.register("seeker").await;
+    ten_opportunities(&app, &jane).await;
+    let created: Value = app
+        .as_(&jane, Method::POST, "/v1/me/feed-tokens")
+        .json(&json!({"name": "Phone calendar"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let feed = created["path"].as_str().unwrap().to_owned();
+
+    for coding in ["gzip", "br", "zstd"] {
+        let plain = app
+            .as_(&jane, Method::GET, "/v1/export.csv")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(plain.status(), 200);
+        let plain = plain.text().await.unwrap();
+        assert!(plain.len() > 1024, "{} bytes", plain.len());
+        let coded = app
+            .as_(&jane, Method::GET, "/v1/export.csv")
+            .header("accept-encoding", coding)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(coded.status(), 200);
+        assert_eq!(header(coded.headers(), "content-encoding"), Some(coding));
+        assert!(varies_on_accept_encoding(coded.headers()));
+        assert!(
+            header(coded.headers(), "content-type")
+                .unwrap()
+                .starts_with("text/csv")
+        );
+        let decoded = String::from_utf8(decode(coding, &coded.bytes().await.unwrap())).unwrap();
+        assert_eq!(decoded.lines().count(), plain.lines().count(), "{coding}");
+        assert_eq!(decoded.lines().next(), plain.lines().next(), "{coding}");
+
+        let plain = app.client.get(app.url(&feed)).send().await.unwrap();
+        assert_eq!(plain.status(), 200);
+        let plain = plain.text().await.unwrap();
+        assert!(plain.len() > 1024, "{} bytes", plain.len());
+        let coded = app
+            .client
+            .get(app.url(&feed))
+            .header("accept-encoding", coding)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(coded.status(), 200);
+        assert_eq!(header(coded.headers(), "content-encoding"), Some(coding));
+        assert!(varies_on_accept_encoding(coded.headers()));
+        assert!(
+            header(coded.headers(), "content-type")
+                .unwrap()
+                .starts_with("text/calendar")
+        );
+        let decoded = String::from_utf8(decode(coding, &coded.bytes().await.unwrap())).unwrap();
+        assert!(decoded.starts_with("BEGIN:VCALENDAR"), "{coding}");
+        assert_eq!(
+            decoded.matches("BEGIN:VEVENT").count(),
+            plain.matches("BEGIN:VEVENT").count(),
+            "{coding}"
+        );
+        assert!(decoded.matches("BEGIN:VEVENT").count() >= 10, "{decoded}");
+    }
+}
+
+#[tokio::test]
+async fn small_answers_and_problems_stay_plain_and_readable() {
+    let app = spawn_app().await;
+    let health = app
+        .client
+        .get(app.url("/healthz"))
+        .header("accept-encoding", "gzip, br, zstd")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    assert_eq!(header(health.headers(), "content-encoding"), None);
+    assert!(varies_on_accept_encoding(health.headers()));
+    let _: Value = health.json().await.unwrap();
+
+    let problem = app
+        .client
+        .get(app.url("/v1/nothing-here"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(problem.headers(), "content-encoding"), None);
+    assert_problem(problem, 404).await;
+    let unauthenticated = app
+        .client
+        .get(app.url("/v1/agenda"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(unauthenticated, 401).await;
+}
+
+#[tokio::test]
+async fn a_weak_etag_received_under_compression_still_serves_if_match() {
+    let app = spawn_app().await;
+    let jane = app.register("seeker").await;
+    let created: Value = app
+        .as_(&jane, Method::POST, "/v1/opportunities")
+        .json(&json!({"company": "Acme", "title": "Editor"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let path = format!(
+        "/v1/opportunities/{}",
+        created["opportunity"]["id"].as_str().unwrap()
+    );
+    let read = app
+        .as_(&jane, Method::GET, &path)
+        .header("accept-encoding", "gzip, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), 200);
+    let weak = header(read.headers(), "etag").unwrap().to_owned();
+    assert!(weak.starts_with("W/\""), "{weak}");
+
+    let changed = app
+        .as_(&jane, Method::PATCH, &path)
+        .header("accept-encoding", "gzip")
+        .header("if-match", &weak)
+        .json(&json!({"notes": "first"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), 200);
+    let stale = app
+        .as_(&jane, Method::PATCH, &path)
+        .header("accept-encoding", "gzip")
+        .header("if-match", &weak)
+        .json(&json!({"notes": "second"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        header(stale.headers(), "etag"),
+        header(changed.headers(), "etag"),
+        "the 412 names the current version, weak as the 200 was"
+    );
+    assert_problem(stale, 412).await;
+}
