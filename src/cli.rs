@@ -200,6 +200,11 @@ pub struct ServeArgs {
     /// least 128 bits of estimated entropy). Never generated.
     #[arg(long, env = "FOLLOWUP_INBOUND_SECRET", hide_env_values = true)]
     pub inbound_secret: Option<String>,
+    /// Changes of a versioned record (PATCH, PUT, DELETE, a stage move)
+    /// without `If-Match` answer 428 Precondition Required (RFC 6585), for
+    /// apps that merge offline edits strictly.
+    #[arg(long, env = "FOLLOWUP_REQUIRE_IF_MATCH")]
+    pub require_if_match: bool,
     /// The SMTP server the morning digest is sent through
     /// (docs/digest.md): `smtps://user:pass@host:465`,
     /// `smtp://user:pass@host:587?tls=required`, or plain `smtp://host:25`.

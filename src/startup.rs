@@ -215,6 +215,7 @@ impl Application {
             tracing::info!(?mailer, "sending the morning digest (docs/digest.md)");
         }
         state.mailer = mailer;
+        state.require_if_match = args.require_if_match;
         let extra_roots = match &args.webhook_ca_file {
             Some(path) => {
                 let pem = std::fs::read(path)

@@ -275,3 +275,58 @@ async fn a_stale_if_match_is_a_412_and_a_fresh_one_succeeds_for_every_versioned_
         }
     }
 }
+
+#[tokio::test]
+async fn with_require_if_match_a_change_without_it_is_a_428_and_with_it_applies() {
+    let db = followup_store::testing::TestDatabase::create().unwrap();
+    let mut args = crate::helpers::serve_args(db.url_string());
+    args.require_if_match = true;
+    let mut app = crate::helpers::spawn_with(args).await;
+    app.db = Some(db);
+    let jane = app.register("seeker").await;
+    // Creating needs no If-Match: there is nothing to be stale against.
+    let created = app
+        .as_(&jane, Method::POST, "/v1/opportunities")
+        .json(&json!({"company": "Strict Co", "title": "Editor", "stage": "final"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let etag = created.headers()["etag"].to_str().unwrap().to_owned();
+    let body: Value = created.json().await.unwrap();
+    let opp = body["opportunity"]["id"].as_str().unwrap().to_owned();
+    let path = format!("/v1/opportunities/{opp}");
+
+    let patch = app
+        .as_(&jane, Method::PATCH, &path)
+        .json(&json!({"notes": "no If-Match"}))
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(patch, 428).await;
+    assert!(
+        problem["detail"].as_str().unwrap().contains("If-Match"),
+        "{problem}"
+    );
+    let moved = app
+        .as_(&jane, Method::POST, &format!("{path}/transitions"))
+        .json(&json!({"to": "offer"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(moved, 428).await;
+    let deleted = app.as_(&jane, Method::DELETE, &path).send().await.unwrap();
+    assert_problem(deleted, 428).await;
+
+    // Nothing changed; with the ETag it applies.
+    let patched = app
+        .as_(&jane, Method::PATCH, &path)
+        .header("if-match", &etag)
+        .json(&json!({"notes": "with If-Match"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status(), 200);
+    let body: Value = patched.json().await.unwrap();
+    assert_eq!(body["notes"], "with If-Match", "{body}");
+}

@@ -80,6 +80,7 @@ pub fn serve_args(database_url: String) -> ServeArgs {
         inbox_retention_days: 30,
         inbound_domain: None,
         inbound_secret: None,
+        require_if_match: false,
         smtp_url: None,
         smtp_from: None,
         public_url: None,

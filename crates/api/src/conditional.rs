@@ -105,16 +105,18 @@ impl FromRequest for Precondition {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(
-            req.headers()
-                .get(header::IF_MATCH)
-                .map(|v| {
-                    v.to_str()
-                        .map(|v| Self(Some(v.to_owned())))
-                        .map_err(|_| ApiError::BadRequest("If-Match is not text".to_owned()))
-                })
-                .unwrap_or(Ok(Self(None))),
-        )
+        let required = req
+            .app_data::<actix_web::web::Data<crate::state::AppState>>()
+            .is_some_and(|state| state.require_if_match);
+        ready(match req.headers().get(header::IF_MATCH) {
+            Some(value) => value
+                .to_str()
+                .map(|v| Self(Some(v.to_owned())))
+                .map_err(|_| ApiError::BadRequest("If-Match is not text".to_owned())),
+            // RFC 6585: a server that wants conditional writes says so.
+            None if required => Err(ApiError::PreconditionRequired),
+            None => Ok(Self(None)),
+        })
     }
 }
 
@@ -128,7 +130,8 @@ impl IntoParams for Precondition {
                 .description(Some(
                     "The ETag last read. When the resource has changed since, the answer is \
                      412 with the current ETag, and nothing changes. Without it the change \
-                     applies to the current version.",
+                     applies to the current version, unless the server runs with \
+                     --require-if-match: then it is 428.",
                 ))
                 .schema(Some(
                     ObjectBuilder::new()

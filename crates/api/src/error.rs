@@ -116,6 +116,12 @@ pub enum ApiError {
         /// The resource's ETag now.
         current: String,
     },
+    /// 428: the server requires `If-Match` on this write
+    /// (`--require-if-match`), and none was sent.
+    #[error(
+        "this server requires If-Match on changes (it runs with --require-if-match): read the resource and send its ETag"
+    )]
+    PreconditionRequired,
     /// 422: the request was readable but its values are invalid.
     #[error("validation failed")]
     Validation(Vec<FieldError>),
@@ -151,6 +157,7 @@ impl ApiError {
             }
             Self::Forbidden(_) => ("forbidden", "Forbidden"),
             Self::PreconditionFailed { .. } => ("precondition-failed", "Precondition failed"),
+            Self::PreconditionRequired => ("precondition-required", "Precondition required"),
             Self::TooManyRequests(_) => ("too-many-requests", "Too many requests"),
             Self::NotFound(_) => ("not-found", "Not found"),
             Self::MethodNotAllowed { .. } => ("method-not-allowed", "Method not allowed"),
@@ -210,6 +217,7 @@ impl ResponseError for ApiError {
             Self::Unauthenticated | Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
+            Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,

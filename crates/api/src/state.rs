@@ -41,6 +41,9 @@ pub struct AppState {
     /// Outgoing mail for the morning digest (docs/digest.md); `None` when
     /// the deployment sends none (no `--smtp-url`).
     pub mailer: Option<Arc<crate::digest::Mailer>>,
+    /// Changes of a versioned record (PATCH, PUT, DELETE, a stage move)
+    /// without `If-Match` answer 428 (`--require-if-match`).
+    pub require_if_match: bool,
 }
 
 /// The deployment's inbound mail: the domain of the personal addresses
@@ -77,6 +80,7 @@ impl AppState {
             webhook_egress: Arc::new(Egress::default()),
             inbound: None,
             mailer: None,
+            require_if_match: false,
         }
     }
 }
