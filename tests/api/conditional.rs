@@ -242,13 +242,20 @@ async fn a_stale_if_match_is_a_412_and_a_fresh_one_succeeds_for_every_versioned_
         );
         let mut after: Value = app.read(&jane, &path).await;
         let mut before = representation.clone();
+        // The 412 carries the record as it is now, to merge without a read.
+        let mut current = problem["current"].clone();
+        assert!(
+            current.is_object(),
+            "{name}: no current representation: {problem}"
+        );
         // A promise's status is evaluated at each read; the rest is stored.
-        for value in [&mut before, &mut after] {
+        for value in [&mut before, &mut after, &mut current] {
             if let Some(object) = value.as_object_mut() {
                 object.remove("status");
             }
         }
         assert_eq!(after, before, "{name}: a refused change changes nothing");
+        assert_eq!(current, before, "{name}: the 412's current representation");
 
         if resource.deletable {
             let refused = app

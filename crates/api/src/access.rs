@@ -279,10 +279,29 @@ fn delete_watched<R: Versioned>(
     Ok((row, watch))
 }
 
+/// `error` with `now` as the current representation when it is a 412 (see
+/// [`with_current`]); other errors pass through.
+pub fn stale_with<V: Serialize>(error: ApiError, now: &V) -> ApiError {
+    match error {
+        ApiError::PreconditionFailed { current, .. } => match serde_json::to_value(now) {
+            Ok(value) => ApiError::PreconditionFailed {
+                current,
+                representation: Some(Box::new(value)),
+            },
+            Err(_) => ApiError::PreconditionFailed {
+                current,
+                representation: None,
+            },
+        },
+        other => other,
+    }
+}
+
 /// The 412 for a record whose version is now `version`.
 pub fn stale(version: i32) -> ApiError {
     ApiError::PreconditionFailed {
         current: etag(version),
+        representation: None,
     }
 }
 
@@ -320,11 +339,47 @@ where
     V: Serialize + TryFrom<R, Error = ApiError> + Send + 'static,
 {
     caller.require_write()?;
-    let (version, view) = write_facts(state, move |_, tx| {
+    let (reader, record) = (caller.clone(), id.clone());
+    let written = write_facts(state, move |_, tx| {
         updated::<R, V>(tx, &caller, &id, need, &precondition, change)
     })
-    .await?;
-    Ok(with_etag(HttpResponse::Ok(), version).json(view))
+    .await;
+    match written {
+        Ok((version, view)) => Ok(with_etag(HttpResponse::Ok(), version).json(view)),
+        Err(error) => Err(with_current::<R, V>(state, reader, record, error).await),
+    }
+}
+
+/// A 412 with the record as it is now: the client merges its change into
+/// it and retries without another read. Other errors pass through.
+pub async fn with_current<R, V>(
+    state: &web::Data<AppState>,
+    caller: Caller,
+    id: String,
+    error: ApiError,
+) -> ApiError
+where
+    R: Versioned + Send + 'static,
+    V: Serialize + TryFrom<R, Error = ApiError>,
+{
+    let ApiError::PreconditionFailed { .. } = error else {
+        return error;
+    };
+    let found = read(state, move |_, conn| {
+        load::<R>(conn, &caller, &id, Need::Read)
+    })
+    .await;
+    let Ok((row, _)) = found else {
+        return error;
+    };
+    let version = row.version();
+    match V::try_from(row).map(|view| serde_json::to_value(&view)) {
+        Ok(Ok(value)) => ApiError::PreconditionFailed {
+            current: etag(version),
+            representation: Some(Box::new(value)),
+        },
+        _ => error,
+    }
 }
 
 /// What `PATCH` does inside the caller's write (see [`update`]), its event
@@ -386,11 +441,15 @@ where
     V: Serialize + TryFrom<R, Error = ApiError>,
 {
     caller.require_write()?;
-    write_facts(state, move |_, tx| {
+    let (reader, record) = (caller.clone(), id.clone());
+    let removed = write_facts(state, move |_, tx| {
         deleted::<R, V>(tx, &caller, &id, &precondition).map(drop)
     })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    .await;
+    match removed {
+        Ok(()) => Ok(HttpResponse::NoContent().finish()),
+        Err(error) => Err(with_current::<R, V>(state, reader, record, error).await),
+    }
 }
 
 /// Whose playbooks the caller may see and use: their own, and for a seeker

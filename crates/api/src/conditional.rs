@@ -95,7 +95,10 @@ impl Precondition {
         if matches {
             Ok(())
         } else {
-            Err(ApiError::PreconditionFailed { current })
+            Err(ApiError::PreconditionFailed {
+                current,
+                representation: None,
+            })
         }
     }
 }
@@ -168,7 +171,7 @@ mod tests {
     fn a_stale_if_match_is_a_412_carrying_the_current_etag() {
         for header in ["\"2\"", "W/\"2\"", "3", "\"1\", \"2\""] {
             match Precondition::if_match(header).check(3) {
-                Err(ApiError::PreconditionFailed { current }) => assert_eq!(current, "\"3\""),
+                Err(ApiError::PreconditionFailed { current, .. }) => assert_eq!(current, "\"3\""),
                 other => panic!("{header}: {other:?}"),
             }
         }

@@ -40,6 +40,11 @@ pub struct Problem {
     /// from a terminal stage).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed: Option<Vec<String>>,
+    /// For a 412: the resource as it is now (its ETag is in the `ETag`
+    /// header), so the client can merge and retry without another read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub current: Option<serde_json::Value>,
 }
 
 /// One invalid field of a request.
@@ -115,6 +120,9 @@ pub enum ApiError {
     PreconditionFailed {
         /// The resource's ETag now.
         current: String,
+        /// The resource as it is now, where the route can give it: the
+        /// client merges without another read.
+        representation: Option<Box<serde_json::Value>>,
     },
     /// 428: the server requires `If-Match` on this write
     /// (`--require-if-match`), and none was sent.
@@ -206,6 +214,13 @@ impl ApiError {
                 Self::IllegalTransition { allowed, .. } => Some(allowed.clone()),
                 _ => None,
             },
+            current: match self {
+                Self::PreconditionFailed {
+                    representation: Some(now),
+                    ..
+                } => Some((**now).clone()),
+                _ => None,
+            },
         }
     }
 }
@@ -248,7 +263,7 @@ impl ResponseError for ApiError {
             Self::Busy => {
                 response.insert_header((header::RETRY_AFTER, "1"));
             }
-            Self::PreconditionFailed { current } => {
+            Self::PreconditionFailed { current, .. } => {
                 response.insert_header((header::ETAG, current.as_str()));
             }
             Self::Unauthenticated => {

@@ -641,10 +641,20 @@ pub async fn transition(
     let now = crate::views::now();
     let stage_move = StageMove::check(body.0, now)?;
     let id = id.into_inner();
+    let (reader, record) = (caller.clone(), id.clone());
     let moved = write_facts(&state, move |_, tx| {
         move_stage(tx, &caller, &id, &precondition, stage_move, now)
     })
-    .await?;
+    .await;
+    let moved = match moved {
+        Ok(moved) => moved,
+        Err(error) => {
+            return Err(crate::access::with_current::<OpportunityRow, Opportunity>(
+                &state, reader, record, error,
+            )
+            .await);
+        }
+    };
     Ok(with_etag(HttpResponse::Created(), moved.0).json(moved.1))
 }
 

@@ -288,7 +288,9 @@ pub async fn replace_playbook(
     let id = id.into_inner();
     let row = write_facts(&state, move |_, tx| {
         let mut row = owned(tx.conn(), &caller, &id)?;
-        precondition.check(row.version)?;
+        if let Err(error) = precondition.check(row.version) {
+            return Err(crate::access::stale_with(error, &custom_view(row)?));
+        }
         let expected = row.version;
         row.name = name;
         row.spec = spec;
@@ -327,7 +329,9 @@ pub async fn delete_playbook(
     let id = id.into_inner();
     write_facts(&state, move |_, tx| {
         let row = owned(tx.conn(), &caller, &id)?;
-        precondition.check(row.version)?;
+        if let Err(error) = precondition.check(row.version) {
+            return Err(crate::access::stale_with(error, &custom_view(row)?));
+        }
         let uses = playbooks::uses(tx.conn(), &row.id)?;
         if uses > 0 {
             return Err(ApiError::Conflict(format!(

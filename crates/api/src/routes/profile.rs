@@ -193,8 +193,12 @@ pub async fn put_profile(
     let row = write_facts(&state, move |_, tx| {
         let (opportunity, _) = load_locked::<OpportunityRow>(tx, &caller, &id, Need::Write)?;
         let body = validated(body)?;
-        let expected = profiles::find_profile(tx.conn(), &opportunity.id)?.map_or(0, |p| p.version);
-        precondition.check(expected)?;
+        let stored = profiles::find_profile(tx.conn(), &opportunity.id)?;
+        let expected = stored.as_ref().map_or(0, |p| p.version);
+        if let Err(error) = precondition.check(expected) {
+            let (now, _) = Profile::from_row(stored)?;
+            return Err(crate::access::stale_with(error, &now));
+        }
         let row = ProfileRow {
             opportunity_id: opportunity.id,
             seeker_id: opportunity.seeker_id,

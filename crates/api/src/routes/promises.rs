@@ -239,6 +239,7 @@ pub async fn update_promise(
     let change = body.0;
     let id = id.into_inner();
     let now = crate::views::now();
+    let (reader, record) = (caller.clone(), id.clone());
     let promise = write_facts(&state, move |_, tx| {
         let (before, _) = load_locked::<PromiseRow>(tx, &caller, &id, Need::Write)?;
         let before = opportunity_of(tx.conn(), &before)?;
@@ -300,8 +301,43 @@ pub async fn update_promise(
         watch.record_changes(tx, &actor, now)?;
         Ok((view, version))
     })
-    .await?;
+    .await;
+    let promise = match promise {
+        Ok(promise) => promise,
+        Err(error) => return Err(with_current(&state, reader, record, error, now).await),
+    };
     Ok(with_etag(HttpResponse::Ok(), promise.1).json(promise.0))
+}
+
+/// A 412 with the promise as it is now (its status evaluated at `now`), to
+/// merge without another read; other errors pass through.
+async fn with_current(
+    state: &web::Data<AppState>,
+    caller: Caller,
+    id: String,
+    error: ApiError,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ApiError {
+    let ApiError::PreconditionFailed { .. } = error else {
+        return error;
+    };
+    let found = read(state, move |_, conn| {
+        let (row, _) = load::<PromiseRow>(conn, &caller, &id, Need::Read)?;
+        let opportunity = opportunity_of(conn, &row)?;
+        let (facts, calendar) = status_context(conn, &opportunity)?;
+        let version = row.version;
+        let view = promise_view(row, &facts, &calendar, now)?;
+        let value = serde_json::to_value(&view).map_err(|e| ApiError::Internal(Box::new(e)))?;
+        Ok((version, value))
+    })
+    .await;
+    match found {
+        Ok((version, value)) => ApiError::PreconditionFailed {
+            current: crate::conditional::etag(version),
+            representation: Some(Box::new(value)),
+        },
+        Err(_) => error,
+    }
 }
 
 /// Delete a promise (to withdraw one that still counts, cancel it instead).
@@ -327,7 +363,8 @@ pub async fn delete_promise(
     caller.require_write()?;
     let id = id.into_inner();
     let now = crate::views::now();
-    write_facts(&state, move |_, tx| {
+    let (reader, record) = (caller.clone(), id.clone());
+    let deleted = write_facts(&state, move |_, tx| {
         let row = access::delete::<PromiseRow>(tx, &caller, &id, &precondition)?;
         let opportunity = opportunity_of(tx.conn(), &row)?;
         let (facts, calendar) = status_context(tx.conn(), &opportunity)?;
@@ -342,6 +379,9 @@ pub async fn delete_promise(
             &view,
         )
     })
-    .await?;
+    .await;
+    if let Err(error) = deleted {
+        return Err(with_current(&state, reader, record, error, now).await);
+    }
     Ok(HttpResponse::NoContent().finish())
 }
