@@ -455,3 +455,80 @@ async fn a_weak_etag_received_under_compression_still_serves_if_match() {
     );
     assert_problem(stale, 412).await;
 }
+
+/// GETs `path` (as `who`, or without credentials) and returns the status,
+/// the ETag and the body.
+async fn get_tagged(
+    app: &TestApp,
+    who: Option<&Account>,
+    path: &str,
+    if_none_match: Option<&str>,
+) -> (u16, Option<String>, String) {
+    let mut request = match who {
+        Some(who) => app.as_(who, Method::GET, path),
+        None => app.client.get(app.url(path)),
+    };
+    if let Some(tag) = if_none_match {
+        request = request.header("if-none-match", tag);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let etag = header(response.headers(), "etag").map(str::to_owned);
+    (status, etag, response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn lists_the_export_the_feed_and_the_account_have_etags_and_answer_304() {
+    let app = spawn_app().await;
+    let jane = app.register("seeker").await;
+    ten_opportunities(&app, &jane).await;
+    let created: Value = app
+        .as_(&jane, Method::POST, "/v1/me/feed-tokens")
+        .json(&json!({"name": "Phone calendar"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let feed = created["path"].as_str().unwrap().to_owned();
+    // The calendar feed and the JSON export carry a content ETag too, but
+    // they say when they were made (DTSTAMP, exported_at), so a later read
+    // differs.
+    let (_, tag, _) = get_tagged(&app, None, &feed, None).await;
+    assert!(tag.is_some(), "the feed has an ETag");
+    for (who, path) in [
+        (Some(&jane), "/v1/opportunities"),
+        (Some(&jane), "/v1/export.csv"),
+        (Some(&jane), "/v1/me"),
+        (Some(&jane), "/v1/grants"),
+        (None, "/openapi.json"),
+    ] {
+        let (status, etag, body) = get_tagged(&app, who, path, None).await;
+        assert_eq!(status, 200, "{path}: {body}");
+        let etag = etag.unwrap_or_else(|| panic!("{path}: no ETag"));
+        let (status, again, body) = get_tagged(&app, who, path, Some(&etag)).await;
+        assert_eq!(status, 304, "{path} with If-None-Match {etag}");
+        assert!(body.is_empty(), "{path}: a 304 has no body");
+        assert_eq!(again.as_deref(), Some(etag.as_str()), "{path}");
+        let (status, _, _) = get_tagged(&app, who, path, Some("\"c-other\"")).await;
+        assert_eq!(status, 200, "{path} with another tag");
+    }
+    // A change moves the list's ETag.
+    let (_, before, _) = get_tagged(&app, Some(&jane), "/v1/opportunities", None).await;
+    let made = app
+        .as_(&jane, Method::POST, "/v1/opportunities")
+        .json(&json!({"company": "Eleventh", "title": "Editor"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status(), 201);
+    let (status, after, _) =
+        get_tagged(&app, Some(&jane), "/v1/opportunities", before.as_deref()).await;
+    assert_eq!(status, 200, "the list changed");
+    assert_ne!(after, before);
+    // Errors carry no content ETag.
+    let (status, etag, _) = get_tagged(&app, None, "/v1/opportunities", None).await;
+    assert_eq!(status, 401);
+    assert_eq!(etag, None);
+}

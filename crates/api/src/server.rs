@@ -72,6 +72,7 @@ pub fn serve(
                 cors(&cors_origins),
             ))
             // HEAD, compression and ETags under it: crate::http_conventions.
+            .wrap(from_fn(crate::http_conventions::content_etag))
             .wrap(from_fn(crate::http_conventions::skip_small_bodies))
             .wrap(Compress::default())
             .wrap(from_fn(crate::http_conventions::conventions))
