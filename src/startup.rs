@@ -31,27 +31,29 @@ pub fn open_store(args: &DatabaseArgs) -> anyhow::Result<Store> {
     Store::open(url, &options).context("cannot open the database")
 }
 
+/// A flag's value, trimmed; `None` when absent or blank.
+fn given(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
 /// The outgoing mail of `--smtp-url`, `--smtp-from` and `--public-url`
 /// (docs/digest.md): `None` without `--smtp-url`; an error naming what is
 /// missing or wrong otherwise.
 pub fn mailer(args: &ServeArgs) -> anyhow::Result<Option<Arc<followup_api::digest::Mailer>>> {
-    let set = |value: &Option<String>| {
-        value
-            .as_deref()
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_owned)
-    };
-    let Some(url) = set(&args.smtp_url) else {
+    let Some(url) = given(&args.smtp_url) else {
         return Ok(None);
     };
-    let Some(from) = set(&args.smtp_from) else {
+    let Some(from) = given(&args.smtp_from) else {
         anyhow::bail!(
             "--smtp-url needs --smtp-from (FOLLOWUP_SMTP_FROM), the sender of the e-mails, \
              e.g. `followup <digest@example.com>`"
         );
     };
-    let Some(public_url) = set(&args.public_url) else {
+    let Some(public_url) = given(&args.public_url) else {
         anyhow::bail!(
             "--smtp-url needs --public-url (FOLLOWUP_PUBLIC_URL), the server's URL as users \
              reach it: the links in the e-mails are built on it"
@@ -71,14 +73,7 @@ pub fn mailer(args: &ServeArgs) -> anyhow::Result<Option<Arc<followup_api::diges
 /// database is touched: none without `--inbound-domain`; with it, a secret
 /// is required (the mail provider's, never generated) and must be strong.
 pub fn inbound_config(args: &ServeArgs) -> anyhow::Result<Option<InboundConfig>> {
-    let set = |value: &Option<String>| {
-        value
-            .as_deref()
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_owned)
-    };
-    match (set(&args.inbound_domain), set(&args.inbound_secret)) {
+    match (given(&args.inbound_domain), given(&args.inbound_secret)) {
         (None, None) => Ok(None),
         (Some(_), None) => anyhow::bail!(
             "--inbound-domain needs --inbound-secret (FOLLOWUP_INBOUND_SECRET): the secret \

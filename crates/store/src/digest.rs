@@ -271,16 +271,7 @@ pub fn recent(
         .filter(digest_sends::seeker_id.eq(seeker_id))
         .order(digest_sends::local_date.desc())
         .limit(limit)
-        .select((
-            digest_sends::seeker_id,
-            digest_sends::local_date,
-            digest_sends::state,
-            digest_sends::actions,
-            digest_sends::claimed_at,
-            digest_sends::sent_at,
-            digest_sends::message_id,
-            digest_sends::error,
-        ))
+        .select(digest_sends::all_columns)
         .load(conn)?;
     rows.into_iter().map(send_of).collect()
 }
@@ -298,16 +289,7 @@ pub fn of_dates(
     let rows: Vec<SendTuple> = digest_sends::table
         .filter(digest_sends::seeker_id.eq_any(seekers))
         .filter(digest_sends::local_date.eq_any(dates))
-        .select((
-            digest_sends::seeker_id,
-            digest_sends::local_date,
-            digest_sends::state,
-            digest_sends::actions,
-            digest_sends::claimed_at,
-            digest_sends::sent_at,
-            digest_sends::message_id,
-            digest_sends::error,
-        ))
+        .select(digest_sends::all_columns)
         .load(conn)?;
     rows.into_iter().map(send_of).collect()
 }
