@@ -41,10 +41,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cargo build --quiet
+if [ -z "${FOLLOWUP_BIN:-}" ]; then
+    cargo build --quiet
+    FOLLOWUP_BIN="${CARGO_TARGET_DIR:-target}/debug/followup"
+fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 FOLLOWUP_JWT_SECRET="browser-secret-browser-secret-browser-0123" \
-    "${CARGO_TARGET_DIR:-target}/debug/followup" serve --listen "127.0.0.1:$port" \
+    "$FOLLOWUP_BIN" serve --listen "127.0.0.1:$port" \
     --database-url "sqlite://$work/browser.db" --log-level warn >"$work/server.log" 2>&1 &
 server=$!
 base="http://127.0.0.1:$port"

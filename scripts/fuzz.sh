@@ -21,10 +21,13 @@ else
     database_url="${target%/*}/$name"
 fi
 
-cargo build --quiet
+if [ -z "${FOLLOWUP_BIN:-}" ]; then
+    cargo build --quiet
+    FOLLOWUP_BIN="${CARGO_TARGET_DIR:-target}/debug/followup"
+fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 FOLLOWUP_JWT_SECRET="fuzz-secret-fuzz-secret-fuzz-secret-0123" \
-    "${CARGO_TARGET_DIR:-target}/debug/followup" serve --listen "127.0.0.1:$port" --database-url "$database_url" \
+    "$FOLLOWUP_BIN" serve --listen "127.0.0.1:$port" --database-url "$database_url" \
     --auth-rate-limit 1000000 --login-failure-limit 1000000 \
     --log-level warn >"$work/server.log" 2>&1 &
 server=$!

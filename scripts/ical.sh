@@ -14,10 +14,13 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import icalendar' 2>/
     "$venv/bin/pip" install --quiet --disable-pip-version-check 'icalendar>=5,<7'
 fi
 
-cargo build --quiet
+if [ -z "${FOLLOWUP_BIN:-}" ]; then
+    cargo build --quiet
+    FOLLOWUP_BIN="${CARGO_TARGET_DIR:-target}/debug/followup"
+fi
 port=$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 FOLLOWUP_JWT_SECRET="ical-secret-ical-secret-ical-secret-01234" \
-    "${CARGO_TARGET_DIR:-target}/debug/followup" serve --listen "127.0.0.1:$port" --database-url "sqlite://$work/ical.db" \
+    "$FOLLOWUP_BIN" serve --listen "127.0.0.1:$port" --database-url "sqlite://$work/ical.db" \
     --log-level warn >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -75,13 +75,18 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# FOLLOWUP_BIN runs a given binary (CI passes the one its tests built)
+# instead of building one of $profile.
 target="${CARGO_TARGET_DIR:-target}"
-if [ "$profile" = release ]; then
+if [ -n "${FOLLOWUP_BIN:-}" ]; then
+    binary="$FOLLOWUP_BIN"
+elif [ "$profile" = release ]; then
     cargo build --release --quiet --bin followup
+    binary="$target/$profile/followup"
 else
     cargo build --quiet --bin followup
+    binary="$target/$profile/followup"
 fi
-binary="$target/$profile/followup"
 
 work="$(mktemp -d)"
 server=""

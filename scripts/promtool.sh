@@ -19,8 +19,11 @@ if ! command -v promtool >/dev/null; then
 fi
 command -v curl >/dev/null || { echo "curl is needed" >&2; exit 1; }
 
-cargo build --quiet --bin followup
-binary="${CARGO_TARGET_DIR:-target}/debug/followup"
+if [ -z "${FOLLOWUP_BIN:-}" ]; then
+    cargo build --quiet --bin followup
+    FOLLOWUP_BIN="${CARGO_TARGET_DIR:-target}/debug/followup"
+fi
+binary="$FOLLOWUP_BIN"
 
 work="$(mktemp -d)"
 server=""
