@@ -539,6 +539,59 @@ impl MethodTable {
     }
 }
 
+/// The query parameters each operation of the document takes, so that a
+/// request with one it does not take is refused (422) instead of being
+/// silently ignored: a client that sends `limit` where there is no paging
+/// learns it at once.
+#[derive(Debug, Clone, Default)]
+pub struct QueryTable {
+    operations: std::collections::HashMap<(String, String), Vec<String>>,
+}
+
+impl QueryTable {
+    /// Builds the table from the document: per path template and method,
+    /// the operation's `in: query` parameters and its path item's.
+    pub fn from_openapi(doc: &utoipa::openapi::OpenApi) -> Self {
+        let mut operations = std::collections::HashMap::new();
+        for (path, item) in &doc.paths.paths {
+            let item = serde_json::to_value(item).unwrap_or_default();
+            let shared = query_names(item.get("parameters"));
+            for method in METHODS {
+                let Some(operation) = item.get(method) else {
+                    continue;
+                };
+                let mut names = shared.clone();
+                names.extend(query_names(operation.get("parameters")));
+                names.sort();
+                names.dedup();
+                operations.insert((path.clone(), method.to_ascii_uppercase()), names);
+            }
+        }
+        Self { operations }
+    }
+
+    /// The query parameters the operation at `pattern` (an actix route
+    /// pattern, `/v1/opportunities/{id}`) takes with `method`; `None` for a
+    /// route the document does not describe. HEAD takes what GET takes.
+    pub fn taken(&self, pattern: &str, method: &str) -> Option<&[String]> {
+        let method = if method == "HEAD" { "GET" } else { method };
+        self.operations
+            .get(&(pattern.to_owned(), method.to_owned()))
+            .map(Vec::as_slice)
+    }
+}
+
+fn query_names(parameters: Option<&serde_json::Value>) -> Vec<String> {
+    parameters
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|p| p.get("in").and_then(serde_json::Value::as_str) == Some("query"))
+        .filter_map(|p| p.get("name").and_then(serde_json::Value::as_str))
+        .map(str::to_owned)
+        .collect()
+}
+
 fn segments(path: &str) -> Vec<Segment> {
     path.trim_end_matches('/')
         .split('/')
@@ -690,6 +743,17 @@ mod tests {
                 "{name} is never used"
             );
         }
+    }
+
+    #[test]
+    fn the_query_table_knows_what_each_operation_takes() {
+        let table = QueryTable::from_openapi(&openapi());
+        let list = table.taken("/v1/opportunities", "GET").unwrap();
+        assert!(list.iter().any(|p| p == "limit"), "{list:?}");
+        assert!(list.iter().any(|p| p == "cursor"), "{list:?}");
+        assert_eq!(table.taken("/v1/opportunities", "HEAD"), Some(list));
+        assert_eq!(table.taken("/v1/opportunities/{id}", "GET"), Some(&[][..]));
+        assert_eq!(table.taken("/openapi.json", "GET"), None);
     }
 
     #[test]

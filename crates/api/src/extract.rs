@@ -99,8 +99,9 @@ impl BodySize {
 }
 
 /// A query string read into `T`, the same struct whose `IntoParams` documents
-/// it. Repeated keys (`?stage=final&stage=offer`) fill a `Vec`; unknown keys
-/// are ignored. A value that does not fit (an unknown stage, a `limit` that
+/// it. Repeated keys (`?stage=final&stage=offer`) fill a `Vec`; a key the
+/// operation does not document never gets here (a 422 from
+/// [`crate::middleware::refuse_unknown_query_parameters`]). A value that does not fit (an unknown stage, a `limit` that
 /// is not a number, an instant that is not RFC 3339) is a 422 naming the
 /// parameter, as a JSON field would be.
 #[derive(Debug)]

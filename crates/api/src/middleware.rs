@@ -138,6 +138,57 @@ pub async fn refuse_control_characters(
     }
 }
 
+/// Refuses (422) a request that sends a query parameter its operation does
+/// not take, naming each one and the parameters it does take. Routes the
+/// document does not describe (Swagger UI's files, the spec itself) and
+/// CORS preflights pass.
+pub async fn refuse_unknown_query_parameters(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<actix_web::body::BoxBody>, Error> {
+    let unknown = match (
+        req.app_data::<web::Data<crate::docs::QueryTable>>(),
+        req.match_pattern(),
+    ) {
+        (Some(table), Some(pattern)) if !req.query_string().is_empty() => table
+            .taken(&pattern, req.method().as_str())
+            .map(|taken| unknown_parameters(req.query_string(), taken))
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    if unknown.is_empty() {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
+    Ok(req.error_response(ApiError::Validation(unknown)))
+}
+
+/// The parameters of `query` that are not in `taken`, each once, in the
+/// order sent, as field errors that list what is taken.
+fn unknown_parameters(query: &str, taken: &[String]) -> Vec<FieldError> {
+    let mut seen: Vec<String> = Vec::new();
+    for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+        let name = pair.split_once('=').map_or(pair, |(name, _)| name);
+        let name = String::from_utf8_lossy(&percent_decode(name.replace('+', " ").as_bytes()))
+            .into_owned();
+        if !taken.contains(&name) && !seen.contains(&name) {
+            seen.push(name);
+        }
+    }
+    seen.into_iter()
+        .map(|name| {
+            let message = if taken.is_empty() {
+                "unknown query parameter: this operation takes none".to_owned()
+            } else {
+                format!(
+                    "unknown query parameter: this operation takes {}",
+                    taken.join(", ")
+                )
+            };
+            FieldError::new(name, message)
+        })
+        .collect()
+}
+
 /// Decodes `%XX` escapes; anything else, a malformed escape included, is kept.
 fn percent_decode(input: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(input.len());

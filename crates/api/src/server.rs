@@ -9,7 +9,7 @@ use actix_web::middleware::{Compress, Condition, from_fn};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, ResponseError as _, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::docs::{MethodTable, openapi};
+use crate::docs::{MethodTable, QueryTable, openapi};
 use crate::error::{ApiError, path_error, query_error};
 use crate::extract::BodyLimit;
 use crate::metrics::Metrics;
@@ -51,6 +51,7 @@ pub fn serve(
 ) -> std::io::Result<Server> {
     let doc = openapi();
     let methods = web::Data::new(MethodTable::from_openapi(&doc, &["/openapi.json", "/docs"]));
+    let queries = web::Data::new(QueryTable::from_openapi(&doc));
     let state = web::Data::new(state);
     let metrics = web::Data::new(Metrics::default());
     let body_limit = config.body_limit;
@@ -61,12 +62,14 @@ pub fn serve(
             .app_data(state.clone())
             .app_data(metrics.clone())
             .app_data(methods.clone())
+            .app_data(queries.clone())
             .app_data(BodyLimit(body_limit))
             .app_data(web::PayloadConfig::new(body_limit))
             .app_data(web::QueryConfig::default().error_handler(query_error))
             .app_data(web::PathConfig::default().error_handler(path_error))
             .wrap(from_fn(crate::idempotency::idempotency))
             .wrap(from_fn(crate::middleware::refuse_control_characters))
+            .wrap(from_fn(crate::middleware::refuse_unknown_query_parameters))
             .wrap(Condition::new(
                 !cors_origins.is_empty(),
                 cors(&cors_origins),

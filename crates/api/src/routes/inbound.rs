@@ -154,6 +154,9 @@ pub struct InboundParams {
     /// The recipient (repeat it for several): when it names one of our
     /// addresses it decides, whatever the body says.
     pub to: Option<Vec<String>>,
+    /// Not read. Mailgun forwards the raw MIME message only to a URL that
+    /// ends in `mime`: route it to `/v1/inbox/inbound?format=mime`.
+    pub format: Option<String>,
 }
 
 /// A message put in one recipient's inbox.
