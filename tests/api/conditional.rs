@@ -337,3 +337,132 @@ async fn with_require_if_match_a_change_without_it_is_a_428_and_with_it_applies(
     let body: Value = patched.json().await.unwrap();
     assert_eq!(body["notes"], "with If-Match", "{body}");
 }
+
+/// The opportunity is the aggregate: its ETag changes, and `updated_since`
+/// finds it, whenever a record under it (a contact, an interaction, a
+/// promise, its profile) is created, changed or deleted; an `If-Match` read
+/// before is then stale. Deleting a contact changes the interactions that
+/// named it.
+#[tokio::test]
+async fn an_opportunity_s_etag_changes_with_anything_under_it() {
+    let app = spawn_app().await;
+    let jane = app.register("seeker").await;
+    let opp = make(&app, &jane, "", Make::Opportunity).await;
+    let id = opp.trim_start_matches("/v1/opportunities/").to_owned();
+
+    // After each change under it, the ETag read before is stale: a
+    // conditional read answers 200 with a new ETag, and a list asked for
+    // what changed since the read before the change names it.
+    let mut seen = etag_of(&app, &jane, &opp).await;
+    let check = async |what: &str, seen: &mut String| {
+        let listed = app.read(&jane, "/v1/opportunities").await["items"][0]["updated_at"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let response = app
+            .as_(&jane, Method::GET, &opp)
+            .header("If-None-Match", seen.as_str())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "after {what}: still {seen}");
+        let now = response.headers()["etag"].to_str().unwrap().to_owned();
+        assert_ne!(&now, seen, "after {what}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["updated_at"], listed.as_str(), "{what}");
+        *seen = now;
+    };
+
+    let contact = make(&app, &jane, &id, Make::Contact).await;
+    check("a contact added", &mut seen).await;
+    let interaction = created(
+        &app,
+        &jane,
+        format!("/v1/opportunities/{id}/interactions"),
+        json!({"kind": "note", "contact_id": contact.trim_start_matches("/v1/contacts/"), "notes": "thanks"}),
+        "interaction",
+        "/v1/interactions/",
+    )
+    .await;
+    check("an interaction logged", &mut seen).await;
+    let interaction_etag = etag_of(&app, &jane, &interaction).await;
+
+    // A stale If-Match on the opportunity is refused with what it is now.
+    let response = app
+        .as_(&jane, Method::PATCH, &opp)
+        .header("If-Match", "\"1\"")
+        .json(&json!({"notes": "from a stale copy"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["etag"], seen.as_str());
+    let problem = assert_problem(response, 412).await;
+    assert_eq!(problem["current"]["id"], id.as_str(), "{problem}");
+
+    let response = app
+        .as_(&jane, Method::PATCH, &interaction)
+        .json(&json!({"notes": "thanks, again"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    check("an interaction corrected", &mut seen).await;
+    let promise = make(&app, &jane, &id, Make::Promise).await;
+    check("a promise recorded", &mut seen).await;
+    let response = app
+        .as_(&jane, Method::PUT, &format!("{opp}/profile"))
+        .json(&json!({"criteria": [{"name": "Editing", "weight": 5, "self_rating": 4}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    check("the profile written", &mut seen).await;
+    let response = app
+        .as_(&jane, Method::DELETE, &promise)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    check("a promise deleted", &mut seen).await;
+
+    // Deleting the contact unlinks the interaction: that is a change of the
+    // interaction too.
+    let response = app
+        .as_(&jane, Method::DELETE, &contact)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    check("a contact deleted", &mut seen).await;
+    let response = app
+        .as_(&jane, Method::GET, &interaction)
+        .header("If-None-Match", interaction_etag.as_str())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        200,
+        "the unlinked interaction kept its ETag"
+    );
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["contact_id"], Value::Null, "{body}");
+
+    let response = app
+        .as_(&jane, Method::DELETE, &interaction)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    check("an interaction deleted", &mut seen).await;
+
+    // With the current ETag, the change applies.
+    let response = app
+        .as_(&jane, Method::PATCH, &opp)
+        .header("If-Match", seen.as_str())
+        .json(&json!({"notes": "current"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}

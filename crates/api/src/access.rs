@@ -109,8 +109,8 @@ pub trait Versioned: Sized {
     fn stamp(&mut self, actor: followup_core::Actor, at: NaiveDateTime);
     /// Writes it back if the stored version is still `expected`.
     fn save(tx: &mut FactsTx<'_>, row: &Self, expected: i32) -> Result<bool, StoreError>;
-    /// Deletes it.
-    fn remove(tx: &mut FactsTx<'_>, row: &Self) -> Result<bool, StoreError>;
+    /// Deletes it at `at` (the opportunity it lives under changes then).
+    fn remove(tx: &mut FactsTx<'_>, row: &Self, at: NaiveDateTime) -> Result<bool, StoreError>;
     /// The opportunity whose promises a change of it may keep or supersede
     /// (an interaction's): its `promise.kept` and `promise.superseded`
     /// events are recorded with the change.
@@ -273,7 +273,7 @@ fn delete_watched<R: Versioned>(
     precondition.check(row.version())?;
     let now = crate::views::now();
     let watch = watch(tx, &row, now)?;
-    if !R::remove(tx, &row)? {
+    if !R::remove(tx, &row, now.naive_utc())? {
         return Err(missing::<R>());
     }
     Ok((row, watch))
@@ -550,8 +550,12 @@ macro_rules! versioned {
                 $save(tx, row, expected)
             }
 
-            fn remove(tx: &mut FactsTx<'_>, row: &Self) -> Result<bool, StoreError> {
-                $remove(tx, &row.id)
+            fn remove(
+                tx: &mut FactsTx<'_>,
+                row: &Self,
+                at: NaiveDateTime,
+            ) -> Result<bool, StoreError> {
+                $remove(tx, &row.id, at)
             }
 
             $(
@@ -571,8 +575,17 @@ versioned!(
     OpportunityDeleted,
     pipeline::find_opportunity,
     pipeline::update_opportunity,
-    pipeline::delete_opportunity
+    delete_opportunity
 );
+
+/// An opportunity is the aggregate: deleting it changes nothing above it.
+fn delete_opportunity(
+    tx: &mut FactsTx<'_>,
+    id: &str,
+    _: NaiveDateTime,
+) -> Result<bool, StoreError> {
+    pipeline::delete_opportunity(tx, id)
+}
 versioned!(
     ContactRow,
     "contact",

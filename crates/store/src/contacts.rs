@@ -1,10 +1,11 @@
 //! Contacts: the people at an employer, per opportunity.
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::door::FactsTx;
 use crate::records::ContactRow;
-use crate::schema::contacts;
+use crate::schema::{contacts, interactions, promises};
 use crate::{DbConnection, StoreError};
 
 /// Stores a new contact.
@@ -13,6 +14,7 @@ pub fn insert_contact(tx: &mut FactsTx<'_>, row: &ContactRow) -> Result<(), Stor
     diesel::insert_into(contacts::table)
         .values(row.clone())
         .execute(tx.conn())?;
+    tx.touch_opportunity(&row.opportunity_id, row.updated_at)?;
     Ok(())
 }
 
@@ -83,19 +85,47 @@ pub fn update_contact(
     )
     .set(row.clone())
     .execute(tx.conn())?;
+    if changed == 1 {
+        tx.touch_opportunity(&row.opportunity_id, row.updated_at)?;
+    }
     Ok(changed == 1)
 }
 
 /// Deletes a contact; interactions and promises that named it keep their
 /// place with no contact (`ON DELETE SET NULL`).
-pub fn delete_contact(tx: &mut FactsTx<'_>, id: &str) -> Result<bool, StoreError> {
-    let owner: Option<String> = contacts::table
+pub fn delete_contact(
+    tx: &mut FactsTx<'_>,
+    id: &str,
+    at: NaiveDateTime,
+) -> Result<bool, StoreError> {
+    let owner: Option<(String, String)> = contacts::table
         .find(id)
-        .select(contacts::seeker_id)
+        .select((contacts::seeker_id, contacts::opportunity_id))
         .get_result(tx.conn())
         .optional()?;
-    if let Some(owner) = owner {
-        tx.lock(&owner)?;
+    let Some((seeker, opportunity)) = owner else {
+        return Ok(false);
+    };
+    tx.lock(&seeker)?;
+    // What `ON DELETE SET NULL` would do, as a change of each record: its
+    // version moves on, so an app's copy of it is stale by its ETag.
+    diesel::update(interactions::table.filter(interactions::contact_id.eq(id)))
+        .set((
+            interactions::contact_id.eq(None::<String>),
+            interactions::version.eq(interactions::version + 1),
+            interactions::updated_at.eq(at),
+        ))
+        .execute(tx.conn())?;
+    diesel::update(promises::table.filter(promises::contact_id.eq(id)))
+        .set((
+            promises::contact_id.eq(None::<String>),
+            promises::version.eq(promises::version + 1),
+            promises::updated_at.eq(at),
+        ))
+        .execute(tx.conn())?;
+    let deleted = diesel::delete(contacts::table.find(id)).execute(tx.conn())? == 1;
+    if deleted {
+        tx.touch_opportunity(&opportunity, at)?;
     }
-    Ok(diesel::delete(contacts::table.find(id)).execute(tx.conn())? == 1)
+    Ok(deleted)
 }

@@ -23,6 +23,7 @@
 //! Accounts and tokens are written through [`Store::write`]: the engine
 //! does not read them, and they bump nothing.
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::connection::{DbConnection, Store};
@@ -107,6 +108,23 @@ impl<'c> FactsTx<'c> {
             }
             seeker
         }))
+    }
+
+    /// Marks opportunity `id` changed because a record under it (a contact,
+    /// an interaction, a promise, its profile) was written at `at`: its
+    /// version moves on, so its ETag changes and an `If-Match` read before
+    /// is refused, and its `updated_at` becomes `at` when that is later, so
+    /// `updated_since` finds it (docs/pipeline.md: the opportunity is the
+    /// aggregate). Every store function that writes such a record calls it.
+    pub fn touch_opportunity(&mut self, id: &str, at: NaiveDateTime) -> Result<(), StoreError> {
+        use crate::schema::opportunities::dsl as o;
+        diesel::update(o::opportunities.find(id))
+            .set(o::version.eq(o::version + 1))
+            .execute(self.conn)?;
+        diesel::update(o::opportunities.find(id).filter(o::updated_at.lt(at)))
+            .set(o::updated_at.eq(at))
+            .execute(self.conn)?;
+        Ok(())
     }
 
     /// The facts revision this transaction gives `seeker` (locking them

@@ -13,6 +13,7 @@ pub fn insert_interaction(tx: &mut FactsTx<'_>, row: &InteractionRow) -> Result<
     tx.lock(&row.seeker_id)?;
     let insert = diesel::insert_into(interactions::table).values(row.clone());
     natively!(tx.conn(), c => insert.execute(c))?;
+    tx.touch_opportunity(&row.opportunity_id, row.updated_at)?;
     Ok(())
 }
 
@@ -93,18 +94,30 @@ pub fn update_interaction(
     )
     .set(row.clone())
     .execute(tx.conn())?;
+    if changed == 1 {
+        tx.touch_opportunity(&row.opportunity_id, row.updated_at)?;
+    }
     Ok(changed == 1)
 }
 
 /// Deletes an interaction.
-pub fn delete_interaction(tx: &mut FactsTx<'_>, id: &str) -> Result<bool, StoreError> {
-    let owner: Option<String> = interactions::table
+pub fn delete_interaction(
+    tx: &mut FactsTx<'_>,
+    id: &str,
+    at: NaiveDateTime,
+) -> Result<bool, StoreError> {
+    let owner: Option<(String, String)> = interactions::table
         .find(id)
-        .select(interactions::seeker_id)
+        .select((interactions::seeker_id, interactions::opportunity_id))
         .get_result(tx.conn())
         .optional()?;
-    if let Some(owner) = owner {
-        tx.lock(&owner)?;
+    let Some((seeker, opportunity)) = owner else {
+        return Ok(false);
+    };
+    tx.lock(&seeker)?;
+    let deleted = diesel::delete(interactions::table.find(id)).execute(tx.conn())? == 1;
+    if deleted {
+        tx.touch_opportunity(&opportunity, at)?;
     }
-    Ok(diesel::delete(interactions::table.find(id)).execute(tx.conn())? == 1)
+    Ok(deleted)
 }

@@ -46,7 +46,10 @@ pub fn put_profile(
             .values(row.clone())
             .execute(tx.conn())
         {
-            Ok(_) => Ok(true),
+            Ok(_) => {
+                tx.touch_opportunity(&row.opportunity_id, row.updated_at)?;
+                Ok(true)
+            }
             Err(diesel::result::Error::DatabaseError(
                 diesel::result::DatabaseErrorKind::UniqueViolation,
                 _,
@@ -61,5 +64,8 @@ pub fn put_profile(
     )
     .set(row.clone())
     .execute(tx.conn())?;
+    if changed == 1 {
+        tx.touch_opportunity(&row.opportunity_id, row.updated_at)?;
+    }
     Ok(changed == 1)
 }

@@ -1,5 +1,6 @@
 //! Promises: what the employer said they would do, and by when.
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::door::FactsTx;
@@ -13,6 +14,7 @@ pub fn insert_promise(tx: &mut FactsTx<'_>, row: &PromiseRow) -> Result<(), Stor
     diesel::insert_into(promises::table)
         .values(row.clone())
         .execute(tx.conn())?;
+    tx.touch_opportunity(&row.opportunity_id, row.updated_at)?;
     Ok(())
 }
 
@@ -83,18 +85,30 @@ pub fn update_promise(
     )
     .set(row.clone())
     .execute(tx.conn())?;
+    if changed == 1 {
+        tx.touch_opportunity(&row.opportunity_id, row.updated_at)?;
+    }
     Ok(changed == 1)
 }
 
 /// Deletes a promise.
-pub fn delete_promise(tx: &mut FactsTx<'_>, id: &str) -> Result<bool, StoreError> {
-    let owner: Option<String> = promises::table
+pub fn delete_promise(
+    tx: &mut FactsTx<'_>,
+    id: &str,
+    at: NaiveDateTime,
+) -> Result<bool, StoreError> {
+    let owner: Option<(String, String)> = promises::table
         .find(id)
-        .select(promises::seeker_id)
+        .select((promises::seeker_id, promises::opportunity_id))
         .get_result(tx.conn())
         .optional()?;
-    if let Some(owner) = owner {
-        tx.lock(&owner)?;
+    let Some((seeker, opportunity)) = owner else {
+        return Ok(false);
+    };
+    tx.lock(&seeker)?;
+    let deleted = diesel::delete(promises::table.find(id)).execute(tx.conn())? == 1;
+    if deleted {
+        tx.touch_opportunity(&opportunity, at)?;
     }
-    Ok(diesel::delete(promises::table.find(id)).execute(tx.conn())? == 1)
+    Ok(deleted)
 }

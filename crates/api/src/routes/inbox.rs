@@ -649,6 +649,14 @@ fn accept_in(
             promise = Some(record_promise(tx, caller, &opportunity_id, request, now)?);
         }
     }
+    // The terms were applied before the promise and the interview were
+    // written under the opportunity, which moved its version on since.
+    let opportunity = match opportunity {
+        Some(_) => pipeline::find_opportunity(tx.conn(), &opportunity_id)?
+            .map(Opportunity::try_from)
+            .transpose()?,
+        None => None,
+    };
     row.status = ProposalStatus::Accepted.as_str().to_owned();
     row.decided_at = Some(now.naive_utc());
     row.promise_id = promise.as_ref().map(|p| p.id.clone());
