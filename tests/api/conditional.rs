@@ -135,8 +135,9 @@ fn table() -> Vec<Resource> {
                 |n| json!({"what": if n == 1 { "email" } else { "decision" }}),
             ),
             deletable: true,
-            // Its status moves with the clock: every read is evaluated afresh.
-            cached: false,
+            // Its status moves with the clock: its ETag names the version
+            // and a hash of the body (`"3-…"`), still good for If-Match.
+            cached: true,
         },
         Resource {
             name: "profile",
@@ -465,4 +466,56 @@ async fn an_opportunity_s_etag_changes_with_anything_under_it() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
+}
+
+/// A promise's status moves with the clock while its version stays: its
+/// ETag names both, so a read at another instant with another status is a
+/// 200, the same reading a 304, and `If-Match` with it still names the
+/// version.
+#[tokio::test]
+async fn a_promise_answers_304_until_its_status_moves() {
+    let app = spawn_app().await;
+    let jane = app.register("seeker").await;
+    let opp = make(&app, &jane, "", Make::Opportunity).await;
+    let id = opp.trim_start_matches("/v1/opportunities/").to_owned();
+    let promise = make(&app, &jane, &id, Make::Promise).await;
+    let before = format!("{promise}?at=2098-12-01T12:00:00Z");
+    let after = format!("{promise}?at=2099-02-01T12:00:00Z");
+    let pending = etag_of(&app, &jane, &before).await;
+    let broken = etag_of(&app, &jane, &after).await;
+    assert_ne!(pending, broken);
+    assert!(pending.starts_with("\"1-"), "{pending}");
+    for (path, tag, status) in [
+        (&before, &pending, 304),
+        (&after, &pending, 200),
+        (&after, &broken, 304),
+    ] {
+        let response = app
+            .as_(&jane, Method::GET, path)
+            .header("If-None-Match", tag.as_str())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), status, "{path} with {tag}");
+    }
+    let response = app
+        .as_(&jane, Method::PATCH, &promise)
+        .header("If-Match", broken.as_str())
+        .json(&json!({"what": "email"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        200,
+        "If-Match with the read ETag names version 1"
+    );
+    let response = app
+        .as_(&jane, Method::PATCH, &promise)
+        .header("If-Match", broken.as_str())
+        .json(&json!({"what": "decision"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(response, 412).await;
 }

@@ -56,6 +56,59 @@ pub fn fresh<T: Serialize>(
     Ok(with_etag(HttpResponse::Ok(), version).json(view()?))
 }
 
+/// A read of a record whose representation moves while its stored version
+/// stays (a promise's status moves with the clock and the interactions):
+/// its ETag is `"{version}-{hash of the body}"`, so `If-None-Match` answers
+/// 304 exactly while the body is the same, and `If-Match` still names the
+/// version (a tag `"N-…"` is version N to [`Precondition::check`]).
+pub fn fresh_evaluated<T: Serialize>(
+    req: &HttpRequest,
+    version: i32,
+    view: &T,
+) -> Result<HttpResponse, ApiError> {
+    let body = serde_json::to_vec(view).map_err(|e| ApiError::Internal(Box::new(e)))?;
+    let tag = evaluated_tag(version, &body);
+    if if_none_match(req, &tag) {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, tag))
+            .finish());
+    }
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, tag))
+        .content_type("application/json")
+        .body(body))
+}
+
+/// The ETag [`fresh_evaluated`] gives `view` at `version`.
+pub fn evaluated_etag<T: Serialize>(version: i32, view: &T) -> Result<String, ApiError> {
+    let body = serde_json::to_vec(view).map_err(|e| ApiError::Internal(Box::new(e)))?;
+    Ok(evaluated_tag(version, &body))
+}
+
+fn evaluated_tag(version: i32, body: &[u8]) -> String {
+    use sha2::{Digest as _, Sha256};
+    let digest = Sha256::digest(body);
+    let hash = digest[..8].iter().fold(String::with_capacity(16), |mut out, b| {
+        use std::fmt::Write as _;
+        let _ = write!(out, "{b:02x}");
+        out
+    });
+    format!("\"{version}-{hash}\"")
+}
+
+/// Whether `tag` (as a client sends it: maybe weak) names `version`:
+/// `"3"`, or `"3-…"` as [`fresh_evaluated`] makes it.
+fn names_version(tag: &str, version: i32) -> bool {
+    let Some(inner) = tag
+        .trim_start_matches("W/")
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+    else {
+        return false;
+    };
+    inner.split_once('-').map_or(inner, |(v, _)| v) == version.to_string()
+}
+
 /// Whether `If-None-Match` names `current` (or is `*`); weak tags compare
 /// weakly, as RFC 9110 §13.1.2 asks.
 pub fn if_none_match(req: &HttpRequest, current: &str) -> bool {
@@ -91,7 +144,7 @@ impl Precondition {
         let matches = value
             .split(',')
             .map(str::trim)
-            .any(|tag| tag == "*" || tag.trim_start_matches("W/") == current);
+            .any(|tag| tag == "*" || names_version(tag, version));
         if matches {
             Ok(())
         } else {

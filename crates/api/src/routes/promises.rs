@@ -3,7 +3,7 @@
 //! and the clock, so `?at=` can evaluate any instant.
 
 use actix_web::http::header;
-use actix_web::{HttpResponse, delete, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use followup_core::{EventType, PromiseWhat};
 use followup_store::pipeline::OpportunityRow;
@@ -14,7 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::access::{self, Need, check_contact, load, load_locked};
 use crate::auth::Caller;
-use crate::conditional::{Precondition, with_etag};
+use crate::conditional::Precondition;
 use crate::conventions::{Actor, Page, Paging};
 use crate::db::{read, write_facts};
 use crate::error::{ApiError, Problem};
@@ -122,7 +122,9 @@ pub async fn create_promise(
         record_promise(tx, &caller, &id, body, now)
     })
     .await?;
-    Ok(with_etag(HttpResponse::Created(), 1)
+    let etag = crate::conditional::evaluated_etag(1, &promise)?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::ETAG, etag))
         .insert_header((header::LOCATION, format!("/v1/promises/{}", promise.id)))
         .json(PromiseCreated { promise, warnings }))
 }
@@ -182,7 +184,8 @@ pub async fn list_promises(
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The promise's id."), AtParams),
     responses(
-        (status = 200, description = "The promise.", body = Promise),
+        (status = 200, description = "The promise. Its `ETag` is `\"{version}-{hash}\"`: it changes when its status does, and `If-Match` with it names the version.", body = Promise),
+        (status = 304, description = "Unchanged since the `If-None-Match` ETag (the same version, read the same)."),
         (status = 400, description = "`at` is not an RFC 3339 instant.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -192,6 +195,7 @@ pub async fn get_promise(
     state: web::Data<AppState>,
     id: web::Path<String>,
     query: web::Query<AtParams>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let at = query.at.unwrap_or_else(crate::views::now);
     let id = id.into_inner();
@@ -202,11 +206,11 @@ pub async fn get_promise(
         Ok((row, facts, calendar))
     })
     .await?;
-    // The ETag is the stored version, for `If-Match` on writes. The status
-    // moves with the clock and the interactions while the version stays, so
-    // `If-None-Match` is not honoured here: every read is evaluated afresh.
+    // The status moves with the clock and the interactions while the
+    // stored version stays: the ETag names both (`"{version}-{hash}"`).
     let version = row.version;
-    Ok(with_etag(HttpResponse::Ok(), version).json(promise_view(row, &facts, &calendar, at)?))
+    let view = promise_view(row, &facts, &calendar, at)?;
+    crate::conditional::fresh_evaluated(&req, version, &view)
 }
 
 /// Change or cancel a promise; absent fields stay.
@@ -306,7 +310,10 @@ pub async fn update_promise(
         Ok(promise) => promise,
         Err(error) => return Err(with_current(&state, reader, record, error, now).await),
     };
-    Ok(with_etag(HttpResponse::Ok(), promise.1).json(promise.0))
+    let etag = crate::conditional::evaluated_etag(promise.1, &promise.0)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag))
+        .json(promise.0))
 }
 
 /// A 412 with the promise as it is now (its status evaluated at `now`), to
@@ -328,12 +335,12 @@ async fn with_current(
         let version = row.version;
         let view = promise_view(row, &facts, &calendar, now)?;
         let value = serde_json::to_value(&view).map_err(|e| ApiError::Internal(Box::new(e)))?;
-        Ok((version, value))
+        Ok((crate::conditional::evaluated_etag(version, &view)?, value))
     })
     .await;
     match found {
-        Ok((version, value)) => ApiError::PreconditionFailed {
-            current: crate::conditional::etag(version),
+        Ok((current, value)) => ApiError::PreconditionFailed {
+            current,
             representation: Some(Box::new(value)),
         },
         Err(_) => error,
