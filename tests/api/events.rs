@@ -47,11 +47,11 @@ async fn follow_by(
     }
 }
 
-/// The caller's feed from the start once it holds `n` events (on
-/// PostgreSQL a transaction still running anywhere in the cluster, another
-/// test's, holds newer events back for a moment; docs/events.md).
+/// The caller's feed from the start once it holds `n` events, waiting at
+/// most 20 s (on PostgreSQL a transaction still running anywhere in the
+/// cluster, another test's, holds newer events back; docs/events.md).
 pub async fn feed_of(app: &TestApp, who: &Account, query: &str, n: usize) -> Vec<Value> {
-    for _ in 0..200 {
+    for _ in 0..400 {
         let (events, _) = follow_by(app, who, None, query, 200).await;
         if events.len() >= n {
             return events;
