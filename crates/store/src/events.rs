@@ -370,6 +370,25 @@ pub fn settled_page(
     page(conn, after, filter, limit)
 }
 
+/// A position every event a reader may see now is at or before, and every
+/// event it cannot see yet is after: where a full resynchronisation starts
+/// following the log (`GET /v1/sync`). On PostgreSQL the transactions below
+/// the horizon have all ended, so every record read after this call shows
+/// their changes; a change of a later transaction comes after the position
+/// (perhaps again, when the read already showed it). On SQLite the last
+/// transaction number given out, read in the same transaction as the
+/// records that follow.
+pub fn snapshot_position(conn: &mut DbConnection) -> Result<Position, StoreError> {
+    let tx = match conn {
+        DbConnection::Postgres(_) => horizon(conn)? - 1,
+        DbConnection::Sqlite(c) => event_counter::table
+            .find(1)
+            .select(event_counter::last_tx)
+            .get_result(c)?,
+    };
+    Ok(Position { tx, seq: i32::MAX })
+}
+
 /// How many of the (at most `limit`) events after `after` a reader may see
 /// now (below the horizon, as [`page`] reads them), and the position of the
 /// last, reading no event: for a dispatcher with nobody to deliver to.

@@ -11,6 +11,7 @@ pub mod events;
 pub mod inbox;
 pub mod interactions;
 pub mod pipeline;
+pub mod playbooks;
 pub mod profile;
 pub mod promises;
 pub mod webhooks;
