@@ -14,6 +14,7 @@ pub mod pipeline;
 pub mod playbooks;
 pub mod profile;
 pub mod promises;
+pub mod sync;
 pub mod webhooks;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
