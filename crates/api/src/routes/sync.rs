@@ -10,11 +10,11 @@ use crate::extract::Query;
 use crate::state::AppState;
 use crate::views::sync::{SyncPage, SyncParams, sync_page};
 
-/// Every record of the caller created, changed or deleted since `token`:
-/// opportunities, their profiles, contacts, interactions, promises, and
-/// the custom playbooks the caller made.
+/// What changed in the caller's records since a token; everything without one.
 ///
-/// Without `token`, a full sync: every current record, type by type
+/// Covers every record of the caller created, changed or deleted:
+/// opportunities, their profiles, contacts, interactions, promises, and the
+/// custom playbooks the caller made. Without `token`, a full sync: every current record, type by type
 /// (opportunities, profiles, contacts, interactions, promises, playbooks)
 /// in id order. With the `next_token` of a previous response, the changes
 /// since, in the order they were committed: each record once per page with

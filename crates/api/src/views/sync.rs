@@ -168,7 +168,7 @@ pub struct Change {
     /// `Opportunity`, `Profile`, `Contact`, `Interaction`, `Promise` or
     /// `PlaybookView`. Absent on a tombstone.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Object, required = false)]
     pub data: Option<serde_json::Value>,
 }
 
