@@ -281,8 +281,13 @@ async fn every_create_update_and_delete_comes_once_after_a_token() {
 
     // Creates.
     let opp_n = opportunity(&app, &jane, "New Co").await;
-    let contact_n = contact(&app, &jane, &b.a, json!({"name": "Pat", "role": "recruiter"})).await
-        ["id"]
+    let contact_n = contact(
+        &app,
+        &jane,
+        &b.a,
+        json!({"name": "Pat", "role": "recruiter"}),
+    )
+    .await["id"]
         .as_str()
         .unwrap()
         .to_owned();

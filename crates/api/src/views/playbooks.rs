@@ -58,4 +58,3 @@ pub fn custom_view(row: PlaybookRow) -> Result<PlaybookView, ApiError> {
         updated_at: Some(utc(row.updated_at)),
     })
 }
-

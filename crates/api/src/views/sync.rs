@@ -421,13 +421,8 @@ fn delta_page(
 struct Reader {
     owner: String,
     now: DateTime<Utc>,
-    contexts: HashMap<
-        String,
-        Option<(
-            followup_core::Opportunity,
-            followup_core::BusinessCalendar,
-        )>,
-    >,
+    contexts:
+        HashMap<String, Option<(followup_core::Opportunity, followup_core::BusinessCalendar)>>,
 }
 
 fn value<V: Serialize>(view: &V) -> Result<serde_json::Value, ApiError> {
@@ -539,15 +534,11 @@ impl Reader {
         let mine = |seeker: &str| seeker == owner;
         Ok(match kind {
             RecordType::Opportunity => match pipeline::find_opportunity(conn, id)? {
-                Some(row) if mine(&row.seeker_id) => {
-                    Some(value(&Opportunity::try_from(row)?)?)
-                }
+                Some(row) if mine(&row.seeker_id) => Some(value(&Opportunity::try_from(row)?)?),
                 _ => None,
             },
             RecordType::Profile => match profiles::find_profile(conn, id)? {
-                Some(row) if mine(&row.seeker_id) => {
-                    Some(value(&Profile::from_row(Some(row))?.0)?)
-                }
+                Some(row) if mine(&row.seeker_id) => Some(value(&Profile::from_row(Some(row))?.0)?),
                 _ => None,
             },
             RecordType::Contact => match contacts::find_contact(conn, id)? {
@@ -555,9 +546,7 @@ impl Reader {
                 _ => None,
             },
             RecordType::Interaction => match interactions::find_interaction(conn, id)? {
-                Some(row) if mine(&row.seeker_id) => {
-                    Some(value(&Interaction::try_from(row)?)?)
-                }
+                Some(row) if mine(&row.seeker_id) => Some(value(&Interaction::try_from(row)?)?),
                 _ => None,
             },
             RecordType::Promise => match promises::find_promise(conn, id)? {
