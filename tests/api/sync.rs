@@ -448,3 +448,49 @@ async fn a_malformed_token_is_named_and_an_old_one_is_gone() {
     // An app that kept up holds a token stamped when it last caught up.
     follow(&app, &jane, Some(&fresh), 100).await;
 }
+
+#[tokio::test]
+async fn a_promise_whose_status_a_deletion_changes_comes_again() {
+    let app = spawn_app().await;
+    let jane = app.register("seeker").await;
+    let opp = opportunity(&app, &jane, "Kept Co").await;
+    let boss = contact(
+        &app,
+        &jane,
+        &opp,
+        json!({"name": "Sam Boss", "role": "hiring_manager"}),
+    )
+    .await;
+    let path = format!("/v1/opportunities/{opp}/promises");
+    let body = json!({"contact_id": boss["id"], "what": "call", "due": "2099-01-08", "made_at": "2026-01-02T15:00:00Z"});
+    let promise = created(&app, &jane, &path, body, "promise").await;
+    let path = format!("/v1/opportunities/{opp}/interactions");
+    let body = json!({"kind": "call_connected", "contact_id": boss["id"]});
+    let reply = created(&app, &jane, &path, body, "interaction").await;
+    let kept = app.read(&jane, &format!("/v1/promises/{promise}")).await;
+    assert_eq!(kept["status"], "kept", "{kept}");
+    let (_, token) = follow(&app, &jane, None, 100).await;
+    let (_, token) = follow_until(&app, &jane, &token, 100, 0).await;
+
+    // The answer that kept it is deleted: the promise waits again.
+    changed(
+        &app,
+        &jane,
+        Method::DELETE,
+        &format!("/v1/interactions/{reply}"),
+        None,
+    )
+    .await;
+    let (changes, _) = follow_until(&app, &jane, &token, 100, 2).await;
+    let keys: Vec<Key> = changes.iter().map(key).collect();
+    assert_eq!(
+        keys,
+        [
+            ("interaction".to_owned(), reply),
+            ("promise".to_owned(), promise.clone()),
+        ]
+    );
+    assert_eq!(changes[0]["deleted"], true);
+    assert_ne!(changes[1]["data"]["status"], "kept", "{}", changes[1]);
+    check_data(&app, &jane, &changes).await;
+}
