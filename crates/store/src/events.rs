@@ -620,6 +620,54 @@ mod tests {
         assert_eq!(ids, ["slow", "fast"]);
     }
 
+    /// A full sync starts following the log at [`snapshot_position`]: every
+    /// event a reader can see is at or before it, and an event of a
+    /// transaction still running (it may commit after the records were
+    /// read) comes after it.
+    #[test]
+    fn a_snapshot_position_is_before_every_transaction_still_running() {
+        let (_db, store) = store();
+        store
+            .write(|conn| Appender::default().append(conn, event("seen")))
+            .unwrap();
+        let _ = at_least(&store, Position::default(), 1);
+        if TestDatabase::backend() != Backend::Postgres {
+            let position = store.read(snapshot_position).unwrap();
+            assert!(all(&store, position).is_empty());
+            store
+                .write(|conn| Appender::default().append(conn, event("later")))
+                .unwrap();
+            let rows = all(&store, position);
+            assert_eq!(rows.len(), 1);
+            assert_eq!(rows[0].id, "later");
+            return;
+        }
+        let (appended, wait_appended) = mpsc::channel();
+        let (go, wait_go) = mpsc::channel::<()>();
+        let slow = {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                store
+                    .write(|conn| {
+                        Appender::default().append(conn, event("slow"))?;
+                        appended.send(()).ok();
+                        wait_go.recv().ok();
+                        Ok::<_, StoreError>(())
+                    })
+                    .unwrap();
+            })
+        };
+        wait_appended.recv().unwrap();
+        let position = store.read(snapshot_position).unwrap();
+        go.send(()).unwrap();
+        slow.join().unwrap();
+        let rows = at_least(&store, position, 1);
+        assert!(
+            rows.iter().any(|r| r.id == "slow"),
+            "the running transaction's event comes after the position: {rows:?}"
+        );
+    }
+
     #[test]
     fn a_late_commit_is_never_skipped() {
         let (_db, store) = store();
