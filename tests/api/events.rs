@@ -135,7 +135,7 @@ async fn every_change_writes_its_event_and_the_feed_returns_them_in_order() {
     .await;
     assert_eq!(status, 204);
 
-    let events = feed_of(&app, &jane, "", 9).await;
+    let events = feed_of(&app, &jane, "", 12).await;
     assert_eq!(
         types(&events),
         [
@@ -147,6 +147,11 @@ async fn every_change_writes_its_event_and_the_feed_returns_them_in_order() {
             "promise.kept",
             "opportunity.stage_changed",
             "interaction.deleted",
+            // The answer that kept the promise is gone: it waits again.
+            "promise.updated",
+            // What goes with the opportunity, then the opportunity.
+            "promise.deleted",
+            "contact.deleted",
             "opportunity.deleted",
         ]
     );
@@ -163,7 +168,11 @@ async fn every_change_writes_its_event_and_the_feed_returns_them_in_order() {
     assert_eq!(events[5]["data"]["status"], "kept");
     assert_eq!(events[6]["data"]["opportunity"]["stage"], "offer");
     assert_eq!(events[6]["data"]["transition"]["from"], "final");
-    assert_eq!(events[8]["data"]["company"], "Online Media Co");
+    assert_eq!(events[8]["data"]["id"], promise["promise"]["id"]);
+    assert_ne!(events[8]["data"]["status"], "kept");
+    assert_eq!(events[9]["data"]["id"], promise["promise"]["id"]);
+    assert_eq!(events[10]["data"]["id"], boss["id"]);
+    assert_eq!(events[11]["data"]["company"], "Online Media Co");
     let mut ids: Vec<&str> = events.iter().map(|e| e["id"].as_str().unwrap()).collect();
     ids.sort_unstable();
     ids.dedup();

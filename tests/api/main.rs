@@ -45,6 +45,7 @@ mod revocation;
 mod scenarios;
 mod secrets;
 mod smtp;
+mod sync;
 mod webhook_receiver;
 mod webhooks;
 mod write_door;

@@ -322,7 +322,9 @@ async fn every_write_bumps_each_affected_seeker_once_and_account_writes_none() {
     .await;
 
     // Playbooks: a new one changes nobody's advice; a change to one changes
-    // the advice of every seeker who follows it, once each.
+    // the advice of every seeker who follows it, once each. Each write of
+    // a playbook records its event, its owner's, so the owner is locked
+    // (and bumped) with it, as every event's seeker is.
     let own = run(
         &app,
         step(
@@ -331,7 +333,7 @@ async fn every_write_bumps_each_affected_seeker_once_and_account_writes_none() {
             Method::POST,
             "/v1/playbooks",
             Some(json!({"name": "Mine", "extends": "balanced"})),
-            nobody(),
+            vec![&jane],
         ),
     )
     .await;
@@ -368,7 +370,7 @@ async fn every_write_bumps_each_affected_seeker_once_and_account_writes_none() {
             Method::POST,
             "/v1/playbooks",
             Some(json!({"name": "Coach's", "extends": "balanced"})),
-            nobody(),
+            vec![&coach],
         ),
     )
     .await;
@@ -395,7 +397,7 @@ async fn every_write_bumps_each_affected_seeker_once_and_account_writes_none() {
             Method::PUT,
             format!("/v1/playbooks/{coached}"),
             Some(json!({"name": "Coach's, firmer", "extends": "persistent_caller"})),
-            vec![&jane, &ben],
+            vec![&jane, &ben, &coach],
         ),
     )
     .await;
@@ -460,7 +462,7 @@ async fn every_write_bumps_each_affected_seeker_once_and_account_writes_none() {
             Method::DELETE,
             format!("/v1/playbooks/{own}"),
             None,
-            nobody(),
+            vec![&jane],
         ),
     )
     .await;

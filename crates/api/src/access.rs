@@ -15,7 +15,7 @@ use followup_core::{BuiltinPlaybook, EventType};
 use followup_store::pipeline::{self, OpportunityRow};
 use followup_store::records::{ContactRow, InteractionRow, PromiseRow};
 use followup_store::{DbConnection, FactsTx, Owned, StoreError, auth, playbooks};
-use followup_store::{contacts, interactions, promises};
+use followup_store::{contacts, interactions, profiles, promises};
 
 use crate::auth::{Access, Caller};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -28,6 +28,8 @@ use crate::error::{ApiError, FieldError};
 use crate::events;
 use crate::state::AppState;
 use crate::validate::Errors;
+use crate::views::profile::{OpportunityProfile, Profile};
+use crate::views::promises::{promise_view, status_context};
 
 /// What a caller needs to do with a seeker's record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,6 +119,140 @@ pub trait Versioned: Sized {
     fn promises_on(&self) -> Option<&str> {
         None
     }
+    /// What deleting it does to other records, read before it goes
+    /// ([`Cascade`]).
+    fn cascade(
+        &self,
+        _tx: &mut FactsTx<'_>,
+        _at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Cascade, ApiError> {
+        Ok(Cascade::default())
+    }
+}
+
+/// What the deletion of a record does to others, each of which gets its
+/// event with the deletion's (docs/events.md): the records that go with it
+/// (an opportunity's contacts, interactions, promises and profile, as they
+/// were) and those that lose their reference to it (the interactions and
+/// promises that named a deleted contact, read again after the deletion).
+#[derive(Debug, Default)]
+pub struct Cascade {
+    /// The events of the records deleted with it, with the records as they were.
+    gone: Vec<(EventType, serde_json::Value)>,
+    /// The opportunity whose interactions and promises named it.
+    opportunity_id: Option<String>,
+    /// Interactions that named it.
+    interactions: Vec<String>,
+    /// Promises that named it.
+    promises: Vec<String>,
+}
+
+fn json<V: Serialize>(view: &V) -> Result<serde_json::Value, ApiError> {
+    serde_json::to_value(view).map_err(|e| ApiError::Internal(Box::new(e)))
+}
+
+impl Cascade {
+    /// Records the events of what the deletion did to other records, after
+    /// the deletion (in its transaction).
+    fn record(
+        self,
+        tx: &mut FactsTx<'_>,
+        seeker: &str,
+        actor: &followup_core::Actor,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), ApiError> {
+        for (kind, data) in self.gone {
+            events::record(tx, kind, seeker, actor, at, &data)?;
+        }
+        for id in self.interactions {
+            if let Some(row) = interactions::find_interaction(tx.conn(), &id)? {
+                let view = crate::views::interactions::Interaction::try_from(row)?;
+                events::record(tx, EventType::InteractionUpdated, seeker, actor, at, &view)?;
+            }
+        }
+        if self.promises.is_empty() {
+            return Ok(());
+        }
+        let Some(opportunity_id) = self.opportunity_id else {
+            return Ok(());
+        };
+        let Some(opportunity) = pipeline::find_opportunity(tx.conn(), &opportunity_id)? else {
+            return Ok(());
+        };
+        let (facts, calendar) = status_context(tx.conn(), &opportunity)?;
+        for id in self.promises {
+            if let Some(row) = promises::find_promise(tx.conn(), &id)? {
+                let view = promise_view(row, &facts, &calendar, at)?;
+                events::record(tx, EventType::PromiseUpdated, seeker, actor, at, &view)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An opportunity takes its profile, promises, interactions and contacts
+/// with it (in that order: what refers to a contact goes before it).
+fn opportunity_cascade(
+    tx: &mut FactsTx<'_>,
+    row: &OpportunityRow,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<Cascade, ApiError> {
+    let conn = tx.conn();
+    let mut gone = Vec::new();
+    if let Some(profile) = profiles::find_profile(conn, &row.id)? {
+        let (profile, _) = Profile::from_row(Some(profile))?;
+        let data = OpportunityProfile {
+            opportunity_id: row.id.clone(),
+            profile,
+        };
+        gone.push((EventType::ProfileDeleted, json(&data)?));
+    }
+    let promises = promises::promises_of_opportunity(conn, &row.id)?;
+    if !promises.is_empty() {
+        let (facts, calendar) = status_context(conn, row)?;
+        for promise in promises {
+            let view = promise_view(promise, &facts, &calendar, at)?;
+            gone.push((EventType::PromiseDeleted, json(&view)?));
+        }
+    }
+    for interaction in interactions::interactions_of(conn, &row.id)? {
+        let view = crate::views::interactions::Interaction::try_from(interaction)?;
+        gone.push((EventType::InteractionDeleted, json(&view)?));
+    }
+    for contact in contacts::contacts_of(conn, &row.id)? {
+        let view = crate::views::contacts::Contact::try_from(contact)?;
+        gone.push((EventType::ContactDeleted, json(&view)?));
+    }
+    Ok(Cascade {
+        gone,
+        ..Cascade::default()
+    })
+}
+
+/// A contact's interactions and promises stay, with no contact.
+fn contact_cascade(
+    tx: &mut FactsTx<'_>,
+    row: &ContactRow,
+    _at: chrono::DateTime<chrono::Utc>,
+) -> Result<Cascade, ApiError> {
+    let conn = tx.conn();
+    let named = |contact: &Option<String>| contact.as_deref() == Some(row.id.as_str());
+    let interactions = interactions::interactions_of(conn, &row.opportunity_id)?
+        .into_iter()
+        .filter(|i| named(&i.contact_id))
+        .map(|i| i.id)
+        .collect();
+    let promises = promises::promises_of_opportunity(conn, &row.opportunity_id)?
+        .into_iter()
+        .filter(|p| named(&p.contact_id))
+        .map(|p| p.id)
+        .collect();
+    Ok(Cascade {
+        gone: Vec::new(),
+        opportunity_id: Some(row.opportunity_id.clone()),
+        interactions,
+        promises,
+    })
 }
 
 /// Watches the promises a change of `row` may move, when it may move any.
@@ -256,7 +392,9 @@ pub fn delete<R: Versioned>(
     id: &str,
     precondition: &Precondition,
 ) -> Result<R, ApiError> {
-    let (row, watch) = delete_watched(tx, caller, id, precondition)?;
+    let (row, watch, cascade) = delete_watched::<R>(tx, caller, id, precondition)?;
+    let seeker = row.seeker_id().to_owned();
+    cascade.record(tx, &seeker, &Actor::of(caller), crate::views::now())?;
     record_watched(tx, caller, watch)?;
     Ok(row)
 }
@@ -268,15 +406,16 @@ fn delete_watched<R: Versioned>(
     caller: &Caller,
     id: &str,
     precondition: &Precondition,
-) -> Result<(R, Option<Watched>), ApiError> {
+) -> Result<(R, Option<Watched>, Cascade), ApiError> {
     let (row, _) = load_locked::<R>(tx, caller, id, Need::Write)?;
     precondition.check(row.version())?;
     let now = crate::views::now();
     let watch = watch(tx, &row, now)?;
+    let cascade = row.cascade(tx, now)?;
     if !R::remove(tx, &row, now.naive_utc())? {
         return Err(missing::<R>());
     }
-    Ok((row, watch))
+    Ok((row, watch, cascade))
 }
 
 /// `error` with `now` as the current representation when it is a 412 (see
@@ -419,11 +558,15 @@ where
     R: Versioned,
     V: Serialize + TryFrom<R, Error = ApiError>,
 {
-    let (row, watch) = delete_watched::<R>(tx, caller, id, precondition)?;
+    let (row, watch, cascade) = delete_watched::<R>(tx, caller, id, precondition)?;
     let seeker = row.seeker_id().to_owned();
     let view = V::try_from(row)?;
     let now = crate::views::now();
-    events::record(tx, R::DELETED, &seeker, &Actor::of(caller), now, &view)?;
+    let actor = Actor::of(caller);
+    // What goes with it first (an app that keeps references deletes the
+    // referring records before the one referred to).
+    cascade.record(tx, &seeker, &actor, now)?;
+    events::record(tx, R::DELETED, &seeker, &actor, now, &view)?;
     record_watched(tx, caller, watch)?;
     Ok(view)
 }
@@ -521,7 +664,7 @@ pub fn check_contact(
 }
 
 macro_rules! versioned {
-    ($row:ty, $noun:literal, $owned:ident, $updated:ident, $deleted:ident, $find:path, $save:path, $remove:path $(, promises_on: $on:ident)?) => {
+    ($row:ty, $noun:literal, $owned:ident, $updated:ident, $deleted:ident, $find:path, $save:path, $remove:path $(, promises_on: $on:ident)? $(, cascade: $cascade:path)?) => {
         impl Versioned for $row {
             const NOUN: &'static str = $noun;
             const OWNED: Owned = Owned::$owned;
@@ -563,6 +706,16 @@ macro_rules! versioned {
                     Some(&self.$on)
                 }
             )?
+
+            $(
+                fn cascade(
+                    &self,
+                    tx: &mut FactsTx<'_>,
+                    at: chrono::DateTime<chrono::Utc>,
+                ) -> Result<Cascade, ApiError> {
+                    $cascade(tx, self, at)
+                }
+            )?
         }
     };
 }
@@ -575,7 +728,8 @@ versioned!(
     OpportunityDeleted,
     pipeline::find_opportunity,
     pipeline::update_opportunity,
-    delete_opportunity
+    delete_opportunity,
+    cascade: opportunity_cascade
 );
 
 /// An opportunity is the aggregate: deleting it changes nothing above it.
@@ -594,7 +748,8 @@ versioned!(
     ContactDeleted,
     contacts::find_contact,
     contacts::update_contact,
-    contacts::delete_contact
+    contacts::delete_contact,
+    cascade: contact_cascade
 );
 versioned!(
     InteractionRow,

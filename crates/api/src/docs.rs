@@ -45,6 +45,7 @@ token (`Authorization: Bearer …`) to every `/v1` endpoint except the `auth` on
         (name = "comparisons", description = "How the seeker compares to the ideal candidate and stands on each opportunity, and the side-by-side table for \"which offer?\" and \"where do I put my effort?\"."),
         (name = "analytics", description = "The search in numbers: funnel conversion, employer response times, follow-ups and applications per week, promises kept."),
         (name = "events", description = "What changed, for apps and coaching platforms: the change feed, and signed webhook deliveries by the Standard Webhooks specification."),
+        (name = "sync", description = "One endpoint for apps that keep a copy: every record of the caller created, changed or deleted since a token, tombstones included; without a token, everything."),
         (name = "operations", description = "Liveness, readiness and metrics for operators and load balancers."),
     ),
     // Relative: the document is served by the server it describes, so Swagger

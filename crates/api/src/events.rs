@@ -66,6 +66,8 @@ pub fn record_account<V: Serialize>(
 pub struct PromiseWatch {
     opportunity: OpportunityRow,
     before: HashMap<String, PromiseStatus>,
+    /// The promise whose own event the write records (its update).
+    except: Option<String>,
 }
 
 fn views(
@@ -97,11 +99,22 @@ impl PromiseWatch {
         Ok(Self {
             opportunity: opportunity.clone(),
             before,
+            except: None,
         })
     }
 
+    /// Leaves the `promise.updated` of promise `id` to the write, which
+    /// records its own (a change of the promise itself).
+    pub fn except(mut self, id: &str) -> Self {
+        self.except = Some(id.to_owned());
+        self
+    }
+
     /// Records `promise.kept` and `promise.superseded` for each promise the
-    /// write moved to that status.
+    /// write moved to that status, and `promise.updated` for each other
+    /// promise whose status it changed otherwise (the interaction that kept
+    /// it deleted, the promise that superseded it deleted, the decision
+    /// undone): every copy of a promise's status hears of it.
     pub fn record_changes(
         self,
         tx: &mut FactsTx<'_>,
@@ -109,14 +122,20 @@ impl PromiseWatch {
         at: DateTime<Utc>,
     ) -> Result<(), ApiError> {
         for promise in views(tx.conn(), &self.opportunity, at)? {
+            let before = self.before.get(&promise.id);
+            if before == Some(&promise.status) {
+                continue;
+            }
             let kind = match promise.status {
                 PromiseStatus::Kept => EventType::PromiseKept,
                 PromiseStatus::Superseded => EventType::PromiseSuperseded,
+                // A new promise has its own `promise.created`.
+                _ if before.is_some() && self.except.as_deref() != Some(promise.id.as_str()) => {
+                    EventType::PromiseUpdated
+                }
                 _ => continue,
             };
-            if self.before.get(&promise.id) != Some(&promise.status) {
-                record(tx, kind, &self.opportunity.seeker_id, actor, at, &promise)?;
-            }
+            record(tx, kind, &self.opportunity.seeker_id, actor, at, &promise)?;
         }
         Ok(())
     }

@@ -63,6 +63,24 @@ wire_enum! {
         /// A promise was deleted; `data` is the promise as it was.
         #[serde(rename = "promise.deleted")]
         PromiseDeleted => "promise.deleted",
+        /// An opportunity's ideal-candidate profile was saved (the first
+        /// time too); `data` is `{opportunity_id, profile}`.
+        #[serde(rename = "profile.updated")]
+        ProfileUpdated => "profile.updated",
+        /// An opportunity's profile went with its opportunity; `data` is
+        /// `{opportunity_id, profile}` as it was.
+        #[serde(rename = "profile.deleted")]
+        ProfileDeleted => "profile.deleted",
+        /// A custom playbook was made; `data` is the playbook. The event is
+        /// its owner's (a coach's or a seeker's).
+        #[serde(rename = "playbook.created")]
+        PlaybookCreated => "playbook.created",
+        /// A custom playbook was replaced; `data` is the playbook.
+        #[serde(rename = "playbook.updated")]
+        PlaybookUpdated => "playbook.updated",
+        /// A custom playbook was deleted; `data` is the playbook as it was.
+        #[serde(rename = "playbook.deleted")]
+        PlaybookDeleted => "playbook.deleted",
         /// The seeker granted a coach access; `data` is the grant.
         #[serde(rename = "grant.created")]
         GrantCreated => "grant.created",

@@ -370,6 +370,25 @@ pub fn settled_page(
     page(conn, after, filter, limit)
 }
 
+/// A position every event a reader may see now is at or before, and every
+/// event it cannot see yet is after: where a full resynchronisation starts
+/// following the log (`GET /v1/sync`). On PostgreSQL the transactions below
+/// the horizon have all ended, so every record read after this call shows
+/// their changes; a change of a later transaction comes after the position
+/// (perhaps again, when the read already showed it). On SQLite the last
+/// transaction number given out, read in the same transaction as the
+/// records that follow.
+pub fn snapshot_position(conn: &mut DbConnection) -> Result<Position, StoreError> {
+    let tx = match conn {
+        DbConnection::Postgres(_) => horizon(conn)? - 1,
+        DbConnection::Sqlite(c) => event_counter::table
+            .find(1)
+            .select(event_counter::last_tx)
+            .get_result(c)?,
+    };
+    Ok(Position { tx, seq: i32::MAX })
+}
+
 /// How many of the (at most `limit`) events after `after` a reader may see
 /// now (below the horizon, as [`page`] reads them), and the position of the
 /// last, reading no event: for a dispatcher with nobody to deliver to.
@@ -599,6 +618,54 @@ mod tests {
         slow.join().unwrap();
         let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(ids, ["slow", "fast"]);
+    }
+
+    /// A full sync starts following the log at [`snapshot_position`]: every
+    /// event a reader can see is at or before it, and an event of a
+    /// transaction still running (it may commit after the records were
+    /// read) comes after it.
+    #[test]
+    fn a_snapshot_position_is_before_every_transaction_still_running() {
+        let (_db, store) = store();
+        store
+            .write(|conn| Appender::default().append(conn, event("seen")))
+            .unwrap();
+        let _ = at_least(&store, Position::default(), 1);
+        if TestDatabase::backend() != Backend::Postgres {
+            let position = store.read(snapshot_position).unwrap();
+            assert!(all(&store, position).is_empty());
+            store
+                .write(|conn| Appender::default().append(conn, event("later")))
+                .unwrap();
+            let rows = all(&store, position);
+            assert_eq!(rows.len(), 1);
+            assert_eq!(rows[0].id, "later");
+            return;
+        }
+        let (appended, wait_appended) = mpsc::channel();
+        let (go, wait_go) = mpsc::channel::<()>();
+        let slow = {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                store
+                    .write(|conn| {
+                        Appender::default().append(conn, event("slow"))?;
+                        appended.send(()).ok();
+                        wait_go.recv().ok();
+                        Ok::<_, StoreError>(())
+                    })
+                    .unwrap();
+            })
+        };
+        wait_appended.recv().unwrap();
+        let position = store.read(snapshot_position).unwrap();
+        go.send(()).unwrap();
+        slow.join().unwrap();
+        let rows = at_least(&store, position, 1);
+        assert!(
+            rows.iter().any(|r| r.id == "slow"),
+            "the running transaction's event comes after the position: {rows:?}"
+        );
     }
 
     #[test]

@@ -46,6 +46,7 @@ pub mod records;
 /// docs/architecture.md).
 pub mod schema;
 pub mod snapshot;
+pub mod sync;
 pub mod testing;
 pub mod types;
 pub mod users;

@@ -34,11 +34,12 @@ pub struct PlaybookRow {
     pub version: i32,
 }
 
-/// Stores a new playbook.
-pub fn insert(conn: &mut DbConnection, row: &PlaybookRow) -> Result<(), StoreError> {
+/// Stores a new playbook, its owner locked (its event is theirs).
+pub fn insert(tx: &mut FactsTx<'_>, row: &PlaybookRow) -> Result<(), StoreError> {
+    tx.lock(&row.owner_id)?;
     diesel::insert_into(playbooks::table)
         .values(row.clone())
-        .execute(conn)?;
+        .execute(tx.conn())?;
     Ok(())
 }
 
@@ -85,7 +86,7 @@ pub fn update(
     row: &PlaybookRow,
     expected_version: i32,
 ) -> Result<bool, StoreError> {
-    lock_users_of(tx, &row.id)?;
+    lock_users_of(tx, &row.id, &row.owner_id)?;
     Ok(diesel::update(
         playbooks::table
             .filter(playbooks::id.eq(&row.id))
@@ -109,9 +110,9 @@ pub fn uses(conn: &mut DbConnection, id: &str) -> Result<i64, StoreError> {
     Ok(accounts + opportunities)
 }
 
-/// Deletes a playbook.
-pub fn delete(tx: &mut FactsTx<'_>, id: &str) -> Result<bool, StoreError> {
-    lock_users_of(tx, id)?;
+/// Deletes a playbook of `owner`.
+pub fn delete(tx: &mut FactsTx<'_>, id: &str, owner: &str) -> Result<bool, StoreError> {
+    lock_users_of(tx, id, owner)?;
     Ok(diesel::delete(playbooks::table.find(id)).execute(tx.conn())? == 1)
 }
 
@@ -130,9 +131,11 @@ pub fn users_of(conn: &mut DbConnection, id: &str) -> Result<Vec<String>, StoreE
         .load(conn)?)
 }
 
-/// Locks every seeker who uses the playbook, in the door's fixed order: a
-/// change to it changes their advice.
-fn lock_users_of(tx: &mut FactsTx<'_>, id: &str) -> Result<(), StoreError> {
-    let seekers = users_of(tx.conn(), id)?;
+/// Locks every seeker who uses the playbook, and its owner (whose event the
+/// change writes), in the door's fixed order: a change to it changes their
+/// advice.
+fn lock_users_of(tx: &mut FactsTx<'_>, id: &str, owner: &str) -> Result<(), StoreError> {
+    let mut seekers = users_of(tx.conn(), id)?;
+    seekers.push(owner.to_owned());
     tx.lock_all(seekers)
 }

@@ -21,6 +21,7 @@ pub mod opportunities;
 pub mod playbooks;
 pub mod profile;
 pub mod promises;
+pub mod sync;
 pub mod webhooks;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -86,6 +87,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(promises::update_promise)
         .service(promises::delete_promise)
         .service(events::list_events)
+        .service(sync::sync)
         .service(webhooks::create_webhook)
         .service(webhooks::list_webhooks)
         .service(webhooks::get_webhook)

@@ -3,8 +3,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
-use chrono::{DateTime, Utc};
-use followup_core::{BuiltinPlaybook, Playbook, PlaybookSpec};
+use followup_core::{BuiltinPlaybook, EventType, Playbook, PlaybookSpec};
 use followup_store::DbConnection;
 use followup_store::playbooks::{self, PlaybookRow};
 use followup_store::{auth, users};
@@ -15,33 +14,13 @@ use crate::access::{self, stale};
 use crate::auth::Caller;
 use crate::conditional::{Precondition, etag, fresh, with_etag};
 use crate::conventions::Actor;
-use crate::db::{read, write, write_facts};
+use crate::db::{read, write_facts};
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
 use crate::state::AppState;
 use crate::views::Warning;
+use crate::views::playbooks::{PlaybookView, builtin_view, custom_view};
 use crate::views::{now, utc};
-
-/// A playbook: a named set of enabled rules and their parameters.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PlaybookView {
-    /// What users and opportunities refer to it by: the name of a built-in,
-    /// the id of a custom playbook.
-    pub id: String,
-    /// Its name.
-    pub name: String,
-    /// Built-ins are read-only.
-    pub built_in: bool,
-    /// Who made it; `null` for built-ins.
-    pub owner_id: Option<String>,
-    /// The built-in it starts from (custom playbooks).
-    pub extends: Option<String>,
-    /// Rules by id: `{enabled, params}`; absent rules keep the base's settings.
-    #[schema(value_type = Object)]
-    pub rules: serde_json::Value,
-    /// Last changed (custom playbooks).
-    pub updated_at: Option<DateTime<Utc>>,
-}
 
 /// A custom playbook to make or replace.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -85,33 +64,6 @@ pub struct Assignment {
     pub seeker_id: String,
     /// The playbook they now use by default.
     pub default_playbook: String,
-}
-
-fn builtin_view(builtin: BuiltinPlaybook) -> Result<PlaybookView, ApiError> {
-    let spec = serde_json::to_value(Playbook::builtin(builtin).to_spec())
-        .map_err(|e| ApiError::Internal(Box::new(e)))?;
-    Ok(PlaybookView {
-        id: builtin.as_str().to_owned(),
-        name: builtin.as_str().to_owned(),
-        built_in: true,
-        owner_id: None,
-        extends: None,
-        rules: spec.get("rules").cloned().unwrap_or_default(),
-        updated_at: None,
-    })
-}
-
-fn custom_view(row: PlaybookRow) -> Result<PlaybookView, ApiError> {
-    let spec = row.spec;
-    Ok(PlaybookView {
-        id: row.id,
-        name: row.name,
-        built_in: false,
-        owner_id: Some(row.owner_id),
-        extends: spec.extends.clone(),
-        rules: serde_json::to_value(&spec.rules).map_err(|e| ApiError::Internal(Box::new(e)))?,
-        updated_at: Some(utc(row.updated_at)),
-    })
 }
 
 fn spec(body: PlaybookRequest) -> Result<(String, PlaybookSpec), ApiError> {
@@ -232,7 +184,14 @@ pub async fn create_playbook(
         version: 1,
     };
     let stored = row.clone();
-    write(&state, move |_, conn| Ok(playbooks::insert(conn, &stored)?)).await?;
+    write_facts(&state, move |_, tx| {
+        playbooks::insert(tx, &stored)?;
+        let view = custom_view(stored.clone())?;
+        let at = utc(stored.updated_at);
+        let kind = EventType::PlaybookCreated;
+        crate::events::record(tx, kind, &stored.owner_id, &stored.updated_by, at, &view)
+    })
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::ETAG, etag(row.version)))
         .insert_header((header::LOCATION, format!("/v1/playbooks/{}", row.id)))
@@ -301,6 +260,10 @@ pub async fn replace_playbook(
             let current = owned(tx.conn(), &caller, &id)?.version;
             return Err(stale(current));
         }
+        let view = custom_view(row.clone())?;
+        let at = utc(row.updated_at);
+        let kind = EventType::PlaybookUpdated;
+        crate::events::record(tx, kind, &row.owner_id, &row.updated_by, at, &view)?;
         Ok(row)
     })
     .await?;
@@ -338,8 +301,11 @@ pub async fn delete_playbook(
                 "the playbook is in use by {uses} account(s) or opportunit(ies); assign another first"
             )));
         }
-        playbooks::delete(tx, &row.id)?;
-        Ok(())
+        playbooks::delete(tx, &row.id, &row.owner_id)?;
+        let (owner, actor) = (row.owner_id.clone(), Actor::of(&caller));
+        let view = custom_view(row)?;
+        let kind = EventType::PlaybookDeleted;
+        crate::events::record(tx, kind, &owner, &actor, now(), &view)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

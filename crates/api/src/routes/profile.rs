@@ -3,6 +3,7 @@
 //! three process questions coaches tell the seeker to ask.
 
 use actix_web::{HttpRequest, HttpResponse, get, put, web};
+use followup_core::EventType;
 use followup_store::pipeline::OpportunityRow;
 use followup_store::profiles;
 use followup_store::records::ProfileRow;
@@ -19,8 +20,9 @@ use crate::extract::Json;
 use crate::state::AppState;
 use crate::validate::{self, Errors};
 use crate::views::profile::{
-    Answers, Competition, Criterion, MAX_COMPETITORS, MAX_CRITERIA, Profile,
+    Answers, Competition, Criterion, MAX_COMPETITORS, MAX_CRITERIA, OpportunityProfile, Profile,
 };
+use crate::views::utc;
 
 /// A whole profile, replacing the stored one; absent parts are empty or unknown.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -215,6 +217,13 @@ pub async fn put_profile(
                 profiles::find_profile(tx.conn(), &row.opportunity_id)?.map_or(0, |p| p.version);
             return Err(stale(current));
         }
+        let (profile, _) = Profile::from_row(Some(row.clone()))?;
+        let data = OpportunityProfile {
+            opportunity_id: row.opportunity_id.clone(),
+            profile,
+        };
+        let (kind, at) = (EventType::ProfileUpdated, utc(row.updated_at));
+        crate::events::record(tx, kind, &row.seeker_id, &row.updated_by, at, &data)?;
         Ok(row)
     })
     .await?;

@@ -247,7 +247,7 @@ pub async fn update_promise(
     let promise = write_facts(&state, move |_, tx| {
         let (before, _) = load_locked::<PromiseRow>(tx, &caller, &id, Need::Write)?;
         let before = opportunity_of(tx.conn(), &before)?;
-        let watch = PromiseWatch::new(tx.conn(), &before, now)?;
+        let watch = PromiseWatch::new(tx.conn(), &before, now)?.except(&id);
         let row = access::update::<PromiseRow>(
             tx,
             &caller,
@@ -372,19 +372,18 @@ pub async fn delete_promise(
     let now = crate::views::now();
     let (reader, record) = (caller.clone(), id.clone());
     let deleted = write_facts(&state, move |_, tx| {
+        let (before, _) = load_locked::<PromiseRow>(tx, &caller, &id, Need::Write)?;
+        let before = opportunity_of(tx.conn(), &before)?;
+        // A promise it superseded is pending again.
+        let watch = PromiseWatch::new(tx.conn(), &before, now)?;
         let row = access::delete::<PromiseRow>(tx, &caller, &id, &precondition)?;
         let opportunity = opportunity_of(tx.conn(), &row)?;
         let (facts, calendar) = status_context(tx.conn(), &opportunity)?;
         let view = promise_view(row, &facts, &calendar, now)?;
         let kind = EventType::PromiseDeleted;
-        crate::events::record(
-            tx,
-            kind,
-            &opportunity.seeker_id,
-            &Actor::of(&caller),
-            now,
-            &view,
-        )
+        let actor = Actor::of(&caller);
+        crate::events::record(tx, kind, &opportunity.seeker_id, &actor, now, &view)?;
+        watch.record_changes(tx, &actor, now)
     })
     .await;
     if let Err(error) = deleted {

@@ -174,6 +174,16 @@ pub fn visible_seekers(
     Ok(Some(seekers))
 }
 
+/// 410 Gone with `detail` when a position held since `at` is older than
+/// the retention at `now`: the events after it may be purged. The change
+/// feed and `GET /v1/sync` answer alike.
+pub fn check_age(at: DateTime<Utc>, now: DateTime<Utc>, detail: &str) -> Result<(), ApiError> {
+    if at < now - Duration::days(RETENTION_DAYS) {
+        return Err(ApiError::Gone(detail.to_owned()));
+    }
+    Ok(())
+}
+
 /// A page of the caller's feed at `now`.
 pub fn feed(
     conn: &mut DbConnection,
@@ -189,12 +199,14 @@ pub fn feed(
     let start = match params.cursor.as_deref().filter(|c| !c.is_empty()) {
         Some(text) => {
             let cursor = Cursor::decode(text)?;
-            if cursor.at < now - Duration::days(RETENTION_DAYS) {
-                return Err(ApiError::Gone(format!(
+            check_age(
+                cursor.at,
+                now,
+                &format!(
                     "this cursor is older than the {RETENTION_DAYS} days the feed keeps; \
                      resynchronise from the resources and start the feed again without a cursor"
-                )));
-            }
+                ),
+            )?;
             cursor.position
         }
         None => Position::default(),

@@ -11,8 +11,10 @@ pub mod events;
 pub mod inbox;
 pub mod interactions;
 pub mod pipeline;
+pub mod playbooks;
 pub mod profile;
 pub mod promises;
+pub mod sync;
 pub mod webhooks;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};

@@ -100,6 +100,16 @@ pub struct Profile {
     pub updated_by: Option<Actor>,
 }
 
+/// A profile with the opportunity it belongs to: the `data` of the
+/// `profile.*` events.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OpportunityProfile {
+    /// The opportunity.
+    pub opportunity_id: String,
+    /// Its profile, as `GET /v1/opportunities/{id}/profile` returns it.
+    pub profile: Profile,
+}
+
 impl Profile {
     /// The profile as stored, or the empty one (version 0) when none is.
     pub fn from_row(row: Option<ProfileRow>) -> Result<(Self, i32), ApiError> {
