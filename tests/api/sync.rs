@@ -104,8 +104,12 @@ async fn playbook(app: &TestApp, who: &Account, name: &str) -> String {
     created(app, who, "/v1/playbooks", json!({"name": name}), "playbook").await
 }
 
-/// What the record's own `GET` returns.
-async fn get(app: &TestApp, who: &Account, (kind, id): &Key) -> Value {
+/// What the record's own `GET` returns, and its `ETag`.
+async fn get(app: &TestApp, who: &Account, record: &Key) -> Value {
+    get_with_etag(app, who, record).await.0
+}
+
+async fn get_with_etag(app: &TestApp, who: &Account, (kind, id): &Key) -> (Value, String) {
     let path = match kind.as_str() {
         "opportunity" => format!("/v1/opportunities/{id}"),
         "profile" => format!("/v1/opportunities/{id}/profile"),
@@ -115,19 +119,23 @@ async fn get(app: &TestApp, who: &Account, (kind, id): &Key) -> Value {
         "playbook" => format!("/v1/playbooks/{id}"),
         other => panic!("no such record type {other}"),
     };
-    app.read(who, &path).await
+    let response = app.as_(who, Method::GET, &path).send().await.unwrap();
+    assert_eq!(response.status(), 200, "GET {path}");
+    let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+    (response.json().await.unwrap(), etag)
 }
 
-/// Each upsert carries the record exactly as its `GET` returns it; each
-/// tombstone only `{type, id, deleted}`.
+/// Each upsert carries the record exactly as its `GET` returns it, with
+/// the same `ETag`; each tombstone only `{type, id, deleted}`.
 async fn check_data(app: &TestApp, who: &Account, changes: &[Value]) {
     for change in changes {
         if change["deleted"] == true {
             assert_eq!(change.as_object().unwrap().len(), 3, "{change}");
             continue;
         }
-        let record = get(app, who, &key(change)).await;
+        let (record, etag) = get_with_etag(app, who, &key(change)).await;
         assert_eq!(change["data"], record, "{change}");
+        assert_eq!(change["etag"], etag.as_str(), "{change}");
     }
 }
 

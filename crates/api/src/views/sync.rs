@@ -153,7 +153,8 @@ pub struct SyncParams {
     "type": "contact",
     "id": "01890a5d-ac96-774b-bcce-b302099a8057",
     "deleted": false,
-    "data": {"id": "01890a5d-ac96-774b-bcce-b302099a8057", "opportunity_id": "01890a5d-ac96-7000-8000-000000000001", "name": "Sam Boss", "role": "hiring_manager", "email": "sam@example.com", "phone": null, "timezone": "America/New_York", "preferred_channel": "any", "best_time": null, "holiday_calendar": null, "notes": null, "created_at": "2026-01-02T15:00:00Z", "updated_at": "2026-01-02T15:00:00Z", "updated_by": {"type": "seeker", "id": "01890a5d-ac96-7000-8000-0000000000aa"}}
+    "data": {"id": "01890a5d-ac96-774b-bcce-b302099a8057", "opportunity_id": "01890a5d-ac96-7000-8000-000000000001", "name": "Sam Boss", "role": "hiring_manager", "email": "sam@example.com", "phone": null, "timezone": "America/New_York", "preferred_channel": "any", "best_time": null, "holiday_calendar": null, "notes": null, "created_at": "2026-01-02T15:00:00Z", "updated_at": "2026-01-02T15:00:00Z", "updated_by": {"type": "seeker", "id": "01890a5d-ac96-7000-8000-0000000000aa"}},
+    "etag": "\"1\""
 }))]
 pub struct Change {
     /// The kind of record.
@@ -170,6 +171,12 @@ pub struct Change {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Object, required = false)]
     pub data: Option<serde_json::Value>,
+    /// The record's `ETag`, as its own `GET` answers it: send it as
+    /// `If-Match` to change the record, as `If-None-Match` to read it
+    /// again. Absent on a tombstone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    pub etag: Option<String>,
 }
 
 /// A page of changes.
@@ -397,16 +404,18 @@ fn delta_page(
     }
     let mut changes = Vec::with_capacity(seen.len());
     for (kind, id, deleted) in last.into_iter().flatten() {
-        let data = if deleted {
+        let current = if deleted {
             None
         } else {
             reader.current(conn, kind, &id)?
         };
+        let (data, etag) = current.unzip();
         changes.push(Change {
             kind,
             id,
             deleted: data.is_none(),
             data,
+            etag,
         });
     }
     Ok(SyncPage {
@@ -429,13 +438,22 @@ fn value<V: Serialize>(view: &V) -> Result<serde_json::Value, ApiError> {
     serde_json::to_value(view).map_err(|e| ApiError::Internal(Box::new(e)))
 }
 
-fn upsert(kind: RecordType, id: String, data: serde_json::Value) -> Change {
+/// A record's representation and its `ETag`.
+type Current = (serde_json::Value, String);
+
+fn upsert(kind: RecordType, id: String, (data, etag): Current) -> Change {
     Change {
         kind,
         id,
         deleted: false,
         data: Some(data),
+        etag: Some(etag),
     }
+}
+
+/// A view and the ETag of its stored `version`.
+fn versioned<V: Serialize>(view: &V, version: i32) -> Result<Current, ApiError> {
+    Ok((value(view)?, crate::conditional::etag(version)))
 }
 
 impl Reader {
@@ -453,7 +471,7 @@ impl Reader {
         &mut self,
         conn: &mut DbConnection,
         row: followup_store::records::PromiseRow,
-    ) -> Result<Option<serde_json::Value>, ApiError> {
+    ) -> Result<Option<Current>, ApiError> {
         if !self.contexts.contains_key(&row.opportunity_id) {
             let context = match pipeline::find_opportunity(conn, &row.opportunity_id)? {
                 Some(opportunity) => Some(status_context(conn, &opportunity)?),
@@ -464,7 +482,10 @@ impl Reader {
         let Some(Some((facts, calendar))) = self.contexts.get(&row.opportunity_id) else {
             return Ok(None);
         };
-        Ok(Some(value(&promise_view(row, facts, calendar, self.now)?)?))
+        let version = row.version;
+        let view = promise_view(row, facts, calendar, self.now)?;
+        let etag = crate::conditional::evaluated_etag(version, &view)?;
+        Ok(Some((value(&view)?, etag)))
     }
 
     /// Up to `limit` of the caller's records of `kind` after the id
@@ -481,41 +502,45 @@ impl Reader {
         match kind {
             RecordType::Opportunity => {
                 for row in sync::opportunities_after(conn, &owner, after, limit)? {
-                    let id = row.id.clone();
-                    changes.push(upsert(kind, id, value(&Opportunity::try_from(row)?)?));
+                    let (id, version) = (row.id.clone(), row.version);
+                    let view = Opportunity::try_from(row)?;
+                    changes.push(upsert(kind, id, versioned(&view, version)?));
                 }
             }
             RecordType::Profile => {
                 for row in sync::profiles_after(conn, &owner, after, limit)? {
                     let id = row.opportunity_id.clone();
-                    let (profile, _) = Profile::from_row(Some(row))?;
-                    changes.push(upsert(kind, id, value(&profile)?));
+                    let (profile, version) = Profile::from_row(Some(row))?;
+                    changes.push(upsert(kind, id, versioned(&profile, version)?));
                 }
             }
             RecordType::Contact => {
                 for row in sync::contacts_after(conn, &owner, after, limit)? {
-                    let id = row.id.clone();
-                    changes.push(upsert(kind, id, value(&Contact::try_from(row)?)?));
+                    let (id, version) = (row.id.clone(), row.version);
+                    let view = Contact::try_from(row)?;
+                    changes.push(upsert(kind, id, versioned(&view, version)?));
                 }
             }
             RecordType::Interaction => {
                 for row in sync::interactions_after(conn, &owner, after, limit)? {
-                    let id = row.id.clone();
-                    changes.push(upsert(kind, id, value(&Interaction::try_from(row)?)?));
+                    let (id, version) = (row.id.clone(), row.version);
+                    let view = Interaction::try_from(row)?;
+                    changes.push(upsert(kind, id, versioned(&view, version)?));
                 }
             }
             RecordType::Promise => {
                 for row in sync::promises_after(conn, &owner, after, limit)? {
                     let id = row.id.clone();
-                    if let Some(data) = self.promise(conn, row)? {
-                        changes.push(upsert(kind, id, data));
+                    if let Some(current) = self.promise(conn, row)? {
+                        changes.push(upsert(kind, id, current));
                     }
                 }
             }
             RecordType::Playbook => {
                 for row in sync::playbooks_after(conn, &owner, after, limit)? {
-                    let id = row.id.clone();
-                    changes.push(upsert(kind, id, value(&custom_view(row)?)?));
+                    let (id, version) = (row.id.clone(), row.version);
+                    let view = custom_view(row)?;
+                    changes.push(upsert(kind, id, versioned(&view, version)?));
                 }
             }
         }
@@ -529,24 +554,36 @@ impl Reader {
         conn: &mut DbConnection,
         kind: RecordType,
         id: &str,
-    ) -> Result<Option<serde_json::Value>, ApiError> {
+    ) -> Result<Option<Current>, ApiError> {
         let owner = self.owner.clone();
         let mine = |seeker: &str| seeker == owner;
         Ok(match kind {
             RecordType::Opportunity => match pipeline::find_opportunity(conn, id)? {
-                Some(row) if mine(&row.seeker_id) => Some(value(&Opportunity::try_from(row)?)?),
+                Some(row) if mine(&row.seeker_id) => {
+                    let version = row.version;
+                    Some(versioned(&Opportunity::try_from(row)?, version)?)
+                }
                 _ => None,
             },
             RecordType::Profile => match profiles::find_profile(conn, id)? {
-                Some(row) if mine(&row.seeker_id) => Some(value(&Profile::from_row(Some(row))?.0)?),
+                Some(row) if mine(&row.seeker_id) => {
+                    let (profile, version) = Profile::from_row(Some(row))?;
+                    Some(versioned(&profile, version)?)
+                }
                 _ => None,
             },
             RecordType::Contact => match contacts::find_contact(conn, id)? {
-                Some(row) if mine(&row.seeker_id) => Some(value(&Contact::try_from(row)?)?),
+                Some(row) if mine(&row.seeker_id) => {
+                    let version = row.version;
+                    Some(versioned(&Contact::try_from(row)?, version)?)
+                }
                 _ => None,
             },
             RecordType::Interaction => match interactions::find_interaction(conn, id)? {
-                Some(row) if mine(&row.seeker_id) => Some(value(&Interaction::try_from(row)?)?),
+                Some(row) if mine(&row.seeker_id) => {
+                    let version = row.version;
+                    Some(versioned(&Interaction::try_from(row)?, version)?)
+                }
                 _ => None,
             },
             RecordType::Promise => match promises::find_promise(conn, id)? {
@@ -554,7 +591,10 @@ impl Reader {
                 _ => None,
             },
             RecordType::Playbook => match playbooks::find(conn, id)? {
-                Some(row) if mine(&row.owner_id) => Some(value(&custom_view(row)?)?),
+                Some(row) if mine(&row.owner_id) => {
+                    let version = row.version;
+                    Some(versioned(&custom_view(row)?, version)?)
+                }
                 _ => None,
             },
         })
