@@ -105,10 +105,6 @@ async fn playbook(app: &TestApp, who: &Account, name: &str) -> String {
 }
 
 /// What the record's own `GET` returns, and its `ETag`.
-async fn get(app: &TestApp, who: &Account, record: &Key) -> Value {
-    get_with_etag(app, who, record).await.0
-}
-
 async fn get_with_etag(app: &TestApp, who: &Account, (kind, id): &Key) -> (Value, String) {
     let path = match kind.as_str() {
         "opportunity" => format!("/v1/opportunities/{id}"),
