@@ -46,6 +46,7 @@ mod scenarios;
 mod secrets;
 mod smtp;
 mod sync;
+mod two_devices;
 mod webhook_receiver;
 mod webhooks;
 mod write_door;

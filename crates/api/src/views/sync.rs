@@ -140,7 +140,9 @@ pub struct SyncParams {
     /// sync again without a token.
     #[param(example = "eyJ2IjoxLCJ0eCI6ODEyLCJzZXEiOjMsImF0IjoxNzkwMDAwMDAwfQ")]
     pub token: Option<String>,
-    /// Changes per page: 1–500, default 100.
+    /// Changes per page: 1–500, default 100. (A change under an
+    /// opportunity brings the opportunity along, so a page whose first
+    /// change does may hold one more.)
     #[param(minimum = 1, maximum = 500)]
     #[serde(default, deserialize_with = "crate::extract::not_empty")]
     pub limit: Option<u32>,
@@ -370,7 +372,47 @@ fn delta_page(
     };
     let start = token.position();
     let fetch = i64::try_from(limit).unwrap_or(i64::MAX);
-    let (rows, more) = events::settled_page(conn, start, &filter, fetch)?;
+    let (mut rows, mut more) = events::settled_page(conn, start, &filter, fetch)?;
+    // The last event of each record wins; records come in the order of
+    // their last event. A page holds at most `limit` records: an event
+    // that would make it hold more (its record and its opportunity) waits
+    // for the next page.
+    let mut last: Vec<Option<(RecordType, String, bool)>> = Vec::new();
+    let mut seen: HashMap<(RecordType, String), usize> = HashMap::new();
+    let mut consumed = 0;
+    for row in &rows {
+        let mut touched = Vec::new();
+        if let (Some((kind, deleted)), Some(id)) = (RecordType::of_event(row.kind), record_id(row))
+        {
+            // A record under an opportunity changed the opportunity too
+            // (its version and `updated_at`, docs/pipeline.md): it comes
+            // again, after the record.
+            let parent = match kind {
+                RecordType::Opportunity | RecordType::Playbook => None,
+                _ => row.data["opportunity_id"].as_str().map(str::to_owned),
+            };
+            touched.push((kind, id, deleted));
+            if let Some(parent) = parent {
+                touched.push((RecordType::Opportunity, parent, false));
+            }
+        }
+        let new = touched
+            .iter()
+            .filter(|(kind, id, _)| !seen.contains_key(&(*kind, id.clone())))
+            .count();
+        if consumed > 0 && seen.len() + new > limit {
+            more = true;
+            break;
+        }
+        for (kind, id, deleted) in touched {
+            if let Some(earlier) = seen.insert((kind, id.clone()), last.len()) {
+                last[earlier] = None;
+            }
+            last.push(Some((kind, id, deleted)));
+        }
+        consumed += 1;
+    }
+    rows.truncate(consumed);
     let next = match rows.last() {
         Some(last) => Token::new(
             Position {
@@ -386,22 +428,6 @@ fn delta_page(
         ),
         None => Token::new(start, reader.now, None),
     };
-    // The last event of each record wins; records come in the order of
-    // their last event.
-    let mut last: Vec<Option<(RecordType, String, bool)>> = Vec::new();
-    let mut seen: HashMap<(RecordType, String), usize> = HashMap::new();
-    for row in &rows {
-        let Some((kind, deleted)) = RecordType::of_event(row.kind) else {
-            continue;
-        };
-        let Some(id) = record_id(row) else {
-            continue;
-        };
-        if let Some(earlier) = seen.insert((kind, id.clone()), last.len()) {
-            last[earlier] = None;
-        }
-        last.push(Some((kind, id, deleted)));
-    }
     let mut changes = Vec::with_capacity(seen.len());
     for (kind, id, deleted) in last.into_iter().flatten() {
         let current = if deleted {
