@@ -101,6 +101,7 @@ pub async fn create_api_key(
     caller.require_role(&[Role::Coach, Role::Admin])?;
     if caller.via != Via::Token {
         return Err(ApiError::Forbidden(
+            crate::error::ProblemCode::Forbidden,
             "an API key cannot create API keys".to_owned(),
         ));
     }
@@ -108,7 +109,14 @@ pub async fn create_api_key(
     let mut errors = Errors::default();
     let name = errors.check(validate::name("name", &body.name, 100));
     if body.scopes.is_empty() {
-        errors.push("scopes", "give at least one scope: read, write");
+        errors.add(
+            crate::error::FieldError::new(
+                "scopes",
+                crate::error::FieldCode::TooFew,
+                "give at least one scope: read, write",
+            )
+            .with("min", 1),
+        );
     }
     errors.finish()?;
     let name = name.unwrap_or_default();

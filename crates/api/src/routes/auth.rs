@@ -243,9 +243,10 @@ pub async fn register(
             token_generation: 0,
         };
         users::insert(conn, &user).map_err(|err| match err {
-            StoreError::Conflict { .. } => {
-                ApiError::Conflict("an account with this email already exists".to_owned())
-            }
+            StoreError::Conflict { .. } => ApiError::Conflict(
+                crate::error::ProblemCode::AlreadyExists,
+                "an account with this email already exists".to_owned(),
+            ),
             other => other.into(),
         })?;
         let family = uuid::Uuid::now_v7().to_string();
@@ -337,7 +338,12 @@ pub async fn login(
     })
     .await?;
     pair.map(|pair| HttpResponse::Ok().insert_header(no_store()).json(pair))
-        .ok_or_else(|| ApiError::Unauthorized("wrong email or password".to_owned()))
+        .ok_or_else(|| {
+            ApiError::Unauthorized(
+                crate::error::ProblemCode::InvalidCredentials,
+                "wrong email or password".to_owned(),
+            )
+        })
 }
 
 enum Refreshed {
@@ -440,7 +446,10 @@ pub async fn refresh(
     .await?;
     match outcome {
         Refreshed::Pair(pair) => Ok(HttpResponse::Ok().insert_header(no_store()).json(pair)),
-        Refreshed::Refused(reason) => Err(ApiError::Unauthorized(reason.to_owned())),
+        Refreshed::Refused(reason) => Err(ApiError::Unauthorized(
+            crate::error::ProblemCode::SessionEnded,
+            reason.to_owned(),
+        )),
     }
 }
 

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use crate::access::{Need, load};
 use crate::auth::Caller;
 use crate::db::read;
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::Json;
 use crate::state::AppState;
 use crate::views::agenda::{
@@ -261,14 +261,14 @@ pub async fn tone_check(
 ) -> Result<web::Json<ToneReport>, ApiError> {
     let mut errors = crate::validate::Errors::default();
     if body.0.text.chars().count() > 20_000 {
-        errors.push("text", "must be at most 20000 characters");
+        errors.add(FieldError::too_long("text", 20_000));
     }
     if body.0.names.len() > 50 {
-        errors.push("names", "at most 50 names");
+        errors.add(FieldError::too_many("names", 50, "names"));
     }
     for (i, name) in body.0.names.iter().enumerate() {
         if name.chars().count() > 200 {
-            errors.push(&format!("names[{i}]"), "must be at most 200 characters");
+            errors.add(FieldError::too_long(format!("names[{i}]"), 200));
         }
     }
     errors.finish()?;

@@ -96,6 +96,7 @@ pub async fn create_feed_token(
 ) -> Result<HttpResponse, ApiError> {
     if caller.via != Via::Token {
         return Err(ApiError::Forbidden(
+            crate::error::ProblemCode::Forbidden,
             "an API key cannot make feed tokens".to_owned(),
         ));
     }

@@ -14,6 +14,7 @@ use crate::auth::{Access, Caller};
 use crate::conditional::{Precondition, with_etag};
 use crate::conventions::{Actor, Page, Paging};
 use crate::db::{read, write_facts};
+use crate::error::FieldCode;
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Query};
 use crate::state::AppState;
@@ -237,7 +238,11 @@ fn check_url(errors: &mut Errors, value: Option<String>) -> Option<String> {
     {
         Some(url)
     } else {
-        errors.push("posting_url", "must be an http or https URL");
+        errors.push(
+            "posting_url",
+            FieldCode::NotAUrl,
+            "must be an http or https URL",
+        );
         None
     }
 }
@@ -245,7 +250,7 @@ fn check_url(errors: &mut Errors, value: Option<String>) -> Option<String> {
 fn check_excitement(errors: &mut Errors, value: Option<i32>) -> Option<i32> {
     match value {
         Some(v) if !(1..=5).contains(&v) => {
-            errors.push("excitement", "must be between 1 and 5");
+            errors.add(crate::error::FieldError::out_of_range("excitement", 1, 5));
             None
         }
         other => other,
@@ -255,7 +260,14 @@ fn check_excitement(errors: &mut Errors, value: Option<i32>) -> Option<i32> {
 fn check_amount(errors: &mut Errors, field: &str, value: Option<f64>) -> Option<f64> {
     match value {
         Some(v) if !v.is_finite() || v < 0.0 => {
-            errors.push(field, "must be a non-negative amount");
+            errors.add(
+                crate::error::FieldError::new(
+                    field,
+                    FieldCode::OutOfRange,
+                    "must be a non-negative amount",
+                )
+                .with("min", 0),
+            );
             None
         }
         other => other,
@@ -266,7 +278,14 @@ fn check_currency(errors: &mut Errors, value: Option<String>) -> Option<String> 
     match followup_core::compare::Currency::parse(value?.trim()) {
         Ok(code) => Some(code.as_str().to_owned()),
         Err(_) => {
-            errors.push("currency", "must be an ISO 4217 code such as USD or EUR");
+            errors.add(
+                crate::error::FieldError::new(
+                    "currency",
+                    FieldCode::InvalidFormat,
+                    "must be an ISO 4217 code such as USD or EUR",
+                )
+                .with("format", "iso_4217"),
+            );
             None
         }
     }
@@ -309,6 +328,7 @@ pub async fn create_opportunity(
     caller.require_write()?;
     if caller.role != followup_core::Role::Seeker {
         return Err(ApiError::Forbidden(
+            crate::error::ProblemCode::Forbidden,
             "only a seeker keeps opportunities".to_owned(),
         ));
     }
@@ -516,6 +536,7 @@ pub async fn update_opportunity(
         move |tx, row, access| {
             if access == Access::Coach && !only_coachable {
                 return Err(ApiError::Forbidden(
+                    crate::error::ProblemCode::Forbidden,
                     "a coach may change an opportunity's playbook, nothing else".to_owned(),
                 ));
             }
