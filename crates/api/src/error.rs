@@ -652,9 +652,15 @@ pub fn query_error(
     err: actix_web::error::QueryPayloadError,
     _req: &HttpRequest,
 ) -> actix_web::Error {
+    let said = match &err {
+        actix_web::error::QueryPayloadError::Deserialize(inner) => {
+            crate::serde_errors::plain(&inner.to_string())
+        }
+        _ => "it is not a query string".to_owned(),
+    };
     ApiError::BadRequest(
         ProblemCode::BadRequest,
-        format!("invalid query string: {err}"),
+        format!("the query string could not be read: a parameter {said}"),
     )
     .into()
 }
@@ -680,6 +686,32 @@ mod tests {
             ApiError::Busy.problem().kind,
             "https://followup.dev/problems/busy"
         );
+    }
+
+    #[test]
+    fn docs_list_every_code() {
+        let docs = include_str!("../../../docs/errors.md");
+        for code in ProblemCode::ALL {
+            assert!(docs.contains(&format!("| `{code}` |")), "{code}");
+        }
+        for code in FieldCode::ALL {
+            assert!(docs.contains(&format!("| `{code}` |")), "{code}");
+        }
+    }
+
+    #[test]
+    fn every_problem_has_a_code_and_every_field_error_params() {
+        let err = ApiError::invalid("name", FieldCode::Empty, "must not be empty");
+        let body = serde_json::to_value(err.problem()).unwrap();
+        assert_eq!(body["code"], "validation_failed");
+        assert_eq!(body["errors"][0]["code"], "empty");
+        assert_eq!(body["errors"][0]["params"], serde_json::json!({}));
+        let body = serde_json::to_value(FieldError::too_long("name", 200)).unwrap();
+        assert_eq!(body["params"], serde_json::json!({"max": 200}));
+        let conflict = ApiError::Conflict(ProblemCode::DuplicateId, "taken".to_owned());
+        assert_eq!(conflict.problem().code.as_str(), "duplicate_id");
+        assert_eq!(conflict.status_code(), StatusCode::CONFLICT);
+        assert_eq!(ApiError::Busy.problem().code, ProblemCode::Busy);
     }
 
     #[test]

@@ -388,6 +388,21 @@ fn number(n: i128) -> Value {
         .unwrap_or(Value::Null)
 }
 
+/// serde's `message` in plain words, for where no field can be named.
+pub fn plain(message: &str) -> String {
+    let said = read(message);
+    let error = match said {
+        Said::Missing(name) => return format!("`{name}` is required"),
+        Said::UnknownField(name, _) => return format!("`{name}` is not known"),
+        Said::Time => {
+            return "is not a date (YYYY-MM-DD) or a date and time (RFC 3339) as it must be"
+                .to_owned();
+        }
+        said => field_error(String::new(), message, &said, true),
+    };
+    error.message
+}
+
 /// A `serde_json` error reading a value (not a body) at `field`, such as a
 /// playbook's `rules`, classified.
 pub fn classify_value_error(field: &str, err: &serde_json::Error) -> FieldError {
