@@ -234,3 +234,57 @@ async fn problems_without_fields_carry_their_code() {
     let problem = assert_problem(taken, 409).await;
     assert_eq!(problem["code"], "duplicate_id");
 }
+
+#[tokio::test]
+async fn type_errors_and_the_routes_own_checks_are_reported_together() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/v1/auth/register"))
+        .json(&json!({
+            "email": "jane@example.com",
+            "password": "a long passphrase",
+            "display_name": "J".repeat(101),
+            "role": "wizard",
+            "timezone": "Mars/Olympus",
+        }))
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(response, 422).await;
+    assert_eq!(
+        codes(&problem),
+        pairs(&[
+            ("display_name", "too_long"),
+            ("role", "unknown_value"),
+            ("timezone", "not_a_time_zone"),
+        ]),
+        "{problem}"
+    );
+
+    let jane = app.register("seeker").await;
+    let response = app
+        .as_(&jane, Method::POST, "/v1/opportunities")
+        .json(&json!({
+            "company": "A".repeat(201),
+            "title": 7,
+            "excitement": 9,
+            "posting_url": "ftp://example.com",
+        }))
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(response, 422).await;
+    assert_eq!(
+        codes(&problem),
+        pairs(&[
+            ("company", "too_long"),
+            ("excitement", "out_of_range"),
+            ("posting_url", "not_a_url"),
+            ("title", "wrong_type"),
+        ]),
+        "{problem}"
+    );
+    assert_eq!(problem["errors"][0]["params"], json!({"max": 200}));
+    assert_eq!(problem["errors"][1]["params"], json!({"min": 1, "max": 5}));
+}

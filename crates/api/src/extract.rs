@@ -29,7 +29,18 @@ impl Default for BodyLimit {
 #[derive(Debug)]
 pub struct Json<T>(pub T);
 
-impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+/// The checks a route makes of its body once it reads, as far as they need
+/// nothing but the body: when other fields do not read, these still run on
+/// the fields that do, so one 422 names every invalid field. The route
+/// makes them too (the same function), as it always has.
+pub trait Checks {
+    /// The errors of the body's own checks; none by default.
+    fn checks(&self) -> Vec<FieldError> {
+        Vec::new()
+    }
+}
+
+impl<T: DeserializeOwned + Checks + 'static> FromRequest for Json<T> {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
@@ -43,7 +54,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                     "send the body as application/json".to_owned(),
                 ));
             }
-            parse(&size.read(payload).await?).map(Json)
+            parse_checked(&size.read(payload).await?, T::checks).map(Json)
         })
     }
 }
@@ -185,6 +196,15 @@ pub fn is_json(req: &HttpRequest) -> bool {
 /// Parses a JSON body: syntax errors are 400, values that do not fit are 422
 /// naming every field at fault by its path, in the order of the body.
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    parse_checked(body, |_: &T| Vec::new())
+}
+
+/// [`parse`], with the route's `checks` of the fields that read merged into
+/// a 422 (see [`Checks`]).
+pub fn parse_checked<T: DeserializeOwned>(
+    body: &[u8],
+    checks: impl Fn(&T) -> Vec<FieldError>,
+) -> Result<T, ApiError> {
     // serde would also read a struct from an array (`[null, null]`); every
     // body of this API is an object.
     if let Some(first) = body.iter().find(|b| !b.is_ascii_whitespace())
@@ -213,7 +233,7 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             // The slow way, only for a body with errors: every invalid field.
             let value =
                 serde_json::from_slice::<serde_json::Value>(body).map_err(|e| syntax_error(&e))?;
-            match crate::serde_errors::read_body::<T>(value, body) {
+            match crate::serde_errors::read_body_checked::<T>(value, body, checks) {
                 Err(errors) if !errors.is_empty() => Err(ApiError::Validation(errors)),
                 // What the value reads but the bytes do not (a key twice).
                 _ => Err(ApiError::Validation(vec![
@@ -459,6 +479,61 @@ mod tests {
         }
     }
 
+    #[derive(Debug, Deserialize)]
+    struct Signup {
+        name: String,
+        #[expect(dead_code, reason = "only parsed")]
+        age: u8,
+        zone: String,
+    }
+
+    impl Checks for Signup {
+        fn checks(&self) -> Vec<FieldError> {
+            let mut errors = Vec::new();
+            if self.name.chars().count() > 5 {
+                errors.push(FieldError::too_long("name", 5));
+            }
+            // A stand-in (the empty string) is no time zone: never reported.
+            if !self.zone.contains('/') {
+                errors.push(FieldError::new(
+                    "zone",
+                    FieldCode::NotATimeZone,
+                    "not a zone",
+                ));
+            }
+            errors
+        }
+    }
+
+    #[test]
+    fn the_routes_own_checks_of_the_fields_that_read_are_merged() {
+        let err = parse_checked(
+            br#"{"name":"much too long","age":"old","zone":7}"#,
+            Signup::checks,
+        )
+        .unwrap_err();
+        assert_eq!(
+            codes(&fields(err)),
+            [
+                ("name", "too_long"),
+                ("age", "wrong_type"),
+                ("zone", "wrong_type")
+            ]
+        );
+        let err =
+            parse_checked(br#"{"name":"Jo","age":900,"zone":"Mars"}"#, Signup::checks).unwrap_err();
+        assert_eq!(
+            codes(&fields(err)),
+            [("age", "out_of_range"), ("zone", "not_a_time_zone")]
+        );
+        // A body that reads is the route's to check, as before.
+        assert!(
+            parse_checked::<Signup>(br#"{"name":"much too long","age":9,"zone":"x"}"#, |s| s
+                .checks())
+            .is_ok()
+        );
+    }
+
     #[test]
     fn three_wrong_fields_give_three_coded_errors() {
         let errors = fields(
@@ -582,6 +657,8 @@ mod tests {
             "{errors:?}"
         );
     }
+
+    impl Checks for Named {}
 
     #[derive(Debug, Deserialize)]
     struct Named {

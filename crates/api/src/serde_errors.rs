@@ -470,7 +470,7 @@ trait Source {
 
 /// Reads `source` as `T`, or every invalid field found in [`MAX_ROUNDS`]
 /// deserializations, in the order serde found them.
-fn collect<T: DeserializeOwned, S: Source>(mut source: S) -> Result<T, Vec<FieldError>> {
+fn collect<T: DeserializeOwned, S: Source>(mut source: S) -> Result<T, Failure<T>> {
     let mut errors: Vec<FieldError> = Vec::new();
     // Paths holding a stand-in, and the stand-ins each has had.
     let mut tried: HashMap<Vec<Seg>, Vec<Value>> = HashMap::new();
@@ -491,7 +491,13 @@ fn collect<T: DeserializeOwned, S: Source>(mut source: S) -> Result<T, Vec<Field
         }
         let (path, message) = match outcome {
             Ok(value) if errors.is_empty() => return Ok(value),
-            Ok(_) => return Err(errors),
+            Ok(value) => {
+                return Err(Failure {
+                    errors,
+                    read: Some(value),
+                    stand_ins: tried.into_keys().map(|path| display(&path)).collect(),
+                });
+            }
             Err(failure) => failure,
         };
         let said = read(&message);
@@ -535,7 +541,22 @@ fn collect<T: DeserializeOwned, S: Source>(mut source: S) -> Result<T, Vec<Field
         }
     }
     // Never an empty 422: the first round always records its error.
-    Err(errors)
+    Err(Failure {
+        errors,
+        read: None,
+        stand_ins: Vec::new(),
+    })
+}
+
+/// What [`collect`] found in a request that does not read.
+struct Failure<T> {
+    /// Every invalid field found.
+    errors: Vec<FieldError>,
+    /// The request as read with stand-ins in place of the invalid values,
+    /// when it could be.
+    read: Option<T>,
+    /// The fields holding a stand-in.
+    stand_ins: Vec<String>,
 }
 
 /// A date or time field: the stand-in it took says which form it wants.
@@ -617,7 +638,40 @@ fn at<'v>(mut value: &'v mut Value, path: &[Seg]) -> Option<&'v mut Value> {
 /// Reads a JSON body's value as `T`, or every invalid field, in the order
 /// of the body (`raw` is the body as sent, for that order).
 pub fn read_body<T: DeserializeOwned>(value: Value, raw: &[u8]) -> Result<T, Vec<FieldError>> {
-    collect::<T, _>(Body(value)).map_err(|mut errors| {
+    read_body_checked(value, raw, |_: &T| Vec::new())
+}
+
+/// Reads a JSON body's value as `T`, or every invalid field in the order
+/// of the body: those serde finds, and those `checks` (the route's own
+/// checks of a body that reads) finds in the fields that did read, so one
+/// answer names them all. `checks` sees the body with stand-ins in place of
+/// the invalid values, whose errors it may report: those are dropped.
+pub fn read_body_checked<T: DeserializeOwned>(
+    value: Value,
+    raw: &[u8],
+    checks: impl Fn(&T) -> Vec<FieldError>,
+) -> Result<T, Vec<FieldError>> {
+    collect::<T, _>(Body(value)).map_err(|failure| {
+        let Failure {
+            mut errors,
+            read,
+            stand_ins,
+        } = failure;
+        if let Some(read) = read {
+            let standing_in = |field: &str| {
+                stand_ins.iter().any(|s| {
+                    field == s
+                        || field
+                            .strip_prefix(s.as_str())
+                            .is_some_and(|rest| rest.starts_with(['.', '[']))
+                })
+            };
+            let more: Vec<FieldError> = checks(&read)
+                .into_iter()
+                .filter(|e| !standing_in(&e.field) && !errors.iter().any(|f| f.field == e.field))
+                .collect();
+            errors.extend(more);
+        }
         let order = document_order(raw);
         sort(&mut errors, |field| order.get(field).copied());
         errors
@@ -799,7 +853,7 @@ impl Source for Pairs {
 pub fn read_query<T: DeserializeOwned>(query: &str) -> Result<T, Vec<FieldError>> {
     let pairs: Vec<(String, String)> = serde_html_form::from_str(query).unwrap_or_default();
     let order: Vec<String> = pairs.iter().map(|(key, _)| key.clone()).collect();
-    collect::<T, _>(Pairs(pairs)).map_err(|mut errors| {
+    collect::<T, _>(Pairs(pairs)).map_err(|Failure { mut errors, .. }| {
         sort(&mut errors, |field| {
             order.iter().position(|key| key == field).map(|i| (i, i))
         });

@@ -481,3 +481,8 @@ pub(crate) fn record_promise(
     watch.record_changes(tx, &actor, now)?;
     Ok(view)
 }
+
+// The route checks these bodies as it reads them (see `extract::Checks`).
+impl crate::extract::Checks for CreateInteraction {}
+impl crate::extract::Checks for CreatePromise {}
+impl crate::extract::Checks for TransitionRequest {}

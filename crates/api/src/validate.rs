@@ -39,6 +39,11 @@ impl Errors {
         self.0.push(error);
     }
 
+    /// What was recorded.
+    pub fn into_inner(self) -> Vec<FieldError> {
+        self.0
+    }
+
     /// `Ok` when nothing was recorded, else the 422.
     pub fn finish(self) -> Result<(), crate::error::ApiError> {
         if self.0.is_empty() {

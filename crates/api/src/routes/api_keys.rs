@@ -206,3 +206,6 @@ pub async fn revoke_api_key(
         Err(ApiError::NotFound("no such API key".to_owned()))
     }
 }
+
+// The route checks these bodies as it reads them (see `extract::Checks`).
+impl crate::extract::Checks for CreateApiKey {}

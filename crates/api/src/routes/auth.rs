@@ -187,6 +187,34 @@ fn successor(state: &AppState, presented: &str) -> Result<String, ApiError> {
 /// Answers the account and a first token pair. The email must be unused
 /// (409 otherwise); the password needs at least 10 characters and must not be
 /// the email.
+/// A registration's own checks: the email, the name and the time zone in
+/// their normal form, or every invalid field.
+fn checked(body: &RegisterRequest) -> Result<(String, String, chrono_tz::Tz), ApiError> {
+    let mut errors = Errors::default();
+    let email = errors.check(validate::email("email", &body.email));
+    errors.check(validate::password(
+        "password",
+        &body.password,
+        email.as_deref(),
+    ));
+    let display_name = errors.check(validate::name("display_name", &body.display_name, 100));
+    let timezone = errors.check(validate::timezone("timezone", &body.timezone));
+    errors.finish()?;
+    match (email, display_name, timezone) {
+        (Some(email), Some(display_name), Some(timezone)) => Ok((email, display_name, timezone)),
+        _ => Err(ApiError::Internal("validated fields missing".into())),
+    }
+}
+
+impl crate::extract::Checks for RegisterRequest {
+    fn checks(&self) -> Vec<crate::error::FieldError> {
+        match checked(self) {
+            Err(ApiError::Validation(errors)) => errors,
+            _ => Vec::new(),
+        }
+    }
+}
+
 #[utoipa::path(
     tag = "auth",
     request_body = RegisterRequest,
@@ -205,19 +233,7 @@ pub async fn register(
 ) -> Result<HttpResponse, ApiError> {
     limit_ip(&state, &req)?;
     let body = body.0;
-    let mut errors = Errors::default();
-    let email = errors.check(validate::email("email", &body.email));
-    errors.check(validate::password(
-        "password",
-        &body.password,
-        email.as_deref(),
-    ));
-    let display_name = errors.check(validate::name("display_name", &body.display_name, 100));
-    let timezone = errors.check(validate::timezone("timezone", &body.timezone));
-    errors.finish()?;
-    let (Some(email), Some(display_name), Some(timezone)) = (email, display_name, timezone) else {
-        return Err(ApiError::Internal("validated fields missing".into()));
-    };
+    let (email, display_name, timezone) = checked(&body)?;
     let password = body.password;
     let password_hash = web::block(move || hash_password(&password)).await??;
     let role = match body.role {
@@ -482,3 +498,7 @@ pub async fn logout(
     .await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+// The route checks these bodies as it reads them (see `extract::Checks`).
+impl crate::extract::Checks for LoginRequest {}
+impl crate::extract::Checks for RefreshRequest {}

@@ -276,3 +276,6 @@ pub async fn tone_check(
     let findings = followup_core::tone_check_with_names(&body.0.text, &names);
     Ok(web::Json(ToneReport { findings }))
 }
+
+// The route checks these bodies as it reads them (see `extract::Checks`).
+impl crate::extract::Checks for ToneCheckRequest {}

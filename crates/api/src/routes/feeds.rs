@@ -271,3 +271,6 @@ fn calendar(facts: &Facts, actions: &[followup_core::NextAction], at: DateTime<U
     }
     calendar.done()
 }
+
+// The route checks these bodies as it reads them (see `extract::Checks`).
+impl crate::extract::Checks for CreateFeedToken {}

@@ -288,3 +288,6 @@ pub async fn delete_interaction(
     access::remove::<InteractionRow, Interaction>(&state, caller, id.into_inner(), precondition)
         .await
 }
+
+// The route checks these bodies as it reads them (see `extract::Checks`).
+impl crate::extract::Checks for UpdateInteraction {}

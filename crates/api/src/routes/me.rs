@@ -311,3 +311,7 @@ pub async fn delete_me(
     write_facts(&state, move |_, tx| Ok(users::delete(tx, &id)?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+// The route checks these bodies as it reads them (see `extract::Checks`).
+impl crate::extract::Checks for DeleteMe {}
+impl crate::extract::Checks for UpdateMe {}

@@ -33,7 +33,7 @@ pub struct OpportunityCreated {
 }
 
 /// A new opportunity.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateOpportunity {
     /// The record's id, when the app made it (a UUIDv7: a record created
@@ -306,6 +306,60 @@ fn required_name(errors: &mut Errors, field: &str, value: &str) -> String {
         .unwrap_or_default()
 }
 
+/// A new opportunity's row from its body, or every invalid field.
+fn new_row(
+    body: CreateOpportunity,
+    seeker_id: String,
+    actor: followup_core::Actor,
+) -> Result<OpportunityRow, ApiError> {
+    let mut errors = Errors::default();
+    let company = required_name(&mut errors, "company", &body.company);
+    let title = required_name(&mut errors, "title", &body.title);
+    let now = crate::views::now().naive_utc();
+    let row = OpportunityRow {
+        id: validate::new_id(&mut errors, body.id),
+        seeker_id,
+        company,
+        employer: check_employer(&mut errors, body.employer),
+        title,
+        industry: optional_text(&mut errors, "industry", body.industry, 200),
+        location: optional_text(&mut errors, "location", body.location, 200),
+        source: optional_text(&mut errors, "source", body.source, 200),
+        posting_url: check_url(&mut errors, body.posting_url),
+        excitement: check_excitement(&mut errors, body.excitement),
+        notes: optional_text(&mut errors, "notes", body.notes, 10_000),
+        base_salary: check_amount(&mut errors, "base_salary", body.base_salary),
+        bonus: check_amount(&mut errors, "bonus", body.bonus),
+        equity: optional_text(&mut errors, "equity", body.equity, 500),
+        currency: check_currency(&mut errors, body.currency),
+        offer_deadline: body.offer_deadline,
+        offer_start_date: body.offer_start_date,
+        holiday_calendar: body.holiday_calendar,
+        playbook: check_playbook(&mut errors, body.playbook),
+        stage: body.stage.unwrap_or(Stage::Applied),
+        rejection_reason: None,
+        created_at: now,
+        updated_at: now,
+        updated_by: actor,
+        version: 1,
+    };
+    errors.finish()?;
+    Ok(row)
+}
+
+impl crate::extract::Checks for CreateOpportunity {
+    fn checks(&self) -> Vec<crate::error::FieldError> {
+        let nobody = followup_core::Actor {
+            kind: followup_core::ActorKind::Seeker,
+            id: String::new(),
+        };
+        match new_row(self.clone(), String::new(), nobody) {
+            Err(ApiError::Validation(errors)) => errors,
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// Add an opportunity.
 ///
 /// If an open opportunity with the same company and title exists, this one
@@ -332,39 +386,8 @@ pub async fn create_opportunity(
             "only a seeker keeps opportunities".to_owned(),
         ));
     }
-    let body = body.0;
-    let mut errors = Errors::default();
-    let company = required_name(&mut errors, "company", &body.company);
-    let title = required_name(&mut errors, "title", &body.title);
-    let now = crate::views::now().naive_utc();
-    let row = OpportunityRow {
-        id: validate::new_id(&mut errors, body.id),
-        seeker_id: caller.user.id.clone(),
-        company,
-        employer: check_employer(&mut errors, body.employer),
-        title,
-        industry: optional_text(&mut errors, "industry", body.industry, 200),
-        location: optional_text(&mut errors, "location", body.location, 200),
-        source: optional_text(&mut errors, "source", body.source, 200),
-        posting_url: check_url(&mut errors, body.posting_url),
-        excitement: check_excitement(&mut errors, body.excitement),
-        notes: optional_text(&mut errors, "notes", body.notes, 10_000),
-        base_salary: check_amount(&mut errors, "base_salary", body.base_salary),
-        bonus: check_amount(&mut errors, "bonus", body.bonus),
-        equity: optional_text(&mut errors, "equity", body.equity, 500),
-        currency: check_currency(&mut errors, body.currency),
-        offer_deadline: body.offer_deadline,
-        offer_start_date: body.offer_start_date,
-        holiday_calendar: body.holiday_calendar,
-        playbook: check_playbook(&mut errors, body.playbook),
-        stage: body.stage.unwrap_or(Stage::Applied),
-        rejection_reason: None,
-        created_at: now,
-        updated_at: now,
-        updated_by: Actor::of(&caller),
-        version: 1,
-    };
-    errors.finish()?;
+    let row = new_row(body.0, caller.user.id.clone(), Actor::of(&caller))?;
+    let now = row.created_at;
     let (row, duplicates) = write_facts(&state, move |_, tx| {
         tx.lock(&row.seeker_id)?;
         if let Some(reference) = &row.playbook {
@@ -706,3 +729,6 @@ pub async fn history(
         next_cursor: None,
     }))
 }
+
+// The route checks these bodies as it reads them (see `extract::Checks`).
+impl crate::extract::Checks for UpdateOpportunity {}

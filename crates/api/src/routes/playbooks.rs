@@ -421,3 +421,7 @@ pub async fn assign_client_playbook(
     .await?;
     Ok(web::Json(assigned))
 }
+
+// The route checks these bodies as it reads them (see `extract::Checks`).
+impl crate::extract::Checks for AssignPlaybook {}
+impl crate::extract::Checks for PlaybookRequest {}

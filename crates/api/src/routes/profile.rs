@@ -242,3 +242,6 @@ pub async fn put_profile(
     let (profile, version) = Profile::from_row(Some(row))?;
     Ok(with_etag(HttpResponse::Ok(), version).json(profile))
 }
+
+// The route checks these bodies as it reads them (see `extract::Checks`).
+impl crate::extract::Checks for PutProfile {}

@@ -479,3 +479,7 @@ pub async fn ping(
     .await?;
     Ok(HttpResponse::Accepted().json(delivery))
 }
+
+// The route checks these bodies as it reads them (see `extract::Checks`).
+impl crate::extract::Checks for CreateWebhook {}
+impl crate::extract::Checks for UpdateWebhook {}
