@@ -288,3 +288,46 @@ async fn type_errors_and_the_routes_own_checks_are_reported_together() {
     assert_eq!(problem["errors"][0]["params"], json!({"max": 200}));
     assert_eq!(problem["errors"][1]["params"], json!({"min": 1, "max": 5}));
 }
+
+#[tokio::test]
+async fn a_profile_reports_its_type_errors_and_its_range_errors_together() {
+    let app = spawn_app().await;
+    let jane = app.register("seeker").await;
+    let created: Value = app
+        .as_(&jane, Method::POST, "/v1/opportunities")
+        .json(&json!({"company": "Acme", "title": "Editor"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["opportunity"]["id"].as_str().unwrap();
+    let response = app
+        .as_(
+            &jane,
+            Method::PUT,
+            &format!("/v1/opportunities/{id}/profile"),
+        )
+        .header("if-match", "\"0\"")
+        .json(&json!({
+            "criteria": [
+                {"name": "N".repeat(201), "weight": "heavy", "self_rating": 3},
+                {"name": "Writing", "weight": 9, "self_rating": 3},
+            ],
+        }))
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(response, 422).await;
+    assert_eq!(
+        codes(&problem),
+        pairs(&[
+            ("criteria[0].name", "too_long"),
+            ("criteria[0].weight", "wrong_type"),
+            ("criteria[1].weight", "out_of_range"),
+        ]),
+        "{problem}"
+    );
+    assert_eq!(problem["errors"][2]["params"]["min"], 1);
+}

@@ -259,23 +259,27 @@ pub async fn tone_check(
     _caller: Caller,
     body: Json<ToneCheckRequest>,
 ) -> Result<web::Json<ToneReport>, ApiError> {
-    let mut errors = crate::validate::Errors::default();
-    if body.0.text.chars().count() > 20_000 {
-        errors.add(FieldError::too_long("text", 20_000));
-    }
-    if body.0.names.len() > 50 {
-        errors.add(FieldError::too_many("names", 50, "names"));
-    }
-    for (i, name) in body.0.names.iter().enumerate() {
-        if name.chars().count() > 200 {
-            errors.add(FieldError::too_long(format!("names[{i}]"), 200));
-        }
-    }
-    errors.finish()?;
+    crate::validate::Errors::from(crate::extract::Checks::checks(&body.0)).finish()?;
     let names: Vec<&str> = body.0.names.iter().map(String::as_str).collect();
     let findings = followup_core::tone_check_with_names(&body.0.text, &names);
     Ok(web::Json(ToneReport { findings }))
 }
 
 // The route checks these bodies as it reads them (see `extract::Checks`).
-impl crate::extract::Checks for ToneCheckRequest {}
+impl crate::extract::Checks for ToneCheckRequest {
+    fn checks(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        if self.text.chars().count() > 20_000 {
+            errors.push(FieldError::too_long("text", 20_000));
+        }
+        if self.names.len() > 50 {
+            errors.push(FieldError::too_many("names", 50, "names"));
+        }
+        for (i, name) in self.names.iter().enumerate() {
+            if name.chars().count() > 200 {
+                errors.push(FieldError::too_long(format!("names[{i}]"), 200));
+            }
+        }
+        errors
+    }
+}

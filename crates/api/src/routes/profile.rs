@@ -23,7 +23,7 @@ use crate::views::profile::{
 };
 
 /// A whole profile, replacing the stored one; absent parts are empty or unknown.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PutProfile {
     /// What the employer looks for (at most 100); names are unique.
@@ -244,4 +244,11 @@ pub async fn put_profile(
 }
 
 // The route checks these bodies as it reads them (see `extract::Checks`).
-impl crate::extract::Checks for PutProfile {}
+impl crate::extract::Checks for PutProfile {
+    fn checks(&self) -> Vec<FieldError> {
+        match validated(self.clone()) {
+            Err(ApiError::Validation(errors)) => errors,
+            _ => Vec::new(),
+        }
+    }
+}
