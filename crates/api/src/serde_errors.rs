@@ -80,8 +80,8 @@ enum Said {
     DateOrInstant,
     /// `duplicate field `x``.
     Duplicate(String),
-    /// A query value that is not a number.
-    NotANumber,
+    /// A query value that is not a number: a whole one (`true`) or any.
+    NotANumber(bool),
     /// Anything else: the message, if it is plain words.
     Other,
 }
@@ -248,11 +248,16 @@ fn read(message: &str) -> Said {
         message,
         "invalid digit found in string"
             | "cannot parse integer from empty string"
-            | "invalid float literal"
             | "number too large to fit in target type"
             | "number too small to fit in target type"
     ) {
-        return Said::NotANumber;
+        return Said::NotANumber(true);
+    }
+    if message == "invalid float literal" {
+        return Said::NotANumber(false);
+    }
+    if message.starts_with("provided string was not `true` or `false`") {
+        return Said::WrongType(Some(Expected::Boolean));
     }
     Said::Other
 }
@@ -361,10 +366,14 @@ fn field_error(field: String, message: &str, said: &Said, query: bool) -> FieldE
             FieldCode::Duplicate,
             format!("`{name}` is given twice"),
         ),
-        Said::NotANumber => FieldError::new(
+        Said::NotANumber(whole) => FieldError::new(
             field,
             FieldCode::NotANumber,
-            "must be a whole number, written in digits",
+            if *whole {
+                "must be a whole number, written in digits"
+            } else {
+                "must be a number, written in digits"
+            },
         ),
         Said::Other => {
             let message = strip_position(message);
@@ -924,6 +933,16 @@ mod tests {
         assert_eq!(
             one("invalid digit found in string").code,
             FieldCode::NotANumber
+        );
+        assert_eq!(
+            one("invalid float literal").message,
+            "must be a number, written in digits"
+        );
+        let said = read("provided string was not `true` or `false`");
+        let e = field_error("f".to_owned(), "", &said, true);
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            (FieldCode::WrongType, "must be `true` or `false`")
         );
         let e = one("data did not match any variant of untagged enum Recipients");
         assert_eq!(e.code, FieldCode::Invalid);
