@@ -182,11 +182,6 @@ fn successor(state: &AppState, presented: &str) -> Result<String, ApiError> {
     ))
 }
 
-/// Create an account (`seeker` or `coach`) and sign in.
-///
-/// Answers the account and a first token pair. The email must be unused
-/// (409 otherwise); the password needs at least 10 characters and must not be
-/// the email.
 /// A registration's own checks: the email, the name and the time zone in
 /// their normal form, or every invalid field.
 fn checked(body: &RegisterRequest) -> Result<(String, String, chrono_tz::Tz), ApiError> {
@@ -215,6 +210,11 @@ impl crate::extract::Checks for RegisterRequest {
     }
 }
 
+/// Create an account (`seeker` or `coach`) and sign in.
+///
+/// Answers the account and a first token pair. The email must be unused
+/// (409 otherwise); the password needs at least 10 characters and must not be
+/// the email.
 #[utoipa::path(
     tag = "auth",
     request_body = RegisterRequest,
