@@ -232,6 +232,18 @@ pub async fn assert_problem(response: reqwest::Response, status: u16) -> serde_j
         "{body}"
     );
     assert!(body["title"].is_string(), "{body}");
+    // Every problem has a stable code; every field error a code and params.
+    assert!(
+        body["code"].as_str().is_some_and(
+            |c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+        ),
+        "{body}"
+    );
+    for error in body["errors"].as_array().into_iter().flatten() {
+        assert!(error["code"].is_string(), "{body}");
+        assert!(error["params"].is_object(), "{body}");
+        assert!(error["field"].is_string(), "{body}");
+    }
     body
 }
 

@@ -19,6 +19,7 @@ mod decisive;
 mod demo;
 mod digest;
 mod durability;
+mod error_codes;
 mod errors;
 mod events;
 mod export;

@@ -55,9 +55,10 @@ pub fn check_id_free(
         return Ok(());
     };
     if owner != seeker_id {
-        return Err(ApiError::Conflict(format!(
-            "the id {id} is taken; make another"
-        )));
+        return Err(ApiError::Conflict(
+            crate::error::ProblemCode::DuplicateId,
+            format!("the id {id} is taken; make another"),
+        ));
     }
     let (what, path) = match kind {
         Creatable::Opportunity => ("an opportunity", format!("/v1/opportunities/{id}")),
@@ -65,9 +66,10 @@ pub fn check_id_free(
         Creatable::Interaction => ("an interaction", format!("/v1/interactions/{id}")),
         Creatable::Promise => ("a promise", format!("/v1/promises/{id}")),
     };
-    Err(ApiError::Conflict(format!(
-        "{what} with the id {id} exists already: {path}"
-    )))
+    Err(ApiError::Conflict(
+        crate::error::ProblemCode::DuplicateId,
+        format!("{what} with the id {id} exists already: {path}"),
+    ))
 }
 
 /// The caller's access to a record of `seeker_id`: 404 when they may not
@@ -83,9 +85,10 @@ pub fn access(
         .access_to(conn, seeker_id)?
         .ok_or_else(|| ApiError::NotFound(format!("no such {noun}")))?;
     if need == Need::Write && access == Access::Coach {
-        return Err(ApiError::Forbidden(format!(
-            "a coach may read this {noun} but not change it"
-        )));
+        return Err(ApiError::Forbidden(
+            crate::error::ProblemCode::Forbidden,
+            format!("a coach may read this {noun} but not change it"),
+        ));
     }
     Ok(access)
 }
@@ -628,6 +631,7 @@ pub fn check_playbook(
     } else {
         Err(ApiError::Validation(vec![FieldError::new(
             field,
+            crate::error::FieldCode::NotFound,
             format!(
                 "`{reference}` is neither a built-in playbook ({}) nor one of yours or your coach's",
                 BuiltinPlaybook::ALL
@@ -658,7 +662,11 @@ pub fn check_contact(
         Err(other) => return Err(other),
     };
     if !belongs {
-        errors.push("contact_id", "is not a contact of this opportunity");
+        errors.push(
+            "contact_id",
+            crate::error::FieldCode::NotFound,
+            "is not a contact of this opportunity",
+        );
     }
     Ok(())
 }

@@ -170,7 +170,12 @@ impl FromRequest for Precondition {
             Some(value) => value
                 .to_str()
                 .map(|v| Self(Some(v.to_owned())))
-                .map_err(|_| ApiError::BadRequest("If-Match is not text".to_owned())),
+                .map_err(|_| {
+                    ApiError::BadRequest(
+                        crate::error::ProblemCode::BadRequest,
+                        "If-Match is not text".to_owned(),
+                    )
+                }),
             // RFC 6585: a server that wants conditional writes says so.
             None if required => Err(ApiError::PreconditionRequired),
             None => Ok(Self(None)),

@@ -87,7 +87,9 @@ impl Paging {
     pub fn new(limit: Option<u32>, cursor: Option<&str>) -> Result<Self, ApiError> {
         let limit = limit.unwrap_or(50);
         if !(1..=200).contains(&limit) {
-            return Err(ApiError::invalid("limit", "must be between 1 and 200"));
+            return Err(ApiError::Validation(vec![
+                crate::error::FieldError::out_of_range("limit", 1, 200),
+            ]));
         }
         let after = cursor
             .filter(|c| !c.is_empty())
@@ -135,7 +137,7 @@ fn encode_cursor(last_id: &str) -> String {
 }
 
 fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
-    let invalid = || ApiError::invalid("cursor", "not a cursor this API gave out");
+    let invalid = || ApiError::Validation(vec![crate::error::FieldError::invalid_cursor("cursor")]);
     let hex = cursor.strip_prefix("c1").ok_or_else(invalid)?;
     if hex.len() % 2 != 0 || hex.len() > 256 {
         return Err(invalid());

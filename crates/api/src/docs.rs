@@ -23,7 +23,9 @@ use crate::error::{FieldError, Problem};
         description = "Coaches a job seeker through the stretch after the interviews, when the \
 promised call does not come. Keep the pipeline (opportunities, contacts, interviews, emails, \
 calls, promises) and get one agenda: what to do next, when, on which channel, with a draft, \
-and why.\n\nErrors are RFC 9457 `application/problem+json` documents. Send a bearer access \
+and why.\n\nErrors are RFC 9457 `application/problem+json` documents with a stable `code` \
+(and, for a 422, every invalid field in `errors`, each with its own `code` and `params`; \
+docs/errors.md lists every code). Send a bearer access \
 token (`Authorization: Bearer …`) to every `/v1` endpoint except the `auth` ones and \
 `POST /v1/inbox/inbound`, which the deployment's mail provider calls with the inbound secret.",
         license(name = "MIT", identifier = "MIT"),
@@ -182,17 +184,17 @@ impl Modify for StandardResponses {
                 let mut add = Vec::new();
                 if operation.request_body.is_some() {
                     add.extend([
-                        ("400", "The body is not well-formed JSON."),
+                        ("400", "The body is not well-formed JSON (`malformed_json`), or ends too soon (`incomplete_body`); `detail` says where, in words."),
                         ("413", "The body is larger than the server accepts."),
                         ("415", "The body is not `application/json`."),
-                        ("422", "A field is missing, of the wrong type, unknown or invalid; `errors` names each."),
+                        ("422", "Fields are missing, of the wrong type, unknown or invalid: `errors` names every one, in the order of the body, each with a `code` and its `params` (docs/errors.md lists them)."),
                     ]);
                 }
                 if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
-                    add.push(("401", "Missing, invalid or expired credentials."));
+                    add.push(("401", "Missing (`unauthenticated`), invalid (`invalid_credentials`) or expired (`token_expired`) credentials, or an ended session (`session_ended`)."));
                     if is_post && takes_bearer(operation) {
                         add.extend([
-                            ("409", "A request with this `Idempotency-Key` is still in progress."),
+                            ("409", "A request with this `Idempotency-Key` is still in progress (`idempotency_in_progress`)."),
                             ("422", "The `Idempotency-Key` was used with a different request, or is malformed."),
                         ]);
                     }

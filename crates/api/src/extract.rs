@@ -8,7 +8,7 @@ use futures_util::StreamExt as _;
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldCode, FieldError, ProblemCode};
 
 /// The largest request body the API accepts, in bytes (server configuration).
 #[derive(Debug, Clone, Copy)]
@@ -29,7 +29,18 @@ impl Default for BodyLimit {
 #[derive(Debug)]
 pub struct Json<T>(pub T);
 
-impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+/// The checks a route makes of its body once it reads, as far as they need
+/// nothing but the body: when other fields do not read, these still run on
+/// the fields that do, so one 422 names every invalid field. The route
+/// makes them too (the same function), as it always has.
+pub trait Checks {
+    /// The errors of the body's own checks; none by default.
+    fn checks(&self) -> Vec<FieldError> {
+        Vec::new()
+    }
+}
+
+impl<T: DeserializeOwned + Checks + 'static> FromRequest for Json<T> {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
@@ -43,7 +54,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                     "send the body as application/json".to_owned(),
                 ));
             }
-            parse(&size.read(payload).await?).map(Json)
+            parse_checked(&size.read(payload).await?, T::checks).map(Json)
         })
     }
 }
@@ -87,8 +98,12 @@ impl BodySize {
         }
         let mut body = BytesMut::new();
         while let Some(chunk) = payload.next().await {
-            let chunk = chunk
-                .map_err(|e| ApiError::BadRequest(format!("the body could not be read: {e}")))?;
+            let chunk = chunk.map_err(|e| {
+                ApiError::BadRequest(
+                    ProblemCode::BadRequest,
+                    format!("the body could not be read: {e}"),
+                )
+            })?;
             if body.len() + chunk.len() > self.limit {
                 return Err(too_large(None, self.limit));
             }
@@ -132,23 +147,13 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
 }
 
 /// Parses a query string: a value that does not fit is a 422 naming its
-/// parameter.
+/// parameter; every such parameter is named, in the order of the query.
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     let deserializer = serde_html_form::Deserializer::from_bytes(query.as_bytes());
-    serde_path_to_error::deserialize(deserializer).map_err(|err| {
-        // `stage[1]` is the second `stage`: the parameter is `stage`.
-        let path = err.path().to_string();
-        let parameter = path.split(['[', '.']).next().unwrap_or_default();
-        let parameter = if parameter.is_empty() {
-            "query"
-        } else {
-            parameter
-        };
-        ApiError::Validation(vec![FieldError::new(
-            parameter,
-            err.into_inner().to_string(),
-        )])
-    })
+    match serde_path_to_error::deserialize(deserializer) {
+        Ok(value) => Ok(value),
+        Err(_) => crate::serde_errors::read_query(query).map_err(ApiError::Validation),
+    }
 }
 
 /// For a numeric query parameter in [`Query`]: given empty (`?limit=`), it
@@ -190,15 +195,24 @@ pub fn is_json(req: &HttpRequest) -> bool {
 }
 
 /// Parses a JSON body: syntax errors are 400, values that do not fit are 422
-/// with the path of the field at fault.
+/// naming every field at fault by its path, in the order of the body.
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    parse_checked(body, |_: &T| Vec::new())
+}
+
+/// [`parse`], with the route's `checks` of the fields that read merged into
+/// a 422 (see [`Checks`]).
+pub fn parse_checked<T: DeserializeOwned>(
+    body: &[u8],
+    checks: impl Fn(&T) -> Vec<FieldError>,
+) -> Result<T, ApiError> {
     // serde would also read a struct from an array (`[null, null]`); every
     // body of this API is an object.
     if let Some(first) = body.iter().find(|b| !b.is_ascii_whitespace())
         && *first != b'{'
         && serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
     {
-        return Err(ApiError::invalid("body", "must be a JSON object"));
+        return Err(ApiError::Validation(vec![not_an_object()]));
     }
     // Control characters can only arrive escaped (`\u0000`, `\t`), or as a
     // raw DEL: only such bodies are read twice.
@@ -211,48 +225,83 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         }
     }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
-        let path = err.path().to_string();
-        let inner = err.into_inner();
-        if inner.is_data() {
-            ApiError::Validation(vec![FieldError::new(
-                field_name(&path, &inner.to_string()),
-                strip_position(&inner.to_string()),
-            )])
-        } else {
-            ApiError::BadRequest(format!("malformed JSON: {inner}"))
+    match serde_path_to_error::deserialize(&mut deserializer) {
+        Ok(value) => {
+            deserializer.end().map_err(|e| syntax_error(&e))?;
+            Ok(value)
         }
-    })?;
-    deserializer
-        .end()
-        .map_err(|e| ApiError::BadRequest(format!("malformed JSON: {e}")))?;
-    Ok(value)
-}
-
-/// The path serde reached, or for a missing or unknown field the field itself.
-fn field_name(path: &str, message: &str) -> String {
-    let named = message
-        .strip_prefix("missing field `")
-        .or_else(|| message.strip_prefix("unknown field `"))
-        .and_then(|rest| rest.split('`').next());
-    match (path, named) {
-        (path, Some(field)) if path == field || path.ends_with(&format!(".{field}")) => {
-            path.to_owned()
+        Err(err) if err.inner().is_data() => {
+            // The slow way, only for a body with errors: every invalid field.
+            let value =
+                serde_json::from_slice::<serde_json::Value>(body).map_err(|e| syntax_error(&e))?;
+            match crate::serde_errors::read_body_checked::<T>(value, body, checks) {
+                Err(errors) if !errors.is_empty() => Err(ApiError::Validation(errors)),
+                // What the value reads but the bytes do not (a key twice).
+                _ => Err(ApiError::Validation(vec![
+                    crate::serde_errors::first_error(err.path(), &err.inner().to_string()),
+                ])),
+            }
         }
-        (".", Some(field)) => field.to_owned(),
-        (parent, Some(field)) => format!("{parent}.{field}"),
-        (".", None) => "body".to_owned(),
-        (path, None) => path.to_owned(),
+        Err(err) => Err(syntax_error(err.inner())),
     }
 }
 
-fn strip_position(message: &str) -> String {
-    message
-        .split(" at line ")
-        .next()
-        .unwrap_or(message)
-        .to_owned()
+/// A body that is not JSON as a 400 in plain words: `incomplete_body` when
+/// it ends too soon, else `malformed_json`, with where it goes wrong.
+pub fn syntax_error(err: &serde_json::Error) -> ApiError {
+    use serde_json::error::Category;
+    let at = format!("line {}, column {}", err.line(), err.column());
+    if err.classify() == Category::Eof {
+        return ApiError::BadRequest(
+            ProblemCode::IncompleteBody,
+            format!("the body ends too soon: the JSON in it is cut off ({at})"),
+        );
+    }
+    let text = err.to_string();
+    let what = text.split(" at line ").next().unwrap_or_default();
+    let plain = match what {
+        "expected value" => "a value is missing, or is not JSON",
+        "expected `:`" => "a colon is missing after a key",
+        "expected `,` or `}`" => "a comma or a closing brace is missing",
+        "expected `,` or `]`" => "a comma or a closing bracket is missing",
+        "key must be a string" => "a key is not a string in double quotes",
+        "trailing characters" => "there is more after the JSON value",
+        "trailing comma" => "a comma comes before a closing bracket or brace",
+        "invalid escape" => "a string holds an invalid escape",
+        "invalid number" => "a number is not written as JSON writes numbers",
+        "number out of range" => "a number is too large",
+        "expected ident" => "a word is not `true`, `false` or `null`",
+        "recursion limit exceeded" => "the JSON nests too deeply",
+        _ if what.starts_with("control character") => {
+            "a string holds a raw control character; escape it"
+        }
+        _ if what.contains("unicode") || what.contains("surrogate") => {
+            "a string holds an invalid \\u escape"
+        }
+        _ => "it does not follow the JSON syntax",
+    };
+    ApiError::BadRequest(
+        ProblemCode::MalformedJson,
+        format!("the body is not valid JSON: {plain} ({at})"),
+    )
 }
+
+/// The field error of a body that is not a JSON object.
+pub fn not_an_object() -> FieldError {
+    wrong_type("body", "object")
+}
+
+/// `wrong_type` with `{expected}` (a JSON Schema type name).
+pub fn wrong_type(field: &str, expected: &str) -> FieldError {
+    FieldError::new(
+        field,
+        FieldCode::WrongType,
+        format!("must be a JSON {expected}"),
+    )
+    .with("expected", expected)
+}
+
+pub use crate::serde_errors::classify_value_error;
 
 /// Implements `Serialize` and `Deserialize` for a struct that derives them
 /// with `#[serde(remote = "Self")]`, reading a JSON object only: serde would
@@ -338,7 +387,184 @@ mod tests {
             parse::<Outer>(br#"{"name":"a","items":[{"weight":1},{"weight":900}]}"#).unwrap_err();
         let errors = fields(err);
         assert_eq!(errors[0].field, "items[1].weight");
-        assert!(errors[0].message.contains("900"), "{errors:?}");
+        assert_eq!(errors[0].code, FieldCode::OutOfRange, "{errors:?}");
+        assert_eq!(errors[0].params["max"], 255, "{errors:?}");
+        assert_eq!(errors[0].message, "must be a whole number from 0 to 255");
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Person {
+        #[expect(dead_code, reason = "only parsed")]
+        name: String,
+        #[expect(dead_code, reason = "only parsed")]
+        age: i32,
+        #[expect(dead_code, reason = "only parsed")]
+        stage: followup_core::Stage,
+        #[expect(dead_code, reason = "only parsed")]
+        born: Option<chrono::NaiveDate>,
+        #[expect(dead_code, reason = "only parsed")]
+        seen_at: Option<chrono::DateTime<chrono::Utc>>,
+        #[expect(dead_code, reason = "only parsed")]
+        items: Vec<Inner>,
+    }
+
+    fn codes(errors: &[FieldError]) -> Vec<(&str, &str)> {
+        errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn every_invalid_field_is_reported_in_the_order_of_the_body() {
+        let errors = fields(
+            parse::<Person>(
+                br#"{"stage":"hired","age":"x","items":[{"weight":1},{"weight":900}],"name":7}"#,
+            )
+            .unwrap_err(),
+        );
+        assert_eq!(
+            codes(&errors),
+            [
+                ("stage", "unknown_value"),
+                ("age", "wrong_type"),
+                ("items[1].weight", "out_of_range"),
+                ("name", "wrong_type"),
+            ],
+            "{errors:?}"
+        );
+        assert_eq!(errors[1].message, "must be a whole number");
+        assert_eq!(errors[1].params["expected"], "integer");
+        assert!(
+            errors[0].params["allowed"]
+                .as_array()
+                .is_some_and(|a| a.contains(&"final".into()))
+        );
+    }
+
+    #[test]
+    fn missing_unknown_and_wrong_fields_are_all_reported_once() {
+        let errors = fields(
+            parse::<Person>(
+                br#"{"nmae":"a","age":1.5,"items":[{}, {"weight":"heavy"}],"born":"2010-13-01","seen_at":"yesterday"}"#,
+            )
+            .unwrap_err(),
+        );
+        assert_eq!(
+            codes(&errors),
+            [
+                ("nmae", "unknown_field"),
+                ("age", "wrong_type"),
+                ("items[0].weight", "required"),
+                ("items[1].weight", "wrong_type"),
+                ("born", "invalid_date"),
+                ("seen_at", "invalid_time"),
+                ("name", "required"),
+                ("stage", "required"),
+            ],
+            "{errors:?}"
+        );
+        assert!(
+            errors[0].params["allowed"]
+                .as_array()
+                .is_some_and(|a| a.contains(&"name".into())),
+            "{errors:?}"
+        );
+        assert_eq!(errors[4].params["format"], "date");
+        assert_eq!(errors[5].params["format"], "date-time");
+        for error in &errors {
+            for rust in ["i32", "u8", "NaiveDate", "DateTime", "premature", "Utc"] {
+                assert!(!error.message.contains(rust), "{error:?}");
+            }
+        }
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Signup {
+        name: String,
+        #[expect(dead_code, reason = "only parsed")]
+        age: u8,
+        zone: String,
+    }
+
+    impl Checks for Signup {
+        fn checks(&self) -> Vec<FieldError> {
+            let mut errors = Vec::new();
+            if self.name.chars().count() > 5 {
+                errors.push(FieldError::too_long("name", 5));
+            }
+            // A stand-in (the empty string) is no time zone: never reported.
+            if !self.zone.contains('/') {
+                errors.push(FieldError::new(
+                    "zone",
+                    FieldCode::NotATimeZone,
+                    "not a zone",
+                ));
+            }
+            errors
+        }
+    }
+
+    #[test]
+    fn the_routes_own_checks_of_the_fields_that_read_are_merged() {
+        let err = parse_checked(
+            br#"{"name":"much too long","age":"old","zone":7}"#,
+            Signup::checks,
+        )
+        .unwrap_err();
+        assert_eq!(
+            codes(&fields(err)),
+            [
+                ("name", "too_long"),
+                ("age", "wrong_type"),
+                ("zone", "wrong_type")
+            ]
+        );
+        let err =
+            parse_checked(br#"{"name":"Jo","age":900,"zone":"Mars"}"#, Signup::checks).unwrap_err();
+        assert_eq!(
+            codes(&fields(err)),
+            [("age", "out_of_range"), ("zone", "not_a_time_zone")]
+        );
+        // A body that reads is the route's to check, as before.
+        assert!(
+            parse_checked::<Signup>(br#"{"name":"much too long","age":9,"zone":"x"}"#, |s| s
+                .checks())
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn three_wrong_fields_give_three_coded_errors() {
+        let errors = fields(
+            parse::<Outer>(br#"{"name":1,"items":[{"weight":-1}],"extra":true}"#).unwrap_err(),
+        );
+        assert_eq!(
+            codes(&errors),
+            [
+                ("name", "wrong_type"),
+                ("items[0].weight", "out_of_range"),
+                ("extra", "unknown_field"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_body_that_ends_too_soon_says_so_in_plain_words() {
+        for body in [&b"{"[..], b"{\"name\": \"a", b"", b"{\"name\":"] {
+            let Err(ApiError::BadRequest(code, detail)) = parse::<Outer>(body) else {
+                panic!("{}", String::from_utf8_lossy(body));
+            };
+            assert_eq!(code, ProblemCode::IncompleteBody);
+            assert!(detail.contains("ends too soon"), "{detail}");
+            assert!(!detail.contains("EOF"), "{detail}");
+        }
+        let Err(ApiError::BadRequest(code, detail)) = parse::<Outer>(b"{\"name\": }") else {
+            panic!();
+        };
+        assert_eq!(code, ProblemCode::MalformedJson);
+        assert!(detail.contains("line 1, column"), "{detail}");
     }
 
     #[test]
@@ -362,6 +588,8 @@ mod tests {
         for body in [&b"[null, null]"[..], b"\"name\"", b"null", b"3"] {
             let errors = fields(parse::<Outer>(body).unwrap_err());
             assert_eq!(errors[0].field, "body", "{}", String::from_utf8_lossy(body));
+            assert_eq!(errors[0].code, FieldCode::WrongType);
+            assert_eq!(errors[0].params["expected"], "object");
         }
     }
 
@@ -370,6 +598,7 @@ mod tests {
         let errors =
             fields(parse::<Outer>(br#"{"name":"a\u0000b","items":[{"weight":900}]}"#).unwrap_err());
         assert_eq!(errors[0].field, "name");
+        assert_eq!(errors[0].code, FieldCode::ControlCharacters);
         let errors = fields(parse::<Outer>(b"{\"name\":\"a\x7fb\",\"items\":[]}").unwrap_err());
         assert_eq!(errors[0].field, "name");
         assert!(parse::<Outer>(br#"{"name":"a\u00e9b","items":[]}"#).is_ok());
@@ -384,7 +613,7 @@ mod tests {
             b"{\"name\":\"a\",\"items\":[]} x",
         ] {
             assert!(
-                matches!(parse::<Outer>(body), Err(ApiError::BadRequest(_))),
+                matches!(parse::<Outer>(body), Err(ApiError::BadRequest(..))),
                 "{}",
                 String::from_utf8_lossy(body)
             );
@@ -412,17 +641,25 @@ mod tests {
             }
         );
         assert_eq!(parse_query::<Filters>("").unwrap().stage, None);
-        for (query, parameter) in [
-            ("stage=final&stage=hired", "stage"),
-            ("stage=hired", "stage"),
-            ("limit=abc", "limit"),
-            ("limit=-1", "limit"),
-            ("limit=", "limit"),
+        for (query, parameter, code) in [
+            ("stage=final&stage=hired", "stage", "unknown_value"),
+            ("stage=hired", "stage", "unknown_value"),
+            ("limit=abc", "limit", "not_a_number"),
+            ("limit=-1", "limit", "not_a_number"),
+            ("limit=", "limit", "not_a_number"),
         ] {
             let errors = fields(parse_query::<Filters>(query).unwrap_err());
-            assert_eq!(errors[0].field, parameter, "{query}: {errors:?}");
+            assert_eq!(codes(&errors), [(parameter, code)], "{query}: {errors:?}");
         }
+        let errors = fields(parse_query::<Filters>("limit=x&q=a&stage=hired").unwrap_err());
+        assert_eq!(
+            codes(&errors),
+            [("limit", "not_a_number"), ("stage", "unknown_value")],
+            "{errors:?}"
+        );
     }
+
+    impl Checks for Named {}
 
     #[derive(Debug, Deserialize)]
     struct Named {
@@ -475,15 +712,26 @@ mod tests {
 
         let (status, problem) = post("application/json", r#"{"name":"#).await;
         assert_eq!(status, 400);
+        assert_eq!(problem["code"], "incomplete_body");
         assert!(
             problem["detail"]
                 .as_str()
                 .unwrap_or_default()
-                .contains("malformed JSON")
+                .contains("the body ends too soon")
+        );
+        let (status, problem) = post("application/json", r#"{"name" 1}"#).await;
+        assert_eq!(status, 400);
+        assert_eq!(problem["code"], "malformed_json");
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("the body is not valid JSON: a colon is missing")
         );
 
         let (status, problem) = post("text/plain", r#"{"name":"a"}"#).await;
         assert_eq!((status, problem["status"].as_u64()), (415, Some(415)));
+        assert_eq!(problem["code"], "unsupported_media_type");
 
         let (status, problem) = post(
             "application/json",
@@ -500,6 +748,13 @@ mod tests {
 
         let (status, problem) = post("application/json", r#"{"name":7}"#).await;
         assert_eq!(status, 422);
+        assert_eq!(problem["code"], "validation_failed");
         assert_eq!(problem["errors"][0]["field"], "name");
+        assert_eq!(problem["errors"][0]["code"], "wrong_type");
+        assert_eq!(problem["errors"][0]["params"]["expected"], "string");
+        assert_eq!(
+            problem["errors"][0]["message"],
+            "must be text (a JSON string)"
+        );
     }
 }

@@ -15,6 +15,7 @@ use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 
 use crate::error::ApiError;
+use crate::error::FieldCode;
 use crate::state::Secret;
 
 /// The path mail providers post to; its body limit is
@@ -103,6 +104,7 @@ pub fn check_secret(req: &HttpRequest, secret: &Secret) -> Result<(), ApiError> 
     };
     let refused = || {
         ApiError::Unauthorized(
+            crate::error::ProblemCode::InvalidCredentials,
             "send the inbound secret as `Authorization: Bearer <secret>` or as the Basic \
              password"
                 .to_owned(),
@@ -129,6 +131,7 @@ pub fn check_secret(req: &HttpRequest, secret: &Secret) -> Result<(), ApiError> 
         Ok(())
     } else {
         Err(ApiError::Unauthorized(
+            crate::error::ProblemCode::InvalidCredentials,
             "the inbound secret is not this deployment's".to_owned(),
         ))
     }
@@ -176,6 +179,7 @@ impl Form {
                     .filter(|b| !b.is_empty() && b.len() <= 200)
                     .ok_or_else(|| {
                         ApiError::BadRequest(
+                            crate::error::ProblemCode::BadRequest,
                             "multipart/form-data without a usable boundary".to_owned(),
                         )
                     })?;
@@ -223,8 +227,12 @@ pub fn read_posted(
         Form::Raw => (body.clone(), Named::default()),
         Form::Multipart { boundary } => from_fields(multipart(body, boundary)?)?,
         Form::UrlEncoded => {
-            let pairs: Vec<(String, String)> = serde_html_form::from_bytes(body)
-                .map_err(|e| ApiError::BadRequest(format!("the form could not be read: {e}")))?;
+            let pairs: Vec<(String, String)> = serde_html_form::from_bytes(body).map_err(|e| {
+                ApiError::BadRequest(
+                    crate::error::ProblemCode::BadRequest,
+                    format!("the form could not be read: {e}"),
+                )
+            })?;
             from_fields(
                 pairs
                     .into_iter()
@@ -341,6 +349,7 @@ fn from_fields(fields: Vec<(String, Bytes)>) -> Result<(Bytes, Named), ApiError>
         .ok_or_else(|| {
             ApiError::invalid(
                 "email",
+                FieldCode::Required,
                 "no raw message in the form: SendGrid sends it as `email` when \"POST the raw, \
                  full MIME message\" is on, Mailgun as `body-mime` when the route forwards to \
                  a URL ending in `mime`",
@@ -389,10 +398,10 @@ const POSTMARK_KEYS: &[&str] = &[
 
 /// The message and the recipients of Postmark's JSON or the plain form.
 fn from_json(body: &[u8]) -> Result<(Bytes, Named), ApiError> {
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|e| ApiError::BadRequest(format!("malformed JSON: {e}")))?;
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| crate::extract::syntax_error(&e))?;
     let Value::Object(object) = value else {
-        return Err(ApiError::invalid("body", "must be a JSON object"));
+        return Err(ApiError::Validation(vec![crate::extract::not_an_object()]));
     };
     let text = |name: &str| object.get(name).and_then(Value::as_str);
     let mut named = Named::default();
@@ -400,6 +409,7 @@ fn from_json(body: &[u8]) -> Result<(Bytes, Named), ApiError> {
         let raw = text("RawEmail").ok_or_else(|| {
             ApiError::invalid(
                 "RawEmail",
+                FieldCode::Required,
                 "Postmark sends the raw message only with \"Include raw email content in JSON \
                  payload\" on in the inbound stream's settings",
             )
@@ -418,14 +428,21 @@ fn from_json(body: &[u8]) -> Result<(Bytes, Named), ApiError> {
         (Some(_), Some(_)) => {
             return Err(ApiError::invalid(
                 "raw",
+                FieldCode::NotAllowed,
                 "send either `raw` or `raw_base64`, not both",
             ));
         }
-        (Some(_), None) => return Err(ApiError::invalid("raw", "must be a string")),
-        (None, Some(_)) => return Err(ApiError::invalid("raw_base64", "must be a string")),
+        (Some(_), None) => return Err(ApiError::Validation(vec![wrong_type("raw", "string")])),
+        (None, Some(_)) => {
+            return Err(ApiError::Validation(vec![wrong_type(
+                "raw_base64",
+                "string",
+            )]));
+        }
         (None, None) => {
             return Err(ApiError::invalid(
                 "raw",
+                FieldCode::Required,
                 "the message is missing: send it as `raw` (text) or `raw_base64`",
             ));
         }
@@ -435,6 +452,7 @@ fn from_json(body: &[u8]) -> Result<(Bytes, Named), ApiError> {
         Some(_) => {
             return Err(ApiError::invalid(
                 "to",
+                FieldCode::WrongType,
                 "must be an address or a list of addresses",
             ));
         }
@@ -452,7 +470,20 @@ fn decode_base64(encoded: &str) -> Result<Vec<u8>, ApiError> {
     GeneralPurpose::new(&base64::alphabet::STANDARD, config)
         .decode(&compact)
         .or_else(|_| GeneralPurpose::new(&base64::alphabet::URL_SAFE, config).decode(&compact))
-        .map_err(|e| ApiError::invalid("raw_base64", format!("is not base64: {e}")))
+        .map_err(|e| {
+            ApiError::Validation(vec![
+                crate::error::FieldError::new(
+                    "raw_base64",
+                    FieldCode::InvalidFormat,
+                    format!("is not base64: {e}"),
+                )
+                .with("format", "base64"),
+            ])
+        })
+}
+
+fn wrong_type(field: &str, expected: &str) -> crate::error::FieldError {
+    crate::extract::wrong_type(field, expected)
 }
 
 /// A parameter of a header value (`boundary` of a Content-Type, `name` of a
@@ -524,7 +555,12 @@ fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
 /// The named fields of a `multipart/form-data` body (RFC 7578), values as
 /// bytes. Lines may end in CRLF or LF.
 fn multipart(body: &Bytes, boundary: &str) -> Result<Vec<(String, Bytes)>, ApiError> {
-    let malformed = |why: &str| ApiError::BadRequest(format!("the multipart body {why}"));
+    let malformed = |why: &str| {
+        ApiError::BadRequest(
+            crate::error::ProblemCode::BadRequest,
+            format!("the multipart body {why}"),
+        )
+    };
     let delimiter = format!("--{boundary}");
     let between = format!("\n--{boundary}");
     let mut at = if body.starts_with(delimiter.as_bytes()) {
@@ -541,10 +577,10 @@ fn multipart(body: &Bytes, boundary: &str) -> Result<Vec<(String, Bytes)>, ApiEr
             return Ok(fields);
         }
         if fields.len() >= MAX_PARTS {
-            return Err(ApiError::invalid(
-                "body",
-                format!("more than {MAX_PARTS} form fields"),
-            ));
+            return Err(ApiError::Validation(vec![
+                crate::error::FieldError::too_many("body", MAX_PARTS, "form fields")
+                    .with("items", "form fields"),
+            ]));
         }
         let line_end = find(body, b"\n", after).ok_or_else(|| malformed("ends in a boundary"))?;
         // The part's headers, up to an empty line.
@@ -663,7 +699,7 @@ mod tests {
             assert!(
                 matches!(
                     check_secret(&req, &secret()),
-                    Err(ApiError::Unauthorized(_))
+                    Err(ApiError::Unauthorized(..))
                 ),
                 "{value}"
             );
@@ -694,7 +730,7 @@ mod tests {
         );
         assert!(matches!(
             of("multipart/form-data"),
-            Err(ApiError::BadRequest(_))
+            Err(ApiError::BadRequest(..))
         ));
         assert!(matches!(
             of("text/plain"),
@@ -823,7 +859,7 @@ mod tests {
         ] {
             let err = posted(&form("b"), broken, &[]).unwrap_err();
             assert!(
-                matches!(err, ApiError::BadRequest(_)),
+                matches!(err, ApiError::BadRequest(..)),
                 "{}: {err:?}",
                 String::from_utf8_lossy(broken)
             );
@@ -881,7 +917,7 @@ mod tests {
         }
         assert!(matches!(
             posted(&Form::Json, b"{", &[]),
-            Err(ApiError::BadRequest(_))
+            Err(ApiError::BadRequest(..))
         ));
     }
 

@@ -17,7 +17,7 @@ use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
 use crate::db::{read, write_facts};
-use crate::error::ApiError;
+use crate::error::{ApiError, FieldCode};
 use crate::state::AppState;
 use crate::views::inbox::{Candidate, Proposal};
 
@@ -225,7 +225,8 @@ pub fn is_rfc822(req: &HttpRequest) -> bool {
 fn read_error(err: ReadError) -> ApiError {
     match err {
         ReadError::TooLarge { .. } => ApiError::PayloadTooLarge(err.to_string()),
-        ReadError::Empty | ReadError::NotAMessage => ApiError::invalid("body", err.to_string()),
+        ReadError::Empty => ApiError::invalid("body", FieldCode::Empty, err.to_string()),
+        ReadError::NotAMessage => ApiError::invalid("body", FieldCode::Invalid, err.to_string()),
     }
 }
 

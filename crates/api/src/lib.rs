@@ -25,6 +25,7 @@ pub mod intake;
 pub mod metrics;
 pub mod middleware;
 pub mod routes;
+pub mod serde_errors;
 pub mod server;
 pub mod state;
 pub mod steps;

@@ -13,7 +13,7 @@ use actix_web::{Error, HttpMessage as _, HttpResponse, ResponseError, web};
 use futures_util::FutureExt as _;
 use tracing::Instrument as _;
 
-use crate::error::{ApiError, FieldError, PROBLEM_JSON};
+use crate::error::{ApiError, FieldCode, FieldError, PROBLEM_JSON};
 use crate::metrics::Metrics;
 
 /// The header that carries the request id both ways.
@@ -110,6 +110,7 @@ pub async fn refuse_control_characters(
     let refusal = if has_control(&percent_decode(req.path().as_bytes())) {
         Some(ApiError::Validation(vec![FieldError::new(
             "path",
+            FieldCode::ControlCharacters,
             "must not contain control characters",
         )]))
     } else {
@@ -126,7 +127,11 @@ pub async fn refuse_control_characters(
                     } else {
                         String::from_utf8_lossy(&name).into_owned()
                     };
-                    FieldError::new(field, "must not contain control characters")
+                    FieldError::new(
+                        field,
+                        FieldCode::ControlCharacters,
+                        "must not contain control characters",
+                    )
                 })
             })
             .collect();
@@ -184,7 +189,7 @@ fn unknown_parameters(query: &str, taken: &[String]) -> Vec<FieldError> {
                     taken.join(", ")
                 )
             };
-            FieldError::new(name, message)
+            FieldError::new(name, FieldCode::UnknownParameter, message).with("allowed", taken)
         })
         .collect()
 }

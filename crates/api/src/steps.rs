@@ -21,6 +21,7 @@ use crate::conditional::Precondition;
 use crate::conventions::Actor;
 use crate::db::read;
 use crate::error::ApiError;
+use crate::error::FieldCode;
 use crate::events::PromiseWatch;
 use crate::state::AppState;
 use crate::validate::{self, Errors};
@@ -90,6 +91,7 @@ pub(crate) fn check_row(errors: &mut Errors, row: &InteractionRow, now: DateTime
     if !followup_core::policy::may_record_at(row.kind, utc(row.occurred_at), now) {
         errors.push(
             "occurred_at",
+            FieldCode::InTheFuture,
             if row.kind == InteractionKind::Interview {
                 "an interview can be scheduled at most 400 days ahead"
             } else {
@@ -101,12 +103,14 @@ pub(crate) fn check_row(errors: &mut Errors, row: &InteractionRow, now: DateTime
     if row.out_of_office_until.is_some() && row.kind != InteractionKind::ReplyReceived {
         errors.push(
             "out_of_office_until",
+            FieldCode::NotAllowed,
             "only a `reply_received` can be an out-of-office reply",
         );
     }
     if row.rejection_reason.is_some() && row.kind != InteractionKind::RejectionReceived {
         errors.push(
             "rejection_reason",
+            FieldCode::NotAllowed,
             "only a `rejection_received` takes a rejection reason",
         );
     }
@@ -162,6 +166,7 @@ pub(crate) fn log_interaction(
     let conn = tx.conn();
     if access == Access::Coach && !followup_core::policy::coach_may_record(body.kind) {
         return Err(ApiError::Forbidden(
+            crate::error::ProblemCode::Forbidden,
             "a coach may add notes to an opportunity, nothing else".to_owned(),
         ));
     }
@@ -247,11 +252,16 @@ impl StageMove {
         let mut errors = Errors::default();
         let occurred_at = body.occurred_at.unwrap_or(now);
         if policy::is_in_the_future(occurred_at, now) {
-            errors.push("occurred_at", "must not be in the future");
+            errors.push(
+                "occurred_at",
+                FieldCode::InTheFuture,
+                "must not be in the future",
+            );
         }
         if body.rejection_reason.is_some() && body.to != Stage::Rejected {
             errors.push(
                 "rejection_reason",
+                FieldCode::NotAllowed,
                 "only a move to `rejected` takes a rejection reason",
             );
         }
@@ -350,7 +360,11 @@ pub struct CreatePromise {
 /// A promise's own checks: it was made by now.
 pub(crate) fn check_promise(errors: &mut Errors, row: &PromiseRow, now: DateTime<Utc>) {
     if followup_core::policy::is_in_the_future(utc(row.made_at), now) {
-        errors.push("made_at", "must not be in the future");
+        errors.push(
+            "made_at",
+            FieldCode::InTheFuture,
+            "must not be in the future",
+        );
     }
 }
 
@@ -391,7 +405,7 @@ pub(crate) fn check_due(
         ),
         None => "falls due before the promise was made".to_owned(),
     };
-    errors.push("due", message);
+    errors.push("due", FieldCode::WrongOrder, message);
     Ok(())
 }
 
@@ -467,3 +481,8 @@ pub(crate) fn record_promise(
     watch.record_changes(tx, &actor, now)?;
     Ok(view)
 }
+
+// The route checks these bodies as it reads them (see `extract::Checks`).
+impl crate::extract::Checks for CreateInteraction {}
+impl crate::extract::Checks for CreatePromise {}
+impl crate::extract::Checks for TransitionRequest {}

@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, NaiveTime};
 use followup_core::{BusinessHours, TimeZone};
 
-use crate::error::FieldError;
+use crate::error::{FieldCode, FieldError};
 use crate::views::WeekHours;
 
 /// Collects field errors, so one response names every invalid field.
@@ -30,8 +30,18 @@ impl Errors {
     }
 
     /// Records an error.
-    pub fn push(&mut self, field: &str, message: impl Into<String>) {
-        self.0.push(FieldError::new(field, message));
+    pub fn push(&mut self, field: &str, code: FieldCode, message: impl Into<String>) {
+        self.0.push(FieldError::new(field, code, message));
+    }
+
+    /// Records an error made elsewhere.
+    pub fn add(&mut self, error: FieldError) {
+        self.0.push(error);
+    }
+
+    /// What was recorded.
+    pub fn into_inner(self) -> Vec<FieldError> {
+        self.0
     }
 
     /// `Ok` when nothing was recorded, else the 422.
@@ -61,6 +71,7 @@ pub fn email(field: &str, raw: &str) -> Result<String, FieldError> {
     } else {
         Err(FieldError::new(
             field,
+            FieldCode::NotAnEmail,
             format!("`{}` is not an email address", raw.trim()),
         ))
     }
@@ -70,19 +81,18 @@ pub fn email(field: &str, raw: &str) -> Result<String, FieldError> {
 pub fn password(field: &str, password: &str, email: Option<&str>) -> Result<(), FieldError> {
     let length = password.chars().count();
     if length < 10 {
-        return Err(FieldError::new(
-            field,
-            "must be at least 10 characters long",
-        ));
+        return Err(FieldError::too_short(field, 10));
     }
     if length > 1024 {
-        return Err(FieldError::new(
-            field,
-            "must be at most 1024 characters long",
-        ));
+        return Err(FieldError::too_long(field, 1024));
     }
     if email.is_some_and(|e| e.eq_ignore_ascii_case(password.trim())) {
-        return Err(FieldError::new(field, "must not be the email address"));
+        return Err(FieldError::new(
+            field,
+            FieldCode::NotAllowed,
+            "must not be the email address",
+        )
+        .with("reason", "same_as_email"));
     }
     Ok(())
 }
@@ -91,19 +101,21 @@ pub fn password(field: &str, password: &str, email: Option<&str>) -> Result<(), 
 pub fn name(field: &str, raw: &str, max: usize) -> Result<String, FieldError> {
     let name = raw.trim();
     if name.is_empty() {
-        return Err(FieldError::new(field, "must not be empty"));
+        return Err(FieldError::new(
+            field,
+            FieldCode::Empty,
+            "must not be empty",
+        ));
     }
     // The limit is the schema's `maxLength`, on the text as sent: JSON
     // Schema counts the whitespace that is trimmed here.
     if raw.chars().count() > max {
-        return Err(FieldError::new(
-            field,
-            format!("must be at most {max} characters"),
-        ));
+        return Err(FieldError::too_long(field, max));
     }
     if name.chars().any(char::is_control) {
         return Err(FieldError::new(
             field,
+            FieldCode::ControlCharacters,
             "must not contain control characters",
         ));
     }
@@ -112,9 +124,13 @@ pub fn name(field: &str, raw: &str, max: usize) -> Result<String, FieldError> {
 
 /// An IANA time zone name, e.g. `America/New_York`.
 pub fn timezone(field: &str, raw: &str) -> Result<chrono_tz::Tz, FieldError> {
-    TimeZone::parse(raw.trim())
-        .map(TimeZone::tz)
-        .map_err(|_| FieldError::new(field, format!("`{}` is not an IANA time zone", raw.trim())))
+    TimeZone::parse(raw.trim()).map(TimeZone::tz).map_err(|_| {
+        FieldError::new(
+            field,
+            FieldCode::NotATimeZone,
+            format!("`{}` is not an IANA time zone", raw.trim()),
+        )
+    })
 }
 
 /// Opening hours that make a valid week: `HH:MM`, opening before closing,
@@ -127,20 +143,34 @@ pub fn week_hours(field: &str, hours: &WeekHours) -> Result<BusinessHours, Field
                 NaiveTime::parse_from_str(value, "%H:%M").map_err(|_| {
                     FieldError::new(
                         format!("{field}.{day}.{which}"),
+                        FieldCode::InvalidTime,
                         format!("`{value}` is not a time of day (HH:MM)"),
                     )
+                    .with("format", "HH:MM")
                 })
             };
             *slot = Some((parse("start", &hours.start)?, parse("end", &hours.end)?));
         }
     }
-    BusinessHours::new(days).map_err(|e| FieldError::new(field, e.to_string()))
+    BusinessHours::new(days).map_err(|e| business_hours_error(field, &e))
+}
+
+fn business_hours_error(field: &str, err: &followup_core::CalendarError) -> FieldError {
+    use followup_core::CalendarError;
+    match err {
+        CalendarError::EmptyDay { weekday, .. } => {
+            FieldError::new(field, FieldCode::WrongOrder, err.to_string())
+                .with("day", weekday.to_string().to_lowercase())
+        }
+        CalendarError::NoOpenDay => FieldError::new(field, FieldCode::Required, err.to_string()),
+        other => FieldError::new(field, FieldCode::Invalid, other.to_string()),
+    }
 }
 
 /// Up to 1,000 distinct dates.
 pub fn holidays(field: &str, dates: &[NaiveDate]) -> Result<Vec<NaiveDate>, FieldError> {
     if dates.len() > 1000 {
-        return Err(FieldError::new(field, "at most 1000 holidays"));
+        return Err(FieldError::too_many(field, 1000, "holidays"));
     }
     let mut dates = dates.to_vec();
     dates.sort_unstable();
@@ -160,6 +190,7 @@ pub fn playbook(field: &str, raw: &str) -> Result<String, FieldError> {
     } else {
         Err(FieldError::new(
             field,
+            FieldCode::UnknownValue,
             format!(
                 "`{reference}` is not a playbook; built in: {}; or a custom playbook's id",
                 followup_core::BuiltinPlaybook::ALL
@@ -168,6 +199,13 @@ pub fn playbook(field: &str, raw: &str) -> Result<String, FieldError> {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
+        )
+        .with(
+            "allowed",
+            followup_core::BuiltinPlaybook::ALL
+                .iter()
+                .map(|b| b.as_str())
+                .collect::<Vec<_>>(),
         ))
     }
 }
@@ -181,10 +219,7 @@ pub fn optional_text(
 ) -> Result<Option<String>, FieldError> {
     let Some(value) = value else { return Ok(None) };
     if value.chars().count() > max {
-        return Err(FieldError::new(
-            field,
-            format!("must be at most {max} characters"),
-        ));
+        return Err(FieldError::too_long(field, max));
     }
     Ok(Some(value.trim().to_owned()).filter(|v| !v.is_empty()))
 }
@@ -197,6 +232,7 @@ pub fn phone(field: &str, raw: &str) -> Result<String, FieldError> {
     let invalid = || {
         FieldError::new(
             field,
+            FieldCode::NotAPhoneNumber,
             format!(
                 "`{trimmed}` is not a phone number: use digits, spaces, +, -, (, ), . and at least 7 digits"
             ),
@@ -258,6 +294,7 @@ fn walk(value: &serde_json::Value, path: &str, multi_line: bool, errors: &mut Ve
             if text.chars().any(|c| is_control(c) && !allowed(c)) {
                 errors.push(FieldError::new(
                     path_or_body(path),
+                    FieldCode::ControlCharacters,
                     if multi_line {
                         "must not contain control characters other than tab, CR and LF"
                     } else {
@@ -281,6 +318,7 @@ fn walk(value: &serde_json::Value, path: &str, multi_line: bool, errors: &mut Ve
                 if key.chars().any(is_control) {
                     errors.push(FieldError::new(
                         path_or_body(path),
+                        FieldCode::ControlCharacters,
                         "a key must not contain control characters",
                     ));
                     continue;
@@ -313,6 +351,7 @@ pub fn new_id(errors: &mut Errors, given: Option<String>) -> String {
         _ => {
             errors.push(
                 "id",
+                FieldCode::InvalidFormat,
                 "must be a UUIDv7 (RFC 9562) made by the client, e.g. \
                  01890a5d-ac96-774b-bcce-b302099a8057; leave it out to let the server make one",
             );

@@ -59,6 +59,7 @@ impl Caller {
     pub fn require_write(&self) -> Result<(), ApiError> {
         match self.via {
             Via::ApiKey { write: false, .. } => Err(ApiError::Forbidden(
+                crate::error::ProblemCode::InsufficientScope,
                 "this API key has only the read scope".to_owned(),
             )),
             _ => Ok(()),
@@ -71,10 +72,10 @@ impl Caller {
             return Ok(());
         }
         let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-        Err(ApiError::Forbidden(format!(
-            "only a {} may do this",
-            names.join(" or ")
-        )))
+        Err(ApiError::Forbidden(
+            crate::error::ProblemCode::Forbidden,
+            format!("only a {} may do this", names.join(" or ")),
+        ))
     }
 
     /// The caller's access to `seeker_id`'s data, or `None` — which handlers
@@ -102,13 +103,20 @@ enum Credential {
 fn credential(req: &HttpRequest) -> Result<Credential, ApiError> {
     if let Some(value) = req.headers().get(header::AUTHORIZATION) {
         let value = value.to_str().map_err(|_| {
-            ApiError::Unauthorized("the Authorization header is not text".to_owned())
+            ApiError::Unauthorized(
+                crate::error::ProblemCode::InvalidCredentials,
+                "the Authorization header is not text".to_owned(),
+            )
         })?;
         let (scheme, token) = value.split_once(' ').ok_or_else(|| {
-            ApiError::Unauthorized("send `Authorization: Bearer <token>`".to_owned())
+            ApiError::Unauthorized(
+                crate::error::ProblemCode::InvalidCredentials,
+                "send `Authorization: Bearer <token>`".to_owned(),
+            )
         })?;
         if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
             return Err(ApiError::Unauthorized(
+                crate::error::ProblemCode::InvalidCredentials,
                 "send `Authorization: Bearer <token>`".to_owned(),
             ));
         }
@@ -120,9 +128,12 @@ fn credential(req: &HttpRequest) -> Result<Credential, ApiError> {
         });
     }
     if let Some(value) = req.headers().get("x-api-key") {
-        let key = value
-            .to_str()
-            .map_err(|_| ApiError::Unauthorized("the X-Api-Key header is not text".to_owned()))?;
+        let key = value.to_str().map_err(|_| {
+            ApiError::Unauthorized(
+                crate::error::ProblemCode::InvalidCredentials,
+                "the X-Api-Key header is not text".to_owned(),
+            )
+        })?;
         return Ok(Credential::ApiKey(key.trim().to_owned()));
     }
     Err(ApiError::Unauthenticated)
@@ -157,10 +168,16 @@ impl FromRequest for Caller {
 async fn authenticate(state: &AppState, credential: Credential) -> Result<Caller, ApiError> {
     match credential {
         Credential::Bearer(token) => {
-            let claims = state
-                .tokens
-                .verify(&token)
-                .map_err(|e| ApiError::Unauthorized(e.to_string()))?;
+            let claims = state.tokens.verify(&token).map_err(|e| {
+                let reason = e.to_string();
+                // An expired token is refreshed; any other is refused for good.
+                let code = if reason == crate::auth::tokens::EXPIRED {
+                    crate::error::ProblemCode::TokenExpired
+                } else {
+                    crate::error::ProblemCode::InvalidCredentials
+                };
+                ApiError::Unauthorized(code, reason)
+            })?;
             let (sub, sid) = (claims.sub, claims.sid);
             // One query loads the account and its session's state: on this
             // thread when a SQLite connection is idle, else off it.
@@ -178,10 +195,14 @@ async fn authenticate(state: &AppState, credential: Credential) -> Result<Caller
                 }
             };
             let (user, signed_out) = found.ok_or_else(|| {
-                ApiError::Unauthorized("the token's account no longer exists".to_owned())
+                ApiError::Unauthorized(
+                    crate::error::ProblemCode::SessionEnded,
+                    "the token's account no longer exists".to_owned(),
+                )
             })?;
             if signed_out {
                 return Err(ApiError::Unauthorized(
+                    crate::error::ProblemCode::SessionEnded,
                     "the token's session has ended (signed out, or every session of the \
                      account was revoked); sign in again"
                         .to_owned(),
@@ -189,6 +210,7 @@ async fn authenticate(state: &AppState, credential: Credential) -> Result<Caller
             }
             if claims.generation != user.token_generation {
                 return Err(ApiError::Unauthorized(
+                    crate::error::ProblemCode::SessionEnded,
                     "every session of the account was revoked (password or role change, or \
                      a reused refresh token); sign in again"
                         .to_owned(),
@@ -218,8 +240,12 @@ async fn authenticate(state: &AppState, credential: Credential) -> Result<Caller
                 Ok::<_, StoreError>(found)
             })
             .await??;
-            let (key, user) = found
-                .ok_or_else(|| ApiError::Unauthorized("unknown or revoked API key".to_owned()))?;
+            let (key, user) = found.ok_or_else(|| {
+                ApiError::Unauthorized(
+                    crate::error::ProblemCode::InvalidCredentials,
+                    "unknown or revoked API key".to_owned(),
+                )
+            })?;
             let write = key.scopes.contains(&followup_core::Scope::Write);
             caller(user, Via::ApiKey { id: key.id, write })
         }

@@ -150,10 +150,13 @@ impl TokenIssuer {
     }
 }
 
+/// What an expired access token is refused with.
+pub const EXPIRED: &str = "the token has expired";
+
 fn describe(err: &jsonwebtoken::errors::Error) -> String {
     use jsonwebtoken::errors::ErrorKind as K;
     match err.kind() {
-        K::ExpiredSignature => "the token has expired".to_owned(),
+        K::ExpiredSignature => EXPIRED.to_owned(),
         K::ImmatureSignature => "the token is not valid yet".to_owned(),
         K::InvalidAlgorithm | K::InvalidAlgorithmName => {
             "the token's algorithm is not accepted".to_owned()

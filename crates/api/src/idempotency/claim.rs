@@ -18,7 +18,10 @@ pub(super) enum Claim {
 }
 
 fn in_progress() -> ApiError {
-    ApiError::Conflict("a request with this Idempotency-Key is still in progress".to_owned())
+    ApiError::Conflict(
+        crate::error::ProblemCode::IdempotencyInProgress,
+        "a request with this Idempotency-Key is still in progress".to_owned(),
+    )
 }
 
 /// Claims the key for this request, or finds what it answered before. The
@@ -41,6 +44,7 @@ pub(super) async fn claim(
                 if existing.request_hash != request_hash {
                     return Err(ApiError::invalid(
                         "Idempotency-Key",
+                        crate::error::FieldCode::NotAllowed,
                         "was used with a different request; use a new key",
                     ));
                 }

@@ -32,6 +32,7 @@ pub(super) fn key(header: &HeaderValue) -> Result<String, ApiError> {
         .ok_or_else(|| {
             ApiError::invalid(
                 "Idempotency-Key",
+                crate::error::FieldCode::InvalidFormat,
                 "must be a random UUID (version 4 or 7), new for each operation",
             )
         })

@@ -101,15 +101,13 @@ pub async fn create_api_key(
     caller.require_role(&[Role::Coach, Role::Admin])?;
     if caller.via != Via::Token {
         return Err(ApiError::Forbidden(
+            crate::error::ProblemCode::Forbidden,
             "an API key cannot create API keys".to_owned(),
         ));
     }
     let body = body.0;
     let mut errors = Errors::default();
-    let name = errors.check(validate::name("name", &body.name, 100));
-    if body.scopes.is_empty() {
-        errors.push("scopes", "give at least one scope: read, write");
-    }
+    let name = checked_name(&mut errors, &body);
     errors.finish()?;
     let name = name.unwrap_or_default();
     let mut scopes = body.scopes;
@@ -197,4 +195,29 @@ pub async fn revoke_api_key(
     } else {
         Err(ApiError::NotFound("no such API key".to_owned()))
     }
+}
+
+// The route checks these bodies as it reads them (see `extract::Checks`).
+impl crate::extract::Checks for CreateApiKey {
+    fn checks(&self) -> Vec<crate::error::FieldError> {
+        let mut errors = Errors::default();
+        checked_name(&mut errors, self);
+        errors.into_inner()
+    }
+}
+
+/// A new key's checks: its name in normal form, every invalid field recorded.
+fn checked_name(errors: &mut Errors, body: &CreateApiKey) -> Option<String> {
+    let name = errors.check(validate::name("name", &body.name, 100));
+    if body.scopes.is_empty() {
+        errors.add(
+            crate::error::FieldError::new(
+                "scopes",
+                crate::error::FieldCode::TooFew,
+                "give at least one scope: read, write",
+            )
+            .with("min", 1),
+        );
+    }
+    name
 }

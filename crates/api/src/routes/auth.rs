@@ -182,6 +182,34 @@ fn successor(state: &AppState, presented: &str) -> Result<String, ApiError> {
     ))
 }
 
+/// A registration's own checks: the email, the name and the time zone in
+/// their normal form, or every invalid field.
+fn checked(body: &RegisterRequest) -> Result<(String, String, chrono_tz::Tz), ApiError> {
+    let mut errors = Errors::default();
+    let email = errors.check(validate::email("email", &body.email));
+    errors.check(validate::password(
+        "password",
+        &body.password,
+        email.as_deref(),
+    ));
+    let display_name = errors.check(validate::name("display_name", &body.display_name, 100));
+    let timezone = errors.check(validate::timezone("timezone", &body.timezone));
+    errors.finish()?;
+    match (email, display_name, timezone) {
+        (Some(email), Some(display_name), Some(timezone)) => Ok((email, display_name, timezone)),
+        _ => Err(ApiError::Internal("validated fields missing".into())),
+    }
+}
+
+impl crate::extract::Checks for RegisterRequest {
+    fn checks(&self) -> Vec<crate::error::FieldError> {
+        match checked(self) {
+            Err(ApiError::Validation(errors)) => errors,
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// Create an account (`seeker` or `coach`) and sign in.
 ///
 /// Answers the account and a first token pair. The email must be unused
@@ -205,19 +233,7 @@ pub async fn register(
 ) -> Result<HttpResponse, ApiError> {
     limit_ip(&state, &req)?;
     let body = body.0;
-    let mut errors = Errors::default();
-    let email = errors.check(validate::email("email", &body.email));
-    errors.check(validate::password(
-        "password",
-        &body.password,
-        email.as_deref(),
-    ));
-    let display_name = errors.check(validate::name("display_name", &body.display_name, 100));
-    let timezone = errors.check(validate::timezone("timezone", &body.timezone));
-    errors.finish()?;
-    let (Some(email), Some(display_name), Some(timezone)) = (email, display_name, timezone) else {
-        return Err(ApiError::Internal("validated fields missing".into()));
-    };
+    let (email, display_name, timezone) = checked(&body)?;
     let password = body.password;
     let password_hash = web::block(move || hash_password(&password)).await??;
     let role = match body.role {
@@ -243,9 +259,10 @@ pub async fn register(
             token_generation: 0,
         };
         users::insert(conn, &user).map_err(|err| match err {
-            StoreError::Conflict { .. } => {
-                ApiError::Conflict("an account with this email already exists".to_owned())
-            }
+            StoreError::Conflict { .. } => ApiError::Conflict(
+                crate::error::ProblemCode::AlreadyExists,
+                "an account with this email already exists".to_owned(),
+            ),
             other => other.into(),
         })?;
         let family = uuid::Uuid::now_v7().to_string();
@@ -337,7 +354,12 @@ pub async fn login(
     })
     .await?;
     pair.map(|pair| HttpResponse::Ok().insert_header(no_store()).json(pair))
-        .ok_or_else(|| ApiError::Unauthorized("wrong email or password".to_owned()))
+        .ok_or_else(|| {
+            ApiError::Unauthorized(
+                crate::error::ProblemCode::InvalidCredentials,
+                "wrong email or password".to_owned(),
+            )
+        })
 }
 
 enum Refreshed {
@@ -440,7 +462,10 @@ pub async fn refresh(
     .await?;
     match outcome {
         Refreshed::Pair(pair) => Ok(HttpResponse::Ok().insert_header(no_store()).json(pair)),
-        Refreshed::Refused(reason) => Err(ApiError::Unauthorized(reason.to_owned())),
+        Refreshed::Refused(reason) => Err(ApiError::Unauthorized(
+            crate::error::ProblemCode::SessionEnded,
+            reason.to_owned(),
+        )),
     }
 }
 
@@ -473,3 +498,7 @@ pub async fn logout(
     .await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+// The route checks these bodies as it reads them (see `extract::Checks`).
+impl crate::extract::Checks for LoginRequest {}
+impl crate::extract::Checks for RefreshRequest {}

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use crate::access::{Need, load};
 use crate::auth::Caller;
 use crate::db::read;
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::Json;
 use crate::state::AppState;
 use crate::views::agenda::{
@@ -259,20 +259,27 @@ pub async fn tone_check(
     _caller: Caller,
     body: Json<ToneCheckRequest>,
 ) -> Result<web::Json<ToneReport>, ApiError> {
-    let mut errors = crate::validate::Errors::default();
-    if body.0.text.chars().count() > 20_000 {
-        errors.push("text", "must be at most 20000 characters");
-    }
-    if body.0.names.len() > 50 {
-        errors.push("names", "at most 50 names");
-    }
-    for (i, name) in body.0.names.iter().enumerate() {
-        if name.chars().count() > 200 {
-            errors.push(&format!("names[{i}]"), "must be at most 200 characters");
-        }
-    }
-    errors.finish()?;
+    crate::validate::Errors::from(crate::extract::Checks::checks(&body.0)).finish()?;
     let names: Vec<&str> = body.0.names.iter().map(String::as_str).collect();
     let findings = followup_core::tone_check_with_names(&body.0.text, &names);
     Ok(web::Json(ToneReport { findings }))
+}
+
+// The route checks these bodies as it reads them (see `extract::Checks`).
+impl crate::extract::Checks for ToneCheckRequest {
+    fn checks(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        if self.text.chars().count() > 20_000 {
+            errors.push(FieldError::too_long("text", 20_000));
+        }
+        if self.names.len() > 50 {
+            errors.push(FieldError::too_many("names", 50, "names"));
+        }
+        for (i, name) in self.names.iter().enumerate() {
+            if name.chars().count() > 200 {
+                errors.push(FieldError::too_long(format!("names[{i}]"), 200));
+            }
+        }
+        errors
+    }
 }

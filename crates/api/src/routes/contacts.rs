@@ -22,7 +22,7 @@ use crate::validate::{self, Errors};
 use crate::views::contacts::{BestTime, Contact};
 
 /// A new contact.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateContact {
     /// The record's id, when the app made it (a UUIDv7: a record created
@@ -131,6 +131,49 @@ fn notes(errors: &mut Errors, value: Option<String>) -> Option<String> {
         .flatten()
 }
 
+/// A new contact's checked fields (and the rest of its body).
+struct NewContact {
+    body: CreateContact,
+    name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    timezone: Option<chrono_tz::Tz>,
+    best_time: Option<followup_core::BestTime>,
+    notes: Option<String>,
+    contact_id: String,
+}
+
+/// Checks a new contact's fields, recording every invalid one.
+fn new_contact(errors: &mut Errors, mut body: CreateContact) -> NewContact {
+    let name = errors
+        .check(validate::name("name", &body.name, 200))
+        .unwrap_or_default();
+    let email = optional_email(errors, body.email.take());
+    let phone = optional_phone(errors, body.phone.take());
+    let timezone = optional_timezone(errors, body.timezone.take());
+    let best_time = best_time(errors, body.best_time.take());
+    let notes = notes(errors, body.notes.take());
+    let contact_id = crate::validate::new_id(errors, body.id.clone());
+    NewContact {
+        body,
+        name,
+        email,
+        phone,
+        timezone,
+        best_time,
+        notes,
+        contact_id,
+    }
+}
+
+impl crate::extract::Checks for CreateContact {
+    fn checks(&self) -> Vec<crate::error::FieldError> {
+        let mut errors = Errors::default();
+        let _ = new_contact(&mut errors, self.clone());
+        errors.into_inner()
+    }
+}
+
 /// Add a contact to an opportunity.
 ///
 /// Invalid emails, phone numbers and time zones are 422 problems naming the
@@ -153,18 +196,18 @@ pub async fn create_contact(
     body: Json<CreateContact>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_write()?;
-    let body = body.0;
     let mut errors = Errors::default();
-    let name = errors
-        .check(validate::name("name", &body.name, 200))
-        .unwrap_or_default();
-    let email = optional_email(&mut errors, body.email);
-    let phone = optional_phone(&mut errors, body.phone);
-    let timezone = optional_timezone(&mut errors, body.timezone);
-    let best_time = best_time(&mut errors, body.best_time);
-    let notes = notes(&mut errors, body.notes);
+    let NewContact {
+        body,
+        name,
+        email,
+        phone,
+        timezone,
+        best_time,
+        notes,
+        contact_id,
+    } = new_contact(&mut errors, body.0);
     let id = id.into_inner();
-    let contact_id = crate::validate::new_id(&mut errors, body.id.clone());
     let row = write_facts(&state, move |_, tx| {
         let (opportunity, _) = load_locked::<OpportunityRow>(tx, &caller, &id, Need::Write)?;
         errors.finish()?;
@@ -378,3 +421,6 @@ pub async fn delete_contact(
 ) -> Result<HttpResponse, ApiError> {
     access::remove::<ContactRow, Contact>(&state, caller, id.into_inner(), precondition).await
 }
+
+// The route checks these bodies as it reads them (see `extract::Checks`).
+impl crate::extract::Checks for UpdateContact {}

@@ -29,6 +29,7 @@ pub struct LinkParams {
 fn mailer(state: &AppState) -> Result<&Mailer, ApiError> {
     state.mailer.as_deref().ok_or_else(|| {
         ApiError::Conflict(
+            crate::error::ProblemCode::NotConfigured,
             "this server sends no e-mail (it was started without --smtp-url)".to_owned(),
         )
     })
@@ -87,11 +88,13 @@ pub async fn resend_verification(
             .filter(|s| s.enabled)
             .ok_or_else(|| {
                 ApiError::Conflict(
+                    crate::error::ProblemCode::WrongState,
                     "the digest is off: turn it on with PATCH /v1/me and digest.enabled".to_owned(),
                 )
             })?;
         if settings.verified_for(&user.email) {
             return Err(ApiError::Conflict(
+                crate::error::ProblemCode::WrongState,
                 "the account's address is verified already".to_owned(),
             ));
         }

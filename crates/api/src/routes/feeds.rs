@@ -96,6 +96,7 @@ pub async fn create_feed_token(
 ) -> Result<HttpResponse, ApiError> {
     if caller.via != Via::Token {
         return Err(ApiError::Forbidden(
+            crate::error::ProblemCode::Forbidden,
             "an API key cannot make feed tokens".to_owned(),
         ));
     }
@@ -270,3 +271,6 @@ fn calendar(facts: &Facts, actions: &[followup_core::NextAction], at: DateTime<U
     }
     calendar.done()
 }
+
+// The route checks these bodies as it reads them (see `extract::Checks`).
+impl crate::extract::Checks for CreateFeedToken {}

@@ -107,7 +107,9 @@ pub async fn get_holiday_calendar(
         .map_err(|e: followup_core::ParseEnumError| ApiError::NotFound(e.to_string()))?;
     let year = params.year.unwrap_or_else(|| crate::views::now().year());
     if !YEARS.contains(&year) {
-        return Err(ApiError::invalid("year", "must be between 1900 and 2200"));
+        return Err(ApiError::Validation(vec![
+            crate::error::FieldError::out_of_range("year", 1900, 2200),
+        ]));
     }
     Ok(web::Json(HolidayYear {
         calendar: calendar.into(),

@@ -21,6 +21,7 @@ use crate::conditional::Precondition;
 use crate::conventions::Actor;
 use crate::conventions::{Page, Paging};
 use crate::db::{read, write_facts};
+use crate::error::FieldCode;
 use crate::error::{ApiError, Problem};
 use crate::extract::{BodySize, Query};
 use crate::intake::{self, is_rfc822};
@@ -419,6 +420,7 @@ fn apply_interview(
             let Some(starts_at) = proposed.starts_at else {
                 return Err(ApiError::invalid(
                     "interview_at",
+                    FieldCode::Required,
                     "the message gives no time for the interview: pass `interview_at` to \
                      schedule it",
                 ));
@@ -555,6 +557,7 @@ fn accept_in(
         ProposalStatus::Accepted => return Ok((accepted(tx.conn(), row)?, None)),
         ProposalStatus::Dismissed => {
             return Err(ApiError::Conflict(
+                crate::error::ProblemCode::WrongState,
                 "this proposal was dismissed; it cannot be accepted".to_owned(),
             ));
         }
@@ -568,6 +571,7 @@ fn accept_in(
     else {
         return Err(ApiError::invalid(
             "opportunity_id",
+            FieldCode::Required,
             "the proposal matched no opportunity: choose one (see `candidates`)",
         ));
     };
@@ -636,6 +640,7 @@ fn accept_in(
             let Some(due) = due else {
                 return Err(ApiError::invalid(
                     "promise_due",
+                    FieldCode::Required,
                     "the message names no day for its promise: pass `promise_due` to record it",
                 ));
             };
@@ -771,6 +776,7 @@ pub async fn dismiss_proposal(
             ProposalStatus::Dismissed => return Ok(row),
             ProposalStatus::Accepted => {
                 return Err(ApiError::Conflict(
+                    crate::error::ProblemCode::WrongState,
                     "this proposal was accepted; it cannot be dismissed".to_owned(),
                 ));
             }

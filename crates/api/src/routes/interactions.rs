@@ -128,7 +128,7 @@ fn position(row: &InteractionRow) -> String {
 }
 
 fn parse_position(after: &str) -> Result<(NaiveDateTime, String), ApiError> {
-    let invalid = || ApiError::invalid("cursor", "not a cursor this API gave out");
+    let invalid = || ApiError::Validation(vec![crate::error::FieldError::invalid_cursor("cursor")]);
     let (at, id) = after.split_once('|').ok_or_else(invalid)?;
     let at = NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M:%S%.6f").map_err(|_| invalid())?;
     Ok((at, id.to_owned()))
@@ -288,3 +288,6 @@ pub async fn delete_interaction(
     access::remove::<InteractionRow, Interaction>(&state, caller, id.into_inner(), precondition)
         .await
 }
+
+// The route checks these bodies as it reads them (see `extract::Checks`).
+impl crate::extract::Checks for UpdateInteraction {}

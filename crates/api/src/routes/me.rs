@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use crate::auth::{Caller, verify_password};
 use crate::db::{read, write_facts};
+use crate::error::FieldCode;
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
 use crate::state::AppState;
@@ -137,8 +138,12 @@ pub async fn update_me(
     let (user, digest, verification) = write_facts(&state, move |_, tx| {
         // Read under the account's lock: a change made meanwhile (by another
         // request, or a coach assigning a playbook) is kept, not overwritten.
-        let mut user = users::find_locked(tx, &id)?
-            .ok_or_else(|| ApiError::Unauthorized("the account no longer exists".to_owned()))?;
+        let mut user = users::find_locked(tx, &id)?.ok_or_else(|| {
+            ApiError::Unauthorized(
+                crate::error::ProblemCode::SessionEnded,
+                "the account no longer exists".to_owned(),
+            )
+        })?;
         apply(&mut user, &change)?;
         user.updated_at = crate::views::now().naive_utc();
         if let (Some(Some(_)), Some(reference)) = (&change.default_playbook, &user.default_playbook)
@@ -202,12 +207,18 @@ fn check(
     if digest.enabled == Some(true) && !mail_available {
         errors.push(
             "digest.enabled",
+            FieldCode::NotAllowed,
             "this server sends no e-mail (it was started without --smtp-url): the digest cannot be turned on",
         );
     }
     let at = digest.at.as_deref().and_then(|at| {
         crate::digest::parse_send_time(at)
-            .map_err(|message| errors.push("digest.at", message))
+            .map_err(|message| {
+                errors.add(
+                    crate::error::FieldError::new("digest.at", FieldCode::InvalidTime, message)
+                        .with("format", "HH:MM"),
+                );
+            })
             .ok()
     });
     errors.finish()?;
@@ -284,15 +295,23 @@ pub async fn delete_me(
 ) -> Result<HttpResponse, ApiError> {
     if caller.via != crate::auth::Via::Token {
         return Err(ApiError::Forbidden(
+            crate::error::ProblemCode::Forbidden,
             "an API key cannot delete its owner's account".to_owned(),
         ));
     }
     let password = body.0.password;
     let hash = caller.user.password_hash.clone();
     if !web::block(move || verify_password(&password, &hash)).await? {
-        return Err(ApiError::Forbidden("the password is wrong".to_owned()));
+        return Err(ApiError::Forbidden(
+            crate::error::ProblemCode::WrongPassword,
+            "the password is wrong".to_owned(),
+        ));
     }
     let id = caller.user.id.clone();
     write_facts(&state, move |_, tx| Ok(users::delete(tx, &id)?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+// The route checks these bodies as it reads them (see `extract::Checks`).
+impl crate::extract::Checks for DeleteMe {}
+impl crate::extract::Checks for UpdateMe {}

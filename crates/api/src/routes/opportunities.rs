@@ -14,6 +14,7 @@ use crate::auth::{Access, Caller};
 use crate::conditional::{Precondition, with_etag};
 use crate::conventions::{Actor, Page, Paging};
 use crate::db::{read, write_facts};
+use crate::error::FieldCode;
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Query};
 use crate::state::AppState;
@@ -32,7 +33,7 @@ pub struct OpportunityCreated {
 }
 
 /// A new opportunity.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateOpportunity {
     /// The record's id, when the app made it (a UUIDv7: a record created
@@ -237,7 +238,11 @@ fn check_url(errors: &mut Errors, value: Option<String>) -> Option<String> {
     {
         Some(url)
     } else {
-        errors.push("posting_url", "must be an http or https URL");
+        errors.push(
+            "posting_url",
+            FieldCode::NotAUrl,
+            "must be an http or https URL",
+        );
         None
     }
 }
@@ -245,7 +250,7 @@ fn check_url(errors: &mut Errors, value: Option<String>) -> Option<String> {
 fn check_excitement(errors: &mut Errors, value: Option<i32>) -> Option<i32> {
     match value {
         Some(v) if !(1..=5).contains(&v) => {
-            errors.push("excitement", "must be between 1 and 5");
+            errors.add(crate::error::FieldError::out_of_range("excitement", 1, 5));
             None
         }
         other => other,
@@ -255,7 +260,14 @@ fn check_excitement(errors: &mut Errors, value: Option<i32>) -> Option<i32> {
 fn check_amount(errors: &mut Errors, field: &str, value: Option<f64>) -> Option<f64> {
     match value {
         Some(v) if !v.is_finite() || v < 0.0 => {
-            errors.push(field, "must be a non-negative amount");
+            errors.add(
+                crate::error::FieldError::new(
+                    field,
+                    FieldCode::OutOfRange,
+                    "must be a non-negative amount",
+                )
+                .with("min", 0),
+            );
             None
         }
         other => other,
@@ -266,7 +278,14 @@ fn check_currency(errors: &mut Errors, value: Option<String>) -> Option<String> 
     match followup_core::compare::Currency::parse(value?.trim()) {
         Ok(code) => Some(code.as_str().to_owned()),
         Err(_) => {
-            errors.push("currency", "must be an ISO 4217 code such as USD or EUR");
+            errors.add(
+                crate::error::FieldError::new(
+                    "currency",
+                    FieldCode::InvalidFormat,
+                    "must be an ISO 4217 code such as USD or EUR",
+                )
+                .with("format", "iso_4217"),
+            );
             None
         }
     }
@@ -285,6 +304,60 @@ fn required_name(errors: &mut Errors, field: &str, value: &str) -> String {
     errors
         .check(validate::name(field, value, 200))
         .unwrap_or_default()
+}
+
+/// A new opportunity's row from its body, or every invalid field.
+fn new_row(
+    body: CreateOpportunity,
+    seeker_id: String,
+    actor: followup_core::Actor,
+) -> Result<OpportunityRow, ApiError> {
+    let mut errors = Errors::default();
+    let company = required_name(&mut errors, "company", &body.company);
+    let title = required_name(&mut errors, "title", &body.title);
+    let now = crate::views::now().naive_utc();
+    let row = OpportunityRow {
+        id: validate::new_id(&mut errors, body.id),
+        seeker_id,
+        company,
+        employer: check_employer(&mut errors, body.employer),
+        title,
+        industry: optional_text(&mut errors, "industry", body.industry, 200),
+        location: optional_text(&mut errors, "location", body.location, 200),
+        source: optional_text(&mut errors, "source", body.source, 200),
+        posting_url: check_url(&mut errors, body.posting_url),
+        excitement: check_excitement(&mut errors, body.excitement),
+        notes: optional_text(&mut errors, "notes", body.notes, 10_000),
+        base_salary: check_amount(&mut errors, "base_salary", body.base_salary),
+        bonus: check_amount(&mut errors, "bonus", body.bonus),
+        equity: optional_text(&mut errors, "equity", body.equity, 500),
+        currency: check_currency(&mut errors, body.currency),
+        offer_deadline: body.offer_deadline,
+        offer_start_date: body.offer_start_date,
+        holiday_calendar: body.holiday_calendar,
+        playbook: check_playbook(&mut errors, body.playbook),
+        stage: body.stage.unwrap_or(Stage::Applied),
+        rejection_reason: None,
+        created_at: now,
+        updated_at: now,
+        updated_by: actor,
+        version: 1,
+    };
+    errors.finish()?;
+    Ok(row)
+}
+
+impl crate::extract::Checks for CreateOpportunity {
+    fn checks(&self) -> Vec<crate::error::FieldError> {
+        let nobody = followup_core::Actor {
+            kind: followup_core::ActorKind::Seeker,
+            id: String::new(),
+        };
+        match new_row(self.clone(), String::new(), nobody) {
+            Err(ApiError::Validation(errors)) => errors,
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// Add an opportunity.
@@ -309,42 +382,12 @@ pub async fn create_opportunity(
     caller.require_write()?;
     if caller.role != followup_core::Role::Seeker {
         return Err(ApiError::Forbidden(
+            crate::error::ProblemCode::Forbidden,
             "only a seeker keeps opportunities".to_owned(),
         ));
     }
-    let body = body.0;
-    let mut errors = Errors::default();
-    let company = required_name(&mut errors, "company", &body.company);
-    let title = required_name(&mut errors, "title", &body.title);
-    let now = crate::views::now().naive_utc();
-    let row = OpportunityRow {
-        id: validate::new_id(&mut errors, body.id),
-        seeker_id: caller.user.id.clone(),
-        company,
-        employer: check_employer(&mut errors, body.employer),
-        title,
-        industry: optional_text(&mut errors, "industry", body.industry, 200),
-        location: optional_text(&mut errors, "location", body.location, 200),
-        source: optional_text(&mut errors, "source", body.source, 200),
-        posting_url: check_url(&mut errors, body.posting_url),
-        excitement: check_excitement(&mut errors, body.excitement),
-        notes: optional_text(&mut errors, "notes", body.notes, 10_000),
-        base_salary: check_amount(&mut errors, "base_salary", body.base_salary),
-        bonus: check_amount(&mut errors, "bonus", body.bonus),
-        equity: optional_text(&mut errors, "equity", body.equity, 500),
-        currency: check_currency(&mut errors, body.currency),
-        offer_deadline: body.offer_deadline,
-        offer_start_date: body.offer_start_date,
-        holiday_calendar: body.holiday_calendar,
-        playbook: check_playbook(&mut errors, body.playbook),
-        stage: body.stage.unwrap_or(Stage::Applied),
-        rejection_reason: None,
-        created_at: now,
-        updated_at: now,
-        updated_by: Actor::of(&caller),
-        version: 1,
-    };
-    errors.finish()?;
+    let row = new_row(body.0, caller.user.id.clone(), Actor::of(&caller))?;
+    let now = row.created_at;
     let (row, duplicates) = write_facts(&state, move |_, tx| {
         tx.lock(&row.seeker_id)?;
         if let Some(reference) = &row.playbook {
@@ -516,6 +559,7 @@ pub async fn update_opportunity(
         move |tx, row, access| {
             if access == Access::Coach && !only_coachable {
                 return Err(ApiError::Forbidden(
+                    crate::error::ProblemCode::Forbidden,
                     "a coach may change an opportunity's playbook, nothing else".to_owned(),
                 ));
             }
@@ -685,3 +729,6 @@ pub async fn history(
         next_cursor: None,
     }))
 }
+
+// The route checks these bodies as it reads them (see `extract::Checks`).
+impl crate::extract::Checks for UpdateOpportunity {}

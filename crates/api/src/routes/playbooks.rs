@@ -15,7 +15,7 @@ use crate::auth::Caller;
 use crate::conditional::{Precondition, etag, fresh, with_etag};
 use crate::conventions::Actor;
 use crate::db::{read, write_facts};
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, FieldCode, FieldError, Problem};
 use crate::extract::Json;
 use crate::state::AppState;
 use crate::views::Warning;
@@ -66,24 +66,55 @@ pub struct Assignment {
     pub default_playbook: String,
 }
 
+/// A playbook the core refuses, as the field error an app can show.
+fn playbook_error(e: &followup_core::PlaybookError) -> FieldError {
+    use followup_core::PlaybookError as E;
+    let message = e.to_string();
+    match e {
+        E::UnknownBase { name } => FieldError::unknown_value(
+            "extends",
+            name,
+            &followup_core::BuiltinPlaybook::ALL
+                .iter()
+                .map(|b| b.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        E::InvalidName => FieldError::new("name", FieldCode::Invalid, message),
+        E::UnknownRule { .. } => FieldError::new("rules", FieldCode::UnknownField, message).with(
+            "allowed",
+            followup_core::RuleId::ALL
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        E::UnknownParameter { expected, .. } => {
+            FieldError::new("rules", FieldCode::UnknownField, message)
+                .with("allowed", expected.clone())
+        }
+        E::WrongType { expected, .. } => {
+            FieldError::new("rules", FieldCode::WrongType, message).with("expected", *expected)
+        }
+        E::OutOfRange { min, max, .. } => FieldError::new("rules", FieldCode::OutOfRange, message)
+            .with("min", *min)
+            .with("max", *max),
+        E::InvalidValue { .. } => FieldError::new("rules", FieldCode::Invalid, message),
+    }
+}
+
 fn spec(body: PlaybookRequest) -> Result<(String, PlaybookSpec), ApiError> {
     let name = crate::validate::name("name", &body.name, 100)
         .map_err(|e| ApiError::Validation(vec![e]))?;
     let rules = serde_json::from_value(serde_json::Value::Object(body.rules.unwrap_or_default()))
-        .map_err(|e| ApiError::invalid("rules", e.to_string()))?;
+        .map_err(|e| {
+        ApiError::Validation(vec![crate::extract::classify_value_error("rules", &e)])
+    })?;
     let spec = PlaybookSpec {
         name: name.clone(),
         extends: Some(body.extends.unwrap_or_else(|| "balanced".to_owned())),
         rules,
     };
-    let field = |message: String| ApiError::invalid("rules", message);
-    let playbook = Playbook::from_spec(&spec).map_err(|e| match e {
-        followup_core::PlaybookError::UnknownBase { .. } => {
-            ApiError::invalid("extends", e.to_string())
-        }
-        followup_core::PlaybookError::InvalidName => ApiError::invalid("name", e.to_string()),
-        other => field(other.to_string()),
-    })?;
+    let playbook =
+        Playbook::from_spec(&spec).map_err(|e| ApiError::Validation(vec![playbook_error(&e)]))?;
     Ok((
         name,
         PlaybookSpec {
@@ -204,6 +235,7 @@ pub async fn create_playbook(
 fn owned(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<PlaybookRow, ApiError> {
     if id.parse::<BuiltinPlaybook>().is_ok() {
         return Err(ApiError::Forbidden(
+            crate::error::ProblemCode::Forbidden,
             "built-in playbooks are read-only".to_owned(),
         ));
     }
@@ -214,6 +246,7 @@ fn owned(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<PlaybookR
     }
     if access::visible_owners(conn, &caller.user.id)?.contains(&row.owner_id) {
         return Err(ApiError::Forbidden(
+            crate::error::ProblemCode::Forbidden,
             "only its owner may change a playbook".to_owned(),
         ));
     }
@@ -297,7 +330,7 @@ pub async fn delete_playbook(
         }
         let uses = playbooks::uses(tx.conn(), &row.id)?;
         if uses > 0 {
-            return Err(ApiError::Conflict(format!(
+            return Err(ApiError::Conflict(crate::error::ProblemCode::InUse, format!(
                 "the playbook is in use by {uses} account(s) or opportunit(ies); assign another first"
             )));
         }
@@ -354,3 +387,7 @@ pub async fn assign_client_playbook(
     .await?;
     Ok(web::Json(assigned))
 }
+
+// The route checks these bodies as it reads them (see `extract::Checks`).
+impl crate::extract::Checks for AssignPlaybook {}
+impl crate::extract::Checks for PlaybookRequest {}

@@ -15,7 +15,7 @@ use crate::auth::Caller;
 use crate::conditional::{Precondition, fresh, with_etag};
 use crate::conventions::Actor;
 use crate::db::{read, write_facts};
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, FieldCode, FieldError, Problem};
 use crate::extract::Json;
 use crate::state::AppState;
 use crate::validate::{self, Errors};
@@ -25,7 +25,7 @@ use crate::views::profile::{
 use crate::views::utc;
 
 /// A whole profile, replacing the stored one; absent parts are empty or unknown.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PutProfile {
     /// What the employer looks for (at most 100); names are unique.
@@ -49,11 +49,31 @@ pub struct PutProfile {
     pub first_six_months: Option<String>,
 }
 
+fn criterion_error(
+    field: String,
+    message: &str,
+    error: &followup_core::compare::CriterionError,
+) -> FieldError {
+    use followup_core::compare::CriterionError;
+    match error {
+        CriterionError::OutOfRange { min, max, .. } => {
+            FieldError::new(field, FieldCode::OutOfRange, message)
+                .with("min", *min)
+                .with("max", *max)
+        }
+        CriterionError::BlankName { .. } => FieldError::new(field, FieldCode::Empty, message),
+        CriterionError::DuplicateName { first, .. } => {
+            FieldError::new(field, FieldCode::Duplicate, message)
+                .with("first", format!("criteria[{first}].name"))
+        }
+    }
+}
+
 /// Checks and normalises a profile (names and texts trimmed).
 fn validated(body: PutProfile) -> Result<PutProfile, ApiError> {
     let mut errors = Errors::default();
     if body.criteria.len() > MAX_CRITERIA {
-        errors.push("criteria", format!("at most {MAX_CRITERIA} criteria"));
+        errors.add(FieldError::too_many("criteria", MAX_CRITERIA, "criteria"));
     }
     let core: Vec<followup_core::compare::Criterion> = body
         .criteria
@@ -72,13 +92,13 @@ fn validated(body: PutProfile) -> Result<PutProfile, ApiError> {
         let message = message
             .split_once(": ")
             .map_or(message.as_str(), |(_, m)| m);
-        errors.push(&field, message);
+        errors.add(criterion_error(field, message, &error));
     }
     let mut criteria = Vec::with_capacity(body.criteria.len());
     for (index, c) in body.criteria.into_iter().enumerate() {
         let name_field = format!("criteria[{index}].name");
         if c.name.chars().count() > 200 {
-            errors.push(&name_field, "must be at most 200 characters");
+            errors.add(FieldError::too_long(name_field, 200));
         }
         let evidence = errors
             .check(validate::optional_text(
@@ -98,10 +118,11 @@ fn validated(body: PutProfile) -> Result<PutProfile, ApiError> {
         .competing_candidates
         .is_some_and(|n| n > MAX_COMPETITORS)
     {
-        errors.push(
+        errors.add(FieldError::out_of_range(
             "competition.competing_candidates",
-            format!("must be between 0 and {MAX_COMPETITORS}"),
-        );
+            0,
+            MAX_COMPETITORS,
+        ));
     }
     let mut answer = |field: &str, value: Option<String>| {
         errors
@@ -229,4 +250,14 @@ pub async fn put_profile(
     .await?;
     let (profile, version) = Profile::from_row(Some(row))?;
     Ok(with_etag(HttpResponse::Ok(), version).json(profile))
+}
+
+// The route checks these bodies as it reads them (see `extract::Checks`).
+impl crate::extract::Checks for PutProfile {
+    fn checks(&self) -> Vec<FieldError> {
+        match validated(self.clone()) {
+            Err(ApiError::Validation(errors)) => errors,
+            _ => Vec::new(),
+        }
+    }
 }

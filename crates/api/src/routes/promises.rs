@@ -391,3 +391,6 @@ pub async fn delete_promise(
     }
     Ok(HttpResponse::NoContent().finish())
 }
+
+// The route checks these bodies as it reads them (see `extract::Checks`).
+impl crate::extract::Checks for UpdatePromise {}

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use crate::auth::{Caller, no_store};
 use crate::conventions::{Page, PageParams, Paging};
 use crate::db::{read, write};
-use crate::error::{ApiError, FieldError, Problem};
+use crate::error::{ApiError, FieldCode, FieldError, Problem};
 use crate::extract::{Json, Query};
 use crate::state::AppState;
 use crate::validate::{self, Errors};
@@ -60,17 +60,21 @@ pub struct UpdateWebhook {
 
 /// Checks a URL's form and where it resolves (422 naming `url`).
 async fn checked_url(state: &AppState, raw: &str) -> Result<String, ApiError> {
-    let invalid = |message: String| ApiError::Validation(vec![FieldError::new("url", message)]);
+    let invalid = |code: FieldCode, message: String| {
+        ApiError::Validation(vec![FieldError::new("url", code, message)])
+    };
     if raw.chars().count() > 2000 {
-        return Err(invalid("must be at most 2000 characters".to_owned()));
+        return Err(ApiError::Validation(vec![FieldError::too_long(
+            "url", 2000,
+        )]));
     }
     let url = reqwest::Url::parse(raw.trim())
-        .map_err(|e| invalid(format!("is not an absolute URL: {e}")))?;
+        .map_err(|e| invalid(FieldCode::NotAUrl, format!("is not an absolute URL: {e}")))?;
     state
         .webhook_egress
         .check_destination(&url)
         .await
-        .map_err(invalid)?;
+        .map_err(|message| invalid(FieldCode::NotAllowed, message))?;
     Ok(url.to_string())
 }
 
@@ -260,6 +264,7 @@ pub async fn update_webhook(
         row.version += 1;
         if !webhooks::update(conn, &row, expected)? {
             return Err(ApiError::Conflict(
+                crate::error::ProblemCode::EditConflict,
                 "the webhook changed meanwhile; try again".to_owned(),
             ));
         }
@@ -327,6 +332,7 @@ pub async fn rotate_secret(
         row.version += 1;
         if !webhooks::update(conn, &row, expected)? {
             return Err(ApiError::Conflict(
+                crate::error::ProblemCode::EditConflict,
                 "the webhook changed meanwhile; try again".to_owned(),
             ));
         }
@@ -396,6 +402,7 @@ pub async fn redeliver(
         let webhook = owned(conn, &caller, &id)?;
         if !webhook.active {
             return Err(ApiError::Conflict(
+                crate::error::ProblemCode::WrongState,
                 "the webhook is not active; turn it on first".to_owned(),
             ));
         }
@@ -437,6 +444,7 @@ pub async fn ping(
         let webhook = owned(conn, &caller, &id)?;
         if !webhook.active {
             return Err(ApiError::Conflict(
+                crate::error::ProblemCode::WrongState,
                 "the webhook is not active; turn it on first".to_owned(),
             ));
         }
@@ -471,3 +479,7 @@ pub async fn ping(
     .await?;
     Ok(HttpResponse::Accepted().json(delivery))
 }
+
+// The route checks these bodies as it reads them (see `extract::Checks`).
+impl crate::extract::Checks for CreateWebhook {}
+impl crate::extract::Checks for UpdateWebhook {}

@@ -65,7 +65,9 @@ pub async fn agenda_of(
     if let (Some(from), Some(to)) = (params.from, params.to)
         && from > to
     {
-        return Err(ApiError::invalid("from", "must not be after `to`"));
+        return Err(ApiError::Validation(vec![crate::error::FieldError::after(
+            "from", "to",
+        )]));
     }
     let rendered = match params.at {
         Some(at) => Arc::new(compute_agenda(state, seeker, revision, at).await?),
@@ -104,7 +106,10 @@ pub async fn agenda_of(
 }
 
 fn gone() -> ApiError {
-    ApiError::Unauthorized("the account no longer exists".to_owned())
+    ApiError::Unauthorized(
+        crate::error::ProblemCode::SessionEnded,
+        "the account no longer exists".to_owned(),
+    )
 }
 
 /// The start of the current minute: the agenda's resolution when no `at` is
@@ -184,8 +189,12 @@ pub async fn pipeline_health_of(
 ) -> Result<PipelineHealth, ApiError> {
     let at = at.unwrap_or_else(crate::views::now);
     let snapshot = read(state, move |_, conn| {
-        snapshot::load(conn, &seeker, Scope::All, crate::cadence::this_year())?
-            .ok_or_else(|| ApiError::Unauthorized("the account no longer exists".to_owned()))
+        snapshot::load(conn, &seeker, Scope::All, crate::cadence::this_year())?.ok_or_else(|| {
+            ApiError::Unauthorized(
+                crate::error::ProblemCode::SessionEnded,
+                "the account no longer exists".to_owned(),
+            )
+        })
     })
     .await?;
     let facts = &snapshot.facts;

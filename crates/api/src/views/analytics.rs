@@ -49,8 +49,17 @@ pub struct Analytics {
 
 fn range_error(err: &AnalyticsError) -> ApiError {
     match err {
-        AnalyticsError::Reversed { .. } => ApiError::invalid("from", "must not be after `to`"),
-        AnalyticsError::TooLong { .. } => ApiError::invalid("to", err.to_string()),
+        AnalyticsError::Reversed { .. } => {
+            ApiError::Validation(vec![crate::error::FieldError::after("from", "to")])
+        }
+        AnalyticsError::TooLong { max, .. } => ApiError::Validation(vec![
+            crate::error::FieldError::new(
+                "to",
+                crate::error::FieldCode::OutOfRange,
+                err.to_string(),
+            )
+            .with("max_days", *max),
+        ]),
     }
 }
 

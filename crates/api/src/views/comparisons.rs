@@ -196,10 +196,19 @@ pub async fn comparisons_of(
     });
     if let Some(ids) = &ids {
         if ids.is_empty() {
-            return Err(ApiError::invalid("ids", "must name at least one id"));
+            return Err(ApiError::Validation(vec![
+                crate::error::FieldError::new(
+                    "ids",
+                    crate::error::FieldCode::TooFew,
+                    "must name at least one id",
+                )
+                .with("min", 1),
+            ]));
         }
         if ids.len() > MAX_IDS {
-            return Err(ApiError::invalid("ids", format!("at most {MAX_IDS} ids")));
+            return Err(ApiError::Validation(vec![
+                crate::error::FieldError::too_many("ids", MAX_IDS, "ids"),
+            ]));
         }
     }
     let at = params.at.unwrap_or_else(crate::views::now);

@@ -90,15 +90,23 @@ impl BestTime {
                 .ok_or_else(|| {
                     FieldError::new(
                         format!("{field}.{which}"),
+                        crate::error::FieldCode::InvalidTime,
                         format!("`{value}` is not a time of day (HH:MM)"),
                     )
+                    .with("format", "HH:MM")
                 })
         };
         let from = time("from", &self.from)?;
         let to = time("to", &self.to)?;
         let days: Vec<Weekday> = self.days.iter().map(|&d| d.into()).collect();
-        followup_core::BestTime::new(&days, from, to)
-            .map_err(|e| FieldError::new(format!("{field}.to"), e.to_string()))
+        followup_core::BestTime::new(&days, from, to).map_err(|e| {
+            FieldError::new(
+                format!("{field}.to"),
+                crate::error::FieldCode::WrongOrder,
+                e.to_string(),
+            )
+            .with("other", format!("{field}.from"))
+        })
     }
 
     /// The normal form of the engine's value: days in week order, once each.

@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Caller;
 use crate::conventions::Actor;
-use crate::error::ApiError;
+use crate::error::{ApiError, FieldError};
 use crate::views::utc;
 
 /// How long the log keeps events, and how old a cursor may be: a cursor
@@ -106,7 +106,7 @@ impl Cursor {
 
     /// Reads a cursor this API gave out (422 naming `cursor` otherwise).
     pub fn decode(text: &str) -> Result<Self, ApiError> {
-        let invalid = || ApiError::invalid("cursor", "not a cursor this API gave out");
+        let invalid = || ApiError::Validation(vec![FieldError::invalid_cursor("cursor")]);
         let mut parts = text.strip_prefix("e1.").ok_or_else(invalid)?.split('.');
         let mut number = || -> Result<i64, ApiError> {
             let part = parts.next().ok_or_else(invalid)?;
@@ -137,17 +137,14 @@ pub fn parse_types(types: Option<&str>) -> Result<Vec<EventType>, ApiError> {
         .split(',')
         .map(|t| {
             t.trim().parse::<EventType>().map_err(|_| {
-                ApiError::invalid(
+                ApiError::Validation(vec![FieldError::unknown_value(
                     "types",
-                    format!(
-                        "`{t}` is not an event type; the types are {}",
-                        EventType::ALL
-                            .iter()
-                            .map(|k| k.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                )
+                    t.trim(),
+                    &EventType::ALL
+                        .iter()
+                        .map(|k| k.as_str())
+                        .collect::<Vec<_>>(),
+                )])
             })
         })
         .collect()
@@ -193,7 +190,9 @@ pub fn feed(
 ) -> Result<EventPage, ApiError> {
     let limit = params.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
-        return Err(ApiError::invalid("limit", "must be between 1 and 200"));
+        return Err(ApiError::Validation(vec![FieldError::out_of_range(
+            "limit", 1, 200,
+        )]));
     }
     let kinds = parse_types(params.types.as_deref())?;
     let start = match params.cursor.as_deref().filter(|c| !c.is_empty()) {

@@ -244,7 +244,13 @@ impl Token {
     }
 
     fn decode(text: &str) -> Result<Self, ApiError> {
-        let invalid = || ApiError::invalid("token", "not a sync token this API gave out");
+        let invalid = || {
+            ApiError::invalid(
+                "token",
+                crate::error::FieldCode::InvalidCursor,
+                "not a sync token this API gave out",
+            )
+        };
         if text.len() > 2048 {
             return Err(invalid());
         }
@@ -278,10 +284,9 @@ pub fn sync_page(
 ) -> Result<SyncPage, ApiError> {
     let limit = params.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::invalid(
-            "limit",
-            format!("must be between 1 and {MAX_LIMIT}"),
-        ));
+        return Err(ApiError::Validation(vec![
+            crate::error::FieldError::out_of_range("limit", 1, MAX_LIMIT),
+        ]));
     }
     let limit = limit as usize;
     let token = match params.token.as_deref().filter(|t| !t.is_empty()) {
