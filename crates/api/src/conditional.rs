@@ -98,6 +98,33 @@ fn evaluated_tag(version: i32, body: &[u8]) -> String {
     format!("\"{version}-{hash}\"")
 }
 
+/// The ETag of an answer that says when it was made (the JSON export's
+/// `exported_at`, the calendar feed's `DTSTAMP`): `content` is everything
+/// it says apart from that, so the tag stays while nothing else changes.
+/// It is weak (`W/"…"`, RFC 9110 §8.8.1): two reads are the same
+/// information, not the same bytes. [`unchanged`] answers 304 with it.
+pub fn weak_etag(content: &[u8]) -> String {
+    use sha2::{Digest as _, Sha256};
+    let digest = Sha256::digest(content);
+    let hash = digest[..12]
+        .iter()
+        .fold(String::with_capacity(24), |mut out, b| {
+            use std::fmt::Write as _;
+            let _ = write!(out, "{b:02x}");
+            out
+        });
+    format!("W/\"w{hash}\"")
+}
+
+/// A 304 carrying `etag` when `If-None-Match` names it (weakly).
+pub fn unchanged(req: &HttpRequest, etag: &str) -> Option<HttpResponse> {
+    if_none_match(req, etag.trim_start_matches("W/")).then(|| {
+        HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag.to_owned()))
+            .finish()
+    })
+}
+
 /// Whether `tag` (as a client sends it: maybe weak) names `version`:
 /// `"3"`, or `"3-…"` as [`fresh_evaluated`] makes it.
 fn names_version(tag: &str, version: i32) -> bool {

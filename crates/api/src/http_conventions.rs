@@ -19,9 +19,9 @@
 //! - **Every GET with a body has an ETag** ([`content_etag`]): answers whose
 //!   route sets none (lists, the export, the calendar feed, the account)
 //!   get a hash of their content as their ETag, and `If-None-Match` with it
-//!   answers 304 with no body. (An answer that says when it was made,
-//!   such as the JSON export's `exported_at` or the calendar feed's
-//!   `DTSTAMP`, differs at a later read and so gets a new tag.)
+//!   answers 304 with no body. (The JSON export and the calendar feed say
+//!   when they were made, in `exported_at` and `DTSTAMP`: their routes set
+//!   a weak ETag of everything else, [`crate::conditional::weak_etag`].)
 
 use std::convert::Infallible;
 use std::pin::Pin;

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use actix_web::http::header;
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, SecondsFormat, Utc};
 use followup_core::{InteractionKind, Role};
 use followup_store::pipeline::{self, OpportunityRow};
@@ -14,6 +14,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::Caller;
+use crate::conditional::{unchanged, weak_etag};
 use crate::db::read;
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
@@ -164,7 +165,8 @@ fn export(
     tag = "export",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The export.", body = Export),
+        (status = 200, description = "The export. Its weak `ETag` covers everything but `exported_at`.", body = Export),
+        (status = 304, description = "Nothing but `exported_at` changed since the `If-None-Match` ETag."),
         (status = 403, description = "Not a seeker: coaches read clients' data through their grants.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -172,11 +174,24 @@ fn export(
 pub async fn export_json(
     caller: Caller,
     state: web::Data<AppState>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_role(&[Role::Seeker])?;
     let now = crate::views::now();
     let export = read(&state, move |_, conn| export(conn, &caller, now)).await?;
+    // The ETag covers all but `exported_at`: a later read of the same data
+    // answers 304.
+    let internal = |e: serde_json::Error| ApiError::Internal(Box::new(e));
+    let mut content = serde_json::to_value(&export).map_err(internal)?;
+    if let Some(object) = content.as_object_mut() {
+        object.remove("exported_at");
+    }
+    let etag = weak_etag(&serde_json::to_vec(&content).map_err(internal)?);
+    if let Some(not_modified) = unchanged(&req, &etag) {
+        return Ok(not_modified);
+    }
     Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag))
         .insert_header((
             header::CONTENT_DISPOSITION,
             r#"attachment; filename="followup-export.json""#,

@@ -2,7 +2,7 @@
 //! the seeker makes, since calendar apps cannot send bearer headers.
 
 use actix_web::http::header;
-use actix_web::{HttpResponse, delete, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use chrono::{DateTime, Duration, Utc};
 use followup_core::{Engine, Facts};
 use followup_store::feeds::{self, FeedTokenRow};
@@ -190,7 +190,8 @@ pub struct FeedParams {
     tag = "calendar",
     params(FeedParams),
     responses(
-        (status = 200, description = "An RFC 5545 calendar.", body = String, content_type = "text/calendar"),
+        (status = 200, description = "An RFC 5545 calendar. Its weak `ETag` covers everything but `DTSTAMP`.", body = String, content_type = "text/calendar"),
+        (status = 304, description = "Nothing but `DTSTAMP` changed since the `If-None-Match` ETag."),
         (status = 400, description = "The token parameter is missing.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such live feed token.", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "The database is unavailable.", body = Problem, content_type = "application/problem+json"),
@@ -200,6 +201,7 @@ pub struct FeedParams {
 pub async fn agenda_ics(
     state: web::Data<AppState>,
     params: web::Query<FeedParams>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let hash = sha256_hex(params.token.trim());
     let at = now();
@@ -225,11 +227,22 @@ pub async fn agenda_ics(
     let facts = &snapshot.facts;
     let playbook = &snapshot.playbook;
     let actions = Engine::new(facts, playbook, at).agenda();
-    let calendar = calendar(facts, &actions, at);
+    let calendar = calendar(facts, &actions, at).to_string();
+    // The ETag covers all but the `DTSTAMP` lines (when it was made): a
+    // calendar app polling an unchanged agenda gets 304.
+    let content: String = calendar
+        .split_inclusive('\n')
+        .filter(|line| !line.starts_with("DTSTAMP"))
+        .collect();
+    let etag = crate::conditional::weak_etag(content.as_bytes());
+    if let Some(not_modified) = crate::conditional::unchanged(&req, &etag) {
+        return Ok(not_modified);
+    }
     Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag))
         .content_type("text/calendar; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "private, max-age=300"))
-        .body(calendar.to_string()))
+        .body(calendar))
 }
 
 /// One VEVENT per action, each with a display alarm 15 minutes before.
@@ -254,6 +267,11 @@ fn calendar(facts: &Facts, actions: &[followup_core::NextAction], at: DateTime<U
             }
         }
         let summary = crate::views::agenda::action_title(action, facts);
+        // A stable UID: a calendar app that polls keeps one alarm per action
+        // (the crate would draw a random one at every read).
+        let mut alarm = Alarm::display(&summary, Trigger::before_start(Duration::minutes(15)));
+        alarm.uid(&format!("{}-alarm@followup", action.id));
+        alarm.timestamp(at);
         calendar.push(
             Event::new()
                 .uid(&format!("{}@followup", action.id))
@@ -262,10 +280,7 @@ fn calendar(facts: &Facts, actions: &[followup_core::NextAction], at: DateTime<U
                 .description(&description)
                 .starts(action.due_at)
                 .ends(end)
-                .alarm(Alarm::display(
-                    &summary,
-                    Trigger::before_start(Duration::minutes(15)),
-                ))
+                .alarm(alarm)
                 .done(),
         );
     }
