@@ -14,6 +14,7 @@ import type { components, paths } from "./generated/api.js";
 
 type NextAction = components["schemas"]["NextAction"];
 type InteractionKind = components["schemas"]["InteractionKind"];
+type FieldError = components["schemas"]["FieldError"];
 
 const baseUrl = process.env["FOLLOWUP_BASE_URL"] ?? "http://127.0.0.1:8080";
 
@@ -44,6 +45,14 @@ function show(title: string, items: NextAction[]): void {
     console.log(`${title}: ${items.length} action(s)`);
     for (const a of items) console.log(`    ${describe(a)}`);
 }
+
+// An app's own words for the field errors it expects, from their stable
+// `code` and `params` (docs/errors.md), instead of the API's English.
+const words: Record<string, (e: FieldError) => string> = {
+    too_long: (e) => `Keep ${e.field} under ${String((e.params as Record<string, unknown>)["max"])} characters.`,
+    not_a_time_zone: (e) => `Choose a time zone for ${e.field} from the list.`,
+    required: (e) => `Fill in ${e.field}.`,
+};
 
 // What to log once an e-mail action is done.
 const answers: Partial<Record<NextAction["action"], InteractionKind>> = {
@@ -87,6 +96,21 @@ async function main(): Promise<void> {
         body: { name: "Sam Boss", role: "hiring_manager", email: "sam.boss@example.com" },
     })).contact;
     console.log(`contact: ${contact.name} (${contact.role}) <${contact.email ?? "no e-mail"}>`);
+
+    // A form with two mistakes: both come back at once, each with a code.
+    const refused = await api.POST("/v1/opportunities/{id}/contacts", {
+        params: { path: { id: opp.id } },
+        body: { name: "S".repeat(300), role: "recruiter", timezone: "Mars/Olympus" },
+    });
+    if (refused.response.status !== 422 || refused.error === undefined) {
+        throw new Unexpected(`a bad contact: expected 422, got ${refused.response.status}`);
+    }
+    const problem = refused.error as components["schemas"]["Problem"];
+    const codes = (problem.errors ?? []).map((e) => e.code).sort();
+    if (problem.code !== "validation_failed" || codes.join(",") !== "not_a_time_zone,too_long") {
+        throw new Unexpected(`a bad contact: ${JSON.stringify(problem)}`);
+    }
+    for (const e of problem.errors ?? []) console.log(`    refused: ${words[e.code]?.(e) ?? e.message}`);
 
     const interview = expect("log interview", 201, await api.POST("/v1/opportunities/{id}/interactions", {
         params: { path: { id: opp.id } },
