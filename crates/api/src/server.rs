@@ -86,6 +86,10 @@ pub fn serve(
             .route("/docs", web::get().to(docs_redirect))
             .default_service(web::to(fallback))
     })
+    // Without it, an answer written in more than one piece (a compressed
+    // body streams out) waits on Nagle's algorithm for the client's delayed
+    // ACK: about 40 ms an answer (docs/benchmarks.md).
+    .tcp_nodelay(true)
     .listen(listener)?
     .disable_signals()
     .shutdown_timeout(config.shutdown_timeout_secs);
