@@ -88,13 +88,7 @@ pub fn evaluated_etag<T: Serialize>(version: i32, view: &T) -> Result<String, Ap
 fn evaluated_tag(version: i32, body: &[u8]) -> String {
     use sha2::{Digest as _, Sha256};
     let digest = Sha256::digest(body);
-    let hash = digest[..8]
-        .iter()
-        .fold(String::with_capacity(16), |mut out, b| {
-            use std::fmt::Write as _;
-            let _ = write!(out, "{b:02x}");
-            out
-        });
+    let hash = crate::auth::hex(&digest[..8]);
     format!("\"{version}-{hash}\"")
 }
 
@@ -106,13 +100,7 @@ fn evaluated_tag(version: i32, body: &[u8]) -> String {
 pub fn weak_etag(content: &[u8]) -> String {
     use sha2::{Digest as _, Sha256};
     let digest = Sha256::digest(content);
-    let hash = digest[..12]
-        .iter()
-        .fold(String::with_capacity(24), |mut out, b| {
-            use std::fmt::Write as _;
-            let _ = write!(out, "{b:02x}");
-            out
-        });
+    let hash = crate::auth::hex(&digest[..12]);
     format!("W/\"w{hash}\"")
 }
 

@@ -131,13 +131,7 @@ pub async fn content_etag(
         }
     };
     let digest = Sha256::digest(&bytes);
-    let tag = digest[..12]
-        .iter()
-        .fold(String::with_capacity(26), |mut out, b| {
-            use std::fmt::Write as _;
-            let _ = write!(out, "{b:02x}");
-            out
-        });
+    let tag = crate::auth::hex(&digest[..12]);
     let etag = format!("\"c{tag}\"");
     let matches = if_none_match
         .as_ref()
