@@ -50,7 +50,9 @@ async fn a_coach_reads_a_clients_views_under_a_grant_only() {
     assert!(
         reasons
             .iter()
-            .any(|r| r.as_str().unwrap().contains("`final`")),
+            .any(|r| r["reason"].as_str().unwrap().contains("`final`")
+                && r["reason_code"] == "only_finals"
+                && r["args"]["finals"] == 1),
         "{reasons:?}"
     );
 

@@ -182,7 +182,11 @@ async fn the_demo_prints_how_to_sign_in_and_each_printed_request_tells_the_story
             .as_array()
             .unwrap()
             .iter()
-            .any(|r| r.as_str().unwrap().contains("broke a promise")),
+            .any(
+                |r| r["reason"].as_str().unwrap().contains("broke a promise")
+                    && r["reason_code"] == "promises_broken"
+                    && r["args"]["promises"] == 1
+            ),
         "{jane_row}"
     );
     // Not "no activity in 16 years": the list is read on 11 Jan 2010.

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::contact::Channel;
+use crate::reason::{Args, ReasonCode};
 use crate::rules::RuleId;
 use crate::stage::{RejectionReason, Stage};
 use crate::wire::wire_enum;
@@ -147,8 +148,15 @@ pub struct NextAction {
     pub priority: Priority,
     /// The rule that produced it.
     pub rule: RuleId,
-    /// One sentence a seeker understands and a coach can check, citing the rules.
+    /// One sentence a seeker understands and a coach can check, citing the
+    /// rules, in the account's language.
     pub reason: String,
+    /// What `reason` says, as a stable code an app can write its own words
+    /// for (docs/localisation.md).
+    pub reason_code: ReasonCode,
+    /// The facts `reason` names: ids, names, dates and instants (with their
+    /// zone), counts, the rules cited.
+    pub args: Args,
     /// What not to do (`no_voicemail`, `no_message_with_assistant`, …).
     pub constraints: Vec<Constraint>,
     /// The words to use, where a message is sent.
@@ -173,6 +181,10 @@ pub struct Warning {
     pub rule: RuleId,
     /// One sentence on what went wrong and what to do instead.
     pub message: String,
+    /// What `message` says, as a stable code.
+    pub reason_code: ReasonCode,
+    /// The facts `message` names.
+    pub args: Args,
     /// The contact concerned.
     pub contact_id: Option<String>,
     /// Other interactions involved (e.g. the earlier e-mail of the week).

@@ -33,7 +33,7 @@ use crate::wire::wire_enum;
 
 mod stalled;
 
-pub use stalled::{DEFAULT_INACTIVE_DAYS, StallInput, Stalled, stalled};
+pub use stalled::{DEFAULT_INACTIVE_DAYS, StallInput, StallReason, Stalled, stalled};
 
 /// The longest range analytics are computed over, in days (about three years).
 pub const MAX_RANGE_DAYS: u64 = 1096;

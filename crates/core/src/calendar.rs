@@ -510,6 +510,11 @@ impl BusinessCalendar {
         }
     }
 
+    /// This calendar's zone.
+    pub const fn tz(&self) -> Tz {
+        self.tz
+    }
+
     /// The local date of an instant in this calendar's zone.
     pub fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {
         self.local(at).date()

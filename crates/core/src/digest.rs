@@ -212,6 +212,8 @@ mod tests {
             priority: Priority::Normal,
             rule: RuleId::AccelerateSearch,
             reason: String::new(),
+            reason_code: crate::ReasonCode::FewOpen,
+            args: crate::Args::new(),
             constraints: Vec::new(),
             draft: None,
             competing_opportunity_id: None,

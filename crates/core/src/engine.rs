@@ -38,13 +38,14 @@ use crate::holidays::{HolidayCalendar, NationalHolidays};
 use crate::interaction::InteractionKind;
 use crate::playbook::Playbook;
 use crate::promise_status::{PromiseStatus, is_kept, promise_status_for, superseded};
+use crate::reason::Reason;
 use crate::rules::{self, RuleId};
 use crate::schedule::{self, promise_due_at};
 use crate::stage::Stage;
 
 mod ctx;
 
-pub(crate) use ctx::{Ctx, Reach, cite};
+pub(crate) use ctx::{Ctx, Reach};
 
 /// A request the engine cannot answer.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]

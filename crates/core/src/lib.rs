@@ -27,6 +27,7 @@ pub mod playbook;
 pub mod policy;
 pub mod promise;
 pub mod promise_status;
+pub mod reason;
 pub mod rules;
 pub mod stage;
 pub mod tone;
@@ -56,6 +57,7 @@ pub use promise::PromiseWhat;
 pub use promise_status::{
     PromiseStatus, likely_due, promise_due_at, promise_status, promise_status_for,
 };
+pub use reason::{Arg, Args, Reason, ReasonCode};
 pub use rules::warnings::warnings_for;
 pub use rules::{ParamInfo, RuleId, RuleInfo, RuleSource, catalogue};
 pub use stage::{RejectionReason, Stage, StageError};

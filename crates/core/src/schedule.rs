@@ -132,12 +132,8 @@ pub(crate) fn push_date(out: &mut String, date: NaiveDate) {
     out.push_str(MONTHS[date.month0() as usize]);
 }
 
-/// Appends "Fri 8 Jan" for the local date of `at` in `cal`'s zone.
-pub(crate) fn push_day(out: &mut String, cal: &BusinessCalendar, at: DateTime<Utc>) {
-    push_date(out, cal.local_date(at));
-}
-
 /// Appends "Fri 8 Jan 17:00" for `at` in `cal`'s zone.
+#[cfg(test)]
 pub(crate) fn push_day_time(out: &mut String, cal: &BusinessCalendar, at: DateTime<Utc>) {
     let local = cal.local(at);
     push_date(out, local.date());

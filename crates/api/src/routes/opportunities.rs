@@ -436,12 +436,17 @@ pub async fn create_opportunity(
     let warnings = if duplicates.is_empty() {
         Vec::new()
     } else {
+        let mut args = followup_core::Args::new();
+        args.set("title", followup_core::Arg::Text(row.title.clone()));
+        args.set("company", followup_core::Arg::Text(row.company.clone()));
         vec![Warning {
             code: "possible_duplicate".to_owned(),
             message: format!(
                 "an open opportunity for {} at {} exists already — did you already apply?",
                 row.title, row.company
             ),
+            reason_code: followup_core::ReasonCode::PossibleDuplicate,
+            args,
             ids: duplicates,
         }]
     };

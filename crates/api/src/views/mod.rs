@@ -18,6 +18,7 @@ pub mod sync;
 pub mod webhooks;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use followup_core::{Arg, Args, ReasonCode};
 use followup_store::users::UserRow;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -207,8 +208,13 @@ pub struct Warning {
     /// Machine-readable: a rule id or a code such as `possible_duplicate`.
     #[schema(example = "possible_duplicate")]
     pub code: String,
-    /// In words.
+    /// In words, in the account's language.
     pub message: String,
+    /// What `message` says, as a stable code an app can write its own words
+    /// for (docs/localisation.md).
+    pub reason_code: ReasonCode,
+    /// The facts `message` names.
+    pub args: Args,
     /// The records involved.
     pub ids: Vec<String>,
 }
@@ -223,6 +229,13 @@ impl Warning {
         } else {
             format!("{seconds} seconds")
         };
+        let mut args = Args::new();
+        args.set("field", Arg::Text(field.to_owned()));
+        args.set(
+            "ahead_seconds",
+            Arg::Number(u32::try_from(seconds).unwrap_or(u32::MAX)),
+        );
+        args.set("recorded_at", Arg::Time(now, chrono_tz::UTC));
         Self {
             code: "clock_ahead".to_owned(),
             message: format!(
@@ -230,6 +243,8 @@ impl Warning {
                  it was recorded as the server's time, {}",
                 now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
             ),
+            reason_code: ReasonCode::ClockAhead,
+            args,
             ids: Vec::new(),
         }
     }
@@ -242,6 +257,8 @@ impl From<followup_core::Warning> for Warning {
         Self {
             code: w.rule.as_str().to_owned(),
             message: w.message,
+            reason_code: w.reason_code,
+            args: w.args,
             ids: w.contact_id.into_iter().chain(w.interaction_ids).collect(),
         }
     }

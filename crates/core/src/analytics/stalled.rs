@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::reason::{Arg, Args, Because, Reason, ReasonCode};
 use crate::stage::Stage;
 
 /// Days without activity after which a pipeline counts as stalled.
@@ -38,9 +39,33 @@ pub struct StallInput {
 pub struct Stalled {
     /// Stalled for at least one reason.
     pub value: bool,
-    /// One sentence per reason, in a fixed order: inactivity, broken
-    /// promises, nothing open beside a `final`, cadence caps broken.
-    pub reasons: Vec<String>,
+    /// One per reason, in a fixed order: inactivity, broken promises,
+    /// nothing open beside a `final`, cadence caps broken.
+    pub reasons: Vec<StallReason>,
+}
+
+/// One reason a pipeline stalled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StallReason {
+    /// One sentence, in the reader's language.
+    pub reason: String,
+    /// What it says, as a stable code: `inactive`, `promises_broken`,
+    /// `only_finals`, `caps_broken`.
+    pub reason_code: ReasonCode,
+    /// The facts it names: `days` and `threshold_days`, `promises`,
+    /// `finals`, `breaches`.
+    pub args: Args,
+}
+
+impl From<Reason> for StallReason {
+    fn from(reason: Reason) -> Self {
+        Self {
+            reason: reason.text,
+            reason_code: reason.code,
+            args: reason.args,
+        }
+    }
 }
 
 /// The coach's stalled flag.
@@ -51,25 +76,33 @@ pub struct Stalled {
 /// `final`, with at least one (Wolkstein: keep looking, accelerate your search);
 /// a cadence cap broken.
 pub fn stalled(input: &StallInput, inactive_days: u32) -> Stalled {
-    let mut reasons = Vec::new();
+    let mut reasons: Vec<StallReason> = Vec::new();
     if inactive_days > 0
         && let Some(last) = input.last_activity
     {
         let idle = (input.now - last).num_days();
         if idle >= i64::from(inactive_days) {
-            reasons.push(format!(
-                "No activity in {idle} days (the threshold is {inactive_days})."
-            ));
+            let mut r = Because::new(ReasonCode::Inactive);
+            r.lit("No activity in ")
+                .count("days", u32::try_from(idle).unwrap_or(u32::MAX))
+                .lit(" days (the threshold is ")
+                .count("threshold_days", inactive_days)
+                .lit(").");
+            reasons.push(r.finish().into());
         }
     }
-    match input.promises_broken {
-        0 => {}
-        1 => reasons.push(
-            "An employer broke a promise: follow up first thing the next business day.".to_owned(),
-        ),
-        n => reasons.push(format!(
-            "Employers broke {n} promises: follow up first thing the next business day."
-        )),
+    if input.promises_broken > 0 {
+        let mut r = Because::new(ReasonCode::PromisesBroken);
+        if input.promises_broken == 1 {
+            r.lit("An employer broke a promise")
+                .note("promises", Arg::Number(1));
+        } else {
+            r.lit("Employers broke ")
+                .count("promises", input.promises_broken)
+                .lit(" promises");
+        }
+        r.lit(": follow up first thing the next business day.");
+        reasons.push(r.finish().into());
     }
     let open: Vec<Stage> = input
         .stages
@@ -79,21 +112,31 @@ pub fn stalled(input: &StallInput, inactive_days: u32) -> Stalled {
         .collect();
     let finals = open.iter().filter(|&&s| s == Stage::Final).count();
     if finals > 0 && finals == open.len() {
-        let what = if finals == 1 {
-            "the opportunity at `final`".to_owned()
+        let mut r = Because::new(ReasonCode::OnlyFinals);
+        r.lit("Nothing is open beside ");
+        if finals == 1 {
+            r.lit("the opportunity at `final`")
+                .note("finals", Arg::Number(1));
         } else {
-            format!("the {finals} opportunities at `final`")
-        };
-        reasons.push(format!(
-            "Nothing is open beside {what}: keep applying while the decision is pending."
-        ));
+            r.lit("the ")
+                .count("finals", u32::try_from(finals).unwrap_or(u32::MAX))
+                .lit(" opportunities at `final`");
+        }
+        r.lit(": keep applying while the decision is pending.");
+        reasons.push(r.finish().into());
     }
-    match input.cap_breaches {
-        0 => {}
-        1 => reasons.push("A cadence cap was broken once: more than that gets pesky.".to_owned()),
-        n => reasons.push(format!(
-            "Cadence caps were broken {n} times: more than that gets pesky."
-        )),
+    if input.cap_breaches > 0 {
+        let mut r = Because::new(ReasonCode::CapsBroken);
+        if input.cap_breaches == 1 {
+            r.lit("A cadence cap was broken once")
+                .note("breaches", Arg::Number(1));
+        } else {
+            r.lit("Cadence caps were broken ")
+                .count("breaches", input.cap_breaches)
+                .lit(" times");
+        }
+        r.lit(": more than that gets pesky.");
+        reasons.push(r.finish().into());
     }
     Stalled {
         value: !reasons.is_empty(),

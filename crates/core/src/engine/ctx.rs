@@ -401,11 +401,6 @@ impl<'a> Ctx<'a> {
             .finish()
     }
 
-    /// A first name for reasons.
-    pub(crate) fn name_of(contact: Option<&Contact>) -> &str {
-        contact.map_or("the employer", Contact::first_name)
-    }
-
     /// Builds an action for this opportunity.
     #[expect(
         clippy::too_many_arguments,
@@ -421,7 +416,7 @@ impl<'a> Ctx<'a> {
         due_at: DateTime<Utc>,
         window_end: Option<DateTime<Utc>>,
         priority: Priority,
-        reason: String,
+        reason: Reason,
     ) -> NextAction {
         NextAction {
             id: self.action_id(rule, contact, action, channel, anchor),
@@ -433,28 +428,13 @@ impl<'a> Ctx<'a> {
             window_end,
             priority,
             rule,
-            reason,
+            reason: reason.text,
+            reason_code: reason.code,
+            args: reason.args,
             constraints: Vec::new(),
             draft: None,
             competing_opportunity_id: None,
             transition: None,
         }
     }
-}
-
-/// Appends " (rule_a, rule_b)" with each rule once, in the order given.
-pub(crate) fn cite(reason: &mut String, rules: &[RuleId]) {
-    reason.push_str(" (");
-    let mut first = true;
-    for (i, rule) in rules.iter().enumerate() {
-        if rules[..i].contains(rule) {
-            continue;
-        }
-        if !first {
-            reason.push_str(", ");
-        }
-        reason.push_str(rule.as_str());
-        first = false;
-    }
-    reason.push(')');
 }

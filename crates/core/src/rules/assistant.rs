@@ -9,7 +9,8 @@
 use crate::action::{ActionKind, Constraint, NextAction, Priority};
 use crate::contact::{Channel, ContactRole};
 use crate::drafts;
-use crate::engine::{Ctx, Reach, cite};
+use crate::engine::{Ctx, Reach};
+use crate::reason::{Arg, Because, ReasonCode};
 use crate::rules::RuleId;
 use crate::schedule::call_slot;
 use crate::stage::Stage;
@@ -48,13 +49,16 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
         };
         (slot.start, Some(slot.end))
     };
-    let mut reason = String::with_capacity(160);
-    reason.push_str("No best time on file to call ");
-    reason.push_str(manager.first_name());
-    reason.push_str(": ask ");
-    reason.push_str(assistant.first_name());
-    reason.push_str(" when a good time would be, and get to know them");
-    cite(&mut reason, &[RULE]);
+    let mut reason = Because::new(ReasonCode::NoBestTime);
+    reason
+        .lit("No best time on file to call ")
+        .text("manager_name", manager.first_name())
+        .note("manager_id", Arg::Text(manager.id.clone()))
+        .lit(": ask ")
+        .text("contact_name", assistant.first_name())
+        .lit(" when a good time would be, and get to know them")
+        .flag("by_email", by_email)
+        .cite(&[RULE]);
     let channel = if by_email {
         Channel::Email
     } else {
@@ -69,7 +73,7 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
         due,
         end,
         Priority::Normal,
-        reason,
+        reason.finish(),
     );
     if !by_email {
         action.constraints.push(Constraint::NoMessageWithAssistant);

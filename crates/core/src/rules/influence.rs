@@ -15,10 +15,11 @@ use chrono::{Duration, TimeDelta};
 use crate::action::{ActionKind, Priority};
 use crate::contact::Channel;
 use crate::drafts;
-use crate::engine::{Ctx, cite};
+use crate::engine::Ctx;
 use crate::facts::Interaction;
+use crate::reason::{Because, ReasonCode};
 use crate::rules::RuleId;
-use crate::schedule::{self, push_day_time};
+use crate::schedule;
 use crate::stage::Stage;
 
 const RULE: RuleId = RuleId::InfluenceLetterAfterInterview;
@@ -66,16 +67,19 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<crate::action::NextAction>) 
         .map_or(within, |close| close.max(within))
         .max(due);
 
-    let mut reason = String::with_capacity(160);
-    reason.push_str("Interviewed ");
-    push_day_time(&mut reason, cal, interview.occurred_at);
-    reason.push_str(": send ");
-    reason.push_str(Ctx::name_of(contact));
-    reason.push_str(
-        " an influence letter on what you would accomplish in your first six months, by ",
-    );
-    push_day_time(&mut reason, cal, window_end);
-    cite(&mut reason, &[RULE]);
+    let mut reason = Because::new(ReasonCode::InfluenceLetter);
+    reason
+        .lit("Interviewed ")
+        .time(
+            "interviewed_at",
+            ctx.seeker_calendar(),
+            interview.occurred_at,
+        )
+        .lit(": send ")
+        .contact(contact, "the employer")
+        .lit(" an influence letter on what you would accomplish in your first six months, by ")
+        .time("window_end", cal, window_end)
+        .cite(&[RULE]);
 
     let mut action = ctx.action(
         RULE,
@@ -86,7 +90,7 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<crate::action::NextAction>) 
         due,
         Some(window_end),
         Priority::High,
-        reason,
+        reason.finish(),
     );
     action.draft = Some(drafts::influence_letter(
         &ctx.letterhead(contact),

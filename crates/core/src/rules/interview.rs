@@ -12,11 +12,11 @@
 //! letter and every clock start from it.
 
 use crate::action::{ActionKind, NextAction, Priority};
-use crate::engine::{Ctx, cite};
+use crate::engine::Ctx;
 use crate::facts::{Interaction, ProcessQuestion};
 use crate::interaction::InteractionKind;
+use crate::reason::{Arg, Because, ReasonCode};
 use crate::rules::RuleId;
-use crate::schedule::push_day_time;
 
 const RULE: RuleId = RuleId::PrepareForInterview;
 
@@ -60,36 +60,38 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
         else {
             continue;
         };
-        let mut reason = String::with_capacity(320);
-        reason.push_str("Interview with ");
-        reason.push_str(Ctx::name_of(contact));
-        reason.push_str(" at ");
-        reason.push_str(&ctx.opp.company);
-        reason.push_str(", ");
-        push_day_time(&mut reason, cal, interview.occurred_at);
-        reason.push_str(": prepare the day before.");
-        let open: Vec<&str> = ProcessQuestion::ALL
+        let mut reason = Because::new(ReasonCode::InterviewBooked);
+        reason
+            .lit("Interview with ")
+            .contact(contact, "the employer")
+            .lit(" at ")
+            .text("company", &ctx.opp.company)
+            .lit(", ")
+            .time("interview_at", ctx.seeker_calendar(), interview.occurred_at)
+            .lit(": prepare the day before.");
+        let open: Vec<&ProcessQuestion> = ProcessQuestion::ALL
             .iter()
             .filter(|q| !ctx.opp.profile.is_answered(**q))
-            .map(|q| q.question())
             .collect();
         if !open.is_empty() {
-            reason.push_str(" Ask at it: ");
+            reason.lit(" Ask at it: ");
             for (n, question) in open.iter().enumerate() {
                 if n > 0 {
-                    reason.push_str(" / ");
+                    reason.lit(" / ");
                 }
-                reason.push('"');
-                reason.push_str(question);
-                reason.push('"');
+                reason.lit("\"").lit(question.question()).lit("\"");
             }
-            reason.push('.');
+            reason.lit(".").note(
+                "questions",
+                Arg::List(open.iter().map(|q| q.as_str().to_owned()).collect()),
+            );
         }
-        reason.push_str(
-            " Note what you would accomplish in your first six months: the influence letter \
-             goes out after it.",
-        );
-        cite(&mut reason, &[RULE]);
+        reason
+            .lit(
+                " Note what you would accomplish in your first six months: the influence letter \
+                 goes out after it.",
+            )
+            .cite(&[RULE]);
         out.push(ctx.action(
             RULE,
             contact,
@@ -99,7 +101,7 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
             due,
             Some(interview.occurred_at),
             Priority::High,
-            reason,
+            reason.finish(),
         ));
     }
 }

@@ -22,9 +22,10 @@
 use chrono::{Days, Duration};
 
 use crate::action::{ActionKind, NextAction, Priority};
-use crate::engine::{Ctx, cite};
+use crate::engine::Ctx;
+use crate::reason::{Because, ReasonCode};
 use crate::rules::RuleId;
-use crate::schedule::{opening_on_or_after, push_day};
+use crate::schedule::opening_on_or_after;
 use crate::stage::Stage;
 
 const RULE: RuleId = RuleId::MoveOn;
@@ -84,32 +85,36 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
         _ => due,
     };
 
-    let mut reason = String::with_capacity(320);
+    let mut reason = Because::new(ReasonCode::Ghosted);
     if by_count.is_some() {
-        push_u32(&mut reason, ctx.unanswered.count);
-        reason.push_str(" follow-ups");
+        reason
+            .count("follow_ups", ctx.unanswered.count)
+            .lit(" follow-ups");
         match heard {
             Some(h) => {
-                reason.push_str(" since you last heard from them on ");
-                push_day(&mut reason, cal, h);
+                reason
+                    .lit(" since you last heard from them on ")
+                    .day("last_heard_on", cal, h);
             }
-            None => reason.push_str(" and never an answer"),
+            None => {
+                reason.lit(" and never an answer");
+            }
         }
     } else {
-        reason.push_str("No word");
+        reason.lit("No word");
         if let Some(h) = heard {
-            reason.push_str(" since ");
-            push_day(&mut reason, cal, h);
+            reason.lit(" since ").day("last_heard_on", cal, h);
         }
-        reason.push_str(" in over ");
-        push_u32(&mut reason, params.stale_days);
-        reason.push_str(" days");
+        reason
+            .lit(" in over ")
+            .count("days", params.stale_days)
+            .lit(" days");
     }
     reason
-        .push_str(": they may have hired someone else or promoted from within — consider marking ");
-    reason.push_str(&ctx.opp.company);
-    reason.push_str(" ghosted and putting the effort elsewhere; nothing is deleted");
-    cite(&mut reason, &[RULE]);
+        .lit(": they may have hired someone else or promoted from within — consider marking ")
+        .text("company", &ctx.opp.company)
+        .lit(" ghosted and putting the effort elsewhere; nothing is deleted")
+        .cite(&[RULE]);
     let anchor = ctx.last_answer.map_or("never", |a| a.id.as_str());
     out.push(ctx.action(
         RULE,
@@ -120,11 +125,6 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
         due,
         None,
         Priority::Normal,
-        reason,
+        reason.finish(),
     ));
-}
-
-fn push_u32(out: &mut String, n: u32) {
-    use std::fmt::Write as _;
-    let _ = write!(out, "{n}");
 }

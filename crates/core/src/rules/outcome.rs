@@ -30,11 +30,11 @@ use chrono::{DateTime, Utc};
 
 use crate::action::{ActionKind, NextAction, Priority, ProposedTransition};
 use crate::drafts;
-use crate::engine::{Ctx, cite};
+use crate::engine::Ctx;
 use crate::facts::{Interaction, Opportunity};
 use crate::interaction::InteractionKind;
+use crate::reason::{Arg, Because, ReasonCode};
 use crate::rules::RuleId;
-use crate::schedule::push_day;
 use crate::stage::Stage;
 
 /// Business days the gracious close stays on the agenda.
@@ -82,17 +82,22 @@ pub(crate) fn after_rejection(ctx: &Ctx<'_>, rejection: &Interaction, out: &mut 
     let company = &ctx.opp.company;
     let seeker = ctx.seeker_calendar();
     if ctx.opp.stage.is_open() {
-        let mut reason = String::with_capacity(160);
-        reason.push_str(company);
-        reason.push_str(" said no on ");
-        push_day(&mut reason, seeker, rejection.occurred_at);
+        let mut reason = Because::new(ReasonCode::RejectionReceived);
+        reason.text("company", company).lit(" said no on ").day(
+            "said_on",
+            seeker,
+            rejection.occurred_at,
+        );
         if let Some(why) = rejection.rejection_reason {
-            reason.push_str(" (");
-            reason.push_str(why.describe());
-            reason.push(')');
+            reason
+                .lit(" (")
+                .lit(why.describe())
+                .lit(")")
+                .note("rejection_reason", Arg::Text(why.as_str().to_owned()));
         }
-        reason.push_str(": move it to rejected; its follow-ups end here");
-        cite(&mut reason, &[RULE]);
+        reason
+            .lit(": move it to rejected; its follow-ups end here")
+            .cite(&[RULE]);
         let Some(due) = seeker.next_business_instant(rejection.occurred_at) else {
             return;
         };
@@ -105,7 +110,7 @@ pub(crate) fn after_rejection(ctx: &Ctx<'_>, rejection: &Interaction, out: &mut 
             due,
             None,
             Priority::High,
-            reason,
+            reason.finish(),
         );
         action.transition = Some(ProposedTransition {
             to: Stage::Rejected,
@@ -139,15 +144,15 @@ pub(crate) fn after_rejection(ctx: &Ctx<'_>, rejection: &Interaction, out: &mut 
     if ctx.at > end || due > end {
         return;
     }
-    let name = Ctx::name_of(contact);
-    let mut reason = String::with_capacity(180);
-    reason.push_str("If you like, thank ");
-    reason.push_str(name);
-    reason.push_str(" for their time and ask to be kept in mind for future roles at ");
-    reason.push_str(company);
-    reason.push_str(" — a door left open, no pleading; until ");
-    push_day(&mut reason, cal, end);
-    cite(&mut reason, &[RULE]);
+    let mut reason = Because::new(ReasonCode::GraciousClose);
+    reason
+        .lit("If you like, thank ")
+        .contact(contact, "the employer")
+        .lit(" for their time and ask to be kept in mind for future roles at ")
+        .text("company", company)
+        .lit(" — a door left open, no pleading; until ")
+        .day("until", cal, end)
+        .cite(&[RULE]);
     let mut action = ctx.action(
         RULE,
         contact,
@@ -157,7 +162,7 @@ pub(crate) fn after_rejection(ctx: &Ctx<'_>, rejection: &Interaction, out: &mut 
         due,
         Some(end),
         Priority::Low,
-        reason,
+        reason.finish(),
     );
     action.draft = Some(drafts::gracious_close(&ctx.letterhead(contact)));
     out.push(action);
@@ -189,14 +194,13 @@ pub(crate) fn offer_news(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
         return;
     };
     review_offer(ctx, Some(offer.occurred_at), Some(offer), out);
-    let mut reason = String::with_capacity(160);
-    reason.push_str(&ctx.opp.company);
-    reason.push_str(" made you an offer on ");
-    push_day(&mut reason, ctx.seeker_calendar(), offer.occurred_at);
-    reason.push_str(
-        ": move it to offer, so that it counts as one for the others and its endgame begins",
-    );
-    cite(&mut reason, &[RULE]);
+    let mut reason = Because::new(ReasonCode::OfferReceived);
+    reason
+        .text("company", &ctx.opp.company)
+        .lit(" made you an offer on ")
+        .day("offered_on", ctx.seeker_calendar(), offer.occurred_at)
+        .lit(": move it to offer, so that it counts as one for the others and its endgame begins")
+        .cite(&[RULE]);
     let Some(due) = ctx
         .seeker_calendar()
         .next_business_instant(offer.occurred_at)
@@ -212,7 +216,7 @@ pub(crate) fn offer_news(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
         due,
         None,
         Priority::High,
-        reason,
+        reason.finish(),
     );
     action.transition = Some(ProposedTransition {
         to: Stage::Offer,
@@ -239,20 +243,20 @@ fn review_offer(
     let Some(due) = cal.next_business_instant(since.unwrap_or(ctx.at)) else {
         return;
     };
-    let mut list = String::with_capacity(80);
-    for (i, term) in missing.enumerate() {
-        if i > 0 {
-            list.push_str(", ");
-        }
-        list.push_str(term);
-    }
-    let mut reason = String::with_capacity(180);
-    reason.push_str("Ask ");
-    reason.push_str(Ctx::name_of(contact));
-    reason.push_str(" for the offer in writing: its ");
-    reason.push_str(&list);
-    reason.push_str(" are not on file yet, and the decision rests on them");
-    cite(&mut reason, &[RULE]);
+    let terms: Vec<&str> = missing.collect();
+    let list = terms.join(", ");
+    let mut reason = Because::new(ReasonCode::OfferTermsMissing);
+    reason
+        .lit("Ask ")
+        .contact(contact, "the employer")
+        .lit(" for the offer in writing: its ")
+        .lit(&list)
+        .note(
+            "terms",
+            Arg::List(terms.iter().map(|t| (*t).to_owned()).collect()),
+        )
+        .lit(" are not on file yet, and the decision rests on them")
+        .cite(&[RULE]);
     let mut action = ctx.action(
         RULE,
         contact,
@@ -262,7 +266,7 @@ fn review_offer(
         due,
         None,
         Priority::High,
-        reason,
+        reason.finish(),
     );
     action.draft = Some(drafts::review_offer(&ctx.letterhead(contact), &list));
     out.push(action);
@@ -291,21 +295,23 @@ fn decide_offer(ctx: &Ctx<'_>, offering: Option<&crate::Contact>, out: &mut Vec<
     let (Some(two), Some(one)) = (opening(2), opening(1)) else {
         return;
     };
-    let (due, anchor, left) = if ctx.at < one {
-        (two, "two days", "two business days")
+    let (due, anchor, left, days_left) = if ctx.at < one {
+        (two, "two days", "two business days", 2)
     } else {
-        (one, "one day", "one business day")
+        (one, "one day", "one business day", 1)
     };
-    let mut reason = String::with_capacity(180);
-    reason.push_str(&ctx.opp.company);
-    reason.push_str("'s offer is to be answered by ");
-    crate::schedule::push_date(&mut reason, deadline);
-    reason.push_str(", ");
-    reason.push_str(left);
-    reason.push_str(
-        " from now: weigh it against the others and decide, or ask for more time while you can",
-    );
-    cite(&mut reason, &[RULE]);
+    let mut reason = Because::new(ReasonCode::OfferDeadlineNear);
+    reason
+        .text("company", &ctx.opp.company)
+        .lit("'s offer is to be answered by ")
+        .date("deadline", deadline)
+        .lit(", ")
+        .lit(left)
+        .note("business_days_left", Arg::Number(days_left))
+        .lit(
+            " from now: weigh it against the others and decide, or ask for more time while you can",
+        )
+        .cite(&[RULE]);
     let mut action = ctx.action(
         RULE,
         None,
@@ -315,7 +321,7 @@ fn decide_offer(ctx: &Ctx<'_>, offering: Option<&crate::Contact>, out: &mut Vec<
         due,
         Some(closes),
         Priority::High,
-        reason,
+        reason.finish(),
     );
     action.draft = Some(drafts::decide_offer(&ctx.letterhead(offering), deadline));
     out.push(action);
@@ -355,16 +361,17 @@ fn ask_for_extension(
     if due >= closes {
         return;
     }
-    let mut reason = String::with_capacity(200);
-    reason.push_str(&other.company);
-    reason.push_str(" has not promised a decision by ");
-    crate::schedule::push_date(&mut reason, deadline);
-    reason.push_str(", when ");
-    reason.push_str(&ctx.opp.company);
-    reason.push_str("'s offer must be answered: ask ");
-    reason.push_str(Ctx::name_of(offering));
-    reason.push_str(" for a little more time, telling them where things stand for you");
-    cite(&mut reason, &[RULE]);
+    let mut reason = Because::new(ReasonCode::ExtensionNeeded);
+    reason
+        .text("other_company", &other.company)
+        .lit(" has not promised a decision by ")
+        .date("deadline", deadline)
+        .lit(", when ")
+        .text("company", &ctx.opp.company)
+        .lit("'s offer must be answered: ask ")
+        .contact(offering, "the employer")
+        .lit(" for a little more time, telling them where things stand for you")
+        .cite(&[RULE]);
     let mut action = ctx.action(
         RULE,
         offering,
@@ -374,7 +381,7 @@ fn ask_for_extension(
         due,
         Some(closes),
         Priority::High,
-        reason,
+        reason.finish(),
     );
     action.competing_opportunity_id = Some(other.id.clone());
     action.draft = Some(drafts::ask_for_extension(

@@ -44,11 +44,12 @@ use crate::action::{ActionKind, Constraint, NextAction, Priority};
 use crate::calendar::DayHalf;
 use crate::contact::Channel;
 use crate::drafts::{self, Message};
-use crate::engine::{CompetingOffer, Ctx, Reach, cite};
+use crate::engine::{CompetingOffer, Ctx, Reach};
 use crate::facts::{Contact, Interaction, Promise, PromiseDue};
+use crate::reason::{Arg, Because, Reason, ReasonCode};
 use crate::rules::RuleId;
-use crate::rules::promises::what;
-use crate::schedule::{self, call_slot, push_date, push_day, push_day_time};
+use crate::rules::promises::promised;
+use crate::schedule::{self, call_slot};
 use crate::stage::Stage;
 
 /// What asks for a follow-up, in order of precedence.
@@ -437,29 +438,23 @@ fn place(ctx: &Ctx<'_>, c: &mut Candidate<'_>) -> bool {
 /// out of office until then): a `wait` that says the offer cannot be shared
 /// in time, due when the deadline closes.
 fn too_late_to_share(ctx: &Ctx<'_>, c: &Candidate<'_>) -> NextAction {
-    let name = Ctx::name_of(c.contact);
     let cal = ctx.calendar(c.contact);
     let closes = c.too_late.unwrap_or(c.due);
-    let mut r = String::with_capacity(200);
+    let mut r = Because::new(ReasonCode::OfferElsewhereTooLate);
     if let Detail::Share(offer) = c.detail {
-        r.push_str(&offer.opportunity.company);
-        r.push_str(" has made you an offer");
-        if let Some(deadline) = offer.deadline {
-            r.push_str(" to answer by ");
-            push_date(&mut r, deadline);
-        }
-        r.push_str(", but ");
+        offer_head(&mut r, &offer);
+        r.lit(", but ");
     }
-    r.push_str(name);
-    r.push_str(" cannot hear of it before ");
-    push_day_time(&mut r, cal, c.due);
+    r.contact(c.contact, "the employer")
+        .lit(" cannot hear of it before ")
+        .time("reachable_at", cal, c.due);
     if c.held {
-        r.push_str(" (out of office)");
+        r.lit(" (out of office)").flag("out_of_office", true);
     }
-    r.push_str(": too late to share it with ");
-    r.push_str(&ctx.opp.company);
-    r.push_str(", so decide without waiting for them");
-    cite(&mut r, &[RuleId::ShareCompetingOffer]);
+    r.lit(": too late to share it with ")
+        .text("company", &ctx.opp.company)
+        .lit(", so decide without waiting for them")
+        .cite(&[RuleId::ShareCompetingOffer]);
     let mut action = ctx.action(
         RuleId::ShareCompetingOffer,
         c.contact,
@@ -469,7 +464,7 @@ fn too_late_to_share(ctx: &Ctx<'_>, c: &Candidate<'_>) -> NextAction {
         closes,
         None,
         Priority::Low,
-        r,
+        r.finish(),
     );
     if let Detail::Share(offer) = c.detail {
         action.competing_opportunity_id = Some(offer.opportunity.id.clone());
@@ -553,118 +548,121 @@ fn reason(
     timing: &Candidate<'_>,
     message: Message,
     no_messages: bool,
-) -> String {
+) -> Reason {
     let contact = primary.contact;
     let cal = ctx.calendar(contact);
-    let name = Ctx::name_of(contact);
-    let mut r = String::with_capacity(200);
+    let code = match primary.detail {
+        Detail::Share(_) => ReasonCode::OfferElsewhere,
+        Detail::Missed(..) => ReasonCode::PromiseMissed,
+        Detail::Retry(_) => ReasonCode::CallUnanswered,
+        Detail::Silence(_) => ReasonCode::Silence,
+    };
+    let mut r = Because::new(code);
     match primary.detail {
         Detail::Share(offer) => {
-            r.push_str(&offer.opportunity.company);
-            r.push_str(" has made you an offer");
-            if let Some(deadline) = offer.deadline {
-                r.push_str(" to answer by ");
-                push_date(&mut r, deadline);
-            }
-            r.push_str(": ");
+            offer_head(&mut r, &offer);
+            r.lit(": ");
         }
         Detail::Missed(promise, due) => {
-            r.push_str(contact.map_or("The employer", Contact::first_name));
-            r.push_str(" promised ");
-            r.push_str(what(promise.what));
-            r.push_str(" by ");
-            match promise.due {
-                PromiseDue::Date(date) => push_date(&mut r, date),
-                PromiseDue::Instant(_) => push_day_time(&mut r, cal, due),
-            }
-            r.push_str("; nothing came — ");
+            promised(&mut r, contact, promise, cal, due);
+            r.lit("; nothing came — ");
         }
         Detail::Retry(call) => {
-            r.push_str(contact.map_or("The employer", Contact::first_name));
-            r.push_str(" did not pick up on ");
-            push_day_time(&mut r, cal, call.occurred_at);
-            r.push_str(": ");
+            r.contact(contact, "The employer")
+                .lit(" did not pick up on ")
+                .time("called_at", ctx.seeker_calendar(), call.occurred_at)
+                .note("interaction_id", Arg::Text(call.id.clone()))
+                .lit(": ");
         }
         Detail::Silence(since) => {
-            r.push_str("No word since ");
-            push_day(&mut r, cal, since);
-            r.push_str(": ");
+            r.lit("No word since ")
+                .day("last_heard_on", ctx.seeker_calendar(), since)
+                .lit(": ");
         }
     }
-    r.push_str(if primary.channel == Channel::Phone {
+    r.lit(if primary.channel == Channel::Phone {
         "call "
     } else {
         "e-mail "
-    });
-    r.push_str(name);
+    })
+    .note("channel", Arg::Text(primary.channel.as_str().to_owned()))
+    .contact(contact, "the employer");
     if cal.is_opening(timing.due) {
-        r.push_str(" first thing ");
-        push_day(&mut r, cal, timing.due);
+        r.lit(" first thing ")
+            .day("due_on", cal, timing.due)
+            .flag("first_thing", true);
     } else {
-        r.push_str(" on ");
-        push_day_time(&mut r, cal, timing.due);
+        r.lit(" on ").time("due_at", cal, timing.due);
     }
-    r.push_str(match message {
+    let purpose = match message {
+        Message::Plain => "status_check",
+        Message::Collaboration => "collaboration",
+        Message::ShareStatus(_) => "share_status",
+    };
+    r.lit(match message {
         Message::Plain => " for a status check",
         Message::Collaboration => " to offer to help move it forward",
         Message::ShareStatus(_) => " to share where things stand for you",
-    });
+    })
+    .note("purpose", Arg::Text(purpose.to_owned()));
     let end = window_end(primary, timing);
     if matches!(primary.detail, Detail::Share(_)) && end > timing.due {
-        r.push_str(", by ");
-        push_day_time(&mut r, cal, end);
+        r.lit(", by ").time("window_end", cal, end);
     }
     if primary.forced {
-        r.push_str(if primary.channel == Channel::Email {
+        r.lit(if primary.channel == Channel::Email {
             ", not a call (e-mail only)"
         } else {
             ", by phone as preferred"
-        });
+        })
+        .flag("channel_forced", true);
     }
     if timing.capped {
-        r.push_str(", no sooner than ");
-        push_u32(&mut r, ctx.pb.params().period_days);
-        r.push_str(" days after your last e-mail");
+        r.lit(", no sooner than ")
+            .count("cap_period_days", ctx.pb.params().period_days)
+            .lit(" days after your last e-mail");
     }
     if let (Some(latest), Detail::Share(offer)) = (primary.late, primary.detail) {
-        r.push_str(", late: the offer came after ");
-        push_day_time(&mut r, cal, latest);
-        r.push_str(", the latest moment to share it comfortably, so share it at once");
+        r.lit(", late: the offer came after ")
+            .time("latest_share_at", cal, latest)
+            .lit(", the latest moment to share it comfortably, so share it at once");
         if let Some(deadline) = offer.deadline {
-            r.push_str(", before the deadline of ");
-            push_date(&mut r, deadline);
+            r.lit(", before the deadline of ")
+                .date("deadline", deadline);
         }
     }
     if primary.cap_overridden || primary.urgent_call {
-        r.push_str(if primary.urgent_call {
+        r.lit(if primary.urgent_call {
             ", by phone because waiting out the weekly e-mail cap"
         } else {
             ", even though it breaks the weekly e-mail cap, because waiting"
-        });
-        r.push_str(" would miss the offer's deadline");
+        })
+        .flag("urgent_call", primary.urgent_call)
+        .flag("cap_overridden", primary.cap_overridden)
+        .lit(" would miss the offer's deadline");
         if let Detail::Share(offer) = primary.detail
             && let Some(deadline) = offer.deadline
         {
-            r.push_str(" of ");
-            push_date(&mut r, deadline);
+            r.lit(" of ").date("deadline", deadline);
         }
     }
     if timing.held {
-        r.push_str(", when ");
-        r.push_str(name);
-        r.push_str(" is back from out of office");
+        r.lit(", when ")
+            .contact(contact, "the employer")
+            .lit(" is back from out of office")
+            .flag("out_of_office", true);
     }
     if timing.best_time
         && let Some(best) = contact.and_then(|c| c.best_time)
     {
-        r.push_str(", in the best time to reach ");
-        r.push_str(name);
-        r.push_str(" (");
-        r.push_str(&best.to_string());
-        r.push(')');
+        r.lit(", in the best time to reach ")
+            .contact(contact, "the employer")
+            .lit(" (")
+            .text("best_time", &best.to_string())
+            .lit(")");
     }
     if no_messages {
-        r.push_str(", leaving no voicemail");
+        r.lit(", leaving no voicemail").flag("no_voicemail", true);
     }
     let mut rules = [primary.trigger.rule(); 8];
     let mut n = 1;
@@ -690,8 +688,22 @@ fn reason(
         RuleId::ShareCompetingOffer,
         matches!(message, Message::ShareStatus(_)),
     );
-    cite(&mut r, &rules[..n]);
-    r
+    r.cite(&rules[..n]);
+    r.finish()
+}
+
+/// "Acme has made you an offer to answer by Fri 8 Jan", with
+/// `offer_company`, `competing_opportunity_id` and `deadline`.
+fn offer_head(r: &mut Because, offer: &CompetingOffer<'_>) {
+    r.text("offer_company", &offer.opportunity.company)
+        .note(
+            "competing_opportunity_id",
+            Arg::Text(offer.opportunity.id.clone()),
+        )
+        .lit(" has made you an offer");
+    if let Some(deadline) = offer.deadline {
+        r.lit(" to answer by ").date("deadline", deadline);
+    }
 }
 
 /// The merged action's window: the primary trigger's own window (a share's
@@ -702,9 +714,4 @@ fn window_end(primary: &Candidate<'_>, timing: &Candidate<'_>) -> DateTime<Utc> 
     } else {
         timing.end.max(timing.due)
     }
-}
-
-fn push_u32(out: &mut String, n: u32) {
-    use std::fmt::Write as _;
-    let _ = write!(out, "{n}");
 }

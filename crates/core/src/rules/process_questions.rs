@@ -6,8 +6,9 @@
 
 use crate::action::{ActionKind, NextAction, Priority};
 use crate::contact::Channel;
-use crate::engine::{Ctx, cite};
+use crate::engine::Ctx;
 use crate::facts::ProcessQuestion;
+use crate::reason::{Arg, Because, ReasonCode};
 use crate::rules::RuleId;
 use crate::stage::Stage;
 
@@ -27,13 +28,15 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
         if ctx.opp.profile.is_answered(question) {
             continue;
         }
-        let mut reason = String::with_capacity(120);
-        reason.push_str("Ask ");
-        reason.push_str(Ctx::name_of(contact));
-        reason.push_str(" at your next conversation: \"");
-        reason.push_str(question.question());
-        reason.push('"');
-        cite(&mut reason, &[RULE]);
+        let mut reason = Because::new(ReasonCode::QuestionOpen);
+        reason
+            .lit("Ask ")
+            .contact(contact, "the employer")
+            .lit(" at your next conversation: \"")
+            .lit(question.question())
+            .lit("\"")
+            .note("question", Arg::Text(question.as_str().to_owned()))
+            .cite(&[RULE]);
         out.push(ctx.action(
             RULE,
             contact,
@@ -43,7 +46,7 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
             due,
             None,
             Priority::Low,
-            reason,
+            reason.finish(),
         ));
     }
 }

@@ -7,11 +7,14 @@
 //! [`super::outreach`].
 
 use crate::action::{ActionKind, NextAction, Priority};
-use crate::engine::{Ctx, cite};
-use crate::facts::{Contact, PromiseDue};
+use chrono::{DateTime, Utc};
+
+use crate::calendar::BusinessCalendar;
+use crate::engine::Ctx;
+use crate::facts::{Contact, Promise, PromiseDue};
 use crate::promise::PromiseWhat;
+use crate::reason::{Arg, Because, ReasonCode};
 use crate::rules::RuleId;
-use crate::schedule::{push_date, push_day_time};
 
 const RULE: RuleId = RuleId::WaitForPromise;
 
@@ -24,19 +27,13 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
     };
     let contact = ctx.contact(promise.contact_id.as_deref());
     let cal = ctx.calendar(contact);
-    let mut reason = String::with_capacity(140);
-    reason.push_str(contact.map_or("The employer", Contact::first_name));
-    reason.push_str(" promised ");
-    reason.push_str(what(promise.what));
-    reason.push_str(" by ");
-    match promise.due {
-        PromiseDue::Date(date) => push_date(&mut reason, date),
-        PromiseDue::Instant(_) => push_day_time(&mut reason, cal, due),
-    }
-    reason.push_str(": wait until ");
-    push_day_time(&mut reason, cal, due);
-    reason.push_str(" before any status follow-up");
-    cite(&mut reason, &[RULE]);
+    let mut reason = Because::new(ReasonCode::PromisePending);
+    promised(&mut reason, contact, promise, cal, due);
+    reason
+        .lit(": wait until ")
+        .time("due_at", cal, due)
+        .lit(" before any status follow-up")
+        .cite(&[RULE]);
     out.push(ctx.action(
         RULE,
         contact,
@@ -46,8 +43,31 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
         due,
         None,
         Priority::Low,
-        reason,
+        reason.finish(),
     ));
+}
+
+/// "Ann promised a call by Fri 8 Jan": who promised what by when, with
+/// `promised` (`call`, `email`, `decision`) and `promised_by` (a date, or an
+/// instant in the contact's zone) among the args.
+pub(crate) fn promised(
+    reason: &mut Because,
+    contact: Option<&Contact>,
+    promise: &Promise,
+    cal: &BusinessCalendar,
+    due: DateTime<Utc>,
+) {
+    reason
+        .contact(contact, "The employer")
+        .lit(" promised ")
+        .lit(what(promise.what))
+        .note("promised", Arg::Text(promise.what.as_str().to_owned()))
+        .note("promise_id", Arg::Text(promise.id.clone()))
+        .lit(" by ");
+    match promise.due {
+        PromiseDue::Date(date) => reason.date("promised_by", date),
+        PromiseDue::Instant(_) => reason.time("promised_by", cal, due),
+    };
 }
 
 /// "a call", "an e-mail", "a decision".

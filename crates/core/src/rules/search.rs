@@ -11,7 +11,8 @@
 use chrono::{Datelike, Days};
 
 use crate::action::{ActionKind, IdHasher, NextAction, Priority};
-use crate::engine::{Engine, cite};
+use crate::engine::Engine;
+use crate::reason::{Because, ReasonCode};
 use crate::rules::RuleId;
 
 const RULE: RuleId = RuleId::AccelerateSearch;
@@ -39,23 +40,22 @@ pub(crate) fn apply_more(engine: &Engine<'_>) -> Option<NextAction> {
         .end_of_business(last)
         .or_else(|| cal.end_of_business(today));
 
-    let mut reason = String::with_capacity(200);
-    let _ = std::fmt::Write::write_fmt(
-        &mut reason,
-        format_args!(
-            "An offer may be near ({} at final or offer) but only {} other opportunit{} active: \
-             keep looking and apply to {} more this week — never give up",
-            pipeline.near_offer,
-            pipeline.others_open,
-            if pipeline.others_open == 1 {
-                "y is"
-            } else {
-                "ies are"
-            },
-            params.weekly_applications,
-        ),
-    );
-    cite(&mut reason, &[RULE]);
+    let mut reason = Because::new(ReasonCode::FewOpen);
+    reason
+        .lit("An offer may be near (")
+        .count("near_offer", pipeline.near_offer)
+        .lit(" at final or offer) but only ")
+        .count("others_open", pipeline.others_open)
+        .lit(if pipeline.others_open == 1 {
+            " other opportunity is"
+        } else {
+            " other opportunities are"
+        })
+        .lit(" active: keep looking and apply to ")
+        .count("applications", params.weekly_applications)
+        .lit(" more this week — never give up")
+        .cite(&[RULE]);
+    let reason = reason.finish();
     Some(NextAction {
         id: IdHasher::new()
             .str(RULE.as_str())
@@ -70,7 +70,9 @@ pub(crate) fn apply_more(engine: &Engine<'_>) -> Option<NextAction> {
         window_end,
         priority: Priority::High,
         rule: RULE,
-        reason,
+        reason: reason.text,
+        reason_code: reason.code,
+        args: reason.args,
         constraints: Vec::new(),
         draft: None,
         competing_opportunity_id: None,

@@ -15,13 +15,14 @@ use chrono::{DateTime, Utc};
 
 use crate::action::Warning;
 use crate::employer::CapScope;
-use crate::engine::{Ctx, Engine, EngineError, Reach, cite};
+use crate::engine::{Ctx, Engine, EngineError, Reach};
 use crate::facts::{Contact, Facts, Interaction};
 use crate::interaction::InteractionKind;
 use crate::playbook::Playbook;
+use crate::reason::{Because, ReasonCode};
 use crate::rules::RuleId;
-use crate::rules::promises::what;
-use crate::schedule::{add_local_days, push_day_time};
+use crate::rules::promises::promised;
+use crate::schedule::add_local_days;
 
 /// The warnings for `new`, logged on `opportunity_id`, evaluated as of when
 /// it happened. `new` may already be among the facts (it is then not counted
@@ -38,13 +39,15 @@ pub fn warnings_for(
     let engine = Engine::new(facts, playbook, new.occurred_at);
     let ctx = Ctx::new(&engine, opportunity);
     let contact = ctx.contact(new.contact_id.as_deref());
-    let name = Ctx::name_of(contact);
     let mut out = Vec::new();
-    let mut warn = |rule: RuleId, mut message: String, ids: Vec<String>| {
-        cite(&mut message, &[rule]);
+    let mut warn = |rule: RuleId, mut message: Because, ids: Vec<String>| {
+        message.cite(&[rule]);
+        let reason = message.finish();
         out.push(Warning {
             rule,
-            message,
+            message: reason.text,
+            reason_code: reason.code,
+            args: reason.args,
             contact_id: contact.map(|c| c.id.clone()),
             interaction_ids: ids,
         });
@@ -58,43 +61,41 @@ pub fn warnings_for(
     }
     if ctx.enabled(RuleId::CallNoVoicemail) {
         match new.kind {
-            InteractionKind::VoicemailLeft => warn(
-                RuleId::CallNoVoicemail,
-                format!("Leave no voicemail: hang up and keep calling until {name} picks up"),
-                Vec::new(),
-            ),
-            InteractionKind::MessageWithAssistant => warn(
-                RuleId::CallNoVoicemail,
-                "Leave no message with the assistant: say \"I'm going to be in and out, so I'll \
-                 just keep trying\" and ask when a good time would be"
-                    .to_owned(),
-                Vec::new(),
-            ),
+            InteractionKind::VoicemailLeft => {
+                let mut m = Because::new(ReasonCode::VoicemailLeft);
+                m.lit("Leave no voicemail: hang up and keep calling until ")
+                    .contact(contact, "the employer")
+                    .lit(" picks up");
+                warn(RuleId::CallNoVoicemail, m, Vec::new());
+            }
+            InteractionKind::MessageWithAssistant => {
+                let mut m = Because::new(ReasonCode::MessageWithAssistant);
+                m.lit(
+                    "Leave no message with the assistant: say \"I'm going to be in and out, so \
+                     I'll just keep trying\" and ask when a good time would be",
+                );
+                warn(RuleId::CallNoVoicemail, m, Vec::new());
+            }
             _ => {}
         }
     }
     // Only the calls the seeker surely placed: a `call_connected` may be the
     // employer calling, which is no breach of anyone's channel.
     if new.is_unanswered_call() && ctx.reach(contact) == Reach::EmailOnly {
-        warn(
-            RuleId::ChannelPreference,
-            format!("{name} is e-mail only: write rather than call"),
-            Vec::new(),
-        );
+        let mut m = Because::new(ReasonCode::EmailOnlyContact);
+        m.contact(contact, "the employer")
+            .lit(" is e-mail only: write rather than call");
+        warn(RuleId::ChannelPreference, m, Vec::new());
     }
     if new.is_follow_up()
         && ctx.enabled(RuleId::WaitForPromise)
         && let Some((promise, due)) = ctx.pending
     {
         let who = ctx.contact(promise.contact_id.as_deref());
-        let mut message = String::new();
-        message.push_str(who.map_or("The employer", Contact::first_name));
-        message.push_str(" promised ");
-        message.push_str(what(promise.what));
-        message.push_str(" by ");
-        push_day_time(&mut message, ctx.calendar(who), due);
-        message.push_str(": a status follow-up before then can seem pushy; wait");
-        warn(RuleId::WaitForPromise, message, vec![promise.id.clone()]);
+        let mut m = Because::new(ReasonCode::FollowUpBeforePromise);
+        promised(&mut m, who, promise, ctx.calendar(who), due);
+        m.lit(": a status follow-up before then can seem pushy; wait");
+        warn(RuleId::WaitForPromise, m, vec![promise.id.clone()]);
     }
     Ok(out)
 }
@@ -104,7 +105,7 @@ fn weekly_cap(
     ctx: &Ctx<'_>,
     contact: Option<&Contact>,
     new: &Interaction,
-) -> Option<(String, Vec<String>)> {
+) -> Option<(Because, Vec<String>)> {
     let params = ctx.pb.params();
     let cal = ctx.calendar(contact);
     let within = |a: DateTime<Utc>, b: DateTime<Utc>| {
@@ -128,28 +129,30 @@ fn weekly_cap(
         .get((params.max_emails as usize).saturating_sub(1))
         .and_then(|&t| add_local_days(cal, t, params.period_days));
 
-    let mut message = String::with_capacity(160);
-    let count = others.len() + 1;
-    message.push_str(&format!(
-        "{count} follow-up e-mails to {} within {} days: more than {} gets pesky",
-        // Named after the person when every e-mail went to them, else after
-        // the employer they share.
-        if params.cap_scope == CapScope::Contact
-            || others
-                .iter()
-                .all(|i| ctx.opp.interactions.iter().any(|o| std::ptr::eq(o, *i))
-                    && ctx.is_for(i, contact))
-        {
-            Ctx::name_of(contact)
-        } else {
-            ctx.opp.employer()
-        },
-        params.period_days,
-        params.max_emails,
-    ));
+    let mut message = Because::new(ReasonCode::EmailCapExceeded);
+    let count = u32::try_from(others.len() + 1).unwrap_or(u32::MAX);
+    message.count("emails", count).lit(" follow-up e-mails to ");
+    // Named after the person when every e-mail went to them, else after
+    // the employer they share.
+    if params.cap_scope == CapScope::Contact
+        || others.iter().all(|i| {
+            ctx.opp.interactions.iter().any(|o| std::ptr::eq(o, *i)) && ctx.is_for(i, contact)
+        })
+    {
+        message.contact(contact, "the employer");
+    } else {
+        message.text("company", ctx.opp.employer());
+    }
+    message
+        .lit(" within ")
+        .count("cap_period_days", params.period_days)
+        .lit(" days: more than ")
+        .count("cap_max_emails", params.max_emails)
+        .lit(" gets pesky");
     if let Some(next) = next {
-        message.push_str("; send the next one no earlier than ");
-        push_day_time(&mut message, cal, next);
+        message
+            .lit("; send the next one no earlier than ")
+            .time("next_at", cal, next);
     }
     Some((message, others.iter().map(|i| i.id.clone()).collect()))
 }

@@ -194,7 +194,9 @@ fn a_follow_up_before_the_promised_time_warns() {
     assert!(
         warnings[0]
             .message
-            .starts_with("Ann promised a call by Fri 5 Mar 17:00")
+            .starts_with("Ann promised a call by Fri 5 Mar: a status follow-up before then"),
+        "{}",
+        warnings[0].message
     );
 }
 
@@ -605,6 +607,7 @@ fn next_actions_serialize_in_snake_case_with_rfc3339_instants() {
         keys,
         [
             "action",
+            "args",
             "channel",
             "competing_opportunity_id",
             "constraints",
@@ -615,6 +618,7 @@ fn next_actions_serialize_in_snake_case_with_rfc3339_instants() {
             "opportunity_id",
             "priority",
             "reason",
+            "reason_code",
             "rule",
             "transition",
             "window_end"

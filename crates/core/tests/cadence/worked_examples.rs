@@ -3,7 +3,7 @@
 use chrono_tz::Tz;
 use followup_core::{
     ActionKind, BestTime, Channel, Constraint, ContactRole, Facts, InteractionKind, Playbook,
-    Priority, RuleId, Stage, agenda, warnings_for,
+    Priority, ReasonCode, RuleId, Stage, agenda, warnings_for,
 };
 
 use crate::helpers::{
@@ -85,8 +85,8 @@ fn jane_4_january_waits_for_the_promise_and_applies_elsewhere() {
     assert_eq!(wait.channel, None);
     assert_eq!(
         wait.reason,
-        "Sam promised a call by Fri 8 Jan: wait until Fri 8 Jan 17:00 before any status \
-         follow-up (wait_for_promise)"
+        "Sam promised a call by Fri 8 Jan: wait until Fri 8 Jan 17:00 New York time before any \
+         status follow-up (wait_for_promise)"
     );
 }
 
@@ -360,7 +360,7 @@ fn second_email_in_a_week_warns_and_nothing_is_due_before_a_week_after_it() {
     assert_eq!(
         warnings[0].message,
         "2 follow-up e-mails to Bo within 7 days: more than 1 gets pesky; send the next one no \
-         earlier than Thu 15 Apr 10:00 (email_weekly_cap)"
+         earlier than Thu 15 Apr 10:00 New York time (email_weekly_cap)"
     );
 
     let actions = actions(&facts, "bolt", "2027-04-08T15:00:00Z");
@@ -410,12 +410,28 @@ fn unanswered_morning_call_in_berlin_is_retried_next_afternoon() {
     assert_eq!(call.due_at, utc("2027-04-14T11:00:00Z"));
     assert_eq!(call.window_end, Some(utc("2027-04-14T15:00:00Z")));
     assert_eq!(call.rule, RuleId::CallNoVoicemail);
+    // The seeker's call in the seeker's zone; the next one in Klaus's day.
     assert!(
         call.reason.starts_with(
-            "Klaus did not pick up on Tue 13 Apr 09:30: call Klaus on Wed 14 Apr 13:00"
+            "Klaus did not pick up on Tue 13 Apr 03:30 New York time: call Klaus on Wed 14 Apr \
+             13:00 Berlin time"
         ),
         "{}",
         call.reason
+    );
+    assert_eq!(call.reason_code, ReasonCode::CallUnanswered);
+    let args = serde_json::to_value(&call.args).unwrap();
+    assert_eq!(args["contact_name"], "Klaus");
+    assert_eq!(
+        args["called_at"],
+        "2027-04-13T03:30:00-04:00[America/New_York]"
+    );
+    assert_eq!(args["due_at"], "2027-04-14T13:00:00+02:00[Europe/Berlin]");
+    assert_eq!(args["channel"], "phone");
+    assert_eq!(args["no_voicemail"], true);
+    assert_eq!(
+        args["rules"],
+        serde_json::json!(["call_no_voicemail", "offer_collaboration"])
     );
 }
 
