@@ -118,12 +118,10 @@ async fn jane_waits_for_the_promised_call_then_follows_up_by_email() {
             .contains("where things stand"),
         "{draft}"
     );
-    assert!(
-        draft["mailto"]
-            .as_str()
-            .unwrap()
-            .starts_with("mailto:mark@example.com")
-    );
+    // The recipient, for the app's own mailto: link; the link itself only
+    // with include=mailto.
+    assert_eq!(draft["to"], "mark@example.com", "{draft}");
+    assert!(draft.get("mailto").is_none(), "{draft}");
 
     // The next-actions of the opportunity say the same.
     let next: Value = app
@@ -241,7 +239,10 @@ async fn the_agenda_answers_304_while_nothing_changes_and_filters_by_due_time() 
         .send()
         .await
         .unwrap();
-    assert_problem(unreadable, 400).await;
+    // Read like every other parameter of the agenda: a 422 naming it.
+    let problem = assert_problem(unreadable, 422).await;
+    assert_eq!(problem["errors"][0]["field"], "at", "{problem}");
+    assert_eq!(problem["errors"][0]["code"], "invalid_time", "{problem}");
 }
 
 #[tokio::test]

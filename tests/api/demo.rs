@@ -159,10 +159,10 @@ async fn the_demo_prints_how_to_sign_in_and_each_printed_request_tells_the_story
         .unwrap();
     assert_eq!(follow_up["due_at"], "2010-01-11T14:00:00Z");
     assert!(
-        follow_up["draft"]["mailto"]
+        follow_up["draft"]["to"]
             .as_str()
             .unwrap()
-            .starts_with("mailto:mark@")
+            .starts_with("mark@")
     );
 
     // Casey's clients that morning: Jane needs her (a broken promise), Sam

@@ -214,12 +214,13 @@ async fn verified_digests_go_out_at_eight_local_across_dst_once_a_day_until_unsu
     );
 
     // It lists the day's actions as the agenda has them, with drafts and
-    // mailto: links, in text and in HTML.
+    // mailto: links, in text and in HTML (the agenda gives its links when
+    // asked with include=mailto).
     let (status, agenda) = call(
         &app,
         &jane,
         Method::GET,
-        "/v1/agenda?at=2026-03-09T12:00:10Z",
+        "/v1/agenda?at=2026-03-09T12:00:10Z&include=mailto",
         None,
     )
     .await;

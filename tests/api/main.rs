@@ -39,6 +39,7 @@ mod openapi;
 mod operations;
 mod opportunities;
 mod outage;
+mod payloads;
 mod playbooks;
 mod profile;
 mod promises;

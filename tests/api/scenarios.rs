@@ -500,7 +500,7 @@ async fn competing_offer_with_a_thursday_deadline_means_sharing_status_by_tuesda
     );
     assert!(body.contains("decide by Thu 19 Nov"), "{body}");
     assert!(
-        text(&to_bolt["draft"], "mailto").starts_with("mailto:bo@bolt.example"),
+        text(&to_bolt["draft"], "to").starts_with("bo@bolt.example"),
         "{to_bolt:#}"
     );
 
@@ -664,7 +664,7 @@ async fn email_only_contacts_never_get_calls_even_after_a_broken_call_promise() 
     let reason = text(follow_up, "reason");
     assert!(reason.contains("channel_preference"), "{reason}");
     assert!(
-        text(&follow_up["draft"], "mailto").starts_with("mailto:eve@rockies.example"),
+        text(&follow_up["draft"], "to").starts_with("eve@rockies.example"),
         "{follow_up:#}"
     );
     // Nor later that week, nor on the whole agenda.

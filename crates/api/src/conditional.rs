@@ -104,6 +104,21 @@ pub fn weak_etag(content: &[u8]) -> String {
     format!("W/\"w{hash}\"")
 }
 
+/// The ETag of an answer made from the one tagged `whole` by a query that
+/// shapes it (`fields`, `limit`, `include`; `key` is that query, written the
+/// same way for the same request): the same answer keeps it, and it is never
+/// the whole answer's, nor another shape's.
+pub fn derived_etag(whole: &str, key: &str) -> String {
+    use sha2::{Digest as _, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(whole.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(key.as_bytes());
+    let hash = crate::auth::hex(&hasher.finalize()[..16]);
+    let weak = if whole.starts_with("W/") { "W/" } else { "" };
+    format!("{weak}\"s{hash}\"")
+}
+
 /// A 304 carrying `etag` when `If-None-Match` names it (weakly).
 pub fn unchanged(req: &HttpRequest, etag: &str) -> Option<HttpResponse> {
     if_none_match(req, etag.trim_start_matches("W/")).then(|| {

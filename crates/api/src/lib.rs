@@ -27,6 +27,7 @@ pub mod middleware;
 pub mod routes;
 pub mod serde_errors;
 pub mod server;
+pub mod shape;
 pub mod state;
 pub mod steps;
 pub mod validate;

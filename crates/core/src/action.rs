@@ -114,12 +114,39 @@ pub struct ProposedTransition {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Draft {
+    /// The recipient's e-mail address, when the draft is an e-mail and the
+    /// contact has one; `null` otherwise. With `subject` and `body` it is
+    /// all a client needs to build its own `mailto:` link (RFC 6068).
+    #[serde(default)]
+    pub to: Option<String>,
     /// The e-mail's subject; `null` for a call script.
     pub subject: Option<String>,
     /// The words: an e-mail body, or what to say on the phone.
     pub body: String,
-    /// A `mailto:` link that opens the draft in the seeker's mail app.
+    /// A `mailto:` link (RFC 6068) that opens the draft in the seeker's
+    /// mail app, built from `to`, `subject` and `body`. The API leaves it
+    /// out unless the request asks for it with `include=mailto`: it repeats
+    /// the body, percent-encoded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mailto: Option<String>,
+}
+
+impl Draft {
+    /// The `mailto:` link of an e-mail draft (one with a subject), built
+    /// from `to`, `subject` and `body`; `None` for a call script.
+    pub fn link(&self) -> Option<String> {
+        self.subject
+            .as_deref()
+            .map(|subject| crate::drafts::mailto(self.to.as_deref(), subject, &self.body))
+    }
+
+    /// The same draft with its `mailto` link filled in (`include`) or left
+    /// out.
+    #[must_use]
+    pub fn with_link(mut self, include: bool) -> Self {
+        self.mailto = if include { self.link() } else { None };
+        self
+    }
 }
 
 /// One thing to do: what, when, on which channel, with which words, and why.

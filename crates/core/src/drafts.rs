@@ -38,9 +38,10 @@ impl Letterhead<'_> {
     }
 
     fn email(&self, subject: String, body: String) -> Draft {
-        let to = self.contact.and_then(|c| c.email.as_deref());
+        let to = self.contact.and_then(|c| c.email.clone());
         Draft {
-            mailto: Some(mailto(to, &subject, &body)),
+            mailto: Some(mailto(to.as_deref(), &subject, &body)),
+            to,
             subject: Some(subject),
             body,
         }
@@ -278,6 +279,7 @@ pub(crate) fn call_script(head: &Letterhead<'_>, message: Message, no_messages: 
         body.push_str(".\nIf voicemail answers: hang up without a message and try again later.");
     }
     Draft {
+        to: None,
         subject: None,
         body,
         mailto: None,
@@ -314,6 +316,7 @@ pub(crate) fn ask_assistant(head: &Letterhead<'_>, manager: &Contact, by_email: 
         " is out: \"I'm going to be in and out, so I'll just keep trying.\" Leave no message.",
     );
     Draft {
+        to: None,
         subject: None,
         body,
         mailto: None,
@@ -446,6 +449,29 @@ pub(crate) mod tests {
         drafts.push(ask_assistant(&head, &manager, true));
         drafts.push(ask_assistant(&head, &manager, false));
         drafts
+    }
+
+    #[test]
+    fn every_e_mail_draft_names_its_recipient_and_its_link_is_rebuilt_from_the_draft() {
+        for draft in every_builtin_draft() {
+            assert_eq!(draft.link(), draft.mailto, "{draft:?}");
+            assert_eq!(draft.subject.is_some(), draft.mailto.is_some(), "{draft:?}");
+            // Every contact of the examples has this address; a letter
+            // without a contact has no recipient, a call script never.
+            if draft.subject.is_some() {
+                assert!(
+                    matches!(
+                        draft.to.as_deref(),
+                        None | Some("sam.boss+jobs@newsite.example")
+                    ),
+                    "{draft:?}"
+                );
+            } else {
+                assert_eq!(draft.to, None);
+            }
+            assert_eq!(draft.clone().with_link(false).mailto, None);
+            assert_eq!(draft.clone().with_link(true), draft);
+        }
     }
 
     #[test]

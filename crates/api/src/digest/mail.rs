@@ -142,7 +142,7 @@ pub fn digest(
                 "<p style=\"white-space: pre-wrap\">{}</p></blockquote>",
                 escape(&draft.body)
             );
-            if let Some(mailto) = &draft.mailto {
+            if let Some(mailto) = &draft.link() {
                 let _ = writeln!(text, "   Open the draft in your mail app: {mailto}");
                 let _ = writeln!(
                     html,

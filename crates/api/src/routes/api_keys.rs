@@ -14,6 +14,7 @@ use crate::conventions::Page;
 use crate::db::{read, write};
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
+use crate::shape::{FieldsParam, LimitParam};
 use crate::state::AppState;
 use crate::validate::{self, Errors};
 use crate::views::utc;
@@ -142,22 +143,33 @@ pub async fn create_api_key(
 #[utoipa::path(
     tag = "api keys",
     security(("bearer" = [])),
+    params(LimitParam, FieldsParam),
     responses(
         (status = 200, description = "Live keys, oldest first.", body = Page<ApiKey>),
         (status = 401, description = "Missing or invalid credentials.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A query parameter is invalid: an unknown field in `fields`, or `limit` out of range.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/v1/api-keys")]
 pub async fn list_api_keys(
     caller: Caller,
     state: web::Data<AppState>,
-) -> Result<web::Json<Page<ApiKey>>, ApiError> {
+    limit: crate::extract::Query<LimitParam>,
+    fields: crate::extract::Query<FieldsParam>,
+) -> Result<HttpResponse, ApiError> {
+    let limit = limit.checked()?;
+    let fields = fields.of::<ApiKey>()?;
     let owner = caller.user.id;
     let rows = read(&state, move |_, conn| Ok(auth::api_keys_of(conn, &owner)?)).await?;
-    Ok(web::Json(Page {
-        items: rows.into_iter().map(ApiKey::from).collect(),
+    let page = Page {
+        items: rows
+            .into_iter()
+            .take(limit.unwrap_or(usize::MAX))
+            .map(ApiKey::from)
+            .collect(),
         next_cursor: None,
-    }))
+    };
+    crate::shape::list(&page, fields.as_ref())
 }
 
 /// Revoke an API key; it stops working at once.

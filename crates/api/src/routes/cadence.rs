@@ -12,26 +12,31 @@ use crate::access::{Need, load};
 use crate::auth::Caller;
 use crate::db::read;
 use crate::error::{ApiError, FieldError, Problem};
-use crate::extract::Json;
+use crate::extract::{Json, Query};
 use crate::state::AppState;
 use crate::views::agenda::{
-    Actions, AgendaParams, AtParams, PipelineHealth, agenda_of, pipeline_health_of,
+    Actions, AgendaParams, AtParams, NextActionsParams, PipelineHealth, agenda_of,
+    pipeline_health_of,
 };
 
 /// What to do next on one opportunity.
 #[utoipa::path(
     tag = "cadence",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "The opportunity's id."), AtParams),
-    responses((status = 200, description = "The opportunity's next actions.", body = Actions))
+    params(("id" = String, Path, description = "The opportunity's id."), NextActionsParams),
+    responses(
+        (status = 200, description = "The opportunity's next actions.", body = Actions),
+        (status = 422, description = "A query parameter is invalid: an unknown field in `fields`, `limit` out of range, an unknown `include`.", body = Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/v1/opportunities/{id}/next-actions")]
 pub async fn next_actions(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    params: web::Query<AtParams>,
-) -> Result<web::Json<Actions>, ApiError> {
+    params: Query<NextActionsParams>,
+) -> Result<HttpResponse, ApiError> {
+    let shape = params.shape()?;
     let at = params.at.unwrap_or_else(crate::views::now);
     let id = id.into_inner();
     // The whole pipeline is loaded, not just this opportunity: a competing
@@ -56,15 +61,32 @@ pub async fn next_actions(
     let items = facts
         .opportunity(&id)
         .map(|o| engine.next_actions(o))
-        .unwrap_or_default();
-    Ok(web::Json(Actions { at, items }))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|a| crate::shape::action(a, false))
+        .collect();
+    let answer = Actions { at, items };
+    if shape.is_plain() {
+        return Ok(HttpResponse::Ok().json(answer));
+    }
+    let mut value = serde_json::to_value(&answer).map_err(|e| ApiError::Internal(Box::new(e)))?;
+    if let Some(items) = value
+        .get_mut("items")
+        .and_then(serde_json::Value::as_array_mut)
+    {
+        shape.apply(items);
+    }
+    Ok(HttpResponse::Ok().json(value))
 }
 
 /// One agenda for the whole search: every open opportunity's next actions,
 /// by due time.
 ///
 /// Carries an `ETag`; send it back in `If-None-Match` and a 304 answers
-/// when nothing changed — cheap for an app that polls.
+/// when nothing changed — cheap for an app that polls. `fields`, `limit`
+/// and `include` shape the answer; a shaped answer has its own `ETag`.
+/// Drafts carry `to`, `subject` and `body`; their `mailto` link only with
+/// `include=mailto`.
 #[utoipa::path(
     tag = "cadence",
     security(("bearer" = [])),
@@ -72,15 +94,14 @@ pub async fn next_actions(
     responses(
         (status = 200, description = "The agenda.", body = Actions),
         (status = 304, description = "Unchanged since the `If-None-Match` ETag."),
-        (status = 400, description = "A query parameter could not be read.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`from` is after `to`.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A query parameter is invalid: one that cannot be read (`at=yesterday`), `from` after `to`, an unknown field in `fields`, `limit` out of range, an unknown `include`.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/v1/agenda")]
 pub async fn agenda(
     caller: Caller,
     state: web::Data<AppState>,
-    params: web::Query<AgendaParams>,
+    params: Query<AgendaParams>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let revision = caller.user.facts_revision;

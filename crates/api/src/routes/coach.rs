@@ -22,6 +22,7 @@ use crate::conventions::{Actor, Page};
 use crate::db::{read, write};
 use crate::error::{ApiError, Problem};
 use crate::extract::Query;
+use crate::shape::{FieldsParam, IncludeParam, LimitParam};
 use crate::state::AppState;
 use crate::views::agenda::{
     Actions, AgendaParams, AtParams, PipelineHealth, agenda_of, pipeline_health_of,
@@ -259,6 +260,7 @@ fn client(
     seeker: UserRow,
     snapshot: Option<&Snapshot>,
     now: DateTime<Utc>,
+    mailto: bool,
 ) -> Result<Client, ApiError> {
     let summary = snapshot
         .map(|s| summary(s, now))
@@ -273,7 +275,9 @@ fn client(
         granted_at: utc(grant.created_at),
         open_opportunities: summary.open,
         finals: summary.finals,
-        next_due_action: summary.next_due_action,
+        next_due_action: summary
+            .next_due_action
+            .map(|a| crate::shape::action(a, mailto)),
         last_activity: summary.last_activity,
         stalled: summary.stalled,
     })
@@ -288,20 +292,27 @@ fn client(
 #[utoipa::path(
     tag = "coaching",
     security(("bearer" = [])),
-    params(AtParams),
+    params(AtParams, LimitParam, FieldsParam, IncludeParam),
     responses(
         (status = 200, description = "The coach's clients, oldest grant first.", body = Page<Client>),
         (status = 401, description = "Missing or invalid credentials.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller is not a coach.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A query parameter is invalid: an unknown field in `fields`, `limit` out of range, an unknown `include`.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/v1/coach/clients")]
 pub async fn clients(
     caller: Caller,
     state: web::Data<AppState>,
-    params: web::Query<AtParams>,
-) -> Result<web::Json<Page<Client>>, ApiError> {
+    params: Query<AtParams>,
+    limit: Query<LimitParam>,
+    fields: Query<FieldsParam>,
+    include: Query<IncludeParam>,
+) -> Result<HttpResponse, ApiError> {
     caller.require_role(&[Role::Coach])?;
+    let limit = limit.checked()?;
+    let fields = fields.of::<Client>()?;
+    let mailto = include.mailto()?;
     let coach_id = caller.user.id;
     let now = params.at.unwrap_or_else(crate::views::now);
     let rows = read(&state, move |_, conn| {
@@ -316,40 +327,52 @@ pub async fn clients(
     .await?;
     let items = rows
         .into_iter()
-        .map(|(grant, seeker, snapshot)| client(grant, seeker, snapshot.as_ref(), now))
+        .take(limit.unwrap_or(usize::MAX))
+        .map(|(grant, seeker, snapshot)| client(grant, seeker, snapshot.as_ref(), now, mailto))
         .collect::<Result<_, _>>()?;
-    Ok(web::Json(Page {
-        items,
-        next_cursor: None,
-    }))
+    crate::shape::list(
+        &Page {
+            items,
+            next_cursor: None,
+        },
+        fields.as_ref(),
+    )
 }
 
 /// The coaches the caller (a seeker) granted access to.
 #[utoipa::path(
     tag = "coaching",
     security(("bearer" = [])),
+    params(LimitParam, FieldsParam),
     responses(
         (status = 200, description = "Live grants, oldest first.", body = Page<Grant>),
         (status = 401, description = "Missing or invalid credentials.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A query parameter is invalid: an unknown field in `fields`, or `limit` out of range.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/v1/grants")]
 pub async fn grants(
     caller: Caller,
     state: web::Data<AppState>,
-) -> Result<web::Json<Page<Grant>>, ApiError> {
+    limit: Query<LimitParam>,
+    fields: Query<FieldsParam>,
+) -> Result<HttpResponse, ApiError> {
+    let limit = limit.checked()?;
+    let fields = fields.of::<Grant>()?;
     let seeker_id = caller.user.id;
     let rows = read(&state, move |_, conn| {
         Ok(auth::grants_of_seeker(conn, &seeker_id)?)
     })
     .await?;
-    Ok(web::Json(Page {
+    let page = Page {
         items: rows
             .into_iter()
+            .take(limit.unwrap_or(usize::MAX))
             .map(|(row, coach)| grant(row, &coach))
             .collect(),
         next_cursor: None,
-    }))
+    };
+    crate::shape::list(&page, fields.as_ref())
 }
 
 /// Withdraw a coach's access, effective on the coach's next request.
@@ -424,10 +447,9 @@ async fn client_id(
     responses(
         (status = 200, description = "The client's agenda.", body = Actions),
         (status = 304, description = "Unchanged since the `If-None-Match` ETag."),
-        (status = 400, description = "A query parameter could not be read.", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid credentials.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No client with a live grant to you.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`from` is after `to`.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A query parameter is invalid: one that cannot be read (`at=yesterday`), `from` after `to`, an unknown field in `fields`, `limit` out of range, an unknown `include`.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/v1/coach/clients/{id}/agenda")]
@@ -435,7 +457,7 @@ pub async fn client_agenda(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    params: web::Query<AgendaParams>,
+    params: Query<AgendaParams>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let seeker = client_id(&state, caller, id.into_inner()).await?;

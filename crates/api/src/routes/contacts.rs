@@ -17,6 +17,7 @@ use crate::conventions::{Actor, Page, PageParams, Paging};
 use crate::db::{read, write_facts};
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Query};
+use crate::shape::FieldsParam;
 use crate::state::AppState;
 use crate::validate::{self, Errors};
 use crate::views::contacts::{BestTime, Contact};
@@ -273,7 +274,7 @@ pub struct ContactCreated {
 #[utoipa::path(
     tag = "contacts",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "The opportunity's id."), PageParams),
+    params(("id" = String, Path, description = "The opportunity's id."), PageParams, FieldsParam),
     responses(
         (status = 200, description = "A page of contacts.", body = Page<Contact>),
         (status = 400, description = "A query parameter could not be read.", body = Problem, content_type = "application/problem+json"),
@@ -286,8 +287,12 @@ pub async fn list_contacts(
     state: web::Data<AppState>,
     id: web::Path<String>,
     query: Query<PageParams>,
-) -> Result<web::Json<Page<Contact>>, ApiError> {
-    let paging = Paging::new(query.limit, query.cursor.as_deref())?;
+    fields: Query<FieldsParam>,
+) -> Result<HttpResponse, ApiError> {
+    let (paging, fields) = crate::shape::both(
+        Paging::new(query.limit, query.cursor.as_deref()),
+        fields.of::<Contact>(),
+    )?;
     let id = id.into_inner();
     let after = paging.after.clone();
     let fetch = paging.fetch();
@@ -301,11 +306,8 @@ pub async fn list_contacts(
         )?)
     })
     .await?;
-    Ok(web::Json(paging.page(
-        rows,
-        |r| r.id.as_str(),
-        Contact::try_from,
-    )?))
+    let page = paging.page(rows, |r| r.id.as_str(), Contact::try_from)?;
+    crate::shape::list(&page, fields.as_ref())
 }
 
 /// One contact, with its `ETag`.

@@ -14,6 +14,7 @@ use crate::auth::{Caller, sha256_hex};
 use crate::db::{read, write};
 use crate::digest::{Mailer, VERIFICATION_RESEND_SECONDS, VERIFICATION_TTL_HOURS};
 use crate::error::{ApiError, Problem};
+use crate::shape::IncludeParam;
 use crate::state::AppState;
 use crate::views::agenda::AtParams;
 use crate::views::digest::{DigestPreview, DigestSettings};
@@ -136,9 +137,10 @@ pub async fn resend_verification(
 #[utoipa::path(
     tag = "account",
     security(("bearer" = [])),
-    params(AtParams),
+    params(AtParams, IncludeParam),
     responses(
         (status = 200, description = "The day's digest.", body = DigestPreview),
+        (status = 422, description = "An unknown `include`.", body = Problem, content_type = "application/problem+json"),
         (status = 400, description = "`at` is not an RFC 3339 instant.", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Missing or invalid credentials.", body = Problem, content_type = "application/problem+json"),
     )
@@ -148,7 +150,9 @@ pub async fn preview(
     caller: Caller,
     state: web::Data<AppState>,
     params: web::Query<AtParams>,
+    include: crate::extract::Query<IncludeParam>,
 ) -> Result<web::Json<DigestPreview>, ApiError> {
+    let mailto = include.mailto()?;
     let at = params.at.unwrap_or_else(|| state.clock.now());
     let user = caller.user.clone();
     let mail = state.mailer.clone();
@@ -170,7 +174,10 @@ pub async fn preview(
             subject: content.as_ref().map(|c| c.subject.clone()),
             text: content.as_ref().map(|c| c.text.clone()),
             html: content.map(|c| c.html),
-            actions,
+            actions: actions
+                .into_iter()
+                .map(|a| crate::shape::action(a, mailto))
+                .collect(),
         })
     })
     .await?;

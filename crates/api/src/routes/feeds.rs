@@ -16,6 +16,7 @@ use crate::conventions::Page;
 use crate::db::{read, write};
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
+use crate::shape::{FieldsParam, LimitParam};
 use crate::state::AppState;
 use crate::validate::{self, Errors};
 use crate::views::{now, utc};
@@ -130,19 +131,32 @@ pub async fn create_feed_token(
 #[utoipa::path(
     tag = "calendar",
     security(("bearer" = [])),
-    responses((status = 200, description = "Live feed tokens, oldest first.", body = Page<FeedToken>))
+    params(LimitParam, FieldsParam),
+    responses(
+        (status = 200, description = "Live feed tokens, oldest first.", body = Page<FeedToken>),
+        (status = 422, description = "A query parameter is invalid: an unknown field in `fields`, or `limit` out of range.", body = Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/v1/me/feed-tokens")]
 pub async fn list_feed_tokens(
     caller: Caller,
     state: web::Data<AppState>,
-) -> Result<web::Json<Page<FeedToken>>, ApiError> {
+    limit: crate::extract::Query<LimitParam>,
+    fields: crate::extract::Query<FieldsParam>,
+) -> Result<HttpResponse, ApiError> {
+    let limit = limit.checked()?;
+    let fields = fields.of::<FeedToken>()?;
     let user = caller.user.id;
     let rows = read(&state, move |_, conn| Ok(feeds::of_user(conn, &user)?)).await?;
-    Ok(web::Json(Page {
-        items: rows.into_iter().map(FeedToken::from).collect(),
+    let page = Page {
+        items: rows
+            .into_iter()
+            .take(limit.unwrap_or(usize::MAX))
+            .map(FeedToken::from)
+            .collect(),
         next_cursor: None,
-    }))
+    };
+    crate::shape::list(&page, fields.as_ref())
 }
 
 /// Revoke a feed token: calendars using it stop updating at once.
@@ -262,7 +276,7 @@ fn calendar(facts: &Facts, actions: &[followup_core::NextAction], at: DateTime<U
                 description.push_str(&format!("Subject: {subject}\n\n"));
             }
             description.push_str(&draft.body);
-            if let Some(mailto) = &draft.mailto {
+            if let Some(mailto) = &draft.link() {
                 description.push_str(&format!("\n\n{mailto}"));
             }
         }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, Problem};
+use crate::shape::{FieldsParam, LimitParam};
 
 /// A built-in public-holiday calendar.
 #[derive(Debug, Serialize, ToSchema)]
@@ -72,17 +73,26 @@ const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
 /// (`holiday_calendars` in `PATCH /v1/me`), beside the dates it lists itself.
 #[utoipa::path(
     tag = "cadence",
-    responses((status = 200, description = "The calendars.", body = Vec<HolidayCalendarInfo>))
+    params(LimitParam, FieldsParam),
+    responses(
+        (status = 200, description = "The calendars.", body = Vec<HolidayCalendarInfo>),
+        (status = 422, description = "A query parameter is invalid: an unknown field in `fields`, or `limit` out of range.", body = Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/v1/holiday-calendars")]
-pub async fn list_holiday_calendars() -> web::Json<Vec<HolidayCalendarInfo>> {
-    web::Json(
-        HolidayCalendar::ALL
-            .iter()
-            .copied()
-            .map(HolidayCalendarInfo::from)
-            .collect(),
-    )
+pub async fn list_holiday_calendars(
+    limit: crate::extract::Query<LimitParam>,
+    fields: crate::extract::Query<FieldsParam>,
+) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
+    let limit = limit.checked()?;
+    let fields = fields.of::<HolidayCalendarInfo>()?;
+    let list: Vec<HolidayCalendarInfo> = HolidayCalendar::ALL
+        .iter()
+        .copied()
+        .take(limit.unwrap_or(usize::MAX))
+        .map(HolidayCalendarInfo::from)
+        .collect();
+    crate::shape::list(&list, fields.as_ref())
 }
 
 /// A calendar's days off in a year, as the engine keeps them: on the

@@ -25,6 +25,7 @@ use crate::error::FieldCode;
 use crate::error::{ApiError, Problem};
 use crate::extract::{BodySize, Query};
 use crate::intake::{self, is_rfc822};
+use crate::shape::FieldsParam;
 use crate::state::AppState;
 use crate::steps::{
     CreateInteraction, CreatePromise, StageMove, check_row, log_interaction, logged_warnings,
@@ -211,7 +212,7 @@ fn load_own(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<Propos
 #[utoipa::path(
     tag = "inbox",
     security(("bearer" = [])),
-    params(ProposalParams),
+    params(ProposalParams, FieldsParam),
     responses(
         (status = 200, description = "A page of proposals.", body = Page<Proposal>),
         (status = 422, description = "A query parameter is invalid.", body = Problem, content_type = "application/problem+json"),
@@ -222,13 +223,17 @@ pub async fn list_proposals(
     caller: Caller,
     state: web::Data<AppState>,
     params: Query<ProposalParams>,
-) -> Result<web::Json<Page<Proposal>>, ApiError> {
+    fields: Query<FieldsParam>,
+) -> Result<HttpResponse, ApiError> {
     let ProposalParams {
         status,
         limit,
         cursor,
     } = params.into_inner();
-    let paging = Paging::new(limit, cursor.as_deref())?;
+    let (paging, fields) = crate::shape::both(
+        Paging::new(limit, cursor.as_deref()),
+        fields.of::<Proposal>(),
+    )?;
     let status = status.unwrap_or(ProposalStatus::Pending);
     let (after, fetch) = (paging.after.clone(), paging.fetch());
     let seeker = caller.user.id;
@@ -242,11 +247,8 @@ pub async fn list_proposals(
         )?)
     })
     .await?;
-    Ok(web::Json(paging.page(
-        rows,
-        |r| r.id.as_str(),
-        Proposal::try_from,
-    )?))
+    let page = paging.page(rows, |r| r.id.as_str(), Proposal::try_from)?;
+    crate::shape::list(&page, fields.as_ref())
 }
 
 /// One of the caller's proposals.

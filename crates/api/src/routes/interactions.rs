@@ -18,6 +18,7 @@ use crate::conventions::{Page, PageParams, Paging};
 use crate::db::{read, write_facts};
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Query};
+use crate::shape::FieldsParam;
 use crate::state::AppState;
 use crate::steps::{CreateInteraction, check_row, log_interaction, logged_warnings};
 use crate::validate::{self, Errors};
@@ -139,7 +140,7 @@ fn parse_position(after: &str) -> Result<(NaiveDateTime, String), ApiError> {
 #[utoipa::path(
     tag = "interactions",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "The opportunity's id."), PageParams),
+    params(("id" = String, Path, description = "The opportunity's id."), PageParams, FieldsParam),
     responses(
         (status = 200, description = "A page of interactions.", body = Page<Interaction>),
         (status = 400, description = "A query parameter could not be read.", body = Problem, content_type = "application/problem+json"),
@@ -152,8 +153,12 @@ pub async fn list_interactions(
     state: web::Data<AppState>,
     id: web::Path<String>,
     query: Query<PageParams>,
-) -> Result<web::Json<Page<Interaction>>, ApiError> {
-    let paging = Paging::new(query.limit, query.cursor.as_deref())?;
+    fields: Query<FieldsParam>,
+) -> Result<HttpResponse, ApiError> {
+    let (paging, fields) = crate::shape::both(
+        Paging::new(query.limit, query.cursor.as_deref()),
+        fields.of::<Interaction>(),
+    )?;
     let after = paging.after.as_deref().map(parse_position).transpose()?;
     let fetch = paging.fetch();
     let id = id.into_inner();
@@ -169,11 +174,12 @@ pub async fn list_interactions(
     .await?;
     let keyed: Vec<(String, InteractionRow)> =
         rows.into_iter().map(|r| (position(&r), r)).collect();
-    Ok(web::Json(paging.page(
+    let page = paging.page(
         keyed,
         |(key, _)| key.as_str(),
         |(_, row)| Interaction::try_from(row),
-    )?))
+    )?;
+    crate::shape::list(&page, fields.as_ref())
 }
 
 /// One interaction, with its `ETag`.

@@ -17,6 +17,7 @@ use crate::db::{read, write_facts};
 use crate::error::FieldCode;
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Query};
+use crate::shape::{FieldsParam, LimitParam};
 use crate::state::AppState;
 use crate::steps::{StageMove, TransitionRequest, Transitioned, move_stage};
 use crate::validate::{self, Errors};
@@ -467,7 +468,7 @@ pub async fn create_opportunity(
 #[utoipa::path(
     tag = "opportunities",
     security(("bearer" = [])),
-    params(ListParams),
+    params(ListParams, FieldsParam),
     responses(
         (status = 200, description = "A page of opportunities.", body = Page<Opportunity>),
         (status = 400, description = "A query parameter could not be read.", body = Problem, content_type = "application/problem+json"),
@@ -479,7 +480,8 @@ pub async fn list_opportunities(
     caller: Caller,
     state: web::Data<AppState>,
     params: Query<ListParams>,
-) -> Result<web::Json<Page<Opportunity>>, ApiError> {
+    fields: Query<FieldsParam>,
+) -> Result<HttpResponse, ApiError> {
     let ListParams {
         stage,
         q,
@@ -487,7 +489,10 @@ pub async fn list_opportunities(
         limit,
         cursor,
     } = params.into_inner();
-    let paging = Paging::new(limit, cursor.as_deref())?;
+    let (paging, fields) = crate::shape::both(
+        Paging::new(limit, cursor.as_deref()),
+        fields.of::<Opportunity>(),
+    )?;
     let filter = OpportunityFilter {
         stages: stage.unwrap_or_default(),
         q: q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty()),
@@ -500,11 +505,8 @@ pub async fn list_opportunities(
         Ok(pipeline::list_opportunities(conn, &seeker, &filter)?)
     })
     .await?;
-    Ok(web::Json(paging.page(
-        rows,
-        |r| r.id.as_str(),
-        Opportunity::try_from,
-    )?))
+    let page = paging.page(rows, |r| r.id.as_str(), Opportunity::try_from)?;
+    crate::shape::list(&page, fields.as_ref())
 }
 
 /// One opportunity, with its `ETag`.
@@ -711,28 +713,37 @@ pub async fn transition(
 #[utoipa::path(
     tag = "opportunities",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "The opportunity's id.")),
-    responses((status = 200, description = "The history, first entry = the stage it was created in.", body = Page<Transition>))
+    params(("id" = String, Path, description = "The opportunity's id."), LimitParam, FieldsParam),
+    responses(
+        (status = 200, description = "The history, first entry = the stage it was created in.", body = Page<Transition>),
+        (status = 422, description = "A query parameter is invalid: an unknown field in `fields`, or `limit` out of range.", body = Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/v1/opportunities/{id}/history")]
 pub async fn history(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<String>,
-) -> Result<web::Json<Page<Transition>>, ApiError> {
+    limit: Query<LimitParam>,
+    fields: Query<FieldsParam>,
+) -> Result<HttpResponse, ApiError> {
+    let limit = limit.checked()?;
+    let fields = fields.of::<Transition>()?;
     let id = id.into_inner();
     let rows = read(&state, move |_, conn| {
         let (row, _) = load::<OpportunityRow>(conn, &caller, &id, Need::Read)?;
         Ok(pipeline::transitions_of(conn, &row.id)?)
     })
     .await?;
-    Ok(web::Json(Page {
+    let page = Page {
         items: rows
             .into_iter()
+            .take(limit.unwrap_or(usize::MAX))
             .map(Transition::try_from)
             .collect::<Result<_, _>>()?,
         next_cursor: None,
-    }))
+    };
+    crate::shape::list(&page, fields.as_ref())
 }
 
 // The route checks these bodies as it reads them (see `extract::Checks`).

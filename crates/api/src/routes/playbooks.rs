@@ -17,6 +17,7 @@ use crate::conventions::Actor;
 use crate::db::{read, write_facts};
 use crate::error::{ApiError, FieldCode, FieldError, Problem};
 use crate::extract::Json;
+use crate::shape::{FieldsParam, LimitParam};
 use crate::state::AppState;
 use crate::views::Warning;
 use crate::views::playbooks::{PlaybookView, builtin_view, custom_view};
@@ -129,13 +130,21 @@ fn spec(body: PlaybookRequest) -> Result<(String, PlaybookSpec), ApiError> {
 #[utoipa::path(
     tag = "cadence",
     security(("bearer" = [])),
-    responses((status = 200, description = "Built-ins first, then custom playbooks, oldest first.", body = Vec<PlaybookView>))
+    params(LimitParam, FieldsParam),
+    responses(
+        (status = 200, description = "Built-ins first, then custom playbooks, oldest first.", body = Vec<PlaybookView>),
+        (status = 422, description = "A query parameter is invalid: an unknown field in `fields`, or `limit` out of range.", body = Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/v1/playbooks")]
 pub async fn list_playbooks(
     caller: Caller,
     state: web::Data<AppState>,
-) -> Result<web::Json<Vec<PlaybookView>>, ApiError> {
+    limit: crate::extract::Query<LimitParam>,
+    fields: crate::extract::Query<FieldsParam>,
+) -> Result<HttpResponse, ApiError> {
+    let limit = limit.checked()?;
+    let fields = fields.of::<PlaybookView>()?;
     let caller_id = caller.user.id;
     let rows = read(&state, move |_, conn| {
         let owners = access::visible_owners(conn, &caller_id)?;
@@ -149,7 +158,8 @@ pub async fn list_playbooks(
     for row in rows {
         views.push(custom_view(row)?);
     }
-    Ok(web::Json(views))
+    views.truncate(limit.unwrap_or(usize::MAX));
+    crate::shape::list(&views, fields.as_ref())
 }
 
 /// One playbook: a built-in by name or a custom one by id.

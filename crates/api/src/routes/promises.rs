@@ -20,6 +20,7 @@ use crate::db::{read, write_facts};
 use crate::error::{ApiError, Problem};
 use crate::events::PromiseWatch;
 use crate::extract::{Json, Query};
+use crate::shape::FieldsParam;
 use crate::state::AppState;
 use crate::steps::{CreatePromise, check_due, check_promise, record_promise, set_due};
 use crate::validate::Errors;
@@ -145,7 +146,7 @@ pub struct PromiseCreated {
 #[utoipa::path(
     tag = "promises",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "The opportunity's id."), ListParams),
+    params(("id" = String, Path, description = "The opportunity's id."), ListParams, FieldsParam),
     responses(
         (status = 200, description = "A page of promises.", body = Page<Promise>),
         (status = 400, description = "A query parameter could not be read.", body = Problem, content_type = "application/problem+json"),
@@ -158,8 +159,12 @@ pub async fn list_promises(
     state: web::Data<AppState>,
     id: web::Path<String>,
     query: Query<ListParams>,
-) -> Result<web::Json<Page<Promise>>, ApiError> {
-    let paging = Paging::new(query.limit, query.cursor.as_deref())?;
+    fields: Query<FieldsParam>,
+) -> Result<HttpResponse, ApiError> {
+    let (paging, fields) = crate::shape::both(
+        Paging::new(query.limit, query.cursor.as_deref()),
+        fields.of::<Promise>(),
+    )?;
     let at = query.at.unwrap_or_else(crate::views::now);
     let id = id.into_inner();
     let after = paging.after.clone();
@@ -171,11 +176,12 @@ pub async fn list_promises(
         Ok((rows, facts, calendar))
     })
     .await?;
-    Ok(web::Json(paging.page(
+    let page = paging.page(
         rows,
         |r| r.id.as_str(),
         |row| promise_view(row, &facts, &calendar, at),
-    )?))
+    )?;
+    crate::shape::list(&page, fields.as_ref())
 }
 
 /// One promise, with its status at `at` (default now) and its `ETag`.

@@ -14,6 +14,7 @@ use crate::conventions::{Page, PageParams, Paging};
 use crate::db::{read, write};
 use crate::error::{ApiError, FieldCode, FieldError, Problem};
 use crate::extract::{Json, Query};
+use crate::shape::FieldsParam;
 use crate::state::AppState;
 use crate::validate::{self, Errors};
 use crate::views::events::Event;
@@ -172,9 +173,10 @@ fn dedup(mut events: Vec<EventType>) -> Vec<EventType> {
 #[utoipa::path(
     tag = "events",
     security(("bearer" = [])),
-    params(PageParams),
+    params(PageParams, FieldsParam),
     responses(
         (status = 200, description = "A page of webhooks.", body = Page<Webhook>),
+        (status = 422, description = "A query parameter is invalid.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/v1/webhooks")]
@@ -182,14 +184,18 @@ pub async fn list_webhooks(
     caller: Caller,
     state: web::Data<AppState>,
     params: Query<PageParams>,
+    fields: Query<FieldsParam>,
 ) -> Result<HttpResponse, ApiError> {
-    let paging = Paging::new(params.limit, params.cursor.as_deref())?;
+    let (paging, fields) = crate::shape::both(
+        Paging::new(params.limit, params.cursor.as_deref()),
+        fields.of::<Webhook>(),
+    )?;
     let page = read(&state, move |_, conn| {
         let rows = webhooks::of_owner(conn, caller.id(), paging.after.as_deref(), paging.fetch())?;
         paging.page(rows, |r| &r.id, |r| Ok(Webhook::from(r)))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(page))
+    crate::shape::list(&page, fields.as_ref())
 }
 
 /// One of the caller's webhooks.
@@ -352,9 +358,10 @@ pub async fn rotate_secret(
 #[utoipa::path(
     tag = "events",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "The webhook's id."), PageParams),
+    params(("id" = String, Path, description = "The webhook's id."), PageParams, FieldsParam),
     responses(
         (status = 200, description = "A page of deliveries.", body = Page<Delivery>),
+        (status = 422, description = "A query parameter is invalid.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such webhook of yours.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -364,15 +371,19 @@ pub async fn list_deliveries(
     state: web::Data<AppState>,
     id: web::Path<String>,
     params: Query<PageParams>,
+    fields: Query<FieldsParam>,
 ) -> Result<HttpResponse, ApiError> {
-    let paging = Paging::new(params.limit, params.cursor.as_deref())?;
+    let (paging, fields) = crate::shape::both(
+        Paging::new(params.limit, params.cursor.as_deref()),
+        fields.of::<Delivery>(),
+    )?;
     let page = read(&state, move |_, conn| {
         let row = owned(conn, &caller, &id)?;
         let rows = webhooks::deliveries_of(conn, &row.id, paging.after.as_deref(), paging.fetch())?;
         paging.page(rows, |(d, _)| &d.id, |r| Ok(Delivery::from(r)))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(page))
+    crate::shape::list(&page, fields.as_ref())
 }
 
 /// Send a delivery again, now, with a fresh retry schedule (the same

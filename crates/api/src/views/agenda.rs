@@ -1,10 +1,11 @@
 //! The agenda and the pipeline health of a seeker, for the seeker and for their coach.
 
 use crate::agenda_cache::Rendered;
-use crate::conditional::if_none_match;
+use crate::conditional::{derived_etag, if_none_match};
 use crate::db::read;
 use crate::error::ApiError;
 use crate::facts_cache::KeptFacts;
+use crate::shape::ActionShape;
 use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -34,6 +35,46 @@ pub struct AtParams {
     pub at: Option<DateTime<Utc>>,
 }
 
+/// What an opportunity's next actions are evaluated at and how they are
+/// answered.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct NextActionsParams {
+    /// An RFC 3339 instant; default now.
+    pub at: Option<DateTime<Utc>>,
+    /// At most this many actions, 1–500, the first by due time. Default all.
+    #[param(minimum = 1, maximum = 500)]
+    #[serde(default, deserialize_with = "crate::extract::not_empty")]
+    pub limit: Option<u32>,
+    /// A sparse field set: comma-separated top-level field names of each
+    /// action; the actions carry only these, and `id` always. An unknown
+    /// name is a 422 (`unknown_field`, `params.allowed` lists the names).
+    #[param(example = "id,action,due_at,draft")]
+    pub fields: Option<String>,
+    /// `mailto`: fill in each draft's `mailto` link (left out by default:
+    /// the client builds it from `to`, `subject` and `body`).
+    #[param(example = "mailto")]
+    pub include: Option<String>,
+}
+
+impl NextActionsParams {
+    /// The shape asked for, checked.
+    pub fn shape(&self) -> Result<ActionShape, ApiError> {
+        let mut errors = Vec::new();
+        let shape = ActionShape::parse(
+            self.fields.as_deref(),
+            self.limit,
+            self.include.as_deref(),
+            &mut errors,
+        );
+        if errors.is_empty() {
+            Ok(shape)
+        } else {
+            Err(ApiError::Validation(errors))
+        }
+    }
+}
+
 /// The agenda's filters.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -46,6 +87,22 @@ pub struct AgendaParams {
     pub from: Option<DateTime<Utc>>,
     /// Only actions due before this instant.
     pub to: Option<DateTime<Utc>>,
+    /// At most this many actions, 1–500: the first in the agenda's order
+    /// (by due time, then priority), after `from` and `to`. Default all.
+    #[param(minimum = 1, maximum = 500)]
+    #[serde(default, deserialize_with = "crate::extract::not_empty")]
+    pub limit: Option<u32>,
+    /// A sparse field set: comma-separated top-level field names of each
+    /// action (`fields=id,action,due_at`); the actions carry only these, and
+    /// `id` always. An unknown name is a 422 (`unknown_field`,
+    /// `params.allowed` lists the names), and so is an empty list.
+    #[param(example = "id,action,due_at,draft")]
+    pub fields: Option<String>,
+    /// `mailto`: fill in each draft's `mailto` link. Without it a draft
+    /// carries `to`, `subject` and `body` and no link: the client builds it
+    /// (RFC 6068; docs/payloads.md).
+    #[param(example = "mailto")]
+    pub include: Option<String>,
 }
 
 /// One seeker's agenda with its `ETag`: the seeker's own, or a client's for
@@ -62,12 +119,20 @@ pub async fn agenda_of(
     params: &AgendaParams,
     req: &HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
+    let mut errors = Vec::new();
     if let (Some(from), Some(to)) = (params.from, params.to)
         && from > to
     {
-        return Err(ApiError::Validation(vec![crate::error::FieldError::after(
-            "from", "to",
-        )]));
+        errors.push(crate::error::FieldError::after("from", "to"));
+    }
+    let shape = ActionShape::parse(
+        params.fields.as_deref(),
+        params.limit,
+        params.include.as_deref(),
+        &mut errors,
+    );
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
     }
     let rendered = match params.at {
         Some(at) => Arc::new(compute_agenda(state, seeker, revision, at).await?),
@@ -94,6 +159,16 @@ pub async fn agenda_of(
         }
     };
     let (body, etag) = rendered.window(params.from, params.to)?;
+    // The plain request is answered from the kept bytes; a shaped one is
+    // cut from them, with its own ETag.
+    let (body, etag) = if shape.is_plain() {
+        (body, etag)
+    } else {
+        (
+            shape.apply_to_body(&body)?.into(),
+            derived_etag(&etag, &shape.key()),
+        )
+    };
     if if_none_match(req, &etag) {
         return Ok(HttpResponse::NotModified()
             .insert_header((header::ETAG, etag))
@@ -147,7 +222,7 @@ async fn compute_agenda(
     let items: Vec<(DateTime<Utc>, NextAction)> = Engine::new(&kept.facts, &kept.playbook, at)
         .agenda()
         .into_iter()
-        .map(|a| (a.due_at, a))
+        .map(|a| (a.due_at, crate::shape::action(a, false)))
         .collect();
     Rendered::new(kept.revision, at, &items)
 }

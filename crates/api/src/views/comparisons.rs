@@ -74,6 +74,11 @@ pub struct ComparisonParams {
     pub order: Option<SortOrder>,
     /// Evaluate at this RFC 3339 instant; default now.
     pub at: Option<DateTime<Utc>>,
+    /// `mailto`: fill in the `mailto` link of each next action's draft
+    /// (left out by default: the client builds it from `to`, `subject` and
+    /// `body`).
+    #[param(example = "mailto")]
+    pub include: Option<String>,
 }
 
 /// Compensation and offer terms, as recorded on the opportunity.
@@ -183,6 +188,11 @@ pub async fn comparisons_of(
     seeker_id: String,
     params: ComparisonParams,
 ) -> Result<ComparisonTable, ApiError> {
+    let mut include_errors = Vec::new();
+    let mailto = crate::shape::check_include(params.include.as_deref(), &mut include_errors);
+    if !include_errors.is_empty() {
+        return Err(ApiError::Validation(include_errors));
+    }
     let sort = params.sort.unwrap_or(SortColumn::Standing);
     let order = params.order.unwrap_or_else(|| sort.default_order());
     let ids: Option<Vec<String>> = params.ids.as_deref().map(|ids| {
@@ -252,7 +262,11 @@ pub async fn comparisons_of(
         rows.push(Row {
             core,
             opportunity: row,
-            next_action: engine.next_actions(opportunity).into_iter().next(),
+            next_action: engine
+                .next_actions(opportunity)
+                .into_iter()
+                .next()
+                .map(|a| crate::shape::action(a, mailto)),
         });
     }
     let notes = compare::sort_rows(&mut rows, sort, order);
