@@ -129,6 +129,22 @@ pub struct Draft {
     /// the body, percent-encoded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mailto: Option<String>,
+    /// Which template wrote it, with the facts it used: what a translation
+    /// renders the draft from (`crate::l10n`). Not sent.
+    #[serde(skip)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
+    pub template: Option<DraftTemplate>,
+}
+
+/// A draft's template and the facts it was filled with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftTemplate {
+    /// The template: `draft-<name>-subject` and `draft-<name>-body` in the
+    /// translations.
+    pub name: &'static str,
+    /// The facts: `contact_name`, `seeker_name`, `company`, `title`, and
+    /// the template's own.
+    pub args: Args,
 }
 
 impl Draft {

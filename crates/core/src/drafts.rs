@@ -5,8 +5,9 @@
 
 use chrono::NaiveDate;
 
-use crate::action::Draft;
+use crate::action::{Draft, DraftTemplate};
 use crate::facts::{Contact, Profile};
+use crate::reason::{Arg, Args};
 use crate::schedule::push_date;
 
 /// Who writes to whom about what.
@@ -37,14 +38,27 @@ impl Letterhead<'_> {
         out.push_str(self.seeker);
     }
 
-    fn email(&self, subject: String, body: String) -> Draft {
+    fn email(&self, subject: String, body: String, template: DraftTemplate) -> Draft {
         let to = self.contact.and_then(|c| c.email.clone());
         Draft {
             mailto: Some(mailto(to.as_deref(), &subject, &body)),
             to,
             subject: Some(subject),
             body,
+            template: Some(template),
         }
+    }
+
+    /// The template `name` with the letterhead's facts.
+    fn template(&self, name: &'static str) -> DraftTemplate {
+        let mut args = Args::new();
+        if let Some(c) = self.contact {
+            args.set("contact_name", Arg::Text(c.first_name().to_owned()));
+        }
+        args.set("seeker_name", Arg::Text(self.seeker.to_owned()));
+        args.set("company", Arg::Text(self.company.to_owned()));
+        args.set("title", Arg::Text(self.title.to_owned()));
+        DraftTemplate { name, args }
     }
 }
 
@@ -58,6 +72,24 @@ pub(crate) enum Message {
     /// Cohen's information-sharing line about a competing offer, with its
     /// deadline when known.
     ShareStatus(Option<NaiveDate>),
+}
+
+impl Message {
+    /// The template `name` for this message: `purpose` and, when known,
+    /// the competing offer's `deadline`.
+    fn template(self, head: &Letterhead<'_>, name: &'static str) -> DraftTemplate {
+        let mut template = head.template(name);
+        let purpose = match self {
+            Self::Plain => "status_check",
+            Self::Collaboration => "collaboration",
+            Self::ShareStatus(_) => "share_status",
+        };
+        template.args.set("purpose", Arg::Text(purpose.to_owned()));
+        if let Self::ShareStatus(Some(deadline)) = self {
+            template.args.set("deadline", Arg::Date(deadline));
+        }
+        template
+    }
 }
 
 /// The influence letter after an interview (Attridge): what the seeker would
@@ -101,7 +133,23 @@ pub(crate) fn influence_letter(
     }
     body.push_str("\n\nI look forward to continuing our conversation.");
     head.sign(&mut body);
-    head.email(subject, body)
+    let mut template = head.template("influence_letter");
+    template.args.set("interview_on", Arg::Date(interview));
+    if let Some(plan) = profile
+        .first_six_months
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        template.args.set("plan", Arg::Text(plan.to_owned()));
+    }
+    if !strengths.is_empty() {
+        template.args.set(
+            "strengths",
+            Arg::List(strengths.iter().map(|s| (*s).to_owned()).collect()),
+        );
+    }
+    head.email(subject, body, template)
 }
 
 /// A status follow-up e-mail.
@@ -154,7 +202,7 @@ pub(crate) fn status_email(head: &Letterhead<'_>, message: Message) -> Draft {
         }
     };
     head.sign(&mut body);
-    head.email(subject, body)
+    head.email(subject, body, message.template(head, "status_email"))
 }
 
 /// After a rejection: thanks for their time, and a door left open for
@@ -174,12 +222,16 @@ pub(crate) fn gracious_close(head: &Letterhead<'_>) -> Draft {
          again.\n\nI wish you and the team all the best.",
     );
     head.sign(&mut body);
-    head.email(format!("Thank you — {}", head.title), body)
+    head.email(
+        format!("Thank you — {}", head.title),
+        body,
+        head.template("gracious_close"),
+    )
 }
 
 /// Asking for the written offer, naming the terms not known yet
 /// (`missing`, e.g. "start date, deadline to answer").
-pub(crate) fn review_offer(head: &Letterhead<'_>, missing: &str) -> Draft {
+pub(crate) fn review_offer(head: &Letterhead<'_>, missing: &str, terms: &[String]) -> Draft {
     let mut body = String::with_capacity(520);
     head.greeting(&mut body);
     body.push_str("Thank you so much for the offer for the ");
@@ -193,7 +245,13 @@ pub(crate) fn review_offer(head: &Letterhead<'_>, missing: &str) -> Draft {
     body.push_str(missing);
     body.push_str("? Having it all in one place will help me get back to you with a clear answer.");
     head.sign(&mut body);
-    head.email(format!("The {} offer in writing", head.title), body)
+    let mut template = head.template("review_offer");
+    template.args.set("terms", Arg::List(terms.to_vec()));
+    head.email(
+        format!("The {} offer in writing", head.title),
+        body,
+        template,
+    )
 }
 
 /// The answer to an offer, for the seeker to finish: accepting or
@@ -213,7 +271,13 @@ pub(crate) fn decide_offer(head: &Letterhead<'_>, deadline: NaiveDate) -> Draft 
          decline, and I am grateful for the time you and the team gave me].",
     );
     head.sign(&mut body);
-    head.email(format!("Your offer for the {} role", head.title), body)
+    let mut template = head.template("decide_offer");
+    template.args.set("deadline", Arg::Date(deadline));
+    head.email(
+        format!("Your offer for the {} role", head.title),
+        body,
+        template,
+    )
 }
 
 /// Asking the offering employer for more time, with Cohen's line: the seeker
@@ -232,7 +296,9 @@ pub(crate) fn ask_for_extension(head: &Letterhead<'_>, deadline: NaiveDate) -> D
     push_date(&mut body, deadline);
     body.push_str(" to decide?");
     head.sign(&mut body);
-    head.email(format!("The {} offer: timing", head.title), body)
+    let mut template = head.template("ask_for_extension");
+    template.args.set("deadline", Arg::Date(deadline));
+    head.email(format!("The {} offer: timing", head.title), body, template)
 }
 
 /// What to say on a call: the message if the contact picks up, Attridge's
@@ -278,11 +344,16 @@ pub(crate) fn call_script(head: &Letterhead<'_>, message: Message, no_messages: 
         body.push_str(name);
         body.push_str(".\nIf voicemail answers: hang up without a message and try again later.");
     }
+    let mut template = message.template(head, "call_script");
+    if no_messages {
+        template.args.set("no_voicemail", Arg::Flag(true));
+    }
     Draft {
         to: None,
         subject: None,
         body,
         mailto: None,
+        template: Some(template),
     }
 }
 
@@ -300,7 +371,11 @@ pub(crate) fn ask_assistant(head: &Letterhead<'_>, manager: &Contact, by_email: 
         body.push_str(manager);
         body.push_str(" by phone? I'm going to be in and out, so I'll just keep trying.");
         head.sign(&mut body);
-        return head.email(subject, body);
+        let mut template = head.template("ask_assistant_email");
+        template
+            .args
+            .set("manager_name", Arg::Text(manager.to_owned()));
+        return head.email(subject, body, template);
     }
     let assistant = head.contact.map_or("the assistant", Contact::first_name);
     let mut body = String::with_capacity(300);
@@ -315,11 +390,16 @@ pub(crate) fn ask_assistant(head: &Letterhead<'_>, manager: &Contact, by_email: 
     body.push_str(
         " is out: \"I'm going to be in and out, so I'll just keep trying.\" Leave no message.",
     );
+    let mut template = head.template("ask_assistant_call");
+    template
+        .args
+        .set("manager_name", Arg::Text(manager.to_owned()));
     Draft {
         to: None,
         subject: None,
         body,
         mailto: None,
+        template: Some(template),
     }
 }
 
@@ -436,6 +516,13 @@ pub(crate) mod tests {
             drafts.push(review_offer(
                 &head,
                 "base salary, bonus, equity, start date, deadline to answer",
+                &[
+                    "base_salary".to_owned(),
+                    "bonus".to_owned(),
+                    "equity".to_owned(),
+                    "start_date".to_owned(),
+                    "deadline_to_answer".to_owned(),
+                ],
             ));
             drafts.push(decide_offer(&head, date));
             drafts.push(ask_for_extension(&head, date));

@@ -23,6 +23,7 @@ pub mod facts;
 pub mod health;
 pub mod holidays;
 pub mod interaction;
+pub mod l10n;
 pub mod playbook;
 pub mod policy;
 pub mod promise;
@@ -34,7 +35,7 @@ pub mod tone;
 pub mod user;
 
 pub use action::{
-    ActionKind, Constraint, Draft, NextAction, Priority, ProposedTransition, Warning,
+    ActionKind, Constraint, Draft, DraftTemplate, NextAction, Priority, ProposedTransition, Warning,
 };
 pub use calendar::{
     BusinessCalendar, BusinessHours, CalendarError, DayHalf, DaysOff, OpeningHours, TimeZone,

@@ -181,6 +181,111 @@ const PHRASES: &[(&str, ToneCategory, &str)] = &[
     ),
     ("final notice", ToneCategory::Pushy, "Leave it out."),
     ("last chance", ToneCategory::Pushy, "Leave it out."),
+    // German: the same tones, with German suggestions.
+    (
+        "bitte, bitte",
+        ToneCategory::Needy,
+        "Fragen Sie einmal, schlicht: „Könnten Sie mir sagen, wo die Dinge stehen?“",
+    ),
+    (
+        "bitte bitte",
+        ToneCategory::Needy,
+        "Fragen Sie einmal, schlicht: „Könnten Sie mir sagen, wo die Dinge stehen?“",
+    ),
+    (
+        "ich brauche diesen job",
+        ToneCategory::Needy,
+        "Die Stelle interessiert mich sehr.",
+    ),
+    (
+        "ich brauche diese stelle",
+        ToneCategory::Needy,
+        "Die Stelle interessiert mich sehr.",
+    ),
+    ("verzweifelt", ToneCategory::Needy, "sehr interessiert"),
+    (
+        "ich flehe sie an",
+        ToneCategory::Needy,
+        "Ich wäre Ihnen dankbar",
+    ),
+    (
+        "ich tue alles",
+        ToneCategory::Needy,
+        "Ich helfe gern, wo es nützt.",
+    ),
+    (
+        "ich wollte nur nachfragen",
+        ToneCategory::Pesky,
+        "Ich wollte gern wissen, wo die Dinge stehen.",
+    ),
+    (
+        "ich wollte nur mal nachfragen",
+        ToneCategory::Pesky,
+        "Ich wollte gern wissen, wo die Dinge stehen.",
+    ),
+    (
+        "ich wollte nur kurz nachfragen",
+        ToneCategory::Pesky,
+        "Ich wollte gern wissen, wo die Dinge stehen.",
+    ),
+    (
+        "nur kurz nachhaken",
+        ToneCategory::Pesky,
+        "Ich wollte gern wissen, wo die Dinge stehen.",
+    ),
+    (
+        "noch einmal nachhaken",
+        ToneCategory::Pesky,
+        "Ich komme gern auf unser Gespräch zurück.",
+    ),
+    (
+        "nochmal nachhaken",
+        ToneCategory::Pesky,
+        "Ich komme gern auf unser Gespräch zurück.",
+    ),
+    (
+        "ich habe noch nichts von ihnen gehört",
+        ToneCategory::Pesky,
+        "Ich wollte gern wissen, wo die Dinge stehen.",
+    ),
+    (
+        "ich habe immer noch nichts gehört",
+        ToneCategory::Pesky,
+        "Ich wollte gern wissen, wo die Dinge stehen.",
+    ),
+    (
+        "wie bereits in meiner letzten",
+        ToneCategory::Pesky,
+        "Lassen Sie es weg; fassen Sie den Punkt kurz zusammen.",
+    ),
+    (
+        "haben sie meine",
+        ToneCategory::Pesky,
+        "Lassen Sie es weg; fassen Sie den Punkt kurz zusammen.",
+    ),
+    (
+        "ich erwarte eine antwort",
+        ToneCategory::Pushy,
+        "Ich würde mich über einen Hinweis zu Ihrem Zeitplan freuen.",
+    ),
+    ("ich verlange", ToneCategory::Pushy, "Ich wäre dankbar für"),
+    ("sie müssen", ToneCategory::Pushy, "könnten Sie"),
+    (
+        "so schnell wie möglich",
+        ToneCategory::Pushy,
+        "wenn Sie einen Moment haben",
+    ),
+    (
+        "umgehend",
+        ToneCategory::Pushy,
+        "wenn Sie einen Moment haben",
+    ),
+    ("letzte chance", ToneCategory::Pushy, "Lassen Sie es weg."),
+    (
+        "letzte erinnerung",
+        ToneCategory::Pushy,
+        "Lassen Sie es weg.",
+    ),
 ];
 
 /// Words of at least this many letters in capitals are shouting; shorter
@@ -392,6 +497,53 @@ mod tests {
                 (&text[f.start..f.end], f.category)
             })
             .collect()
+    }
+
+    #[test]
+    fn german_nagging_pleading_and_demands_are_found() {
+        assert_eq!(
+            found("Hallo Ann, ich wollte nur nachfragen. Ich habe noch nichts von Ihnen gehört."),
+            [
+                ("ich wollte nur nachfragen", ToneCategory::Pesky),
+                ("Ich habe noch nichts von Ihnen gehört", ToneCategory::Pesky),
+            ]
+        );
+        assert_eq!(
+            found("Bitte, bitte antworten Sie umgehend, ich brauche diesen Job."),
+            [
+                ("Bitte, bitte", ToneCategory::Needy),
+                ("umgehend", ToneCategory::Pushy),
+                ("ich brauche diesen Job", ToneCategory::Needy),
+            ]
+        );
+        let finding = &tone_check("Ich wollte nur mal nachfragen.")[0];
+        assert_eq!(
+            finding.suggestion,
+            "Ich wollte gern wissen, wo die Dinge stehen."
+        );
+    }
+
+    #[test]
+    fn every_builtin_draft_in_every_language_passes() {
+        use crate::l10n::{Locale, localise_draft};
+        for locale in Locale::all() {
+            for mut draft in crate::drafts::tests::every_builtin_draft() {
+                localise_draft(&mut draft, locale);
+                let findings = tone_check(&draft.body);
+                assert!(
+                    findings.is_empty(),
+                    "{locale}: {findings:?} in {}",
+                    draft.body
+                );
+                if !locale.is_english() {
+                    assert!(
+                        !draft.body.contains("Thank you"),
+                        "{locale}: {}",
+                        draft.body
+                    );
+                }
+            }
+        }
     }
 
     #[test]

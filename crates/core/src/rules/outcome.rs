@@ -253,7 +253,7 @@ fn review_offer(
         .lit(&list)
         .note(
             "terms",
-            Arg::List(terms.iter().map(|t| (*t).to_owned()).collect()),
+            Arg::List(terms.iter().map(|t| t.replace(' ', "_")).collect()),
         )
         .lit(" are not on file yet, and the decision rests on them")
         .cite(&[RULE]);
@@ -268,7 +268,14 @@ fn review_offer(
         Priority::High,
         reason.finish(),
     );
-    action.draft = Some(drafts::review_offer(&ctx.letterhead(contact), &list));
+    action.draft = Some(drafts::review_offer(
+        &ctx.letterhead(contact),
+        &list,
+        &terms
+            .iter()
+            .map(|t| t.replace(' ', "_"))
+            .collect::<Vec<_>>(),
+    ));
     out.push(action);
 }
 

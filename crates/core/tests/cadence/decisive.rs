@@ -5,11 +5,11 @@ use chrono_tz::Tz;
 use followup_core::{
     ActionKind, ContactRole, Facts, HolidayCalendar, InteractionKind, NationalHolidays, Playbook,
     PlaybookSpec, Priority, PromiseStatus, PromiseWhat, ProposedTransition, RejectionReason,
-    RuleId, Stage, promise_status_for, warnings_for,
+    RuleId, Stage, promise_status_for,
 };
 
 use crate::helpers::{
-    actions, contact, date, facts, interaction, moved, only, opportunity, seeker, utc,
+    actions, contact, date, facts, interaction, moved, only, opportunity, seeker, utc, warnings_for,
 };
 
 /// An offer at `offer_company` (deadline Fri 21 May 2027, arrived Mon 17
@@ -117,7 +117,7 @@ fn shares_go_to_finals_before_interviewing() {
     )];
     bolt.profile.answered = followup_core::ProcessQuestion::ALL.to_vec();
     facts.opportunities.push(bolt);
-    let agenda = followup_core::agenda(
+    let agenda = crate::helpers::agenda(
         &facts,
         &followup_core::Playbook::balanced(),
         crate::helpers::utc("2027-05-17T15:00:00Z"),

@@ -98,7 +98,79 @@ pub fn moved(from: Option<Stage>, to: Stage, at: &str) -> StageChange {
 
 /// Next actions of one opportunity under `balanced`.
 pub fn actions(facts: &Facts, opportunity: &str, at: &str) -> Vec<NextAction> {
-    followup_core::next_actions(facts, &Playbook::balanced(), opportunity, utc(at)).unwrap()
+    let actions =
+        followup_core::next_actions(facts, &Playbook::balanced(), opportunity, utc(at)).unwrap();
+    translatable(&actions);
+    actions
+}
+
+/// Every reason and draft renders in every language from its code and
+/// args, and the English translation says what the engine wrote.
+pub fn translatable(actions: &[NextAction]) {
+    use followup_core::l10n::{self, Locale};
+    for action in actions {
+        let id = format!("reason-{}", action.reason_code.as_str());
+        for locale in Locale::all() {
+            let text = l10n::render(locale, &id, &action.args)
+                .unwrap_or_else(|e| panic!("{locale}: {e:?} in {action:#?}"));
+            if locale.is_english() {
+                assert_eq!(text, action.reason, "{:#?}", action.args);
+            }
+            let Some(draft) = &action.draft else { continue };
+            let Some(template) = &draft.template else {
+                panic!("a draft without its template: {action:#?}")
+            };
+            let body = l10n::render(
+                locale,
+                &format!("draft-{}-body", template.name),
+                &template.args,
+            )
+            .unwrap_or_else(|e| panic!("{locale}: {e:?} in {action:#?}"));
+            if locale.is_english() {
+                assert_eq!(body, draft.body);
+            }
+            if let Some(subject) = &draft.subject {
+                let translated = l10n::render(
+                    locale,
+                    &format!("draft-{}-subject", template.name),
+                    &template.args,
+                )
+                .unwrap_or_else(|e| panic!("{locale}: {e:?} in {action:#?}"));
+                if locale.is_english() {
+                    assert_eq!(&translated, subject);
+                }
+            }
+        }
+    }
+}
+
+/// The agenda, checked like [`actions`].
+pub fn agenda(facts: &Facts, playbook: &Playbook, at: DateTime<Utc>) -> Vec<NextAction> {
+    let agenda = followup_core::agenda(facts, playbook, at);
+    translatable(&agenda);
+    agenda
+}
+
+/// The warnings for `new`, each checked like [`translatable`].
+pub fn warnings_for(
+    facts: &Facts,
+    playbook: &Playbook,
+    opportunity: &str,
+    new: &Interaction,
+) -> Result<Vec<followup_core::Warning>, followup_core::EngineError> {
+    use followup_core::l10n::{self, Locale};
+    let warnings = followup_core::warnings_for(facts, playbook, opportunity, new)?;
+    for w in &warnings {
+        let id = format!("reason-{}", w.reason_code.as_str());
+        for locale in Locale::all() {
+            let text = l10n::render(locale, &id, &w.args)
+                .unwrap_or_else(|e| panic!("{locale}: {e:?} in {w:#?}"));
+            if locale.is_english() {
+                assert_eq!(text, w.message);
+            }
+        }
+    }
+    Ok(warnings)
 }
 
 /// The only action of this kind.

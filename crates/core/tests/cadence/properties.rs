@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Timelike, Utc, Weekday};
 use chrono_tz::Tz;
+use followup_core::l10n::{self, Locale};
 use followup_core::{
     ActionKind, BestTime, BuiltinPlaybook, BusinessCalendar, Channel, Contact, ContactRole, Facts,
     HolidayCalendar, Interaction, InteractionKind, NationalHolidays, NextAction, Opportunity,
@@ -441,6 +442,30 @@ proptest! {
                 .is_some_and(|i| playbook.params().is_email_first(i));
             prop_assert!(preference == Channel::Phone || !email_first, "{:#?}", action);
             prop_assert!(matches!(action.action, ActionKind::Call | ActionKind::AskAssistant));
+        }
+    }
+
+    /// Every action's reason and draft render in every language from the
+    /// reason's code and args alone, and the English translation says what
+    /// the engine wrote: the args carry every fact the sentence names.
+    #[test]
+    fn every_reason_and_draft_renders_in_every_language((facts, playbook, at) in scenario()) {
+        for action in agenda(&facts, &playbook, at) {
+            let id = format!("reason-{}", action.reason_code.as_str());
+            for locale in Locale::all() {
+                let text = l10n::render(locale, &id, &action.args);
+                prop_assert!(text.is_ok(), "{}: {:?}\n{:#?}", locale, text, action);
+                if locale.is_english() {
+                    prop_assert_eq!(text.unwrap_or_default(), action.reason.clone());
+                }
+                if let Some(template) = action.draft.as_ref().and_then(|d| d.template.as_ref()) {
+                    let body = l10n::render(locale, &format!("draft-{}-body", template.name), &template.args);
+                    prop_assert!(body.is_ok(), "{}: {:?}", locale, body);
+                    if locale.is_english() {
+                        prop_assert_eq!(body.unwrap_or_default(), action.draft.as_ref().map(|d| d.body.clone()).unwrap_or_default());
+                    }
+                }
+            }
         }
     }
 

@@ -4,13 +4,13 @@ use chrono_tz::Tz;
 use followup_core::{
     ActionKind, BestTime, BuiltinPlaybook, Channel, Constraint, ContactRole, EngineError, Facts,
     InteractionKind, ParamValue, Playbook, PlaybookSpec, ProcessQuestion, RuleId, RuleSpec, Stage,
-    agenda, next_actions, pipeline_health, warnings_for,
+    next_actions, pipeline_health,
 };
 use followup_core::{HolidayCalendar, NationalHolidays};
 
 use crate::helpers::{
-    actions, contact, date, facts, interaction, kinds, moved, only, opportunity, promise, seeker,
-    utc,
+    actions, agenda, contact, date, facts, interaction, kinds, moved, only, opportunity, promise,
+    seeker, utc, warnings_for,
 };
 
 /// A final at Acme: manager Ann in New York, last interview Mon 1 Mar 2027

@@ -3,12 +3,12 @@
 use chrono_tz::Tz;
 use followup_core::{
     ActionKind, BestTime, Channel, Constraint, ContactRole, Facts, InteractionKind, Playbook,
-    Priority, ReasonCode, RuleId, Stage, agenda, warnings_for,
+    Priority, ReasonCode, RuleId, Stage,
 };
 
 use crate::helpers::{
-    actions, contact, date, facts, interaction, kinds, moved, only, opportunity, promise, seeker,
-    utc,
+    actions, agenda, contact, date, facts, interaction, kinds, moved, only, opportunity, promise,
+    seeker, utc, warnings_for,
 };
 
 /// Jane: final with an online-media start-up, influence letter sent the
