@@ -32,6 +32,7 @@ mod inbound;
 mod inbox;
 mod interactions;
 mod kept_state;
+mod localisation;
 mod matrix;
 mod migrations;
 mod offline_ids;

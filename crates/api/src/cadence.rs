@@ -54,9 +54,12 @@ pub fn interaction_warnings(
         }
     }
     let new = followup_store::facts::interaction(new);
-    let warnings =
+    let mut warnings =
         followup_core::warnings_for(&snapshot.facts, &snapshot.playbook, opportunity_id, &new)
             .map_err(|e| ApiError::Internal(Box::new(e)))?;
+    for warning in &mut warnings {
+        followup_core::l10n::localise_warning(warning, snapshot.facts.seeker.locale);
+    }
     if on_agenda {
         state.facts.put(
             seeker_id,
@@ -109,6 +112,12 @@ pub fn interaction_warnings_from_kept(
     opportunity.interactions.insert(at, interaction.clone());
     let warnings =
         followup_core::warnings_for(&facts, &playbook, &new.opportunity_id, &interaction)
+            .map(|mut warnings| {
+                for warning in &mut warnings {
+                    followup_core::l10n::localise_warning(warning, facts.seeker.locale);
+                }
+                warnings
+            })
             .map_err(|error| ApiError::Internal(Box::new(error)));
     state.facts.put(
         &new.seeker_id,

@@ -111,6 +111,7 @@ mod tests {
                     id: "s".to_owned(),
                     name: "S".to_owned(),
                     calendar: BusinessCalendar::new(chrono_tz::America::New_York),
+                    locale: followup_core::l10n::Locale::default(),
                 },
                 opportunities: Vec::new(),
             },

@@ -303,10 +303,15 @@ pub fn list<B: Serialize>(body: &B, fields: Option<&FieldSet>) -> Result<HttpRes
     Ok(HttpResponse::Ok().json(value))
 }
 
-/// An action as answered: its draft's `mailto` link filled in only when
-/// asked for (`include=mailto`).
+/// An action as answered: in the seeker's language (`locale`), its
+/// draft's `mailto` link filled in only when asked for (`include=mailto`).
 #[must_use]
-pub fn action(mut action: NextAction, mailto: bool) -> NextAction {
+pub fn action(
+    mut action: NextAction,
+    mailto: bool,
+    locale: followup_core::l10n::Locale,
+) -> NextAction {
+    followup_core::l10n::localise_action(&mut action, locale);
     action.draft = action.draft.map(|d| d.with_link(mailto));
     action
 }

@@ -133,6 +133,14 @@ pub fn timezone(field: &str, raw: &str) -> Result<chrono_tz::Tz, FieldError> {
     })
 }
 
+/// A language the API writes in: a BCP 47 tag of one of the translations,
+/// read loosely (`de-AT`, `DE` are `de`).
+pub fn locale(field: &str, raw: &str) -> Result<followup_core::l10n::Locale, FieldError> {
+    followup_core::l10n::Locale::parse(raw).ok_or_else(|| {
+        FieldError::unknown_value(field, raw.trim(), &followup_core::l10n::Locale::tags())
+    })
+}
+
 /// Opening hours that make a valid week: `HH:MM`, opening before closing,
 /// at least one open day.
 pub fn week_hours(field: &str, hours: &WeekHours) -> Result<BusinessHours, FieldError> {

@@ -117,6 +117,7 @@ fn facts(start: DateTime<Utc>) -> Facts {
             id: "seeker".to_owned(),
             name: "Jane Doe".to_owned(),
             calendar: BusinessCalendar::new(chrono_tz::America::New_York),
+            locale: followup_core::l10n::Locale::default(),
         },
         opportunities,
     }

@@ -53,6 +53,11 @@ pub struct Seeker {
     /// scheduled with these hours and holidays read in their own zone.
     #[serde(flatten, with = "calendar_serde")]
     pub calendar: BusinessCalendar,
+    /// The language the API writes the seeker's reasons, warnings and
+    /// drafts in (the engine itself writes English; [`crate::l10n`]
+    /// translates).
+    #[serde(default)]
+    pub locale: crate::l10n::Locale,
 }
 
 /// One job at one employer, with everything logged about it.

@@ -246,6 +246,7 @@ pub fn build(rows: Rows<'_>, year: i32) -> Result<Facts, StoreError> {
             id: rows.user.id.clone(),
             name: rows.user.display_name.clone(),
             calendar: calendar(rows.user, year)?,
+            locale: followup_core::l10n::Locale::parse(&rows.user.locale).unwrap_or_default(),
         },
         opportunities,
     })

@@ -332,6 +332,7 @@ diesel::table! {
         facts_revision -> BigInt,
         holiday_calendars -> Text,
         token_generation -> BigInt,
+        locale -> Text,
     }
 }
 

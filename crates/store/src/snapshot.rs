@@ -411,6 +411,7 @@ mod tests {
                 id: "u1".to_owned(),
                 name: "Jane Doe".to_owned(),
                 calendar,
+                locale: followup_core::l10n::Locale::default(),
             },
             opportunities: vec![Opportunity {
                 id: "o1".to_owned(),

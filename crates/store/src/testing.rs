@@ -18,6 +18,7 @@ pub fn seeker_row(id: &str, now: chrono::NaiveDateTime) -> UserRow {
         email: format!("{id}@example.com"),
         password_hash: "x".to_owned(),
         display_name: id.to_owned(),
+        locale: "en".to_owned(),
         role: followup_core::Role::Seeker,
         timezone: chrono_tz::UTC,
         created_at: now,

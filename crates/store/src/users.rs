@@ -57,6 +57,9 @@ pub struct UserRow {
     /// it (see `docs/auth.md`).
     #[diesel(skip_update)]
     pub token_generation: i64,
+    /// The account's language: the tag of a translation
+    /// (`followup_core::l10n::Locale`), `en` by default.
+    pub locale: String,
 }
 
 /// Creates an account; a taken email is [`StoreError::Conflict`].

@@ -82,7 +82,10 @@ pub fn compose(
     let Some(snapshot) = snapshot::load(conn, &user.id, Scope::Stages(&stages), now.year())? else {
         return Ok((Vec::new(), None));
     };
-    let actions = Engine::new(&snapshot.facts, &snapshot.playbook, now).agenda();
+    let mut actions = Engine::new(&snapshot.facts, &snapshot.playbook, now).agenda();
+    for action in &mut actions {
+        followup_core::l10n::localise_action(action, snapshot.facts.seeker.locale);
+    }
     let day =
         followup_core::digest::actions_of_day(&snapshot.facts.seeker.calendar, &actions, date);
     if day.is_empty() {

@@ -54,6 +54,12 @@ pub struct RegisterRequest {
     /// IANA time zone, e.g. `America/New_York`.
     #[schema(example = "America/New_York")]
     pub timezone: String,
+    /// The account's language for reasons, warnings, drafts and dates
+    /// (`en` by default); a BCP 47 tag of one of the translations, read
+    /// loosely (`de-AT` is `de`). docs/localisation.md.
+    #[serde(default)]
+    #[schema(example = "de")]
+    pub locale: Option<String>,
 }
 
 /// The new account and its first token pair.
@@ -184,7 +190,7 @@ fn successor(state: &AppState, presented: &str) -> Result<String, ApiError> {
 
 /// A registration's own checks: the email, the name and the time zone in
 /// their normal form, or every invalid field.
-fn checked(body: &RegisterRequest) -> Result<(String, String, chrono_tz::Tz), ApiError> {
+fn checked(body: &RegisterRequest) -> Result<(String, String, chrono_tz::Tz, String), ApiError> {
     let mut errors = Errors::default();
     let email = errors.check(validate::email("email", &body.email));
     errors.check(validate::password(
@@ -194,9 +200,15 @@ fn checked(body: &RegisterRequest) -> Result<(String, String, chrono_tz::Tz), Ap
     ));
     let display_name = errors.check(validate::name("display_name", &body.display_name, 100));
     let timezone = errors.check(validate::timezone("timezone", &body.timezone));
+    let locale = match &body.locale {
+        Some(tag) => errors.check(validate::locale("locale", tag)),
+        None => Some(followup_core::l10n::Locale::english()),
+    };
     errors.finish()?;
-    match (email, display_name, timezone) {
-        (Some(email), Some(display_name), Some(timezone)) => Ok((email, display_name, timezone)),
+    match (email, display_name, timezone, locale) {
+        (Some(email), Some(display_name), Some(timezone), Some(locale)) => {
+            Ok((email, display_name, timezone, locale.tag().to_owned()))
+        }
         _ => Err(ApiError::Internal("validated fields missing".into())),
     }
 }
@@ -233,7 +245,7 @@ pub async fn register(
 ) -> Result<HttpResponse, ApiError> {
     limit_ip(&state, &req)?;
     let body = body.0;
-    let (email, display_name, timezone) = checked(&body)?;
+    let (email, display_name, timezone, locale) = checked(&body)?;
     let password = body.password;
     let password_hash = web::block(move || hash_password(&password)).await??;
     let role = match body.role {
@@ -257,6 +269,7 @@ pub async fn register(
             holidays: std::collections::BTreeSet::new(),
             default_playbook: None,
             token_generation: 0,
+            locale,
         };
         users::insert(conn, &user).map_err(|err| match err {
             StoreError::Conflict { .. } => ApiError::Conflict(

@@ -63,7 +63,7 @@ pub async fn next_actions(
         .map(|o| engine.next_actions(o))
         .unwrap_or_default()
         .into_iter()
-        .map(|a| crate::shape::action(a, false))
+        .map(|a| crate::shape::action(a, false, facts.seeker.locale))
         .collect();
     let answer = Actions { at, items };
     if shape.is_plain() {

@@ -189,6 +189,8 @@ struct Summary {
     next_due_action: Option<NextAction>,
     last_activity: Option<DateTime<Utc>>,
     stalled: Stalled,
+    /// The client's language: their pipeline's text is written in it.
+    locale: followup_core::l10n::Locale,
 }
 
 fn count(n: usize) -> u32 {
@@ -233,7 +235,7 @@ fn summary(snapshot: &Snapshot, now: DateTime<Utc>) -> Result<Summary, ApiError>
     .map(|week| week.over_cap.len())
     .sum();
     let last = last_activity(facts, now);
-    let stalled = analytics::stalled(
+    let mut stalled = analytics::stalled(
         &StallInput {
             now,
             last_activity: last,
@@ -243,6 +245,9 @@ fn summary(snapshot: &Snapshot, now: DateTime<Utc>) -> Result<Summary, ApiError>
         },
         DEFAULT_INACTIVE_DAYS,
     );
+    for reason in &mut stalled.reasons {
+        followup_core::l10n::localise_stall(reason, facts.seeker.locale);
+    }
     Ok(Summary {
         open: count(stages.iter().filter(|s| s.is_open()).count()),
         finals: count(stages.iter().filter(|&&s| s == Stage::Final).count()),
@@ -252,6 +257,7 @@ fn summary(snapshot: &Snapshot, now: DateTime<Utc>) -> Result<Summary, ApiError>
             .min_by_key(|a| a.due_at),
         last_activity: last,
         stalled,
+        locale: facts.seeker.locale,
     })
 }
 
@@ -277,7 +283,7 @@ fn client(
         finals: summary.finals,
         next_due_action: summary
             .next_due_action
-            .map(|a| crate::shape::action(a, mailto)),
+            .map(|a| crate::shape::action(a, mailto, summary.locale)),
         last_activity: summary.last_activity,
         stalled: summary.stalled,
     })

@@ -6,6 +6,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{Datelike as _, Duration};
+use followup_core::l10n::Locale;
 use followup_store::digest;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -176,7 +177,8 @@ pub async fn preview(
             html: content.map(|c| c.html),
             actions: actions
                 .into_iter()
-                .map(|a| crate::shape::action(a, mailto))
+                // `compose` wrote them in the seeker's language already.
+                .map(|a| crate::shape::action(a, mailto, Locale::english()))
                 .collect(),
         })
     })

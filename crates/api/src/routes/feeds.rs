@@ -240,7 +240,10 @@ pub async fn agenda_ics(
     .await?;
     let facts = &snapshot.facts;
     let playbook = &snapshot.playbook;
-    let actions = Engine::new(facts, playbook, at).agenda();
+    let mut actions = Engine::new(facts, playbook, at).agenda();
+    for action in &mut actions {
+        followup_core::l10n::localise_action(action, facts.seeker.locale);
+    }
     let calendar = calendar(facts, &actions, at).to_string();
     // The ETag covers all but the `DTSTAMP` lines (when it was made): a
     // calendar app polling an unchanged agenda gets 304.

@@ -101,7 +101,10 @@ pub async fn create_interaction(
     {
         let (at, by) = followup_core::policy::clamp_ahead(at, now);
         body.occurred_at = Some(at);
-        ahead = by.map(|by| crate::views::Warning::clock_ahead("occurred_at", by, now));
+        ahead = by.map(|by| {
+            crate::views::Warning::clock_ahead("occurred_at", by, now)
+                .in_locale(&caller.user.locale)
+        });
     }
     let (row, revision) = write_facts(&state, move |_, tx| {
         log_interaction(tx, &caller, &id, body, now)

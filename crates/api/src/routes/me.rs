@@ -29,6 +29,12 @@ pub struct UpdateMe {
     #[serde(default, deserialize_with = "crate::extract::not_null")]
     #[schema(value_type = String, required = false, example = "Europe/Berlin")]
     pub timezone: Option<String>,
+    /// New language for reasons, warnings, drafts and dates: a BCP 47 tag
+    /// of one of the translations (`en`, `de`; `de-AT` is read as `de`).
+    /// docs/localisation.md.
+    #[serde(default, deserialize_with = "crate::extract::not_null")]
+    #[schema(value_type = String, required = false, example = "de")]
+    pub locale: Option<String>,
     /// New business hours; `null` restores Mon–Fri 09:00–17:00.
     #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<WeekHours>)]
@@ -103,8 +109,8 @@ pub async fn get_me(caller: Caller, state: web::Data<AppState>) -> Result<web::J
     }))
 }
 
-/// Change the display name, time zone, business hours, holidays, holiday
-/// calendars, default playbook or morning digest.
+/// Change the display name, time zone, language, business hours, holidays,
+/// holiday calendars, default playbook or morning digest.
 ///
 /// Turning the digest on for an address not verified yet sends a
 /// verification link to it; nothing else is sent until it is followed.
@@ -237,6 +243,11 @@ fn apply(user: &mut UserRow, change: &UpdateMe) -> Result<(), ApiError> {
         && let Some(tz) = errors.check(validate::timezone("timezone", tz))
     {
         user.timezone = tz;
+    }
+    if let Some(tag) = &change.locale
+        && let Some(locale) = errors.check(validate::locale("locale", tag))
+    {
+        user.locale = locale.tag().to_owned();
     }
     match &change.business_hours {
         Some(Some(hours)) => {

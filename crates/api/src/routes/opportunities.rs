@@ -380,6 +380,7 @@ pub async fn create_opportunity(
     state: web::Data<AppState>,
     body: Json<CreateOpportunity>,
 ) -> Result<HttpResponse, ApiError> {
+    let locale = caller.user.locale.clone();
     caller.require_write()?;
     if caller.role != followup_core::Role::Seeker {
         return Err(ApiError::Forbidden(
@@ -440,16 +441,19 @@ pub async fn create_opportunity(
         let mut args = followup_core::Args::new();
         args.set("title", followup_core::Arg::Text(row.title.clone()));
         args.set("company", followup_core::Arg::Text(row.company.clone()));
-        vec![Warning {
-            code: "possible_duplicate".to_owned(),
-            message: format!(
-                "an open opportunity for {} at {} exists already — did you already apply?",
-                row.title, row.company
-            ),
-            reason_code: followup_core::ReasonCode::PossibleDuplicate,
-            args,
-            ids: duplicates,
-        }]
+        vec![
+            Warning {
+                code: "possible_duplicate".to_owned(),
+                message: format!(
+                    "an open opportunity for {} at {} exists already — did you already apply?",
+                    row.title, row.company
+                ),
+                reason_code: followup_core::ReasonCode::PossibleDuplicate,
+                args,
+                ids: duplicates,
+            }
+            .in_locale(&locale),
+        ]
     };
     let version = row.version;
     let location = format!("/v1/opportunities/{}", row.id);

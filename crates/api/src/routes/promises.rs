@@ -117,7 +117,9 @@ pub async fn create_promise(
     if let Some(at) = body.made_at {
         let (at, by) = followup_core::policy::clamp_ahead(at, now);
         body.made_at = Some(at);
-        warnings.extend(by.map(|by| crate::views::Warning::clock_ahead("made_at", by, now)));
+        warnings.extend(by.map(|by| {
+            crate::views::Warning::clock_ahead("made_at", by, now).in_locale(&caller.user.locale)
+        }));
     }
     let promise = write_facts(&state, move |_, tx| {
         record_promise(tx, &caller, &id, body, now)

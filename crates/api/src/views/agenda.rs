@@ -222,7 +222,12 @@ async fn compute_agenda(
     let items: Vec<(DateTime<Utc>, NextAction)> = Engine::new(&kept.facts, &kept.playbook, at)
         .agenda()
         .into_iter()
-        .map(|a| (a.due_at, crate::shape::action(a, false)))
+        .map(|a| {
+            (
+                a.due_at,
+                crate::shape::action(a, false, kept.facts.seeker.locale),
+            )
+        })
         .collect();
     Rendered::new(kept.revision, at, &items)
 }

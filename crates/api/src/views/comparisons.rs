@@ -266,7 +266,7 @@ pub async fn comparisons_of(
                 .next_actions(opportunity)
                 .into_iter()
                 .next()
-                .map(|a| crate::shape::action(a, mailto)),
+                .map(|a| crate::shape::action(a, mailto, facts.seeker.locale)),
         });
     }
     let notes = compare::sort_rows(&mut rows, sort, order);

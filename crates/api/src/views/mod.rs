@@ -138,6 +138,10 @@ pub struct User {
     /// IANA time zone.
     #[schema(example = "America/New_York")]
     pub timezone: String,
+    /// The language reasons, warnings, drafts and dates are written in
+    /// (docs/localisation.md).
+    #[schema(example = "en")]
+    pub locale: String,
     /// When follow-ups may be scheduled, in the account's time zone.
     pub business_hours: WeekHours,
     /// Days off: nothing is scheduled on them.
@@ -165,6 +169,7 @@ impl From<&UserRow> for User {
             display_name: row.display_name.clone(),
             role: row.role.as_str().to_owned(),
             timezone: row.timezone.name().to_owned(),
+            locale: row.locale.clone(),
             business_hours: row
                 .business_hours
                 .as_ref()
@@ -247,6 +252,19 @@ impl Warning {
             args,
             ids: Vec::new(),
         }
+    }
+}
+
+impl Warning {
+    /// The message in the language tagged `locale` (the account's).
+    #[must_use]
+    pub fn in_locale(mut self, locale: &str) -> Self {
+        if let Some(locale) = followup_core::l10n::Locale::parse(locale)
+            && let Some(text) = followup_core::l10n::reason(locale, self.reason_code, &self.args)
+        {
+            self.message = text;
+        }
+        self
     }
 }
 

@@ -21,6 +21,7 @@ pub fn seeker(tz: Tz) -> Seeker {
         id: "jane".to_owned(),
         name: "Jane Doe".to_owned(),
         calendar: BusinessCalendar::new(tz),
+        locale: followup_core::l10n::Locale::default(),
     }
 }
 
