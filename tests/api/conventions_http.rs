@@ -540,3 +540,176 @@ async fn lists_the_export_the_feed_and_the_account_have_etags_and_answer_304() {
     assert_eq!(status, 401);
     assert_eq!(etag, None);
 }
+
+/// GET `path` as `who` with `Accept-Encoding: accept_encoding` (when given)
+/// and `If-None-Match: if_none_match` (when given): status, headers, and
+/// the raw (still encoded) body.
+async fn get_raw(
+    app: &TestApp,
+    who: &Account,
+    path: &str,
+    accept_encoding: Option<&str>,
+    if_none_match: Option<&str>,
+) -> (u16, HeaderMap, Vec<u8>) {
+    let mut request = app.as_(who, Method::GET, path);
+    if let Some(coding) = accept_encoding {
+        request = request.header("accept-encoding", coding);
+    }
+    if let Some(tag) = if_none_match {
+        request = request.header("if-none-match", tag);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    (status, headers, response.bytes().await.unwrap().to_vec())
+}
+
+/// The generic content ETag (docs/architecture.md, "Conditional
+/// requests"), on a paged list, a whole list, the account, the analytics
+/// and a coach's view: a 200 has a strong `"c…"` ETag and says
+/// `Cache-Control: private, no-cache`; `If-None-Match` with it is a 304
+/// with no body and the same ETag, `Vary` and `Cache-Control`; gzip makes
+/// the tag weak and the 304 still answers (to either form); a write that
+/// changes the answer gives a 200 with another ETag.
+#[tokio::test]
+async fn lists_the_account_and_the_views_answer_304_until_a_write_changes_them() {
+    let app = spawn_app().await;
+    let jane = app.register("seeker").await;
+    let coach = app.register("coach").await;
+    app.grant(&jane, &coach).await;
+    ten_opportunities(&app, &jane).await;
+    let opportunities = app.read(&jane, "/v1/opportunities").await;
+    let opp = opportunities["items"][0]["id"].as_str().unwrap().to_owned();
+    let contacts = format!("/v1/opportunities/{opp}/contacts");
+    let pipeline = format!("/v1/coach/clients/{}/pipeline", jane.id);
+    let analytics = format!("/v1/coach/clients/{}/analytics", jane.id);
+    let new_contact = json!({"name": "Another Person", "role": "recruiter"});
+    let new_opportunity = |company: &str| json!({"company": company, "title": "Editor"});
+    // (reader, path, who writes, the write that changes the answer)
+    let cases: [(&Account, &str, Method, &str, Value); 7] = [
+        (
+            &jane,
+            "/v1/opportunities",
+            Method::POST,
+            "/v1/opportunities",
+            new_opportunity("Eleventh"),
+        ),
+        (&jane, &contacts, Method::POST, &contacts, new_contact),
+        (
+            &jane,
+            "/v1/me/feed-tokens",
+            Method::POST,
+            "/v1/me/feed-tokens",
+            json!({"name": "Tablet"}),
+        ),
+        (
+            &jane,
+            "/v1/me",
+            Method::PATCH,
+            "/v1/me",
+            json!({"display_name": "Jane Q."}),
+        ),
+        (
+            &jane,
+            "/v1/analytics",
+            Method::POST,
+            "/v1/opportunities",
+            new_opportunity("Twelfth"),
+        ),
+        (
+            &coach,
+            &pipeline,
+            Method::POST,
+            "/v1/opportunities",
+            new_opportunity("Thirteenth"),
+        ),
+        (
+            &coach,
+            &analytics,
+            Method::POST,
+            "/v1/opportunities",
+            new_opportunity("Fourteenth"),
+        ),
+    ];
+    for (who, path, method, write, change) in cases {
+        let (status, headers, first) = get_raw(&app, who, path, None, None).await;
+        assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&first));
+        let etag = header(&headers, "etag")
+            .unwrap_or_else(|| panic!("{path}: no ETag"))
+            .to_owned();
+        // The pipeline says when it was evaluated (`at`): its weak ETag
+        // covers the rest. Every other answer here has a content ETag.
+        let kind = if path.ends_with("/pipeline") {
+            "W/\"w"
+        } else {
+            "\"c"
+        };
+        assert!(etag.starts_with(kind), "{path}: {etag}");
+        assert_eq!(
+            header(&headers, "cache-control"),
+            Some("private, no-cache"),
+            "{path}"
+        );
+        // Unchanged: 304, no body, the same validators and caching headers.
+        let (status, not_modified, body) = get_raw(&app, who, path, None, Some(&etag)).await;
+        assert_eq!(
+            status,
+            304,
+            "{path}: {} then {}",
+            String::from_utf8_lossy(&first),
+            String::from_utf8_lossy(&body)
+        );
+        assert!(body.is_empty(), "{path}: a 304 has no body");
+        assert_eq!(header(&not_modified, "etag"), Some(etag.as_str()), "{path}");
+        assert_eq!(
+            header(&not_modified, "cache-control"),
+            Some("private, no-cache"),
+            "{path}"
+        );
+        assert!(varies_on_accept_encoding(&not_modified), "{path}");
+        assert_eq!(header(&not_modified, "content-type"), None, "{path}");
+        // In a list with others, and weak: the same.
+        let listed = format!("\"other\", W/{}", etag.trim_start_matches("W/"));
+        let (status, _, _) = get_raw(&app, who, path, None, Some(&listed)).await;
+        assert_eq!(status, 304, "{path} with {listed}");
+        // Compressed: the tag of the identity body, made weak; the 304
+        // answers the weak tag and the strong one, and has no body.
+        let (status, gzipped, body) = get_raw(&app, who, path, Some("gzip"), None).await;
+        assert_eq!(status, 200, "{path}");
+        let weak = if etag.starts_with("W/") {
+            etag.clone()
+        } else {
+            format!("W/{etag}")
+        };
+        assert_eq!(header(&gzipped, "etag"), Some(weak.as_str()), "{path}");
+        if header(&gzipped, "content-encoding") == Some("gzip") {
+            assert_eq!(decode("gzip", &body), first, "{path}: the same content");
+        }
+        for tag in [&weak, &etag] {
+            let (status, not_modified, body) =
+                get_raw(&app, who, path, Some("gzip"), Some(tag)).await;
+            assert_eq!(status, 304, "{path} gzip with {tag}");
+            assert!(body.is_empty(), "{path}: a compressed 304 has no body");
+            assert_eq!(header(&not_modified, "etag"), Some(weak.as_str()), "{path}");
+            assert_eq!(header(&not_modified, "content-encoding"), None, "{path}");
+        }
+        // A write that changes the answer: 200 with another ETag.
+        let written = app
+            .as_(&jane, method, write)
+            .json(&change)
+            .send()
+            .await
+            .unwrap();
+        let status = written.status();
+        let text = written.text().await.unwrap();
+        assert!(status.is_success(), "{write}: {status} {text}");
+        let (status, headers, _) = get_raw(&app, who, path, None, Some(&etag)).await;
+        assert_eq!(status, 200, "{path} after {write}");
+        let after = header(&headers, "etag").unwrap();
+        assert!(after.starts_with(kind) && after != etag, "{path}: {after}");
+    }
+    // Without credentials (the spec): an ETag, no caching policy.
+    let spec = app.get("/openapi.json").await;
+    assert!(spec.headers().contains_key("etag"));
+    assert!(!spec.headers().contains_key("cache-control"));
+}

@@ -104,6 +104,50 @@ pub fn weak_etag(content: &[u8]) -> String {
     format!("W/\"w{hash}\"")
 }
 
+/// A JSON answer that says when it was evaluated in its top-level field
+/// `stamp` (the pipeline's health and the comparisons say `at`, which is
+/// now unless the query names an instant): its ETag is the weak ETag of
+/// everything else ([`weak_etag`]), so a later read of the same standing
+/// answers 304, as the export does with `exported_at`. A handler returns it
+/// in place of `web::Json`.
+#[derive(Debug)]
+pub struct Stamped<T> {
+    view: T,
+    stamp: &'static str,
+}
+
+impl<T: Serialize> Stamped<T> {
+    /// `view`, made at the instant in its field `stamp`.
+    pub fn new(view: T, stamp: &'static str) -> Self {
+        Self { view, stamp }
+    }
+
+    fn respond(&self, req: &HttpRequest) -> Result<HttpResponse, ApiError> {
+        let internal = |e: serde_json::Error| ApiError::Internal(Box::new(e));
+        let mut content = serde_json::to_value(&self.view).map_err(internal)?;
+        if let Some(object) = content.as_object_mut() {
+            object.remove(self.stamp);
+        }
+        let etag = weak_etag(&serde_json::to_vec(&content).map_err(internal)?);
+        if let Some(not_modified) = unchanged(req, &etag) {
+            return Ok(not_modified);
+        }
+        Ok(HttpResponse::Ok()
+            .insert_header((header::ETAG, etag))
+            .json(&self.view))
+    }
+}
+
+impl<T: Serialize> actix_web::Responder for Stamped<T> {
+    type Body = actix_web::body::BoxBody;
+
+    fn respond_to(self, req: &HttpRequest) -> HttpResponse {
+        use actix_web::ResponseError as _;
+        self.respond(req)
+            .unwrap_or_else(|error| error.error_response())
+    }
+}
+
 /// The ETag of an answer made from the one tagged `whole` by a query that
 /// shapes it (`fields`, `limit`, `include`; `key` is that query, written the
 /// same way for the same request): the same answer keeps it, and it is never
@@ -117,6 +161,17 @@ pub fn derived_etag(whole: &str, key: &str) -> String {
     let hash = crate::auth::hex(&hasher.finalize()[..16]);
     let weak = if whole.starts_with("W/") { "W/" } else { "" };
     format!("{weak}\"s{hash}\"")
+}
+
+/// The ETag of an answer whose route sets none (lists, the account, the
+/// analytics and coach views, the CSV export, the spec): a hash of its
+/// unencoded body, `"c…"`. It is strong: the same bytes, the same tag
+/// ([`crate::http_conventions::content_etag`] sets it).
+pub fn content_etag(body: &[u8]) -> String {
+    use sha2::{Digest as _, Sha256};
+    let digest = Sha256::digest(body);
+    let hash = crate::auth::hex(&digest[..12]);
+    format!("\"c{hash}\"")
 }
 
 /// A 304 carrying `etag` when `If-None-Match` names it (weakly).
@@ -147,11 +202,18 @@ pub fn if_none_match(req: &HttpRequest, current: &str) -> bool {
     req.headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .map(str::trim)
-                .any(|tag| tag == "*" || tag.trim_start_matches("W/") == current)
-        })
+        .is_some_and(|v| names_weakly(v, current))
+}
+
+/// Whether an `If-None-Match` value (`*`, or a comma-separated list of
+/// tags, weak or strong) names `current`, compared weakly: `W/` is ignored
+/// on both sides.
+pub fn names_weakly(if_none_match: &str, current: &str) -> bool {
+    let current = current.trim_start_matches("W/");
+    if_none_match
+        .split(',')
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == current)
 }
 
 /// The request's `If-Match`: the ETags the client last read, if it sent any.
@@ -265,6 +327,25 @@ mod tests {
                 other => panic!("{header}: {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn if_none_match_compares_weakly_and_reads_lists_and_star() {
+        let tag = content_etag(b"[]");
+        assert!(tag.starts_with("\"c") && tag.len() == 27, "{tag}");
+        for header in [
+            tag.clone(),
+            format!("W/{tag}"),
+            format!("\"x\", {tag}"),
+            "*".to_owned(),
+        ] {
+            assert!(names_weakly(&header, &tag), "{header}");
+            assert!(names_weakly(&header, &format!("W/{tag}")), "{header}");
+        }
+        for header in ["", "\"x\"", "W/\"x\", \"y\""] {
+            assert!(!names_weakly(header, &tag), "{header}");
+        }
+        assert_ne!(content_etag(b"[1]"), tag);
     }
 
     #[test]

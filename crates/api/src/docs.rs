@@ -143,16 +143,29 @@ fn takes_bearer(operation: &utoipa::openapi::path::Operation) -> bool {
     })
 }
 
+/// The 304 of a GET whose route does not describe its own.
+const NOT_MODIFIED: &str = "Unchanged since the `If-None-Match` ETag: no body. Every 200 to a GET carries an `ETag` (a hash of the content when the resource has no version) and answers `If-None-Match` (weakly compared) with this.";
+
 /// Adds the error responses every operation of a kind can give, so each
 /// handler documents only what is particular to it: 400/413/415/422 where a
 /// body is read, 401 where credentials are required, 404 where the path
 /// names a resource, 422 everywhere for a query value with a control
-/// character, 503 where the database is read.
+/// character, 503 where the database is read; and 304 for every GET.
 struct StandardResponses;
 
 impl Modify for StandardResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         for (path, item) in openapi.paths.paths.iter_mut() {
+            // Every GET answer with a body has an ETag: the route's own, or
+            // a hash of the content (crate::http_conventions::content_etag).
+            if let Some(get) = item.get.as_mut() {
+                get.responses
+                    .responses
+                    .entry("304".to_owned())
+                    .or_insert_with(|| {
+                        RefOr::T(ResponseBuilder::new().description(NOT_MODIFIED).build())
+                    });
+            }
             let operations = [
                 (false, item.get.as_mut()),
                 (false, item.put.as_mut()),

@@ -30,10 +30,10 @@ use std::task::{Context, Poll};
 use actix_web::Error;
 use actix_web::body::{BodySize, EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::Method;
 use actix_web::http::header::{
     self, AcceptEncoding, ContentEncoding, Encoding, HeaderMap, HeaderValue,
 };
+use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::web::Bytes;
 
@@ -101,22 +101,42 @@ pub async fn skip_small_bodies(
     Ok(res)
 }
 
-/// The innermost half: a successful GET whose route set no ETag gets one,
-/// a hash of its (unencoded) content, and a 304 when `If-None-Match`
-/// names it. Routes with versioned records set their own (the version),
-/// and so do the kept agenda's answers; this covers the rest.
+/// The caching policy of an answer to a request that carries credentials
+/// (`Authorization` or `X-API-Key`) and sets none of its own: only the
+/// caller's own cache may keep it, and it asks again (with `If-None-Match`)
+/// before using it. Answers with secrets say `no-store` instead
+/// ([`crate::auth::no_store`]); the calendar feed says how long it keeps.
+pub const PRIVATE: HeaderValue = HeaderValue::from_static("private, no-cache");
+
+/// The innermost half: a successful GET with a body whose route set no
+/// ETag gets one, a hash of its unencoded content
+/// ([`crate::conditional::content_etag`]), and a 304 when `If-None-Match`
+/// names it ([`crate::conditional::names_weakly`]). Routes with versioned
+/// records set their own (the version), and so do the agenda, promises,
+/// the JSON export and the calendar feed; this covers the rest. Streamed
+/// bodies (none today) and empty ones are passed as they are.
+///
+/// Answers to GETs with credentials get `Cache-Control: private, no-cache`
+/// ([`PRIVATE`]) unless the route set a `Cache-Control`: 200 and 304 alike,
+/// whichever made the ETag. A 304 keeps every header of the 200 it stands
+/// for but the body's own (`Content-Type`, `Content-Length`).
 pub async fn content_etag(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<Bytes, actix_web::body::BoxBody>>, Error> {
-    use sha2::{Digest as _, Sha256};
     let get = req.method() == Method::GET;
+    let credentials = req.headers().contains_key(header::AUTHORIZATION)
+        || req.headers().contains_key("x-api-key");
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
-    let res = next.call(req).await?;
-    if !get
-        || res.status() != actix_web::http::StatusCode::OK
-        || res.headers().contains_key(header::ETAG)
-    {
+    let mut res = next.call(req).await?;
+    if get && credentials && !res.headers().contains_key(header::CACHE_CONTROL) {
+        res.headers_mut().insert(header::CACHE_CONTROL, PRIVATE);
+    }
+    let tagged = get
+        && res.status() == StatusCode::OK
+        && !res.headers().contains_key(header::ETAG)
+        && matches!(res.response().body().size(), BodySize::Sized(len) if len > 0);
+    if !tagged {
         return Ok(res.map_into_boxed_body().map_into_right_body());
     }
     let (req, res) = res.into_parts();
@@ -130,22 +150,16 @@ pub async fn content_etag(
             ));
         }
     };
-    let digest = Sha256::digest(&bytes);
-    let tag = crate::auth::hex(&digest[..12]);
-    let etag = format!("\"c{tag}\"");
+    let etag = crate::conditional::content_etag(&bytes);
     let matches = if_none_match
         .as_ref()
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .map(str::trim)
-                .any(|t| t == "*" || t.trim_start_matches("W/") == etag)
-        });
+        .is_some_and(|v| crate::conditional::names_weakly(v, &etag));
     if let Ok(value) = HeaderValue::from_str(&etag) {
         head.headers_mut().insert(header::ETAG, value);
     }
     if matches {
-        *head.status_mut() = actix_web::http::StatusCode::NOT_MODIFIED;
+        *head.status_mut() = StatusCode::NOT_MODIFIED;
         head.headers_mut().remove(header::CONTENT_TYPE);
         head.headers_mut().remove(header::CONTENT_LENGTH);
         let res = head.set_body(Bytes::new());
@@ -309,6 +323,73 @@ mod tests {
         assert_eq!(res.headers().get(header::ETAG).unwrap(), "\"7\"");
         assert_eq!(res.response().body().size(), BodySize::Sized(4003));
         assert!(read_body(res).await.is_empty());
+    }
+
+    async fn list() -> HttpResponse {
+        HttpResponse::Ok().json(["a", "b"])
+    }
+
+    async fn stream() -> HttpResponse {
+        let chunks = [Ok::<_, Infallible>(Bytes::from_static(b"[]"))];
+        HttpResponse::Ok().streaming(futures_util::stream::iter(chunks))
+    }
+
+    async fn kept() -> HttpResponse {
+        HttpResponse::Ok()
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .json("secret")
+    }
+
+    #[actix_web::test]
+    async fn untagged_bodies_get_a_content_etag_and_a_304_private_to_the_caller() {
+        let app = init_service(
+            App::new()
+                .wrap(from_fn(content_etag))
+                .route("/list", web::get().to(list))
+                .route("/stream", web::get().to(stream))
+                .route("/kept", web::get().to(kept)),
+        )
+        .await;
+        let get = |path: &str| {
+            TestRequest::get()
+                .uri(path)
+                .insert_header((header::AUTHORIZATION, "Bearer x"))
+        };
+        let res = call_service(&app, get("/list").to_request()).await;
+        let etag = res.headers().get(header::ETAG).unwrap().clone();
+        assert_eq!(
+            etag,
+            crate::conditional::content_etag(b"[\"a\",\"b\"]").as_str()
+        );
+        assert_eq!(res.headers().get(header::CACHE_CONTROL).unwrap(), PRIVATE);
+        let weak = format!("\"x\", W/{}", etag.to_str().unwrap());
+        let res = call_service(
+            &app,
+            get("/list")
+                .insert_header((header::IF_NONE_MATCH, weak))
+                .to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), 304);
+        assert_eq!(res.headers().get(header::ETAG).unwrap(), etag);
+        assert_eq!(res.headers().get(header::CACHE_CONTROL).unwrap(), PRIVATE);
+        assert!(!res.headers().contains_key(header::CONTENT_TYPE));
+        assert!(read_body(res).await.is_empty());
+        // Without credentials: the ETag, and no caching policy.
+        let res = call_service(&app, TestRequest::get().uri("/list").to_request()).await;
+        assert_eq!(res.headers().get(header::ETAG).unwrap(), etag);
+        assert!(!res.headers().contains_key(header::CACHE_CONTROL));
+        // A streamed body goes out as it is, untagged.
+        let res = call_service(&app, get("/stream").to_request()).await;
+        assert!(!res.headers().contains_key(header::ETAG));
+        assert_eq!(read_body(res).await, "[]");
+        // A route's own Cache-Control stays.
+        let res = call_service(&app, get("/kept").to_request()).await;
+        assert_eq!(
+            res.headers().get(header::CACHE_CONTROL).unwrap(),
+            "no-store"
+        );
+        assert!(res.headers().contains_key(header::ETAG));
     }
 
     #[test]

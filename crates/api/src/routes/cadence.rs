@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 
 use crate::access::{Need, load};
 use crate::auth::Caller;
+use crate::conditional::Stamped;
 use crate::db::read;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::extract::{Json, Query};
@@ -120,10 +121,10 @@ pub async fn pipeline_health(
     caller: Caller,
     state: web::Data<AppState>,
     params: web::Query<AtParams>,
-) -> Result<web::Json<PipelineHealth>, ApiError> {
+) -> Result<Stamped<PipelineHealth>, ApiError> {
     pipeline_health_of(&state, caller.user.id, params.at)
         .await
-        .map(web::Json)
+        .map(|health| Stamped::new(health, "at"))
 }
 
 /// A cadence rule and its parameters.

@@ -18,6 +18,7 @@ use utoipa::ToSchema;
 
 use crate::auth::{Access, Caller, generate_code, sha256_hex};
 use crate::cadence::last_activity;
+use crate::conditional::Stamped;
 use crate::conventions::{Actor, Page};
 use crate::db::{read, write};
 use crate::error::{ApiError, Problem};
@@ -489,11 +490,11 @@ pub async fn client_pipeline(
     state: web::Data<AppState>,
     id: web::Path<String>,
     params: web::Query<AtParams>,
-) -> Result<web::Json<PipelineHealth>, ApiError> {
+) -> Result<Stamped<PipelineHealth>, ApiError> {
     let seeker = client_id(&state, caller, id.into_inner()).await?;
     pipeline_health_of(&state, seeker, params.at)
         .await
-        .map(web::Json)
+        .map(|health| Stamped::new(health, "at"))
 }
 
 /// A client's comparison table, read-only, as the client sees it
@@ -516,11 +517,11 @@ pub async fn client_comparisons(
     state: web::Data<AppState>,
     id: web::Path<String>,
     params: Query<ComparisonParams>,
-) -> Result<web::Json<ComparisonTable>, ApiError> {
+) -> Result<Stamped<ComparisonTable>, ApiError> {
     let seeker = client_id(&state, caller, id.into_inner()).await?;
     comparisons_of(&state, seeker, params.into_inner())
         .await
-        .map(web::Json)
+        .map(|table| Stamped::new(table, "at"))
 }
 
 /// A client's analytics, read-only, as the client sees them

@@ -10,6 +10,7 @@ use followup_store::snapshot::{self, Scope};
 use crate::access::{Need, load};
 use crate::auth::Caller;
 use crate::cadence::comparison_facts;
+use crate::conditional::Stamped;
 use crate::db::read;
 use crate::error::{ApiError, Problem};
 use crate::extract::Query;
@@ -41,7 +42,7 @@ pub async fn comparison(
     state: web::Data<AppState>,
     id: web::Path<String>,
     params: web::Query<AtParams>,
-) -> Result<web::Json<Comparison>, ApiError> {
+) -> Result<Stamped<Comparison>, ApiError> {
     let at = params.at.unwrap_or_else(crate::views::now);
     let id = id.into_inner();
     let snapshot = read(&state, move |_, conn| {
@@ -64,22 +65,25 @@ pub async fn comparison(
     let inputs = comparison_facts(&engine, opportunity, snapshot.profiles.first())?;
     let improve = compare::improve(&inputs.standing, Some(&inputs.fit), inputs.answers);
     let competition = inputs.standing.competition;
-    Ok(web::Json(Comparison {
-        opportunity_id: opportunity.id.clone(),
-        at,
-        fit: inputs.fit.fit,
-        points: inputs.fit.points,
-        max_points: inputs.fit.max_points,
-        interviewer_share: inputs.fit.interviewer_share,
-        gaps: inputs.fit.gaps,
-        strengths: inputs.fit.strengths,
-        competition: CompetitionView {
-            competing_candidates: competition.count,
-            internal_candidate: competition.internal_candidate,
+    Ok(Stamped::new(
+        Comparison {
+            opportunity_id: opportunity.id.clone(),
+            at,
+            fit: inputs.fit.fit,
+            points: inputs.fit.points,
+            max_points: inputs.fit.max_points,
+            interviewer_share: inputs.fit.interviewer_share,
+            gaps: inputs.fit.gaps,
+            strengths: inputs.fit.strengths,
+            competition: CompetitionView {
+                competing_candidates: competition.count,
+                internal_candidate: competition.internal_candidate,
+            },
+            standing: compare::standing(&inputs.standing),
+            improve,
         },
-        standing: compare::standing(&inputs.standing),
-        improve,
-    }))
+        "at",
+    ))
 }
 
 /// Compare opportunities side by side: stage, fit, competitors, standing,
@@ -107,8 +111,8 @@ pub async fn comparisons(
     caller: Caller,
     state: web::Data<AppState>,
     params: Query<ComparisonParams>,
-) -> Result<web::Json<ComparisonTable>, ApiError> {
+) -> Result<Stamped<ComparisonTable>, ApiError> {
     comparisons_of(&state, caller.user.id, params.into_inner())
         .await
-        .map(web::Json)
+        .map(|table| Stamped::new(table, "at"))
 }

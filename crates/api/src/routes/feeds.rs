@@ -252,13 +252,18 @@ pub async fn agenda_ics(
         .filter(|line| !line.starts_with("DTSTAMP"))
         .collect();
     let etag = crate::conditional::weak_etag(content.as_bytes());
-    if let Some(not_modified) = crate::conditional::unchanged(&req, &etag) {
+    // A 304 says how long to keep what it revalidates, as the 200 did.
+    let keep = (header::CACHE_CONTROL, "private, max-age=300");
+    if let Some(mut not_modified) = crate::conditional::unchanged(&req, &etag) {
+        not_modified
+            .headers_mut()
+            .insert(keep.0, header::HeaderValue::from_static(keep.1));
         return Ok(not_modified);
     }
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, etag))
         .content_type("text/calendar; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "private, max-age=300"))
+        .insert_header(keep)
         .body(calendar))
 }
 
