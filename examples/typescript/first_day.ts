@@ -54,6 +54,27 @@ const words: Record<string, (e: FieldError) => string> = {
     required: (e) => `Fill in ${e.field}.`,
 };
 
+// An app's own words for a reason, from its stable `reason_code` and `args`
+// (docs/localisation.md): German here, whatever the account's language.
+// Instants come as RFC 9557, `2026-11-16T09:00:00+01:00[Europe/Berlin]`.
+function wann(value: unknown): string {
+    const text = String(value);
+    const open = text.indexOf("[");
+    const zone = open >= 0 ? text.slice(open + 1, -1) : "UTC";
+    const instant = new Date(open >= 0 ? text.slice(0, open) : text);
+    const format = new Intl.DateTimeFormat("de-DE", {
+        timeZone: zone, weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
+    });
+    return `${format.format(instant)} (${zone})`;
+}
+
+const german: Partial<Record<NextAction["reason_code"], (a: NextAction["args"]) => string>> = {
+    influence_letter: (a) =>
+        `Gespräch am ${wann(a["interviewed_at"])}: Schreiben Sie ${String(a["contact_name"] ?? "dem Arbeitgeber")} ` +
+        `bis ${wann(a["window_end"])}, was Sie in den ersten sechs Monaten erreichen würden.`,
+    silence: (a) => `Seit ${String(a["last_heard_on"])} keine Nachricht: Melden Sie sich bei ${String(a["contact_name"] ?? "dem Arbeitgeber")}.`,
+};
+
 // What to log once an e-mail action is done.
 const answers: Partial<Record<NextAction["action"], InteractionKind>> = {
     send_influence_letter: "influence_letter",
@@ -130,6 +151,11 @@ async function main(): Promise<void> {
     if (todo === undefined) throw new Unexpected("no e-mail action on the agenda after an interview");
     const kind = answers[todo.action]!;
     console.log(`doing: ${todo.action} (${todo.reason})`);
+    const inGerman = german[todo.reason_code]?.(todo.args);
+    if (inGerman === undefined || !inGerman.includes(contact.name.split(" ")[0]!)) {
+        throw new Unexpected(`no German words for ${todo.reason_code} from ${JSON.stringify(todo.args)}`);
+    }
+    console.log(`    in the app's own German: ${inGerman}`);
     if (todo.draft) console.log(`    subject: ${todo.draft.subject ?? "(none)"}`);
 
     const done = expect("log what was done", 201, await api.POST("/v1/opportunities/{id}/interactions", {
