@@ -19,6 +19,8 @@ pub(crate) struct Letterhead<'a> {
     pub(crate) contact: Option<&'a Contact>,
     pub(crate) company: &'a str,
     pub(crate) title: &'a str,
+    /// Keep each draft's template and facts, for a translation to render.
+    pub(crate) translate: bool,
 }
 
 impl Letterhead<'_> {
@@ -38,27 +40,59 @@ impl Letterhead<'_> {
         out.push_str(self.seeker);
     }
 
-    fn email(&self, subject: String, body: String, template: DraftTemplate) -> Draft {
+    fn email(&self, subject: String, body: String, template: Pending) -> Draft {
         let to = self.contact.and_then(|c| c.email.clone());
         Draft {
             mailto: Some(mailto(to.as_deref(), &subject, &body)),
             to,
             subject: Some(subject),
             body,
-            template: Some(template),
+            template: template.finish(),
         }
     }
 
-    /// The template `name` with the letterhead's facts.
-    fn template(&self, name: &'static str) -> DraftTemplate {
+    /// The template `name` with the letterhead's facts, when the seeker
+    /// reads another language than English (the engine writes English
+    /// itself; the facts cost nothing otherwise).
+    fn template(&self, name: &'static str) -> Pending {
+        if !self.translate {
+            return Pending { name, args: None };
+        }
         let mut args = Args::new();
         if let Some(c) = self.contact {
-            args.set("contact_name", Arg::Text(c.first_name().to_owned()));
+            args.set("contact_name", Arg::Text(c.first_name().to_owned().into()));
         }
-        args.set("seeker_name", Arg::Text(self.seeker.to_owned()));
-        args.set("company", Arg::Text(self.company.to_owned()));
-        args.set("title", Arg::Text(self.title.to_owned()));
-        DraftTemplate { name, args }
+        args.set("seeker_name", Arg::Text(self.seeker.to_owned().into()));
+        args.set("company", Arg::Text(self.company.to_owned().into()));
+        args.set("title", Arg::Text(self.title.to_owned().into()));
+        Pending {
+            name,
+            args: Some(args),
+        }
+    }
+}
+
+/// A template being filled: its facts are gathered only when a translation
+/// will render it.
+#[derive(Debug)]
+pub(crate) struct Pending {
+    name: &'static str,
+    args: Option<Args>,
+}
+
+impl Pending {
+    /// Records the fact `arg()` under `name`, when the template is kept.
+    fn set(&mut self, name: &'static str, arg: impl FnOnce() -> Arg) {
+        if let Some(args) = &mut self.args {
+            args.set(name, arg());
+        }
+    }
+
+    fn finish(self) -> Option<DraftTemplate> {
+        self.args.map(|args| DraftTemplate {
+            name: self.name,
+            args,
+        })
     }
 }
 
@@ -77,16 +111,16 @@ pub(crate) enum Message {
 impl Message {
     /// The template `name` for this message: `purpose` and, when known,
     /// the competing offer's `deadline`.
-    fn template(self, head: &Letterhead<'_>, name: &'static str) -> DraftTemplate {
+    fn template(self, head: &Letterhead<'_>, name: &'static str) -> Pending {
         let mut template = head.template(name);
         let purpose = match self {
             Self::Plain => "status_check",
             Self::Collaboration => "collaboration",
             Self::ShareStatus(_) => "share_status",
         };
-        template.args.set("purpose", Arg::Text(purpose.to_owned()));
+        template.set("purpose", || Arg::Text(purpose.into()));
         if let Self::ShareStatus(Some(deadline)) = self {
-            template.args.set("deadline", Arg::Date(deadline));
+            template.set("deadline", || Arg::Date(deadline));
         }
         template
     }
@@ -134,20 +168,19 @@ pub(crate) fn influence_letter(
     body.push_str("\n\nI look forward to continuing our conversation.");
     head.sign(&mut body);
     let mut template = head.template("influence_letter");
-    template.args.set("interview_on", Arg::Date(interview));
+    template.set("interview_on", || Arg::Date(interview));
     if let Some(plan) = profile
         .first_six_months
         .as_deref()
         .map(str::trim)
         .filter(|p| !p.is_empty())
     {
-        template.args.set("plan", Arg::Text(plan.to_owned()));
+        template.set("plan", || Arg::Text(plan.to_owned().into()));
     }
     if !strengths.is_empty() {
-        template.args.set(
-            "strengths",
-            Arg::List(strengths.iter().map(|s| (*s).to_owned()).collect()),
-        );
+        template.set("strengths", || {
+            Arg::List(strengths.iter().map(|s| (*s).to_owned()).collect())
+        });
     }
     head.email(subject, body, template)
 }
@@ -246,7 +279,7 @@ pub(crate) fn review_offer(head: &Letterhead<'_>, missing: &str, terms: &[String
     body.push_str("? Having it all in one place will help me get back to you with a clear answer.");
     head.sign(&mut body);
     let mut template = head.template("review_offer");
-    template.args.set("terms", Arg::List(terms.to_vec()));
+    template.set("terms", || Arg::List(terms.to_vec()));
     head.email(
         format!("The {} offer in writing", head.title),
         body,
@@ -272,7 +305,7 @@ pub(crate) fn decide_offer(head: &Letterhead<'_>, deadline: NaiveDate) -> Draft 
     );
     head.sign(&mut body);
     let mut template = head.template("decide_offer");
-    template.args.set("deadline", Arg::Date(deadline));
+    template.set("deadline", || Arg::Date(deadline));
     head.email(
         format!("Your offer for the {} role", head.title),
         body,
@@ -297,7 +330,7 @@ pub(crate) fn ask_for_extension(head: &Letterhead<'_>, deadline: NaiveDate) -> D
     body.push_str(" to decide?");
     head.sign(&mut body);
     let mut template = head.template("ask_for_extension");
-    template.args.set("deadline", Arg::Date(deadline));
+    template.set("deadline", || Arg::Date(deadline));
     head.email(format!("The {} offer: timing", head.title), body, template)
 }
 
@@ -346,14 +379,14 @@ pub(crate) fn call_script(head: &Letterhead<'_>, message: Message, no_messages: 
     }
     let mut template = message.template(head, "call_script");
     if no_messages {
-        template.args.set("no_voicemail", Arg::Flag(true));
+        template.set("no_voicemail", || Arg::Flag(true));
     }
     Draft {
         to: None,
         subject: None,
         body,
         mailto: None,
-        template: Some(template),
+        template: template.finish(),
     }
 }
 
@@ -372,9 +405,7 @@ pub(crate) fn ask_assistant(head: &Letterhead<'_>, manager: &Contact, by_email: 
         body.push_str(" by phone? I'm going to be in and out, so I'll just keep trying.");
         head.sign(&mut body);
         let mut template = head.template("ask_assistant_email");
-        template
-            .args
-            .set("manager_name", Arg::Text(manager.to_owned()));
+        template.set("manager_name", || Arg::Text(manager.to_owned().into()));
         return head.email(subject, body, template);
     }
     let assistant = head.contact.map_or("the assistant", Contact::first_name);
@@ -391,15 +422,13 @@ pub(crate) fn ask_assistant(head: &Letterhead<'_>, manager: &Contact, by_email: 
         " is out: \"I'm going to be in and out, so I'll just keep trying.\" Leave no message.",
     );
     let mut template = head.template("ask_assistant_call");
-    template
-        .args
-        .set("manager_name", Arg::Text(manager.to_owned()));
+    template.set("manager_name", || Arg::Text(manager.to_owned().into()));
     Draft {
         to: None,
         subject: None,
         body,
         mailto: None,
-        template: Some(template),
+        template: template.finish(),
     }
 }
 
@@ -488,6 +517,7 @@ pub(crate) mod tests {
                 contact,
                 company: "Newsite",
                 title: "Managing Editor",
+                translate: true,
             };
             let full = Profile {
                 answered: Vec::new(),
@@ -532,6 +562,7 @@ pub(crate) mod tests {
             contact: Some(&assistant),
             company: "Newsite",
             title: "Managing Editor",
+            translate: true,
         };
         drafts.push(ask_assistant(&head, &manager, true));
         drafts.push(ask_assistant(&head, &manager, false));
@@ -581,6 +612,7 @@ pub(crate) mod tests {
             contact: Some(&manager),
             company: "NVIDIA",
             title: "SENIOR EDITOR",
+            translate: true,
         };
         let date = NaiveDate::from_ymd_opt(2010, 1, 8).unwrap();
         let names = ["NVIDIA", "DEVON O'NEILL", "SENIOR EDITOR", "Jane Doe"];
@@ -610,6 +642,7 @@ pub(crate) mod tests {
             contact: Some(&manager),
             company: "Newsite",
             title: "Managing Editor",
+            translate: true,
         };
         let collab = status_email(&head, Message::Collaboration);
         assert!(
@@ -644,6 +677,7 @@ pub(crate) mod tests {
             contact: Some(&manager),
             company: "Newsite",
             title: "Managing Editor",
+            translate: true,
         };
         let profile = Profile {
             answered: Vec::new(),

@@ -192,11 +192,19 @@ fn text(locale: Locale, id: &str, args: &Args) -> Option<String> {
 /// An argument as the message sees it.
 fn value(locale: Locale, name: &str, arg: &Arg) -> FluentValue<'static> {
     match arg {
-        Arg::Text(s) => FluentValue::from(s.clone()),
+        Arg::Text(s) => FluentValue::from(s.to_string()),
         Arg::Number(n) => FluentValue::from(*n),
         Arg::Flag(b) => FluentValue::from(if *b { "true" } else { "false" }),
         Arg::Date(d) => FluentValue::from(format_date(locale, *d)),
         Arg::Time(at, tz) => FluentValue::from(format_instant(locale, *at, *tz)),
+        Arg::Rules(rules) => FluentValue::from(
+            rules
+                .as_slice()
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
         Arg::List(items) => {
             let separator = simple(locale, &format!("{name}-separator"), &FluentArgs::new())
                 .or_else(|| simple(locale, "list-separator", &FluentArgs::new()))

@@ -100,8 +100,9 @@ wire_enum! {
 /// One fact a reason names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Arg {
-    /// A name, a company, an id, quoted words.
-    Text(String),
+    /// A name, a company, an id, a code (borrowed when it is a fixed word,
+    /// so that naming a channel or a purpose costs no allocation).
+    Text(Cow<'static, str>),
     /// A count.
     Number(u32),
     /// A condition that holds.
@@ -110,8 +111,43 @@ pub enum Arg {
     Date(NaiveDate),
     /// An instant, and the zone the sentence shows it in.
     Time(DateTime<Utc>, Tz),
-    /// Several words: rules cited, questions to ask, terms missing.
+    /// Several words: questions to ask, terms missing.
     List(Vec<String>),
+    /// The rules a reason cites, in order (at most [`Rules::MAX`]).
+    Rules(Rules),
+}
+
+/// The rules a reason cites, each once, in order: kept inline, so citing
+/// costs no allocation on the engine's hot path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    ids: [RuleId; Self::MAX],
+    len: u8,
+}
+
+impl Rules {
+    /// The most rules one reason cites.
+    pub const MAX: usize = 8;
+
+    /// The rules, in order.
+    pub fn as_slice(&self) -> &[RuleId] {
+        &self.ids[..usize::from(self.len)]
+    }
+
+    fn of(rules: &[RuleId]) -> Self {
+        let mut out = Self {
+            ids: [RuleId::InfluenceLetterAfterInterview; Self::MAX],
+            len: 0,
+        };
+        for &rule in rules {
+            if out.as_slice().contains(&rule) || usize::from(out.len) == Self::MAX {
+                continue;
+            }
+            out.ids[usize::from(out.len)] = rule;
+            out.len += 1;
+        }
+        out
+    }
 }
 
 impl Arg {
@@ -133,6 +169,9 @@ impl Serialize for Arg {
             Self::Date(d) => serializer.collect_str(d),
             Self::Time(at, tz) => serializer.serialize_str(&zoned(*at, *tz)),
             Self::List(items) => items.serialize(serializer),
+            Self::Rules(rules) => {
+                serializer.collect_seq(rules.as_slice().iter().map(|r| r.as_str()))
+            }
         }
     }
 }
@@ -161,7 +200,16 @@ impl<'de> Deserialize<'de> for Arg {
         Ok(match Raw::deserialize(deserializer)? {
             Raw::Flag(b) => Self::Flag(b),
             Raw::Number(n) => Self::Number(n),
-            Raw::List(items) => Self::List(items),
+            Raw::List(items) => match items
+                .iter()
+                .map(|i| i.parse::<RuleId>())
+                .collect::<Result<Vec<_>, _>>()
+            {
+                Ok(rules) if !rules.is_empty() && rules.len() <= Rules::MAX => {
+                    Self::Rules(Rules::of(&rules))
+                }
+                _ => Self::List(items),
+            },
             Raw::Text(s) => parse_text(s),
         })
     }
@@ -179,7 +227,7 @@ fn parse_text(s: String) -> Arg {
     {
         return Arg::Date(date);
     }
-    Arg::Text(s)
+    Arg::Text(Cow::Owned(s))
 }
 
 /// The facts a reason names, by name, in the order the sentence names them.
@@ -305,7 +353,7 @@ impl Because {
     pub(crate) fn new(code: ReasonCode) -> Self {
         Self {
             code,
-            args: Args(Vec::with_capacity(6)),
+            args: Args(Vec::with_capacity(12)),
             text: String::with_capacity(200),
         }
     }
@@ -319,7 +367,14 @@ impl Because {
     /// A name, a company or quoted words, written and recorded as `name`.
     pub(crate) fn text(&mut self, name: &'static str, value: &str) -> &mut Self {
         self.text.push_str(value);
-        self.args.set(name, Arg::Text(value.to_owned()));
+        self.args.set(name, Arg::Text(Cow::Owned(value.to_owned())));
+        self
+    }
+
+    /// A fixed word (a channel, a purpose, a code) recorded as `name`,
+    /// not written.
+    pub(crate) fn word(&mut self, name: &'static str, value: &'static str) -> &mut Self {
+        self.args.set(name, Arg::Text(Cow::Borrowed(value)));
         self
     }
 
@@ -327,6 +382,8 @@ impl Because {
     /// ("the employer") written and nothing recorded when there is none.
     pub(crate) fn contact(&mut self, contact: Option<&Contact>, fallback: &str) -> &mut Self {
         match contact {
+            // Named again later in the sentence: recorded once.
+            Some(c) if self.args.get("contact_name").is_some() => self.lit(c.first_name()),
             Some(c) => self.text("contact_name", c.first_name()),
             None => self.lit(fallback),
         }
@@ -389,16 +446,16 @@ impl Because {
     /// Appends " (rule_a, rule_b)" with each rule once, and records them as
     /// `rules`.
     pub(crate) fn cite(&mut self, rules: &[RuleId]) -> &mut Self {
-        let mut cited: Vec<String> = Vec::with_capacity(rules.len());
-        for rule in rules {
-            if !cited.iter().any(|c| c == rule.as_str()) {
-                cited.push(rule.as_str().to_owned());
-            }
-        }
+        let cited = Rules::of(rules);
         self.text.push_str(" (");
-        self.text.push_str(&cited.join(", "));
+        for (i, rule) in cited.as_slice().iter().enumerate() {
+            if i > 0 {
+                self.text.push_str(", ");
+            }
+            self.text.push_str(rule.as_str());
+        }
         self.text.push(')');
-        self.args.set("rules", Arg::List(cited));
+        self.args.set("rules", Arg::Rules(cited));
         self
     }
 
@@ -454,7 +511,7 @@ mod tests {
             parse_text("2026-11-16".into()),
             Arg::Date(NaiveDate::from_ymd_opt(2026, 11, 16).unwrap())
         );
-        assert_eq!(parse_text("Ann".into()), Arg::Text("Ann".into()));
+        assert_eq!(parse_text("Ann".into()), Arg::Text(Cow::Borrowed("Ann")));
     }
 
     #[test]

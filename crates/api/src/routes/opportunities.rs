@@ -439,8 +439,11 @@ pub async fn create_opportunity(
         Vec::new()
     } else {
         let mut args = followup_core::Args::new();
-        args.set("title", followup_core::Arg::Text(row.title.clone()));
-        args.set("company", followup_core::Arg::Text(row.company.clone()));
+        args.set("title", followup_core::Arg::Text(row.title.clone().into()));
+        args.set(
+            "company",
+            followup_core::Arg::Text(row.company.clone().into()),
+        );
         vec![
             Warning {
                 code: "possible_duplicate".to_owned(),

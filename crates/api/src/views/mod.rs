@@ -235,7 +235,7 @@ impl Warning {
             format!("{seconds} seconds")
         };
         let mut args = Args::new();
-        args.set("field", Arg::Text(field.to_owned()));
+        args.set("field", Arg::Text(field.to_owned().into()));
         args.set(
             "ahead_seconds",
             Arg::Number(u32::try_from(seconds).unwrap_or(u32::MAX)),

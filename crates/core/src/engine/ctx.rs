@@ -371,6 +371,7 @@ impl<'a> Ctx<'a> {
             contact,
             company: &self.opp.company,
             title: &self.opp.title,
+            translate: !self.engine.facts.seeker.locale.is_english(),
         }
     }
 

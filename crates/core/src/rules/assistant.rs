@@ -53,7 +53,7 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
     reason
         .lit("No best time on file to call ")
         .text("manager_name", manager.first_name())
-        .note("manager_id", Arg::Text(manager.id.clone()))
+        .note("manager_id", Arg::Text(manager.id.clone().into()))
         .lit(": ask ")
         .text("contact_name", assistant.first_name())
         .lit(" when a good time would be, and get to know them")

@@ -93,7 +93,7 @@ pub(crate) fn after_rejection(ctx: &Ctx<'_>, rejection: &Interaction, out: &mut 
                 .lit(" (")
                 .lit(why.describe())
                 .lit(")")
-                .note("rejection_reason", Arg::Text(why.as_str().to_owned()));
+                .word("rejection_reason", why.as_str());
         }
         reason
             .lit(": move it to rejected; its follow-ups end here")

@@ -571,7 +571,7 @@ fn reason(
             r.contact(contact, "The employer")
                 .lit(" did not pick up on ")
                 .time("called_at", ctx.seeker_calendar(), call.occurred_at)
-                .note("interaction_id", Arg::Text(call.id.clone()))
+                .note("interaction_id", Arg::Text(call.id.clone().into()))
                 .lit(": ");
         }
         Detail::Silence(since) => {
@@ -585,7 +585,7 @@ fn reason(
     } else {
         "e-mail "
     })
-    .note("channel", Arg::Text(primary.channel.as_str().to_owned()))
+    .word("channel", primary.channel.as_str())
     .contact(contact, "the employer");
     if cal.is_opening(timing.due) {
         r.lit(" first thing ")
@@ -604,7 +604,7 @@ fn reason(
         Message::Collaboration => " to offer to help move it forward",
         Message::ShareStatus(_) => " to share where things stand for you",
     })
-    .note("purpose", Arg::Text(purpose.to_owned()));
+    .word("purpose", purpose);
     let end = window_end(primary, timing);
     if matches!(primary.detail, Detail::Share(_)) && end > timing.due {
         r.lit(", by ").time("window_end", cal, end);
@@ -698,7 +698,7 @@ fn offer_head(r: &mut Because, offer: &CompetingOffer<'_>) {
     r.text("offer_company", &offer.opportunity.company)
         .note(
             "competing_opportunity_id",
-            Arg::Text(offer.opportunity.id.clone()),
+            Arg::Text(offer.opportunity.id.clone().into()),
         )
         .lit(" has made you an offer");
     if let Some(deadline) = offer.deadline {

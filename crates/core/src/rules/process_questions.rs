@@ -8,7 +8,7 @@ use crate::action::{ActionKind, NextAction, Priority};
 use crate::contact::Channel;
 use crate::engine::Ctx;
 use crate::facts::ProcessQuestion;
-use crate::reason::{Arg, Because, ReasonCode};
+use crate::reason::{Because, ReasonCode};
 use crate::rules::RuleId;
 use crate::stage::Stage;
 
@@ -35,7 +35,7 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
             .lit(" at your next conversation: \"")
             .lit(question.question())
             .lit("\"")
-            .note("question", Arg::Text(question.as_str().to_owned()))
+            .word("question", question.as_str())
             .cite(&[RULE]);
         out.push(ctx.action(
             RULE,

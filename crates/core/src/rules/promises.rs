@@ -61,8 +61,8 @@ pub(crate) fn promised(
         .contact(contact, "The employer")
         .lit(" promised ")
         .lit(what(promise.what))
-        .note("promised", Arg::Text(promise.what.as_str().to_owned()))
-        .note("promise_id", Arg::Text(promise.id.clone()))
+        .word("promised", promise.what.as_str())
+        .note("promise_id", Arg::Text(promise.id.clone().into()))
         .lit(" by ");
     match promise.due {
         PromiseDue::Date(date) => reason.date("promised_by", date),

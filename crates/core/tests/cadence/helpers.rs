@@ -21,7 +21,9 @@ pub fn seeker(tz: Tz) -> Seeker {
         id: "jane".to_owned(),
         name: "Jane Doe".to_owned(),
         calendar: BusinessCalendar::new(tz),
-        locale: followup_core::l10n::Locale::default(),
+        // A seeker who reads German: drafts keep their templates, and every
+        // test checks that they render (see `translatable`).
+        locale: followup_core::l10n::Locale::parse("de").unwrap(),
     }
 }
 

@@ -139,7 +139,7 @@ fn scenario() -> impl Strategy<Value = (Facts, Playbook, DateTime<Utc>)> {
                     id: "seeker".to_owned(),
                     name: "Jane Doe".to_owned(),
                     calendar,
-                    locale: Locale::default(),
+                    locale: Locale::parse("de").unwrap(),
                 };
                 let opportunities = opportunities
                     .into_iter()
