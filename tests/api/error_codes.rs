@@ -331,3 +331,237 @@ async fn a_profile_reports_its_type_errors_and_its_range_errors_together() {
     );
     assert_eq!(problem["errors"][2]["params"]["min"], 1);
 }
+
+/// `POST path` as `account`, which must answer 201; the id of what the
+/// answer holds under `key`.
+async fn created(
+    app: &crate::helpers::TestApp,
+    account: &crate::helpers::Account,
+    path: &str,
+    body: Value,
+    key: &str,
+) -> String {
+    let response = app
+        .as_(account, Method::POST, path)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201, "POST {path}");
+    let created: Value = response.json().await.unwrap();
+    created[key]["id"].as_str().unwrap().to_owned()
+}
+
+/// A request and the `(field, code)` pairs of its 422.
+type Case = (
+    Method,
+    String,
+    Value,
+    &'static [(&'static str, &'static str)],
+);
+
+#[tokio::test]
+async fn every_body_reports_its_own_checks_with_its_type_errors() {
+    let app = spawn_app().await;
+    let jane = app.register("seeker").await;
+    let opp = created(
+        &app,
+        &jane,
+        "/v1/opportunities",
+        json!({"company": "Acme", "title": "Editor"}),
+        "opportunity",
+    )
+    .await;
+    let contact = created(
+        &app,
+        &jane,
+        &format!("/v1/opportunities/{opp}/contacts"),
+        json!({"name": "Sam", "role": "recruiter"}),
+        "contact",
+    )
+    .await;
+    let interaction = created(
+        &app,
+        &jane,
+        &format!("/v1/opportunities/{opp}/interactions"),
+        json!({"kind": "note"}),
+        "interaction",
+    )
+    .await;
+    let promise = created(
+        &app,
+        &jane,
+        &format!("/v1/opportunities/{opp}/promises"),
+        json!({"what": "decision", "due": "2999-01-01"}),
+        "promise",
+    )
+    .await;
+    let playbook = created(
+        &app,
+        &jane,
+        "/v1/playbooks",
+        json!({"name": "Mine"}),
+        "playbook",
+    )
+    .await;
+    let long = |n: usize| "x".repeat(n);
+    let future = "2999-01-01T00:00:00Z";
+    // One type error and one error of the route's own checks, or (`[]`
+    // pairs of one) a check that reads a field that does not.
+    let cases: Vec<Case> = vec![
+        (
+            Method::POST,
+            "/v1/opportunities".to_owned(),
+            json!({"company": long(201), "title": 7}),
+            &[("company", "too_long"), ("title", "wrong_type")],
+        ),
+        (
+            Method::PATCH,
+            format!("/v1/opportunities/{opp}"),
+            json!({"title": long(201), "excitement": "high", "currency": "dollars"}),
+            &[
+                ("title", "too_long"),
+                ("excitement", "wrong_type"),
+                ("currency", "invalid_format"),
+            ],
+        ),
+        (
+            Method::POST,
+            format!("/v1/opportunities/{opp}/contacts"),
+            json!({"name": 7, "role": "recruiter", "timezone": "Mars/Olympus"}),
+            &[("name", "wrong_type"), ("timezone", "not_a_time_zone")],
+        ),
+        (
+            Method::PATCH,
+            format!("/v1/contacts/{contact}"),
+            json!({"timezone": "Mars/Olympus", "notes": 7, "email": "jane"}),
+            &[
+                ("timezone", "not_a_time_zone"),
+                ("notes", "wrong_type"),
+                ("email", "not_an_email"),
+            ],
+        ),
+        (
+            Method::POST,
+            format!("/v1/opportunities/{opp}/interactions"),
+            json!({"kind": "follow_up_email", "notes": long(10_001), "contact_id": 7, "occurred_at": future}),
+            &[
+                ("notes", "too_long"),
+                ("contact_id", "wrong_type"),
+                ("occurred_at", "in_the_future"),
+            ],
+        ),
+        (
+            Method::POST,
+            format!("/v1/opportunities/{opp}/interactions"),
+            json!({"kind": "mail", "out_of_office_until": "2030-01-01", "rejection_reason": "unknown", "occurred_at": future}),
+            &[("kind", "unknown_value")],
+        ),
+        (
+            Method::PATCH,
+            format!("/v1/interactions/{interaction}"),
+            json!({"notes": long(10_001), "contact_id": 7}),
+            &[("notes", "too_long"), ("contact_id", "wrong_type")],
+        ),
+        (
+            Method::POST,
+            format!("/v1/opportunities/{opp}/promises"),
+            json!({"id": "not-a-uuid", "what": "decision", "due": "2999-01-01", "contact_id": 7, "made_at": future}),
+            &[
+                ("id", "invalid_format"),
+                ("contact_id", "wrong_type"),
+                ("made_at", "in_the_future"),
+            ],
+        ),
+        (
+            Method::PATCH,
+            format!("/v1/promises/{promise}"),
+            json!({"made_at": future, "kept": "yes"}),
+            &[("made_at", "in_the_future"), ("kept", "wrong_type")],
+        ),
+        (
+            Method::PUT,
+            format!("/v1/opportunities/{opp}/profile"),
+            json!({"criteria": [{"name": long(201), "weight": "heavy", "self_rating": 3}]}),
+            &[
+                ("criteria[0].name", "too_long"),
+                ("criteria[0].weight", "wrong_type"),
+            ],
+        ),
+        (
+            Method::POST,
+            "/v1/playbooks".to_owned(),
+            json!({"name": 7, "extends": "frantic"}),
+            &[("name", "wrong_type"), ("extends", "unknown_value")],
+        ),
+        (
+            Method::PUT,
+            format!("/v1/playbooks/{playbook}"),
+            json!({"name": long(101), "rules": 7}),
+            &[("name", "too_long"), ("rules", "wrong_type")],
+        ),
+        (
+            Method::POST,
+            "/v1/webhooks".to_owned(),
+            json!({"url": "not a url", "description": 7}),
+            &[("url", "not_a_url"), ("description", "wrong_type")],
+        ),
+        (
+            Method::POST,
+            "/v1/webhooks".to_owned(),
+            json!({"url": 7, "description": long(501)}),
+            &[("url", "wrong_type"), ("description", "too_long")],
+        ),
+        (
+            Method::PATCH,
+            "/v1/webhooks/01890a5d-ac96-774b-bcce-b302099a8057".to_owned(),
+            json!({"url": long(2001), "active": "yes"}),
+            &[("url", "too_long"), ("active", "wrong_type")],
+        ),
+        (
+            Method::PATCH,
+            "/v1/me".to_owned(),
+            json!({"timezone": "Mars/Olympus", "display_name": 7, "digest": {"at": "25:00"}}),
+            &[
+                ("timezone", "not_a_time_zone"),
+                ("display_name", "wrong_type"),
+                ("digest.at", "invalid_time"),
+            ],
+        ),
+        (
+            Method::POST,
+            format!("/v1/opportunities/{opp}/transitions"),
+            json!({"to": "interviewing", "reason": long(2001), "occurred_at": "soon"}),
+            &[("reason", "too_long"), ("occurred_at", "invalid_time")],
+        ),
+        (
+            Method::POST,
+            format!("/v1/opportunities/{opp}/transitions"),
+            json!({"to": "hired", "rejection_reason": "unknown"}),
+            &[("to", "unknown_value")],
+        ),
+        (
+            Method::POST,
+            "/v1/me/feed-tokens".to_owned(),
+            json!({"name": " ", "calendar": "phone"}),
+            &[("name", "empty"), ("calendar", "unknown_field")],
+        ),
+    ];
+    for (method, path, body, expected) in cases {
+        let response = app
+            .as_(&jane, method.clone(), &path)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        if response.status() != 422 {
+            panic!("{method} {path}: {}", response.text().await.unwrap());
+        }
+        let problem = assert_problem(response, 422).await;
+        // (`json!` sorts the keys: the order is checked elsewhere.)
+        let (mut found, mut wanted) = (codes(&problem), pairs(expected));
+        found.sort();
+        wanted.sort();
+        assert_eq!(found, wanted, "{method} {path}: {}", problem["errors"]);
+    }
+}

@@ -34,6 +34,12 @@ pub struct Json<T>(pub T);
 /// the fields that do, so one 422 names every invalid field. The route
 /// makes them too (the same function), as it always has.
 pub trait Checks {
+    /// `(field, other)`: the check of `field` also reads `other` (an
+    /// `out_of_office_until` is allowed on a `reply_received` only). When
+    /// `other` does not read, the errors on `field` are not reported: they
+    /// would be about the stand-in put in `other`'s place.
+    const READS: &'static [(&'static str, &'static str)] = &[];
+
     /// The errors of the body's own checks; none by default.
     fn checks(&self) -> Vec<FieldError> {
         Vec::new()
@@ -54,7 +60,7 @@ impl<T: DeserializeOwned + Checks + 'static> FromRequest for Json<T> {
                     "send the body as application/json".to_owned(),
                 ));
             }
-            parse_checked(&size.read(payload).await?, T::checks).map(Json)
+            parse_checked(&size.read(payload).await?, T::checks, T::READS).map(Json)
         })
     }
 }
@@ -197,14 +203,15 @@ pub fn is_json(req: &HttpRequest) -> bool {
 /// Parses a JSON body: syntax errors are 400, values that do not fit are 422
 /// naming every field at fault by its path, in the order of the body.
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    parse_checked(body, |_: &T| Vec::new())
+    parse_checked(body, |_: &T| Vec::new(), &[])
 }
 
 /// [`parse`], with the route's `checks` of the fields that read merged into
-/// a 422 (see [`Checks`]).
+/// a 422 (see [`Checks`]; `reads` is its [`Checks::READS`]).
 pub fn parse_checked<T: DeserializeOwned>(
     body: &[u8],
     checks: impl Fn(&T) -> Vec<FieldError>,
+    reads: &[(&str, &str)],
 ) -> Result<T, ApiError> {
     // serde would also read a struct from an array (`[null, null]`); every
     // body of this API is an object.
@@ -234,7 +241,7 @@ pub fn parse_checked<T: DeserializeOwned>(
             // The slow way, only for a body with errors: every invalid field.
             let value =
                 serde_json::from_slice::<serde_json::Value>(body).map_err(|e| syntax_error(&e))?;
-            match crate::serde_errors::read_body_checked::<T>(value, body, checks) {
+            match crate::serde_errors::read_body_checked::<T>(value, body, checks, reads) {
                 Err(errors) if !errors.is_empty() => Err(ApiError::Validation(errors)),
                 // What the value reads but the bytes do not (a key twice).
                 _ => Err(ApiError::Validation(vec![
@@ -511,6 +518,7 @@ mod tests {
         let err = parse_checked(
             br#"{"name":"much too long","age":"old","zone":7}"#,
             Signup::checks,
+            Signup::READS,
         )
         .unwrap_err();
         assert_eq!(
@@ -521,16 +529,23 @@ mod tests {
                 ("zone", "wrong_type")
             ]
         );
-        let err =
-            parse_checked(br#"{"name":"Jo","age":900,"zone":"Mars"}"#, Signup::checks).unwrap_err();
+        let err = parse_checked(
+            br#"{"name":"Jo","age":900,"zone":"Mars"}"#,
+            Signup::checks,
+            Signup::READS,
+        )
+        .unwrap_err();
         assert_eq!(
             codes(&fields(err)),
             [("age", "out_of_range"), ("zone", "not_a_time_zone")]
         );
         // A body that reads is the route's to check, as before.
         assert!(
-            parse_checked::<Signup>(br#"{"name":"much too long","age":9,"zone":"x"}"#, |s| s
-                .checks())
+            parse_checked::<Signup>(
+                br#"{"name":"much too long","age":9,"zone":"x"}"#,
+                |s| s.checks(),
+                &[]
+            )
             .is_ok()
         );
     }

@@ -647,18 +647,21 @@ fn at<'v>(mut value: &'v mut Value, path: &[Seg]) -> Option<&'v mut Value> {
 /// Reads a JSON body's value as `T`, or every invalid field, in the order
 /// of the body (`raw` is the body as sent, for that order).
 pub fn read_body<T: DeserializeOwned>(value: Value, raw: &[u8]) -> Result<T, Vec<FieldError>> {
-    read_body_checked(value, raw, |_: &T| Vec::new())
+    read_body_checked(value, raw, |_: &T| Vec::new(), &[])
 }
 
 /// Reads a JSON body's value as `T`, or every invalid field in the order
 /// of the body: those serde finds, and those `checks` (the route's own
 /// checks of a body that reads) finds in the fields that did read, so one
 /// answer names them all. `checks` sees the body with stand-ins in place of
-/// the invalid values, whose errors it may report: those are dropped.
+/// the invalid values: what it says of a stand-in is dropped, of a field in
+/// one or holding one, and of a field that `reads` (`(field, other)` pairs)
+/// says is checked against one. A field already named is not named twice.
 pub fn read_body_checked<T: DeserializeOwned>(
     value: Value,
     raw: &[u8],
     checks: impl Fn(&T) -> Vec<FieldError>,
+    reads: &[(&str, &str)],
 ) -> Result<T, Vec<FieldError>> {
     collect::<T, _>(Body(value)).map_err(|failure| {
         let Failure {
@@ -667,13 +670,19 @@ pub fn read_body_checked<T: DeserializeOwned>(
             stand_ins,
         } = failure;
         if let Some(read) = read {
+            let within = |field: &str, outer: &str| {
+                field == outer
+                    || field
+                        .strip_prefix(outer)
+                        .is_some_and(|rest| rest.starts_with(['.', '[']))
+            };
             let standing_in = |field: &str| {
-                stand_ins.iter().any(|s| {
-                    field == s
-                        || field
-                            .strip_prefix(s.as_str())
-                            .is_some_and(|rest| rest.starts_with(['.', '[']))
-                })
+                stand_ins
+                    .iter()
+                    .any(|s| within(field, s) || within(s, field))
+                    || reads.iter().any(|(checked, other)| {
+                        within(field, checked) && stand_ins.iter().any(|s| within(s, other))
+                    })
             };
             let more: Vec<FieldError> = checks(&read)
                 .into_iter()

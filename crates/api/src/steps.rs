@@ -32,7 +32,7 @@ use crate::views::promises::{Due, Promise, promise_view, status_context};
 use crate::views::utc;
 
 /// A new interaction.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateInteraction {
     /// The record's id, when the app made it (a UUIDv7: a record created
@@ -88,11 +88,31 @@ pub struct Transitioned {
 }
 
 pub(crate) fn check_row(errors: &mut Errors, row: &InteractionRow, now: DateTime<Utc>) {
-    if !followup_core::policy::may_record_at(row.kind, utc(row.occurred_at), now) {
+    check_step(
+        errors,
+        row.kind,
+        utc(row.occurred_at),
+        row.out_of_office_until.is_some(),
+        row.rejection_reason.is_some(),
+        now,
+    );
+}
+
+/// What an interaction of `kind` may hold: when it happened, an
+/// out-of-office return date, a rejection reason.
+fn check_step(
+    errors: &mut Errors,
+    kind: InteractionKind,
+    occurred_at: DateTime<Utc>,
+    out_of_office: bool,
+    rejection_reason: bool,
+    now: DateTime<Utc>,
+) {
+    if !followup_core::policy::may_record_at(kind, occurred_at, now) {
         errors.push(
             "occurred_at",
             FieldCode::InTheFuture,
-            if row.kind == InteractionKind::Interview {
+            if kind == InteractionKind::Interview {
                 "an interview can be scheduled at most 400 days ahead"
             } else {
                 "must not be in the future (a few minutes of clock skew are fine); only an \
@@ -100,19 +120,74 @@ pub(crate) fn check_row(errors: &mut Errors, row: &InteractionRow, now: DateTime
             },
         );
     }
-    if row.out_of_office_until.is_some() && row.kind != InteractionKind::ReplyReceived {
+    if out_of_office && kind != InteractionKind::ReplyReceived {
         errors.push(
             "out_of_office_until",
             FieldCode::NotAllowed,
             "only a `reply_received` can be an out-of-office reply",
         );
     }
-    if row.rejection_reason.is_some() && row.kind != InteractionKind::RejectionReceived {
+    if rejection_reason && kind != InteractionKind::RejectionReceived {
         errors.push(
             "rejection_reason",
             FieldCode::NotAllowed,
             "only a `rejection_received` takes a rejection reason",
         );
+    }
+}
+
+/// A new interaction's own checks, which need nothing but the body: its
+/// notes, its id, and what its kind allows. Returns the notes and the id in
+/// their normal form.
+pub(crate) fn checked_interaction(
+    errors: &mut Errors,
+    body: &CreateInteraction,
+    now: DateTime<Utc>,
+) -> (Option<String>, String) {
+    let notes = errors
+        .check(validate::optional_text("notes", body.notes.clone(), 10_000))
+        .flatten();
+    let id = validate::new_id(errors, body.id.clone());
+    check_step(
+        errors,
+        body.kind,
+        body.occurred_at.unwrap_or(now),
+        body.out_of_office_until.is_some(),
+        body.rejection_reason.is_some(),
+        now,
+    );
+    (notes, id)
+}
+
+/// A device whose clock runs a little fast logs "just now" ahead of ours:
+/// recorded as now; how far ahead it was, for a `clock_ahead` warning. (An
+/// interview ahead is one being scheduled.)
+pub(crate) fn clamp_occurred_at(
+    body: &mut CreateInteraction,
+    now: DateTime<Utc>,
+) -> Option<chrono::TimeDelta> {
+    if body.kind == InteractionKind::Interview {
+        return None;
+    }
+    let (at, by) = followup_core::policy::clamp_ahead(body.occurred_at?, now);
+    body.occurred_at = Some(at);
+    by
+}
+
+impl crate::extract::Checks for CreateInteraction {
+    const READS: &'static [(&'static str, &'static str)] = &[
+        ("occurred_at", "kind"),
+        ("out_of_office_until", "kind"),
+        ("rejection_reason", "kind"),
+    ];
+
+    fn checks(&self) -> Vec<crate::error::FieldError> {
+        let now = crate::views::now();
+        let mut body = self.clone();
+        clamp_occurred_at(&mut body, now);
+        let mut errors = Errors::default();
+        checked_interaction(&mut errors, &body, now);
+        errors.into_inner()
     }
 }
 
@@ -150,9 +225,7 @@ pub(crate) fn log_interaction(
     now: DateTime<Utc>,
 ) -> Result<(InteractionRow, Option<i64>), ApiError> {
     let mut errors = Errors::default();
-    let notes = errors
-        .check(validate::optional_text("notes", body.notes, 10_000))
-        .flatten();
+    let (notes, interaction_id) = checked_interaction(&mut errors, &body, now);
     let (opportunity, access) =
         load_locked::<OpportunityRow>(tx, caller, opportunity_id, Need::Read)?;
     // Only what comes from the employer (or a conversation with them)
@@ -177,7 +250,6 @@ pub(crate) fn log_interaction(
         body.contact_id.as_deref(),
         &mut errors,
     )?;
-    let interaction_id = validate::new_id(&mut errors, body.id);
     crate::access::check_id_free(
         conn,
         &opportunity.seeker_id,
@@ -199,7 +271,6 @@ pub(crate) fn log_interaction(
         updated_by: Actor::of(caller),
         version: 1,
     };
-    check_row(&mut errors, &row, now);
     errors.finish()?;
     interactions::insert_interaction(tx, &row)?;
     let view = Interaction::try_from(row.clone())?;
@@ -248,7 +319,7 @@ pub(crate) struct StageMove {
 
 impl StageMove {
     /// Checks a requested move before the write (422 naming the field).
-    pub(crate) fn check(body: TransitionRequest, now: DateTime<Utc>) -> Result<Self, ApiError> {
+    pub(crate) fn check(body: &TransitionRequest, now: DateTime<Utc>) -> Result<Self, ApiError> {
         let mut errors = Errors::default();
         let occurred_at = body.occurred_at.unwrap_or(now);
         if policy::is_in_the_future(occurred_at, now) {
@@ -266,7 +337,7 @@ impl StageMove {
             );
         }
         let reason = errors
-            .check(validate::optional_text("reason", body.reason, 2000))
+            .check(validate::optional_text("reason", body.reason.clone(), 2000))
             .flatten();
         errors.finish()?;
         Ok(Self {
@@ -336,7 +407,7 @@ pub(crate) fn move_stage(
 }
 
 /// A new promise.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePromise {
     /// The record's id, when the app made it (a UUIDv7: a record created
@@ -359,13 +430,42 @@ pub struct CreatePromise {
 
 /// A promise's own checks: it was made by now.
 pub(crate) fn check_promise(errors: &mut Errors, row: &PromiseRow, now: DateTime<Utc>) {
-    if followup_core::policy::is_in_the_future(utc(row.made_at), now) {
+    check_made_at(errors, utc(row.made_at), now);
+}
+
+/// A promise was made by now.
+pub(crate) fn check_made_at(errors: &mut Errors, made_at: DateTime<Utc>, now: DateTime<Utc>) {
+    if followup_core::policy::is_in_the_future(made_at, now) {
         errors.push(
             "made_at",
             FieldCode::InTheFuture,
             "must not be in the future",
         );
     }
+}
+
+/// A new promise's own checks, which need nothing but the body: its id
+/// and when it was made. Returns the id in its normal form.
+pub(crate) fn checked_promise(
+    errors: &mut Errors,
+    body: &CreatePromise,
+    now: DateTime<Utc>,
+) -> String {
+    let id = validate::new_id(errors, body.id.clone());
+    check_made_at(errors, body.made_at.unwrap_or(now), now);
+    id
+}
+
+/// A device whose clock runs a little fast: a promise made "just now" ahead
+/// of ours is recorded as now; how far ahead it was, for a `clock_ahead`
+/// warning.
+pub(crate) fn clamp_made_at(
+    body: &mut CreatePromise,
+    now: DateTime<Utc>,
+) -> Option<chrono::TimeDelta> {
+    let (at, by) = followup_core::policy::clamp_ahead(body.made_at?, now);
+    body.made_at = Some(at);
+    by
 }
 
 /// A promise must fall due after it was made, read in the promising
@@ -438,6 +538,7 @@ pub(crate) fn record_promise(
     let watch = PromiseWatch::new(tx.conn(), &opportunity, now)?;
     let conn = tx.conn();
     let mut errors = Errors::default();
+    let promise_id = checked_promise(&mut errors, &body, now);
     check_contact(
         conn,
         caller,
@@ -445,7 +546,6 @@ pub(crate) fn record_promise(
         body.contact_id.as_deref(),
         &mut errors,
     )?;
-    let promise_id = validate::new_id(&mut errors, body.id);
     crate::access::check_id_free(
         conn,
         &opportunity.seeker_id,
@@ -469,7 +569,6 @@ pub(crate) fn record_promise(
         version: 1,
     };
     set_due(&mut row, body.due);
-    check_promise(&mut errors, &row, now);
     check_due(conn, &mut errors, &row, &opportunity)?;
     errors.finish()?;
     promises::insert_promise(tx, &row)?;
@@ -482,7 +581,24 @@ pub(crate) fn record_promise(
     Ok(view)
 }
 
-// The route checks these bodies as it reads them (see `extract::Checks`).
-impl crate::extract::Checks for CreateInteraction {}
-impl crate::extract::Checks for CreatePromise {}
-impl crate::extract::Checks for TransitionRequest {}
+impl crate::extract::Checks for TransitionRequest {
+    const READS: &'static [(&'static str, &'static str)] = &[("rejection_reason", "to")];
+
+    fn checks(&self) -> Vec<crate::error::FieldError> {
+        match StageMove::check(self, crate::views::now()) {
+            Err(ApiError::Validation(errors)) => errors,
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl crate::extract::Checks for CreatePromise {
+    fn checks(&self) -> Vec<crate::error::FieldError> {
+        let now = crate::views::now();
+        let mut body = self.clone();
+        clamp_made_at(&mut body, now);
+        let mut errors = Errors::default();
+        checked_promise(&mut errors, &body, now);
+        errors.into_inner()
+    }
+}

@@ -366,38 +366,77 @@ pub async fn update_contact(
     .await
 }
 
-fn apply(row: &mut ContactRow, change: UpdateContact) -> Result<(), ApiError> {
+/// The values of a change that are checked, in their normal form.
+struct ContactChange {
+    name: Option<String>,
+    email: Option<Option<String>>,
+    phone: Option<Option<String>>,
+    timezone: Option<Option<chrono_tz::Tz>>,
+    best_time: Option<Option<followup_core::BestTime>>,
+    notes: Option<Option<String>>,
+}
+
+/// Checks the values a change gives, or every invalid field.
+fn checked(change: &UpdateContact) -> Result<ContactChange, ApiError> {
     let mut errors = Errors::default();
-    if let Some(name) = change.name {
-        row.name = errors
-            .check(validate::name("name", &name, 200))
-            .unwrap_or_default();
+    let checked = ContactChange {
+        name: change.name.as_ref().map(|name| {
+            errors
+                .check(validate::name("name", name, 200))
+                .unwrap_or_default()
+        }),
+        email: change.email.clone().map(|v| optional_email(&mut errors, v)),
+        phone: change.phone.clone().map(|v| optional_phone(&mut errors, v)),
+        timezone: change
+            .timezone
+            .clone()
+            .map(|v| optional_timezone(&mut errors, v)),
+        best_time: change.best_time.clone().map(|v| best_time(&mut errors, v)),
+        notes: change.notes.clone().map(|v| notes(&mut errors, v)),
+    };
+    errors.finish()?;
+    Ok(checked)
+}
+
+impl crate::extract::Checks for UpdateContact {
+    fn checks(&self) -> Vec<crate::error::FieldError> {
+        match checked(self) {
+            Err(ApiError::Validation(errors)) => errors,
+            _ => Vec::new(),
+        }
+    }
+}
+
+fn apply(row: &mut ContactRow, change: UpdateContact) -> Result<(), ApiError> {
+    let checked = checked(&change)?;
+    if let Some(name) = checked.name {
+        row.name = name;
     }
     if let Some(role) = change.role {
         row.role = role;
     }
-    if let Some(v) = change.email {
-        row.email = optional_email(&mut errors, v);
+    if let Some(v) = checked.email {
+        row.email = v;
     }
-    if let Some(v) = change.phone {
-        row.phone = optional_phone(&mut errors, v);
+    if let Some(v) = checked.phone {
+        row.phone = v;
     }
-    if let Some(v) = change.timezone {
-        row.timezone = optional_timezone(&mut errors, v);
+    if let Some(v) = checked.timezone {
+        row.timezone = v;
     }
     if let Some(channel) = change.preferred_channel {
         row.preferred_channel = channel;
     }
-    if let Some(v) = change.best_time {
-        row.best_time = best_time(&mut errors, v);
+    if let Some(v) = checked.best_time {
+        row.best_time = v;
     }
     if let Some(v) = change.holiday_calendar {
         row.holiday_calendar = v;
     }
-    if let Some(v) = change.notes {
-        row.notes = notes(&mut errors, v);
+    if let Some(v) = checked.notes {
+        row.notes = v;
     }
-    errors.finish()
+    Ok(())
 }
 
 /// Delete a contact. Interactions and promises that named them stay, with no
@@ -423,6 +462,3 @@ pub async fn delete_contact(
 ) -> Result<HttpResponse, ApiError> {
     access::remove::<ContactRow, Contact>(&state, caller, id.into_inner(), precondition).await
 }
-
-// The route checks these bodies as it reads them (see `extract::Checks`).
-impl crate::extract::Checks for UpdateContact {}

@@ -18,7 +18,7 @@ use crate::error::{ApiError, Problem};
 use crate::extract::Json;
 use crate::shape::{FieldsParam, LimitParam};
 use crate::state::AppState;
-use crate::validate::{self, Errors};
+use crate::validate;
 use crate::views::{now, utc};
 
 /// Prefix of feed tokens.
@@ -101,14 +101,12 @@ pub async fn create_feed_token(
             "an API key cannot make feed tokens".to_owned(),
         ));
     }
-    let mut errors = Errors::default();
-    let name = errors.check(validate::name("name", &body.0.name, 100));
-    errors.finish()?;
+    let name = checked(&body.0).map_err(|e| ApiError::Validation(vec![e]))?;
     let token = generate_token(FEED_PREFIX)?;
     let row = FeedTokenRow {
         id: uuid::Uuid::now_v7().to_string(),
         user_id: caller.user.id,
-        name: name.unwrap_or_default(),
+        name,
         prefix: token.chars().take(10).collect(),
         token_hash: sha256_hex(&token),
         created_at: now().naive_utc(),
@@ -309,5 +307,13 @@ fn calendar(facts: &Facts, actions: &[followup_core::NextAction], at: DateTime<U
     calendar.done()
 }
 
-// The route checks these bodies as it reads them (see `extract::Checks`).
-impl crate::extract::Checks for CreateFeedToken {}
+impl crate::extract::Checks for CreateFeedToken {
+    fn checks(&self) -> Vec<crate::error::FieldError> {
+        checked(self).err().map(|e| vec![e]).unwrap_or_default()
+    }
+}
+
+/// A new feed token's own check: its name, in its normal form.
+fn checked(body: &CreateFeedToken) -> Result<String, crate::error::FieldError> {
+    validate::name("name", &body.name, 100)
+}

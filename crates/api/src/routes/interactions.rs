@@ -20,7 +20,9 @@ use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Query};
 use crate::shape::FieldsParam;
 use crate::state::AppState;
-use crate::steps::{CreateInteraction, check_row, log_interaction, logged_warnings};
+use crate::steps::{
+    CreateInteraction, check_row, clamp_occurred_at, log_interaction, logged_warnings,
+};
 use crate::validate::{self, Errors};
 use crate::views::Warning;
 use crate::views::interactions::Interaction;
@@ -92,20 +94,9 @@ pub async fn create_interaction(
     let now = crate::views::now();
     let id = id.into_inner();
     let mut body = body.0;
-    // A device whose clock runs a little fast logs "just now" ahead of
-    // ours: recorded as now, with a warning. (An interview ahead is one
-    // being scheduled.)
-    let mut ahead = None;
-    if body.kind != followup_core::InteractionKind::Interview
-        && let Some(at) = body.occurred_at
-    {
-        let (at, by) = followup_core::policy::clamp_ahead(at, now);
-        body.occurred_at = Some(at);
-        ahead = by.map(|by| {
-            crate::views::Warning::clock_ahead("occurred_at", by, now)
-                .in_locale(&caller.user.locale)
-        });
-    }
+    let ahead = clamp_occurred_at(&mut body, now).map(|by| {
+        crate::views::Warning::clock_ahead("occurred_at", by, now).in_locale(&caller.user.locale)
+    });
     let (row, revision) = write_facts(&state, move |_, tx| {
         log_interaction(tx, &caller, &id, body, now)
     })
@@ -243,7 +234,7 @@ pub async fn update_interaction(
             if let Some(kind) = change.kind {
                 row.kind = kind;
             }
-            if let Some(contact_id) = change.contact_id {
+            if let Some(contact_id) = &change.contact_id {
                 check_contact(
                     tx.conn(),
                     &checker,
@@ -251,15 +242,13 @@ pub async fn update_interaction(
                     contact_id.as_deref(),
                     &mut errors,
                 )?;
-                row.contact_id = contact_id;
+                row.contact_id.clone_from(contact_id);
             }
             if let Some(at) = change.occurred_at {
                 row.occurred_at = at.naive_utc();
             }
-            if let Some(v) = change.notes {
-                row.notes = errors
-                    .check(validate::optional_text("notes", v, 10_000))
-                    .flatten();
+            if let Some(notes) = checked_notes(&mut errors, &change) {
+                row.notes = notes;
             }
             if let Some(v) = change.out_of_office_until {
                 row.out_of_office_until = v;
@@ -298,5 +287,24 @@ pub async fn delete_interaction(
         .await
 }
 
-// The route checks these bodies as it reads them (see `extract::Checks`).
-impl crate::extract::Checks for UpdateInteraction {}
+/// A change's new notes in their normal form (`Some(None)` clears them),
+/// when it has any; an error when they are too long.
+fn checked_notes(errors: &mut Errors, change: &UpdateInteraction) -> Option<Option<String>> {
+    let notes = change.notes.clone()?;
+    Some(
+        errors
+            .check(validate::optional_text("notes", notes, 10_000))
+            .flatten(),
+    )
+}
+
+/// A change's own check, which needs nothing but the body: its notes.
+/// (When it happened and what its kind allows also need the interaction as
+/// it is: the route checks them.)
+impl crate::extract::Checks for UpdateInteraction {
+    fn checks(&self) -> Vec<crate::error::FieldError> {
+        let mut errors = Errors::default();
+        checked_notes(&mut errors, self);
+        errors.into_inner()
+    }
+}

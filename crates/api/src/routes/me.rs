@@ -138,7 +138,8 @@ pub async fn update_me(
     let change = body.0;
     let available = state.mailer.is_some();
     // A bad body is a 422 before the database is touched.
-    let send_at = check(&mut caller.user.clone(), &change, available)?;
+    let checked = checked(&change, available)?;
+    let send_at = checked.send_at;
     let id = caller.user.id.clone();
     let now = state.clock.now();
     let (user, digest, verification) = write_facts(&state, move |_, tx| {
@@ -150,7 +151,7 @@ pub async fn update_me(
                 "the account no longer exists".to_owned(),
             )
         })?;
-        apply(&mut user, &change)?;
+        apply(&mut user, checked);
         user.updated_at = crate::views::now().naive_utc();
         if let (Some(Some(_)), Some(reference)) = (&change.default_playbook, &user.default_playbook)
         {
@@ -194,92 +195,130 @@ pub async fn update_me(
     }))
 }
 
-/// Checks the whole change (422 naming every bad field) and returns the
-/// digest's new send time, if one is given.
-fn check(
-    user: &mut UserRow,
-    change: &UpdateMe,
-    mail_available: bool,
-) -> Result<Option<NaiveTime>, ApiError> {
-    let mut errors = match apply(user, change) {
-        Ok(()) => Errors::default(),
-        Err(ApiError::Validation(found)) => Errors::from(found),
-        Err(other) => return Err(other),
-    };
-    let Some(digest) = &change.digest else {
-        errors.finish()?;
-        return Ok(None);
-    };
-    if digest.enabled == Some(true) && !mail_available {
-        errors.push(
-            "digest.enabled",
-            FieldCode::NotAllowed,
-            "this server sends no e-mail (it was started without --smtp-url): the digest cannot be turned on",
-        );
-    }
-    let at = digest.at.as_deref().and_then(|at| {
-        crate::digest::parse_send_time(at)
-            .map_err(|message| {
-                errors.add(
-                    crate::error::FieldError::new("digest.at", FieldCode::InvalidTime, message)
-                        .with("format", "HH:MM"),
-                );
-            })
-            .ok()
-    });
-    errors.finish()?;
-    Ok(at)
+/// The values of a change to the account, checked and in their normal
+/// form.
+#[derive(Debug, Clone)]
+struct MeChange {
+    display_name: Option<String>,
+    timezone: Option<chrono_tz::Tz>,
+    locale: Option<String>,
+    business_hours: Option<Option<followup_core::BusinessHours>>,
+    holidays: Option<Vec<chrono::NaiveDate>>,
+    holiday_calendars: Option<Vec<followup_core::HolidayCalendar>>,
+    default_playbook: Option<Option<String>>,
+    /// The digest's new send time.
+    send_at: Option<NaiveTime>,
 }
 
-/// Applies the change to `user`, or 422 naming every bad field.
-fn apply(user: &mut UserRow, change: &UpdateMe) -> Result<(), ApiError> {
+/// Checks the whole change (422 naming every bad field). Whether the
+/// digest can be turned on depends on the server (`mail_available`); the
+/// rest on the body alone.
+fn checked(change: &UpdateMe, mail_available: bool) -> Result<MeChange, ApiError> {
     let mut errors = Errors::default();
-    if let Some(name) = &change.display_name
-        && let Some(name) = errors.check(validate::name("display_name", name, 100))
-    {
-        user.display_name = name;
-    }
-    if let Some(tz) = &change.timezone
-        && let Some(tz) = errors.check(validate::timezone("timezone", tz))
-    {
-        user.timezone = tz;
-    }
-    if let Some(tag) = &change.locale
-        && let Some(locale) = errors.check(validate::locale("locale", tag))
-    {
-        user.locale = locale.tag().to_owned();
-    }
-    match &change.business_hours {
-        Some(Some(hours)) => {
-            if let Some(hours) = errors.check(validate::week_hours("business_hours", hours)) {
-                user.business_hours = Some(hours);
-            }
-        }
-        Some(None) => user.business_hours = None,
-        None => {}
-    }
-    if let Some(days) = &change.holidays
-        && let Some(days) = errors.check(validate::holidays("holidays", days))
-    {
-        user.holidays = days.into_iter().collect();
-    }
-    if let Some(calendars) = &change.holiday_calendars {
+    let display_name = change
+        .display_name
+        .as_ref()
+        .and_then(|name| errors.check(validate::name("display_name", name, 100)));
+    let timezone = change
+        .timezone
+        .as_ref()
+        .and_then(|tz| errors.check(validate::timezone("timezone", tz)));
+    let locale = change.locale.as_ref().and_then(|tag| {
+        errors
+            .check(validate::locale("locale", tag))
+            .map(|locale| locale.tag().to_owned())
+    });
+    let business_hours = match &change.business_hours {
+        Some(Some(hours)) => errors
+            .check(validate::week_hours("business_hours", hours))
+            .map(Some),
+        Some(None) => Some(None),
+        None => None,
+    };
+    let holidays = change
+        .holidays
+        .as_ref()
+        .and_then(|days| errors.check(validate::holidays("holidays", days)));
+    let holiday_calendars = change.holiday_calendars.as_ref().map(|calendars| {
         let mut calendars = calendars.clone();
         calendars.sort_by_key(|c| c.as_str());
         calendars.dedup();
-        user.holiday_calendars = calendars;
-    }
-    match &change.default_playbook {
-        Some(Some(name)) => {
-            if let Some(name) = errors.check(validate::playbook("default_playbook", name)) {
-                user.default_playbook = Some(name);
-            }
+        calendars
+    });
+    let default_playbook = match &change.default_playbook {
+        Some(Some(name)) => errors
+            .check(validate::playbook("default_playbook", name))
+            .map(Some),
+        Some(None) => Some(None),
+        None => None,
+    };
+    let mut send_at = None;
+    if let Some(digest) = &change.digest {
+        if digest.enabled == Some(true) && !mail_available {
+            errors.push(
+                "digest.enabled",
+                FieldCode::NotAllowed,
+                "this server sends no e-mail (it was started without --smtp-url): the digest cannot be turned on",
+            );
         }
-        Some(None) => user.default_playbook = None,
-        None => {}
+        send_at = digest.at.as_deref().and_then(|at| {
+            crate::digest::parse_send_time(at)
+                .map_err(|message| {
+                    errors.add(
+                        crate::error::FieldError::new("digest.at", FieldCode::InvalidTime, message)
+                            .with("format", "HH:MM"),
+                    );
+                })
+                .ok()
+        });
     }
     errors.finish()?;
-    Ok(())
+    Ok(MeChange {
+        display_name,
+        timezone,
+        locale,
+        business_hours,
+        holidays,
+        holiday_calendars,
+        default_playbook,
+        send_at,
+    })
+}
+
+/// Applies a change [`checked`] made to `user`.
+fn apply(user: &mut UserRow, change: MeChange) {
+    if let Some(name) = change.display_name {
+        user.display_name = name;
+    }
+    if let Some(tz) = change.timezone {
+        user.timezone = tz;
+    }
+    if let Some(locale) = change.locale {
+        user.locale = locale;
+    }
+    if let Some(hours) = change.business_hours {
+        user.business_hours = hours;
+    }
+    if let Some(days) = change.holidays {
+        user.holidays = days.into_iter().collect();
+    }
+    if let Some(calendars) = change.holiday_calendars {
+        user.holiday_calendars = calendars;
+    }
+    if let Some(playbook) = change.default_playbook {
+        user.default_playbook = playbook;
+    }
+}
+
+/// The change's own checks: all but whether this server can send the
+/// digest (which the route checks).
+impl crate::extract::Checks for UpdateMe {
+    fn checks(&self) -> Vec<crate::error::FieldError> {
+        match checked(self, true) {
+            Err(ApiError::Validation(errors)) => errors,
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// Delete the account and everything it owns.
@@ -323,6 +362,5 @@ pub async fn delete_me(
     Ok(HttpResponse::NoContent().finish())
 }
 
-// The route checks these bodies as it reads them (see `extract::Checks`).
+// Whether the password is right needs the account: the route checks it.
 impl crate::extract::Checks for DeleteMe {}
-impl crate::extract::Checks for UpdateMe {}

@@ -99,7 +99,7 @@ pub struct CreateOpportunity {
 }
 
 /// Changes to an opportunity; absent fields stay, `null` clears.
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Default, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOpportunity {
     /// The employer.
@@ -577,7 +577,7 @@ pub async fn update_opportunity(
                     "a coach may change an opportunity's playbook, nothing else".to_owned(),
                 ));
             }
-            apply(row, change)?;
+            apply(row, checked(change)?);
             if let Some(reference) = &row.playbook {
                 access::check_playbook(tx.conn(), &row.seeker_id, "playbook", reference)?;
             }
@@ -587,46 +587,98 @@ pub async fn update_opportunity(
     .await
 }
 
-fn apply(row: &mut OpportunityRow, change: UpdateOpportunity) -> Result<(), ApiError> {
+/// A change with every value it gives checked and in its normal form, or
+/// every invalid field.
+fn checked(change: UpdateOpportunity) -> Result<UpdateOpportunity, ApiError> {
     let mut errors = Errors::default();
-    if let Some(company) = change.company {
-        row.company = required_name(&mut errors, "company", &company);
+    let checked = UpdateOpportunity {
+        company: change
+            .company
+            .map(|v| required_name(&mut errors, "company", &v)),
+        employer: change.employer.map(|v| check_employer(&mut errors, v)),
+        title: change
+            .title
+            .map(|v| required_name(&mut errors, "title", &v)),
+        industry: change
+            .industry
+            .map(|v| optional_text(&mut errors, "industry", v, 200)),
+        location: change
+            .location
+            .map(|v| optional_text(&mut errors, "location", v, 200)),
+        source: change
+            .source
+            .map(|v| optional_text(&mut errors, "source", v, 200)),
+        posting_url: change.posting_url.map(|v| check_url(&mut errors, v)),
+        excitement: change.excitement.map(|v| check_excitement(&mut errors, v)),
+        notes: change
+            .notes
+            .map(|v| optional_text(&mut errors, "notes", v, 10_000)),
+        base_salary: change
+            .base_salary
+            .map(|v| check_amount(&mut errors, "base_salary", v)),
+        bonus: change.bonus.map(|v| check_amount(&mut errors, "bonus", v)),
+        equity: change
+            .equity
+            .map(|v| optional_text(&mut errors, "equity", v, 500)),
+        currency: change.currency.map(|v| check_currency(&mut errors, v)),
+        offer_deadline: change.offer_deadline,
+        offer_start_date: change.offer_start_date,
+        holiday_calendar: change.holiday_calendar,
+        playbook: change.playbook.map(|v| check_playbook(&mut errors, v)),
+    };
+    errors.finish()?;
+    Ok(checked)
+}
+
+impl crate::extract::Checks for UpdateOpportunity {
+    fn checks(&self) -> Vec<crate::error::FieldError> {
+        match checked(self.clone()) {
+            Err(ApiError::Validation(errors)) => errors,
+            _ => Vec::new(),
+        }
     }
-    if let Some(employer) = change.employer {
-        row.employer = check_employer(&mut errors, employer);
+}
+
+/// Applies a change [`checked`] made.
+fn apply(row: &mut OpportunityRow, change: UpdateOpportunity) {
+    if let Some(v) = change.company {
+        row.company = v;
     }
-    if let Some(title) = change.title {
-        row.title = required_name(&mut errors, "title", &title);
+    if let Some(v) = change.employer {
+        row.employer = v;
+    }
+    if let Some(v) = change.title {
+        row.title = v;
     }
     if let Some(v) = change.industry {
-        row.industry = optional_text(&mut errors, "industry", v, 200);
+        row.industry = v;
     }
     if let Some(v) = change.location {
-        row.location = optional_text(&mut errors, "location", v, 200);
+        row.location = v;
     }
     if let Some(v) = change.source {
-        row.source = optional_text(&mut errors, "source", v, 200);
+        row.source = v;
     }
     if let Some(v) = change.posting_url {
-        row.posting_url = check_url(&mut errors, v);
+        row.posting_url = v;
     }
     if let Some(v) = change.excitement {
-        row.excitement = check_excitement(&mut errors, v);
+        row.excitement = v;
     }
     if let Some(v) = change.notes {
-        row.notes = optional_text(&mut errors, "notes", v, 10_000);
+        row.notes = v;
     }
     if let Some(v) = change.base_salary {
-        row.base_salary = check_amount(&mut errors, "base_salary", v);
+        row.base_salary = v;
     }
     if let Some(v) = change.bonus {
-        row.bonus = check_amount(&mut errors, "bonus", v);
+        row.bonus = v;
     }
     if let Some(v) = change.equity {
-        row.equity = optional_text(&mut errors, "equity", v, 500);
+        row.equity = v;
     }
     if let Some(v) = change.currency {
-        row.currency = check_currency(&mut errors, v);
+        row.currency = v;
     }
     if let Some(v) = change.offer_deadline {
         row.offer_deadline = v;
@@ -638,9 +690,8 @@ fn apply(row: &mut OpportunityRow, change: UpdateOpportunity) -> Result<(), ApiE
         row.holiday_calendar = v;
     }
     if let Some(v) = change.playbook {
-        row.playbook = check_playbook(&mut errors, v);
+        row.playbook = v;
     }
-    errors.finish()
 }
 
 /// Delete an opportunity with its contacts, interactions, promises, profile and history.
@@ -697,7 +748,7 @@ pub async fn transition(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_write()?;
     let now = crate::views::now();
-    let stage_move = StageMove::check(body.0, now)?;
+    let stage_move = StageMove::check(&body.0, now)?;
     let id = id.into_inner();
     let (reader, record) = (caller.clone(), id.clone());
     let moved = write_facts(&state, move |_, tx| {
@@ -752,6 +803,3 @@ pub async fn history(
     };
     crate::shape::list(&page, fields.as_ref())
 }
-
-// The route checks these bodies as it reads them (see `extract::Checks`).
-impl crate::extract::Checks for UpdateOpportunity {}

@@ -19,6 +19,7 @@ use crate::error::{ApiError, FieldCode, FieldError, Problem};
 use crate::extract::Json;
 use crate::shape::{FieldsParam, LimitParam};
 use crate::state::AppState;
+use crate::validate::Errors;
 use crate::views::Warning;
 use crate::views::playbooks::{PlaybookView, builtin_view, custom_view};
 use crate::views::{now, utc};
@@ -102,27 +103,49 @@ fn playbook_error(e: &followup_core::PlaybookError) -> FieldError {
     }
 }
 
-fn spec(body: PlaybookRequest) -> Result<(String, PlaybookSpec), ApiError> {
-    let name = crate::validate::name("name", &body.name, 100)
-        .map_err(|e| ApiError::Validation(vec![e]))?;
-    let rules = serde_json::from_value(serde_json::Value::Object(body.rules.unwrap_or_default()))
-        .map_err(|e| {
-        ApiError::Validation(vec![crate::extract::classify_value_error("rules", &e)])
-    })?;
-    let spec = PlaybookSpec {
-        name: name.clone(),
-        extends: Some(body.extends.unwrap_or_else(|| "balanced".to_owned())),
+/// A playbook's name and spec from its body, or every invalid field: the
+/// name, and the base and rules (checked as if the name were valid).
+fn spec(body: &PlaybookRequest) -> Result<(String, PlaybookSpec), ApiError> {
+    let mut errors = Errors::default();
+    let name = errors.check(crate::validate::name("name", &body.name, 100));
+    let rules = errors.check(
+        serde_json::from_value(serde_json::Value::Object(
+            body.rules.clone().unwrap_or_default(),
+        ))
+        .map_err(|e| crate::extract::classify_value_error("rules", &e)),
+    );
+    let spec = rules.map(|rules| PlaybookSpec {
+        name: name.clone().unwrap_or_else(|| "unnamed".to_owned()),
+        extends: Some(
+            body.extends
+                .clone()
+                .unwrap_or_else(|| "balanced".to_owned()),
+        ),
         rules,
-    };
-    let playbook =
-        Playbook::from_spec(&spec).map_err(|e| ApiError::Validation(vec![playbook_error(&e)]))?;
-    Ok((
-        name,
-        PlaybookSpec {
-            name: playbook.name().to_owned(),
-            ..spec
-        },
-    ))
+    });
+    let playbook = spec
+        .as_ref()
+        .and_then(|spec| errors.check(Playbook::from_spec(spec).map_err(|e| playbook_error(&e))));
+    errors.finish()?;
+    match (name, spec, playbook) {
+        (Some(name), Some(spec), Some(playbook)) => Ok((
+            name,
+            PlaybookSpec {
+                name: playbook.name().to_owned(),
+                ..spec
+            },
+        )),
+        _ => Err(ApiError::Internal("checked playbook missing".into())),
+    }
+}
+
+impl crate::extract::Checks for PlaybookRequest {
+    fn checks(&self) -> Vec<FieldError> {
+        match spec(self) {
+            Err(ApiError::Validation(errors)) => errors,
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// The playbooks the caller can use: the four built-ins, their own, and
@@ -212,7 +235,7 @@ pub async fn create_playbook(
     body: Json<PlaybookRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_write()?;
-    let (name, spec) = spec(body.0)?;
+    let (name, spec) = spec(&body.0)?;
     let at = now().naive_utc();
     let row = PlaybookRow {
         id: uuid::Uuid::now_v7().to_string(),
@@ -286,7 +309,7 @@ pub async fn replace_playbook(
     body: Json<PlaybookRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_write()?;
-    let (name, spec) = spec(body.0)?;
+    let (name, spec) = spec(&body.0)?;
     let id = id.into_inner();
     let row = write_facts(&state, move |_, tx| {
         let mut row = owned(tx.conn(), &caller, &id)?;
@@ -398,6 +421,5 @@ pub async fn assign_client_playbook(
     Ok(web::Json(assigned))
 }
 
-// The route checks these bodies as it reads them (see `extract::Checks`).
+// Whether the playbook may be used needs the store: the route checks it.
 impl crate::extract::Checks for AssignPlaybook {}
-impl crate::extract::Checks for PlaybookRequest {}

@@ -22,7 +22,9 @@ use crate::events::PromiseWatch;
 use crate::extract::{Json, Query};
 use crate::shape::FieldsParam;
 use crate::state::AppState;
-use crate::steps::{CreatePromise, check_due, check_promise, record_promise, set_due};
+use crate::steps::{
+    CreatePromise, check_due, check_made_at, check_promise, clamp_made_at, record_promise, set_due,
+};
 use crate::validate::Errors;
 use crate::views::promises::{Due, Promise, promise_view, status_context};
 
@@ -114,13 +116,9 @@ pub async fn create_promise(
     let id = id.into_inner();
     // A device whose clock runs a little fast: recorded as now, with a warning.
     let mut warnings = Vec::new();
-    if let Some(at) = body.made_at {
-        let (at, by) = followup_core::policy::clamp_ahead(at, now);
-        body.made_at = Some(at);
-        warnings.extend(by.map(|by| {
-            crate::views::Warning::clock_ahead("made_at", by, now).in_locale(&caller.user.locale)
-        }));
-    }
+    warnings.extend(clamp_made_at(&mut body, now).map(|by| {
+        crate::views::Warning::clock_ahead("made_at", by, now).in_locale(&caller.user.locale)
+    }));
     let promise = write_facts(&state, move |_, tx| {
         record_promise(tx, &caller, &id, body, now)
     })
@@ -400,5 +398,15 @@ pub async fn delete_promise(
     Ok(HttpResponse::NoContent().finish())
 }
 
-// The route checks these bodies as it reads them (see `extract::Checks`).
-impl crate::extract::Checks for UpdatePromise {}
+/// A change's own check, which needs nothing but the body: a new
+/// `made_at` is not in the future. (That the promise falls due after it
+/// was made needs the promise and its contact: the route checks it.)
+impl crate::extract::Checks for UpdatePromise {
+    fn checks(&self) -> Vec<crate::error::FieldError> {
+        let mut errors = Errors::default();
+        if let Some(made_at) = self.made_at {
+            check_made_at(&mut errors, made_at, crate::views::now());
+        }
+        errors.into_inner()
+    }
+}

@@ -59,24 +59,79 @@ pub struct UpdateWebhook {
     pub active: Option<bool>,
 }
 
-/// Checks a URL's form and where it resolves (422 naming `url`).
-async fn checked_url(state: &AppState, raw: &str) -> Result<String, ApiError> {
-    let invalid = |code: FieldCode, message: String| {
-        ApiError::Validation(vec![FieldError::new("url", code, message)])
-    };
+/// Checks a URL's form (an error naming `url`).
+fn url_form(raw: &str) -> Result<reqwest::Url, FieldError> {
     if raw.chars().count() > 2000 {
-        return Err(ApiError::Validation(vec![FieldError::too_long(
-            "url", 2000,
-        )]));
+        return Err(FieldError::too_long("url", 2000));
     }
-    let url = reqwest::Url::parse(raw.trim())
-        .map_err(|e| invalid(FieldCode::NotAUrl, format!("is not an absolute URL: {e}")))?;
+    reqwest::Url::parse(raw.trim()).map_err(|e| {
+        FieldError::new(
+            "url",
+            FieldCode::NotAUrl,
+            format!("is not an absolute URL: {e}"),
+        )
+    })
+}
+
+/// Checks where a URL of the right form resolves (422 naming `url`).
+async fn checked_url(state: &AppState, url: reqwest::Url) -> Result<String, ApiError> {
     state
         .webhook_egress
         .check_destination(&url)
         .await
-        .map_err(|message| invalid(FieldCode::NotAllowed, message))?;
+        .map_err(|message| {
+            ApiError::Validation(vec![FieldError::new("url", FieldCode::NotAllowed, message)])
+        })?;
     Ok(url.to_string())
+}
+
+/// A new webhook's own checks, which need nothing but the body: the URL's
+/// form and the description, in their normal form, or every invalid field.
+fn checked_new(body: &CreateWebhook) -> Result<(reqwest::Url, Option<String>), ApiError> {
+    let mut errors = Errors::default();
+    let url = errors.check(url_form(&body.url));
+    let description = description(&mut errors, body.description.clone());
+    errors.finish()?;
+    match url {
+        Some(url) => Ok((url, description)),
+        None => Err(ApiError::Internal("checked URL missing".into())),
+    }
+}
+
+/// A change's own checks, which need nothing but the body: the new URL's
+/// form and description, in their normal form, or every invalid field.
+fn checked_change(
+    body: &UpdateWebhook,
+) -> Result<(Option<reqwest::Url>, Option<Option<String>>), ApiError> {
+    let mut errors = Errors::default();
+    let url = body
+        .url
+        .as_deref()
+        .and_then(|raw| errors.check(url_form(raw)));
+    let description = body
+        .description
+        .clone()
+        .map(|d| description(&mut errors, d));
+    errors.finish()?;
+    Ok((url, description))
+}
+
+impl crate::extract::Checks for CreateWebhook {
+    fn checks(&self) -> Vec<FieldError> {
+        match checked_new(self) {
+            Err(ApiError::Validation(errors)) => errors,
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl crate::extract::Checks for UpdateWebhook {
+    fn checks(&self) -> Vec<FieldError> {
+        match checked_change(self) {
+            Err(ApiError::Validation(errors)) => errors,
+            _ => Vec::new(),
+        }
+    }
 }
 
 fn description(errors: &mut Errors, value: Option<String>) -> Option<String> {
@@ -123,10 +178,8 @@ pub async fn create_webhook(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_write()?;
     let body = body.0;
-    let mut errors = Errors::default();
-    let description = description(&mut errors, body.description);
-    errors.finish()?;
-    let url = checked_url(&state, &body.url).await?;
+    let (url, description) = checked_new(&body)?;
+    let url = checked_url(&state, url).await?;
     let secret = generate_secret()?;
     let now = crate::views::now().naive_utc();
     let row = WebhookRow {
@@ -240,11 +293,9 @@ pub async fn update_webhook(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_write()?;
     let body = body.0;
-    let mut errors = Errors::default();
-    let new_description = body.description.map(|d| description(&mut errors, d));
-    errors.finish()?;
-    let url = match &body.url {
-        Some(raw) => Some(checked_url(&state, raw).await?),
+    let (url, new_description) = checked_change(&body)?;
+    let url = match url {
+        Some(url) => Some(checked_url(&state, url).await?),
         None => None,
     };
     let row = write(&state, move |_, conn| {
@@ -490,7 +541,3 @@ pub async fn ping(
     .await?;
     Ok(HttpResponse::Accepted().json(delivery))
 }
-
-// The route checks these bodies as it reads them (see `extract::Checks`).
-impl crate::extract::Checks for CreateWebhook {}
-impl crate::extract::Checks for UpdateWebhook {}
