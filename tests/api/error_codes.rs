@@ -73,6 +73,23 @@ async fn a_refused_stage_move_is_an_illegal_transition() {
         .unwrap();
     let id = created["opportunity"]["id"].as_str().unwrap();
     let transitions = format!("/v1/opportunities/{id}/transitions");
+    // A number where a stage's name goes is the field's type error, not a
+    // body that "is not JSON".
+    for body in [json!({"to": 7}), json!({"to": ["offer"]})] {
+        let wrong = app
+            .as_(&jane, Method::POST, &transitions)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let problem = assert_problem(wrong, 422).await;
+        assert_eq!(problem["errors"][0]["field"], "to", "{problem}");
+        assert_eq!(problem["errors"][0]["code"], "wrong_type", "{problem}");
+        assert_eq!(
+            problem["errors"][0]["params"]["expected"], "string",
+            "{problem}"
+        );
+    }
     let rejected = app
         .as_(&jane, Method::POST, &transitions)
         .json(&json!({"to": "rejected"}))

@@ -249,7 +249,19 @@ pub fn parse_checked<T: DeserializeOwned>(
                 ])),
             }
         }
-        Err(err) => Err(syntax_error(err.inner())),
+        Err(err) => match serde_json::from_slice::<serde_json::Value>(body) {
+            // Well-formed JSON the streaming reader calls a syntax error: a
+            // number, a boolean or an array where a name of a closed set
+            // goes (`{"to": 7}`) stops it at the value. Read from the value,
+            // that is a type error of the field, with every other one.
+            Ok(value) => {
+                match crate::serde_errors::read_body_checked::<T>(value, body, checks, reads) {
+                    Err(errors) if !errors.is_empty() => Err(ApiError::Validation(errors)),
+                    _ => Err(syntax_error(err.inner())),
+                }
+            }
+            Err(_) => Err(syntax_error(err.inner())),
+        },
     }
 }
 
@@ -633,6 +645,39 @@ mod tests {
                 String::from_utf8_lossy(body)
             );
         }
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Move {
+        to: followup_core::Stage,
+        note: Option<String>,
+    }
+
+    #[test]
+    fn a_number_or_a_list_where_a_name_goes_is_a_type_error_of_the_field() {
+        for (body, field) in [
+            (&br#"{"to": 7}"#[..], "to"),
+            (br#"{"to": [1], "note": 5}"#, "to"),
+            (br#"{"to": true}"#, "to"),
+        ] {
+            match parse::<Move>(body) {
+                Err(ApiError::Validation(errors)) => {
+                    assert_eq!(errors[0].field, field, "{errors:?}");
+                    assert_eq!(
+                        errors[0].code,
+                        crate::error::FieldCode::WrongType,
+                        "{errors:?}"
+                    );
+                }
+                other => panic!("{}: {other:?}", String::from_utf8_lossy(body)),
+            }
+        }
+        let both = parse::<Move>(br#"{"to": [1], "note": 5}"#);
+        assert!(
+            matches!(&both, Err(ApiError::Validation(errors)) if errors.len() == 2),
+            "{both:?}"
+        );
     }
 
     #[derive(Debug, Deserialize, PartialEq)]

@@ -166,8 +166,10 @@ fn expected(text: &str) -> Option<Expected> {
     }
     Some(match text {
         "f32" | "f64" => Expected::Number,
+        // "string or map": a closed set's name read from a parsed value
+        // (every enum of this API is a set of names).
         "a string" | "a borrowed string" | "a character" | "string" | "variant identifier"
-        | "field identifier" => Expected::String,
+        | "field identifier" | "string or map" => Expected::String,
         "a boolean" => Expected::Boolean,
         "a sequence" => Expected::Array,
         "a map" | "an object" | "map" => Expected::Object,
