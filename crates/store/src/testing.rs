@@ -37,6 +37,41 @@ pub fn seeker_row(id: &str, now: chrono::NaiveDateTime) -> UserRow {
 /// used to create and drop one fresh database per test.
 pub const TEST_DATABASE_ENV: &str = "FOLLOWUP_TEST_DATABASE_URL";
 
+/// `url` with `sslmode=disable` when it reaches a server on this machine and
+/// names no `sslmode`: a test process exits while its pool's threads may
+/// still close connections, and libpq's TLS (OpenSSL, whose state is torn
+/// down at exit) then crashes it. Loopback needs no TLS.
+fn without_tls_on_loopback(url: &str) -> String {
+    let loopback = [
+        "@127.0.0.1",
+        "@localhost",
+        "@[::1]",
+        "//127.0.0.1",
+        "//localhost",
+    ]
+    .iter()
+    .any(|host| url.contains(host));
+    if !loopback || url.contains("sslmode=") {
+        return url.to_owned();
+    }
+    let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    let (base, database) = path.rsplit_once('/').unwrap_or((path, ""));
+    let mut out = format!("{base}/{database}?sslmode=disable");
+    if !query.is_empty() {
+        out.push('&');
+        out.push_str(query);
+    }
+    out
+}
+
+/// `url` (with no query) with `from`'s query string, if any.
+fn with_query(url: &str, from: &str) -> String {
+    match from.split_once('?') {
+        Some((_, query)) => format!("{url}?{query}"),
+        None => url.to_owned(),
+    }
+}
+
 /// A database that exists for one test.
 #[derive(Debug)]
 pub struct TestDatabase {
@@ -78,6 +113,7 @@ impl TestDatabase {
     }
 
     fn postgres(admin_url: &str) -> Result<Self, String> {
+        let admin_url = &without_tls_on_loopback(admin_url);
         let name = format!("followup_test_{}", uuid::Uuid::now_v7().simple());
         let mut admin = PgConnection::establish(admin_url)
             .map_err(|e| format!("{TEST_DATABASE_ENV}: cannot connect: {e}"))?;
@@ -87,7 +123,8 @@ impl TestDatabase {
         let (base, _) = admin_url
             .rsplit_once('/')
             .ok_or_else(|| format!("{TEST_DATABASE_ENV} has no database path"))?;
-        let url = DatabaseUrl::parse(&format!("{base}/{name}")).map_err(|e| e.to_string())?;
+        let url = DatabaseUrl::parse(&with_query(&format!("{base}/{name}"), admin_url))
+            .map_err(|e| e.to_string())?;
         Ok(Self {
             url,
             cleanup: Cleanup::Database {
@@ -107,10 +144,39 @@ impl TestDatabase {
         match &self.cleanup {
             Cleanup::File(path) => format!("sqlite://{}", path.display()),
             Cleanup::Database { admin_url, name } => match admin_url.rsplit_once('/') {
-                Some((base, _)) => format!("{base}/{name}"),
+                Some((base, _)) => with_query(&format!("{base}/{name}"), admin_url),
                 None => admin_url.clone(),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod url_tests {
+    use super::{with_query, without_tls_on_loopback};
+
+    #[test]
+    fn loopback_test_servers_are_reached_without_tls() {
+        assert_eq!(
+            without_tls_on_loopback("postgres://postgres@127.0.0.1:5432/test"),
+            "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+        );
+        assert_eq!(
+            without_tls_on_loopback("postgres://postgres@localhost/test?connect_timeout=5"),
+            "postgres://postgres@localhost/test?sslmode=disable&connect_timeout=5"
+        );
+        assert_eq!(
+            without_tls_on_loopback("postgres://u@db.example.com/test"),
+            "postgres://u@db.example.com/test"
+        );
+        assert_eq!(
+            without_tls_on_loopback("postgres://u@127.0.0.1/test?sslmode=require"),
+            "postgres://u@127.0.0.1/test?sslmode=require"
+        );
+        assert_eq!(
+            with_query("postgres://h/x", "postgres://h/test?sslmode=disable"),
+            "postgres://h/x?sslmode=disable"
+        );
     }
 }
 
