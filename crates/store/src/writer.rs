@@ -157,6 +157,17 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 /// between writes, since no other connection writes under it.
 const WRITER_CACHE_KIB: u32 = 8 * 1024;
 
+/// The writer connection's settings: its page cache, and its temporary
+/// files in memory. Every write of a group runs in a savepoint, and SQLite
+/// copies each page a savepoint changes for the first time to the
+/// savepoint's journal first (the right-most leaf of every append-only
+/// b-tree, again at every write): in a file, that was a `pwrite` of 4 KiB
+/// each, a sixth of the writer's time (docs/benchmarks.md, session 11).
+/// In memory it is a copy; the journal holds one write's pages at most.
+fn writer_pragmas() -> String {
+    format!("PRAGMA cache_size = -{WRITER_CACHE_KIB}; PRAGMA temp_store = MEMORY")
+}
+
 /// The thread: a group per turn until every handle is gone.
 fn run(manager: &Manager, gate: &WriteGate, queue: &Receiver<Box<dyn Job>>) {
     let mut conn: Option<DbConnection> = None;
@@ -165,7 +176,7 @@ fn run(manager: &Manager, gate: &WriteGate, queue: &Receiver<Box<dyn Job>>) {
         let connection = match conn.take() {
             Some(open) => Ok(open),
             None => manager.connect().and_then(|mut open| {
-                open.batch_execute(&format!("PRAGMA cache_size = -{WRITER_CACHE_KIB}"))?;
+                open.batch_execute(&writer_pragmas())?;
                 Ok(open)
             }),
         };
