@@ -216,3 +216,65 @@ async fn an_account_can_be_created_in_german_and_the_tone_check_hears_german() {
     assert_eq!(findings["findings"][0]["category"], "pesky", "{findings}");
     assert_eq!(findings["findings"][0]["text"], "ich wollte nur nachfragen");
 }
+
+#[tokio::test]
+async fn the_morning_digest_speaks_the_seekers_language() {
+    let app = spawn_app().await;
+    let seeker = app.register("seeker").await;
+    assert_eq!(
+        patch_me(&app, &seeker, json!({"locale": "de"}))
+            .await
+            .status(),
+        200
+    );
+    let created = post(
+        &app,
+        &seeker,
+        "/v1/opportunities",
+        json!({"company": "Acme", "title": "Editor", "stage": "interviewing"}),
+    )
+    .await;
+    let opportunity = created["opportunity"]["id"].as_str().unwrap().to_owned();
+    let contact = post(
+        &app,
+        &seeker,
+        &format!("/v1/opportunities/{opportunity}/contacts"),
+        json!({"name": "Anna Schmidt", "role": "hiring_manager", "email": "anna@example.com", "timezone": "America/New_York"}),
+    )
+    .await;
+    post(
+        &app,
+        &seeker,
+        &format!("/v1/opportunities/{opportunity}/interactions"),
+        json!({"kind": "interview", "contact_id": contact["contact"]["id"], "occurred_at": "2026-11-16T14:00:00Z"}),
+    )
+    .await;
+    let preview = app
+        .read(&seeker, "/v1/me/digest/preview?at=2026-11-16T17:00:00Z")
+        .await;
+    assert_eq!(preview["would_send"], true, "{preview}");
+    let subject = preview["subject"].as_str().unwrap();
+    assert!(
+        subject.starts_with("Ihre Nachfassaktionen für Mo., 16. Nov.: "),
+        "{subject}"
+    );
+    let text = preview["text"].as_str().unwrap();
+    for words in [
+        "Guten Morgen Test seeker,",
+        "das ist heute, Mo., 16. Nov., zu tun, der Reihe nach.",
+        "Den Brief zu den ersten sechs Monaten schicken: Anna Schmidt (Acme)",
+        "   Warum: Vorstellungsgespräch am Mo., 16. Nov., 09:00 Uhr (Ortszeit New York)",
+        "   Betreff: Meine ersten sechs Monate als Editor",
+        "   | Hallo Anna,",
+        "Mit einem Klick abbestellen:",
+    ] {
+        assert!(text.contains(words), "{words:?} not in {text}");
+    }
+    assert!(!text.contains("Why:"), "{text}");
+    assert!(
+        preview["html"]
+            .as_str()
+            .unwrap()
+            .contains(">Abbestellen</a>")
+    );
+}

@@ -307,3 +307,48 @@ draft-ask_assistant_call-body = Fragen Sie { $contact_name ->
     [none] das Sekretariat
    *[other] { $contact_name }
 } kennenzulernen. Wenn { $manager_name } nicht da ist: „Ich bin viel unterwegs, ich versuche es einfach weiter.“ Hinterlassen Sie keine Nachricht.
+
+## Titel der Aktionen (Kalender, Morgen-E-Mail)
+
+action-send_influence_letter = Den Brief zu den ersten sechs Monaten schicken
+action-send_follow_up_email = Eine Nachfass-E-Mail schicken
+action-call = Anrufen
+action-share_status = Sagen, wo Sie stehen
+action-offer_collaboration = Anbieten, die Entscheidung voranzubringen
+action-ask_question = Eine Frage zum Auswahlprozess stellen
+action-ask_assistant = Das Sekretariat nach einer guten Zeit fragen
+action-apply_more = Sich auf weitere Stellen bewerben
+action-mark_ghosted = Erwägen, sie als „ghosted“ zu markieren
+action-wait = Warten
+action-confirm_rejection = Die Absage eintragen
+action-send_gracious_close = Danken und die Tür offen lassen
+action-confirm_offer = Das Angebot eintragen
+action-review_offer = Um das schriftliche Angebot bitten
+action-decide_offer = Über das Angebot entscheiden
+action-ask_for_extension = Um mehr Bedenkzeit bitten
+action-prepare_interview = Sich auf das Gespräch vorbereiten
+
+## Die Morgen-E-Mail
+
+digest-subject = Ihre Nachfassaktionen für { $date }: { $count ->
+    [one] 1 Aktion
+   *[other] { $count } Aktionen
+}
+digest-greeting = Guten Morgen { $name },
+digest-intro = das ist heute, { $date }, zu tun, der Reihe nach.
+digest-overdue = überfällig seit { $date }, { $time } Uhr
+digest-at = um { $time } Uhr
+digest-by-email = per E-Mail
+digest-by-phone = telefonisch
+digest-why = Warum
+digest-mind = Beachten
+digest-draft = Entwurf
+digest-draft-subject = Betreff
+digest-open-draft = Den Entwurf im Mailprogramm öffnen
+digest-footer = Sie erhalten diese E-Mail, weil Sie die Morgen-E-Mail eingeschaltet haben.
+digest-stop = Mit einem Klick abbestellen:
+digest-unsubscribe = Abbestellen
+constraint-no_voicemail = keine Nachricht auf der Mailbox: auflegen und später wieder versuchen
+constraint-no_message_with_assistant = keine Nachricht im Sekretariat hinterlassen
+constraint-best_time_only = nur in der besten Zeit des Kontakts anrufen
+constraint-cap_overridden = trotz der wöchentlichen E-Mail-Grenze gesendet: Warten würde eine Frist verpassen

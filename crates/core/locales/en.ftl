@@ -311,3 +311,48 @@ draft-ask_assistant_call-body = Ask { $contact_name ->
     [none] the assistant
    *[other] { $contact_name }
 }. If { $manager_name } is out: "I'm going to be in and out, so I'll just keep trying." Leave no message.
+
+## Action titles (calendar feed, digest): `action-<action>`
+
+action-send_influence_letter = Send the influence letter
+action-send_follow_up_email = Send a follow-up e-mail
+action-call = Call
+action-share_status = Share where things stand
+action-offer_collaboration = Offer to help move it forward
+action-ask_question = Ask a process question
+action-ask_assistant = Ask the assistant for a good time
+action-apply_more = Apply for more jobs
+action-mark_ghosted = Consider marking it ghosted
+action-wait = Wait
+action-confirm_rejection = Record the rejection
+action-send_gracious_close = Thank them and leave the door open
+action-confirm_offer = Record the offer
+action-review_offer = Ask for the written offer
+action-decide_offer = Decide on the offer
+action-ask_for_extension = Ask for more time to decide
+action-prepare_interview = Prepare for the interview
+
+## The morning digest: $date (formatted), $count, $name, $time, $url
+
+digest-subject = Your follow-ups for { $date }: { $count ->
+    [one] 1 action
+   *[other] { $count } actions
+}
+digest-greeting = Good morning { $name },
+digest-intro = Here is what to do today, { $date }, in order.
+digest-overdue = overdue since { $date }, { $time }
+digest-at = at { $time }
+digest-by-email = by e-mail
+digest-by-phone = by phone
+digest-why = Why
+digest-mind = Mind
+digest-draft = Draft
+digest-draft-subject = Subject
+digest-open-draft = Open the draft in your mail app
+digest-footer = You get this e-mail because you turned on the morning digest.
+digest-stop = Stop it with one click:
+digest-unsubscribe = Unsubscribe
+constraint-no_voicemail = leave no voicemail: hang up and try again later
+constraint-no_message_with_assistant = leave no message with the assistant
+constraint-best_time_only = call only inside the contact's best time
+constraint-cap_overridden = sent despite the weekly e-mail cap: waiting would miss a deadline

@@ -349,6 +349,17 @@ pub fn reason(locale: Locale, code: ReasonCode, args: &Args) -> Option<String> {
     text(locale, &format!("reason-{}", code.as_str()), args)
 }
 
+/// One of the API's own phrases (an action's title, a label of the morning
+/// digest) in `locale`, from its arguments; `None` when no translation has
+/// it or it does not render cleanly.
+pub fn phrase(locale: Locale, id: &str, args: &[(&'static str, Arg)]) -> Option<String> {
+    let mut all = Args::new();
+    for (name, arg) in args {
+        all.set(name, arg.clone());
+    }
+    text(locale, id, &all)
+}
+
 /// An action in `locale`: its reason and its draft.
 pub fn localise_action(action: &mut NextAction, locale: Locale) {
     if locale.is_english() {

@@ -5,7 +5,8 @@
 use std::fmt::Write as _;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use followup_core::{BusinessCalendar, Channel, Constraint, Facts, NextAction};
+use followup_core::l10n::{self, Locale};
+use followup_core::{Arg, BusinessCalendar, Channel, Constraint, Facts, NextAction};
 
 use crate::views::agenda::action_title;
 
@@ -40,6 +41,35 @@ fn day_name(date: NaiveDate) -> String {
     date.format("%A %-d %B %Y").to_string()
 }
 
+/// The digest's own words in the seeker's language: English as written
+/// here, any other from its translation (`digest-*` in
+/// crates/core/locales), falling back to English.
+#[derive(Debug, Clone, Copy)]
+struct Words(Locale);
+
+impl Words {
+    /// `id` in the seeker's language, else `english`.
+    fn say(
+        self,
+        id: &str,
+        args: &[(&'static str, Arg)],
+        english: impl FnOnce() -> String,
+    ) -> String {
+        if self.0.is_english() {
+            return english();
+        }
+        l10n::phrase(self.0, id, args).unwrap_or_else(english)
+    }
+
+    fn day(self, date: NaiveDate) -> String {
+        if self.0.is_english() {
+            day_name(date)
+        } else {
+            l10n::format_date(self.0, date)
+        }
+    }
+}
+
 fn channel_word(channel: Option<Channel>) -> Option<&'static str> {
     match channel? {
         Channel::Email => Some("by e-mail"),
@@ -61,17 +91,25 @@ fn constraint_words(constraint: Constraint) -> &'static str {
 
 /// When an action is due, on the seeker's wall clock: "overdue since
 /// Friday 6 March 2026, 09:00", "at 09:00", or "today".
-fn when(calendar: &BusinessCalendar, action: &NextAction, date: NaiveDate) -> String {
+fn when(words: Words, calendar: &BusinessCalendar, action: &NextAction, date: NaiveDate) -> String {
     let local = calendar.local(action.due_at);
+    let time = local.format("%H:%M").to_string();
     if local.date() < date {
-        format!(
-            "overdue since {}, {}",
-            day_name(local.date()),
-            local.format("%H:%M")
+        let day = words.day(local.date());
+        words.say(
+            "digest-overdue",
+            &[("date", text(&day)), ("time", text(&time))],
+            || format!("overdue since {day}, {time}"),
         )
     } else {
-        format!("at {}", local.format("%H:%M"))
+        words.say("digest-at", &[("time", text(&time))], || {
+            format!("at {time}")
+        })
     }
+}
+
+fn text(s: &str) -> Arg {
+    Arg::Text(s.to_owned().into())
 }
 
 /// The digest of `date` for the seeker of `facts`: the day's `actions`
@@ -84,58 +122,89 @@ pub fn digest(
     unsubscribe_url: &str,
 ) -> Content {
     let calendar = &facts.seeker.calendar;
+    let words = Words(facts.seeker.locale);
     let count = actions.len();
-    let subject = format!(
-        "Your follow-ups for {}: {count} {}",
-        date.format("%A %-d %B"),
-        if count == 1 { "action" } else { "actions" }
+    let count_arg = Arg::Number(u32::try_from(count).unwrap_or(u32::MAX));
+    let subject = words.say(
+        "digest-subject",
+        &[("date", text(&words.day(date))), ("count", count_arg)],
+        || {
+            format!(
+                "Your follow-ups for {}: {count} {}",
+                date.format("%A %-d %B"),
+                if count == 1 { "action" } else { "actions" }
+            )
+        },
     );
-    let mut text = format!(
-        "Good morning {display_name},\n\nHere is what to do today, {}, in order.\n",
-        day_name(date)
-    );
+    let greeting = words.say("digest-greeting", &[("name", text(display_name))], || {
+        format!("Good morning {display_name},")
+    });
+    let today = words.day(date);
+    let intro = words.say("digest-intro", &[("date", text(&today))], || {
+        format!("Here is what to do today, {today}, in order.")
+    });
+    let why = words.say("digest-why", &[], || "Why".to_owned());
+    let mind = words.say("digest-mind", &[], || "Mind".to_owned());
+    let draft_label = words.say("digest-draft", &[], || "Draft".to_owned());
+    let subject_label = words.say("digest-draft-subject", &[], || "Subject".to_owned());
+    let open_draft = words.say("digest-open-draft", &[], || {
+        "Open the draft in your mail app".to_owned()
+    });
+    let mut text_part = format!("{greeting}\n\n{intro}\n");
     let mut html = format!(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{}</title></head>\
          <body style=\"font-family: sans-serif; max-width: 40em\">\n\
-         <p>Good morning {},</p>\n<p>Here is what to do today, {}, in order.</p>\n<ol>\n",
+         <p>{}</p>\n<p>{}</p>\n<ol>\n",
         escape(&subject),
-        escape(display_name),
-        escape(&day_name(date))
+        escape(&greeting),
+        escape(&intro)
     );
     for (n, action) in actions.iter().enumerate() {
         let title = action_title(action, facts);
-        let mut how = when(calendar, action, date);
+        let mut how = when(words, calendar, action, date);
         if let Some(channel) = channel_word(action.channel) {
             how.push_str(", ");
-            how.push_str(channel);
+            let id = match action.channel {
+                Some(Channel::Phone) => "digest-by-phone",
+                _ => "digest-by-email",
+            };
+            how.push_str(&words.say(id, &[], || channel.to_owned()));
         }
         let _ = write!(
-            text,
-            "\n{}. {title} ({how})\n   Why: {}\n",
+            text_part,
+            "\n{}. {title} ({how})\n   {why}: {}\n",
             n + 1,
             action.reason
         );
         let _ = writeln!(
             html,
-            "<li><p><strong>{}</strong> ({})<br>Why: {}</p>",
+            "<li><p><strong>{}</strong> ({})<br>{}: {}</p>",
             escape(&title),
             escape(&how),
+            escape(&why),
             escape(&action.reason)
         );
         for constraint in &action.constraints {
-            let words = constraint_words(*constraint);
-            let _ = writeln!(text, "   Mind: {words}");
-            let _ = writeln!(html, "<p>Mind: {}</p>", escape(words));
+            let words = words.say(&format!("constraint-{}", constraint.as_str()), &[], || {
+                constraint_words(*constraint).to_owned()
+            });
+            let _ = writeln!(text_part, "   {mind}: {words}");
+            let _ = writeln!(html, "<p>{}: {}</p>", escape(&mind), escape(&words));
         }
         if let Some(draft) = &action.draft {
-            let _ = writeln!(text, "   Draft:");
+            let _ = writeln!(text_part, "   {draft_label}:");
             html.push_str("<blockquote>");
             if let Some(subject) = &draft.subject {
-                let _ = writeln!(text, "   Subject: {subject}");
-                let _ = write!(html, "<p><em>Subject: {}</em></p>", escape(subject));
+                let _ = writeln!(text_part, "   {subject_label}: {subject}");
+                let _ = write!(
+                    html,
+                    "<p><em>{}: {}</em></p>",
+                    escape(&subject_label),
+                    escape(subject)
+                );
             }
             for line in draft.body.lines() {
-                let _ = writeln!(text, "   | {line}");
+                let _ = writeln!(text_part, "   | {line}");
             }
             let _ = writeln!(
                 html,
@@ -143,30 +212,33 @@ pub fn digest(
                 escape(&draft.body)
             );
             if let Some(mailto) = &draft.link() {
-                let _ = writeln!(text, "   Open the draft in your mail app: {mailto}");
+                let _ = writeln!(text_part, "   {open_draft}: {mailto}");
                 let _ = writeln!(
                     html,
-                    "<p><a href=\"{}\">Open the draft in your mail app</a></p>",
-                    escape(mailto)
+                    "<p><a href=\"{}\">{}</a></p>",
+                    escape(mailto),
+                    escape(&open_draft)
                 );
             }
         }
         html.push_str("</li>\n");
     }
-    let _ = write!(
-        text,
-        "\nYou get this e-mail because you turned on the morning digest. \
-         Stop it with one click: {unsubscribe_url}\n"
-    );
+    let footer = words.say("digest-footer", &[], || {
+        "You get this e-mail because you turned on the morning digest.".to_owned()
+    });
+    let stop = words.say("digest-stop", &[], || "Stop it with one click:".to_owned());
+    let unsubscribe = words.say("digest-unsubscribe", &[], || "Unsubscribe".to_owned());
+    let _ = write!(text_part, "\n{footer} {stop} {unsubscribe_url}\n");
     let _ = write!(
         html,
-        "</ol>\n<p style=\"color: #555\">You get this e-mail because you turned on the \
-         morning digest. <a href=\"{}\">Unsubscribe</a>.</p>\n</body></html>\n",
-        escape(unsubscribe_url)
+        "</ol>\n<p style=\"color: #555\">{} <a href=\"{}\">{}</a>.</p>\n</body></html>\n",
+        escape(&footer),
+        escape(unsubscribe_url),
+        escape(&unsubscribe)
     );
     Content {
         subject,
-        text,
+        text: text_part,
         html,
     }
 }

@@ -324,6 +324,13 @@ pub fn action_title(action: &NextAction, facts: &followup_core::Facts) -> String
         ActionKind::AskForExtension => "Ask for more time to decide",
         ActionKind::PrepareInterview => "Prepare for the interview",
     };
+    let locale = facts.seeker.locale;
+    let translated = (!locale.is_english())
+        .then(|| {
+            followup_core::l10n::phrase(locale, &format!("action-{}", action.action.as_str()), &[])
+        })
+        .flatten();
+    let what = translated.as_deref().unwrap_or(what);
     match (contact, opportunity) {
         (Some(c), Some(o)) => format!("{what}: {} ({})", c.name, o.company),
         (None, Some(o)) => format!("{what}: {}", o.company),
