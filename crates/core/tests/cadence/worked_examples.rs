@@ -132,7 +132,7 @@ fn jane_11_january_the_broken_promise_gets_a_collaborative_email_at_nine() {
     ));
     assert!(
         draft
-            .mailto
+            .link()
             .unwrap()
             .starts_with("mailto:sam@employer.example?subject=")
     );
