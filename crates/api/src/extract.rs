@@ -673,6 +673,11 @@ mod tests {
                 other => panic!("{}: {other:?}", String::from_utf8_lossy(body)),
             }
         }
+        let read = parse::<Move>(br#"{"to": "offer", "note": "x"}"#);
+        assert!(
+            matches!(&read, Ok(m) if m.to == followup_core::Stage::Offer && m.note.as_deref() == Some("x")),
+            "{read:?}"
+        );
         let both = parse::<Move>(br#"{"to": [1], "note": 5}"#);
         assert!(
             matches!(&both, Err(ApiError::Validation(errors)) if errors.len() == 2),
