@@ -250,18 +250,17 @@ pub fn format_date(locale: Locale, date: NaiveDate) -> String {
 pub fn format_instant(locale: Locale, at: DateTime<Utc>, tz: Tz) -> String {
     let local = at.with_timezone(&tz);
     let mut zone = FluentArgs::new();
-    let name = tz.name();
-    let zone = match name.rsplit_once('/') {
-        Some((area, city)) if area != "Etc" => {
-            zone.set("city", city.replace('_', " "));
+    let zone = match crate::reason::zone_city(tz) {
+        Some(city) => {
+            zone.set("city", city);
             simple(locale, "zone-city", &zone)
         }
-        other => {
-            zone.set("name", other.map_or(name, |(_, n)| n).to_owned());
+        None => {
+            zone.set("name", crate::reason::zone_name(tz));
             simple(locale, "zone-name", &zone)
         }
     }
-    .unwrap_or_else(|| name.to_owned());
+    .unwrap_or_else(|| tz.name().to_owned());
     let mut args = FluentArgs::new();
     args.set("date", format_date(locale, local.date_naive()));
     args.set("hour", format!("{:02}", local.hour()));

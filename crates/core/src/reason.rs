@@ -470,28 +470,28 @@ impl Because {
 
 /// "London time", "New York time", "UTC": how a sentence names a zone.
 pub fn push_zone(out: &mut String, tz: Tz) {
-    let name = tz.name();
-    match name.rsplit_once('/') {
-        Some((area, city)) if area != "Etc" => {
-            for c in city.chars() {
-                out.push(if c == '_' { ' ' } else { c });
-            }
+    match zone_city(tz) {
+        Some(city) => {
+            out.push_str(&city);
             out.push_str(" time");
         }
-        Some((_, other)) => out.push_str(other),
-        None => out.push_str(name),
+        None => out.push_str(zone_name(tz)),
     }
 }
 
-/// A zone's city as the sentence names it: "London", "New York"; the zone's
-/// own name where it has no city ("UTC", "GMT+5").
-pub fn zone_city(tz: Tz) -> String {
-    let name = tz.name();
-    match name.rsplit_once('/') {
-        Some((area, city)) if area != "Etc" => city.replace('_', " "),
-        Some((_, other)) => other.to_owned(),
-        None => name.to_owned(),
+/// A zone's city as a sentence names it ("London", "New York"); `None` for
+/// a zone without one (`UTC`, `Etc/GMT+5`), named by [`zone_name`].
+pub fn zone_city(tz: Tz) -> Option<String> {
+    match tz.name().rsplit_once('/') {
+        Some((area, city)) if area != "Etc" => Some(city.replace('_', " ")),
+        _ => None,
     }
+}
+
+/// The name of a zone without a city: "UTC", "GMT+5".
+pub fn zone_name(tz: Tz) -> &'static str {
+    let name = tz.name();
+    name.rsplit_once('/').map_or(name, |(_, last)| last)
 }
 
 #[cfg(test)]
