@@ -25,6 +25,40 @@ async fn patch_me(app: &TestApp, who: &crate::helpers::Account, body: Value) -> 
         .unwrap()
 }
 
+/// An opportunity at Acme with Anna Schmidt, its hiring manager in `zone`,
+/// interviewed `at`: the opportunity's id and Anna's.
+async fn interviewed(
+    app: &TestApp,
+    who: &crate::helpers::Account,
+    zone: &str,
+    at: &str,
+) -> (String, Value) {
+    let created = post(
+        app,
+        who,
+        "/v1/opportunities",
+        json!({"company": "Acme", "title": "Editor", "stage": "interviewing"}),
+    )
+    .await;
+    let opportunity = created["opportunity"]["id"].as_str().unwrap().to_owned();
+    let contact = post(
+        app,
+        who,
+        &format!("/v1/opportunities/{opportunity}/contacts"),
+        json!({"name": "Anna Schmidt", "role": "hiring_manager", "email": "anna@example.com", "timezone": zone}),
+    )
+    .await;
+    let anna = contact["contact"]["id"].clone();
+    post(
+        app,
+        who,
+        &format!("/v1/opportunities/{opportunity}/interactions"),
+        json!({"kind": "interview", "contact_id": anna, "occurred_at": at}),
+    )
+    .await;
+    (opportunity, anna)
+}
+
 #[tokio::test]
 async fn a_german_account_reads_its_agenda_warnings_and_drafts_in_german() {
     let app = spawn_app().await;
@@ -42,29 +76,8 @@ async fn a_german_account_reads_its_agenda_warnings_and_drafts_in_german() {
     let me: Value = me.json().await.unwrap();
     assert_eq!(me["locale"], "de");
 
-    let created = post(
-        &app,
-        &seeker,
-        "/v1/opportunities",
-        json!({"company": "Acme", "title": "Editor", "stage": "interviewing"}),
-    )
-    .await;
-    let opportunity = created["opportunity"]["id"].as_str().unwrap().to_owned();
-    let contact = post(
-        &app,
-        &seeker,
-        &format!("/v1/opportunities/{opportunity}/contacts"),
-        json!({"name": "Anna Schmidt", "role": "hiring_manager", "email": "anna@example.com", "timezone": "Europe/Berlin"}),
-    )
-    .await;
-    let anna = contact["contact"]["id"].clone();
-    post(
-        &app,
-        &seeker,
-        &format!("/v1/opportunities/{opportunity}/interactions"),
-        json!({"kind": "interview", "contact_id": anna, "occurred_at": "2026-11-16T09:00:00Z"}),
-    )
-    .await;
+    let (opportunity, anna) =
+        interviewed(&app, &seeker, "Europe/Berlin", "2026-11-16T09:00:00Z").await;
 
     let agenda = app
         .read(&seeker, "/v1/agenda?at=2026-11-16T11:00:00Z&include=mailto")
@@ -227,28 +240,7 @@ async fn the_morning_digest_speaks_the_seekers_language() {
             .status(),
         200
     );
-    let created = post(
-        &app,
-        &seeker,
-        "/v1/opportunities",
-        json!({"company": "Acme", "title": "Editor", "stage": "interviewing"}),
-    )
-    .await;
-    let opportunity = created["opportunity"]["id"].as_str().unwrap().to_owned();
-    let contact = post(
-        &app,
-        &seeker,
-        &format!("/v1/opportunities/{opportunity}/contacts"),
-        json!({"name": "Anna Schmidt", "role": "hiring_manager", "email": "anna@example.com", "timezone": "America/New_York"}),
-    )
-    .await;
-    post(
-        &app,
-        &seeker,
-        &format!("/v1/opportunities/{opportunity}/interactions"),
-        json!({"kind": "interview", "contact_id": contact["contact"]["id"], "occurred_at": "2026-11-16T14:00:00Z"}),
-    )
-    .await;
+    interviewed(&app, &seeker, "America/New_York", "2026-11-16T14:00:00Z").await;
     let preview = app
         .read(&seeker, "/v1/me/digest/preview?at=2026-11-16T17:00:00Z")
         .await;
