@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Datelike as _, Duration, Utc};
 use followup_core::{ActionKind, Actor, ActorKind, Engine, EventType, PromiseStatus};
-use followup_store::events::{self, Appender, NewEvent};
+use followup_store::events::{self, Appender, EventData, NewEvent};
 use followup_store::snapshot::{self, Scope};
 use followup_store::{DbConnection, StoreError, promises, users};
 
@@ -45,7 +45,7 @@ fn event<V: serde::Serialize>(
         actor: clock(),
         occurred_at: due.naive_utc(),
         created_at: crate::views::now().naive_utc(),
-        data: serde_json::to_value(view).map_err(|e| ApiError::Internal(Box::new(e)))?,
+        data: EventData::of(view).map_err(|e| ApiError::Internal(Box::new(e)))?,
     })
 }
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use followup_core::{Actor, EventType, PromiseStatus};
-use followup_store::events::{Appender, NewEvent};
+use followup_store::events::{Appender, EventData, NewEvent};
 use followup_store::pipeline::OpportunityRow;
 use followup_store::{DbConnection, FactsTx, promises};
 use serde::Serialize;
@@ -21,7 +21,7 @@ fn new_event<V: Serialize>(
     at: DateTime<Utc>,
     view: &V,
 ) -> Result<NewEvent, ApiError> {
-    let data = serde_json::to_value(view).map_err(|e| ApiError::Internal(Box::new(e)))?;
+    let data = EventData::of(view).map_err(|e| ApiError::Internal(Box::new(e)))?;
     Ok(NewEvent {
         id: uuid::Uuid::now_v7().to_string(),
         seeker_id: seeker_id.to_owned(),

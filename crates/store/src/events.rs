@@ -9,10 +9,23 @@
 //! bumped by each write transaction that writes events (by each group of the
 //! writer thread, whose writes commit together: see `in_group`), and commit
 //! order is position order. `seq` orders the events of one transaction.
+//!
+//! One seeker's events (their feed, `GET /v1/sync`) are found on
+//! PostgreSQL through the `(seeker_id, tx, seq)` index. On SQLite they form
+//! a chain instead: each event names the position of the same seeker's
+//! event before it (`prev_tx`, `prev_seq`), and the seeker's account row
+//! names their newest (`last_event_tx`, `last_event_seq`). Every write
+//! already rewrites that row (it bumps the facts revision), so keeping the
+//! chain costs no page of its own, where the index put every event's entry
+//! on a random page that the commit then wrote out: about half of what an
+//! event cost a write (docs/benchmarks.md). A reader walks the chain back
+//! from the newest event to its position ([`page`]).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
+use diesel::query_builder::{AstPass, QueryFragment};
+use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
+use diesel::sqlite::Sqlite;
 use followup_core::{Actor, EventType};
 
 use crate::schema::{event_counter, events};
@@ -20,7 +33,7 @@ use crate::types::{Stored, StoredJsonText};
 use crate::{DbConnection, StoreError};
 
 /// A stored event.
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
 #[diesel(table_name = events)]
 pub struct EventRow {
     /// UUIDv7 for events of a write; a hash of what fell due and when for
@@ -63,7 +76,26 @@ pub struct NewEvent {
     /// When it is written.
     pub created_at: NaiveDateTime,
     /// The resource as the API returns it.
-    pub data: serde_json::Value,
+    pub data: EventData,
+}
+
+/// An event's resource as JSON text, written straight from the API's view
+/// where the event is made: the write, which waits its turn for the one
+/// writer, builds no JSON tree of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventData(String);
+
+impl EventData {
+    /// `view` as JSON.
+    pub fn of<T: serde::Serialize>(view: &T) -> Result<Self, serde_json::Error> {
+        serde_json::to_string(view).map(Self)
+    }
+}
+
+impl From<serde_json::Value> for EventData {
+    fn from(value: serde_json::Value) -> Self {
+        Self(value.to_string())
+    }
 }
 
 /// Where a transaction's next event goes: its transaction number, taken at
@@ -105,7 +137,7 @@ impl Appender {
                 events::actor.eq(Stored::from(event.actor)),
                 events::occurred_at.eq(event.occurred_at),
                 events::created_at.eq(event.created_at),
-                events::data.eq(StoredJsonText::from(event.data)),
+                events::data.eq(StoredJsonText::text(event.data.0)),
             ));
             insert.execute(pg)?;
             return Ok(true);
@@ -126,22 +158,106 @@ impl Appender {
                 (tx, seq)
             }
         };
-        let row = EventRow {
+        let DbConnection::Sqlite(c) = conn else {
+            unreachable!("PostgreSQL appended above")
+        };
+        let advance = AdvanceChain {
+            seeker_id: event.seeker_id.clone(),
+            tx,
+            seq,
+        };
+        let insert = ChainedInsert {
             id: event.id,
             tx,
             seq,
             seeker_id: event.seeker_id,
-            kind: event.kind,
-            actor: event.actor,
+            kind: Stored::from(event.kind),
+            actor: Stored::from(event.actor),
             occurred_at: event.occurred_at,
             created_at: event.created_at,
-            data: event.data,
+            data: StoredJsonText::text(event.data.0),
         };
-        let insert = diesel::insert_into(events::table).values(row);
-        natively!(conn, c => insert.execute(c))?;
+        let inserted = insert.execute(c)?;
+        if inserted == 0 {
+            // No account row to link from: as the foreign key would refuse.
+            return Err(StoreError::Conflict {
+                constraint: "events.seeker_id".to_owned(),
+            });
+        }
+        advance.execute(c)?;
         Ok(true)
     }
 }
+
+/// The `INSERT` of an event on SQLite, linked to its seeker's newest event
+/// before it, which the same statement reads from their account row (see
+/// the module's documentation). Fixed SQL, so diesel prepares it once per
+/// connection.
+#[derive(Debug, diesel::query_builder::QueryId)]
+struct ChainedInsert {
+    id: String,
+    tx: i64,
+    seq: i32,
+    seeker_id: String,
+    kind: Stored,
+    actor: Stored,
+    occurred_at: NaiveDateTime,
+    created_at: NaiveDateTime,
+    data: StoredJsonText,
+}
+
+impl QueryFragment<Sqlite> for ChainedInsert {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+        out.push_sql(
+            "INSERT INTO events (id, tx, seq, seeker_id, kind, actor, occurred_at, \
+             created_at, data, prev_tx, prev_seq) SELECT ",
+        );
+        out.push_bind_param::<Text, _>(&self.id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<BigInt, _>(&self.tx)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Integer, _>(&self.seq)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&self.seeker_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&self.kind)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&self.actor)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Timestamp, _>(&self.occurred_at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Timestamp, _>(&self.created_at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&self.data)?;
+        out.push_sql(", last_event_tx, last_event_seq FROM users WHERE id = ");
+        out.push_bind_param::<Text, _>(&self.seeker_id)?;
+        Ok(())
+    }
+}
+
+impl<C> RunQueryDsl<C> for ChainedInsert {}
+
+/// Makes an event its seeker's newest on SQLite (see [`ChainedInsert`]).
+#[derive(Debug, diesel::query_builder::QueryId)]
+struct AdvanceChain {
+    seeker_id: String,
+    tx: i64,
+    seq: i32,
+}
+
+impl QueryFragment<Sqlite> for AdvanceChain {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+        out.push_sql("UPDATE users SET last_event_tx = ");
+        out.push_bind_param::<BigInt, _>(&self.tx)?;
+        out.push_sql(", last_event_seq = ");
+        out.push_bind_param::<Integer, _>(&self.seq)?;
+        out.push_sql(" WHERE id = ");
+        out.push_bind_param::<Text, _>(&self.seeker_id)?;
+        Ok(())
+    }
+}
+
+impl<C> RunQueryDsl<C> for AdvanceChain {}
 
 /// The position of the writer thread's group (SQLite): its writes share one
 /// transaction, so they share one transaction number, taken by the group's
@@ -323,6 +439,9 @@ pub fn page(
     filter: &Filter<'_>,
     limit: i64,
 ) -> Result<(Vec<EventRow>, bool), StoreError> {
+    if let (DbConnection::Sqlite(c), Some(seekers)) = (&mut *conn, filter.seekers) {
+        return chain_page(c, after, seekers, filter.kinds, limit);
+    }
     let horizon = horizon(conn)?;
     let query = after_filtered(after, filter)
         .filter(events::tx.lt(horizon))
@@ -333,6 +452,104 @@ pub fn page(
     let more = rows.len() as i64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(0));
     Ok((rows, more))
+}
+
+/// [`page`] of some seekers' events on SQLite: each seeker's chain walked
+/// back from their newest event to `after` (one index look-up an event,
+/// by position), then sorted. Every commit is visible in position order
+/// there, and a chain is in position order, so the walk stops at the first
+/// event at or before `after`.
+fn chain_page(
+    conn: &mut diesel::SqliteConnection,
+    after: Position,
+    seekers: &[String],
+    kinds: &[EventType],
+    limit: i64,
+) -> Result<(Vec<EventRow>, bool), StoreError> {
+    if seekers.is_empty() {
+        return Ok((Vec::new(), false));
+    }
+    let list = |n: usize| vec!["?"; n].join(", ");
+    let mut sql = format!(
+        "WITH RECURSIVE chain (tx, seq, prev_tx, prev_seq) AS (\
+         SELECT e.tx, e.seq, e.prev_tx, e.prev_seq FROM users u \
+         JOIN events e ON e.tx = u.last_event_tx AND e.seq = u.last_event_seq \
+         WHERE u.id IN ({}) AND (e.tx, e.seq) > (?, ?) \
+         UNION ALL \
+         SELECT e.tx, e.seq, e.prev_tx, e.prev_seq FROM chain c \
+         JOIN events e ON e.tx = c.prev_tx AND e.seq = c.prev_seq \
+         WHERE (e.tx, e.seq) > (?, ?)) \
+         SELECT e.id, e.tx, e.seq, e.seeker_id, e.kind, e.actor, e.occurred_at, \
+         e.created_at, e.data FROM chain JOIN events e ON e.tx = chain.tx AND e.seq = chain.seq",
+        list(seekers.len())
+    );
+    if !kinds.is_empty() {
+        sql.push_str(&format!(" WHERE e.kind IN ({})", list(kinds.len())));
+    }
+    sql.push_str(" ORDER BY e.tx, e.seq LIMIT ?");
+    let mut query = diesel::sql_query(sql).into_boxed::<Sqlite>();
+    for seeker in seekers {
+        query = query.bind::<Text, _>(seeker.clone());
+    }
+    for _ in 0..2 {
+        query = query
+            .bind::<BigInt, _>(after.tx)
+            .bind::<Integer, _>(after.seq);
+    }
+    for kind in kinds {
+        query = query.bind::<Text, _>(kind.as_str());
+    }
+    let query = query.bind::<BigInt, _>(limit.saturating_add(1));
+    let mut rows = query
+        .load::<ChainedRow>(conn)?
+        .into_iter()
+        .map(EventRow::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok((rows, more))
+}
+
+/// An event as [`chain_page`] reads it, before its text columns are parsed.
+#[derive(QueryableByName)]
+struct ChainedRow {
+    #[diesel(sql_type = Text)]
+    id: String,
+    #[diesel(sql_type = BigInt)]
+    tx: i64,
+    #[diesel(sql_type = Integer)]
+    seq: i32,
+    #[diesel(sql_type = Text)]
+    seeker_id: String,
+    #[diesel(sql_type = Text)]
+    kind: Stored,
+    #[diesel(sql_type = Text)]
+    actor: Stored,
+    #[diesel(sql_type = Timestamp)]
+    occurred_at: NaiveDateTime,
+    #[diesel(sql_type = Timestamp)]
+    created_at: NaiveDateTime,
+    #[diesel(sql_type = Text)]
+    data: StoredJsonText,
+}
+
+impl TryFrom<ChainedRow> for EventRow {
+    type Error = StoreError;
+
+    fn try_from(row: ChainedRow) -> Result<Self, StoreError> {
+        let corrupt = |e: crate::types::CorruptValue| StoreError::Corrupt(e.to_string());
+        Ok(Self {
+            id: row.id,
+            tx: row.tx,
+            seq: row.seq,
+            seeker_id: row.seeker_id,
+            kind: row.kind.try_into().map_err(corrupt)?,
+            actor: row.actor.try_into().map_err(corrupt)?,
+            occurred_at: row.occurred_at,
+            created_at: row.created_at,
+            data: row.data.try_into().map_err(corrupt)?,
+        })
+    }
 }
 
 /// How long [`settled_page`] waits at most for the transactions older than
@@ -471,7 +688,7 @@ mod tests {
             },
             occurred_at: now,
             created_at: now,
-            data: serde_json::json!({"id": id}),
+            data: serde_json::json!({"id": id}).into(),
         }
     }
 
@@ -707,5 +924,151 @@ mod tests {
             rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
             ["slow", "fast"]
         );
+    }
+
+    /// One seeker's events, or a few seekers', are theirs exactly, in
+    /// position order, page by page and by type, across transactions that
+    /// interleave them, one that rolled back, and a purge: on SQLite
+    /// through each seeker's chain, on PostgreSQL through the index.
+    #[test]
+    fn a_seekers_events_are_theirs_in_order_across_transactions_and_pages() {
+        let (_db, store) = store();
+        let now = Utc::now().naive_utc();
+        for id in ["t", "u"] {
+            let user = crate::testing::seeker_row(id, now);
+            store.write(|conn| users::insert(conn, &user)).unwrap();
+        }
+        let of = |seeker: &str, id: String, kind: EventType| NewEvent {
+            seeker_id: seeker.to_owned(),
+            kind,
+            ..event(&id)
+        };
+        let mut n = 0;
+        for round in 0..6 {
+            store
+                .write(|conn| {
+                    let mut appender = Appender::default();
+                    for seeker in ["s", "t", "s", "u"] {
+                        n += 1;
+                        let kind = if n % 3 == 0 {
+                            EventType::OpportunityCreated
+                        } else {
+                            EventType::InteractionLogged
+                        };
+                        appender.append(conn, of(seeker, format!("{seeker}{n}"), kind))?;
+                    }
+                    Ok::<_, StoreError>(())
+                })
+                .unwrap();
+            if round == 2 {
+                let undone = store.write(|conn| {
+                    let mut appender = Appender::default();
+                    appender.append(
+                        conn,
+                        of("s", "undone".to_owned(), EventType::InteractionLogged),
+                    )?;
+                    Err::<(), _>(StoreError::NotFound)
+                });
+                assert!(undone.is_err());
+            }
+        }
+        let everything = at_least(&store, Position::default(), 24);
+        assert_eq!(everything.len(), 24);
+        let read = |seekers: &[String], kinds: &[EventType], limit: i64| {
+            let mut after = Position::default();
+            let mut ids = Vec::new();
+            loop {
+                let filter = Filter {
+                    seekers: Some(seekers),
+                    kinds,
+                };
+                let (rows, more) = store
+                    .read(|conn| page(conn, after, &filter, limit))
+                    .unwrap();
+                assert!(rows.len() as i64 <= limit);
+                if let Some(last) = rows.last() {
+                    after = Position {
+                        tx: last.tx,
+                        seq: last.seq,
+                    };
+                }
+                ids.extend(rows.into_iter().map(|r| r.id));
+                if !more {
+                    return ids;
+                }
+            }
+        };
+        let expected = |seekers: &[&str], kinds: &[EventType]| -> Vec<String> {
+            everything
+                .iter()
+                .filter(|r| seekers.contains(&r.seeker_id.as_str()))
+                .filter(|r| kinds.is_empty() || kinds.contains(&r.kind))
+                .map(|r| r.id.clone())
+                .collect()
+        };
+        let names = |ids: &[&str]| ids.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        for limit in [1, 4, 100] {
+            assert_eq!(read(&names(&["s"]), &[], limit), expected(&["s"], &[]));
+            assert_eq!(read(&names(&["u"]), &[], limit), expected(&["u"], &[]));
+            assert_eq!(
+                read(&names(&["t", "u"]), &[], limit),
+                expected(&["t", "u"], &[])
+            );
+            let kinds = [EventType::OpportunityCreated];
+            assert_eq!(
+                read(&names(&["s"]), &kinds, limit),
+                expected(&["s"], &kinds)
+            );
+        }
+        assert_eq!(expected(&["s"], &[]).len(), 12);
+        assert!(!expected(&["s"], &[]).contains(&"undone".to_owned()));
+        assert!(read(&names(&["nobody"]), &[], 10).is_empty());
+        assert!(read(&[], &[], 10).is_empty());
+        // From the middle of the log: only what comes after.
+        let middle = &everything[10];
+        let after = Position {
+            tx: middle.tx,
+            seq: middle.seq,
+        };
+        let filter = Filter {
+            seekers: Some(&names(&["s"])),
+            kinds: &[],
+        };
+        let rest = store
+            .read(|conn| page(conn, after, &filter, 100))
+            .unwrap()
+            .0;
+        let expected_rest: Vec<&str> = everything[11..]
+            .iter()
+            .filter(|r| r.seeker_id == "s")
+            .map(|r| r.id.as_str())
+            .collect();
+        assert_eq!(
+            rest.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            expected_rest
+        );
+        // A purge that takes the oldest events leaves the chain's newer part.
+        store
+            .write(|conn| {
+                diesel::delete(
+                    events::table.filter(
+                        events::id.eq_any(
+                            everything[..8]
+                                .iter()
+                                .map(|r| r.id.clone())
+                                .collect::<Vec<_>>(),
+                        ),
+                    ),
+                )
+                .execute(conn)
+                .map_err(StoreError::from)
+            })
+            .unwrap();
+        let kept: Vec<String> = everything[8..]
+            .iter()
+            .filter(|r| r.seeker_id == "s")
+            .map(|r| r.id.clone())
+            .collect();
+        assert_eq!(read(&names(&["s"]), &[], 3), kept);
     }
 }

@@ -19,11 +19,18 @@ const MIGRATION_LOCK_WAIT: Duration = Duration::from_secs(60);
 
 impl Store {
     /// Applies every pending migration and returns the versions applied.
+    /// On SQLite it then links each seeker's events into a chain, once
+    /// ([`link_event_chains`]).
     pub fn migrate(&self) -> Result<Vec<String>, StoreError> {
         self.with_migration_lock(|conn| {
-            conn.run_pending_migrations(MIGRATIONS)
+            let applied = conn
+                .run_pending_migrations(MIGRATIONS)
                 .map(|versions| versions.iter().map(ToString::to_string).collect())
-                .map_err(|e| StoreError::Migration(e.to_string()))
+                .map_err(|e| StoreError::Migration(e.to_string()))?;
+            if let DbConnection::Sqlite(c) = &mut *conn {
+                link_event_chains(c)?;
+            }
+            Ok(applied)
         })
     }
 
@@ -75,5 +82,160 @@ impl Store {
                 .execute(&mut *conn)?;
         }
         result
+    }
+}
+
+/// SQLite finds one seeker's events through a chain, not through the
+/// `(seeker_id, tx, seq)` index that PostgreSQL keeps (see
+/// `crate::events`). The migration that added the chain's columns is
+/// portable, so it leaves the index in place; the first migration run on a
+/// SQLite database after it links every seeker's events and their account
+/// rows to their newest event, with the help of the index, then drops the
+/// index: in one transaction. Without the index there is nothing to do.
+fn link_event_chains(conn: &mut diesel::SqliteConnection) -> Result<(), StoreError> {
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let count = |conn: &mut diesel::SqliteConnection, sql: &str| -> Result<i64, StoreError> {
+        Ok(diesel::sql_query(sql).get_result::<Count>(conn)?.n)
+    };
+    let indexed = count(
+        conn,
+        "SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name = 'events_seeker'",
+    )? > 0;
+    let has_chain = count(
+        conn,
+        "SELECT count(*) AS n FROM pragma_table_info('events') WHERE name = 'prev_tx'",
+    )? > 0;
+    if !indexed || !has_chain {
+        return Ok(());
+    }
+    conn.immediate_transaction(|c| {
+        diesel::sql_query(
+            "UPDATE events SET (prev_tx, prev_seq) = (SELECT p.tx, p.seq FROM events p \
+             WHERE p.seeker_id = events.seeker_id AND (p.tx, p.seq) < (events.tx, events.seq) \
+             ORDER BY p.tx DESC, p.seq DESC LIMIT 1)",
+        )
+        .execute(c)?;
+        diesel::sql_query(
+            "UPDATE users SET (last_event_tx, last_event_seq) = (SELECT e.tx, e.seq FROM events e \
+             WHERE e.seeker_id = users.id ORDER BY e.tx DESC, e.seq DESC LIMIT 1)",
+        )
+        .execute(c)?;
+        diesel::sql_query("DROP INDEX events_seeker").execute(c)?;
+        Ok::<_, StoreError>(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+    use diesel_migrations::MigrationHarness;
+
+    use super::*;
+    use crate::events::{Appender, Filter, NewEvent, Position, page};
+    use crate::testing::TestDatabase;
+    use crate::{Backend, PoolOptions, users};
+
+    /// A SQLite database whose events were written before the chain: the
+    /// first migration after it links every seeker's events, in position
+    /// order, drops the index, and the next event joins the chain.
+    #[test]
+    fn events_written_before_the_chain_are_linked_by_the_migration() {
+        let db = TestDatabase::create().unwrap();
+        if TestDatabase::backend() != Backend::Sqlite {
+            return;
+        }
+        let store = Store::open(db.url().clone(), &PoolOptions::default()).unwrap();
+        store.migrate().unwrap();
+        let now = Utc::now().naive_utc();
+        for id in ["a", "b"] {
+            let user = crate::testing::seeker_row(id, now);
+            store.write(|conn| users::insert(conn, &user)).unwrap();
+        }
+        {
+            let mut conn = store.connection().unwrap();
+            let reverted = conn.revert_last_migration(MIGRATIONS).unwrap();
+            assert_eq!(reverted.to_string(), "20261127000035");
+            // As the events of an older release were written: three
+            // transactions, the seekers interleaved, out of id order.
+            for (id, tx, seq, seeker) in [
+                ("e1", 1, 0, "a"),
+                ("e2", 1, 1, "b"),
+                ("e3", 2, 0, "a"),
+                ("e0", 3, 0, "b"),
+                ("e4", 3, 1, "a"),
+            ] {
+                diesel::sql_query(format!(
+                    "INSERT INTO events (id, tx, seq, seeker_id, kind, actor, occurred_at, \
+                     created_at, data) VALUES ('{id}', {tx}, {seq}, '{seeker}', \
+                     'interaction.logged', 'seeker:{seeker}', '2026-11-27 10:00:00', \
+                     '2026-11-27 10:00:00', '{{}}')"
+                ))
+                .execute(&mut *conn)
+                .unwrap();
+            }
+            diesel::sql_query("UPDATE event_counter SET last_tx = 3")
+                .execute(&mut *conn)
+                .unwrap();
+        }
+        assert_eq!(store.migrate().unwrap(), ["20261127000035"]);
+        let read = |seeker: &str| {
+            let seekers = [seeker.to_owned()];
+            let filter = Filter {
+                seekers: Some(&seekers),
+                kinds: &[],
+            };
+            store
+                .read(|conn| page(conn, Position::default(), &filter, 100))
+                .unwrap()
+                .0
+                .into_iter()
+                .map(|r| r.id)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(read("a"), ["e1", "e3", "e4"]);
+        assert_eq!(read("b"), ["e2", "e0"]);
+        let mut conn = store.connection().unwrap();
+        let DbConnection::Sqlite(c) = &mut *conn else {
+            unreachable!()
+        };
+        #[derive(QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let indexes = diesel::sql_query(
+            "SELECT count(*) AS n FROM sqlite_master WHERE name = 'events_seeker'",
+        )
+        .get_result::<Count>(c)
+        .unwrap();
+        assert_eq!(indexes.n, 0);
+        drop(conn);
+        // Migrating again finds nothing to do.
+        assert!(store.migrate().unwrap().is_empty());
+        store
+            .write(|conn| {
+                Appender::default().append(
+                    conn,
+                    NewEvent {
+                        id: "e5".to_owned(),
+                        seeker_id: "a".to_owned(),
+                        kind: followup_core::EventType::InteractionLogged,
+                        actor: followup_core::Actor {
+                            kind: followup_core::ActorKind::Seeker,
+                            id: "a".to_owned(),
+                        },
+                        occurred_at: now,
+                        created_at: now,
+                        data: serde_json::json!({}).into(),
+                    },
+                )
+            })
+            .unwrap();
+        assert_eq!(read("a"), ["e1", "e3", "e4", "e5"]);
+        assert_eq!(read("b"), ["e2", "e0"]);
     }
 }

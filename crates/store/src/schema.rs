@@ -102,6 +102,8 @@ diesel::table! {
         occurred_at -> Timestamp,
         created_at -> Timestamp,
         data -> Text,
+        prev_tx -> Nullable<BigInt>,
+        prev_seq -> Nullable<Integer>,
     }
 }
 
@@ -333,6 +335,8 @@ diesel::table! {
         holiday_calendars -> Text,
         token_generation -> BigInt,
         locale -> Text,
+        last_event_tx -> Nullable<BigInt>,
+        last_event_seq -> Nullable<Integer>,
     }
 }
 

@@ -139,6 +139,11 @@ impl StoredJsonText {
     fn of<T: serde::Serialize>(value: &T) -> Self {
         Self(serde_json::to_string(value).map_err(|e| e.to_string()))
     }
+
+    /// JSON written already.
+    pub(crate) fn text(json: String) -> Self {
+        Self(Ok(json))
+    }
 }
 
 impl<DB> FromSql<Text, DB> for StoredJsonText

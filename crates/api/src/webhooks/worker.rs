@@ -13,7 +13,7 @@ use std::time::{Duration as StdDuration, Instant};
 use chrono::{DateTime, Duration, Utc};
 use followup_core::{Actor, ActorKind, EventType};
 use followup_store::DbConnection;
-use followup_store::events::{Appender, NewEvent, Position};
+use followup_store::events::{Appender, EventData, NewEvent, Position};
 use followup_store::webhooks::{self, AttemptRow, DeliveryRow, DeliveryState, WebhookRow};
 use reqwest::header::{CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
 
@@ -530,8 +530,7 @@ fn disable(
     }
     tracing::warn!(webhook = %row.id, reason, "webhook disabled");
     let owner = row.owner_id.clone();
-    let data =
-        serde_json::to_value(Webhook::from(row)).map_err(|e| ApiError::Internal(Box::new(e)))?;
+    let data = EventData::of(&Webhook::from(row)).map_err(|e| ApiError::Internal(Box::new(e)))?;
     Appender::default().append(
         conn,
         NewEvent {
