@@ -471,6 +471,76 @@ mod tests {
         assert_eq!(revision(&store, "d"), 1, "the writer goes on after a panic");
     }
 
+    /// A seeker's event chain (crates/store/src/events.rs) is kept in their
+    /// account row: a write of the group that rolls back to its savepoint
+    /// takes its link back with it, and the next write links to the event
+    /// before it.
+    #[tokio::test]
+    async fn a_write_that_rolls_back_in_a_group_leaves_the_chain_as_it_was() {
+        use crate::events::{Filter, NewEvent, Position, page};
+        let Some((_db, store)) = store(16) else {
+            return;
+        };
+        let event = |id: &str| NewEvent {
+            id: id.to_owned(),
+            seeker_id: "a".to_owned(),
+            kind: followup_core::EventType::InteractionLogged,
+            actor: followup_core::Actor {
+                kind: followup_core::ActorKind::Seeker,
+                id: "a".to_owned(),
+            },
+            occurred_at: chrono::Utc::now().naive_utc(),
+            created_at: chrono::Utc::now().naive_utc(),
+            data: serde_json::json!({ "id": id }).into(),
+        };
+        let (release, holder) = hold_the_turn(&store);
+        let mut writes = Vec::new();
+        for (id, fails) in [("e1", false), ("e2", true), ("e3", false)] {
+            let store = store.clone();
+            let event = event(id);
+            writes.push(tokio::spawn(async move {
+                store
+                    .write_facts_async(move |tx| {
+                        tx.emit(event)?;
+                        if fails {
+                            return Err(StoreError::NotFound);
+                        }
+                        Ok(())
+                    })
+                    .await
+            }));
+            // In this order.
+            tokio::time::sleep(Duration::from_millis(30)).await;
+        }
+        release.send(()).unwrap();
+        holder.join().unwrap();
+        let results: Vec<bool> = futures_results(writes).await;
+        assert_eq!(results, [true, false, true]);
+        let seekers = ["a".to_owned()];
+        let filter = Filter {
+            seekers: Some(&seekers),
+            kinds: &[],
+        };
+        let (rows, more) = store
+            .read(|conn| page(conn, Position::default(), &filter, 10))
+            .unwrap();
+        assert!(!more);
+        assert_eq!(
+            rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            ["e1", "e3"]
+        );
+    }
+
+    async fn futures_results(
+        writes: Vec<tokio::task::JoinHandle<Result<(), StoreError>>>,
+    ) -> Vec<bool> {
+        let mut results = Vec::new();
+        for write in writes {
+            results.push(write.await.unwrap().is_ok());
+        }
+        results
+    }
+
     #[tokio::test]
     async fn a_full_queue_refuses_at_once_and_takes_writes_again_once_drained() {
         let Some((_db, store)) = store(2) else {
