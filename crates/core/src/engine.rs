@@ -267,7 +267,7 @@ impl<'a> Engine<'a> {
     /// The next actions for one opportunity (empty when it is closed, but
     /// for what follows a rejection), sorted.
     pub fn next_actions(&self, opportunity: &Opportunity) -> Vec<NextAction> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(6);
         self.collect(opportunity, &mut out);
         if let Some(apply) = &self.pipeline.apply_more
             && matches!(opportunity.stage, Stage::Final | Stage::Offer)

@@ -354,7 +354,7 @@ impl Because {
         Self {
             code,
             args: Args(Vec::with_capacity(12)),
-            text: String::with_capacity(200),
+            text: String::with_capacity(256),
         }
     }
 
