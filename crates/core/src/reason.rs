@@ -470,22 +470,42 @@ impl Because {
 
 /// "London time", "New York time", "UTC": how a sentence names a zone.
 pub fn push_zone(out: &mut String, tz: Tz) {
-    match zone_city(tz) {
+    match city_of(tz) {
         Some(city) => {
-            out.push_str(&city);
+            push_city(out, city);
             out.push_str(" time");
         }
         None => out.push_str(zone_name(tz)),
     }
 }
 
+/// The last part of a zone's name when it names a city ("New_York").
+fn city_of(tz: Tz) -> Option<&'static str> {
+    match tz.name().rsplit_once('/') {
+        Some((area, city)) if area != "Etc" => Some(city),
+        _ => None,
+    }
+}
+
+/// Writes a city as a sentence names it: underscores as spaces.
+fn push_city(out: &mut String, city: &str) {
+    let mut rest = city;
+    while let Some(i) = rest.bytes().position(|b| b == b'_') {
+        out.push_str(&rest[..i]);
+        out.push(' ');
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
+}
+
 /// A zone's city as a sentence names it ("London", "New York"); `None` for
 /// a zone without one (`UTC`, `Etc/GMT+5`), named by [`zone_name`].
 pub fn zone_city(tz: Tz) -> Option<String> {
-    match tz.name().rsplit_once('/') {
-        Some((area, city)) if area != "Etc" => Some(city.replace('_', " ")),
-        _ => None,
-    }
+    city_of(tz).map(|city| {
+        let mut out = String::with_capacity(city.len());
+        push_city(&mut out, city);
+        out
+    })
 }
 
 /// The name of a zone without a city: "UTC", "GMT+5".
