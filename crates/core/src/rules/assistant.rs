@@ -78,10 +78,10 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
     if !by_email {
         action.constraints.push(Constraint::NoMessageWithAssistant);
     }
-    action.draft = Some(drafts::ask_assistant(
+    action.draft = Some(Box::new(drafts::ask_assistant(
         &ctx.letterhead(Some(assistant)),
         manager,
         by_email,
-    ));
+    )));
     out.push(action);
 }

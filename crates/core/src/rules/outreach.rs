@@ -534,11 +534,11 @@ fn build(ctx: &Ctx<'_>, primary: &Candidate<'_>, timing: &Candidate<'_>) -> Next
         };
     }
     let head = ctx.letterhead(contact);
-    action.draft = Some(if channel == Channel::Phone {
+    action.draft = Some(Box::new(if channel == Channel::Phone {
         drafts::call_script(&head, message, no_messages)
     } else {
         drafts::status_email(&head, message)
-    });
+    }));
     action
 }
 
