@@ -251,6 +251,7 @@ impl Args {
     }
 
     /// Records `arg` under `name`, replacing an earlier value of that name.
+    #[inline]
     pub fn set(&mut self, name: &'static str, arg: Arg) {
         match self.0.iter_mut().find(|(n, _)| n == name) {
             Some(slot) => slot.1 = arg,
