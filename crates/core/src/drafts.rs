@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use crate::action::{Draft, DraftTemplate};
 use crate::facts::{Contact, Profile};
-use crate::reason::{Arg, Args};
+use crate::reason::{Arg, Args, Text};
 use crate::schedule::push_date;
 
 /// Who writes to whom about what.
@@ -62,11 +62,11 @@ impl Letterhead<'_> {
         }
         let mut args = Args::new();
         if let Some(c) = self.contact {
-            args.set("contact_name", Arg::Text(c.first_name().to_owned().into()));
+            args.set("contact_name", Arg::Text(Text::new(c.first_name())));
         }
-        args.set("seeker_name", Arg::Text(self.seeker.to_owned().into()));
-        args.set("company", Arg::Text(self.company.to_owned().into()));
-        args.set("title", Arg::Text(self.title.to_owned().into()));
+        args.set("seeker_name", Arg::Text(Text::new(self.seeker)));
+        args.set("company", Arg::Text(Text::new(self.company)));
+        args.set("title", Arg::Text(Text::new(self.title)));
         Pending {
             name,
             args: Some(args),
@@ -177,7 +177,7 @@ pub(crate) fn influence_letter(
         .map(str::trim)
         .filter(|p| !p.is_empty())
     {
-        template.set("plan", || Arg::Text(plan.to_owned().into()));
+        template.set("plan", || Arg::Text(Text::new(plan)));
     }
     if !strengths.is_empty() {
         template.set("strengths", || {
@@ -407,7 +407,7 @@ pub(crate) fn ask_assistant(head: &Letterhead<'_>, manager: &Contact, by_email: 
         body.push_str(" by phone? I'm going to be in and out, so I'll just keep trying.");
         head.sign(&mut body);
         let mut template = head.template("ask_assistant_email");
-        template.set("manager_name", || Arg::Text(manager.to_owned().into()));
+        template.set("manager_name", || Arg::Text(Text::new(manager)));
         return head.email(subject, body, template);
     }
     let assistant = head.contact.map_or("the assistant", Contact::first_name);
@@ -424,7 +424,7 @@ pub(crate) fn ask_assistant(head: &Letterhead<'_>, manager: &Contact, by_email: 
         " is out: \"I'm going to be in and out, so I'll just keep trying.\" Leave no message.",
     );
     let mut template = head.template("ask_assistant_call");
-    template.set("manager_name", || Arg::Text(manager.to_owned().into()));
+    template.set("manager_name", || Arg::Text(Text::new(manager)));
     Draft {
         to: None,
         subject: None,

@@ -100,9 +100,9 @@ wire_enum! {
 /// One fact a reason names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Arg {
-    /// A name, a company, an id, a code (borrowed when it is a fixed word,
-    /// so that naming a channel or a purpose costs no allocation).
-    Text(Cow<'static, str>),
+    /// A name, a company, an id, a code (see [`Text`]: naming a channel, a
+    /// purpose or a short name costs no allocation).
+    Text(Text),
     /// A count.
     Number(u32),
     /// A condition that holds.
@@ -147,6 +147,92 @@ impl Rules {
             out.len += 1;
         }
         out
+    }
+}
+
+/// The words of a text argument: a fixed word borrowed, a short text (a
+/// name, a company) kept inline, a longer one on the heap. Reads as a `str`.
+#[derive(Clone)]
+pub struct Text(TextRepr);
+
+#[derive(Clone)]
+enum TextRepr {
+    Fixed(&'static str),
+    Inline { len: u8, bytes: [u8; Text::INLINE] },
+    Heap(Box<str>),
+}
+
+impl Text {
+    /// The longest text kept inline, in bytes: as much as fits beside the
+    /// length in the space of a `String`, so an `Arg` stays 32 bytes.
+    const INLINE: usize = 22;
+
+    /// A copy of `s`: inline when it is short.
+    pub fn new(s: &str) -> Self {
+        match u8::try_from(s.len()) {
+            Ok(len) if s.len() <= Self::INLINE => {
+                let mut bytes = [0; Self::INLINE];
+                bytes[..s.len()].copy_from_slice(s.as_bytes());
+                Self(TextRepr::Inline { len, bytes })
+            }
+            _ => Self(TextRepr::Heap(s.into())),
+        }
+    }
+
+    /// The words.
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            TextRepr::Fixed(s) => s,
+            // Always whole characters: copied from a `str` of this length.
+            TextRepr::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+            }
+            TextRepr::Heap(s) => s,
+        }
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&'static str> for Text {
+    /// A fixed word, borrowed.
+    fn from(s: &'static str) -> Self {
+        Self(TextRepr::Fixed(s))
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        if s.len() <= Self::INLINE {
+            Self::new(&s)
+        } else {
+            Self(TextRepr::Heap(s.into_boxed_str()))
+        }
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Text {}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
+    }
+}
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
     }
 }
 
@@ -227,7 +313,7 @@ fn parse_text(s: String) -> Arg {
     {
         return Arg::Date(date);
     }
-    Arg::Text(Cow::Owned(s))
+    Arg::Text(s.into())
 }
 
 /// The facts a reason names, by name, in the order the sentence names them.
@@ -368,14 +454,14 @@ impl Because {
     /// A name, a company or quoted words, written and recorded as `name`.
     pub(crate) fn text(&mut self, name: &'static str, value: &str) -> &mut Self {
         self.text.push_str(value);
-        self.args.set(name, Arg::Text(Cow::Owned(value.to_owned())));
+        self.args.set(name, Arg::Text(Text::new(value)));
         self
     }
 
     /// A fixed word (a channel, a purpose, a code) recorded as `name`,
     /// not written.
     pub(crate) fn word(&mut self, name: &'static str, value: &'static str) -> &mut Self {
-        self.args.set(name, Arg::Text(Cow::Borrowed(value)));
+        self.args.set(name, Arg::Text(value.into()));
         self
     }
 
@@ -532,7 +618,27 @@ mod tests {
             parse_text("2026-11-16".into()),
             Arg::Date(NaiveDate::from_ymd_opt(2026, 11, 16).unwrap())
         );
-        assert_eq!(parse_text("Ann".into()), Arg::Text(Cow::Borrowed("Ann")));
+        assert_eq!(parse_text("Ann".into()), Arg::Text("Ann".into()));
+    }
+
+    #[test]
+    fn a_text_reads_the_same_however_it_is_kept() {
+        // Three two-byte letters: 22 bytes (the most kept inline), then 23.
+        let short = "Zoë Müller-Lüdensch";
+        let long = "Zoë Müller-Lüdensche";
+        assert_eq!((short.len(), long.len()), (Text::INLINE, Text::INLINE + 1));
+        for s in ["", "Ann", "a".repeat(Text::INLINE).as_str(), short, long] {
+            let new = Text::new(s);
+            assert_eq!(new.as_str(), s);
+            assert_eq!(Text::from(s.to_owned()), new);
+            assert_eq!(format!("{new}"), s);
+            assert_eq!(format!("{new:?}"), format!("{s:?}"));
+            assert_eq!(
+                serde_json::to_value(Arg::Text(new)).unwrap(),
+                serde_json::json!(s)
+            );
+        }
+        assert_eq!(Text::from("call"), Text::new("call"));
     }
 
     #[test]
