@@ -312,7 +312,9 @@ pub fn action(
     locale: followup_core::l10n::Locale,
 ) -> NextAction {
     followup_core::l10n::localise_action(&mut action, locale);
-    action.draft = action.draft.map(|d| d.with_link(mailto));
+    if let Some(draft) = action.draft.as_deref_mut() {
+        draft.set_link(mailto);
+    }
     action
 }
 

@@ -160,8 +160,13 @@ impl Draft {
     /// out.
     #[must_use]
     pub fn with_link(mut self, include: bool) -> Self {
-        self.mailto = if include { self.link() } else { None };
+        self.set_link(include);
         self
+    }
+
+    /// Fills in the `mailto` link (`include`) or leaves it out.
+    pub fn set_link(&mut self, include: bool) {
+        self.mailto = if include { self.link() } else { None };
     }
 }
 
@@ -203,7 +208,9 @@ pub struct NextAction {
     /// What not to do (`no_voicemail`, `no_message_with_assistant`, …).
     pub constraints: Vec<Constraint>,
     /// The words to use, where a message is sent.
-    pub draft: Option<Draft>,
+    // Boxed: many actions have none, and every action is moved about while
+    // they are collected and sorted.
+    pub draft: Option<Box<Draft>>,
     /// The opportunity at another employer this action relies on: the
     /// competing offer a share or a script cites. Never one at the same
     /// employer as `opportunity_id`.

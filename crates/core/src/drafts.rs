@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use crate::action::{Draft, DraftTemplate};
 use crate::facts::{Contact, Profile};
-use crate::reason::{Arg, Args};
+use crate::reason::{Arg, Args, Text};
 use crate::schedule::push_date;
 
 /// Who writes to whom about what.
@@ -62,11 +62,11 @@ impl Letterhead<'_> {
         }
         let mut args = Args::new();
         if let Some(c) = self.contact {
-            args.set("contact_name", Arg::Text(c.first_name().to_owned().into()));
+            args.set("contact_name", Arg::Text(Text::new(c.first_name())));
         }
-        args.set("seeker_name", Arg::Text(self.seeker.to_owned().into()));
-        args.set("company", Arg::Text(self.company.to_owned().into()));
-        args.set("title", Arg::Text(self.title.to_owned().into()));
+        args.set("seeker_name", Arg::Text(Text::new(self.seeker)));
+        args.set("company", Arg::Text(Text::new(self.company)));
+        args.set("title", Arg::Text(Text::new(self.title)));
         Pending {
             name,
             args: Some(args),
@@ -135,7 +135,7 @@ pub(crate) fn influence_letter(
     interview: NaiveDate,
     profile: &Profile,
 ) -> Draft {
-    let subject = format!("My first six months as {}", head.title);
+    let subject = ["My first six months as ", head.title].concat();
     let mut body = String::with_capacity(640);
     head.greeting(&mut body);
     body.push_str("Thank you for our conversation on ");
@@ -177,7 +177,7 @@ pub(crate) fn influence_letter(
         .map(str::trim)
         .filter(|p| !p.is_empty())
     {
-        template.set("plan", || Arg::Text(plan.to_owned().into()));
+        template.set("plan", || Arg::Text(Text::new(plan)));
     }
     if !strengths.is_empty() {
         template.set("strengths", || {
@@ -201,7 +201,7 @@ pub(crate) fn status_email(head: &Letterhead<'_>, message: Message) -> Draft {
                 ". I wanted to get a sense of where things stand, and whether there is anything \
                  more I can share to help your decision.\n\nI remain very interested in the role.",
             );
-            format!("The {} role at {}", head.title, head.company)
+            ["The ", head.title, " role at ", head.company].concat()
         }
         Message::Collaboration => {
             body.push_str("I was so excited by our conversations about the ");
@@ -211,7 +211,7 @@ pub(crate) fn status_email(head: &Letterhead<'_>, message: Message) -> Draft {
                  could strategize with you about what we should do to move forward: I would be \
                  glad to meet anyone else on the team or put together anything that helps.",
             );
-            format!("The {} role: moving forward", head.title)
+            ["The ", head.title, " role: moving forward"].concat()
         }
         Message::ShareStatus(deadline) => {
             body.push_str(
@@ -233,7 +233,7 @@ pub(crate) fn status_email(head: &Letterhead<'_>, message: Message) -> Draft {
                 ", so I wanted you to have this information before I decide. Is there anything I \
                  can share that would help with your timeline?",
             );
-            format!("Where things stand for me: the {} role", head.title)
+            ["Where things stand for me: the ", head.title, " role"].concat()
         }
     };
     head.sign(&mut body);
@@ -258,7 +258,7 @@ pub(crate) fn gracious_close(head: &Letterhead<'_>) -> Draft {
     );
     head.sign(&mut body);
     head.email(
-        format!("Thank you — {}", head.title),
+        ["Thank you — ", head.title].concat(),
         body,
         head.template("gracious_close"),
     )
@@ -283,7 +283,7 @@ pub(crate) fn review_offer(head: &Letterhead<'_>, missing: &str, terms: &[String
     let mut template = head.template("review_offer");
     template.set("terms", || Arg::List(terms.to_vec()));
     head.email(
-        format!("The {} offer in writing", head.title),
+        ["The ", head.title, " offer in writing"].concat(),
         body,
         template,
     )
@@ -309,7 +309,7 @@ pub(crate) fn decide_offer(head: &Letterhead<'_>, deadline: NaiveDate) -> Draft 
     let mut template = head.template("decide_offer");
     template.set("deadline", || Arg::Date(deadline));
     head.email(
-        format!("Your offer for the {} role", head.title),
+        ["Your offer for the ", head.title, " role"].concat(),
         body,
         template,
     )
@@ -333,7 +333,11 @@ pub(crate) fn ask_for_extension(head: &Letterhead<'_>, deadline: NaiveDate) -> D
     head.sign(&mut body);
     let mut template = head.template("ask_for_extension");
     template.set("deadline", || Arg::Date(deadline));
-    head.email(format!("The {} offer: timing", head.title), body, template)
+    head.email(
+        ["The ", head.title, " offer: timing"].concat(),
+        body,
+        template,
+    )
 }
 
 /// What to say on a call: the message if the contact picks up, Attridge's
@@ -397,7 +401,7 @@ pub(crate) fn call_script(head: &Letterhead<'_>, message: Message, no_messages: 
 pub(crate) fn ask_assistant(head: &Letterhead<'_>, manager: &Contact, by_email: bool) -> Draft {
     let manager = manager.first_name();
     if by_email {
-        let subject = format!("A good time to reach {manager}?");
+        let subject = ["A good time to reach ", manager, "?"].concat();
         let mut body = String::with_capacity(400);
         head.greeting(&mut body);
         body.push_str("Thank you for your help during the process for the ");
@@ -407,7 +411,7 @@ pub(crate) fn ask_assistant(head: &Letterhead<'_>, manager: &Contact, by_email: 
         body.push_str(" by phone? I'm going to be in and out, so I'll just keep trying.");
         head.sign(&mut body);
         let mut template = head.template("ask_assistant_email");
-        template.set("manager_name", || Arg::Text(manager.to_owned().into()));
+        template.set("manager_name", || Arg::Text(Text::new(manager)));
         return head.email(subject, body, template);
     }
     let assistant = head.contact.map_or("the assistant", Contact::first_name);
@@ -424,7 +428,7 @@ pub(crate) fn ask_assistant(head: &Letterhead<'_>, manager: &Contact, by_email: 
         " is out: \"I'm going to be in and out, so I'll just keep trying.\" Leave no message.",
     );
     let mut template = head.template("ask_assistant_call");
-    template.set("manager_name", || Arg::Text(manager.to_owned().into()));
+    template.set("manager_name", || Arg::Text(Text::new(manager)));
     Draft {
         to: None,
         subject: None,

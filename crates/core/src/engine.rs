@@ -267,7 +267,9 @@ impl<'a> Engine<'a> {
     /// The next actions for one opportunity (empty when it is closed, but
     /// for what follows a rejection), sorted.
     pub fn next_actions(&self, opportunity: &Opportunity) -> Vec<NextAction> {
-        let mut out = Vec::new();
+        // Room for four: most opportunities have no more, and four actions
+        // stay under the allocator's per-thread cache limit (1 KiB).
+        let mut out = Vec::with_capacity(4);
         self.collect(opportunity, &mut out);
         if let Some(apply) = &self.pipeline.apply_more
             && matches!(opportunity.stage, Stage::Final | Stage::Offer)

@@ -234,7 +234,23 @@ const fn any_channel() -> Channel {
 impl Contact {
     /// The first word of the name, for greetings.
     pub fn first_name(&self) -> &str {
-        self.name.split_whitespace().next().unwrap_or(&self.name)
+        first_word(&self.name)
+    }
+}
+
+/// The first whitespace-separated word of `s` (`s` itself when it has
+/// none), as `split_whitespace` finds it: an ASCII first word byte by byte,
+/// anything else (leading whitespace, a non-ASCII byte) by
+/// `split_whitespace` itself.
+fn first_word(s: &str) -> &str {
+    // ASCII's `char::is_whitespace` is tab through carriage return, and space.
+    let stop = s
+        .bytes()
+        .position(|b| matches!(b, b'\t'..=b'\r' | b' ' | 0x80..));
+    match stop {
+        None => s,
+        Some(i) if i > 0 && s.as_bytes().get(i).is_some_and(u8::is_ascii) => &s[..i],
+        Some(_) => s.split_whitespace().next().unwrap_or(s),
     }
 }
 
@@ -639,7 +655,30 @@ mod calendar_serde {
 mod tests {
     use chrono::{NaiveTime, Weekday};
 
-    use super::BestTime;
+    use super::{BestTime, first_word};
+
+    #[test]
+    fn a_first_name_is_the_first_word_whatever_the_spaces() {
+        for name in [
+            "",
+            " ",
+            "Ann",
+            "Ann Lee",
+            "Ann\tLee",
+            " Ann Lee",
+            "Ann\u{a0}Lee",
+            "Zoë Lee",
+            "Ann\u{3000}Lee",
+            "Ann\u{b}Lee",
+            "Ann\u{1c}Lee",
+            "\u{85}Ann Lee",
+            "Ann  ",
+            "李 明",
+        ] {
+            let expected = name.split_whitespace().next().unwrap_or(name);
+            assert_eq!(first_word(name), expected, "{name:?}");
+        }
+    }
 
     fn time(h: u32, m: u32) -> NaiveTime {
         NaiveTime::from_hms_opt(h, m, 0).unwrap()

@@ -100,9 +100,9 @@ wire_enum! {
 /// One fact a reason names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Arg {
-    /// A name, a company, an id, a code (borrowed when it is a fixed word,
-    /// so that naming a channel or a purpose costs no allocation).
-    Text(Cow<'static, str>),
+    /// A name, a company, an id, a code (see [`Text`]: naming a channel, a
+    /// purpose or a short name costs no allocation).
+    Text(Text),
     /// A count.
     Number(u32),
     /// A condition that holds.
@@ -147,6 +147,92 @@ impl Rules {
             out.len += 1;
         }
         out
+    }
+}
+
+/// The words of a text argument: a fixed word borrowed, a short text (a
+/// name, a company) kept inline, a longer one on the heap. Reads as a `str`.
+#[derive(Clone)]
+pub struct Text(TextRepr);
+
+#[derive(Clone)]
+enum TextRepr {
+    Fixed(&'static str),
+    Inline { len: u8, bytes: [u8; Text::INLINE] },
+    Heap(Box<str>),
+}
+
+impl Text {
+    /// The longest text kept inline, in bytes: as much as fits beside the
+    /// length in the space of a `String`, so an `Arg` stays 32 bytes.
+    const INLINE: usize = 22;
+
+    /// A copy of `s`: inline when it is short.
+    pub fn new(s: &str) -> Self {
+        match u8::try_from(s.len()) {
+            Ok(len) if s.len() <= Self::INLINE => {
+                let mut bytes = [0; Self::INLINE];
+                bytes[..s.len()].copy_from_slice(s.as_bytes());
+                Self(TextRepr::Inline { len, bytes })
+            }
+            _ => Self(TextRepr::Heap(s.into())),
+        }
+    }
+
+    /// The words.
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            TextRepr::Fixed(s) => s,
+            // Always whole characters: copied from a `str` of this length.
+            TextRepr::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+            }
+            TextRepr::Heap(s) => s,
+        }
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&'static str> for Text {
+    /// A fixed word, borrowed.
+    fn from(s: &'static str) -> Self {
+        Self(TextRepr::Fixed(s))
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        if s.len() <= Self::INLINE {
+            Self::new(&s)
+        } else {
+            Self(TextRepr::Heap(s.into_boxed_str()))
+        }
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Text {}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
+    }
+}
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
     }
 }
 
@@ -227,7 +313,7 @@ fn parse_text(s: String) -> Arg {
     {
         return Arg::Date(date);
     }
-    Arg::Text(Cow::Owned(s))
+    Arg::Text(s.into())
 }
 
 /// The facts a reason names, by name, in the order the sentence names them.
@@ -251,6 +337,7 @@ impl Args {
     }
 
     /// Records `arg` under `name`, replacing an earlier value of that name.
+    #[inline]
     pub fn set(&mut self, name: &'static str, arg: Arg) {
         match self.0.iter_mut().find(|(n, _)| n == name) {
             Some(slot) => slot.1 = arg,
@@ -354,7 +441,7 @@ impl Because {
         Self {
             code,
             args: Args(Vec::with_capacity(12)),
-            text: String::with_capacity(200),
+            text: String::with_capacity(256),
         }
     }
 
@@ -367,14 +454,14 @@ impl Because {
     /// A name, a company or quoted words, written and recorded as `name`.
     pub(crate) fn text(&mut self, name: &'static str, value: &str) -> &mut Self {
         self.text.push_str(value);
-        self.args.set(name, Arg::Text(Cow::Owned(value.to_owned())));
+        self.args.set(name, Arg::Text(Text::new(value)));
         self
     }
 
     /// A fixed word (a channel, a purpose, a code) recorded as `name`,
     /// not written.
     pub(crate) fn word(&mut self, name: &'static str, value: &'static str) -> &mut Self {
-        self.args.set(name, Arg::Text(Cow::Borrowed(value)));
+        self.args.set(name, Arg::Text(value.into()));
         self
     }
 
@@ -470,22 +557,42 @@ impl Because {
 
 /// "London time", "New York time", "UTC": how a sentence names a zone.
 pub fn push_zone(out: &mut String, tz: Tz) {
-    match zone_city(tz) {
+    match city_of(tz) {
         Some(city) => {
-            out.push_str(&city);
+            push_city(out, city);
             out.push_str(" time");
         }
         None => out.push_str(zone_name(tz)),
     }
 }
 
+/// The last part of a zone's name when it names a city ("New_York").
+fn city_of(tz: Tz) -> Option<&'static str> {
+    match tz.name().rsplit_once('/') {
+        Some((area, city)) if area != "Etc" => Some(city),
+        _ => None,
+    }
+}
+
+/// Writes a city as a sentence names it: underscores as spaces.
+fn push_city(out: &mut String, city: &str) {
+    let mut rest = city;
+    while let Some(i) = rest.bytes().position(|b| b == b'_') {
+        out.push_str(&rest[..i]);
+        out.push(' ');
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
+}
+
 /// A zone's city as a sentence names it ("London", "New York"); `None` for
 /// a zone without one (`UTC`, `Etc/GMT+5`), named by [`zone_name`].
 pub fn zone_city(tz: Tz) -> Option<String> {
-    match tz.name().rsplit_once('/') {
-        Some((area, city)) if area != "Etc" => Some(city.replace('_', " ")),
-        _ => None,
-    }
+    city_of(tz).map(|city| {
+        let mut out = String::with_capacity(city.len());
+        push_city(&mut out, city);
+        out
+    })
 }
 
 /// The name of a zone without a city: "UTC", "GMT+5".
@@ -511,7 +618,27 @@ mod tests {
             parse_text("2026-11-16".into()),
             Arg::Date(NaiveDate::from_ymd_opt(2026, 11, 16).unwrap())
         );
-        assert_eq!(parse_text("Ann".into()), Arg::Text(Cow::Borrowed("Ann")));
+        assert_eq!(parse_text("Ann".into()), Arg::Text("Ann".into()));
+    }
+
+    #[test]
+    fn a_text_reads_the_same_however_it_is_kept() {
+        // Three two-byte letters: 22 bytes (the most kept inline), then 23.
+        let short = "Zoë Müller-Lüdensch";
+        let long = "Zoë Müller-Lüdensche";
+        assert_eq!((short.len(), long.len()), (Text::INLINE, Text::INLINE + 1));
+        for s in ["", "Ann", "a".repeat(Text::INLINE).as_str(), short, long] {
+            let new = Text::new(s);
+            assert_eq!(new.as_str(), s);
+            assert_eq!(Text::from(s.to_owned()), new);
+            assert_eq!(format!("{new}"), s);
+            assert_eq!(format!("{new:?}"), format!("{s:?}"));
+            assert_eq!(
+                serde_json::to_value(Arg::Text(new)).unwrap(),
+                serde_json::json!(s)
+            );
+        }
+        assert_eq!(Text::from("call"), Text::new("call"));
     }
 
     #[test]

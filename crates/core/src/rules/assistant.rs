@@ -10,7 +10,7 @@ use crate::action::{ActionKind, Constraint, NextAction, Priority};
 use crate::contact::{Channel, ContactRole};
 use crate::drafts;
 use crate::engine::{Ctx, Reach};
-use crate::reason::{Arg, Because, ReasonCode};
+use crate::reason::{Arg, Because, ReasonCode, Text};
 use crate::rules::RuleId;
 use crate::schedule::call_slot;
 use crate::stage::Stage;
@@ -53,7 +53,7 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
     reason
         .lit("No best time on file to call ")
         .text("manager_name", manager.first_name())
-        .note("manager_id", Arg::Text(manager.id.clone().into()))
+        .note("manager_id", Arg::Text(Text::new(&manager.id)))
         .lit(": ask ")
         .text("contact_name", assistant.first_name())
         .lit(" when a good time would be, and get to know them")
@@ -78,10 +78,10 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
     if !by_email {
         action.constraints.push(Constraint::NoMessageWithAssistant);
     }
-    action.draft = Some(drafts::ask_assistant(
+    action.draft = Some(Box::new(drafts::ask_assistant(
         &ctx.letterhead(Some(assistant)),
         manager,
         by_email,
-    ));
+    )));
     out.push(action);
 }

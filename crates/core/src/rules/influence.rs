@@ -92,10 +92,10 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<crate::action::NextAction>) 
         Priority::High,
         reason.finish(),
     );
-    action.draft = Some(drafts::influence_letter(
+    action.draft = Some(Box::new(drafts::influence_letter(
         &ctx.letterhead(contact),
         cal.local_date(interview.occurred_at),
         &ctx.opp.profile,
-    ));
+    )));
     out.push(action);
 }

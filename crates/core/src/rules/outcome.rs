@@ -164,7 +164,7 @@ pub(crate) fn after_rejection(ctx: &Ctx<'_>, rejection: &Interaction, out: &mut 
         Priority::Low,
         reason.finish(),
     );
-    action.draft = Some(drafts::gracious_close(&ctx.letterhead(contact)));
+    action.draft = Some(Box::new(drafts::gracious_close(&ctx.letterhead(contact))));
     out.push(action);
 }
 
@@ -268,14 +268,14 @@ fn review_offer(
         Priority::High,
         reason.finish(),
     );
-    action.draft = Some(drafts::review_offer(
+    action.draft = Some(Box::new(drafts::review_offer(
         &ctx.letterhead(contact),
         &list,
         &terms
             .iter()
             .map(|t| t.replace(' ', "_"))
             .collect::<Vec<_>>(),
-    ));
+    )));
     out.push(action);
 }
 
@@ -330,7 +330,10 @@ fn decide_offer(ctx: &Ctx<'_>, offering: Option<&crate::Contact>, out: &mut Vec<
         Priority::High,
         reason.finish(),
     );
-    action.draft = Some(drafts::decide_offer(&ctx.letterhead(offering), deadline));
+    action.draft = Some(Box::new(drafts::decide_offer(
+        &ctx.letterhead(offering),
+        deadline,
+    )));
     out.push(action);
 }
 
@@ -391,10 +394,10 @@ fn ask_for_extension(
         reason.finish(),
     );
     action.competing_opportunity_id = Some(other.id.clone());
-    action.draft = Some(drafts::ask_for_extension(
+    action.draft = Some(Box::new(drafts::ask_for_extension(
         &ctx.letterhead(offering),
         deadline,
-    ));
+    )));
     out.push(action);
 }
 

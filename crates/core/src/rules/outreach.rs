@@ -46,7 +46,7 @@ use crate::contact::Channel;
 use crate::drafts::{self, Message};
 use crate::engine::{CompetingOffer, Ctx, Reach};
 use crate::facts::{Contact, Interaction, Promise, PromiseDue};
-use crate::reason::{Arg, Because, Reason, ReasonCode};
+use crate::reason::{Arg, Because, Reason, ReasonCode, Text};
 use crate::rules::RuleId;
 use crate::rules::promises::promised;
 use crate::schedule::{self, call_slot};
@@ -534,11 +534,11 @@ fn build(ctx: &Ctx<'_>, primary: &Candidate<'_>, timing: &Candidate<'_>) -> Next
         };
     }
     let head = ctx.letterhead(contact);
-    action.draft = Some(if channel == Channel::Phone {
+    action.draft = Some(Box::new(if channel == Channel::Phone {
         drafts::call_script(&head, message, no_messages)
     } else {
         drafts::status_email(&head, message)
-    });
+    }));
     action
 }
 
@@ -571,7 +571,7 @@ fn reason(
             r.contact(contact, "The employer")
                 .lit(" did not pick up on ")
                 .time("called_at", ctx.seeker_calendar(), call.occurred_at)
-                .note("interaction_id", Arg::Text(call.id.clone().into()))
+                .note("interaction_id", Arg::Text(Text::new(&call.id)))
                 .lit(": ");
         }
         Detail::Silence(since) => {
@@ -698,7 +698,7 @@ fn offer_head(r: &mut Because, offer: &CompetingOffer<'_>) {
     r.text("offer_company", &offer.opportunity.company)
         .note(
             "competing_opportunity_id",
-            Arg::Text(offer.opportunity.id.clone().into()),
+            Arg::Text(Text::new(&offer.opportunity.id)),
         )
         .lit(" has made you an offer");
     if let Some(deadline) = offer.deadline {

@@ -13,7 +13,7 @@ use crate::calendar::BusinessCalendar;
 use crate::engine::Ctx;
 use crate::facts::{Contact, Promise, PromiseDue};
 use crate::promise::PromiseWhat;
-use crate::reason::{Arg, Because, ReasonCode};
+use crate::reason::{Arg, Because, ReasonCode, Text};
 use crate::rules::RuleId;
 
 const RULE: RuleId = RuleId::WaitForPromise;
@@ -62,7 +62,7 @@ pub(crate) fn promised(
         .lit(" promised ")
         .lit(what(promise.what))
         .word("promised", promise.what.as_str())
-        .note("promise_id", Arg::Text(promise.id.clone().into()))
+        .note("promise_id", Arg::Text(Text::new(&promise.id)))
         .lit(" by ");
     match promise.due {
         PromiseDue::Date(date) => reason.date("promised_by", date),
