@@ -117,13 +117,11 @@ impl<'c> FactsTx<'c> {
     /// `updated_since` finds it (docs/pipeline.md: the opportunity is the
     /// aggregate). Every store function that writes such a record calls it.
     pub fn touch_opportunity(&mut self, id: &str, at: NaiveDateTime) -> Result<(), StoreError> {
-        use crate::schema::opportunities::dsl as o;
-        diesel::update(o::opportunities.find(id))
-            .set(o::version.eq(o::version + 1))
-            .execute(self.conn)?;
-        diesel::update(o::opportunities.find(id).filter(o::updated_at.lt(at)))
-            .set(o::updated_at.eq(at))
-            .execute(self.conn)?;
+        let touch = Touch {
+            id: id.to_owned(),
+            at,
+        };
+        natively!(&mut *self.conn, c => touch.execute(c))?;
         Ok(())
     }
 
@@ -249,6 +247,42 @@ bump_owner_statement!(
     /// Locks the seeker of a promise.
     BumpOwnerOfPromise, "promises"
 );
+
+/// [`FactsTx::touch_opportunity`]'s one statement: the version moves on,
+/// and `updated_at` becomes the write's instant when that is later. Fixed
+/// SQL, so diesel prepares it once per connection (one round trip a write
+/// on PostgreSQL, where two `UPDATE`s built with the DSL took two, each
+/// prepared anew).
+#[derive(Debug, Clone, diesel::query_builder::QueryId)]
+struct Touch {
+    id: String,
+    at: NaiveDateTime,
+}
+
+impl<DB> diesel::query_builder::QueryFragment<DB> for Touch
+where
+    DB: diesel::backend::Backend,
+    String: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+    NaiveDateTime: diesel::serialize::ToSql<diesel::sql_types::Timestamp, DB>,
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
+    ) -> QueryResult<()> {
+        out.push_sql(
+            "UPDATE opportunities SET version = version + 1, \
+             updated_at = CASE WHEN updated_at < ",
+        );
+        out.push_bind_param::<diesel::sql_types::Timestamp, _>(&self.at)?;
+        out.push_sql(" THEN ");
+        out.push_bind_param::<diesel::sql_types::Timestamp, _>(&self.at)?;
+        out.push_sql(" ELSE updated_at END WHERE id = ");
+        out.push_bind_param::<diesel::sql_types::Text, _>(&self.id)?;
+        Ok(())
+    }
+}
+
+impl<C> RunQueryDsl<C> for Touch {}
 
 impl Store {
     /// Runs `f` in a write transaction through the door: `f` locks the
