@@ -109,6 +109,9 @@ pub fn interaction_warnings_from_kept(
     let at = opportunity.interactions.partition_point(|i| {
         (i.occurred_at, i.id.as_str()) <= (interaction.occurred_at, interaction.id.as_str())
     });
+    // One more slot, not twice as many: the facts are kept, with room to
+    // spare that would mostly never be used.
+    opportunity.interactions.reserve_exact(1);
     opportunity.interactions.insert(at, interaction.clone());
     let warnings =
         followup_core::warnings_for(&facts, &playbook, &new.opportunity_id, &interaction)

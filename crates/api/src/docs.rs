@@ -2,7 +2,8 @@
 //! method table that answers 405 with `Allow`.
 
 use actix_web::dev::HttpServiceFactory;
-use actix_web::{App, HttpResponse, web};
+use actix_web::http::header::ContentType;
+use actix_web::{App, HttpResponse, guard, web};
 use utoipa::openapi::Required;
 use utoipa::openapi::content::Content;
 use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
@@ -272,11 +273,22 @@ fn problem_response(description: &str) -> RefOr<Response> {
     )
 }
 
-/// Swagger UI at `/docs/`, on the document at `/openapi.json`, from the
-/// files utoipa-swagger-ui vendors (nothing is fetched at run time), with
-/// its initializer replaced by `swagger-initializer.js`: executing register,
-/// login or refresh signs the page in, and the sign-in survives a reload.
-pub fn swagger_ui(doc: utoipa::openapi::OpenApi) -> impl HttpServiceFactory {
+/// The OpenAPI document as `/openapi.json` serves it, serialized once.
+///
+/// The document's own types take about 10 MB of heap, a hundred times the
+/// JSON; every HTTP worker used to keep a copy of them to serialize at each
+/// request. The bytes are shared by the workers instead, and the types are
+/// dropped once the method and query tables are built from them.
+pub fn document_json(doc: &utoipa::openapi::OpenApi) -> serde_json::Result<web::Bytes> {
+    serde_json::to_vec(doc).map(web::Bytes::from)
+}
+
+/// Swagger UI at `/docs/`, on the document at `/openapi.json` (`document`:
+/// [`document_json`]), from the files utoipa-swagger-ui vendors (nothing is
+/// fetched at run time), with its initializer replaced by
+/// `swagger-initializer.js`: executing register, login or refresh signs the
+/// page in, and the sign-in survives a reload.
+pub fn swagger_ui(document: web::Bytes) -> impl HttpServiceFactory {
     let config = Config::new(["/openapi.json"])
         .persist_authorization(true)
         // Swagger UI would otherwise send the document to validator.swagger.io.
@@ -296,9 +308,18 @@ pub fn swagger_ui(doc: utoipa::openapi::OpenApi) -> impl HttpServiceFactory {
                     .body(body)
             }
         })),
-        SwaggerUi::new("/docs/{_:.*}")
-            .url("/openapi.json", doc)
-            .config(config),
+        // Only GET: other methods fall through to the 405 with `Allow`.
+        web::resource("/openapi.json")
+            .guard(guard::Get())
+            .to(move || {
+                let body = document.clone();
+                async move {
+                    HttpResponse::Ok()
+                        .content_type(ContentType::json())
+                        .body(body)
+                }
+            }),
+        SwaggerUi::new("/docs/{_:.*}").config(config),
     )
 }
 
@@ -307,7 +328,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let (_, doc) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
-        .configure(crate::routes::configure)
+        .configure(|cfg| crate::routes::configure(cfg))
         .split_for_parts();
     // Paths are merged in after the derive's modifiers ran: apply these now.
     let mut doc = doc;

@@ -7,9 +7,8 @@ use actix_web::dev::Server;
 use actix_web::http::{Method, header};
 use actix_web::middleware::{Compress, Condition, from_fn};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, ResponseError as _, web};
-use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::docs::{MethodTable, QueryTable, openapi};
+use crate::docs::{MethodTable, QueryTable, document_json, openapi};
 use crate::error::{ApiError, path_error, query_error};
 use crate::extract::BodyLimit;
 use crate::metrics::Metrics;
@@ -52,6 +51,8 @@ pub fn serve(
     let doc = openapi();
     let methods = web::Data::new(MethodTable::from_openapi(&doc, &["/openapi.json", "/docs"]));
     let queries = web::Data::new(QueryTable::from_openapi(&doc));
+    let document = document_json(&doc).map_err(std::io::Error::other)?;
+    drop(doc);
     let state = web::Data::new(state);
     let metrics = web::Data::new(Metrics::default());
     let body_limit = config.body_limit;
@@ -81,8 +82,8 @@ pub fn serve(
             .wrap(from_fn(crate::http_conventions::conventions))
             .wrap(from_fn(observe))
             .wrap(from_fn(crate::drain::close_while_draining))
-            .configure(|cfg| crate::routes::configure(&mut ServiceConfig::new(cfg)))
-            .service(crate::docs::swagger_ui(doc.clone()))
+            .configure(crate::routes::configure)
+            .service(crate::docs::swagger_ui(document.clone()))
             .route("/docs", web::get().to(docs_redirect))
             .default_service(web::to(fallback))
     })

@@ -223,7 +223,7 @@ pub fn build(rows: Rows<'_>, year: i32) -> Result<Facts, StoreError> {
         .iter()
         .map(|p| (p.opportunity_id.as_str(), p))
         .collect();
-    let opportunities = rows
+    let mut opportunities: Vec<Opportunity> = rows
         .opportunities
         .iter()
         .map(|row| {
@@ -241,6 +241,10 @@ pub fn build(rows: Rows<'_>, year: i32) -> Result<Facts, StoreError> {
             )
         })
         .collect::<Result<_, _>>()?;
+    // Collected through a `Result`, the list grew by doubling; the facts
+    // are kept between requests (the API's facts cache), so without the room
+    // to spare.
+    opportunities.shrink_to_fit();
     Ok(Facts {
         seeker: Seeker {
             id: rows.user.id.clone(),

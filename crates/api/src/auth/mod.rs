@@ -13,7 +13,10 @@ use std::time::Duration;
 pub use caller::{API_KEY_PREFIX, Access, Caller, Via};
 pub use client_ip::{ProxyNet, TrustedProxies};
 pub use limits::{LimitExceeded, RateLimiter};
-pub use password::{hash_password, verify_password, verify_password_against_nothing};
+pub use password::{
+    HASH_MEMORY_KEPT, hash_password, release_idle_hash_memory, verify_password,
+    verify_password_against_nothing,
+};
 pub use secrets::{generate_code, generate_token, hex, sha256_hex};
 pub use tokens::{AccessClaims, TokenError, TokenIssuer};
 

@@ -24,11 +24,43 @@ pub mod promises;
 pub mod sync;
 pub mod webhooks;
 
+use actix_web::dev::HttpServiceFactory;
+use utoipa_actix_web::OpenApiFactory;
 use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Where the routes are registered: the server's configuration, or the one
+/// that also collects each route's OpenAPI paths and schemas for the
+/// document ([`crate::docs::openapi`]). The server takes the same list
+/// without building the document's parts again in every HTTP worker (10 MB
+/// of heap each, thrown away at once).
+pub trait Routes {
+    /// Registers one documented route.
+    fn service<F>(&mut self, factory: F) -> &mut Self
+    where
+        F: HttpServiceFactory + OpenApiFactory + 'static;
+}
+
+impl Routes for actix_web::web::ServiceConfig {
+    fn service<F>(&mut self, factory: F) -> &mut Self
+    where
+        F: HttpServiceFactory + OpenApiFactory + 'static,
+    {
+        actix_web::web::ServiceConfig::service(self, factory)
+    }
+}
+
+impl Routes for ServiceConfig<'_> {
+    fn service<F>(&mut self, factory: F) -> &mut Self
+    where
+        F: HttpServiceFactory + OpenApiFactory + 'static,
+    {
+        ServiceConfig::service(self, factory)
+    }
+}
 
 /// Registers every documented route; the same registration feeds the server
 /// and the OpenAPI document, so the two cannot drift.
-pub fn configure(cfg: &mut ServiceConfig<'_>) {
+pub fn configure<R: Routes>(cfg: &mut R) {
     cfg.service(health::healthz)
         .service(health::readyz)
         .service(health::metrics)

@@ -155,6 +155,9 @@ pub async fn run(state: AppState, mut config: WorkerConfig) {
                 }));
             }
         }
+        // The memory of password hashes, once no sign-up or sign-in has
+        // used it for a while (crate::auth::password).
+        crate::auth::release_idle_hash_memory(crate::auth::HASH_MEMORY_KEPT);
         let busy = match round(&state, &config, &client).await {
             Ok(busy) => busy,
             Err(error) => {
