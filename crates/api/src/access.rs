@@ -43,7 +43,9 @@ pub enum Need {
 /// 409 when a record of `kind` has `id` already: a client-made id used
 /// twice (a sync that ran twice, or a collision). A record of the same
 /// seeker (`seeker_id`) is named, so the app can fetch it; another
-/// seeker's is not.
+/// seeker's is not. The hot paths (logging an interaction, recording a
+/// promise) ask only for a client-made id: one the server just made
+/// (UUIDv7) is new, and the question is a round trip on PostgreSQL.
 pub fn check_id_free(
     conn: &mut DbConnection,
     seeker_id: &str,

@@ -250,12 +250,14 @@ pub(crate) fn log_interaction(
         body.contact_id.as_deref(),
         &mut errors,
     )?;
-    crate::access::check_id_free(
-        conn,
-        &opportunity.seeker_id,
-        followup_store::records::Creatable::Interaction,
-        &interaction_id,
-    )?;
+    if body.id.is_some() {
+        crate::access::check_id_free(
+            conn,
+            &opportunity.seeker_id,
+            followup_store::records::Creatable::Interaction,
+            &interaction_id,
+        )?;
+    }
     let row = InteractionRow {
         id: interaction_id,
         opportunity_id: opportunity.id.clone(),
@@ -546,12 +548,14 @@ pub(crate) fn record_promise(
         body.contact_id.as_deref(),
         &mut errors,
     )?;
-    crate::access::check_id_free(
-        conn,
-        &opportunity.seeker_id,
-        followup_store::records::Creatable::Promise,
-        &promise_id,
-    )?;
+    if body.id.is_some() {
+        crate::access::check_id_free(
+            conn,
+            &opportunity.seeker_id,
+            followup_store::records::Creatable::Promise,
+            &promise_id,
+        )?;
+    }
     let mut row = PromiseRow {
         id: promise_id,
         opportunity_id: opportunity.id.clone(),
