@@ -85,6 +85,16 @@ impl Store {
     }
 }
 
+/// The count a SQLite query of the form `SELECT count(*) AS n …` answers.
+fn count(conn: &mut diesel::SqliteConnection, sql: &str) -> Result<i64, StoreError> {
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    Ok(diesel::sql_query(sql).get_result::<Count>(conn)?.n)
+}
+
 /// SQLite finds one seeker's events through a chain, not through the
 /// `(seeker_id, tx, seq)` index that PostgreSQL keeps (see
 /// `crate::events`). The migration that added the chain's columns is
@@ -93,14 +103,6 @@ impl Store {
 /// rows to their newest event, with the help of the index, then drops the
 /// index: in one transaction. Without the index there is nothing to do.
 fn link_event_chains(conn: &mut diesel::SqliteConnection) -> Result<(), StoreError> {
-    #[derive(QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
-    let count = |conn: &mut diesel::SqliteConnection, sql: &str| -> Result<i64, StoreError> {
-        Ok(diesel::sql_query(sql).get_result::<Count>(conn)?.n)
-    };
     let indexed = count(
         conn,
         "SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name = 'events_seeker'",
@@ -202,17 +204,12 @@ mod tests {
         let DbConnection::Sqlite(c) = &mut *conn else {
             unreachable!()
         };
-        #[derive(QueryableByName)]
-        struct Count {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            n: i64,
-        }
-        let indexes = diesel::sql_query(
+        let indexes = count(
+            c,
             "SELECT count(*) AS n FROM sqlite_master WHERE name = 'events_seeker'",
         )
-        .get_result::<Count>(c)
         .unwrap();
-        assert_eq!(indexes.n, 0);
+        assert_eq!(indexes, 0);
         drop(conn);
         // Migrating again finds nothing to do.
         assert!(store.migrate().unwrap().is_empty());
