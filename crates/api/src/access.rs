@@ -43,16 +43,20 @@ pub enum Need {
 /// 409 when a record of `kind` has `id` already: a client-made id used
 /// twice (a sync that ran twice, or a collision). A record of the same
 /// seeker (`seeker_id`) is named, so the app can fetch it; another
-/// seeker's is not. The hot paths (logging an interaction, recording a
-/// promise) ask only for a client-made id: one the server just made
-/// (UUIDv7) is new, and the question is a round trip on PostgreSQL.
+/// seeker's is not. `client_made` says whether the id came in the body:
+/// one the server has just made (a fresh UUIDv7) is new, so nothing is
+/// asked (the question is a round trip on PostgreSQL).
 pub fn check_id_free(
     conn: &mut DbConnection,
     seeker_id: &str,
     kind: followup_store::records::Creatable,
     id: &str,
+    client_made: bool,
 ) -> Result<(), ApiError> {
     use followup_store::records::Creatable;
+    if !client_made {
+        return Ok(());
+    }
     let Some(owner) = followup_store::records::owner_of(conn, kind, id)? else {
         return Ok(());
     };

@@ -250,14 +250,13 @@ pub(crate) fn log_interaction(
         body.contact_id.as_deref(),
         &mut errors,
     )?;
-    if body.id.is_some() {
-        crate::access::check_id_free(
-            conn,
-            &opportunity.seeker_id,
-            followup_store::records::Creatable::Interaction,
-            &interaction_id,
-        )?;
-    }
+    crate::access::check_id_free(
+        conn,
+        &opportunity.seeker_id,
+        followup_store::records::Creatable::Interaction,
+        &interaction_id,
+        body.id.is_some(),
+    )?;
     let row = InteractionRow {
         id: interaction_id,
         opportunity_id: opportunity.id.clone(),
@@ -548,14 +547,13 @@ pub(crate) fn record_promise(
         body.contact_id.as_deref(),
         &mut errors,
     )?;
-    if body.id.is_some() {
-        crate::access::check_id_free(
-            conn,
-            &opportunity.seeker_id,
-            followup_store::records::Creatable::Promise,
-            &promise_id,
-        )?;
-    }
+    crate::access::check_id_free(
+        conn,
+        &opportunity.seeker_id,
+        followup_store::records::Creatable::Promise,
+        &promise_id,
+        body.id.is_some(),
+    )?;
     let mut row = PromiseRow {
         id: promise_id,
         opportunity_id: opportunity.id.clone(),

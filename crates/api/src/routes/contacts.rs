@@ -208,6 +208,7 @@ pub async fn create_contact(
         notes,
         contact_id,
     } = new_contact(&mut errors, body.0);
+    let client_made = body.id.is_some();
     let id = id.into_inner();
     let row = write_facts(&state, move |_, tx| {
         let (opportunity, _) = load_locked::<OpportunityRow>(tx, &caller, &id, Need::Write)?;
@@ -217,6 +218,7 @@ pub async fn create_contact(
             &opportunity.seeker_id,
             followup_store::records::Creatable::Contact,
             &contact_id,
+            client_made,
         )?;
         let now = crate::views::now().naive_utc();
         let row = ContactRow {

@@ -388,6 +388,7 @@ pub async fn create_opportunity(
             "only a seeker keeps opportunities".to_owned(),
         ));
     }
+    let client_made = body.0.id.is_some();
     let row = new_row(body.0, caller.user.id.clone(), Actor::of(&caller))?;
     let now = row.created_at;
     let (row, duplicates) = write_facts(&state, move |_, tx| {
@@ -400,6 +401,7 @@ pub async fn create_opportunity(
             &row.seeker_id,
             followup_store::records::Creatable::Opportunity,
             &row.id,
+            client_made,
         )?;
         let duplicates = pipeline::matching_open(
             tx.conn(),
