@@ -56,13 +56,17 @@ struct PoolState {
 }
 
 impl Pool {
-    fn get() -> &'static Self {
-        static POOL: OnceLock<Pool> = OnceLock::new();
-        POOL.get_or_init(|| Self {
+    fn new(limit: usize) -> Self {
+        Self {
             state: Mutex::new(PoolState::default()),
             freed: Condvar::new(),
-            limit: std::thread::available_parallelism().map_or(2, usize::from),
-        })
+            limit,
+        }
+    }
+
+    fn get() -> &'static Self {
+        static POOL: OnceLock<Pool> = OnceLock::new();
+        POOL.get_or_init(|| Self::new(std::thread::available_parallelism().map_or(2, usize::from)))
     }
 
     /// Runs `f` with a block of memory of `blocks` blocks, waiting for one
@@ -93,22 +97,26 @@ impl Pool {
         self.freed.notify_one();
         result
     }
+
+    /// Drops the blocks not used for `idle`; returns how many.
+    fn release_idle(&self, idle: Duration) -> usize {
+        let released: Vec<Vec<Block>> = {
+            let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+            let (idle, recent): (Vec<_>, Vec<_>) = std::mem::take(&mut state.free)
+                .into_iter()
+                .partition(|(_, at)| at.elapsed() >= idle);
+            state.free = recent;
+            state.made -= idle.len();
+            idle.into_iter().map(|(memory, _)| memory).collect()
+        };
+        released.len()
+    }
 }
 
 /// Gives back to the system the memory of hashes that has not been used
 /// for `idle`; returns how many blocks.
 pub fn release_idle_hash_memory(idle: Duration) -> usize {
-    let pool = Pool::get();
-    let released: Vec<Vec<Block>> = {
-        let mut state = pool.state.lock().unwrap_or_else(PoisonError::into_inner);
-        let (idle, recent): (Vec<_>, Vec<_>) = std::mem::take(&mut state.free)
-            .into_iter()
-            .partition(|(_, at)| at.elapsed() >= idle);
-        state.free = recent;
-        state.made -= idle.len();
-        idle.into_iter().map(|(memory, _)| memory).collect()
-    };
-    released.len()
+    Pool::get().release_idle(idle)
 }
 
 /// `password` hashed with `salt` by `argon2` into `out`, in pooled memory.
@@ -219,14 +227,27 @@ mod tests {
         assert!(state.made <= Pool::get().limit);
     }
 
-    /// Memory left unused for the time given goes; a block is made again
-    /// for the next hash.
+    /// Memory left unused for the time given goes, and memory used more
+    /// recently stays; a block is made again for the next hash. On a pool
+    /// of its own: the process-wide one is shared with the tests that hash
+    /// at the same time.
     #[test]
     fn idle_memory_is_given_back() {
-        hash_password("pass").unwrap();
-        assert!(release_idle_hash_memory(Duration::ZERO) >= 1);
-        assert!(Pool::get().state.lock().unwrap().free.is_empty());
+        let pool = Pool::new(2);
+        let fill = |memory: &mut [Block]| memory.len();
+        assert_eq!(pool.with(8, fill), 8);
+        assert_eq!(pool.release_idle(Duration::from_secs(3600)), 0);
+        assert_eq!(pool.state.lock().unwrap().free.len(), 1);
+        assert_eq!(pool.release_idle(Duration::ZERO), 1);
+        let state = pool.state.lock().unwrap();
+        assert!(state.free.is_empty());
+        assert_eq!(state.made, 0);
+        drop(state);
+        assert_eq!(pool.with(8, fill), 8);
+        assert_eq!(pool.state.lock().unwrap().made, 1);
+        // The process-wide pool gives back through the public function.
         let hash = hash_password("pass").unwrap();
+        release_idle_hash_memory(Duration::ZERO);
         assert!(verify_password("pass", &hash));
     }
 }
