@@ -39,6 +39,7 @@ mod offline_ids;
 mod openapi;
 mod operations;
 mod opportunities;
+mod orgs;
 mod outage;
 mod payloads;
 mod playbooks;

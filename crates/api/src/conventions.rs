@@ -26,6 +26,10 @@ impl Actor {
                 kind: followup_core::ActorKind::ApiKey,
                 id: id.clone(),
             },
+            Via::OrgToken { id, .. } => followup_core::Actor {
+                kind: followup_core::ActorKind::OrgToken,
+                id: id.clone(),
+            },
             Via::Token => followup_core::Actor {
                 kind: caller.role.into(),
                 id: caller.user.id.clone(),

@@ -35,6 +35,7 @@ token (`Authorization: Bearer …`) to every `/v1` endpoint except the `auth` on
         (name = "auth", description = "Accounts and sessions: register, sign in, renew and revoke tokens."),
         (name = "account", description = "The caller's own account and settings."),
         (name = "coaching", description = "Coach access: invites, clients, and the grants a seeker can withdraw at any time."),
+        (name = "organizations", description = "Career centres: organizations with admins, coaches and members, groups, invitations, cohort codes, tokens; membership shares a member's search through grants they can see and withdraw (docs/organizations.md)."),
         (name = "api keys", description = "Keys for coaching platforms to act for a coach, server to server."),
         (name = "opportunities", description = "The seeker's pipeline: one opportunity per job, its stage and the history of its stages."),
         (name = "contacts", description = "The people at an employer, per opportunity: role, email, phone, time zone, preferred channel and the best time to call."),

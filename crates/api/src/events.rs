@@ -47,7 +47,7 @@ pub fn record<V: Serialize>(
 }
 
 /// [`record`] for a change of an account write (a grant), which takes no
-/// seeker's facts lock.
+/// seeker's facts lock: the transaction's only event.
 pub fn record_account<V: Serialize>(
     conn: &mut DbConnection,
     kind: EventType,
@@ -56,7 +56,29 @@ pub fn record_account<V: Serialize>(
     at: DateTime<Utc>,
     view: &V,
 ) -> Result<(), ApiError> {
-    Appender::default().append(conn, new_event(kind, seeker_id, actor, at, view)?)?;
+    record_account_with(
+        &mut Appender::default(),
+        conn,
+        kind,
+        seeker_id,
+        actor,
+        at,
+        view,
+    )
+}
+
+/// [`record_account`] for one of several events of a transaction: each
+/// goes through the transaction's one `appender`, which numbers them.
+pub fn record_account_with<V: Serialize>(
+    appender: &mut Appender,
+    conn: &mut DbConnection,
+    kind: EventType,
+    seeker_id: &str,
+    actor: &Actor,
+    at: DateTime<Utc>,
+    view: &V,
+) -> Result<(), ApiError> {
+    appender.append(conn, new_event(kind, seeker_id, actor, at, view)?)?;
     Ok(())
 }
 

@@ -24,6 +24,7 @@ pub mod inbound;
 pub mod intake;
 pub mod metrics;
 pub mod middleware;
+pub mod orgs;
 pub mod routes;
 pub mod serde_errors;
 pub mod server;

@@ -24,6 +24,7 @@ pub mod health;
 pub mod holidays;
 pub mod interaction;
 pub mod l10n;
+pub mod org;
 pub mod playbook;
 pub mod policy;
 pub mod promise;
@@ -51,6 +52,7 @@ pub use facts::{
 pub use health::{PipelineHealth, StageCount, pipeline_health};
 pub use holidays::{Holiday, HolidayCalendar, NationalHolidays};
 pub use interaction::{Direction, InteractionKind, Medium};
+pub use org::{GrantPolicy, JoinedVia, OrgRole, OrgScope};
 pub use playbook::{
     BuiltinPlaybook, ParamKind, ParamValue, Params, Playbook, PlaybookError, PlaybookSpec, RuleSpec,
 };

@@ -37,6 +37,8 @@ wire_enum! {
         Admin => "admin",
         /// An API key.
         ApiKey => "api_key",
+        /// An organization's token.
+        OrgToken => "org_token",
         /// The server itself: the clock's events (`system:clock`) and a
         /// webhook it disabled (`system:webhooks`).
         System => "system",

@@ -170,8 +170,36 @@ pub struct GrantRow {
     pub coach_id: String,
     /// When it was given.
     pub created_at: NaiveDateTime,
-    /// When the seeker withdrew it; a revoked grant gives nothing.
+    /// When it was withdrawn; a revoked grant gives nothing.
     pub revoked_at: Option<NaiveDateTime>,
+    /// The organization whose policy made it; `None` for a coach's own
+    /// invite (docs/organizations.md).
+    pub org_id: Option<String>,
+    /// Who withdrew it: `seeker`, `coach` or `org` ([`RevokedBy`]).
+    pub revoked_by: Option<String>,
+}
+
+/// Who withdrew a grant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevokedBy {
+    /// The seeker (`DELETE /v1/grants/{id}`, or leaving an organization).
+    Seeker,
+    /// The coach, who ended the relationship.
+    Coach,
+    /// The organization's policy no longer gives it (a member moved, a
+    /// coach left a group, a member was removed).
+    Org,
+}
+
+impl RevokedBy {
+    /// The stored text.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Seeker => "seeker",
+            Self::Coach => "coach",
+            Self::Org => "org",
+        }
+    }
 }
 
 /// Stores a new grant.
@@ -231,6 +259,7 @@ pub fn revoke_grant(
     seeker_id: &str,
     grant_id: &str,
     at: NaiveDateTime,
+    by: RevokedBy,
 ) -> Result<bool, StoreError> {
     let changed = diesel::update(
         grants::table
@@ -238,7 +267,10 @@ pub fn revoke_grant(
             .filter(grants::seeker_id.eq(seeker_id))
             .filter(grants::revoked_at.is_null()),
     )
-    .set(grants::revoked_at.eq(at))
+    .set((
+        grants::revoked_at.eq(at),
+        grants::revoked_by.eq(by.as_str()),
+    ))
     .execute(conn)?;
     Ok(changed == 1)
 }

@@ -34,6 +34,7 @@ pub mod inbox;
 pub mod interactions;
 pub mod lockfile;
 mod migrate;
+pub mod orgs;
 pub mod pipeline;
 pub mod playbooks;
 pub mod profiles;

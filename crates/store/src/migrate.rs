@@ -159,8 +159,8 @@ mod tests {
         }
         {
             let mut conn = store.connection().unwrap();
-            let reverted = conn.revert_last_migration(MIGRATIONS).unwrap();
-            assert_eq!(reverted.to_string(), "20261127000035");
+            // Back to the release before the chain, through any later ones.
+            while conn.revert_last_migration(MIGRATIONS).unwrap().to_string() != "20261127000035" {}
             // As the events of an older release were written: three
             // transactions, the seekers interleaved, out of id order.
             for (id, tx, seq, seeker) in [
@@ -183,7 +183,7 @@ mod tests {
                 .execute(&mut *conn)
                 .unwrap();
         }
-        assert_eq!(store.migrate().unwrap(), ["20261127000035"]);
+        assert_eq!(store.migrate().unwrap()[0], "20261127000035");
         let read = |seeker: &str| {
             let seekers = [seeker.to_owned()];
             let filter = Filter {

@@ -127,6 +127,8 @@ diesel::table! {
         coach_id -> Text,
         created_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        org_id -> Nullable<Text>,
+        revoked_by -> Nullable<Text>,
     }
 }
 
@@ -246,6 +248,101 @@ diesel::table! {
 }
 
 diesel::table! {
+    org_codes (id) {
+        id -> Text,
+        org_id -> Text,
+        group_id -> Nullable<Text>,
+        code_hash -> Text,
+        prefix -> Text,
+        max_uses -> Integer,
+        uses -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    org_group_coaches (group_id, coach_id) {
+        group_id -> Text,
+        coach_id -> Text,
+    }
+}
+
+diesel::table! {
+    org_groups (id) {
+        id -> Text,
+        org_id -> Text,
+        name -> Text,
+        playbook -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    org_invitations (id) {
+        id -> Text,
+        org_id -> Text,
+        email -> Text,
+        display_name -> Nullable<Text>,
+        role -> Text,
+        group_id -> Nullable<Text>,
+        coach_id -> Nullable<Text>,
+        code_hash -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        accepted_by -> Nullable<Text>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    org_members (id) {
+        id -> Text,
+        org_id -> Text,
+        user_id -> Text,
+        role -> Text,
+        group_id -> Nullable<Text>,
+        coach_id -> Nullable<Text>,
+        joined_via -> Text,
+        joined_at -> Timestamp,
+        left_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    org_tokens (id) {
+        id -> Text,
+        org_id -> Text,
+        name -> Text,
+        prefix -> Text,
+        token_hash -> Text,
+        scopes -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    organizations (id) {
+        id -> Text,
+        name -> Text,
+        grant_policy -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
     playbooks (id) {
         id -> Text,
         owner_id -> Text,
@@ -337,6 +434,9 @@ diesel::table! {
         locale -> Text,
         last_event_tx -> Nullable<BigInt>,
         last_event_seq -> Nullable<Integer>,
+        playbook_set_by -> Nullable<Text>,
+        playbook_set_via -> Nullable<Text>,
+        playbook_set_at -> Nullable<Timestamp>,
     }
 }
 
@@ -415,6 +515,17 @@ diesel::joinable!(interactions -> contacts (contact_id));
 diesel::joinable!(interactions -> opportunities (opportunity_id));
 diesel::joinable!(interactions -> users (seeker_id));
 diesel::joinable!(opportunities -> users (seeker_id));
+diesel::joinable!(org_codes -> org_groups (group_id));
+diesel::joinable!(org_codes -> organizations (org_id));
+diesel::joinable!(org_group_coaches -> org_groups (group_id));
+diesel::joinable!(org_group_coaches -> users (coach_id));
+diesel::joinable!(org_groups -> organizations (org_id));
+diesel::joinable!(org_invitations -> org_groups (group_id));
+diesel::joinable!(org_invitations -> organizations (org_id));
+diesel::joinable!(org_invitations -> users (coach_id));
+diesel::joinable!(org_members -> org_groups (group_id));
+diesel::joinable!(org_members -> organizations (org_id));
+diesel::joinable!(org_tokens -> organizations (org_id));
 diesel::joinable!(playbooks -> users (owner_id));
 diesel::joinable!(profiles -> opportunities (opportunity_id));
 diesel::joinable!(profiles -> users (seeker_id));
@@ -446,6 +557,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     interactions,
     login_failures,
     opportunities,
+    org_codes,
+    org_group_coaches,
+    org_groups,
+    org_invitations,
+    org_members,
+    org_tokens,
+    organizations,
     playbooks,
     profiles,
     promises,

@@ -471,7 +471,10 @@ stored_as_text!(
     EventType,
     HolidayCalendar,
     chrono_tz::Tz,
-    crate::webhooks::DeliveryState
+    crate::webhooks::DeliveryState,
+    followup_core::GrantPolicy,
+    followup_core::OrgRole,
+    followup_core::JoinedVia
 );
 
 impl From<Option<BestTime>> for StoredJson {

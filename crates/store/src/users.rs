@@ -135,6 +135,72 @@ fn update_account(conn: &mut DbConnection, user: &UserRow) -> Result<(), StoreEr
     Ok(())
 }
 
+/// Who last set a seeker's default playbook, how and when
+/// ([`set_playbook_source`]).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct PlaybookSource {
+    /// The account that set it.
+    pub set_by: String,
+    /// `seeker` (themselves), `coach`, or `group:<id>` (their
+    /// organization group's playbook).
+    pub via: String,
+    /// When.
+    pub at: NaiveDateTime,
+}
+
+/// Records who set `seeker_id`'s default playbook (with the setting, in its
+/// transaction).
+pub fn set_playbook_source(
+    conn: &mut DbConnection,
+    seeker_id: &str,
+    source: &PlaybookSource,
+) -> Result<(), StoreError> {
+    diesel::update(users::table.find(seeker_id))
+        .set((
+            users::playbook_set_by.eq(&source.set_by),
+            users::playbook_set_via.eq(&source.via),
+            users::playbook_set_at.eq(source.at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Who set each of `seeker_ids`' default playbooks, for those someone did.
+pub fn playbook_sources(
+    conn: &mut DbConnection,
+    seeker_ids: &[&str],
+) -> Result<Vec<(String, PlaybookSource)>, StoreError> {
+    type Row = (
+        String,
+        Option<String>,
+        Option<String>,
+        Option<NaiveDateTime>,
+    );
+    let rows: Vec<Row> = users::table
+        .filter(users::id.eq_any(seeker_ids))
+        .filter(users::playbook_set_by.is_not_null())
+        .select((
+            users::id,
+            users::playbook_set_by,
+            users::playbook_set_via,
+            users::playbook_set_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, by, via, at)| {
+            Some((
+                id,
+                PlaybookSource {
+                    set_by: by?,
+                    via: via?,
+                    at: at?,
+                },
+            ))
+        })
+        .collect())
+}
+
 /// Ends every session of the account: revokes all its refresh tokens and
 /// bumps its token generation, so its access tokens are refused on their
 /// next request. API keys are not sessions and stay as they are.

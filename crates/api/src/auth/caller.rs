@@ -5,7 +5,7 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage as _, HttpRequest, web};
 use followup_core::Role;
 use followup_store::users::{self, UserRow};
-use followup_store::{DbConnection, StoreError, auth};
+use followup_store::{DbConnection, StoreError, auth, orgs};
 use futures_util::future::LocalBoxFuture;
 
 use crate::auth::sha256_hex;
@@ -14,6 +14,9 @@ use crate::state::AppState;
 
 /// Prefix of platform API keys, which tells them apart from access tokens.
 pub const API_KEY_PREFIX: &str = "fu_";
+
+/// Prefix of organization tokens (docs/organizations.md).
+pub const ORG_TOKEN_PREFIX: &str = "fuo_";
 
 /// How the caller proved who they are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +29,16 @@ pub enum Via {
         id: String,
         /// Whether the key has the `write` scope (every key can read).
         write: bool,
+    },
+    /// An organization's token: it works on its organization's routes only
+    /// (`/v1/orgs/{id}/…`), within its scopes.
+    OrgToken {
+        /// The token's id.
+        id: String,
+        /// Its organization.
+        org_id: String,
+        /// What it may do there.
+        scopes: Vec<followup_core::OrgScope>,
     },
 }
 
@@ -85,6 +98,11 @@ impl Caller {
         conn: &mut DbConnection,
         seeker_id: &str,
     ) -> Result<Option<Access>, StoreError> {
+        // An organization's token reads the organization's views, never a
+        // seeker's own records.
+        if matches!(self.via, Via::OrgToken { .. }) {
+            return Ok(None);
+        }
         if self.user.id == seeker_id {
             return Ok(Some(Access::Owner));
         }
@@ -98,6 +116,16 @@ impl Caller {
 enum Credential {
     Bearer(String),
     ApiKey(String),
+    OrgToken(String),
+}
+
+/// A presented key or token, by its prefix.
+fn key_credential(token: String) -> Credential {
+    if token.starts_with(ORG_TOKEN_PREFIX) {
+        Credential::OrgToken(token)
+    } else {
+        Credential::ApiKey(token)
+    }
 }
 
 fn credential(req: &HttpRequest) -> Result<Credential, ApiError> {
@@ -121,11 +149,13 @@ fn credential(req: &HttpRequest) -> Result<Credential, ApiError> {
             ));
         }
         let token = token.trim().to_owned();
-        return Ok(if token.starts_with(API_KEY_PREFIX) {
-            Credential::ApiKey(token)
-        } else {
-            Credential::Bearer(token)
-        });
+        return Ok(
+            if token.starts_with(API_KEY_PREFIX) || token.starts_with(ORG_TOKEN_PREFIX) {
+                key_credential(token)
+            } else {
+                Credential::Bearer(token)
+            },
+        );
     }
     if let Some(value) = req.headers().get("x-api-key") {
         let key = value.to_str().map_err(|_| {
@@ -134,7 +164,7 @@ fn credential(req: &HttpRequest) -> Result<Credential, ApiError> {
                 "the X-Api-Key header is not text".to_owned(),
             )
         })?;
-        return Ok(Credential::ApiKey(key.trim().to_owned()));
+        return Ok(key_credential(key.trim().to_owned()));
     }
     Err(ApiError::Unauthenticated)
 }
@@ -158,10 +188,25 @@ impl FromRequest for Caller {
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::Internal("no application state".into()))?;
             let caller = authenticate(&state, credential?).await?;
+            if let Via::OrgToken { org_id, .. } = &caller.via
+                && !within_org(req.path(), org_id)
+            {
+                return Err(ApiError::Forbidden(
+                    crate::error::ProblemCode::InsufficientScope,
+                    format!("an organization token works only under /v1/orgs/{org_id}"),
+                ));
+            }
             req.extensions_mut().insert(caller.clone());
             Ok(caller)
         })
     }
+}
+
+/// Whether `path` is organization `org_id`'s or under it.
+fn within_org(path: &str, org_id: &str) -> bool {
+    path.strip_prefix("/v1/orgs/")
+        .and_then(|rest| rest.strip_prefix(org_id))
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// Checks a credential against the store: the account it acts for.
@@ -248,6 +293,43 @@ async fn authenticate(state: &AppState, credential: Credential) -> Result<Caller
             })?;
             let write = key.scopes.contains(&followup_core::Scope::Write);
             caller(user, Via::ApiKey { id: key.id, write })
+        }
+        Credential::OrgToken(token) => {
+            let hash = sha256_hex(&token);
+            let store = state.store.clone();
+            let found = web::block(move || {
+                let found = store.read(|conn| -> Result<_, StoreError> {
+                    let Some(token) = orgs::find_live_token(conn, &hash)? else {
+                        return Ok(None);
+                    };
+                    Ok(users::find(conn, &token.created_by)?.map(|user| (token, user)))
+                })?;
+                let now = crate::views::now().naive_utc();
+                if let Some((token, _)) = &found {
+                    let stale = token
+                        .last_used_at
+                        .is_none_or(|at| (now - at).num_seconds() >= TOUCH_EVERY_SECS);
+                    if stale {
+                        store.write(|conn| orgs::touch_token(conn, &token.id, now))?;
+                    }
+                }
+                Ok::<_, StoreError>(found)
+            })
+            .await??;
+            let (token, user) = found.ok_or_else(|| {
+                ApiError::Unauthorized(
+                    crate::error::ProblemCode::InvalidCredentials,
+                    "unknown or revoked organization token".to_owned(),
+                )
+            })?;
+            caller(
+                user,
+                Via::OrgToken {
+                    id: token.id,
+                    org_id: token.org_id,
+                    scopes: token.scopes,
+                },
+            )
         }
     }
 }

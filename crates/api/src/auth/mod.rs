@@ -10,7 +10,7 @@ mod tokens;
 
 use std::time::Duration;
 
-pub use caller::{API_KEY_PREFIX, Access, Caller, Via};
+pub use caller::{API_KEY_PREFIX, Access, Caller, ORG_TOKEN_PREFIX, Via};
 pub use client_ip::{ProxyNet, TrustedProxies};
 pub use limits::{LimitExceeded, RateLimiter};
 pub use password::{

@@ -2,13 +2,9 @@
 //! seeker's grants.
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
-use chrono::{DateTime, Datelike as _, Days, Utc};
-use followup_core::analytics::{
-    self, DEFAULT_INACTIVE_DAYS, DateRange, StallInput, Stalled, Window,
-};
-use followup_core::{
-    Engine, EventType, NextAction, PromiseStatus, Role, Stage, promise_status_for,
-};
+use chrono::{DateTime, Datelike as _, Utc};
+use followup_core::analytics::Stalled;
+use followup_core::{EventType, NextAction, Role};
 use followup_store::auth::{self, GrantRow, InviteRow};
 use followup_store::snapshot::{self, Scope, Snapshot};
 use followup_store::users::UserRow;
@@ -17,7 +13,6 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::{Access, Caller, generate_code, sha256_hex};
-use crate::cadence::last_activity;
 use crate::conditional::Stamped;
 use crate::conventions::{Actor, Page};
 use crate::db::{read, write};
@@ -29,7 +24,7 @@ use crate::views::agenda::{
     Actions, AgendaParams, AtParams, PipelineHealth, agenda_of, pipeline_health_of,
 };
 use crate::views::analytics::{Analytics, AnalyticsQuery, analytics_of};
-use crate::views::coaching::{Grant, grant};
+use crate::views::coaching::{Grant, grant, summary};
 use crate::views::comparisons::{ComparisonParams, ComparisonTable, comparisons_of};
 use crate::views::utc;
 
@@ -167,6 +162,8 @@ pub async fn accept_invite(
             coach_id: coach.id.clone(),
             created_at: now,
             revoked_at: None,
+            org_id: None,
+            revoked_by: None,
         };
         auth::insert_grant(conn, &row)?;
         let view = grant(row, &coach);
@@ -179,86 +176,6 @@ pub async fn accept_invite(
         HttpResponse::Created().json(grant)
     } else {
         HttpResponse::Ok().json(grant)
-    })
-}
-
-/// What the coach's client list says about one client's search.
-#[derive(Debug, Default)]
-struct Summary {
-    open: u32,
-    finals: u32,
-    next_due_action: Option<NextAction>,
-    last_activity: Option<DateTime<Utc>>,
-    stalled: Stalled,
-    /// The client's language: their pipeline's text is written in it.
-    locale: followup_core::l10n::Locale,
-}
-
-fn count(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-/// Open and final opportunities, the earliest agenda action, the last
-/// activity and the stalled flag of a client's snapshot at `now`. Cadence
-/// caps count as broken when an analytics week of the last
-/// [`DEFAULT_INACTIVE_DAYS`] days has a contact over the e-mail cap.
-fn summary(snapshot: &Snapshot, now: DateTime<Utc>) -> Result<Summary, ApiError> {
-    let facts = &snapshot.facts;
-    let playbook = &snapshot.playbook;
-    let calendar = &facts.seeker.calendar;
-    let stages: Vec<Stage> = facts.opportunities.iter().map(|o| o.stage).collect();
-    let promises_broken = facts
-        .opportunities
-        .iter()
-        .filter(|o| o.stage.is_open())
-        .flat_map(|o| o.promises.iter().map(move |p| (o, p)))
-        .filter(|(o, p)| promise_status_for(p, o, calendar, now) == PromiseStatus::Broken)
-        .count();
-    let today = now.with_timezone(&calendar.tz).date_naive();
-    let from = today
-        .checked_sub_days(Days::new(u64::from(DEFAULT_INACTIVE_DAYS - 1)))
-        .unwrap_or(today);
-    let window = Window::new(
-        DateRange { from, to: today },
-        calendar.tz,
-        chrono::Weekday::Mon,
-    )
-    .map_err(|e| ApiError::Internal(Box::new(e)))?;
-    let input = crate::cadence::analytics_input(facts, now);
-    let params = playbook.params();
-    let cap_breaches: usize = analytics::follow_ups_per_week(
-        &input.interactions,
-        &window,
-        params.max_emails,
-        params.cap_scope,
-    )
-    .iter()
-    .map(|week| week.over_cap.len())
-    .sum();
-    let last = last_activity(facts, now);
-    let mut stalled = analytics::stalled(
-        &StallInput {
-            now,
-            last_activity: last,
-            promises_broken: count(promises_broken),
-            cap_breaches: count(cap_breaches),
-            stages: stages.clone(),
-        },
-        DEFAULT_INACTIVE_DAYS,
-    );
-    for reason in &mut stalled.reasons {
-        followup_core::l10n::localise_stall(reason, facts.seeker.locale);
-    }
-    Ok(Summary {
-        open: count(stages.iter().filter(|s| s.is_open()).count()),
-        finals: count(stages.iter().filter(|&&s| s == Stage::Final).count()),
-        next_due_action: Engine::new(facts, playbook, now)
-            .agenda()
-            .into_iter()
-            .min_by_key(|a| a.due_at),
-        last_activity: last,
-        stalled,
-        locale: facts.seeker.locale,
     })
 }
 
@@ -412,7 +329,13 @@ pub async fn revoke_grant(
             return Ok(false);
         };
         let now = crate::views::now();
-        if !auth::revoke_grant(conn, &seeker_id, &id, now.naive_utc())? {
+        if !auth::revoke_grant(
+            conn,
+            &seeker_id,
+            &id,
+            now.naive_utc(),
+            auth::RevokedBy::Seeker,
+        )? {
             return Ok(false);
         }
         // Nothing queued for the coach's webhooks goes out any more.
@@ -427,6 +350,75 @@ pub async fn revoke_grant(
         Ok(HttpResponse::NoContent().finish())
     } else {
         Err(ApiError::NotFound("no such grant".to_owned()))
+    }
+}
+
+/// End a coaching relationship (coaches): every live grant the client gave
+/// you is withdrawn, your own invite's and their organization's alike, and
+/// you stop being their assigned coach. Their organization does not give
+/// it again while their membership lasts; they can invite you again.
+#[utoipa::path(
+    tag = "coaching",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The client's user id.")),
+    responses(
+        (status = 204, description = "Ended: you no longer see their search."),
+        (status = 401, description = "Missing or invalid credentials.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a coach, or a read-only key.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No client with a live grant to you.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/v1/coach/clients/{id}")]
+pub async fn end_client(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_role(&[Role::Coach])?;
+    caller.require_write()?;
+    let actor = Actor::of(&caller);
+    let coach_id = caller.user.id.clone();
+    let seeker_id = id.into_inner();
+    let ended = write(&state, move |_, conn| {
+        let now = crate::views::now();
+        let mut ended = 0;
+        let mut events = followup_store::events::Appender::default();
+        for (row, coach) in auth::grants_of_seeker(conn, &seeker_id)? {
+            if row.coach_id != coach_id
+                || !auth::revoke_grant(
+                    conn,
+                    &seeker_id,
+                    &row.id,
+                    now.naive_utc(),
+                    auth::RevokedBy::Coach,
+                )?
+            {
+                continue;
+            }
+            webhooks::cancel_pending(conn, &coach_id, &seeker_id, now.naive_utc())?;
+            let view = grant(row, &coach);
+            let kind = EventType::GrantRevoked;
+            crate::events::record_account_with(
+                &mut events,
+                conn,
+                kind,
+                &seeker_id,
+                &actor,
+                now,
+                &view,
+            )?;
+            ended += 1;
+        }
+        if ended > 0 {
+            followup_store::orgs::unassign_coach(conn, &seeker_id, &coach_id)?;
+        }
+        Ok(ended)
+    })
+    .await?;
+    if ended > 0 {
+        Ok(HttpResponse::NoContent().finish())
+    } else {
+        Err(ApiError::NotFound("no such client".to_owned()))
     }
 }
 

@@ -146,6 +146,7 @@ fn export(
                 email: coach.email,
             },
             created_at: utc(grant.created_at),
+            org_id: grant.org_id,
         })
         .collect();
     Ok(Export {

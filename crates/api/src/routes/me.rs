@@ -158,6 +158,14 @@ pub async fn update_me(
             crate::access::check_playbook(tx.conn(), &id, "default_playbook", reference)?;
         }
         users::update(tx, &user)?;
+        if change.default_playbook.is_some() {
+            let source = users::PlaybookSource {
+                set_by: id.clone(),
+                via: "seeker".to_owned(),
+                at: user.updated_at,
+            };
+            users::set_playbook_source(tx.conn(), &id, &source)?;
+        }
         let mut verification = None;
         let conn = tx.conn();
         if let Some(wanted) = &change.digest {

@@ -18,6 +18,7 @@ pub mod inbox;
 pub mod interactions;
 pub mod me;
 pub mod opportunities;
+pub mod orgs;
 pub mod playbooks;
 pub mod profile;
 pub mod promises;
@@ -79,12 +80,38 @@ pub fn configure<R: Routes>(cfg: &mut R) {
         .service(coach::create_invite)
         .service(coach::accept_invite)
         .service(coach::clients)
+        .service(coach::end_client)
         .service(coach::client_agenda)
         .service(coach::client_pipeline)
         .service(coach::client_comparisons)
         .service(coach::client_analytics)
         .service(coach::grants)
         .service(coach::revoke_grant)
+        .service(orgs::create_org)
+        .service(orgs::list_orgs)
+        .service(orgs::join_with_code)
+        .service(orgs::get_org)
+        .service(orgs::update_org)
+        .service(orgs::delete_org)
+        .service(orgs::leave_org)
+        .service(orgs::create_group)
+        .service(orgs::list_groups)
+        .service(orgs::update_group)
+        .service(orgs::delete_group)
+        .service(orgs::list_members)
+        .service(orgs::get_member)
+        .service(orgs::update_member)
+        .service(orgs::remove_member)
+        .service(orgs::create_invitation)
+        .service(orgs::list_invitations)
+        .service(orgs::revoke_invitation)
+        .service(orgs::accept_invitation)
+        .service(orgs::create_code)
+        .service(orgs::list_codes)
+        .service(orgs::revoke_code)
+        .service(orgs::create_token)
+        .service(orgs::list_tokens)
+        .service(orgs::revoke_token)
         .service(api_keys::create_api_key)
         .service(api_keys::list_api_keys)
         .service(api_keys::revoke_api_key)

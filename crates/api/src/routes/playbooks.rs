@@ -410,6 +410,12 @@ pub async fn assign_client_playbook(
         user.default_playbook = playbook;
         user.updated_at = now().naive_utc();
         users::update(tx, &user)?;
+        let source = users::PlaybookSource {
+            set_by: caller.user.id.clone(),
+            via: "coach".to_owned(),
+            at: user.updated_at,
+        };
+        users::set_playbook_source(tx.conn(), &user.id, &source)?;
         Ok(Assignment {
             seeker_id: user.id,
             default_playbook: user

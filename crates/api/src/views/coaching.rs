@@ -1,8 +1,15 @@
 //! Coaching relationships as the API shows them: grants and the people in them.
 
+use crate::cadence::last_activity;
+use crate::error::ApiError;
 use crate::views::utc;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Days, Utc};
+use followup_core::analytics::{
+    self, DEFAULT_INACTIVE_DAYS, DateRange, StallInput, Stalled, Window,
+};
+use followup_core::{Engine, NextAction, PromiseStatus, Stage, promise_status_for};
 use followup_store::auth::GrantRow;
+use followup_store::snapshot::Snapshot;
 use followup_store::users::UserRow;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -30,6 +37,10 @@ pub struct Grant {
     pub coach: Person,
     /// When it was given.
     pub created_at: DateTime<Utc>,
+    /// The organization whose policy gave it (docs/organizations.md);
+    /// `null` for a coach's own invite. Leaving the organization withdraws
+    /// it.
+    pub org_id: Option<String>,
 }
 
 pub fn grant(row: GrantRow, coach: &UserRow) -> Grant {
@@ -42,5 +53,86 @@ pub fn grant(row: GrantRow, coach: &UserRow) -> Grant {
             email: coach.email.clone(),
         },
         created_at: utc(row.created_at),
+        org_id: row.org_id,
     }
+}
+
+/// What the coach's client list says about one client's search.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub open: u32,
+    pub finals: u32,
+    pub next_due_action: Option<NextAction>,
+    pub last_activity: Option<DateTime<Utc>>,
+    pub stalled: Stalled,
+    /// The client's language: their pipeline's text is written in it.
+    pub locale: followup_core::l10n::Locale,
+}
+
+pub fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Open and final opportunities, the earliest agenda action, the last
+/// activity and the stalled flag of a client's snapshot at `now`. Cadence
+/// caps count as broken when an analytics week of the last
+/// [`DEFAULT_INACTIVE_DAYS`] days has a contact over the e-mail cap.
+pub fn summary(snapshot: &Snapshot, now: DateTime<Utc>) -> Result<Summary, ApiError> {
+    let facts = &snapshot.facts;
+    let playbook = &snapshot.playbook;
+    let calendar = &facts.seeker.calendar;
+    let stages: Vec<Stage> = facts.opportunities.iter().map(|o| o.stage).collect();
+    let promises_broken = facts
+        .opportunities
+        .iter()
+        .filter(|o| o.stage.is_open())
+        .flat_map(|o| o.promises.iter().map(move |p| (o, p)))
+        .filter(|(o, p)| promise_status_for(p, o, calendar, now) == PromiseStatus::Broken)
+        .count();
+    let today = now.with_timezone(&calendar.tz).date_naive();
+    let from = today
+        .checked_sub_days(Days::new(u64::from(DEFAULT_INACTIVE_DAYS - 1)))
+        .unwrap_or(today);
+    let window = Window::new(
+        DateRange { from, to: today },
+        calendar.tz,
+        chrono::Weekday::Mon,
+    )
+    .map_err(|e| ApiError::Internal(Box::new(e)))?;
+    let input = crate::cadence::analytics_input(facts, now);
+    let params = playbook.params();
+    let cap_breaches: usize = analytics::follow_ups_per_week(
+        &input.interactions,
+        &window,
+        params.max_emails,
+        params.cap_scope,
+    )
+    .iter()
+    .map(|week| week.over_cap.len())
+    .sum();
+    let last = last_activity(facts, now);
+    let mut stalled = analytics::stalled(
+        &StallInput {
+            now,
+            last_activity: last,
+            promises_broken: count(promises_broken),
+            cap_breaches: count(cap_breaches),
+            stages: stages.clone(),
+        },
+        DEFAULT_INACTIVE_DAYS,
+    );
+    for reason in &mut stalled.reasons {
+        followup_core::l10n::localise_stall(reason, facts.seeker.locale);
+    }
+    Ok(Summary {
+        open: count(stages.iter().filter(|s| s.is_open()).count()),
+        finals: count(stages.iter().filter(|&&s| s == Stage::Final).count()),
+        next_due_action: Engine::new(facts, playbook, now)
+            .agenda()
+            .into_iter()
+            .min_by_key(|a| a.due_at),
+        last_activity: last,
+        stalled,
+        locale: facts.seeker.locale,
+    })
 }

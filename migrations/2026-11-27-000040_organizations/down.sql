@@ -1,0 +1,13 @@
+ALTER TABLE users DROP COLUMN playbook_set_at;
+ALTER TABLE users DROP COLUMN playbook_set_via;
+ALTER TABLE users DROP COLUMN playbook_set_by;
+DROP INDEX IF EXISTS grants_org;
+ALTER TABLE grants DROP COLUMN revoked_by;
+ALTER TABLE grants DROP COLUMN org_id;
+DROP TABLE org_tokens;
+DROP TABLE org_codes;
+DROP TABLE org_invitations;
+DROP TABLE org_members;
+DROP TABLE org_group_coaches;
+DROP TABLE org_groups;
+DROP TABLE organizations;

@@ -1,0 +1,519 @@
+//! Organizations: staff and members joining by invitation and cohort code,
+//! groups with coaches and a playbook, the grants the policy makes and
+//! takes back, leaving, and organization tokens.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{Account, TestApp, assert_problem, spawn_app};
+
+async fn send(app: &TestApp, who: &Account, method: Method, path: &str, body: Value) -> Value {
+    let response = app
+        .as_(who, method.clone(), path)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    assert!(status.is_success(), "{method} {path}: {status} {text}");
+    if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap()
+    }
+}
+
+/// An organization made by `admin`, with `coaches` joined as coaches by
+/// invitation; its id.
+async fn org_with_coaches(app: &TestApp, admin: &Account, coaches: &[&Account]) -> String {
+    let org = send(
+        app,
+        admin,
+        Method::POST,
+        "/v1/orgs",
+        json!({"name": "Northside Career Centre"}),
+    )
+    .await;
+    let org_id = org["id"].as_str().unwrap().to_owned();
+    for coach in coaches {
+        let issued = send(
+            app,
+            admin,
+            Method::POST,
+            &format!("/v1/orgs/{org_id}/invitations"),
+            json!({"email": coach.email.to_uppercase(), "role": "coach"}),
+        )
+        .await;
+        let code = issued["code"].as_str().unwrap();
+        let joined = send(
+            app,
+            coach,
+            Method::POST,
+            "/v1/org-invitations/accept",
+            json!({"code": code.to_lowercase()}),
+        )
+        .await;
+        assert_eq!(joined["role"], "coach");
+        assert_eq!(joined["shared_with"], json!([]));
+    }
+    org_id
+}
+
+fn ids(list: &Value) -> Vec<String> {
+    let mut ids: Vec<String> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["id"].as_str().unwrap().to_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+fn sorted(mut ids: Vec<String>) -> Vec<String> {
+    ids.sort();
+    ids
+}
+
+fn shared_with(membership: &Value) -> Vec<String> {
+    sorted(
+        membership["shared_with"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["coach"]["id"].as_str().unwrap().to_owned())
+            .collect(),
+    )
+}
+
+#[tokio::test]
+async fn a_career_centre_runs_groups_codes_invitations_and_playbooks() {
+    let app = spawn_app().await;
+    let admin = app.register("coach").await;
+    let ana = app.register("coach").await;
+    let ben = app.register("coach").await;
+    let org_id = org_with_coaches(&app, &admin, &[&ana, &ben]).await;
+    let base = format!("/v1/orgs/{org_id}");
+
+    // Three groups: A coached by Ana, B by Ben, C by both.
+    let mut groups = Vec::new();
+    for (name, coaches) in [
+        ("Cohort A", vec![&ana.id]),
+        ("Cohort B", vec![&ben.id]),
+        ("Cohort C", vec![&ana.id, &ben.id]),
+    ] {
+        let group = send(
+            &app,
+            &admin,
+            Method::POST,
+            &format!("{base}/groups"),
+            json!({"name": name, "coach_ids": coaches}),
+        )
+        .await;
+        groups.push(group["id"].as_str().unwrap().to_owned());
+    }
+    let (group_a, group_b) = (groups[0].clone(), groups[1].clone());
+    // Names are unique; coaches must be the organization's.
+    assert_problem(
+        app.as_(&admin, Method::POST, &format!("{base}/groups"))
+            .json(&json!({"name": "Cohort A"}))
+            .send()
+            .await
+            .unwrap(),
+        409,
+    )
+    .await;
+    let outsider = app.register("coach").await;
+    let body = assert_problem(
+        app.as_(&admin, Method::POST, &format!("{base}/groups"))
+            .json(&json!({"name": "Cohort D", "coach_ids": [outsider.id]}))
+            .send()
+            .await
+            .unwrap(),
+        422,
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "coach_ids[0]", "{body}");
+    // Coaches may not make groups.
+    assert_problem(
+        app.as_(&ana, Method::POST, &format!("{base}/groups"))
+            .json(&json!({"name": "Cohort E"}))
+            .send()
+            .await
+            .unwrap(),
+        403,
+    )
+    .await;
+
+    // A cohort code for group A, good for three students.
+    let code = send(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{base}/codes"),
+        json!({"group_id": group_a, "max_uses": 3}),
+    )
+    .await;
+    assert_eq!(code["state"], "active");
+    let code_text = code["code"].as_str().unwrap().to_owned();
+    let mut students = Vec::new();
+    for _ in 0..3 {
+        let student = app.register("seeker").await;
+        let joined = app
+            .as_(&student, Method::POST, "/v1/orgs/join")
+            .json(&json!({"code": code_text}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(joined.status(), 201);
+        let joined: Value = joined.json().await.unwrap();
+        assert_eq!(joined["role"], "member");
+        assert_eq!(joined["group_id"], group_a);
+        // The student sees exactly who sees their search: the admin and
+        // group A's coach.
+        assert_eq!(
+            shared_with(&joined),
+            sorted(vec![admin.id.clone(), ana.id.clone()])
+        );
+        students.push(student);
+    }
+    // Joining twice is the same membership; a fourth student finds the
+    // code used up; coaches cannot join as members.
+    let again = app
+        .as_(&students[0], Method::POST, "/v1/orgs/join")
+        .json(&json!({"code": code_text}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 200);
+    let late = app.register("seeker").await;
+    assert_problem(
+        app.as_(&late, Method::POST, "/v1/orgs/join")
+            .json(&json!({"code": code_text}))
+            .send()
+            .await
+            .unwrap(),
+        404,
+    )
+    .await;
+    let codes = app.read(&admin, &format!("{base}/codes")).await;
+    assert_eq!(codes["items"][0]["uses"], 3);
+    assert_eq!(codes["items"][0]["state"], "used_up");
+
+    // Ana sees group A's students; Ben does not.
+    let ana_clients = app.read(&ana, "/v1/coach/clients").await;
+    assert_eq!(ana_clients["items"].as_array().unwrap().len(), 3);
+    let student = &students[0];
+    app.read(&ana, &format!("/v1/coach/clients/{}/agenda", student.id))
+        .await;
+    assert_problem(
+        app.as_(
+            &ben,
+            Method::GET,
+            &format!("/v1/coach/clients/{}/agenda", student.id),
+        )
+        .send()
+        .await
+        .unwrap(),
+        404,
+    )
+    .await;
+    let ben_sees = app.read(&ben, &format!("{base}/members?role=member")).await;
+    assert_eq!(ben_sees["items"], json!([]));
+    assert_problem(
+        app.as_(&ben, Method::GET, &format!("{base}/members/{}", student.id))
+            .send()
+            .await
+            .unwrap(),
+        404,
+    )
+    .await;
+    let admin_sees = app
+        .read(&admin, &format!("{base}/members?group={group_a}&limit=2"))
+        .await;
+    assert_eq!(admin_sees["items"].as_array().unwrap().len(), 2);
+    let cursor = admin_sees["next_cursor"].as_str().unwrap();
+    let rest = app
+        .read(
+            &admin,
+            &format!("{base}/members?group={group_a}&limit=2&cursor={cursor}"),
+        )
+        .await;
+    assert_eq!(rest["items"].as_array().unwrap().len(), 1);
+    assert!(rest["next_cursor"].is_null());
+
+    // One student chose a playbook of their own; Ana sets group A's in one
+    // call, and the student keeps theirs, visibly.
+    send(
+        &app,
+        &students[1],
+        Method::PATCH,
+        "/v1/me",
+        json!({"default_playbook": "email_only"}),
+    )
+    .await;
+    send(
+        &app,
+        &ana,
+        Method::PATCH,
+        &format!("{base}/groups/{group_a}"),
+        json!({"playbook": "persistent_caller"}),
+    )
+    .await;
+    let me = app.read(&students[0], "/v1/me").await;
+    assert_eq!(me["default_playbook"], "persistent_caller");
+    let member = app
+        .read(&ana, &format!("{base}/members/{}", students[0].id))
+        .await;
+    assert_eq!(member["playbook"]["set_via"], "group");
+    assert_eq!(member["playbook"]["group_id"], group_a);
+    assert_eq!(member["playbook"]["set_by"], ana.id);
+    let own = app
+        .read(&ana, &format!("{base}/members/{}", students[1].id))
+        .await;
+    assert_eq!(own["playbook"]["playbook"], "email_only");
+    assert_eq!(own["playbook"]["set_via"], "seeker");
+    assert_eq!(own["playbook"]["set_by"], students[1].id);
+    // Ben does not coach group A: he may not set its playbook.
+    assert_problem(
+        app.as_(&ben, Method::PATCH, &format!("{base}/groups/{group_a}"))
+            .json(&json!({"playbook": "balanced"}))
+            .send()
+            .await
+            .unwrap(),
+        403,
+    )
+    .await;
+
+    // An invitation to group B: only the invited address can accept.
+    let carla = app.register("seeker").await;
+    let issued = send(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{base}/invitations"),
+        json!({"email": carla.email, "group_id": group_b}),
+    )
+    .await;
+    let code = issued["code"].as_str().unwrap().to_owned();
+    assert_problem(
+        app.as_(&late, Method::POST, "/v1/org-invitations/accept")
+            .json(&json!({"code": code}))
+            .send()
+            .await
+            .unwrap(),
+        404,
+    )
+    .await;
+    let joined = send(
+        &app,
+        &carla,
+        Method::POST,
+        "/v1/org-invitations/accept",
+        json!({"code": code}),
+    )
+    .await;
+    assert_eq!(
+        shared_with(&joined),
+        sorted(vec![admin.id.clone(), ben.id.clone()])
+    );
+    // A revoked invitation cannot be accepted.
+    let dan = app.register("seeker").await;
+    let issued = send(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{base}/invitations"),
+        json!({"email": dan.email}),
+    )
+    .await;
+    let invitation_id = issued["invitation"]["id"].as_str().unwrap();
+    let revoked = app
+        .as_(
+            &admin,
+            Method::DELETE,
+            &format!("{base}/invitations/{invitation_id}"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), 204);
+    assert_problem(
+        app.as_(&dan, Method::POST, "/v1/org-invitations/accept")
+            .json(&json!({"code": issued["code"]}))
+            .send()
+            .await
+            .unwrap(),
+        404,
+    )
+    .await;
+    let listed = app
+        .read(&admin, &format!("{base}/invitations?state=revoked"))
+        .await;
+    assert_eq!(ids(&listed), vec![invitation_id.to_owned()]);
+
+    // Moving Carla to group A moves her grants: Ana in, Ben out.
+    let moved = send(
+        &app,
+        &admin,
+        Method::PATCH,
+        &format!("{base}/members/{}", carla.id),
+        json!({"group_id": group_a}),
+    )
+    .await;
+    assert_eq!(moved["group_id"], group_a);
+    let mine = app.read(&carla, "/v1/orgs").await;
+    assert_eq!(
+        shared_with(&mine["items"][0]),
+        sorted(vec![admin.id.clone(), ana.id.clone()])
+    );
+
+    // A student leaves: everything the organization gave goes at once.
+    let leaver = &students[2];
+    let left = app
+        .as_(leaver, Method::DELETE, &format!("{base}/membership"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(left.status(), 204);
+    assert_eq!(app.read(leaver, "/v1/grants").await["items"], json!([]));
+    assert_eq!(app.read(leaver, "/v1/orgs").await["items"], json!([]));
+    assert_problem(
+        app.as_(
+            &ana,
+            Method::GET,
+            &format!("/v1/coach/clients/{}/agenda", leaver.id),
+        )
+        .send()
+        .await
+        .unwrap(),
+        404,
+    )
+    .await;
+    // An ex-member sees nothing of the organization.
+    assert_problem(
+        app.as_(leaver, Method::GET, &base).send().await.unwrap(),
+        404,
+    )
+    .await;
+
+    // A coach ends one relationship; the policy does not give it back
+    // when the member moves.
+    let ended = app
+        .as_(
+            &ana,
+            Method::DELETE,
+            &format!("/v1/coach/clients/{}", students[0].id),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ended.status(), 204);
+    send(
+        &app,
+        &admin,
+        Method::PATCH,
+        &format!("{base}/groups/{}", groups[2]),
+        json!({"coach_ids": [ana.id]}),
+    )
+    .await;
+    let membership = app.read(&students[0], "/v1/orgs").await;
+    assert_eq!(shared_with(&membership["items"][0]), vec![admin.id.clone()]);
+
+    // The last admin cannot leave.
+    assert_problem(
+        app.as_(&admin, Method::DELETE, &format!("{base}/membership"))
+            .send()
+            .await
+            .unwrap(),
+        409,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn organization_tokens_work_on_their_organization_within_their_scopes() {
+    let app = spawn_app().await;
+    let admin = app.register("coach").await;
+    let org_id = org_with_coaches(&app, &admin, &[]).await;
+    let other = org_with_coaches(&app, &admin, &[]).await;
+    let base = format!("/v1/orgs/{org_id}");
+    let created = send(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{base}/tokens"),
+        json!({"name": "roster sync", "scopes": ["members:read"]}),
+    )
+    .await;
+    let token = created["token"].as_str().unwrap().to_owned();
+    assert!(token.starts_with("fuo_"), "{token}");
+    let with_token = |method: Method, path: &str| {
+        reqwest::Client::new()
+            .request(method, app.url(path))
+            .bearer_auth(&token)
+    };
+    let members = with_token(Method::GET, &format!("{base}/members"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(members.status(), 200);
+    // Outside its scopes, its organization, or the organization routes: 403.
+    let body = assert_problem(
+        with_token(Method::POST, &format!("{base}/groups"))
+            .json(&json!({"name": "x"}))
+            .send()
+            .await
+            .unwrap(),
+        403,
+    )
+    .await;
+    assert_eq!(body["code"], "insufficient_scope");
+    for path in [
+        format!("/v1/orgs/{other}/members"),
+        "/v1/opportunities".to_owned(),
+        "/v1/orgs".to_owned(),
+        "/v1/coach/clients".to_owned(),
+    ] {
+        assert_problem(with_token(Method::GET, &path).send().await.unwrap(), 403).await;
+    }
+    // Tokens cannot make tokens; the list never shows the secret.
+    assert_problem(
+        with_token(Method::POST, &format!("{base}/tokens"))
+            .json(&json!({"name": "again", "scopes": ["members:read"]}))
+            .send()
+            .await
+            .unwrap(),
+        403,
+    )
+    .await;
+    let listed = app.read(&admin, &format!("{base}/tokens")).await;
+    assert!(!listed.to_string().contains(&token));
+    let token_id = created["id"].as_str().unwrap();
+    let revoked = app
+        .as_(&admin, Method::DELETE, &format!("{base}/tokens/{token_id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), 204);
+    assert_problem(
+        with_token(Method::GET, &format!("{base}/members"))
+            .send()
+            .await
+            .unwrap(),
+        401,
+    )
+    .await;
+    // Unknown scopes are named.
+    let body = assert_problem(
+        app.as_(&admin, Method::POST, &format!("{base}/tokens"))
+            .json(&json!({"name": "x", "scopes": ["members:delete"]}))
+            .send()
+            .await
+            .unwrap(),
+        422,
+    )
+    .await;
+    assert!(body.to_string().contains("members:read"), "{body}");
+}
