@@ -204,6 +204,17 @@ async fn a_career_centre_runs_groups_codes_invitations_and_playbooks() {
     // Ana sees group A's students; Ben does not.
     let ana_clients = app.read(&ana, "/v1/coach/clients").await;
     assert_eq!(ana_clients["items"].as_array().unwrap().len(), 3);
+    let in_a = app
+        .read(
+            &ana,
+            &format!("/v1/coach/clients?org={org_id}&group={group_a}"),
+        )
+        .await;
+    assert_eq!(in_a["items"].as_array().unwrap().len(), 3);
+    let in_b = app
+        .read(&ana, &format!("/v1/coach/clients?group={group_b}"))
+        .await;
+    assert_eq!(in_b["items"], json!([]));
     let student = &students[0];
     app.read(&ana, &format!("/v1/coach/clients/{}/agenda", student.id))
         .await;

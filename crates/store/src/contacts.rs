@@ -129,3 +129,28 @@ pub fn delete_contact(
     }
     Ok(deleted)
 }
+
+/// A page of a seeker's contacts across their opportunities (closed ones
+/// too), by id, after the id `after`; with `updated_since`, only those
+/// changed at or after it.
+pub fn page_contacts_of_seeker(
+    conn: &mut DbConnection,
+    seeker_id: &str,
+    updated_since: Option<NaiveDateTime>,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<ContactRow>, StoreError> {
+    let mut query = contacts::table
+        .filter(contacts::seeker_id.eq(seeker_id))
+        .select(ContactRow::as_select())
+        .order(contacts::id.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(since) = updated_since {
+        query = query.filter(contacts::updated_at.ge(since));
+    }
+    if let Some(after) = after {
+        query = query.filter(contacts::id.gt(after.to_owned()));
+    }
+    Ok(query.load(conn)?)
+}

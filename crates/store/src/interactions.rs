@@ -121,3 +121,28 @@ pub fn delete_interaction(
     }
     Ok(deleted)
 }
+
+/// A page of a seeker's interactions across their opportunities (closed ones
+/// too), by id, after the id `after`; with `updated_since`, only those
+/// changed at or after it.
+pub fn page_interactions_of_seeker(
+    conn: &mut DbConnection,
+    seeker_id: &str,
+    updated_since: Option<NaiveDateTime>,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<InteractionRow>, StoreError> {
+    let mut query = interactions::table
+        .filter(interactions::seeker_id.eq(seeker_id))
+        .select(InteractionRow::as_select())
+        .order(interactions::id.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(since) = updated_since {
+        query = query.filter(interactions::updated_at.ge(since));
+    }
+    if let Some(after) = after {
+        query = query.filter(interactions::id.gt(after.to_owned()));
+    }
+    Ok(query.load(conn)?)
+}

@@ -9,12 +9,12 @@ use followup_store::auth::{self, GrantRow, InviteRow};
 use followup_store::snapshot::{self, Scope, Snapshot};
 use followup_store::users::UserRow;
 use followup_store::webhooks;
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Access, Caller, generate_code, sha256_hex};
 use crate::conditional::Stamped;
-use crate::conventions::{Actor, Page};
+use crate::conventions::{Actor, Page, Paging};
 use crate::db::{read, write};
 use crate::error::{ApiError, Problem};
 use crate::extract::Query;
@@ -26,6 +26,9 @@ use crate::views::agenda::{
 use crate::views::analytics::{Analytics, AnalyticsQuery, analytics_of};
 use crate::views::coaching::{Grant, grant, summary};
 use crate::views::comparisons::{ComparisonParams, ComparisonTable, comparisons_of};
+use crate::views::contacts::Contact;
+use crate::views::interactions::Interaction;
+use crate::views::pipeline::Opportunity;
 use crate::views::utc;
 
 /// A code a coach gives a seeker, who accepts it to grant the coach access.
@@ -207,41 +210,101 @@ fn client(
     })
 }
 
+/// Filters, order and page of the coach's client list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ClientParams {
+    /// An RFC 3339 instant; default now. Every summary is evaluated then:
+    /// only what was logged by then counts.
+    pub at: Option<DateTime<Utc>>,
+    /// Only clients whose search stalled (`true`) or did not (`false`).
+    pub stalled: Option<bool>,
+    /// Only clients who are members of this organization of yours.
+    pub org: Option<String>,
+    /// Only clients in this organization group (docs/organizations.md).
+    pub group: Option<String>,
+    /// `granted_at` (default, oldest grant first), `last_activity` (least
+    /// recent first: who needs a nudge), or `-last_activity`.
+    #[param(example = "last_activity")]
+    pub sort: Option<String>,
+    /// Items per page: 1–200, default 50.
+    #[param(minimum = 1, maximum = 200)]
+    #[serde(default, deserialize_with = "crate::extract::not_empty")]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
 /// The seekers who granted the caller (a coach) access, each with a summary
 /// of their search: open opportunities, finals, the next action due, the
-/// last activity, and whether the pipeline stalled and why.
+/// last activity, and whether the pipeline stalled and why (each reason a
+/// code with the facts and ids behind it). Paged, filterable by `stalled`,
+/// `org` and `group`, and sortable by `last_activity`.
 ///
 /// `?at=` evaluates every summary at another instant (what the list said,
 /// or will say, then): only what was logged by then counts.
 #[utoipa::path(
     tag = "coaching",
     security(("bearer" = [])),
-    params(AtParams, LimitParam, FieldsParam, IncludeParam),
+    params(ClientParams, FieldsParam, IncludeParam),
     responses(
-        (status = 200, description = "The coach's clients, oldest grant first.", body = Page<Client>),
+        (status = 200, description = "A page of the coach's clients.", body = Page<Client>),
         (status = 401, description = "Missing or invalid credentials.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller is not a coach.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A query parameter is invalid: an unknown field in `fields`, `limit` out of range, an unknown `include`.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A query parameter is invalid: an unknown field in `fields`, `limit` out of range, an unknown `include`, `sort`, `org` or `group`.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/v1/coach/clients")]
 pub async fn clients(
     caller: Caller,
     state: web::Data<AppState>,
-    params: Query<AtParams>,
-    limit: Query<LimitParam>,
+    params: Query<ClientParams>,
     fields: Query<FieldsParam>,
     include: Query<IncludeParam>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_role(&[Role::Coach])?;
-    let limit = limit.checked()?;
-    let fields = fields.of::<Client>()?;
+    let params = params.into_inner();
+    let (paging, fields) = crate::shape::both(
+        Paging::new(params.limit, params.cursor.as_deref()),
+        fields.of::<Client>(),
+    )?;
     let mailto = include.mailto()?;
+    let sort = match params.sort.as_deref() {
+        None | Some("granted_at") => None,
+        Some("last_activity") => Some(false),
+        Some("-last_activity") => Some(true),
+        Some(other) => {
+            return Err(ApiError::Validation(vec![
+                crate::error::FieldError::unknown_value(
+                    "sort",
+                    other,
+                    &["granted_at", "last_activity", "-last_activity"],
+                ),
+            ]));
+        }
+    };
     let coach_id = caller.user.id;
     let now = params.at.unwrap_or_else(crate::views::now);
+    let (org, group) = (params.org.clone(), params.group.clone());
     let rows = read(&state, move |_, conn| {
+        // The organization filters: the members of an organization (and
+        // group) the coach belongs to.
+        let members: Option<std::collections::HashSet<String>> = match (&org, &group) {
+            (None, None) => None,
+            _ => Some(org_members(
+                conn,
+                &coach_id,
+                org.as_deref(),
+                group.as_deref(),
+            )?),
+        };
         auth::clients_of_coach(conn, &coach_id)?
             .into_iter()
+            .filter(|(grant, _)| {
+                members
+                    .as_ref()
+                    .is_none_or(|m| m.contains(&grant.seeker_id))
+            })
             .map(|(grant, seeker)| {
                 let snapshot = snapshot::load(conn, &seeker.id, Scope::All, now.year())?;
                 Ok((grant, seeker, snapshot))
@@ -249,18 +312,83 @@ pub async fn clients(
             .collect::<Result<Vec<_>, ApiError>>()
     })
     .await?;
-    let items = rows
+    let mut items: Vec<Client> = rows
         .into_iter()
-        .take(limit.unwrap_or(usize::MAX))
         .map(|(grant, seeker, snapshot)| client(grant, seeker, snapshot.as_ref(), now, mailto))
+        .filter(|c| {
+            c.as_ref().map_or(true, |c| {
+                params.stalled.is_none_or(|s| c.stalled.value == s)
+            })
+        })
         .collect::<Result<_, _>>()?;
-    crate::shape::list(
-        &Page {
-            items,
-            next_cursor: None,
-        },
-        fields.as_ref(),
-    )
+    if let Some(recent_first) = sort {
+        items.sort_by(|a, b| {
+            let order = a.last_activity.cmp(&b.last_activity);
+            let order = if recent_first { order.reverse() } else { order };
+            order.then_with(|| a.id.cmp(&b.id))
+        });
+    }
+    let rest: Vec<Client> = match &paging.after {
+        Some(after) => items
+            .into_iter()
+            .skip_while(|c| &c.id != after)
+            .skip(1)
+            .collect(),
+        None => items,
+    };
+    let fetched: Vec<Client> = rest.into_iter().take(paging.limit + 1).collect();
+    let page = paging.page(fetched, |c| c.id.as_str(), Ok)?;
+    crate::shape::list(&page, fields.as_ref())
+}
+
+/// The live members of organization `org` (or of any organization the
+/// coach is staff of), in `group` when given; 422 for an organization or
+/// group that is not the coach's.
+fn org_members(
+    conn: &mut followup_store::DbConnection,
+    coach_id: &str,
+    org: Option<&str>,
+    group: Option<&str>,
+) -> Result<std::collections::HashSet<String>, ApiError> {
+    use followup_store::orgs;
+    let unknown = |field: &str, id: &str| {
+        ApiError::Validation(vec![crate::error::FieldError::new(
+            field,
+            crate::error::FieldCode::NotFound,
+            format!("no {field} {id} of yours"),
+        )])
+    };
+    let mut staff_of: Vec<String> = orgs::orgs_of_user(conn, coach_id)?
+        .into_iter()
+        .filter(|(m, _)| m.role != followup_core::OrgRole::Member)
+        .map(|(_, o)| o.id)
+        .collect();
+    if let Some(org) = org {
+        if !staff_of.iter().any(|o| o == org) {
+            return Err(unknown("org", org));
+        }
+        staff_of.retain(|o| o == org);
+    }
+    let mut found_group = group.is_none();
+    let mut ids = std::collections::HashSet::new();
+    for org_id in staff_of {
+        if let Some(group) = group
+            && orgs::find_group(conn, &org_id, group)?.is_some()
+        {
+            found_group = true;
+        }
+        for (member, _) in orgs::members_of(conn, &org_id)? {
+            if member.role == followup_core::OrgRole::Member
+                && group.is_none_or(|g| member.group_id.as_deref() == Some(g))
+            {
+                ids.insert(member.user_id);
+            }
+        }
+    }
+    if !found_group {
+        return Err(unknown("group", group.unwrap_or_default()));
+    }
+    Ok(ids)
 }
 
 /// The coaches the caller (a seeker) granted access to.
@@ -541,4 +669,166 @@ pub async fn client_analytics(
     analytics_of(&state, seeker, query.into_inner())
         .await
         .map(web::Json)
+}
+
+/// Filters and page of a client's opportunities.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ClientOpportunityParams {
+    /// Only these stages, closed ones included; repeat the parameter for
+    /// several (`?stage=rejected&stage=withdrawn`).
+    #[param(style = Form, explode)]
+    pub stage: Option<Vec<followup_core::Stage>>,
+    /// Changed at or after this instant (RFC 3339).
+    pub updated_since: Option<DateTime<Utc>>,
+    /// Items per page: 1–200, default 50.
+    #[param(minimum = 1, maximum = 200)]
+    #[serde(default, deserialize_with = "crate::extract::not_empty")]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Changes since an instant, and a page.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SinceParams {
+    /// Changed at or after this instant (RFC 3339).
+    pub updated_since: Option<DateTime<Utc>>,
+    /// Items per page: 1–200, default 50.
+    #[param(minimum = 1, maximum = 200)]
+    #[serde(default, deserialize_with = "crate::extract::not_empty")]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Every opportunity of a client, read-only, closed ones too (rejected,
+/// withdrawn, accepted), oldest first; `updated_since` gives what changed.
+#[utoipa::path(
+    tag = "coaching",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The client's user id."), ClientOpportunityParams, FieldsParam),
+    responses(
+        (status = 200, description = "A page of the client's opportunities.", body = Page<Opportunity>),
+        (status = 401, description = "Missing or invalid credentials.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No client with a live grant to you.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A query parameter is invalid.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/coach/clients/{id}/opportunities")]
+pub async fn client_opportunities(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    params: Query<ClientOpportunityParams>,
+    fields: Query<FieldsParam>,
+) -> Result<HttpResponse, ApiError> {
+    let params = params.into_inner();
+    let (paging, fields) = crate::shape::both(
+        Paging::new(params.limit, params.cursor.as_deref()),
+        fields.of::<Opportunity>(),
+    )?;
+    let seeker = client_id(&state, caller, id.into_inner()).await?;
+    let filter = followup_store::pipeline::OpportunityFilter {
+        stages: params.stage.unwrap_or_default(),
+        q: None,
+        updated_since: params.updated_since.map(|at| at.naive_utc()),
+        after: paging.after.clone(),
+        limit: paging.fetch(),
+    };
+    let rows = read(&state, move |_, conn| {
+        Ok(followup_store::pipeline::list_opportunities(
+            conn, &seeker, &filter,
+        )?)
+    })
+    .await?;
+    let page = paging.page(rows, |r| r.id.as_str(), Opportunity::try_from)?;
+    crate::shape::list(&page, fields.as_ref())
+}
+
+/// Every contact of a client, read-only, across their opportunities (closed
+/// ones too), by id; `updated_since` gives what changed.
+#[utoipa::path(
+    tag = "coaching",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The client's user id."), SinceParams, FieldsParam),
+    responses(
+        (status = 200, description = "A page of the client's contacts.", body = Page<Contact>),
+        (status = 401, description = "Missing or invalid credentials.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No client with a live grant to you.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A query parameter is invalid.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/coach/clients/{id}/contacts")]
+pub async fn client_contacts(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    params: Query<SinceParams>,
+    fields: Query<FieldsParam>,
+) -> Result<HttpResponse, ApiError> {
+    let params = params.into_inner();
+    let (paging, fields) = crate::shape::both(
+        Paging::new(params.limit, params.cursor.as_deref()),
+        fields.of::<Contact>(),
+    )?;
+    let seeker = client_id(&state, caller, id.into_inner()).await?;
+    let since = params.updated_since.map(|at| at.naive_utc());
+    let (after, fetch) = (paging.after.clone(), paging.fetch());
+    let rows = read(&state, move |_, conn| {
+        Ok(followup_store::contacts::page_contacts_of_seeker(
+            conn,
+            &seeker,
+            since,
+            after.as_deref(),
+            fetch,
+        )?)
+    })
+    .await?;
+    let page = paging.page(rows, |r| r.id.as_str(), Contact::try_from)?;
+    crate::shape::list(&page, fields.as_ref())
+}
+
+/// Every interaction of a client, read-only, across their opportunities
+/// (closed ones too), by id; `updated_since` gives what changed.
+#[utoipa::path(
+    tag = "coaching",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The client's user id."), SinceParams, FieldsParam),
+    responses(
+        (status = 200, description = "A page of the client's interactions.", body = Page<Interaction>),
+        (status = 401, description = "Missing or invalid credentials.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No client with a live grant to you.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A query parameter is invalid.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/coach/clients/{id}/interactions")]
+pub async fn client_interactions(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    params: Query<SinceParams>,
+    fields: Query<FieldsParam>,
+) -> Result<HttpResponse, ApiError> {
+    let params = params.into_inner();
+    let (paging, fields) = crate::shape::both(
+        Paging::new(params.limit, params.cursor.as_deref()),
+        fields.of::<Interaction>(),
+    )?;
+    let seeker = client_id(&state, caller, id.into_inner()).await?;
+    let since = params.updated_since.map(|at| at.naive_utc());
+    let (after, fetch) = (paging.after.clone(), paging.fetch());
+    let rows = read(&state, move |_, conn| {
+        Ok(followup_store::interactions::page_interactions_of_seeker(
+            conn,
+            &seeker,
+            since,
+            after.as_deref(),
+            fetch,
+        )?)
+    })
+    .await?;
+    let page = paging.page(rows, |r| r.id.as_str(), Interaction::try_from)?;
+    crate::shape::list(&page, fields.as_ref())
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Days, Utc};
 use followup_core::analytics::{
     self, DEFAULT_INACTIVE_DAYS, DateRange, StallInput, Stalled, Window,
 };
-use followup_core::{Engine, NextAction, PromiseStatus, Stage, promise_status_for};
+use followup_core::{Engine, NextAction, PromiseStatus, ReasonCode, Stage, promise_status_for};
 use followup_store::auth::GrantRow;
 use followup_store::snapshot::Snapshot;
 use followup_store::users::UserRow;
@@ -82,13 +82,14 @@ pub fn summary(snapshot: &Snapshot, now: DateTime<Utc>) -> Result<Summary, ApiEr
     let playbook = &snapshot.playbook;
     let calendar = &facts.seeker.calendar;
     let stages: Vec<Stage> = facts.opportunities.iter().map(|o| o.stage).collect();
-    let promises_broken = facts
+    let broken: Vec<String> = facts
         .opportunities
         .iter()
         .filter(|o| o.stage.is_open())
         .flat_map(|o| o.promises.iter().map(move |p| (o, p)))
         .filter(|(o, p)| promise_status_for(p, o, calendar, now) == PromiseStatus::Broken)
-        .count();
+        .map(|(_, p)| p.id.clone())
+        .collect();
     let today = now.with_timezone(&calendar.tz).date_naive();
     let from = today
         .checked_sub_days(Days::new(u64::from(DEFAULT_INACTIVE_DAYS - 1)))
@@ -101,27 +102,39 @@ pub fn summary(snapshot: &Snapshot, now: DateTime<Utc>) -> Result<Summary, ApiEr
     .map_err(|e| ApiError::Internal(Box::new(e)))?;
     let input = crate::cadence::analytics_input(facts, now);
     let params = playbook.params();
-    let cap_breaches: usize = analytics::follow_ups_per_week(
+    let weeks = analytics::follow_ups_per_week(
         &input.interactions,
         &window,
         params.max_emails,
         params.cap_scope,
-    )
-    .iter()
-    .map(|week| week.over_cap.len())
-    .sum();
+    );
+    let cap_breaches: usize = weeks.iter().map(|week| week.over_cap.len()).sum();
+    let mut over_cap: Vec<String> = weeks.into_iter().flat_map(|w| w.over_cap).collect();
+    over_cap.sort();
+    over_cap.dedup();
     let last = last_activity(facts, now);
     let mut stalled = analytics::stalled(
         &StallInput {
             now,
             last_activity: last,
-            promises_broken: count(promises_broken),
+            promises_broken: count(broken.len()),
             cap_breaches: count(cap_breaches),
             stages: stages.clone(),
         },
         DEFAULT_INACTIVE_DAYS,
     );
     for reason in &mut stalled.reasons {
+        reason.ids = match reason.reason_code {
+            ReasonCode::PromisesBroken => broken.clone(),
+            ReasonCode::OnlyFinals => facts
+                .opportunities
+                .iter()
+                .filter(|o| o.stage == Stage::Final)
+                .map(|o| o.id.clone())
+                .collect(),
+            ReasonCode::CapsBroken => over_cap.clone(),
+            _ => Vec::new(),
+        };
         followup_core::l10n::localise_stall(reason, facts.seeker.locale);
     }
     Ok(Summary {

@@ -56,6 +56,13 @@ pub struct StallReason {
     /// The facts it names: `days` and `threshold_days`, `promises`,
     /// `finals`, `breaches`.
     pub args: Args,
+    /// The records behind it, for an app to link to: the broken promises'
+    /// ids (`promises_broken`), the opportunities at `final`
+    /// (`only_finals`), the opportunities whose follow-ups broke a cap
+    /// (`caps_broken`); empty for `inactive`. Filled in by the caller, who
+    /// knows the records.
+    #[serde(default)]
+    pub ids: Vec<String>,
 }
 
 impl From<Reason> for StallReason {
@@ -64,6 +71,7 @@ impl From<Reason> for StallReason {
             reason: reason.text,
             reason_code: reason.code,
             args: reason.args,
+            ids: Vec::new(),
         }
     }
 }
