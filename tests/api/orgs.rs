@@ -528,3 +528,187 @@ async fn organization_tokens_work_on_their_organization_within_their_scopes() {
     .await;
     assert!(body.to_string().contains("members:read"), "{body}");
 }
+
+#[tokio::test]
+async fn the_weekly_report_comes_in_one_call_as_json_or_csv_for_those_who_may_read_it() {
+    let app = spawn_app().await;
+    let admin = app.register("coach").await;
+    let ana = app.register("coach").await;
+    let org_id = org_with_coaches(&app, &admin, &[&ana]).await;
+    let base = format!("/v1/orgs/{org_id}");
+    let group = send(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{base}/groups"),
+        json!({"name": "Cohort A", "coach_ids": [ana.id]}),
+    )
+    .await;
+    let group_id = group["id"].as_str().unwrap().to_owned();
+    let code = send(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{base}/codes"),
+        json!({"group_id": group_id, "max_uses": 20}),
+    )
+    .await;
+    let mut students = Vec::new();
+    for n in 0..12 {
+        let student = app.register("seeker").await;
+        send(
+            &app,
+            &student,
+            Method::POST,
+            "/v1/orgs/join",
+            json!({"code": code["code"]}),
+        )
+        .await;
+        if n % 3 == 0 {
+            send(
+                &app,
+                &student,
+                Method::POST,
+                "/v1/opportunities",
+                json!({"company": "Acme", "title": "Editor", "stage": "final"}),
+            )
+            .await;
+        }
+        if n % 2 == 0 {
+            send(
+                &app,
+                &student,
+                Method::POST,
+                "/v1/opportunities",
+                json!({"company": "Initech, Inc.", "title": "Clerk", "stage": "applied"}),
+            )
+            .await;
+        }
+        students.push(student);
+    }
+    // One more student outside the group, whom Ana does not coach.
+    let outsider_code = send(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{base}/codes"),
+        json!({"max_uses": 1}),
+    )
+    .await;
+    let outsider = app.register("seeker").await;
+    send(
+        &app,
+        &outsider,
+        Method::POST,
+        "/v1/orgs/join",
+        json!({"code": outsider_code["code"]}),
+    )
+    .await;
+
+    let report = app.read(&admin, &format!("{base}/report")).await;
+    let rows = report["items"].as_array().unwrap();
+    assert_eq!(rows.len(), 13);
+    let first = &rows[0];
+    assert_eq!(first["member_id"], students[0].id);
+    assert_eq!(first["funnel"]["final"], 1);
+    assert_eq!(first["funnel"]["applied"], 1);
+    assert_eq!(first["funnel"]["offer"], 0);
+    assert_eq!(first["stalled"], false);
+    assert_eq!(rows[3]["stall_codes"], json!(["only_finals"]));
+    assert_eq!(rows[3]["stalled"], true);
+    assert_eq!(first["playbook"], "balanced");
+    assert_eq!(first["playbook_set_via"], "default");
+    // The same as the member's own detail says.
+    let detail = app
+        .read(&admin, &format!("{base}/members/{}", students[3].id))
+        .await;
+    assert_eq!(detail["stalled"]["value"], rows[3]["stalled"]);
+
+    // Pages, and a group.
+    let page = app
+        .read(&admin, &format!("{base}/report?limit=5&group={group_id}"))
+        .await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 5);
+    let mut seen = 5;
+    let mut cursor = page["next_cursor"].as_str().map(str::to_owned);
+    while let Some(c) = cursor {
+        let next = app
+            .read(
+                &admin,
+                &format!("{base}/report?limit=5&group={group_id}&cursor={c}"),
+            )
+            .await;
+        seen += next["items"].as_array().unwrap().len();
+        cursor = next["next_cursor"].as_str().map(str::to_owned);
+    }
+    assert_eq!(seen, 12);
+
+    // CSV: a header and a row per member, quoted where needed.
+    let csv = app
+        .as_(&admin, Method::GET, &format!("{base}/report?format=csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), 200);
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let text = csv.text().await.unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 14, "{text}");
+    assert!(lines[0].starts_with("member_id,display_name,email,group_id,coach_id,prospect,"));
+    assert!(lines[4].contains("only_finals"), "{}", lines[4]);
+
+    // Ana sees her group only; a member sees nothing; bad input is named.
+    let hers = app.read(&ana, &format!("{base}/report")).await;
+    assert_eq!(hers["items"].as_array().unwrap().len(), 12);
+    assert_problem(
+        app.as_(&students[0], Method::GET, &format!("{base}/report"))
+            .send()
+            .await
+            .unwrap(),
+        403,
+    )
+    .await;
+    for (query, field) in [
+        ("from=2026-03-10&to=2026-03-01", "from"),
+        ("from=2026-01-01&to=2026-12-31", "to"),
+        ("format=xml", "format"),
+        ("group=nope", "group"),
+        ("limit=0", "limit"),
+    ] {
+        let body = assert_problem(
+            app.as_(&admin, Method::GET, &format!("{base}/report?{query}"))
+                .send()
+                .await
+                .unwrap(),
+            422,
+        )
+        .await;
+        assert_eq!(body["errors"][0]["field"], field, "{query}: {body}");
+    }
+    // A token reads it with `reports:read` only.
+    for (scopes, status) in [
+        (json!(["reports:read"]), 200),
+        (json!(["members:read"]), 403),
+    ] {
+        let created = send(
+            &app,
+            &admin,
+            Method::POST,
+            &format!("{base}/tokens"),
+            json!({"name": "reports", "scopes": scopes}),
+        )
+        .await;
+        let response = reqwest::Client::new()
+            .get(app.url(&format!("{base}/report")))
+            .bearer_auth(created["token"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), status, "{scopes}");
+    }
+}

@@ -132,7 +132,7 @@ impl Paging {
 }
 
 /// Cursors are opaque to clients: `c1` and the last id, hex-encoded.
-fn encode_cursor(last_id: &str) -> String {
+pub fn encode_cursor(last_id: &str) -> String {
     let mut out = String::from("c1");
     for b in last_id.bytes() {
         out.push_str(&format!("{b:02x}"));

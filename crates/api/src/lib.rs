@@ -10,6 +10,7 @@ pub mod clock;
 pub mod clock_events;
 pub mod conditional;
 pub mod conventions;
+pub mod csv;
 pub mod db;
 pub mod digest;
 pub mod docs;

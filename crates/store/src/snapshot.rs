@@ -187,6 +187,117 @@ pub fn load(
     .map(Some)
 }
 
+/// [`load`] with [`Scope::All`] for many seekers at once, in one pass: one
+/// query per table for all of them, whatever their number (a report's
+/// page). Seekers that do not exist are left out; the others come in the
+/// order of `seeker_ids`.
+pub fn load_many(
+    conn: &mut DbConnection,
+    seeker_ids: &[String],
+    year: i32,
+) -> Result<Vec<Snapshot>, StoreError> {
+    use std::collections::HashMap;
+    fn by_seeker<R>(rows: Vec<R>, seeker: impl Fn(&R) -> &str) -> HashMap<String, Vec<R>> {
+        let mut map: HashMap<String, Vec<R>> = HashMap::new();
+        for row in rows {
+            map.entry(seeker(&row).to_owned()).or_default().push(row);
+        }
+        map
+    }
+    let users: Vec<UserRow> = crate::schema::users::table
+        .filter(crate::schema::users::id.eq_any(seeker_ids))
+        .select(UserRow::as_select())
+        .load(conn)?;
+    let mut opportunities = by_seeker(
+        opportunities::table
+            .filter(opportunities::seeker_id.eq_any(seeker_ids))
+            .select(OpportunityRow::as_select())
+            .order(opportunities::id.asc())
+            .load(conn)?,
+        |r: &OpportunityRow| &r.seeker_id,
+    );
+    let mut transitions = by_seeker(
+        stage_transitions::table
+            .inner_join(opportunities::table)
+            .filter(opportunities::seeker_id.eq_any(seeker_ids))
+            .select((opportunities::seeker_id, TransitionRow::as_select()))
+            .order(stage_transitions::id.asc())
+            .load::<(String, TransitionRow)>(conn)?,
+        |(seeker, _)| seeker,
+    );
+    let mut contacts = by_seeker(
+        contacts::table
+            .filter(contacts::seeker_id.eq_any(seeker_ids))
+            .select(ContactRow::as_select())
+            .order(contacts::id.asc())
+            .load(conn)?,
+        |r: &ContactRow| &r.seeker_id,
+    );
+    let mut interactions = by_seeker(
+        interactions::table
+            .filter(interactions::seeker_id.eq_any(seeker_ids))
+            .select(InteractionRow::as_select())
+            .order((interactions::occurred_at.asc(), interactions::id.asc()))
+            .load(conn)?,
+        |r: &InteractionRow| &r.seeker_id,
+    );
+    let mut promises = by_seeker(
+        promises::table
+            .filter(promises::seeker_id.eq_any(seeker_ids))
+            .select(PromiseRow::as_select())
+            .order(promises::id.asc())
+            .load(conn)?,
+        |r: &PromiseRow| &r.seeker_id,
+    );
+    let mut profiles = by_seeker(
+        profiles::table
+            .filter(profiles::seeker_id.eq_any(seeker_ids))
+            .select(ProfileRow::as_select())
+            .load(conn)?,
+        |r: &ProfileRow| &r.seeker_id,
+    );
+    let mut references: Vec<String> = users
+        .iter()
+        .filter_map(|u| u.default_playbook.clone())
+        .chain(
+            opportunities
+                .values()
+                .flatten()
+                .filter_map(|o| o.playbook.clone()),
+        )
+        .collect();
+    references.sort_unstable();
+    references.dedup();
+    let playbooks = playbooks::find_many(conn, &references)?;
+    let mut users: HashMap<String, UserRow> =
+        users.into_iter().map(|u| (u.id.clone(), u)).collect();
+    let mut snapshots = Vec::with_capacity(users.len());
+    for id in seeker_ids {
+        let Some(user) = users.remove(id) else {
+            continue;
+        };
+        let mut take = |id: &str| opportunities.remove(id).unwrap_or_default();
+        let seeker_opportunities = take(id);
+        snapshots.push(assemble(
+            user,
+            seeker_opportunities,
+            transitions
+                .remove(id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(_, row)| row)
+                .collect(),
+            contacts.remove(id).unwrap_or_default(),
+            interactions.remove(id).unwrap_or_default(),
+            promises.remove(id).unwrap_or_default(),
+            profiles.remove(id).unwrap_or_default(),
+            playbooks.clone(),
+            year,
+        )?);
+    }
+    Ok(snapshots)
+}
+
 #[expect(clippy::too_many_arguments, reason = "one argument per table read")]
 fn assemble(
     user: UserRow,

@@ -15,6 +15,7 @@ use utoipa::ToSchema;
 
 use crate::auth::Caller;
 use crate::conditional::{unchanged, weak_etag};
+use crate::csv::{csv_field, text_cell};
 use crate::db::read;
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
@@ -213,29 +214,6 @@ const CSV_HEADER: [&str; 9] = [
     "offer_deadline",
 ];
 
-/// One RFC 4180 field: quoted when it holds a comma, a quote or a line break.
-fn csv_field(value: &str) -> String {
-    if value.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value.to_owned()
-    }
-}
-
-/// A text cell a spreadsheet will not run as a formula: one that starts
-/// with `=`, `+`, `-`, `@`, a tab or a CR gets a `'` in front, as OWASP's
-/// "CSV Injection" guidance advises. Only the free-text columns (`company`,
-/// `title`) go through it; ids, stages, timestamps, dates and numbers are
-/// written by the API and cannot start with those characters except a
-/// number's `-`, which must stay a number.
-fn text_cell(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    }
-}
-
 fn timestamp(at: chrono::NaiveDateTime) -> String {
     utc(at).to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
@@ -315,34 +293,4 @@ pub async fn export_csv(
             r#"attachment; filename="followup-export.csv""#,
         ))
         .body(csv(&rows, &last_contact)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{csv_field, text_cell};
-
-    #[test]
-    fn text_cells_that_a_spreadsheet_would_run_are_neutralised() {
-        for (value, cell) in [
-            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
-            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
-            ("-2+3", "'-2+3"),
-            ("@SUM(1)", "'@SUM(1)"),
-            ("\tx", "'\tx"),
-            ("\rx", "'\rx"),
-            ("Acme", "Acme"),
-            ("A=B", "A=B"),
-            ("", ""),
-        ] {
-            assert_eq!(text_cell(value), cell, "{value}");
-        }
-    }
-
-    #[test]
-    fn fields_are_quoted_as_rfc_4180_says() {
-        assert_eq!(csv_field("Acme"), "Acme");
-        assert_eq!(csv_field("Acme, Inc."), "\"Acme, Inc.\"");
-        assert_eq!(csv_field("the \"best\""), "\"the \"\"best\"\"\"");
-        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
-    }
 }

@@ -2366,3 +2366,381 @@ pub async fn revoke_token(
         Err(ApiError::NotFound("no such token".to_owned()))
     }
 }
+
+// The weekly report.
+
+/// The report's period, group, page and format.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReportParams {
+    /// The first day (`YYYY-MM-DD`, in each member's time zone); default
+    /// the Monday of this week.
+    pub from: Option<chrono::NaiveDate>,
+    /// The last day, at most 92 days after `from`; default `from` + 6.
+    pub to: Option<chrono::NaiveDate>,
+    /// Only this group's members.
+    pub group: Option<String>,
+    /// `json` (default) or `csv` (also chosen by `Accept: text/csv`).
+    #[param(example = "csv")]
+    pub format: Option<String>,
+    /// Members per page: 1–500, default 200.
+    #[param(minimum = 1, maximum = 500)]
+    #[serde(default, deserialize_with = "crate::extract::not_empty")]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// One member's week.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportRow {
+    /// The member's account id.
+    pub member_id: String,
+    /// Their name.
+    pub display_name: String,
+    /// Their e-mail.
+    pub email: String,
+    /// Their group.
+    pub group_id: Option<String>,
+    /// Their assigned coach.
+    pub coach_id: Option<String>,
+    /// Opportunities by stage, every stage named (zero included).
+    #[schema(value_type = Object, example = json!({"prospect": 2, "applied": 5, "screening": 1, "interviewing": 1, "final": 0, "offer": 0, "accepted": 0, "declined": 0, "rejected": 1, "withdrawn": 0, "ghosted": 0}))]
+    pub funnel: std::collections::BTreeMap<&'static str, u32>,
+    /// Opportunities moved to `applied` in the period.
+    pub applications: u32,
+    /// Actions on their agenda due from the report's instant to the end of
+    /// the period.
+    pub actions_due: u32,
+    /// Actions on their agenda already overdue at the report's instant.
+    pub actions_overdue: u32,
+    /// Employers' promises due in the period and kept.
+    pub promises_kept: u32,
+    /// Employers' promises due in the period and broken.
+    pub promises_broken: u32,
+    /// Whether their search stalled.
+    pub stalled: bool,
+    /// Why, as codes: `inactive`, `promises_broken`, `only_finals`,
+    /// `caps_broken`.
+    pub stall_codes: Vec<followup_core::ReasonCode>,
+    /// Their latest logged interaction or stage change.
+    pub last_activity: Option<DateTime<Utc>>,
+    /// Their default playbook.
+    pub playbook: String,
+    /// Who set it: `default`, `seeker`, `coach` or `group`.
+    pub playbook_set_via: String,
+}
+
+/// The weekly report: one row per member.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Report {
+    /// The first day.
+    pub from: chrono::NaiveDate,
+    /// The last day.
+    pub to: chrono::NaiveDate,
+    /// The instant agendas and stalls are evaluated at: now, or the end of
+    /// the period when it is over.
+    pub at: DateTime<Utc>,
+    /// The members of the page, in the order they joined.
+    pub items: Vec<ReportRow>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// The organization's weekly report in one call (JSON or CSV): per member,
+/// the funnel, applications in the period, actions due and overdue,
+/// promises kept and broken, whether their search stalled and why, their
+/// last activity and playbook. Admins and `reports:read` tokens see every
+/// member; a coach sees the members who share their search with them.
+/// Each page is computed in one pass: a fixed number of queries, whatever
+/// the number of members.
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The organization's id."), ReportParams),
+    responses(
+        (status = 200, description = "A page of the report (`text/csv` with `format=csv`: one header row, one row per member, the page's `next_cursor` in the `Link` header).", content((Report = "application/json"), (String = "text/csv"))),
+        (status = 401, description = "Missing or invalid credentials.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A member, or a token without `reports:read`.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organization of yours.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A query parameter is invalid: `from` after `to`, a period over 92 days, an unknown group or format.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/v1/orgs/{id}/report")]
+pub async fn report(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    params: Query<ReportParams>,
+    req: actix_web::HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let org_id = id.into_inner();
+    let params = params.into_inner();
+    let csv = match params.format.as_deref() {
+        Some("csv") => true,
+        Some("json") => false,
+        None => req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/csv")),
+        Some(other) => {
+            return Err(ApiError::Validation(vec![FieldError::unknown_value(
+                "format",
+                other,
+                &["json", "csv"],
+            )]));
+        }
+    };
+    let limit = params.limit.unwrap_or(200);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::Validation(vec![FieldError::out_of_range(
+            "limit", 1, 500,
+        )]));
+    }
+    let paging = Paging::new(Some(1), params.cursor.as_deref())?;
+    let now = now();
+    let today = now.date_naive();
+    let from = params.from.unwrap_or_else(|| {
+        today - Duration::days(i64::from(today.weekday().num_days_from_monday()))
+    });
+    let to = params.to.unwrap_or(from + Duration::days(6));
+    if from > to {
+        return Err(ApiError::Validation(vec![FieldError::after("from", "to")]));
+    }
+    if (to - from).num_days() > 92 {
+        return Err(ApiError::Validation(vec![
+            FieldError::new("to", FieldCode::OutOfRange, "the period is at most 92 days")
+                .with("max", 92),
+        ]));
+    }
+    let group = params.group.clone();
+    let after = paging.after.clone();
+    let page = read(&state, move |_, conn| {
+        let ctx = org_ctx(conn, &caller, &org_id)?;
+        ctx.require(OrgNeed::ReadReports)?;
+        if let Some(group) = &group {
+            group_of(conn, &org_id, "group", group)?;
+        }
+        let members: Vec<(MemberRow, UserRow)> = visible_members(conn, &ctx, &caller)?
+            .into_iter()
+            .filter(|(m, _)| m.role == OrgRole::Member)
+            .filter(|(m, _)| group.is_none() || m.group_id == group)
+            .skip_while(|(m, _)| after.as_ref().is_some_and(|a| &m.id <= a))
+            .take(limit as usize + 1)
+            .collect();
+        report_page(conn, members, from, to, now, limit as usize)
+    })
+    .await?;
+    if csv {
+        let mut response = HttpResponse::Ok();
+        response.content_type("text/csv; charset=utf-8");
+        if let Some(cursor) = &page.next_cursor {
+            response.insert_header((
+                header::LINK,
+                format!("<?cursor={cursor}&format=csv>; rel=\"next\""),
+            ));
+        }
+        return Ok(response.body(report_csv(&page)));
+    }
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// One page of the report: every member's snapshot loaded in one pass.
+fn report_page(
+    conn: &mut DbConnection,
+    mut members: Vec<(MemberRow, UserRow)>,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    now: DateTime<Utc>,
+    limit: usize,
+) -> Result<Report, ApiError> {
+    use followup_core::Stage;
+    use followup_core::analytics::PromiseOutcome;
+    let next_cursor = if members.len() > limit {
+        members.truncate(limit);
+        members
+            .last()
+            .map(|(m, _)| crate::conventions::encode_cursor(&m.id))
+    } else {
+        None
+    };
+    let ids: Vec<String> = members.iter().map(|(m, _)| m.user_id.clone()).collect();
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let mut sources: std::collections::HashMap<String, users::PlaybookSource> =
+        users::playbook_sources(conn, &refs)?.into_iter().collect();
+    let year = now.year();
+    let mut snapshots: std::collections::HashMap<String, snapshot::Snapshot> =
+        snapshot::load_many(conn, &ids, year)?
+            .into_iter()
+            .map(|s| (s.user.id.clone(), s))
+            .collect();
+    // The period's end: the report speaks of now, or of the end of a past
+    // period.
+    let end_of = |tz: chrono_tz::Tz| {
+        (to + Duration::days(1))
+            .and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(tz).earliest())
+            .map(|t| t.with_timezone(&Utc))
+    };
+    let mut items = Vec::with_capacity(members.len());
+    let mut at_all = now;
+    for (member, user) in members {
+        let mut funnel: std::collections::BTreeMap<&'static str, u32> =
+            Stage::ALL.iter().map(|s| (s.as_str(), 0)).collect();
+        let mut row = ReportRow {
+            member_id: user.id.clone(),
+            display_name: user.display_name.clone(),
+            email: user.email.clone(),
+            group_id: member.group_id.clone(),
+            coach_id: member.coach_id.clone(),
+            funnel: std::collections::BTreeMap::new(),
+            applications: 0,
+            actions_due: 0,
+            actions_overdue: 0,
+            promises_kept: 0,
+            promises_broken: 0,
+            stalled: false,
+            stall_codes: Vec::new(),
+            last_activity: None,
+            playbook: user
+                .default_playbook
+                .clone()
+                .unwrap_or_else(|| crate::views::DEFAULT_PLAYBOOK.to_owned()),
+            playbook_set_via: sources.remove(&user.id).map_or_else(
+                || "default".to_owned(),
+                |s| {
+                    if s.via.starts_with("group:") {
+                        "group".to_owned()
+                    } else {
+                        s.via
+                    }
+                },
+            ),
+        };
+        if let Some(snapshot) = snapshots.remove(&user.id) {
+            let tz = snapshot.facts.seeker.calendar.tz;
+            let start = from
+                .and_hms_opt(0, 0, 0)
+                .and_then(|t| t.and_local_timezone(tz).earliest())
+                .map(|t| t.with_timezone(&Utc));
+            let end = end_of(tz);
+            let at = end.map_or(now, |end| end.min(now));
+            at_all = at;
+            let within = |instant: DateTime<Utc>| {
+                start.is_some_and(|s| instant >= s) && end.is_some_and(|e| instant < e)
+            };
+            for opportunity in &snapshot.facts.opportunities {
+                *funnel.entry(opportunity.stage.as_str()).or_default() += 1;
+            }
+            let input = crate::cadence::analytics_input(&snapshot.facts, at);
+            row.applications = crate::views::coaching::count(
+                input
+                    .history
+                    .iter()
+                    .filter(|h| h.to == Stage::Applied && within(h.at))
+                    .count(),
+            );
+            for promise in input.promises.iter().filter(|p| within(p.due_at)) {
+                match promise.status {
+                    PromiseOutcome::Kept => row.promises_kept += 1,
+                    PromiseOutcome::Broken => row.promises_broken += 1,
+                    _ => {}
+                }
+            }
+            let agenda =
+                followup_core::Engine::new(&snapshot.facts, &snapshot.playbook, at).agenda();
+            for action in &agenda {
+                if action.due_at < at {
+                    row.actions_overdue += 1;
+                } else if end.is_some_and(|e| action.due_at < e) {
+                    row.actions_due += 1;
+                }
+            }
+            let summary = summary(&snapshot, at)?;
+            row.stalled = summary.stalled.value;
+            row.stall_codes = summary
+                .stalled
+                .reasons
+                .iter()
+                .map(|r| r.reason_code)
+                .collect();
+            row.last_activity = summary.last_activity;
+        }
+        row.funnel = funnel;
+        items.push(row);
+    }
+    Ok(Report {
+        from,
+        to,
+        at: at_all,
+        items,
+        next_cursor,
+    })
+}
+
+/// The report as CSV: one header row, one row per member, a column per
+/// stage.
+fn report_csv(page: &Report) -> String {
+    use crate::csv::{csv_field, text_cell};
+    use followup_core::Stage;
+    let mut header: Vec<String> = ["member_id", "display_name", "email", "group_id", "coach_id"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    header.extend(Stage::ALL.iter().map(|s| s.as_str().to_owned()));
+    header.extend(
+        [
+            "applications",
+            "actions_due",
+            "actions_overdue",
+            "promises_kept",
+            "promises_broken",
+            "stalled",
+            "stall_codes",
+            "last_activity",
+            "playbook",
+            "playbook_set_via",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned()),
+    );
+    let mut out = header.join(",");
+    out.push_str("\r\n");
+    for row in &page.items {
+        let mut cells: Vec<String> = vec![
+            row.member_id.clone(),
+            text_cell(&row.display_name),
+            text_cell(&row.email),
+            row.group_id.clone().unwrap_or_default(),
+            row.coach_id.clone().unwrap_or_default(),
+        ];
+        cells.extend(
+            Stage::ALL
+                .iter()
+                .map(|s| row.funnel.get(s.as_str()).copied().unwrap_or(0).to_string()),
+        );
+        cells.extend([
+            row.applications.to_string(),
+            row.actions_due.to_string(),
+            row.actions_overdue.to_string(),
+            row.promises_kept.to_string(),
+            row.promises_broken.to_string(),
+            row.stalled.to_string(),
+            row.stall_codes
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            row.last_activity
+                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                .unwrap_or_default(),
+            row.playbook.clone(),
+            row.playbook_set_via.clone(),
+        ]);
+        let line: Vec<String> = cells.iter().map(|c| csv_field(c)).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
