@@ -712,3 +712,155 @@ async fn the_weekly_report_comes_in_one_call_as_json_or_csv_for_those_who_may_re
         assert_eq!(response.status(), status, "{scopes}");
     }
 }
+
+#[tokio::test]
+async fn a_roster_of_300_imports_all_or_nothing_idempotently_keyed_on_email() {
+    let app = spawn_app().await;
+    let admin = app.register("coach").await;
+    let ana = app.register("coach").await;
+    let ben = app.register("coach").await;
+    let org_id = org_with_coaches(&app, &admin, &[&ana, &ben]).await;
+    let base = format!("/v1/orgs/{org_id}");
+    for (name, coach) in [("Cohort A", &ana), ("Cohort B", &ben), ("Cohort C", &ana)] {
+        send(
+            &app,
+            &admin,
+            Method::POST,
+            &format!("{base}/groups"),
+            json!({"name": name, "coach_ids": [coach.id]}),
+        )
+        .await;
+    }
+    // One student already has an account, and will accept.
+    let zoe = app.register("seeker").await;
+    let mut csv = String::from("email,display_name,group,coach\r\n");
+    for n in 0..300 {
+        let group = ["Cohort A", "Cohort B", "Cohort C"][n % 3];
+        let email = if n == 7 {
+            zoe.email.clone()
+        } else {
+            format!("student{n}@example.edu")
+        };
+        csv.push_str(&format!("{email},\"Student {n}, Jr.\",{group},\r\n"));
+    }
+    // Line 152 (the header is line 1) has a bad address, line 200 an unknown group.
+    let bad = csv
+        .replace("student150@example.edu", "not-an-address")
+        .replace(
+            "student198@example.edu,\"Student 198, Jr.\",Cohort A",
+            "student198@example.edu,\"Student 198, Jr.\",Cohort Z",
+        );
+    let import = |body: String, query: &str| {
+        app.as_(
+            &admin,
+            Method::POST,
+            &format!("{base}/members/import{query}"),
+        )
+        .header("content-type", "text/csv")
+        .body(body)
+        .send()
+    };
+    let refused = assert_problem(import(bad.clone(), "").await.unwrap(), 422).await;
+    let fields: Vec<&str> = refused["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["rows[152].email", "rows[200].group"], "{refused}");
+    // Nothing was imported.
+    let none = app.read(&admin, &format!("{base}/invitations")).await;
+    assert_eq!(
+        none["items"].as_array().unwrap().len(),
+        2,
+        "only the coaches' invitations"
+    );
+
+    // With partial=true the good rows go in, the bad are reported.
+    let partial = import(bad, "?partial=true").await.unwrap();
+    assert_eq!(partial.status(), 200);
+    let partial: Value = partial.json().await.unwrap();
+    assert_eq!(partial["counts"]["invited"], 298, "{}", partial["counts"]);
+    assert_eq!(partial["counts"]["failed"], 2);
+    let failed = &partial["rows"][150];
+    assert_eq!(failed["outcome"], "failed");
+    assert_eq!(failed["row"], 152);
+    assert_eq!(failed["errors"][0]["code"], "not_an_email");
+    let zoe_row = &partial["rows"][7];
+    assert_eq!(zoe_row["outcome"], "invited");
+    let zoe_code = zoe_row["code"].as_str().unwrap().to_owned();
+
+    // The fixed file again: the two bad rows are invited, the rest unchanged.
+    let again: Value = import(csv.clone(), "").await.unwrap().json().await.unwrap();
+    assert_eq!(again["counts"]["invited"], 2, "{}", again["counts"]);
+    assert_eq!(again["counts"]["unchanged"], 298);
+    assert!(
+        again["rows"][8]["code"].is_null(),
+        "an unchanged invitation keeps its code"
+    );
+
+    // Zoe accepts and lands in her group with its coach.
+    let joined = send(
+        &app,
+        &zoe,
+        Method::POST,
+        "/v1/org-invitations/accept",
+        json!({"code": zoe_code}),
+    )
+    .await;
+    assert_eq!(
+        shared_with(&joined),
+        sorted(vec![admin.id.clone(), ben.id.clone()])
+    );
+    // Moving her in the roster moves her grants.
+    let moved = csv.replace(
+        &format!("{},\"Student 7, Jr.\",Cohort B", zoe.email),
+        &format!("{},\"Student 7, Jr.\",Cohort A", zoe.email),
+    );
+    let third: Value = import(moved, "").await.unwrap().json().await.unwrap();
+    assert_eq!(third["counts"]["updated"], 1, "{}", third["counts"]);
+    assert_eq!(third["rows"][7]["member_id"], zoe.id);
+    let mine = app.read(&zoe, "/v1/orgs").await;
+    assert_eq!(
+        shared_with(&mine["items"][0]),
+        sorted(vec![admin.id.clone(), ana.id.clone()])
+    );
+
+    // JSON works too, and other media types and headers are refused.
+    let json_import = app
+        .as_(&admin, Method::POST, &format!("{base}/members/import"))
+        .json(&json!({"members": [{"email": "late@example.edu", "group": "Cohort C"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_import.status(), 200);
+    let body: Value = json_import.json().await.unwrap();
+    assert_eq!(body["rows"][0]["outcome"], "invited");
+    let xml = app
+        .as_(&admin, Method::POST, &format!("{base}/members/import"))
+        .header("content-type", "application/xml")
+        .body("<roster/>")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(xml, 415).await;
+    let unknown = assert_problem(
+        import("mail,name\r\nx@y.z,X\r\n".to_owned(), "")
+            .await
+            .unwrap(),
+        422,
+    )
+    .await;
+    assert_eq!(unknown["errors"][0]["field"], "header");
+    // Coaches cannot import.
+    assert_problem(
+        app.as_(&ana, Method::POST, &format!("{base}/members/import"))
+            .header("content-type", "text/csv")
+            .body(csv)
+            .send()
+            .await
+            .unwrap(),
+        403,
+    )
+    .await;
+}

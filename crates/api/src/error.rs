@@ -276,6 +276,14 @@ impl FieldError {
         self
     }
 
+    /// The same error on a field of an item of a list: `email` under
+    /// `rows[3]` is `rows[3].email`.
+    #[must_use]
+    pub fn under(mut self, prefix: &str) -> Self {
+        self.field = format!("{prefix}.{}", self.field);
+        self
+    }
+
     /// `required`: the field must be given.
     pub fn required(field: impl Into<String>) -> Self {
         Self::new(field, FieldCode::Required, "is required")

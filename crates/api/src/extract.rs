@@ -85,6 +85,8 @@ impl BodySize {
                 limit.max(followup_inbox::MAX_MESSAGE_BYTES)
             } else if req.path() == crate::inbound::INBOUND_PATH {
                 limit.max(crate::inbound::MAX_INBOUND_BYTES)
+            } else if crate::orgs::is_import_path(req.path()) {
+                limit.max(crate::orgs::MAX_IMPORT_BYTES)
             } else {
                 limit
             },

@@ -321,3 +321,16 @@ pub fn end_membership(
     }
     Ok(())
 }
+
+/// The most rows a roster import takes.
+pub const MAX_IMPORT_ROWS: usize = 5_000;
+
+/// The body limit of a roster import: 5,000 rows of up to about 400 bytes.
+pub const MAX_IMPORT_BYTES: usize = 2 * 1024 * 1024;
+
+/// Whether `path` is an organization's roster import.
+pub fn is_import_path(path: &str) -> bool {
+    path.strip_prefix("/v1/orgs/")
+        .and_then(|rest| rest.strip_suffix("/members/import"))
+        .is_some_and(|id| !id.is_empty() && !id.contains('/'))
+}

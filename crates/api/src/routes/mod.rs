@@ -116,6 +116,7 @@ pub fn configure<R: Routes>(cfg: &mut R) {
         .service(orgs::list_tokens)
         .service(orgs::revoke_token)
         .service(orgs::report)
+        .service(orgs::import_roster)
         .service(api_keys::create_api_key)
         .service(api_keys::list_api_keys)
         .service(api_keys::revoke_api_key)

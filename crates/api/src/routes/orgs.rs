@@ -2744,3 +2744,473 @@ fn report_csv(page: &Report) -> String {
     }
     out
 }
+
+// The roster import.
+
+/// One row of a roster.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RosterRow {
+    /// The student's e-mail: the key. An address already in the
+    /// organization is moved, one with a pending invitation has it
+    /// updated, any other is invited.
+    #[schema(example = "ana@example.edu")]
+    pub email: String,
+    /// A name to greet them by.
+    pub display_name: Option<String>,
+    /// Their group, by name or id.
+    #[schema(example = "Cohort A")]
+    pub group: Option<String>,
+    /// Their assigned coach, by e-mail or id (a coach or admin of the
+    /// organization).
+    pub coach: Option<String>,
+}
+
+/// A roster as JSON (`application/json`). As CSV (`text/csv`), the same
+/// columns under a header row: `email` (required), `display_name`, `group`,
+/// `coach`, in any order.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Roster {
+    /// Up to 5,000 rows.
+    pub members: Vec<RosterRow>,
+}
+
+/// Whether to import the good rows when some are bad.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportParams {
+    /// `true` imports the good rows and reports the bad; by default one bad
+    /// row imports nothing (a 422 naming every bad field).
+    pub partial: Option<bool>,
+}
+
+/// What the import did with one row.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportedRow {
+    /// The row: its line in a CSV file (the header is line 1), or its
+    /// index in `members` from 1.
+    pub row: u32,
+    /// The row's e-mail, normalised.
+    pub email: String,
+    /// `invited`, `reinvited` (an expired invitation, with a new code),
+    /// `updated` (a pending invitation or a member moved), `unchanged`, or
+    /// `failed`.
+    #[schema(example = "invited")]
+    pub outcome: String,
+    /// The member's account id, for `updated` and `unchanged` members.
+    pub member_id: Option<String>,
+    /// The invitation's id.
+    pub invitation_id: Option<String>,
+    /// A new invitation's code, shown only now: pass it on. An unchanged
+    /// or updated invitation keeps its code.
+    pub code: Option<String>,
+    /// Why a `failed` row failed.
+    pub errors: Vec<FieldError>,
+}
+
+/// A roster import's report.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportReport {
+    /// How many rows had each outcome.
+    #[schema(value_type = Object, example = json!({"invited": 297, "updated": 2, "unchanged": 0, "reinvited": 0, "failed": 1}))]
+    pub counts: std::collections::BTreeMap<String, u32>,
+    /// One per row, in the file's order.
+    pub rows: Vec<ImportedRow>,
+}
+
+/// A row checked against the organization: what it will do.
+#[derive(Debug)]
+enum Planned {
+    Invite(InvitationSpec, Option<InvitationRow>),
+    UpdateInvitation(InvitationRow),
+    Move(MemberRow, Placement),
+    Unchanged {
+        member_id: Option<String>,
+        invitation_id: Option<String>,
+    },
+}
+
+/// The roster's rows with their row numbers, from JSON or CSV.
+fn roster_rows(body: &[u8], csv: bool) -> Result<Vec<(u32, RosterRow)>, ApiError> {
+    let bad = |message: String| {
+        ApiError::Validation(vec![FieldError::new("body", FieldCode::Invalid, message)])
+    };
+    if !csv {
+        let roster: Roster = serde_json::from_slice(body).map_err(|e| {
+            ApiError::Validation(vec![FieldError::new(
+                "body",
+                FieldCode::Invalid,
+                format!(
+                    "not a roster: {}",
+                    crate::serde_errors::plain(&e.to_string())
+                ),
+            )])
+        })?;
+        return Ok(roster
+            .members
+            .into_iter()
+            .enumerate()
+            .map(|(n, row)| (u32::try_from(n + 1).unwrap_or(u32::MAX), row))
+            .collect());
+    }
+    let text = std::str::from_utf8(body).map_err(|_| bad("the CSV is not UTF-8".to_owned()))?;
+    let mut rows = crate::csv::parse(text).map_err(bad)?.into_iter();
+    let Some((_, header)) = rows.next() else {
+        return Err(bad(
+            "the CSV is empty: give a header row and a row per student".to_owned(),
+        ));
+    };
+    const COLUMNS: [&str; 4] = ["email", "display_name", "group", "coach"];
+    let mut at = [None; 4];
+    for (i, name) in header.iter().enumerate() {
+        let name = name.trim().to_ascii_lowercase();
+        let Some(k) = COLUMNS.iter().position(|c| *c == name) else {
+            return Err(ApiError::Validation(vec![FieldError::unknown_value(
+                "header", &name, &COLUMNS,
+            )]));
+        };
+        at[k] = Some(i);
+    }
+    if at[0].is_none() {
+        return Err(bad("the CSV header names no `email` column".to_owned()));
+    }
+    let cell = |fields: &[String], k: usize| {
+        at[k]
+            .and_then(|i| fields.get(i))
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    Ok(rows
+        .map(|(line, fields)| {
+            (
+                u32::try_from(line).unwrap_or(u32::MAX),
+                RosterRow {
+                    email: cell(&fields, 0).unwrap_or_default(),
+                    display_name: cell(&fields, 1),
+                    group: cell(&fields, 2),
+                    coach: cell(&fields, 3),
+                },
+            )
+        })
+        .collect())
+}
+
+/// Checks one row against the organization: what it will do, or why not.
+fn plan_row(
+    conn: &mut DbConnection,
+    org: &OrgRow,
+    groups: &[GroupRow],
+    staff: &[(MemberRow, UserRow)],
+    row: &RosterRow,
+    at: DateTime<Utc>,
+) -> Result<(String, Planned), Vec<FieldError>> {
+    let mut errors = Errors::default();
+    let email = errors.check(validate::email("email", &row.email));
+    let display_name = row
+        .display_name
+        .as_deref()
+        .and_then(|n| errors.check(validate::name("display_name", n, 100)));
+    let group = match &row.group {
+        Some(g) => match groups.iter().find(|x| &x.id == g || &x.name == g) {
+            Some(found) => Some(found.id.clone()),
+            None => {
+                errors.add(FieldError::new(
+                    "group",
+                    FieldCode::NotFound,
+                    format!("no group `{g}` in this organization"),
+                ));
+                None
+            }
+        },
+        None => None,
+    };
+    let coach = match &row.coach {
+        Some(c) => match staff
+            .iter()
+            .find(|(_, u)| &u.id == c || u.email.eq_ignore_ascii_case(c))
+        {
+            Some((_, u)) => Some(u.id.clone()),
+            None => {
+                errors.add(FieldError::new(
+                    "coach",
+                    FieldCode::NotFound,
+                    format!("`{c}` is not a coach or admin of this organization"),
+                ));
+                None
+            }
+        },
+        None => None,
+    };
+    let errors = errors.into_inner();
+    let Some(email) = email.filter(|_| errors.is_empty()) else {
+        return Err(errors);
+    };
+    let placement = Placement {
+        group_id: group,
+        coach_id: coach,
+    };
+    let failed = |e: StoreError| vec![FieldError::new("email", FieldCode::Invalid, e.to_string())];
+    if let Some(user) = users::find_by_email(conn, &email).map_err(failed)?
+        && let Some(member) = orgs::live_member(conn, &org.id, &user.id).map_err(failed)?
+    {
+        if member.role != OrgRole::Member {
+            return Err(vec![FieldError::new(
+                "email",
+                FieldCode::NotAllowed,
+                format!("{email} is staff of this organization, not a student"),
+            )]);
+        }
+        let same = member.group_id == placement.group_id && member.coach_id == placement.coach_id;
+        return Ok((
+            email,
+            if same {
+                Planned::Unchanged {
+                    member_id: Some(user.id),
+                    invitation_id: None,
+                }
+            } else {
+                Planned::Move(member, placement)
+            },
+        ));
+    }
+    let spec = InvitationSpec {
+        email: email.clone(),
+        display_name,
+        role: OrgRole::Member,
+        placement,
+    };
+    let pending = orgs::pending_invitation(conn, &org.id, &email).map_err(failed)?;
+    Ok((
+        email,
+        match pending {
+            Some(p) if p.expires_at <= at.naive_utc() => Planned::Invite(spec, Some(p)),
+            Some(mut p) => {
+                if p.display_name == spec.display_name
+                    && p.role == spec.role
+                    && p.group_id == spec.placement.group_id
+                    && p.coach_id == spec.placement.coach_id
+                {
+                    Planned::Unchanged {
+                        member_id: None,
+                        invitation_id: Some(p.id),
+                    }
+                } else {
+                    p.display_name = spec.display_name;
+                    p.group_id = spec.placement.group_id;
+                    p.coach_id = spec.placement.coach_id;
+                    p.updated_at = at.naive_utc();
+                    Planned::UpdateInvitation(p)
+                }
+            }
+            None => Planned::Invite(spec, None),
+        },
+    ))
+}
+
+/// Import a roster (CSV or JSON, up to 5,000 rows; admins and
+/// `members:write` tokens). Every row is checked first. Keyed on e-mail,
+/// it is idempotent: students already in the organization are moved to
+/// the row's group and coach, pending invitations are updated, and
+/// everyone else is invited (the answer carries each new code, shown
+/// once). One bad row imports nothing, unless `partial=true`.
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The organization's id."), ImportParams),
+    request_body(content((Roster = "application/json"), (String = "text/csv")), description = "The roster: JSON, or CSV with a header row (`email`, `display_name`, `group`, `coach`)."),
+    responses(
+        (status = 200, description = "Imported: a report per row.", body = ImportReport),
+        (status = 401, description = "Missing or invalid credentials.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin, or a token without `members:write`.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organization of yours.", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Over 2 MiB.", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither JSON nor CSV.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad rows (each named as `rows[<row>].<field>`, nothing imported), over 5,000 rows, or a file that does not read.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/v1/orgs/{id}/members/import")]
+pub async fn import_roster(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    params: Query<ImportParams>,
+    req: actix_web::HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_write()?;
+    let media = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .unwrap_or_default();
+    let csv = match media.as_str() {
+        "text/csv" => true,
+        "application/json" => false,
+        _ => {
+            return Err(ApiError::UnsupportedMediaType(
+                "send the roster as text/csv or application/json".to_owned(),
+            ));
+        }
+    };
+    let body = crate::extract::BodySize::of(&req)
+        .read(payload.into_inner())
+        .await?;
+    let rows = roster_rows(&body, csv)?;
+    if rows.len() > crate::orgs::MAX_IMPORT_ROWS {
+        return Err(ApiError::Validation(vec![FieldError::too_many(
+            "members",
+            crate::orgs::MAX_IMPORT_ROWS,
+            "rows",
+        )]));
+    }
+    let partial = params.partial.unwrap_or(false);
+    let org_id = id.into_inner();
+    let actor = Actor::of(&caller);
+    let mut codes = Vec::with_capacity(rows.len());
+    for _ in &rows {
+        codes.push(generate_code()?);
+    }
+    let imported = write(&state, move |_, conn| {
+        let ctx = org_ctx(conn, &caller, &org_id)?;
+        ctx.require(OrgNeed::WriteMembers)?;
+        let at = now();
+        let groups = orgs::groups_of(conn, &org_id)?;
+        let staff: Vec<(MemberRow, UserRow)> = orgs::members_of(conn, &org_id)?
+            .into_iter()
+            .filter(|(m, _)| m.role != OrgRole::Member)
+            .collect();
+        // Check every row first.
+        let mut seen: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+        let mut planned = Vec::with_capacity(rows.len());
+        let mut problems = Vec::new();
+        for (n, row) in &rows {
+            let mut plan = plan_row(conn, &ctx.org, &groups, &staff, row, at);
+            if let Ok((email, _)) = &plan
+                && let Some(first) = seen.get(email)
+            {
+                plan = Err(vec![
+                    FieldError::new(
+                        "email",
+                        FieldCode::Duplicate,
+                        format!("{email} is on row {first} already"),
+                    )
+                    .with("first", *first),
+                ]);
+            }
+            match &plan {
+                Ok((email, _)) => {
+                    seen.insert(email.clone(), *n);
+                }
+                Err(errors) => problems.extend(
+                    errors
+                        .iter()
+                        .map(|e| e.clone().under(&format!("rows[{n}]"))),
+                ),
+            }
+            planned.push((*n, row.email.trim().to_lowercase(), plan));
+        }
+        if !problems.is_empty() && !partial {
+            return Err(ApiError::Validation(problems));
+        }
+        let mut events = Appender::default();
+        let mut out_report = ImportReport {
+            counts: ["invited", "reinvited", "updated", "unchanged", "failed"]
+                .iter()
+                .map(|k| ((*k).to_owned(), 0))
+                .collect(),
+            rows: Vec::with_capacity(planned.len()),
+        };
+        for ((n, raw_email, plan), code) in planned.into_iter().zip(codes) {
+            let mut out = ImportedRow {
+                row: n,
+                email: raw_email,
+                outcome: String::new(),
+                member_id: None,
+                invitation_id: None,
+                code: None,
+                errors: Vec::new(),
+            };
+            match plan {
+                Err(errors) => {
+                    out.outcome = "failed".to_owned();
+                    out.errors = errors;
+                }
+                Ok((email, plan)) => {
+                    out.email = email;
+                    match plan {
+                        Planned::Unchanged {
+                            member_id,
+                            invitation_id,
+                        } => {
+                            out.outcome = "unchanged".to_owned();
+                            out.member_id = member_id;
+                            out.invitation_id = invitation_id;
+                        }
+                        Planned::Move(mut member, placement) => {
+                            orgs::set_member_placement(
+                                conn,
+                                &member.id,
+                                placement.group_id.as_deref(),
+                                placement.coach_id.as_deref(),
+                            )?;
+                            member.group_id = placement.group_id;
+                            member.coach_id = placement.coach_id;
+                            sync_member(
+                                &mut events,
+                                conn,
+                                &ctx.org,
+                                &member,
+                                &actor,
+                                at,
+                                RevokedBy::Org,
+                            )?;
+                            out.outcome = "updated".to_owned();
+                            out.member_id = Some(member.user_id);
+                        }
+                        Planned::UpdateInvitation(invitation) => {
+                            orgs::reissue_invitation(conn, &invitation)?;
+                            out.outcome = "updated".to_owned();
+                            out.invitation_id = Some(invitation.id);
+                        }
+                        Planned::Invite(spec, expired) => {
+                            if let Some(old) = &expired {
+                                orgs::revoke_invitation(conn, &old.id, at.naive_utc())?;
+                            }
+                            let (_, row) = issue_invitation(
+                                conn,
+                                &ctx.org,
+                                caller.id(),
+                                spec,
+                                sha256_hex(&code),
+                                at,
+                            )?;
+                            out.outcome = if expired.is_some() {
+                                "reinvited"
+                            } else {
+                                "invited"
+                            }
+                            .to_owned();
+                            out.invitation_id = Some(row.id);
+                            out.code = Some(code);
+                        }
+                    }
+                }
+            }
+            *out_report.counts.entry(out.outcome.clone()).or_default() += 1;
+            out_report.rows.push(out);
+        }
+        Ok(out_report)
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(crate::auth::no_store())
+        .json(imported))
+}
