@@ -864,3 +864,173 @@ async fn a_roster_of_300_imports_all_or_nothing_idempotently_keyed_on_email() {
     )
     .await;
 }
+
+/// The organization's authorization matrix: every kind of caller against
+/// the routes that show a member or the organization. A caller that may
+/// not see the member never finds their id in an answer.
+#[tokio::test]
+async fn no_caller_sees_more_of_an_organization_than_its_role_gives() {
+    let app = spawn_app().await;
+    let admin = app.register("coach").await;
+    let ana = app.register("coach").await;
+    let ben = app.register("coach").await;
+    let org_id = org_with_coaches(&app, &admin, &[&ana, &ben]).await;
+    let base = format!("/v1/orgs/{org_id}");
+    let group_a = send(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{base}/groups"),
+        json!({"name": "A", "coach_ids": [ana.id]}),
+    )
+    .await;
+    send(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{base}/groups"),
+        json!({"name": "B", "coach_ids": [ben.id]}),
+    )
+    .await;
+    let code = send(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{base}/codes"),
+        json!({"group_id": group_a["id"], "max_uses": 5}),
+    )
+    .await;
+    let student = app.register("seeker").await;
+    let ex = app.register("seeker").await;
+    for who in [&student, &ex] {
+        send(
+            &app,
+            who,
+            Method::POST,
+            "/v1/orgs/join",
+            json!({"code": code["code"]}),
+        )
+        .await;
+    }
+    send(
+        &app,
+        &student,
+        Method::POST,
+        "/v1/opportunities",
+        json!({"company": "Acme", "title": "Editor"}),
+    )
+    .await;
+    let left = app
+        .as_(&ex, Method::DELETE, &format!("{base}/membership"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(left.status(), 204);
+    let other_admin = app.register("coach").await;
+    org_with_coaches(&app, &other_admin, &[]).await;
+
+    let mut tokens = Vec::new();
+    for scope in [
+        "members:read",
+        "members:write",
+        "reports:read",
+        "playbooks:write",
+        "webhooks:write",
+    ] {
+        let created = send(
+            &app,
+            &admin,
+            Method::POST,
+            &format!("{base}/tokens"),
+            json!({"name": scope, "scopes": [scope]}),
+        )
+        .await;
+        tokens.push((scope, created["token"].as_str().unwrap().to_owned()));
+    }
+
+    // (caller, may see the student's data)
+    let s = &student.id;
+    let routes: Vec<(String, [u16; 6])> = vec![
+        // admin, ana (A), ben (B), other org's admin, the member, the ex-member
+        (base.clone(), [200, 200, 200, 404, 200, 404]),
+        (format!("{base}/members"), [200, 200, 200, 404, 403, 404]),
+        (
+            format!("{base}/members/{s}"),
+            [200, 200, 404, 404, 403, 404],
+        ),
+        (format!("{base}/report"), [200, 200, 200, 404, 403, 404]),
+        (format!("{base}/groups"), [200, 200, 200, 404, 403, 404]),
+        (
+            format!("{base}/invitations"),
+            [200, 403, 403, 404, 403, 404],
+        ),
+        (format!("{base}/codes"), [200, 403, 403, 404, 403, 404]),
+        (format!("{base}/tokens"), [200, 403, 403, 404, 403, 404]),
+        (
+            format!("/v1/coach/clients/{s}/opportunities"),
+            [200, 200, 404, 404, 404, 404],
+        ),
+        (
+            format!("/v1/coach/clients/{s}/agenda"),
+            [200, 200, 404, 404, 404, 404],
+        ),
+    ];
+    let callers = [&admin, &ana, &ben, &other_admin, &student, &ex];
+    let sees_student = [true, true, false, false, false, false];
+    for (path, statuses) in &routes {
+        for ((caller, status), sees) in callers.iter().zip(statuses).zip(sees_student) {
+            let response = app.as_(caller, Method::GET, path).send().await.unwrap();
+            assert_eq!(
+                response.status(),
+                *status,
+                "GET {path} as caller {}",
+                caller.email
+            );
+            let text = response.text().await.unwrap();
+            if !sees && *status == 200 && !path.ends_with("/tokens") {
+                assert!(
+                    !text.contains(s.as_str()),
+                    "GET {path} leaks the student to {}",
+                    caller.email
+                );
+            }
+        }
+        // Tokens: their organization's routes within their scopes only.
+        for (scope, token) in &tokens {
+            let response = reqwest::Client::new()
+                .get(app.url(path))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            let wanted = if path.starts_with("/v1/coach/") || path.ends_with("/tokens") {
+                403
+            } else if path == &base {
+                200
+            } else if path.ends_with("/report") {
+                if *scope == "reports:read" { 200 } else { 403 }
+            } else if ["members:read", "members:write"].contains(scope) {
+                200
+            } else {
+                403
+            };
+            assert_eq!(response.status(), wanted, "GET {path} with a {scope} token");
+        }
+    }
+    // Writes: only admins (and a members:write token) change membership.
+    for (who, status) in [
+        (&ana, 403),
+        (&ben, 403),
+        (&other_admin, 404),
+        (&student, 403),
+        (&ex, 404),
+    ] {
+        let response = app
+            .as_(who, Method::PATCH, &format!("{base}/members/{s}"))
+            .json(&json!({"group_id": null}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), status, "PATCH member as {}", who.email);
+    }
+}

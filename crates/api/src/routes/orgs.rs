@@ -2504,7 +2504,23 @@ pub async fn report(
     let from = params.from.unwrap_or_else(|| {
         today - Duration::days(i64::from(today.weekday().num_days_from_monday()))
     });
-    let to = params.to.unwrap_or(from + Duration::days(6));
+    let Some(to) = params
+        .to
+        .or_else(|| from.checked_add_days(chrono::Days::new(6)))
+    else {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "from",
+            FieldCode::OutOfRange,
+            "too far in the future",
+        )]));
+    };
+    if to.year() > 9000 || from.year() < 1900 {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            if to.year() > 9000 { "to" } else { "from" },
+            FieldCode::OutOfRange,
+            "a date from 1900 to 9000",
+        )]));
+    }
     if from > to {
         return Err(ApiError::Validation(vec![FieldError::after("from", "to")]));
     }
@@ -2578,8 +2594,8 @@ fn report_page(
     // The period's end: the report speaks of now, or of the end of a past
     // period.
     let end_of = |tz: chrono_tz::Tz| {
-        (to + Duration::days(1))
-            .and_hms_opt(0, 0, 0)
+        to.succ_opt()
+            .and_then(|day| day.and_hms_opt(0, 0, 0))
             .and_then(|t| t.and_local_timezone(tz).earliest())
             .map(|t| t.with_timezone(&Utc))
     };
