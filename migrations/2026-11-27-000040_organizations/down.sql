@@ -1,6 +1,7 @@
 ALTER TABLE users DROP COLUMN playbook_set_at;
 ALTER TABLE users DROP COLUMN playbook_set_via;
 ALTER TABLE users DROP COLUMN playbook_set_by;
+ALTER TABLE webhooks DROP COLUMN org_id;
 DROP INDEX IF EXISTS grants_org;
 ALTER TABLE grants DROP COLUMN revoked_by;
 ALTER TABLE grants DROP COLUMN org_id;

@@ -113,6 +113,10 @@ ALTER TABLE grants ADD COLUMN org_id TEXT;
 ALTER TABLE grants ADD COLUMN revoked_by TEXT;
 CREATE INDEX grants_org ON grants (org_id, seeker_id);
 
+-- An organization's webhook (made with a `webhooks:write` token): it
+-- receives the events of the organization's members only.
+ALTER TABLE webhooks ADD COLUMN org_id TEXT;
+
 -- Who last set a seeker's default playbook, and when: the seeker, a coach,
 -- or an organization's group assignment (`group:<id>` in `_via`).
 ALTER TABLE users ADD COLUMN playbook_set_by TEXT;

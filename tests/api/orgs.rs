@@ -1034,3 +1034,147 @@ async fn no_caller_sees_more_of_an_organization_than_its_role_gives() {
         assert_eq!(response.status(), status, "PATCH member as {}", who.email);
     }
 }
+
+/// An organization's webhook, made with a `webhooks:write` token, carries
+/// its members' events only: not the admin's own clients', not a member's
+/// who left.
+#[tokio::test]
+async fn an_organizations_webhook_carries_its_members_events_only() {
+    use crate::webhook_receiver::Receiver;
+    let app = crate::helpers::spawn_for_webhooks(followup_api::clock::Clock::system()).await;
+    let receiver = Receiver::start();
+    let admin = app.register("coach").await;
+    let org_id = org_with_coaches(&app, &admin, &[]).await;
+    let base = format!("/v1/orgs/{org_id}");
+    let code = send(
+        &app,
+        &admin,
+        Method::POST,
+        &format!("{base}/codes"),
+        json!({"max_uses": 5}),
+    )
+    .await;
+    let member = app.register("seeker").await;
+    send(
+        &app,
+        &member,
+        Method::POST,
+        "/v1/orgs/join",
+        json!({"code": code["code"]}),
+    )
+    .await;
+    // The admin also coaches someone on their own.
+    let private = app.register("seeker").await;
+    app.grant(&private, &admin).await;
+
+    let mut tokens = Vec::new();
+    for scope in ["webhooks:write", "members:read"] {
+        let created = send(
+            &app,
+            &admin,
+            Method::POST,
+            &format!("{base}/tokens"),
+            json!({"name": scope, "scopes": [scope]}),
+        )
+        .await;
+        tokens.push(created["token"].as_str().unwrap().to_owned());
+    }
+    let hook = |token: &str| {
+        reqwest::Client::new()
+            .post(app.url("/v1/webhooks"))
+            .bearer_auth(token)
+            .json(&json!({"url": receiver.url, "events": ["opportunity.created"]}))
+            .send()
+    };
+    // Without the scope: 403.
+    assert_problem(hook(&tokens[1]).await.unwrap(), 403).await;
+    let made = hook(&tokens[0]).await.unwrap();
+    assert_eq!(made.status(), 201);
+    let made: Value = made.json().await.unwrap();
+    assert_eq!(made["org_id"], org_id);
+    let listed: Value = reqwest::Client::new()
+        .get(app.url("/v1/webhooks"))
+        .bearer_auth(&tokens[0])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["items"][0]["id"], made["id"]);
+
+    let company = |name: &str| json!({"company": name, "title": "Editor"});
+    send(
+        &app,
+        &private,
+        Method::POST,
+        "/v1/opportunities",
+        company("Private Co"),
+    )
+    .await;
+    send(
+        &app,
+        &member,
+        Method::POST,
+        "/v1/opportunities",
+        company("Member Co"),
+    )
+    .await;
+    let got = receiver.wait_for(1).await;
+    // The member leaves; what they do next is theirs alone.
+    let left = app
+        .as_(&member, Method::DELETE, &format!("{base}/membership"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(left.status(), 204);
+    send(
+        &app,
+        &member,
+        Method::POST,
+        "/v1/opportunities",
+        company("After Co"),
+    )
+    .await;
+    send(
+        &app,
+        &private,
+        Method::POST,
+        "/v1/opportunities",
+        company("Private Two"),
+    )
+    .await;
+    // A later event of someone the webhook still may see marks the end.
+    let other = app.register("seeker").await;
+    send(
+        &app,
+        &other,
+        Method::POST,
+        "/v1/orgs/join",
+        json!({"code": code["code"]}),
+    )
+    .await;
+    send(
+        &app,
+        &other,
+        Method::POST,
+        "/v1/opportunities",
+        company("Last Co"),
+    )
+    .await;
+    let got = if got.len() < 2 {
+        receiver.wait_for(2).await
+    } else {
+        got
+    };
+    let companies: Vec<String> = got
+        .iter()
+        .map(|d| {
+            d.json()["data"]["data"]["company"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(companies, ["Member Co", "Last Co"]);
+}

@@ -385,6 +385,7 @@ async fn a_name_that_resolves_inside_is_refused_at_delivery_too() {
         ("wh-literal", format!("https://127.0.0.1:{port}")),
     ] {
         let row = followup_store::webhooks::WebhookRow {
+            org_id: None,
             id: id.to_owned(),
             owner_id: jane.id.clone(),
             url,

@@ -493,6 +493,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        org_id -> Nullable<Text>,
     }
 }
 

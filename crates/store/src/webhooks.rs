@@ -51,6 +51,9 @@ pub struct WebhookRow {
     pub updated_at: NaiveDateTime,
     /// The ETag.
     pub version: i32,
+    /// The organization whose webhook it is: it receives only the events of
+    /// the organization's members (docs/organizations.md).
+    pub org_id: Option<String>,
 }
 
 impl WebhookRow {
@@ -197,6 +200,25 @@ pub fn of_owner(
 ) -> Result<Vec<WebhookRow>, StoreError> {
     let mut query = webhooks::table
         .filter(webhooks::owner_id.eq(owner_id))
+        .order(webhooks::id.asc())
+        .select(WebhookRow::as_select())
+        .limit(limit)
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(webhooks::id.gt(after.to_owned()));
+    }
+    Ok(query.load(conn)?)
+}
+
+/// A page of an organization's webhooks, oldest first, after the id `after`.
+pub fn of_org(
+    conn: &mut DbConnection,
+    org_id: &str,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<WebhookRow>, StoreError> {
+    let mut query = webhooks::table
+        .filter(webhooks::org_id.eq(org_id))
         .order(webhooks::id.asc())
         .select(WebhookRow::as_select())
         .limit(limit)

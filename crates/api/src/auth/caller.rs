@@ -188,13 +188,28 @@ impl FromRequest for Caller {
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::Internal("no application state".into()))?;
             let caller = authenticate(&state, credential?).await?;
-            if let Via::OrgToken { org_id, .. } = &caller.via
+            if let Via::OrgToken { org_id, scopes, .. } = &caller.via
                 && !within_org(req.path(), org_id)
             {
-                return Err(ApiError::Forbidden(
-                    crate::error::ProblemCode::InsufficientScope,
-                    format!("an organization token works only under /v1/orgs/{org_id}"),
-                ));
+                // The organization's webhooks are managed where everyone's
+                // are, with the `webhooks:write` scope.
+                let webhooks =
+                    req.path() == "/v1/webhooks" || req.path().starts_with("/v1/webhooks/");
+                if !webhooks {
+                    return Err(ApiError::Forbidden(
+                        crate::error::ProblemCode::InsufficientScope,
+                        format!(
+                            "an organization token works only under /v1/orgs/{org_id} (and \
+                             /v1/webhooks with `webhooks:write`)"
+                        ),
+                    ));
+                }
+                if !scopes.contains(&followup_core::OrgScope::WebhooksWrite) {
+                    return Err(ApiError::Forbidden(
+                        crate::error::ProblemCode::InsufficientScope,
+                        "this organization token lacks the `webhooks:write` scope".to_owned(),
+                    ));
+                }
             }
             req.extensions_mut().insert(caller.clone());
             Ok(caller)

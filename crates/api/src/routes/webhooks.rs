@@ -147,8 +147,21 @@ fn owned(
     id: &str,
 ) -> Result<WebhookRow, ApiError> {
     webhooks::find(conn, id)?
-        .filter(|row| row.owner_id == caller.user.id)
+        .filter(|row| match org_of(caller) {
+            // An organization's token manages its organization's webhooks.
+            Some(org) => row.org_id.as_deref() == Some(org),
+            None => row.owner_id == caller.user.id,
+        })
         .ok_or_else(|| ApiError::NotFound("no such webhook".to_owned()))
+}
+
+/// The organization of an organization's token; `None` for an account or
+/// a key.
+fn org_of(caller: &Caller) -> Option<&str> {
+    match &caller.via {
+        crate::auth::Via::OrgToken { org_id, .. } => Some(org_id),
+        _ => None,
+    }
 }
 
 /// Subscribe to events.
@@ -182,8 +195,10 @@ pub async fn create_webhook(
     let url = checked_url(&state, url).await?;
     let secret = generate_secret()?;
     let now = crate::views::now().naive_utc();
+    let org_id = org_of(&caller).map(str::to_owned);
     let row = WebhookRow {
         id: uuid::Uuid::now_v7().to_string(),
+        org_id,
         owner_id: caller.user.id,
         url,
         event_types: dedup(body.events),
@@ -244,7 +259,10 @@ pub async fn list_webhooks(
         fields.of::<Webhook>(),
     )?;
     let page = read(&state, move |_, conn| {
-        let rows = webhooks::of_owner(conn, caller.id(), paging.after.as_deref(), paging.fetch())?;
+        let rows = match org_of(&caller) {
+            Some(org) => webhooks::of_org(conn, org, paging.after.as_deref(), paging.fetch())?,
+            None => webhooks::of_owner(conn, caller.id(), paging.after.as_deref(), paging.fetch())?,
+        };
         paging.page(rows, |r| &r.id, |r| Ok(Webhook::from(r)))
     })
     .await?;

@@ -33,6 +33,11 @@ pub struct Webhook {
     pub created_at: DateTime<Utc>,
     /// Last changed.
     pub updated_at: DateTime<Utc>,
+    /// The organization whose webhook it is (made with an organization's
+    /// `webhooks:write` token): it carries only the events of the
+    /// organization's members who share their search with it. `null` for
+    /// an account's own.
+    pub org_id: Option<String>,
 }
 
 impl From<WebhookRow> for Webhook {
@@ -47,6 +52,7 @@ impl From<WebhookRow> for Webhook {
             previous_secret_expires_at: row.previous_expires_at.map(utc),
             created_at: utc(row.created_at),
             updated_at: utc(row.updated_at),
+            org_id: row.org_id,
         }
     }
 }

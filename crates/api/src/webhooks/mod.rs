@@ -22,9 +22,24 @@ use followup_store::{DbConnection, auth, users};
 use crate::error::ApiError;
 use crate::views::events::Event;
 
-/// Whether `owner_id` may see `seeker_id`'s events now: their own, a
-/// client's through a live grant, or anyone's for an admin.
-pub fn may_see(conn: &mut DbConnection, owner_id: &str, seeker_id: &str) -> Result<bool, ApiError> {
+/// Whether a webhook of `owner_id` (of organization `org_id`, for an
+/// organization's webhook) may carry `seeker_id`'s events now: their own, a
+/// client's through a live grant, or anyone's for an admin. An
+/// organization's webhook carries only its live members' events, and only
+/// while they share their search with the admin who made it.
+pub fn may_see(
+    conn: &mut DbConnection,
+    owner_id: &str,
+    org_id: Option<&str>,
+    seeker_id: &str,
+) -> Result<bool, ApiError> {
+    if let Some(org_id) = org_id {
+        let member = followup_store::orgs::live_member(conn, org_id, seeker_id)?;
+        return Ok(
+            member.is_some_and(|m| m.role == followup_core::OrgRole::Member)
+                && auth::live_grant(conn, seeker_id, owner_id)?.is_some(),
+        );
+    }
     if owner_id == seeker_id {
         return Ok(true);
     }

@@ -214,17 +214,23 @@ pub async fn round(
         return Ok(dispatched == DISPATCH_BATCH);
     }
     // Whether each owner may still see each seeker: one read for the batch.
-    let pairs: Vec<(Option<String>, String)> = claimed
+    let pairs: Vec<(Option<String>, String, Option<String>)> = claimed
         .iter()
-        .map(|(delivery, webhook)| (delivery.seeker_id.clone(), webhook.owner_id.clone()))
+        .map(|(delivery, webhook)| {
+            (
+                delivery.seeker_id.clone(),
+                webhook.owner_id.clone(),
+                webhook.org_id.clone(),
+            )
+        })
         .collect();
     let allowed = blocking(state, move |_, store| {
         store.read(|conn| {
             pairs
                 .iter()
-                .map(|(seeker, owner)| match seeker {
+                .map(|(seeker, owner, org)| match seeker {
                     None => Ok(true),
-                    Some(seeker) => may_see(conn, owner, seeker),
+                    Some(seeker) => may_see(conn, owner, org.as_deref(), seeker),
                 })
                 .collect::<Result<Vec<bool>, ApiError>>()
         })
@@ -310,7 +316,12 @@ fn dispatch(state: &AppState, store: &followup_store::Store) -> Result<i64, ApiE
             for hook in &hooks {
                 if !hook.wants(event.kind)
                     || hook.created_at > event.created_at
-                    || !may_see(conn, &hook.owner_id, &event.seeker_id)?
+                    || !may_see(
+                        conn,
+                        &hook.owner_id,
+                        hook.org_id.as_deref(),
+                        &event.seeker_id,
+                    )?
                 {
                     continue;
                 }
