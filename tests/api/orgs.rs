@@ -1178,3 +1178,57 @@ async fn an_organizations_webhook_carries_its_members_events_only() {
         .collect();
     assert_eq!(companies, ["Member Co", "Last Co"]);
 }
+
+/// With e-mail set up, an import sends each new invitation its code.
+#[tokio::test]
+async fn an_import_emails_each_new_invitation_its_code() {
+    let sink = crate::smtp::Sink::start();
+    let app =
+        crate::helpers::spawn_with_mail(followup_api::clock::Clock::system(), &sink.url(), None)
+            .await;
+    let admin = app.register("coach").await;
+    let org_id = org_with_coaches(&app, &admin, &[]).await;
+    let csv = "email,display_name\r\nana@example.edu,Ana\r\nbo@example.edu,\r\n";
+    let imported: Value = app
+        .as_(
+            &admin,
+            Method::POST,
+            &format!("/v1/orgs/{org_id}/members/import"),
+        )
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(imported["rows"][0]["emailed"], true, "{imported}");
+    let mails = sink.wait_for(2).await;
+    for (n, to) in ["ana@example.edu", "bo@example.edu"].iter().enumerate() {
+        let mail = mails
+            .iter()
+            .find(|m| m.rcpt() == *to)
+            .expect("a mail to each");
+        let code = imported["rows"][n]["code"].as_str().unwrap();
+        assert!(mail.text().contains(code), "{}", mail.text());
+        assert!(mail.subject().contains("Northside Career Centre"));
+    }
+    // A repeated import sends nothing new.
+    let again: Value = app
+        .as_(
+            &admin,
+            Method::POST,
+            &format!("/v1/orgs/{org_id}/members/import"),
+        )
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["counts"]["unchanged"], 2);
+    assert_eq!(again["rows"][0]["emailed"], false);
+}

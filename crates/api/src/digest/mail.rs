@@ -278,6 +278,47 @@ pub fn verification(
     }
 }
 
+/// The e-mail that brings an organization's invitation and its code.
+pub fn invitation(
+    org_name: &str,
+    display_name: Option<&str>,
+    code: &str,
+    expires_at: DateTime<Utc>,
+    docs_url: &str,
+) -> Content {
+    let subject = format!("{org_name} invites you to followup");
+    let expires = expires_at.format("%Y-%m-%d %H:%M UTC");
+    let hello = display_name.map_or_else(|| "Hello,".to_owned(), |n| format!("Hello {n},"));
+    let text = format!(
+        "{hello}\n\n{org_name} invites you to followup, where you keep your job search \
+         and its coaches help you follow up. Sign in with this e-mail address (or sign up \
+         with it), then enter your invitation code in your app:\n\n    {code}\n\n\
+         Joining shares your search with the organization's coaches; you see exactly who, \
+         and you can leave at any time. The code works until {expires}. The API: \
+         {docs_url}\n"
+    );
+    let html = format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{}</title></head>\
+         <body style=\"font-family: sans-serif; max-width: 40em\">\n<p>{}</p>\n\
+         <p>{} invites you to followup, where you keep your job search and its coaches \
+         help you follow up. Sign in with this e-mail address (or sign up with it), then \
+         enter your invitation code in your app:</p>\n\
+         <p style=\"font-size: 1.4em; letter-spacing: 0.1em\"><code>{}</code></p>\n\
+         <p>Joining shares your search with the organization's coaches; you see exactly \
+         who, and you can leave at any time. The code works until {expires}.</p>\n\
+         </body></html>\n",
+        escape(&subject),
+        escape(&hello),
+        escape(org_name),
+        escape(code),
+    );
+    Content {
+        subject,
+        text,
+        html,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::escape;

@@ -104,20 +104,20 @@ impl Mailer {
         format!("<digest.{date}.{seeker_id}@{}>", self.domain)
     }
 
-    /// Builds a `multipart/alternative` message to `user`.
+    /// Builds a `multipart/alternative` message to `name <email>`.
     fn message(
         &self,
-        user: &UserRow,
+        (name, email): (Option<&str>, &str),
         content: &mail::Content,
         at: DateTime<Utc>,
         message_id: String,
         unsubscribe_url: Option<&str>,
     ) -> Result<Message, SendError> {
         let to = Mailbox::new(
-            Some(user.display_name.clone()),
-            user.email
+            name.map(str::to_owned),
+            email
                 .parse()
-                .map_err(|e| SendError::Failed(format!("the account's address: {e}")))?,
+                .map_err(|e| SendError::Failed(format!("the address: {e}")))?,
         );
         let mut builder = Message::builder()
             .from(self.from.clone())
@@ -161,7 +161,25 @@ impl Mailer {
     ) -> Result<String, SendError> {
         let message_id =
             message_id.unwrap_or_else(|| format!("<{}@{}>", uuid::Uuid::now_v7(), self.domain));
-        let message = self.message(user, content, at, message_id.clone(), unsubscribe_url)?;
+        let to = (Some(user.display_name.as_str()), user.email.as_str());
+        let message = self.message(to, content, at, message_id.clone(), unsubscribe_url)?;
+        match self.transport.send(message).await {
+            Ok(_) => Ok(message_id),
+            Err(error) => Err(classify(&error)),
+        }
+    }
+
+    /// Sends `content` to an address that may have no account yet (an
+    /// organization's invitation); returns the Message-ID.
+    pub async fn send_to(
+        &self,
+        name: Option<&str>,
+        email: &str,
+        content: &mail::Content,
+        at: DateTime<Utc>,
+    ) -> Result<String, SendError> {
+        let message_id = format!("<{}@{}>", uuid::Uuid::now_v7(), self.domain);
+        let message = self.message((name, email), content, at, message_id.clone(), None)?;
         match self.transport.send(message).await {
             Ok(_) => Ok(message_id),
             Err(error) => Err(classify(&error)),

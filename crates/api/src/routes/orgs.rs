@@ -190,6 +190,9 @@ pub struct InvitationIssued {
     /// `POST /v1/org-invitations/accept`. A re-issue replaces the old code.
     #[schema(example = "K7QF9M2XRT4WHB8N")]
     pub code: String,
+    /// Whether the server is e-mailing the code to the address too (when
+    /// it sends e-mail at all).
+    pub emailed: bool,
 }
 
 /// A multi-use cohort code.
@@ -496,6 +499,48 @@ impl crate::extract::Checks for CreateOrgToken {
 }
 
 // Helpers.
+
+/// An invitation e-mail to send once the invitation is stored.
+#[derive(Debug, Clone)]
+struct InvitationMail {
+    email: String,
+    display_name: Option<String>,
+    code: String,
+    expires_at: DateTime<Utc>,
+}
+
+/// Sends invitation e-mails in the background, when the server sends
+/// e-mail (`--smtp-url`); `true` when it does. The codes are in the
+/// answer too: a failed e-mail is logged, and the organization can pass
+/// the code on itself.
+fn send_invitations(state: &AppState, org_name: String, mails: Vec<InvitationMail>) -> bool {
+    let Some(mailer) = state.mailer.clone() else {
+        return false;
+    };
+    if mails.is_empty() {
+        return true;
+    }
+    let now = state.clock.now();
+    actix_web::rt::spawn(async move {
+        let docs = mailer.link("/docs/");
+        for mail in mails {
+            let content = crate::digest::mail::invitation(
+                &org_name,
+                mail.display_name.as_deref(),
+                &mail.code,
+                mail.expires_at,
+                &docs,
+            );
+            if let Err(error) = mailer
+                .send_to(mail.display_name.as_deref(), &mail.email, &content, now)
+                .await
+            {
+                tracing::warn!(?error, to = %mail.email, "an invitation e-mail was not sent");
+            }
+        }
+    });
+    true
+}
 
 const INVITATION_DAYS: i64 = 30;
 const CODE_DAYS: i64 = 30;
@@ -1853,7 +1898,7 @@ pub async fn create_invitation(
     let role = body.role.unwrap_or(OrgRole::Member);
     let code = generate_code()?;
     let hash = sha256_hex(&code);
-    let (created, invitation) = write(&state, move |_, conn| {
+    let (created, invitation, org_name) = write(&state, move |_, conn| {
         let ctx = org_ctx(conn, &caller, &org_id)?;
         ctx.require(OrgNeed::WriteMembers)?;
         if role != OrgRole::Member {
@@ -1864,7 +1909,7 @@ pub async fn create_invitation(
             group_id: body.group_id,
             coach_id: body.coach_id,
         };
-        issue_invitation(
+        let (created, row) = issue_invitation(
             conn,
             &ctx.org,
             caller.id(),
@@ -1876,12 +1921,21 @@ pub async fn create_invitation(
             },
             hash,
             at,
-        )
+        )?;
+        Ok((created, row, ctx.org.name))
     })
     .await?;
+    let mail = InvitationMail {
+        email: invitation.email.clone(),
+        display_name: invitation.display_name.clone(),
+        code: code.clone(),
+        expires_at: utc(invitation.expires_at),
+    };
+    let emailed = send_invitations(&state, org_name, vec![mail]);
     let issued = InvitationIssued {
         invitation: invitation_view(invitation, now()),
         code,
+        emailed,
     };
     Ok(if created {
         HttpResponse::Created()
@@ -2823,6 +2877,9 @@ pub struct ImportedRow {
     pub code: Option<String>,
     /// Why a `failed` row failed.
     pub errors: Vec<FieldError>,
+    /// Whether the server is e-mailing a new code to the address (when it
+    /// sends e-mail at all).
+    pub emailed: bool,
 }
 
 /// A roster import's report.
@@ -3136,6 +3193,7 @@ pub async fn import_roster(
         if !problems.is_empty() && !partial {
             return Err(ApiError::Validation(problems));
         }
+        let mut mails = Vec::new();
         let mut events = Appender::default();
         let mut out_report = ImportReport {
             counts: ["invited", "reinvited", "updated", "unchanged", "failed"]
@@ -3153,6 +3211,7 @@ pub async fn import_roster(
                 invitation_id: None,
                 code: None,
                 errors: Vec::new(),
+                emailed: false,
             };
             match plan {
                 Err(errors) => {
@@ -3214,6 +3273,12 @@ pub async fn import_roster(
                                 "invited"
                             }
                             .to_owned();
+                            mails.push(InvitationMail {
+                                email: row.email.clone(),
+                                display_name: row.display_name.clone(),
+                                code: code.clone(),
+                                expires_at: utc(row.expires_at),
+                            });
                             out.invitation_id = Some(row.id);
                             out.code = Some(code);
                         }
@@ -3223,9 +3288,15 @@ pub async fn import_roster(
             *out_report.counts.entry(out.outcome.clone()).or_default() += 1;
             out_report.rows.push(out);
         }
-        Ok(out_report)
+        Ok((out_report, mails, ctx.org.name))
     })
     .await?;
+    let (mut imported, mails, org_name) = imported;
+    if send_invitations(&state, org_name, mails) {
+        for row in &mut imported.rows {
+            row.emailed = row.code.is_some();
+        }
+    }
     Ok(HttpResponse::Ok()
         .insert_header(crate::auth::no_store())
         .json(imported))
