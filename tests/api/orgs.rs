@@ -286,6 +286,16 @@ async fn a_career_centre_runs_groups_codes_invitations_and_playbooks() {
     assert_eq!(own["playbook"]["playbook"], "email_only");
     assert_eq!(own["playbook"]["set_via"], "seeker");
     assert_eq!(own["playbook"]["set_by"], students[1].id);
+    // The coach's own client list says it too.
+    let listed = app.read(&ana, "/v1/coach/clients?limit=200").await;
+    let item = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == students[1].id.as_str())
+        .unwrap();
+    assert_eq!(item["playbook"]["set_via"], "seeker");
+    assert_eq!(item["playbook"]["playbook"], "email_only");
     // Ben does not coach group A: he may not set its playbook.
     assert_problem(
         app.as_(&ben, Method::PATCH, &format!("{base}/groups/{group_a}"))

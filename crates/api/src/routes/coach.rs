@@ -24,7 +24,7 @@ use crate::views::agenda::{
     Actions, AgendaParams, AtParams, PipelineHealth, agenda_of, pipeline_health_of,
 };
 use crate::views::analytics::{Analytics, AnalyticsQuery, analytics_of};
-use crate::views::coaching::{Grant, grant, summary};
+use crate::views::coaching::{Grant, PlaybookChoice, grant, playbook_choice, summary};
 use crate::views::comparisons::{ComparisonParams, ComparisonTable, comparisons_of};
 use crate::views::contacts::Contact;
 use crate::views::interactions::Interaction;
@@ -70,6 +70,9 @@ pub struct Client {
     pub last_activity: Option<DateTime<Utc>>,
     /// Whether the client's pipeline stalled, and why.
     pub stalled: Stalled,
+    /// The client's default playbook and who set it: themselves, a coach,
+    /// or their organization group.
+    pub playbook: PlaybookChoice,
 }
 
 /// Create an invite code (coaches only).
@@ -183,17 +186,18 @@ pub async fn accept_invite(
 }
 
 fn client(
-    grant: GrantRow,
-    seeker: UserRow,
-    snapshot: Option<&Snapshot>,
+    (grant, seeker, snapshot, source): ClientRows,
     now: DateTime<Utc>,
     mailto: bool,
 ) -> Result<Client, ApiError> {
     let summary = snapshot
+        .as_ref()
         .map(|s| summary(s, now))
         .transpose()?
         .unwrap_or_default();
+    let playbook = playbook_choice(&seeker, source);
     Ok(Client {
+        playbook,
         id: seeker.id,
         display_name: seeker.display_name,
         email: seeker.email,
@@ -209,6 +213,14 @@ fn client(
         stalled: summary.stalled,
     })
 }
+
+/// What the client list reads of one client.
+type ClientRows = (
+    GrantRow,
+    UserRow,
+    Option<Snapshot>,
+    Option<followup_store::users::PlaybookSource>,
+);
 
 /// Filters, order and page of the coach's client list.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -298,23 +310,32 @@ pub async fn clients(
                 group.as_deref(),
             )?),
         };
-        auth::clients_of_coach(conn, &coach_id)?
+        let clients: Vec<(GrantRow, UserRow)> = auth::clients_of_coach(conn, &coach_id)?
             .into_iter()
             .filter(|(grant, _)| {
                 members
                     .as_ref()
                     .is_none_or(|m| m.contains(&grant.seeker_id))
             })
+            .collect();
+        let ids: Vec<&str> = clients.iter().map(|(g, _)| g.seeker_id.as_str()).collect();
+        let mut sources: std::collections::HashMap<String, followup_store::users::PlaybookSource> =
+            followup_store::users::playbook_sources(conn, &ids)?
+                .into_iter()
+                .collect();
+        clients
+            .into_iter()
             .map(|(grant, seeker)| {
                 let snapshot = snapshot::load(conn, &seeker.id, Scope::All, now.year())?;
-                Ok((grant, seeker, snapshot))
+                let source = sources.remove(&seeker.id);
+                Ok((grant, seeker, snapshot, source))
             })
-            .collect::<Result<Vec<_>, ApiError>>()
+            .collect::<Result<Vec<ClientRows>, ApiError>>()
     })
     .await?;
     let mut items: Vec<Client> = rows
         .into_iter()
-        .map(|(grant, seeker, snapshot)| client(grant, seeker, snapshot.as_ref(), now, mailto))
+        .map(|rows| client(rows, now, mailto))
         .filter(|c| {
             c.as_ref().map_or(true, |c| {
                 params.stalled.is_none_or(|s| c.stalled.value == s)

@@ -27,7 +27,7 @@ use crate::orgs::{OrgCtx, OrgNeed, end_membership, org_ctx, sync_all, sync_membe
 use crate::shape::FieldsParam;
 use crate::state::AppState;
 use crate::validate::{self, Errors};
-use crate::views::coaching::{Grant, Person, grant, summary};
+use crate::views::coaching::{Grant, Person, PlaybookChoice, grant, playbook_choice, summary};
 use crate::views::{now, utc};
 
 // Views.
@@ -103,24 +103,6 @@ pub struct Group {
     pub created_at: DateTime<Utc>,
     /// When it last changed.
     pub updated_at: DateTime<Utc>,
-}
-
-/// Who set a member's default playbook, and how.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PlaybookChoice {
-    /// The playbook in use by default.
-    #[schema(example = "balanced")]
-    pub playbook: String,
-    /// `default` (nobody chose), `seeker` (the member's own choice, kept
-    /// when their group's playbook changes), `coach`, or `group`.
-    #[schema(example = "seeker")]
-    pub set_via: String,
-    /// The account that set it; `null` for `default`.
-    pub set_by: Option<String>,
-    /// The group whose playbook it is, for `group`.
-    pub group_id: Option<String>,
-    /// When; `null` for `default`.
-    pub set_at: Option<DateTime<Utc>>,
 }
 
 /// An account in an organization, with a member's search at a glance.
@@ -819,33 +801,11 @@ fn member_view(
         .into_iter()
         .next()
         .map(|(_, s)| s);
-    let playbook = user
-        .default_playbook
-        .clone()
-        .unwrap_or_else(|| crate::views::DEFAULT_PLAYBOOK.to_owned());
-    view.playbook = Some(match source {
-        Some(source) => {
-            let group_id = source.via.strip_prefix("group:").map(str::to_owned);
-            PlaybookChoice {
-                playbook,
-                set_via: if group_id.is_some() {
-                    "group".to_owned()
-                } else {
-                    source.via
-                },
-                set_by: Some(source.set_by),
-                group_id: group_id.filter(|g| groups.iter().any(|row| &row.id == g)),
-                set_at: Some(utc(source.at)),
-            }
-        }
-        None => PlaybookChoice {
-            playbook,
-            set_via: "default".to_owned(),
-            set_by: None,
-            group_id: None,
-            set_at: None,
-        },
-    });
+    let mut choice = playbook_choice(&user, source);
+    choice.group_id = choice
+        .group_id
+        .filter(|g| groups.iter().any(|row| &row.id == g));
+    view.playbook = Some(choice);
     Ok(view)
 }
 

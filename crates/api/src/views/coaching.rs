@@ -149,3 +149,56 @@ pub fn summary(snapshot: &Snapshot, now: DateTime<Utc>) -> Result<Summary, ApiEr
         locale: facts.seeker.locale,
     })
 }
+
+/// Who set a member's default playbook, and how.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlaybookChoice {
+    /// The playbook in use by default.
+    #[schema(example = "balanced")]
+    pub playbook: String,
+    /// `default` (nobody chose), `seeker` (the member's own choice, kept
+    /// when their group's playbook changes), `coach`, or `group`.
+    #[schema(example = "seeker")]
+    pub set_via: String,
+    /// The account that set it; `null` for `default`.
+    pub set_by: Option<String>,
+    /// The group whose playbook it is, for `group`.
+    pub group_id: Option<String>,
+    /// When; `null` for `default`.
+    pub set_at: Option<DateTime<Utc>>,
+}
+
+/// The playbook `user` uses by default and who set it (`source`, from
+/// `users::playbook_sources`).
+pub fn playbook_choice(
+    user: &UserRow,
+    source: Option<followup_store::users::PlaybookSource>,
+) -> PlaybookChoice {
+    let playbook = user
+        .default_playbook
+        .clone()
+        .unwrap_or_else(|| crate::views::DEFAULT_PLAYBOOK.to_owned());
+    match source {
+        Some(source) => {
+            let group_id = source.via.strip_prefix("group:").map(str::to_owned);
+            PlaybookChoice {
+                playbook,
+                set_via: if group_id.is_some() {
+                    "group".to_owned()
+                } else {
+                    source.via
+                },
+                set_by: Some(source.set_by),
+                group_id,
+                set_at: Some(utc(source.at)),
+            }
+        }
+        None => PlaybookChoice {
+            playbook,
+            set_via: "default".to_owned(),
+            set_by: None,
+            group_id: None,
+            set_at: None,
+        },
+    }
+}
