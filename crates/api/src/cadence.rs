@@ -106,9 +106,9 @@ pub fn interaction_warnings_from_kept(
         .find(|o| o.id == new.opportunity_id)?;
     let interaction = followup_store::facts::interaction(new);
     // The order the store reads them in: when they happened, then by id.
-    let at = opportunity.interactions.partition_point(|i| {
-        (i.occurred_at, i.id.as_str()) <= (interaction.occurred_at, interaction.id.as_str())
-    });
+    let at = opportunity
+        .interactions
+        .partition_point(|i| (i.occurred_at, &i.id) <= (interaction.occurred_at, &interaction.id));
     // One more slot, not twice as many: the facts are kept, with room to
     // spare that would mostly never be used.
     opportunity.interactions.reserve_exact(1);
@@ -204,7 +204,7 @@ pub fn analytics_input(
                 .filter(|i| i.occurred_at <= now)
                 .map(|i| InteractionEntry {
                     opportunity_id: opportunity.id.clone(),
-                    contact_id: i.contact_id.clone(),
+                    contact_id: i.contact_id.as_ref().map(ToString::to_string),
                     employer: opportunity.employer().to_owned(),
                     kind: i.kind,
                     at: i.occurred_at,

@@ -68,9 +68,9 @@ fn facts(start: DateTime<Utc>) -> Facts {
                 .iter()
                 .enumerate()
                 .map(|(n, kind)| Interaction {
-                    id: format!("{id}-i{n}"),
+                    id: format!("{id}-i{n}").into(),
                     kind: *kind,
-                    contact_id: Some(contacts[0].id.clone()),
+                    contact_id: Some(contacts[0].id.as_str().into()),
                     occurred_at: start
                         + Span::days(offset)
                         + Span::hours(i64::try_from(n).unwrap_or(0) * 30),

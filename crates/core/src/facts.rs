@@ -17,6 +17,7 @@ use thiserror::Error;
 use crate::calendar::BusinessCalendar;
 use crate::contact::{Channel, ContactRole};
 use crate::holidays::HolidayCalendar;
+use crate::id::Id;
 use crate::interaction::InteractionKind;
 use crate::playbook::Playbook;
 use crate::promise::PromiseWhat;
@@ -123,9 +124,12 @@ impl Opportunity {
         crate::employer::same_employer(self.employer(), other.employer())
     }
 
-    /// The contact with this id.
-    pub fn contact(&self, id: &str) -> Option<&Contact> {
-        self.contacts.iter().find(|c| c.id == id)
+    /// The contact with this id (text, or an interaction's [`Id`]).
+    pub fn contact<I: ?Sized>(&self, id: &I) -> Option<&Contact>
+    where
+        String: PartialEq<I>,
+    {
+        self.contacts.iter().find(|c| c.id == *id)
     }
 
     /// The person follow-ups go to: the first hiring manager, else the first
@@ -257,13 +261,13 @@ fn first_word(s: &str) -> &str {
 /// A logged interaction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Interaction {
-    /// Interaction id (UUIDv7 text).
-    pub id: String,
+    /// Interaction id (UUIDv7 text, kept as its 16 bytes).
+    pub id: Id,
     /// What happened; fixes direction and medium.
     pub kind: InteractionKind,
     /// Who with; `None` counts as the opportunity's primary contact.
     #[serde(default)]
-    pub contact_id: Option<String>,
+    pub contact_id: Option<Id>,
     /// When it happened (back-datable).
     pub occurred_at: DateTime<Utc>,
     /// On a `reply_received`: an automatic out-of-office reply, and the local

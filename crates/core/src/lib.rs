@@ -22,6 +22,7 @@ pub mod event;
 pub mod facts;
 pub mod health;
 pub mod holidays;
+pub mod id;
 pub mod interaction;
 pub mod l10n;
 pub mod org;
@@ -51,6 +52,7 @@ pub use facts::{
 };
 pub use health::{PipelineHealth, StageCount, pipeline_health};
 pub use holidays::{Holiday, HolidayCalendar, NationalHolidays};
+pub use id::{Id, IdText};
 pub use interaction::{Direction, InteractionKind, Medium};
 pub use org::{GrantPolicy, JoinedVia, OrgRole, OrgScope};
 pub use playbook::{

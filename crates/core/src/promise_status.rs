@@ -221,7 +221,7 @@ mod tests {
 
     fn interaction(kind: InteractionKind, at: &str) -> Interaction {
         Interaction {
-            id: at.to_owned(),
+            id: at.into(),
             kind,
             contact_id: None,
             occurred_at: utc(at),

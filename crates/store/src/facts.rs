@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use followup_core::compare::assess_fit;
 use followup_core::{
-    BuiltinPlaybook, BusinessCalendar, Contact, Facts, Interaction, NationalHolidays, OfferTerms,
-    Opportunity, Playbook, Profile, Promise, Seeker, StageChange,
+    BuiltinPlaybook, BusinessCalendar, Contact, Facts, Id, Interaction, NationalHolidays,
+    OfferTerms, Opportunity, Playbook, Profile, Promise, Seeker, StageChange,
 };
 
 use crate::StoreError;
@@ -70,9 +70,9 @@ pub fn contact(row: &ContactRow) -> Contact {
 /// An interaction as the engine sees it.
 pub fn interaction(row: &InteractionRow) -> Interaction {
     Interaction {
-        id: row.id.clone(),
+        id: Id::new(&row.id),
         kind: row.kind,
-        contact_id: row.contact_id.clone(),
+        contact_id: row.contact_id.as_deref().map(Id::new),
         occurred_at: row.occurred_at.and_utc(),
         out_of_office_until: row.out_of_office_until,
         rejection_reason: row.rejection_reason,

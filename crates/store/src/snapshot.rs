@@ -568,9 +568,9 @@ mod tests {
                     holiday_calendar: None,
                 }],
                 interactions: vec![Interaction {
-                    id: "i1".to_owned(),
+                    id: "i1".into(),
                     kind: InteractionKind::Interview,
-                    contact_id: Some("c1".to_owned()),
+                    contact_id: Some("c1".into()),
                     occurred_at: at("2026-03-03 10:00").and_utc(),
                     out_of_office_until: None,
                     rejection_reason: None,

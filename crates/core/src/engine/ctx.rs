@@ -4,6 +4,7 @@
 //! every rule uses to schedule and word an action.
 
 use super::*;
+use crate::id::IdText;
 
 /// How a contact may be reached under the playbook.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,7 +179,10 @@ impl<'a> Ctx<'a> {
     }
 
     /// The contact with this id; the primary contact when `None` or unknown.
-    pub(crate) fn contact(&self, id: Option<&str>) -> Option<&'a Contact> {
+    pub(crate) fn contact<I: ?Sized>(&self, id: Option<&I>) -> Option<&'a Contact>
+    where
+        String: PartialEq<I>,
+    {
         id.and_then(|id| self.opp.contact(id)).or(self.primary)
     }
 
@@ -186,8 +190,8 @@ impl<'a> Ctx<'a> {
     /// or someone not on file, count as the primary contact's).
     pub(crate) fn is_for(&self, interaction: &Interaction, contact: Option<&Contact>) -> bool {
         let is_primary = |c: &Contact| self.primary.is_some_and(|p| std::ptr::eq(p, c));
-        match (interaction.contact_id.as_deref(), contact) {
-            (Some(id), Some(c)) if id == c.id => true,
+        match (interaction.contact_id.as_ref(), contact) {
+            (Some(id), Some(c)) if c.id == *id => true,
             (None, Some(c)) => is_primary(c),
             (None, None) => self.primary.is_none(),
             // Someone not on file counts as the primary contact.
@@ -407,20 +411,20 @@ impl<'a> Ctx<'a> {
         clippy::too_many_arguments,
         reason = "one field per argument, all required"
     )]
-    pub(crate) fn action(
+    pub(crate) fn action<'b>(
         &self,
         rule: RuleId,
         contact: Option<&Contact>,
         action: ActionKind,
         channel: Option<Channel>,
-        anchor: &str,
+        anchor: impl Into<IdText<'b>>,
         due_at: DateTime<Utc>,
         window_end: Option<DateTime<Utc>>,
         priority: Priority,
         reason: Reason,
     ) -> NextAction {
         NextAction {
-            id: self.action_id(rule, contact, action, channel, anchor),
+            id: self.action_id(rule, contact, action, channel, &anchor.into()),
             opportunity_id: Some(self.opp.id.clone()),
             contact_id: contact.map(|c| c.id.clone()),
             action,

@@ -34,7 +34,7 @@ pub(crate) fn open_interview<'a>(ctx: &Ctx<'a>) -> Option<&'a Interaction> {
         return None;
     }
     // Lapses when the silence follow-up would be due.
-    let contact = ctx.contact(interview.contact_id.as_deref());
+    let contact = ctx.contact(interview.contact_id.as_ref());
     let cal = ctx.calendar(contact);
     let silence = u64::from(ctx.pb.params().silence_days);
     let lapse = cal
@@ -52,7 +52,7 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<crate::action::NextAction>) 
         return;
     };
     let params = ctx.pb.params();
-    let contact = ctx.contact(interview.contact_id.as_deref());
+    let contact = ctx.contact(interview.contact_id.as_ref());
     let cal = ctx.calendar(contact);
     let mut from = interview.occurred_at + Duration::hours(i64::from(params.delay_hours));
     if let Some(hold) = ctx.hold(contact) {

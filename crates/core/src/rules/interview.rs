@@ -49,7 +49,7 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
         return;
     }
     for interview in scheduled(ctx) {
-        let contact = ctx.contact(interview.contact_id.as_deref());
+        let contact = ctx.contact(interview.contact_id.as_ref());
         // Scheduled like every action (the contact's zone and business
         // days, the seeker's hours): the opening of the business day
         // before. One booked at shorter notice is overdue at once.

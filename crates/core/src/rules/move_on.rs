@@ -23,6 +23,7 @@ use chrono::{Days, Duration};
 
 use crate::action::{ActionKind, NextAction, Priority};
 use crate::engine::Ctx;
+use crate::id::IdText;
 use crate::reason::{Because, ReasonCode};
 use crate::rules::RuleId;
 use crate::schedule::opening_on_or_after;
@@ -115,7 +116,9 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
         .text("company", &ctx.opp.company)
         .lit(" ghosted and putting the effort elsewhere; nothing is deleted")
         .cite(&[RULE]);
-    let anchor = ctx.last_answer.map_or("never", |a| a.id.as_str());
+    let anchor = ctx
+        .last_answer
+        .map_or(IdText::from("never"), |a| a.id.text());
     out.push(ctx.action(
         RULE,
         None,

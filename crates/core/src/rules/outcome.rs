@@ -129,7 +129,7 @@ pub(crate) fn after_rejection(ctx: &Ctx<'_>, rejection: &Interaction, out: &mut 
     if closed {
         return;
     }
-    let contact = ctx.contact(rejection.contact_id.as_deref());
+    let contact = ctx.contact(rejection.contact_id.as_ref());
     let cal = ctx.calendar(contact);
     let day = cal.local_date(rejection.occurred_at);
     let Some(end) = cal
@@ -185,7 +185,7 @@ pub(crate) fn offer_news(ctx: &Ctx<'_>, out: &mut Vec<NextAction>) {
         );
         let since = ctx.stage_entered_at().or(received.map(|i| i.occurred_at));
         review_offer(ctx, since, received, out);
-        let offering = ctx.contact(received.and_then(|i| i.contact_id.as_deref()));
+        let offering = ctx.contact(received.and_then(|i| i.contact_id.as_ref()));
         decide_offer(ctx, offering, out);
         ask_for_extension(ctx, since, offering, out);
         return;
@@ -238,7 +238,7 @@ fn review_offer(
     if missing.peek().is_none() {
         return;
     }
-    let contact = ctx.contact(received.and_then(|i| i.contact_id.as_deref()));
+    let contact = ctx.contact(received.and_then(|i| i.contact_id.as_ref()));
     let cal = ctx.calendar(contact);
     let Some(due) = cal.next_business_instant(since.unwrap_or(ctx.at)) else {
         return;

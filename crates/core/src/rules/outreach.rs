@@ -46,6 +46,7 @@ use crate::contact::Channel;
 use crate::drafts::{self, Message};
 use crate::engine::{CompetingOffer, Ctx, Reach};
 use crate::facts::{Contact, Interaction, Promise, PromiseDue};
+use crate::id::IdText;
 use crate::reason::{Arg, Because, Reason, ReasonCode, Text};
 use crate::rules::RuleId;
 use crate::rules::promises::promised;
@@ -102,7 +103,7 @@ struct Candidate<'a> {
     base: DateTime<Utc>,
     /// The trigger's own window end (share deadline, half-day of a retry).
     window: Option<DateTime<Utc>>,
-    anchor: &'a str,
+    anchor: IdText<'a>,
     due: DateTime<Utc>,
     end: DateTime<Utc>,
     capped: bool,
@@ -129,7 +130,7 @@ impl<'a> Candidate<'a> {
         (channel, forced): (Channel, bool),
         base: DateTime<Utc>,
         window: Option<DateTime<Utc>>,
-        anchor: &'a str,
+        anchor: impl Into<IdText<'a>>,
     ) -> Self {
         Self {
             trigger,
@@ -139,7 +140,7 @@ impl<'a> Candidate<'a> {
             forced,
             base,
             window,
-            anchor,
+            anchor: anchor.into(),
             due: base,
             end: base,
             capped: false,
@@ -287,13 +288,15 @@ fn triggers<'a>(ctx: &Ctx<'a>) -> Vec<Candidate<'a>> {
     }
 
     if ctx.enabled(RuleId::FollowUpAfterSilence) && follow_stage && !ctx.letter_open() {
-        let touch = ctx.last_touch.map(|i| (i.occurred_at, i.id.as_str()));
-        let broken = ctx.broken.map(|(p, due)| (due, p.id.as_str()));
+        let touch = ctx.last_touch.map(|i| (i.occurred_at, i.id.text()));
+        let broken = ctx
+            .broken
+            .map(|(p, due)| (due, IdText::from(p.id.as_str())));
         let since = match (touch, broken) {
             (Some(t), Some(b)) => Some(t.max(b)),
             (t, b) => t.or(b),
         }
-        .or_else(|| ctx.stage_entered_at().map(|at| (at, "stage")));
+        .or_else(|| ctx.stage_entered_at().map(|at| (at, IdText::from("stage"))));
         if let Some((since, anchor)) = since {
             let cal = ctx.calendar(primary);
             let base = cal
@@ -357,7 +360,7 @@ fn call_retry<'a>(ctx: &Ctx<'a>, contact: Option<&'a Contact>) -> Option<Candida
         (Channel::Phone, false),
         base,
         window,
-        &call.id,
+        call.id.text(),
     ))
 }
 
@@ -571,7 +574,7 @@ fn reason(
             r.contact(contact, "The employer")
                 .lit(" did not pick up on ")
                 .time("called_at", ctx.seeker_calendar(), call.occurred_at)
-                .note("interaction_id", Arg::Text(Text::new(&call.id)))
+                .note("interaction_id", Arg::Text(Text::new(&call.id.text())))
                 .lit(": ");
         }
         Detail::Silence(since) => {

@@ -38,7 +38,7 @@ pub fn warnings_for(
         .ok_or_else(|| EngineError::UnknownOpportunity(opportunity_id.to_owned()))?;
     let engine = Engine::new(facts, playbook, new.occurred_at);
     let ctx = Ctx::new(&engine, opportunity);
-    let contact = ctx.contact(new.contact_id.as_deref());
+    let contact = ctx.contact(new.contact_id.as_ref());
     let mut out = Vec::new();
     let mut warn = |rule: RuleId, mut message: Because, ids: Vec<String>| {
         message.cite(&[rule]);
@@ -119,7 +119,7 @@ fn weekly_cap(
     if others.len() < params.max_emails as usize {
         return None;
     }
-    others.sort_by_key(|i| (i.occurred_at, i.id.as_str()));
+    others.sort_by_key(|i| (i.occurred_at, &i.id));
     // The next one may go `period_days` after the `max_emails`-th latest,
     // counting this one.
     let mut times: Vec<DateTime<Utc>> = others.iter().map(|i| i.occurred_at).collect();
@@ -154,5 +154,5 @@ fn weekly_cap(
             .lit("; send the next one no earlier than ")
             .time("next_at", cal, next);
     }
-    Some((message, others.iter().map(|i| i.id.clone()).collect()))
+    Some((message, others.iter().map(|i| i.id.to_string()).collect()))
 }

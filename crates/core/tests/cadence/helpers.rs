@@ -70,9 +70,9 @@ pub fn contact(id: &str, name: &str, role: ContactRole, tz: Tz) -> Contact {
 
 pub fn interaction(id: &str, kind: InteractionKind, contact: &str, at: &str) -> Interaction {
     Interaction {
-        id: id.to_owned(),
+        id: id.into(),
         kind,
-        contact_id: Some(contact.to_owned()),
+        contact_id: Some(contact.into()),
         occurred_at: utc(at),
         out_of_office_until: None,
         rejection_reason: None,

@@ -210,9 +210,9 @@ fn build_opportunity(
             .map(|(i, (kind, contact, at, ooo))| {
                 let kind = InteractionKind::ALL[kind];
                 Interaction {
-                    id: format!("{id}i{i}"),
+                    id: format!("{id}i{i}").into(),
                     kind,
-                    contact_id: contact_id(contact),
+                    contact_id: contact_id(contact).map(Into::into),
                     occurred_at: minutes(at),
                     out_of_office_until: ooo
                         .filter(|_| kind == InteractionKind::ReplyReceived)
