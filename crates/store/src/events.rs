@@ -367,17 +367,29 @@ pg_expression!(
 fn transaction_number(conn: &mut DbConnection) -> Result<i64, StoreError> {
     match conn {
         DbConnection::Postgres(pg) => Ok(diesel::select(CurrentTransaction).get_result(pg)?),
-        DbConnection::Sqlite(c) => {
-            diesel::update(event_counter::table.find(1))
-                .set(event_counter::last_tx.eq(event_counter::last_tx + 1))
-                .execute(c)?;
-            Ok(event_counter::table
-                .find(1)
-                .select(event_counter::last_tx)
-                .get_result(c)?)
-        }
+        DbConnection::Sqlite(c) => Ok(NextTransaction.get_result(c)?),
     }
 }
+
+/// Takes the next transaction number on SQLite: one statement of fixed SQL,
+/// prepared once per connection.
+#[derive(Debug, Clone, Copy, diesel::query_builder::QueryId)]
+struct NextTransaction;
+
+impl diesel::query_builder::Query for NextTransaction {
+    type SqlType = BigInt;
+}
+
+impl QueryFragment<Sqlite> for NextTransaction {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+        out.push_sql(
+            "UPDATE event_counter SET last_tx = last_tx + 1 WHERE id = 1 RETURNING last_tx",
+        );
+        Ok(())
+    }
+}
+
+impl<C> RunQueryDsl<C> for NextTransaction {}
 
 /// The first transaction number a reader may not see yet: on PostgreSQL the
 /// oldest transaction still running (everything below it has committed or
