@@ -9,6 +9,9 @@
 //! bumped by each write transaction that writes events (by each group of the
 //! writer thread, whose writes commit together: see `in_group`), and commit
 //! order is position order. `seq` orders the events of one transaction.
+//! There the position is also the row's `rowid` ([`sqlite_key`]), so the
+//! table is stored in position order and needs no index on `(tx, seq)`;
+//! PostgreSQL keeps that index.
 //!
 //! One seeker's events (their feed, `GET /v1/sync`) are found on
 //! PostgreSQL through the `(seeker_id, tx, seq)` index. On SQLite they form
@@ -168,6 +171,7 @@ impl Appender {
         };
         let insert = ChainedInsert {
             id: event.id,
+            key: sqlite_key(Position { tx, seq }),
             tx,
             seq,
             seeker_id: event.seeker_id,
@@ -189,13 +193,14 @@ impl Appender {
     }
 }
 
-/// The `INSERT` of an event on SQLite, linked to its seeker's newest event
-/// before it, which the same statement reads from their account row (see
-/// the module's documentation). Fixed SQL, so diesel prepares it once per
-/// connection.
+/// The `INSERT` of an event on SQLite, at its position as its `rowid`
+/// ([`sqlite_key`]), linked to its seeker's newest event before it, which
+/// the same statement reads from their account row (see the module's
+/// documentation). Fixed SQL, so diesel prepares it once per connection.
 #[derive(Debug, diesel::query_builder::QueryId)]
 struct ChainedInsert {
     id: String,
+    key: i64,
     tx: i64,
     seq: i32,
     seeker_id: String,
@@ -209,9 +214,11 @@ struct ChainedInsert {
 impl QueryFragment<Sqlite> for ChainedInsert {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
         out.push_sql(
-            "INSERT INTO events (id, tx, seq, seeker_id, kind, actor, occurred_at, \
+            "INSERT INTO events (rowid, id, tx, seq, seeker_id, kind, actor, occurred_at, \
              created_at, data, prev_tx, prev_seq) SELECT ",
         );
+        out.push_bind_param::<BigInt, _>(&self.key)?;
+        out.push_sql(", ");
         out.push_bind_param::<Text, _>(&self.id)?;
         out.push_sql(", ");
         out.push_bind_param::<BigInt, _>(&self.tx)?;
@@ -411,6 +418,16 @@ pub struct Position {
     pub seq: i32,
 }
 
+/// A position as one number on SQLite, where it is the event's `rowid`:
+/// the transaction in the high 32 bits, `seq` in the low 32. The table is
+/// then kept in position order by its own key, with no index on
+/// `(tx, seq)` to write beside it (the index `events_position` of the
+/// portable migration is dropped on SQLite: `crate::migrate`).
+/// `Position { tx, seq: i32::MAX }` is after every event of `tx`.
+pub(crate) fn sqlite_key(position: Position) -> i64 {
+    (position.tx << 32) | i64::from(position.seq.max(0))
+}
+
 /// What a page of the log is filtered by.
 #[derive(Debug, Clone)]
 pub struct Filter<'a> {
@@ -420,19 +437,31 @@ pub struct Filter<'a> {
     pub kinds: &'a [EventType],
 }
 
-/// The events after `after` that `filter` selects, as a query to narrow and
-/// select from.
+/// The events after `after` that `filter` selects, in position order, as a
+/// query to narrow and select from. On SQLite the position is the `rowid`
+/// ([`sqlite_key`]); on PostgreSQL the `(tx, seq)` index.
 fn after_filtered<'a>(
+    conn: &DbConnection,
     after: Position,
     filter: &Filter<'a>,
 ) -> events::BoxedQuery<'a, <DbConnection as diesel::Connection>::Backend> {
-    let mut query = events::table
-        .filter(
-            events::tx
-                .gt(after.tx)
-                .or(events::tx.eq(after.tx).and(events::seq.gt(after.seq))),
-        )
-        .into_boxed();
+    use diesel::dsl::sql;
+    use diesel::sql_types::Bool;
+    let mut query = if let DbConnection::Sqlite(_) = conn {
+        events::table
+            .filter(sql::<Bool>("events.rowid > ").bind::<BigInt, _>(sqlite_key(after)))
+            .order(sql::<BigInt>("events.rowid"))
+            .into_boxed()
+    } else {
+        events::table
+            .filter(
+                events::tx
+                    .gt(after.tx)
+                    .or(events::tx.eq(after.tx).and(events::seq.gt(after.seq))),
+            )
+            .order((events::tx.asc(), events::seq.asc()))
+            .into_boxed()
+    };
     if let Some(seekers) = filter.seekers {
         query = query.filter(events::seeker_id.eq_any(seekers));
     }
@@ -455,9 +484,8 @@ pub fn page(
         return chain_page(c, after, seekers, filter.kinds, limit);
     }
     let horizon = horizon(conn)?;
-    let query = after_filtered(after, filter)
+    let query = after_filtered(conn, after, filter)
         .filter(events::tx.lt(horizon))
-        .order((events::tx.asc(), events::seq.asc()))
         .select(EventRow::as_select())
         .limit(limit + 1);
     let mut rows = query.load(conn)?;
@@ -482,31 +510,30 @@ fn chain_page(
         return Ok((Vec::new(), false));
     }
     let list = |n: usize| vec!["?"; n].join(", ");
+    // A position is the event's rowid on SQLite (`sqlite_key`).
     let mut sql = format!(
-        "WITH RECURSIVE chain (tx, seq, prev_tx, prev_seq) AS (\
-         SELECT e.tx, e.seq, e.prev_tx, e.prev_seq FROM users u \
-         JOIN events e ON e.tx = u.last_event_tx AND e.seq = u.last_event_seq \
-         WHERE u.id IN ({}) AND (e.tx, e.seq) > (?, ?) \
+        "WITH RECURSIVE chain (key, prev) AS (\
+         SELECT e.rowid, (e.prev_tx << 32) | e.prev_seq FROM users u \
+         JOIN events e ON e.rowid = (u.last_event_tx << 32) | u.last_event_seq \
+         WHERE u.id IN ({}) AND e.rowid > ? \
          UNION ALL \
-         SELECT e.tx, e.seq, e.prev_tx, e.prev_seq FROM chain c \
-         JOIN events e ON e.tx = c.prev_tx AND e.seq = c.prev_seq \
-         WHERE (e.tx, e.seq) > (?, ?)) \
+         SELECT e.rowid, (e.prev_tx << 32) | e.prev_seq FROM chain c \
+         JOIN events e ON e.rowid = c.prev \
+         WHERE e.rowid > ?) \
          SELECT e.id, e.tx, e.seq, e.seeker_id, e.kind, e.actor, e.occurred_at, \
-         e.created_at, e.data FROM chain JOIN events e ON e.tx = chain.tx AND e.seq = chain.seq",
+         e.created_at, e.data FROM chain JOIN events e ON e.rowid = chain.key",
         list(seekers.len())
     );
     if !kinds.is_empty() {
         sql.push_str(&format!(" WHERE e.kind IN ({})", list(kinds.len())));
     }
-    sql.push_str(" ORDER BY e.tx, e.seq LIMIT ?");
+    sql.push_str(" ORDER BY e.rowid LIMIT ?");
     let mut query = diesel::sql_query(sql).into_boxed::<Sqlite>();
     for seeker in seekers {
         query = query.bind::<Text, _>(seeker.clone());
     }
     for _ in 0..2 {
-        query = query
-            .bind::<BigInt, _>(after.tx)
-            .bind::<Integer, _>(after.seq);
+        query = query.bind::<BigInt, _>(sqlite_key(after));
     }
     for kind in kinds {
         query = query.bind::<Text, _>(kind.as_str());
@@ -586,7 +613,7 @@ pub fn settled_page(
 ) -> Result<(Vec<EventRow>, bool), StoreError> {
     if let DbConnection::Postgres(_) = conn {
         let now_visible = horizon(conn)?;
-        let newest = after_filtered(after, filter)
+        let newest = after_filtered(conn, after, filter)
             .filter(events::tx.ge(now_visible))
             .select(diesel::dsl::max(events::tx));
         if let Some(newest) = newest.get_result::<Option<i64>>(conn)? {
@@ -631,9 +658,8 @@ pub fn last_position(
         seekers: None,
         kinds: &[],
     };
-    let positions: Vec<(i64, i32)> = after_filtered(after, &everyone)
+    let positions: Vec<(i64, i32)> = after_filtered(conn, after, &everyone)
         .filter(events::tx.lt(horizon))
-        .order((events::tx.asc(), events::seq.asc()))
         .select((events::tx, events::seq))
         .limit(limit)
         .load(conn)?;
