@@ -27,7 +27,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, QueryFragment};
-use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
+use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
 use diesel::sqlite::Sqlite;
 use followup_core::{Actor, EventType};
 
@@ -115,6 +115,33 @@ impl Appender {
     /// before), and writes nothing then. (The events of writes have fresh
     /// UUIDv7 ids: they are not looked up.)
     pub fn append(&mut self, conn: &mut DbConnection, event: NewEvent) -> Result<bool, StoreError> {
+        Ok(self.write(conn, event, None)?.0)
+    }
+
+    /// [`Appender::append`] for a writer that knows its seeker's newest
+    /// event (`head`: `Some(None)` when they have none yet): on SQLite the
+    /// event is linked to it without reading their account row. `None`
+    /// reads it there. Returns the event's position on SQLite, to be the
+    /// next event's `head`; `None` on PostgreSQL or when nothing was
+    /// written.
+    pub(crate) fn append_after(
+        &mut self,
+        conn: &mut DbConnection,
+        event: NewEvent,
+        head: Option<Option<Position>>,
+    ) -> Result<Option<Position>, StoreError> {
+        Ok(self.write(conn, event, head)?.1)
+    }
+
+    /// Appends `event` (see [`Appender::append`] and
+    /// [`Appender::append_after`]): whether it was written, and its position
+    /// on SQLite.
+    fn write(
+        &mut self,
+        conn: &mut DbConnection,
+        event: NewEvent,
+        head: Option<Option<Position>>,
+    ) -> Result<(bool, Option<Position>), StoreError> {
         if event.kind.from_clock() {
             let exists = events::table
                 .find(&event.id)
@@ -123,7 +150,7 @@ impl Appender {
                 .optional()?
                 .is_some();
             if exists {
-                return Ok(false);
+                return Ok((false, None));
             }
         }
         if let DbConnection::Postgres(pg) = conn {
@@ -143,7 +170,7 @@ impl Appender {
                 events::data.eq(StoredJsonText::text(event.data.0)),
             ));
             insert.execute(pg)?;
-            return Ok(true);
+            return Ok((true, None));
         }
         let (tx, seq) = match group_position(conn)? {
             Some(position) => position,
@@ -164,6 +191,7 @@ impl Appender {
         let DbConnection::Sqlite(c) = conn else {
             unreachable!("PostgreSQL appended above")
         };
+        let position = Position { tx, seq };
         let advance = AdvanceChain {
             seeker_id: event.seeker_id.clone(),
             tx,
@@ -171,7 +199,7 @@ impl Appender {
         };
         let insert = ChainedInsert {
             id: event.id,
-            key: sqlite_key(Position { tx, seq }),
+            key: sqlite_key(position),
             tx,
             seq,
             seeker_id: event.seeker_id,
@@ -181,7 +209,15 @@ impl Appender {
             created_at: event.created_at,
             data: StoredJsonText::text(event.data.0),
         };
-        let inserted = insert.execute(c)?;
+        let inserted = match head {
+            Some(prev) => LinkedInsert {
+                row: insert,
+                prev_tx: prev.map(|p| p.tx),
+                prev_seq: prev.map(|p| p.seq),
+            }
+            .execute(c)?,
+            None => insert.execute(c)?,
+        };
         if inserted == 0 {
             // No account row to link from: as the foreign key would refuse.
             return Err(StoreError::Conflict {
@@ -189,7 +225,7 @@ impl Appender {
             });
         }
         advance.execute(c)?;
-        Ok(true)
+        Ok((true, Some(position)))
     }
 }
 
@@ -243,6 +279,53 @@ impl QueryFragment<Sqlite> for ChainedInsert {
 }
 
 impl<C> RunQueryDsl<C> for ChainedInsert {}
+
+/// [`ChainedInsert`] for a writer that knows the seeker's newest event
+/// already (`prev`: the lock read it, see `crate::door`): the account row
+/// is not read again.
+#[derive(Debug, diesel::query_builder::QueryId)]
+struct LinkedInsert {
+    row: ChainedInsert,
+    prev_tx: Option<i64>,
+    prev_seq: Option<i32>,
+}
+
+impl QueryFragment<Sqlite> for LinkedInsert {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+        let row = &self.row;
+        out.push_sql(
+            "INSERT INTO events (rowid, id, tx, seq, seeker_id, kind, actor, occurred_at, \
+             created_at, data, prev_tx, prev_seq) VALUES (",
+        );
+        out.push_bind_param::<BigInt, _>(&row.key)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&row.id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<BigInt, _>(&row.tx)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Integer, _>(&row.seq)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&row.seeker_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&row.kind)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&row.actor)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Timestamp, _>(&row.occurred_at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Timestamp, _>(&row.created_at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&row.data)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<BigInt>, _>(&self.prev_tx)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Integer>, _>(&self.prev_seq)?;
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+impl<C> RunQueryDsl<C> for LinkedInsert {}
 
 /// Makes an event its seeker's newest on SQLite (see [`ChainedInsert`]).
 #[derive(Debug, diesel::query_builder::QueryId)]
