@@ -520,9 +520,10 @@ pub struct Filter<'a> {
     pub kinds: &'a [EventType],
 }
 
-/// The events after `after` that `filter` selects, in position order, as a
-/// query to narrow and select from. On SQLite the position is the `rowid`
-/// ([`sqlite_key`]); on PostgreSQL the `(tx, seq)` index.
+/// The events after `after` that `filter` selects, as a query to narrow and
+/// select from ([`in_position_order`] to read them in order). On SQLite the
+/// position is the `rowid` ([`sqlite_key`]); on PostgreSQL the `(tx, seq)`
+/// index.
 fn after_filtered<'a>(
     conn: &DbConnection,
     after: Position,
@@ -533,7 +534,6 @@ fn after_filtered<'a>(
     let mut query = if let DbConnection::Sqlite(_) = conn {
         events::table
             .filter(sql::<Bool>("events.rowid > ").bind::<BigInt, _>(sqlite_key(after)))
-            .order(sql::<BigInt>("events.rowid"))
             .into_boxed()
     } else {
         events::table
@@ -542,7 +542,6 @@ fn after_filtered<'a>(
                     .gt(after.tx)
                     .or(events::tx.eq(after.tx).and(events::seq.gt(after.seq))),
             )
-            .order((events::tx.asc(), events::seq.asc()))
             .into_boxed()
     };
     if let Some(seekers) = filter.seekers {
@@ -553,6 +552,19 @@ fn after_filtered<'a>(
         query = query.filter(events::kind.eq_any(kinds));
     }
     query
+}
+
+/// `query` in position order: by `rowid` on SQLite, by `(tx, seq)` on
+/// PostgreSQL.
+fn in_position_order<'a>(
+    conn: &DbConnection,
+    query: events::BoxedQuery<'a, <DbConnection as diesel::Connection>::Backend>,
+) -> events::BoxedQuery<'a, <DbConnection as diesel::Connection>::Backend> {
+    if let DbConnection::Sqlite(_) = conn {
+        query.order(diesel::dsl::sql::<BigInt>("events.rowid"))
+    } else {
+        query.order((events::tx.asc(), events::seq.asc()))
+    }
 }
 
 /// Up to `limit` events after `after` that `filter` selects, in position
@@ -567,7 +579,7 @@ pub fn page(
         return chain_page(c, after, seekers, filter.kinds, limit);
     }
     let horizon = horizon(conn)?;
-    let query = after_filtered(conn, after, filter)
+    let query = in_position_order(conn, after_filtered(conn, after, filter))
         .filter(events::tx.lt(horizon))
         .select(EventRow::as_select())
         .limit(limit + 1);
@@ -741,11 +753,12 @@ pub fn last_position(
         seekers: None,
         kinds: &[],
     };
-    let positions: Vec<(i64, i32)> = after_filtered(conn, after, &everyone)
-        .filter(events::tx.lt(horizon))
-        .select((events::tx, events::seq))
-        .limit(limit)
-        .load(conn)?;
+    let positions: Vec<(i64, i32)> =
+        in_position_order(conn, after_filtered(conn, after, &everyone))
+            .filter(events::tx.lt(horizon))
+            .select((events::tx, events::seq))
+            .limit(limit)
+            .load(conn)?;
     let count = i64::try_from(positions.len()).unwrap_or(i64::MAX);
     Ok((
         count,
