@@ -28,16 +28,48 @@ use diesel::prelude::*;
 
 use crate::connection::{DbConnection, Store};
 use crate::error::StoreError;
-use crate::events::{Appender, NewEvent};
+use crate::events::{Appender, NewEvent, Position};
 
 /// A write transaction of seekers' facts: the connection, and the seekers
 /// it has locked (and whose facts revision it has bumped) so far.
 pub struct FactsTx<'c> {
     conn: &'c mut DbConnection,
-    /// The seekers locked so far, each with the facts revision the lock
-    /// bumped them to (`None`: no such seeker).
-    locked: Vec<(String, Option<i64>)>,
+    /// The seekers locked so far, in the order they were locked.
+    locked: Vec<Locked>,
     events: Appender,
+}
+
+/// A seeker a [`FactsTx`] has locked.
+#[derive(Debug)]
+struct Locked {
+    seeker: String,
+    /// The facts revision the lock bumped them to; `None`: no such seeker.
+    revision: Option<i64>,
+    /// Their newest event (on SQLite: the head of their chain, see
+    /// `crate::events`), as the lock read it and this transaction's events
+    /// moved it; `None` before their first. Empty on PostgreSQL.
+    head: Option<Position>,
+}
+
+/// What a lock statement returns: the seeker, their facts revision, and
+/// their newest event's position (SQLite; empty on PostgreSQL).
+type LockedRow = (String, i64, Option<i64>, Option<i32>);
+
+impl Locked {
+    fn new(seeker: String, row: Option<LockedRow>) -> Self {
+        let (revision, head) = match row {
+            Some((_, revision, Some(tx), Some(seq))) => {
+                (Some(revision), Some(Position { tx, seq }))
+            }
+            Some((_, revision, _, _)) => (Some(revision), None),
+            None => (None, None),
+        };
+        Self {
+            seeker,
+            revision,
+            head,
+        }
+    }
 }
 
 impl std::fmt::Debug for FactsTx<'_> {
@@ -59,10 +91,25 @@ impl<'c> FactsTx<'c> {
 
     /// Appends an event about a change this transaction makes to the event
     /// log (docs/events.md): it commits, or rolls back, with the change.
-    /// The event's seeker is locked first, like every row written here.
+    /// The event's seeker is locked first, like every row written here; the
+    /// lock read their newest event, which the event is linked to on SQLite
+    /// (no look-up of the account row of its own). Their events are all
+    /// written through here in this transaction, so that position stays
+    /// theirs.
     pub fn emit(&mut self, event: NewEvent) -> Result<(), StoreError> {
         self.lock(&event.seeker_id)?;
-        self.events.append(self.conn, event)?;
+        let locked = self
+            .locked
+            .iter_mut()
+            .find(|locked| locked.seeker == event.seeker_id);
+        let head = locked
+            .as_ref()
+            .filter(|locked| locked.revision.is_some())
+            .map(|locked| locked.head);
+        let written = self.events.append_after(self.conn, event, head)?;
+        if let (Some(locked), Some(position)) = (locked, written) {
+            locked.head = Some(position);
+        }
         Ok(())
     }
 
@@ -76,14 +123,12 @@ impl<'c> FactsTx<'c> {
     /// transaction: locking a seeker again is free. A seeker that does not
     /// exist is locked vacuously (the write that follows finds nothing).
     pub fn lock(&mut self, seeker: &str) -> Result<(), StoreError> {
-        if self.locked.iter().any(|(s, _)| s == seeker) {
+        if self.locked.iter().any(|locked| locked.seeker == seeker) {
             return Ok(());
         }
         let bump = Bump(seeker.to_owned());
-        let locked =
-            natively!(&mut *self.conn, c => bump.get_result::<(String, i64)>(c)).optional()?;
-        self.locked
-            .push((seeker.to_owned(), locked.map(|(_, revision)| revision)));
+        let row = natively!(&mut *self.conn, c => bump.get_result::<LockedRow>(c)).optional()?;
+        self.locked.push(Locked::new(seeker.to_owned(), row));
         Ok(())
     }
 
@@ -96,15 +141,16 @@ impl<'c> FactsTx<'c> {
     pub fn lock_owner(&mut self, table: Owned, id: &str) -> Result<Option<String>, StoreError> {
         let id = id.to_owned();
         let locked = natively!(&mut *self.conn, c => match table {
-            Owned::Opportunities => BumpOwnerOfOpportunity(id).get_result::<(String, i64)>(c),
-            Owned::Contacts => BumpOwnerOfContact(id).get_result::<(String, i64)>(c),
-            Owned::Interactions => BumpOwnerOfInteraction(id).get_result::<(String, i64)>(c),
-            Owned::Promises => BumpOwnerOfPromise(id).get_result::<(String, i64)>(c),
+            Owned::Opportunities => BumpOwnerOfOpportunity(id).get_result::<LockedRow>(c),
+            Owned::Contacts => BumpOwnerOfContact(id).get_result::<LockedRow>(c),
+            Owned::Interactions => BumpOwnerOfInteraction(id).get_result::<LockedRow>(c),
+            Owned::Promises => BumpOwnerOfPromise(id).get_result::<LockedRow>(c),
         })
         .optional()?;
-        Ok(locked.map(|(seeker, revision)| {
-            if !self.locked.iter().any(|(s, _)| *s == seeker) {
-                self.locked.push((seeker.clone(), Some(revision)));
+        Ok(locked.map(|row| {
+            let seeker = row.0.clone();
+            if !self.locked.iter().any(|locked| locked.seeker == seeker) {
+                self.locked.push(Locked::new(seeker.clone(), Some(row)));
             }
             seeker
         }))
@@ -133,8 +179,8 @@ impl<'c> FactsTx<'c> {
         Ok(self
             .locked
             .iter()
-            .find(|(s, _)| s == seeker)
-            .and_then(|(_, revision)| *revision))
+            .find(|locked| locked.seeker == seeker)
+            .and_then(|locked| locked.revision))
     }
 
     /// Locks several seekers, in ascending id order, so two transactions that
@@ -148,7 +194,7 @@ impl<'c> FactsTx<'c> {
         debug_assert!(
             self.locked
                 .iter()
-                .all(|(held, _)| seekers.first().is_none_or(|first| held <= first)),
+                .all(|held| seekers.first().is_none_or(|first| held.seeker <= *first)),
             "lock_all after a lock on a later seeker breaks the lock order"
         );
         for seeker in seekers {
@@ -159,7 +205,7 @@ impl<'c> FactsTx<'c> {
 
     /// The seekers this transaction has locked, in the order it locked them.
     pub fn locked(&self) -> impl Iterator<Item = &str> {
-        self.locked.iter().map(|(seeker, _)| seeker.as_str())
+        self.locked.iter().map(|locked| locked.seeker.as_str())
     }
 }
 
@@ -179,7 +225,9 @@ pub enum Owned {
 
 /// The lock statements: each a type of its own with fixed SQL, so diesel
 /// prepares it once per connection and keeps it (an `UPDATE` built with
-/// diesel's DSL is prepared anew at every call).
+/// diesel's DSL is prepared anew at every call). Each returns the seeker,
+/// the facts revision it bumped them to, and their newest event's position
+/// from the same row ([`LockedRow`]; always empty on PostgreSQL).
 macro_rules! bump_statement {
     ($(#[$doc:meta])* $name:ident = $before:expr, $after:literal) => {
         $(#[$doc])*
@@ -187,7 +235,12 @@ macro_rules! bump_statement {
         struct $name(String);
 
         impl diesel::query_builder::Query for $name {
-            type SqlType = (diesel::sql_types::Text, diesel::sql_types::BigInt);
+            type SqlType = (
+                diesel::sql_types::Text,
+                diesel::sql_types::BigInt,
+                diesel::sql_types::Nullable<diesel::sql_types::BigInt>,
+                diesel::sql_types::Nullable<diesel::sql_types::Integer>,
+            );
         }
 
         impl<DB> diesel::query_builder::QueryFragment<DB> for $name
@@ -213,7 +266,7 @@ macro_rules! bump_statement {
 bump_statement!(
     /// Locks a seeker by id.
     Bump = "UPDATE users SET facts_revision = facts_revision + 1 WHERE id = ",
-        " RETURNING id, facts_revision"
+        " RETURNING id, facts_revision, last_event_tx, last_event_seq"
 );
 
 /// A statement that locks the seeker who owns a row of `$table` by its id.
@@ -226,7 +279,7 @@ macro_rules! bump_owner_statement {
                  WHERE id = (SELECT seeker_id FROM ",
                 $table,
                 " WHERE id = "
-            ), ") RETURNING id, facts_revision"
+            ), ") RETURNING id, facts_revision, last_event_tx, last_event_seq"
         );
     };
 }

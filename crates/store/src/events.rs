@@ -9,6 +9,9 @@
 //! bumped by each write transaction that writes events (by each group of the
 //! writer thread, whose writes commit together: see `in_group`), and commit
 //! order is position order. `seq` orders the events of one transaction.
+//! There the position is also the row's `rowid` ([`sqlite_key`]), so the
+//! table is stored in position order and needs no index on `(tx, seq)`;
+//! PostgreSQL keeps that index.
 //!
 //! One seeker's events (their feed, `GET /v1/sync`) are found on
 //! PostgreSQL through the `(seeker_id, tx, seq)` index. On SQLite they form
@@ -24,7 +27,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, QueryFragment};
-use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
+use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
 use diesel::sqlite::Sqlite;
 use followup_core::{Actor, EventType};
 
@@ -112,6 +115,33 @@ impl Appender {
     /// before), and writes nothing then. (The events of writes have fresh
     /// UUIDv7 ids: they are not looked up.)
     pub fn append(&mut self, conn: &mut DbConnection, event: NewEvent) -> Result<bool, StoreError> {
+        Ok(self.write(conn, event, None)?.0)
+    }
+
+    /// [`Appender::append`] for a writer that knows its seeker's newest
+    /// event (`head`: `Some(None)` when they have none yet): on SQLite the
+    /// event is linked to it without reading their account row. `None`
+    /// reads it there. Returns the event's position on SQLite, to be the
+    /// next event's `head`; `None` on PostgreSQL or when nothing was
+    /// written.
+    pub(crate) fn append_after(
+        &mut self,
+        conn: &mut DbConnection,
+        event: NewEvent,
+        head: Option<Option<Position>>,
+    ) -> Result<Option<Position>, StoreError> {
+        Ok(self.write(conn, event, head)?.1)
+    }
+
+    /// Appends `event` (see [`Appender::append`] and
+    /// [`Appender::append_after`]): whether it was written, and its position
+    /// on SQLite.
+    fn write(
+        &mut self,
+        conn: &mut DbConnection,
+        event: NewEvent,
+        head: Option<Option<Position>>,
+    ) -> Result<(bool, Option<Position>), StoreError> {
         if event.kind.from_clock() {
             let exists = events::table
                 .find(&event.id)
@@ -120,7 +150,7 @@ impl Appender {
                 .optional()?
                 .is_some();
             if exists {
-                return Ok(false);
+                return Ok((false, None));
             }
         }
         if let DbConnection::Postgres(pg) = conn {
@@ -140,7 +170,7 @@ impl Appender {
                 events::data.eq(StoredJsonText::text(event.data.0)),
             ));
             insert.execute(pg)?;
-            return Ok(true);
+            return Ok((true, None));
         }
         let (tx, seq) = match group_position(conn)? {
             Some(position) => position,
@@ -161,6 +191,7 @@ impl Appender {
         let DbConnection::Sqlite(c) = conn else {
             unreachable!("PostgreSQL appended above")
         };
+        let position = Position { tx, seq };
         let advance = AdvanceChain {
             seeker_id: event.seeker_id.clone(),
             tx,
@@ -168,6 +199,7 @@ impl Appender {
         };
         let insert = ChainedInsert {
             id: event.id,
+            key: sqlite_key(position),
             tx,
             seq,
             seeker_id: event.seeker_id,
@@ -177,7 +209,15 @@ impl Appender {
             created_at: event.created_at,
             data: StoredJsonText::text(event.data.0),
         };
-        let inserted = insert.execute(c)?;
+        let inserted = match head {
+            Some(prev) => LinkedInsert {
+                row: insert,
+                prev_tx: prev.map(|p| p.tx),
+                prev_seq: prev.map(|p| p.seq),
+            }
+            .execute(c)?,
+            None => insert.execute(c)?,
+        };
         if inserted == 0 {
             // No account row to link from: as the foreign key would refuse.
             return Err(StoreError::Conflict {
@@ -185,17 +225,18 @@ impl Appender {
             });
         }
         advance.execute(c)?;
-        Ok(true)
+        Ok((true, Some(position)))
     }
 }
 
-/// The `INSERT` of an event on SQLite, linked to its seeker's newest event
-/// before it, which the same statement reads from their account row (see
-/// the module's documentation). Fixed SQL, so diesel prepares it once per
-/// connection.
+/// The `INSERT` of an event on SQLite, at its position as its `rowid`
+/// ([`sqlite_key`]), linked to its seeker's newest event before it, which
+/// the same statement reads from their account row (see the module's
+/// documentation). Fixed SQL, so diesel prepares it once per connection.
 #[derive(Debug, diesel::query_builder::QueryId)]
 struct ChainedInsert {
     id: String,
+    key: i64,
     tx: i64,
     seq: i32,
     seeker_id: String,
@@ -209,9 +250,11 @@ struct ChainedInsert {
 impl QueryFragment<Sqlite> for ChainedInsert {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
         out.push_sql(
-            "INSERT INTO events (id, tx, seq, seeker_id, kind, actor, occurred_at, \
+            "INSERT INTO events (rowid, id, tx, seq, seeker_id, kind, actor, occurred_at, \
              created_at, data, prev_tx, prev_seq) SELECT ",
         );
+        out.push_bind_param::<BigInt, _>(&self.key)?;
+        out.push_sql(", ");
         out.push_bind_param::<Text, _>(&self.id)?;
         out.push_sql(", ");
         out.push_bind_param::<BigInt, _>(&self.tx)?;
@@ -236,6 +279,53 @@ impl QueryFragment<Sqlite> for ChainedInsert {
 }
 
 impl<C> RunQueryDsl<C> for ChainedInsert {}
+
+/// [`ChainedInsert`] for a writer that knows the seeker's newest event
+/// already (`prev`: the lock read it, see `crate::door`): the account row
+/// is not read again.
+#[derive(Debug, diesel::query_builder::QueryId)]
+struct LinkedInsert {
+    row: ChainedInsert,
+    prev_tx: Option<i64>,
+    prev_seq: Option<i32>,
+}
+
+impl QueryFragment<Sqlite> for LinkedInsert {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+        let row = &self.row;
+        out.push_sql(
+            "INSERT INTO events (rowid, id, tx, seq, seeker_id, kind, actor, occurred_at, \
+             created_at, data, prev_tx, prev_seq) VALUES (",
+        );
+        out.push_bind_param::<BigInt, _>(&row.key)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&row.id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<BigInt, _>(&row.tx)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Integer, _>(&row.seq)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&row.seeker_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&row.kind)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&row.actor)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Timestamp, _>(&row.occurred_at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Timestamp, _>(&row.created_at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&row.data)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<BigInt>, _>(&self.prev_tx)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Integer>, _>(&self.prev_seq)?;
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+impl<C> RunQueryDsl<C> for LinkedInsert {}
 
 /// Makes an event its seeker's newest on SQLite (see [`ChainedInsert`]).
 #[derive(Debug, diesel::query_builder::QueryId)]
@@ -367,17 +457,29 @@ pg_expression!(
 fn transaction_number(conn: &mut DbConnection) -> Result<i64, StoreError> {
     match conn {
         DbConnection::Postgres(pg) => Ok(diesel::select(CurrentTransaction).get_result(pg)?),
-        DbConnection::Sqlite(c) => {
-            diesel::update(event_counter::table.find(1))
-                .set(event_counter::last_tx.eq(event_counter::last_tx + 1))
-                .execute(c)?;
-            Ok(event_counter::table
-                .find(1)
-                .select(event_counter::last_tx)
-                .get_result(c)?)
-        }
+        DbConnection::Sqlite(c) => Ok(NextTransaction.get_result(c)?),
     }
 }
+
+/// Takes the next transaction number on SQLite: one statement of fixed SQL,
+/// prepared once per connection.
+#[derive(Debug, Clone, Copy, diesel::query_builder::QueryId)]
+struct NextTransaction;
+
+impl diesel::query_builder::Query for NextTransaction {
+    type SqlType = BigInt;
+}
+
+impl QueryFragment<Sqlite> for NextTransaction {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+        out.push_sql(
+            "UPDATE event_counter SET last_tx = last_tx + 1 WHERE id = 1 RETURNING last_tx",
+        );
+        Ok(())
+    }
+}
+
+impl<C> RunQueryDsl<C> for NextTransaction {}
 
 /// The first transaction number a reader may not see yet: on PostgreSQL the
 /// oldest transaction still running (everything below it has committed or
@@ -399,6 +501,16 @@ pub struct Position {
     pub seq: i32,
 }
 
+/// A position as one number on SQLite, where it is the event's `rowid`:
+/// the transaction in the high 32 bits, `seq` in the low 32. The table is
+/// then kept in position order by its own key, with no index on
+/// `(tx, seq)` to write beside it (the index `events_position` of the
+/// portable migration is dropped on SQLite: `crate::migrate`).
+/// `Position { tx, seq: i32::MAX }` is after every event of `tx`.
+pub(crate) fn sqlite_key(position: Position) -> i64 {
+    (position.tx << 32) | i64::from(position.seq.max(0))
+}
+
 /// What a page of the log is filtered by.
 #[derive(Debug, Clone)]
 pub struct Filter<'a> {
@@ -409,18 +521,29 @@ pub struct Filter<'a> {
 }
 
 /// The events after `after` that `filter` selects, as a query to narrow and
-/// select from.
+/// select from ([`in_position_order`] to read them in order). On SQLite the
+/// position is the `rowid` ([`sqlite_key`]); on PostgreSQL the `(tx, seq)`
+/// index.
 fn after_filtered<'a>(
+    conn: &DbConnection,
     after: Position,
     filter: &Filter<'a>,
 ) -> events::BoxedQuery<'a, <DbConnection as diesel::Connection>::Backend> {
-    let mut query = events::table
-        .filter(
-            events::tx
-                .gt(after.tx)
-                .or(events::tx.eq(after.tx).and(events::seq.gt(after.seq))),
-        )
-        .into_boxed();
+    use diesel::dsl::sql;
+    use diesel::sql_types::Bool;
+    let mut query = if let DbConnection::Sqlite(_) = conn {
+        events::table
+            .filter(sql::<Bool>("events.rowid > ").bind::<BigInt, _>(sqlite_key(after)))
+            .into_boxed()
+    } else {
+        events::table
+            .filter(
+                events::tx
+                    .gt(after.tx)
+                    .or(events::tx.eq(after.tx).and(events::seq.gt(after.seq))),
+            )
+            .into_boxed()
+    };
     if let Some(seekers) = filter.seekers {
         query = query.filter(events::seeker_id.eq_any(seekers));
     }
@@ -429,6 +552,19 @@ fn after_filtered<'a>(
         query = query.filter(events::kind.eq_any(kinds));
     }
     query
+}
+
+/// `query` in position order: by `rowid` on SQLite, by `(tx, seq)` on
+/// PostgreSQL.
+fn in_position_order<'a>(
+    conn: &DbConnection,
+    query: events::BoxedQuery<'a, <DbConnection as diesel::Connection>::Backend>,
+) -> events::BoxedQuery<'a, <DbConnection as diesel::Connection>::Backend> {
+    if let DbConnection::Sqlite(_) = conn {
+        query.order(diesel::dsl::sql::<BigInt>("events.rowid"))
+    } else {
+        query.order((events::tx.asc(), events::seq.asc()))
+    }
 }
 
 /// Up to `limit` events after `after` that `filter` selects, in position
@@ -443,9 +579,8 @@ pub fn page(
         return chain_page(c, after, seekers, filter.kinds, limit);
     }
     let horizon = horizon(conn)?;
-    let query = after_filtered(after, filter)
+    let query = in_position_order(conn, after_filtered(conn, after, filter))
         .filter(events::tx.lt(horizon))
-        .order((events::tx.asc(), events::seq.asc()))
         .select(EventRow::as_select())
         .limit(limit + 1);
     let mut rows = query.load(conn)?;
@@ -470,31 +605,30 @@ fn chain_page(
         return Ok((Vec::new(), false));
     }
     let list = |n: usize| vec!["?"; n].join(", ");
+    // A position is the event's rowid on SQLite (`sqlite_key`).
     let mut sql = format!(
-        "WITH RECURSIVE chain (tx, seq, prev_tx, prev_seq) AS (\
-         SELECT e.tx, e.seq, e.prev_tx, e.prev_seq FROM users u \
-         JOIN events e ON e.tx = u.last_event_tx AND e.seq = u.last_event_seq \
-         WHERE u.id IN ({}) AND (e.tx, e.seq) > (?, ?) \
+        "WITH RECURSIVE chain (key, prev) AS (\
+         SELECT e.rowid, (e.prev_tx << 32) | e.prev_seq FROM users u \
+         JOIN events e ON e.rowid = (u.last_event_tx << 32) | u.last_event_seq \
+         WHERE u.id IN ({}) AND e.rowid > ? \
          UNION ALL \
-         SELECT e.tx, e.seq, e.prev_tx, e.prev_seq FROM chain c \
-         JOIN events e ON e.tx = c.prev_tx AND e.seq = c.prev_seq \
-         WHERE (e.tx, e.seq) > (?, ?)) \
+         SELECT e.rowid, (e.prev_tx << 32) | e.prev_seq FROM chain c \
+         JOIN events e ON e.rowid = c.prev \
+         WHERE e.rowid > ?) \
          SELECT e.id, e.tx, e.seq, e.seeker_id, e.kind, e.actor, e.occurred_at, \
-         e.created_at, e.data FROM chain JOIN events e ON e.tx = chain.tx AND e.seq = chain.seq",
+         e.created_at, e.data FROM chain JOIN events e ON e.rowid = chain.key",
         list(seekers.len())
     );
     if !kinds.is_empty() {
         sql.push_str(&format!(" WHERE e.kind IN ({})", list(kinds.len())));
     }
-    sql.push_str(" ORDER BY e.tx, e.seq LIMIT ?");
+    sql.push_str(" ORDER BY e.rowid LIMIT ?");
     let mut query = diesel::sql_query(sql).into_boxed::<Sqlite>();
     for seeker in seekers {
         query = query.bind::<Text, _>(seeker.clone());
     }
     for _ in 0..2 {
-        query = query
-            .bind::<BigInt, _>(after.tx)
-            .bind::<Integer, _>(after.seq);
+        query = query.bind::<BigInt, _>(sqlite_key(after));
     }
     for kind in kinds {
         query = query.bind::<Text, _>(kind.as_str());
@@ -574,7 +708,7 @@ pub fn settled_page(
 ) -> Result<(Vec<EventRow>, bool), StoreError> {
     if let DbConnection::Postgres(_) = conn {
         let now_visible = horizon(conn)?;
-        let newest = after_filtered(after, filter)
+        let newest = after_filtered(conn, after, filter)
             .filter(events::tx.ge(now_visible))
             .select(diesel::dsl::max(events::tx));
         if let Some(newest) = newest.get_result::<Option<i64>>(conn)? {
@@ -619,12 +753,12 @@ pub fn last_position(
         seekers: None,
         kinds: &[],
     };
-    let positions: Vec<(i64, i32)> = after_filtered(after, &everyone)
-        .filter(events::tx.lt(horizon))
-        .order((events::tx.asc(), events::seq.asc()))
-        .select((events::tx, events::seq))
-        .limit(limit)
-        .load(conn)?;
+    let positions: Vec<(i64, i32)> =
+        in_position_order(conn, after_filtered(conn, after, &everyone))
+            .filter(events::tx.lt(horizon))
+            .select((events::tx, events::seq))
+            .limit(limit)
+            .load(conn)?;
     let count = i64::try_from(positions.len()).unwrap_or(i64::MAX);
     Ok((
         count,

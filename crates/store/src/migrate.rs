@@ -20,7 +20,8 @@ const MIGRATION_LOCK_WAIT: Duration = Duration::from_secs(60);
 impl Store {
     /// Applies every pending migration and returns the versions applied.
     /// On SQLite it then links each seeker's events into a chain, once
-    /// ([`link_event_chains`]).
+    /// ([`link_event_chains`]), and makes each event's position its
+    /// `rowid`, once ([`position_as_rowid`]).
     pub fn migrate(&self) -> Result<Vec<String>, StoreError> {
         self.with_migration_lock(|conn| {
             let applied = conn
@@ -29,6 +30,7 @@ impl Store {
                 .map_err(|e| StoreError::Migration(e.to_string()))?;
             if let DbConnection::Sqlite(c) = &mut *conn {
                 link_event_chains(c)?;
+                position_as_rowid(c)?;
             }
             Ok(applied)
         })
@@ -131,6 +133,29 @@ fn link_event_chains(conn: &mut diesel::SqliteConnection) -> Result<(), StoreErr
     })
 }
 
+/// On SQLite an event's position is its `rowid` (`crate::events::sqlite_key`):
+/// the table is its own index of positions, and the `(tx, seq)` index
+/// `events_position` of the portable migration, one more b-tree for every
+/// event to be written into, is not kept. While that index is there (a
+/// fresh database, or one written by a release before), this renumbers the
+/// events by their positions and drops it, in one transaction; without it
+/// there is nothing to do. (A `rowid` set before was 1, 2, 3…, under the
+/// smallest position, `1 << 32`: no row takes another's.)
+fn position_as_rowid(conn: &mut diesel::SqliteConnection) -> Result<(), StoreError> {
+    let indexed = count(
+        conn,
+        "SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name = 'events_position'",
+    )? > 0;
+    if !indexed {
+        return Ok(());
+    }
+    conn.immediate_transaction(|c| {
+        diesel::sql_query("UPDATE events SET rowid = (tx << 32) | seq").execute(c)?;
+        diesel::sql_query("DROP INDEX events_position").execute(c)?;
+        Ok::<_, StoreError>(())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::Utc;
@@ -161,6 +186,10 @@ mod tests {
             let mut conn = store.connection().unwrap();
             // Back to the release before the chain, through any later ones.
             while conn.revert_last_migration(MIGRATIONS).unwrap().to_string() != "20261127000035" {}
+            // The release before the chain also kept the positions' index.
+            diesel::sql_query("CREATE UNIQUE INDEX events_position ON events (tx, seq)")
+                .execute(&mut *conn)
+                .unwrap();
             // As the events of an older release were written: three
             // transactions, the seekers interleaved, out of id order.
             for (id, tx, seq, seeker) in [
@@ -234,5 +263,148 @@ mod tests {
             .unwrap();
         assert_eq!(read("a"), ["e1", "e3", "e4", "e5"]);
         assert_eq!(read("b"), ["e2", "e0"]);
+    }
+    /// The rows whose `rowid` is not their position (`crate::events::sqlite_key`).
+    fn misplaced(c: &mut diesel::SqliteConnection) -> i64 {
+        count(
+            c,
+            "SELECT count(*) AS n FROM events WHERE rowid != (tx << 32) | seq",
+        )
+        .unwrap()
+    }
+
+    fn positions_index(c: &mut diesel::SqliteConnection) -> i64 {
+        count(
+            c,
+            "SELECT count(*) AS n FROM sqlite_master WHERE name = 'events_position'",
+        )
+        .unwrap()
+    }
+
+    /// On SQLite an event's position is its `rowid`: a fresh database has no
+    /// `(tx, seq)` index and its events are written at their positions; the
+    /// events of a database written before (numbered 1, 2, 3… beside the
+    /// index) are renumbered by the first migration after, which drops the
+    /// index; every reader finds them in order, and the next event comes
+    /// after them.
+    #[test]
+    fn events_written_before_their_position_was_their_rowid_are_renumbered_by_the_migration() {
+        let db = TestDatabase::create().unwrap();
+        if TestDatabase::backend() != Backend::Sqlite {
+            return;
+        }
+        let store = Store::open(db.url().clone(), &PoolOptions::default()).unwrap();
+        store.migrate().unwrap();
+        let now = Utc::now().naive_utc();
+        for id in ["a", "b"] {
+            let user = crate::testing::seeker_row(id, now);
+            store.write(|conn| users::insert(conn, &user)).unwrap();
+        }
+        let event = |id: &str, seeker: &str| NewEvent {
+            id: id.to_owned(),
+            seeker_id: seeker.to_owned(),
+            kind: followup_core::EventType::InteractionLogged,
+            actor: followup_core::Actor {
+                kind: followup_core::ActorKind::Seeker,
+                id: seeker.to_owned(),
+            },
+            occurred_at: now,
+            created_at: now,
+            data: serde_json::json!({}).into(),
+        };
+        let sqlite = |f: &mut dyn FnMut(&mut diesel::SqliteConnection)| {
+            let mut conn = store.connection().unwrap();
+            let DbConnection::Sqlite(c) = &mut *conn else {
+                unreachable!()
+            };
+            f(c);
+        };
+        // Fresh: no index, and what is written is at its position.
+        store
+            .write(|conn| {
+                let mut appender = Appender::default();
+                appender.append(conn, event("f1", "a"))?;
+                appender.append(conn, event("f2", "b"))
+            })
+            .unwrap();
+        sqlite(&mut |c| {
+            assert_eq!(positions_index(c), 0);
+            assert_eq!(misplaced(c), 0);
+            diesel::sql_query("DELETE FROM events").execute(c).unwrap();
+            diesel::sql_query("UPDATE users SET last_event_tx = NULL, last_event_seq = NULL")
+                .execute(c)
+                .unwrap();
+        });
+        // As a release before wrote them: the index, and rowids of their
+        // own; three transactions, the seekers interleaved, the chains linked.
+        sqlite(&mut |c| {
+            diesel::sql_query("CREATE UNIQUE INDEX events_position ON events (tx, seq)")
+                .execute(c)
+                .unwrap();
+            for (id, tx, seq, seeker, prev) in [
+                ("e1", 1, 0, "a", "NULL, NULL"),
+                ("e2", 1, 1, "b", "NULL, NULL"),
+                ("e3", 2, 0, "a", "1, 0"),
+                ("e0", 3, 0, "b", "1, 1"),
+                ("e4", 3, 1, "a", "2, 0"),
+            ] {
+                diesel::sql_query(format!(
+                    "INSERT INTO events (id, tx, seq, seeker_id, kind, actor, occurred_at, \
+                     created_at, data, prev_tx, prev_seq) VALUES ('{id}', {tx}, {seq}, \
+                     '{seeker}', 'interaction.logged', 'seeker:{seeker}', \
+                     '2026-11-27 10:00:00', '2026-11-27 10:00:00', '{{}}', {prev})"
+                ))
+                .execute(c)
+                .unwrap();
+            }
+            diesel::sql_query(
+                "UPDATE users SET last_event_tx = 3, \
+                 last_event_seq = CASE id WHEN 'a' THEN 1 ELSE 0 END",
+            )
+            .execute(c)
+            .unwrap();
+            diesel::sql_query("UPDATE event_counter SET last_tx = 3")
+                .execute(c)
+                .unwrap();
+            assert_eq!(misplaced(c), 5);
+        });
+        assert!(store.migrate().unwrap().is_empty());
+        sqlite(&mut |c| {
+            assert_eq!(positions_index(c), 0);
+            assert_eq!(misplaced(c), 0);
+        });
+        let read = |seeker: Option<&str>, after: Position| {
+            let seekers = seeker.map(|s| vec![s.to_owned()]);
+            let filter = Filter {
+                seekers: seekers.as_deref(),
+                kinds: &[],
+            };
+            store
+                .read(|conn| page(conn, after, &filter, 100))
+                .unwrap()
+                .0
+                .into_iter()
+                .map(|r| r.id)
+                .collect::<Vec<_>>()
+        };
+        let start = Position::default();
+        assert_eq!(read(Some("a"), start), ["e1", "e3", "e4"]);
+        assert_eq!(read(Some("b"), start), ["e2", "e0"]);
+        assert_eq!(read(None, start), ["e1", "e2", "e3", "e0", "e4"]);
+        let after_e3 = Position { tx: 2, seq: 0 };
+        assert_eq!(read(None, after_e3), ["e0", "e4"]);
+        assert_eq!(read(Some("a"), after_e3), ["e4"]);
+        let last = store
+            .read(|conn| crate::events::last_position(conn, start, 10))
+            .unwrap();
+        assert_eq!(last, (5, Some(Position { tx: 3, seq: 1 })));
+        // Migrating again finds nothing to do; the next event comes last.
+        assert!(store.migrate().unwrap().is_empty());
+        store
+            .write(|conn| Appender::default().append(conn, event("e5", "a")))
+            .unwrap();
+        assert_eq!(read(Some("a"), start), ["e1", "e3", "e4", "e5"]);
+        assert_eq!(read(None, start), ["e1", "e2", "e3", "e0", "e4", "e5"]);
+        sqlite(&mut |c| assert_eq!(misplaced(c), 0));
     }
 }
