@@ -564,7 +564,8 @@ async fn the_weekly_report_comes_in_one_call_as_json_or_csv_for_those_who_may_re
     )
     .await;
     let mut students = Vec::new();
-    for n in 0..12 {
+    // A cohort code used by 20 students.
+    for n in 0..20 {
         let student = app.register("seeker").await;
         send(
             &app,
@@ -615,9 +616,12 @@ async fn the_weekly_report_comes_in_one_call_as_json_or_csv_for_those_who_may_re
     )
     .await;
 
+    let codes = app.read(&admin, &format!("{base}/codes")).await;
+    assert_eq!(codes["items"][0]["uses"], 20);
+    assert_eq!(codes["items"][0]["state"], "used_up");
     let report = app.read(&admin, &format!("{base}/report")).await;
     let rows = report["items"].as_array().unwrap();
-    assert_eq!(rows.len(), 13);
+    assert_eq!(rows.len(), 21);
     let first = &rows[0];
     assert_eq!(first["member_id"], students[0].id);
     assert_eq!(first["funnel"]["final"], 1);
@@ -651,7 +655,7 @@ async fn the_weekly_report_comes_in_one_call_as_json_or_csv_for_those_who_may_re
         seen += next["items"].as_array().unwrap().len();
         cursor = next["next_cursor"].as_str().map(str::to_owned);
     }
-    assert_eq!(seen, 12);
+    assert_eq!(seen, 20);
 
     // CSV: a header and a row per member, quoted where needed.
     let csv = app
@@ -668,13 +672,13 @@ async fn the_weekly_report_comes_in_one_call_as_json_or_csv_for_those_who_may_re
     );
     let text = csv.text().await.unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 14, "{text}");
+    assert_eq!(lines.len(), 22, "{text}");
     assert!(lines[0].starts_with("member_id,display_name,email,group_id,coach_id,prospect,"));
     assert!(lines[4].contains("only_finals"), "{}", lines[4]);
 
     // Ana sees her group only; a member sees nothing; bad input is named.
     let hers = app.read(&ana, &format!("{base}/report")).await;
-    assert_eq!(hers["items"].as_array().unwrap().len(), 12);
+    assert_eq!(hers["items"].as_array().unwrap().len(), 20);
     assert_problem(
         app.as_(&students[0], Method::GET, &format!("{base}/report"))
             .send()
