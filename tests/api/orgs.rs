@@ -215,6 +215,15 @@ async fn a_career_centre_runs_groups_codes_invitations_and_playbooks() {
         .read(&ana, &format!("/v1/coach/clients?group={group_b}"))
         .await;
     assert_eq!(in_b["items"], json!([]));
+    // The admin sees each coach's caseload.
+    let anas = app
+        .read(&admin, &format!("/v1/coach/clients?coach={}", ana.id))
+        .await;
+    assert_eq!(anas["items"].as_array().unwrap().len(), 3);
+    let bens = app
+        .read(&admin, &format!("/v1/coach/clients?coach={}", ben.id))
+        .await;
+    assert_eq!(bens["items"], json!([]));
     let student = &students[0];
     app.read(&ana, &format!("/v1/coach/clients/{}/agenda", student.id))
         .await;

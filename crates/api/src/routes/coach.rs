@@ -235,6 +235,9 @@ pub struct ClientParams {
     pub org: Option<String>,
     /// Only clients in this organization group (docs/organizations.md).
     pub group: Option<String>,
+    /// Only clients of this coach in your organizations: assigned to them,
+    /// or in a group they coach (an admin's view of a coach's caseload).
+    pub coach: Option<String>,
     /// `granted_at` (default, oldest grant first), `last_activity` (least
     /// recent first: who needs a nudge), or `-last_activity`.
     #[param(example = "last_activity")]
@@ -251,7 +254,7 @@ pub struct ClientParams {
 /// of their search: open opportunities, finals, the next action due, the
 /// last activity, and whether the pipeline stalled and why (each reason a
 /// code with the facts and ids behind it). Paged, filterable by `stalled`,
-/// `org` and `group`, and sortable by `last_activity`.
+/// `org`, `group` and `coach`, and sortable by `last_activity`.
 ///
 /// `?at=` evaluates every summary at another instant (what the list said,
 /// or will say, then): only what was logged by then counts.
@@ -297,17 +300,22 @@ pub async fn clients(
     };
     let coach_id = caller.user.id;
     let now = params.at.unwrap_or_else(crate::views::now);
-    let (org, group) = (params.org.clone(), params.group.clone());
+    let (org, group, of_coach) = (
+        params.org.clone(),
+        params.group.clone(),
+        params.coach.clone(),
+    );
     let rows = read(&state, move |_, conn| {
         // The organization filters: the members of an organization (and
         // group) the coach belongs to.
-        let members: Option<std::collections::HashSet<String>> = match (&org, &group) {
-            (None, None) => None,
+        let members: Option<std::collections::HashSet<String>> = match (&org, &group, &of_coach) {
+            (None, None, None) => None,
             _ => Some(org_members(
                 conn,
                 &coach_id,
                 org.as_deref(),
                 group.as_deref(),
+                of_coach.as_deref(),
             )?),
         };
         let clients: Vec<(GrantRow, UserRow)> = auth::clients_of_coach(conn, &coach_id)?
@@ -370,6 +378,7 @@ fn org_members(
     coach_id: &str,
     org: Option<&str>,
     group: Option<&str>,
+    of_coach: Option<&str>,
 ) -> Result<std::collections::HashSet<String>, ApiError> {
     use followup_store::orgs;
     let unknown = |field: &str, id: &str| {
@@ -398,9 +407,25 @@ fn org_members(
         {
             found_group = true;
         }
+        let coached: Vec<String> = match of_coach {
+            Some(c) => orgs::group_coaches_of(conn, &org_id)?
+                .into_iter()
+                .filter(|(_, coach)| coach == c)
+                .map(|(g, _)| g)
+                .collect(),
+            None => Vec::new(),
+        };
         for (member, _) in orgs::members_of(conn, &org_id)? {
+            let theirs = of_coach.is_none_or(|c| {
+                member.coach_id.as_deref() == Some(c)
+                    || member
+                        .group_id
+                        .as_ref()
+                        .is_some_and(|g| coached.contains(g))
+            });
             if member.role == followup_core::OrgRole::Member
                 && group.is_none_or(|g| member.group_id.as_deref() == Some(g))
+                && theirs
             {
                 ids.insert(member.user_id);
             }
