@@ -558,16 +558,31 @@ impl MethodTable {
     }
 
     /// The methods `path` accepts, or `None` when no route matches it.
+    /// Where a literal route and a templated one both match
+    /// (`/v1/orgs/join` and `/v1/orgs/{id}`), the path is the literal
+    /// route's: the routes with the fewest parameters win.
     pub fn allowed(&self, path: &str) -> Option<Vec<String>> {
         let wanted: Vec<&str> = path.trim_end_matches('/').split('/').collect();
         let mut allowed: Vec<String> = Vec::new();
+        let mut fewest = usize::MAX;
         for (pattern, methods) in &self.routes {
             let matches = pattern.len() == wanted.len()
                 && pattern.iter().zip(&wanted).all(|(p, w)| match p {
                     Segment::Literal(l) => l == w,
                     Segment::Param => !w.is_empty(),
                 });
-            if matches {
+            if !matches {
+                continue;
+            }
+            let params = pattern
+                .iter()
+                .filter(|p| matches!(p, Segment::Param))
+                .count();
+            if params < fewest {
+                fewest = params;
+                allowed.clear();
+            }
+            if params == fewest {
                 allowed.extend(methods.iter().cloned());
             }
         }
@@ -812,5 +827,22 @@ mod tests {
         );
         assert_eq!(templated.allowed("/v1/things"), None);
         assert_eq!(templated.allowed("/v1/things/abc/more"), None);
+        // A literal route wins over a template that also matches.
+        assert_eq!(
+            table.allowed("/v1/orgs/join"),
+            Some(vec!["POST".to_owned()])
+        );
+        assert_eq!(
+            table.allowed("/v1/orgs/some-id/members/import"),
+            Some(vec!["POST".to_owned()])
+        );
+        assert_eq!(
+            table.allowed("/v1/orgs/some-id"),
+            Some(vec![
+                "DELETE".to_owned(),
+                "GET".to_owned(),
+                "PATCH".to_owned()
+            ])
+        );
     }
 }
