@@ -451,6 +451,35 @@ async fn a_career_centre_runs_groups_codes_invitations_and_playbooks() {
     let membership = app.read(&students[0], "/v1/orgs").await;
     assert_eq!(shared_with(&membership["items"][0]), vec![admin.id.clone()]);
 
+    // The settings are replaced whole; a new policy applies at once.
+    let renamed = send(
+        &app,
+        &admin,
+        Method::PUT,
+        &base,
+        json!({"name": "Northside Careers", "grant_policy": "assigned_coach"}),
+    )
+    .await;
+    assert_eq!(renamed["grant_policy"], "assigned_coach");
+    assert_problem(
+        app.as_(&admin, Method::PUT, &base)
+            .json(&json!({"grant_policy": "group_coaches"}))
+            .send()
+            .await
+            .unwrap(),
+        422,
+    )
+    .await;
+    assert_problem(
+        app.as_(&ana, Method::PUT, &base)
+            .json(&json!({"name": "Mine", "grant_policy": "group_coaches"}))
+            .send()
+            .await
+            .unwrap(),
+        403,
+    )
+    .await;
+
     // The last admin cannot leave.
     assert_problem(
         app.as_(&admin, Method::DELETE, &format!("{base}/membership"))

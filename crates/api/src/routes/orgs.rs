@@ -3,7 +3,7 @@
 //! and leaving. docs/organizations.md.
 
 use actix_web::http::header;
-use actix_web::{HttpResponse, delete, get, patch, post, web};
+use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use chrono::{DateTime, Datelike as _, Duration, Utc};
 use followup_core::analytics::Stalled;
 use followup_core::{GrantPolicy, JoinedVia, OrgRole, OrgScope, Role};
@@ -259,18 +259,19 @@ pub struct CreateOrg {
     pub grant_policy: Option<GrantPolicy>,
 }
 
-/// A change to an organization.
+/// An organization's settings, replaced whole.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrg {
-    /// A new name.
-    #[serde(default, deserialize_with = "crate::extract::not_null")]
-    #[schema(value_type = String, required = false)]
-    pub name: Option<String>,
-    /// A new policy: every member's grants follow it at once.
-    #[serde(default, deserialize_with = "crate::extract::not_null")]
-    #[schema(value_type = GrantPolicy, required = false)]
-    pub grant_policy: Option<GrantPolicy>,
+    /// Its name.
+    #[schema(
+        example = "Northside College Career Centre",
+        min_length = 1,
+        max_length = 200
+    )]
+    pub name: String,
+    /// Its policy: every member's grants follow a change at once.
+    pub grant_policy: GrantPolicy,
 }
 
 /// A new group, or a change to one.
@@ -416,9 +417,7 @@ impl crate::extract::Checks for CreateOrg {
 impl crate::extract::Checks for UpdateOrg {
     fn checks(&self) -> Vec<FieldError> {
         let mut errors = Errors::default();
-        if let Some(name) = &self.name {
-            errors.check(validate::name("name", name, 200));
-        }
+        errors.check(validate::name("name", &self.name, 200));
         errors.into_inner()
     }
 }
@@ -918,8 +917,8 @@ pub async fn get_org(
     Ok(web::Json(Org::from(&ctx.org)))
 }
 
-/// Rename an organization or change its policy (admins). A new policy
-/// applies to every member's grants at once.
+/// Replace an organization's settings, its name and policy (admins). A new
+/// policy applies to every member's grants at once.
 #[utoipa::path(
     tag = "organizations",
     security(("bearer" = [])),
@@ -933,7 +932,7 @@ pub async fn get_org(
         (status = 422, description = "A field is invalid.", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[patch("/v1/orgs/{id}")]
+#[put("/v1/orgs/{id}")]
 pub async fn update_org(
     caller: Caller,
     state: web::Data<AppState>,
@@ -943,25 +942,17 @@ pub async fn update_org(
     caller.require_write()?;
     let id = id.into_inner();
     let change = body.0;
-    let name = change
-        .name
-        .as_deref()
-        .map(|n| validate::name("name", n, 200))
-        .transpose()
-        .map_err(|e| ApiError::Validation(vec![e]))?;
+    let name =
+        validate::name("name", &change.name, 200).map_err(|e| ApiError::Validation(vec![e]))?;
     let actor = Actor::of(&caller);
     let org = write(&state, move |_, conn| {
         let ctx = org_ctx(conn, &caller, &id)?;
         ctx.require(OrgNeed::Manage)?;
         let mut row = ctx.org.clone();
         let at = now();
-        if let Some(name) = name {
-            row.name = name;
-        }
-        let policy_changed = change.grant_policy.is_some_and(|p| p != row.grant_policy);
-        if let Some(policy) = change.grant_policy {
-            row.grant_policy = policy;
-        }
+        row.name = name;
+        let policy_changed = change.grant_policy != row.grant_policy;
+        row.grant_policy = change.grant_policy;
         row.updated_at = at.naive_utc();
         row.version += 1;
         if !orgs::update_org(conn, &row, ctx.org.version)? {
