@@ -125,6 +125,26 @@ impl Paging {
         })
     }
 
+    /// The page of a whole list already in its order (a list sorted by a
+    /// computed value, such as the last activity): the items after the
+    /// cursor's id, and the next cursor.
+    pub fn page_in_memory<T>(
+        &self,
+        items: Vec<T>,
+        id: impl Fn(&T) -> &str,
+    ) -> Result<Page<T>, ApiError> {
+        let rest: Vec<T> = match &self.after {
+            Some(after) => items
+                .into_iter()
+                .skip_while(|item| id(item) != after)
+                .skip(1)
+                .take(self.limit + 1)
+                .collect(),
+            None => items.into_iter().take(self.limit + 1).collect(),
+        };
+        self.page(rest, id, Ok)
+    }
+
     /// Rows to fetch: one more than a page, to know whether another follows.
     pub fn fetch(&self) -> i64 {
         i64::try_from(self.limit + 1).unwrap_or(i64::MAX)

@@ -357,16 +357,7 @@ pub async fn clients(
             order.then_with(|| a.id.cmp(&b.id))
         });
     }
-    let rest: Vec<Client> = match &paging.after {
-        Some(after) => items
-            .into_iter()
-            .skip_while(|c| &c.id != after)
-            .skip(1)
-            .collect(),
-        None => items,
-    };
-    let fetched: Vec<Client> = rest.into_iter().take(paging.limit + 1).collect();
-    let page = paging.page(fetched, |c| c.id.as_str(), Ok)?;
+    let page = paging.page_in_memory(items, |c| c.id.as_str())?;
     crate::shape::list(&page, fields.as_ref())
 }
 

@@ -1593,16 +1593,7 @@ pub async fn list_members(
     })
     .await?;
     let items = sort.apply(items);
-    let rest: Vec<OrgMember> = match &paging.after {
-        Some(after) => items
-            .into_iter()
-            .skip_while(|m| &m.id != after)
-            .skip(1)
-            .collect(),
-        None => items,
-    };
-    let fetched: Vec<OrgMember> = rest.into_iter().take(paging.limit + 1).collect();
-    let page = paging.page(fetched, |m| m.id.as_str(), Ok)?;
+    let page = paging.page_in_memory(items, |m| m.id.as_str())?;
     crate::shape::list(&page, fields.as_ref())
 }
 
