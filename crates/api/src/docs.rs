@@ -841,7 +841,7 @@ mod tests {
             Some(vec![
                 "DELETE".to_owned(),
                 "GET".to_owned(),
-                "PATCH".to_owned()
+                "PUT".to_owned()
             ])
         );
     }
