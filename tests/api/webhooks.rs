@@ -101,6 +101,28 @@ async fn every_event_arrives_signed_in_the_standard_envelope() {
 }
 
 #[tokio::test]
+async fn a_webhook_receives_the_events_after_it_not_those_the_dispatcher_passed_alone() {
+    let app = spawn_for_webhooks(Clock::system()).await;
+    let receiver = Receiver::start();
+    let jane = app.register("seeker").await;
+    // With no webhook active the dispatcher moves past the log at once.
+    for n in 0..3 {
+        opportunity(&app, &jane, &format!("Before {n}")).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    subscribe(&app, &jane, &receiver.url, json!(["opportunity.created"])).await;
+    let after = opportunity(&app, &jane, "After Co").await;
+    let got = receiver.wait_for(1).await;
+    assert_eq!(got[0].json()["data"]["data"]["id"], after.as_str());
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    assert_eq!(
+        receiver.received().len(),
+        1,
+        "only the event after the webhook"
+    );
+}
+
+#[tokio::test]
 async fn a_receiver_that_is_down_gets_every_event_on_the_retry_schedule() {
     let clock = Clock::manual(Utc::now());
     let app = spawn_for_webhooks(clock.clone()).await;

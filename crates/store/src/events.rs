@@ -766,6 +766,32 @@ pub fn last_position(
     ))
 }
 
+/// The newest event after `after` that a reader may see now (below the
+/// horizon, as [`page`] reads them), found from the end of the log in one
+/// indexed step: for a dispatcher with nobody to deliver to, which moves
+/// past everything at once.
+pub fn settled_head(
+    conn: &mut DbConnection,
+    after: Position,
+) -> Result<Option<Position>, StoreError> {
+    let horizon = horizon(conn)?;
+    let everyone = Filter {
+        seekers: None,
+        kinds: &[],
+    };
+    let query = after_filtered(conn, after, &everyone).filter(events::tx.lt(horizon));
+    let newest_first = if let DbConnection::Sqlite(_) = conn {
+        query.order(diesel::dsl::sql::<BigInt>("events.rowid DESC"))
+    } else {
+        query.order((events::tx.desc(), events::seq.desc()))
+    };
+    Ok(newest_first
+        .select((events::tx, events::seq))
+        .first::<(i64, i32)>(conn)
+        .optional()?
+        .map(|(tx, seq)| Position { tx, seq }))
+}
+
 /// The event with this id.
 pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<EventRow>, StoreError> {
     Ok(events::table
@@ -907,6 +933,26 @@ mod tests {
         assert_eq!(last(Position::default(), 2), (2, Some(at(1))));
         assert_eq!(last(at(1), 10), (1, Some(at(2))));
         assert_eq!(last(at(2), 10), (0, None));
+    }
+
+    #[test]
+    fn the_settled_head_is_the_last_event_after_a_position() {
+        let (_db, store) = store();
+        let head = |after| store.read(|conn| settled_head(conn, after)).unwrap();
+        assert_eq!(head(Position::default()), None);
+        for id in ["a", "b", "c"] {
+            store
+                .write(|conn| Appender::default().append(conn, event(id)))
+                .unwrap();
+        }
+        let rows = at_least(&store, Position::default(), 3);
+        let at = |n: usize| Position {
+            tx: rows[n].tx,
+            seq: rows[n].seq,
+        };
+        assert_eq!(head(Position::default()), Some(at(2)));
+        assert_eq!(head(at(0)), Some(at(2)));
+        assert_eq!(head(at(2)), None);
     }
 
     /// A transaction that takes its position first and commits last is not

@@ -419,6 +419,20 @@ pub fn undispatched(
     Ok(events::page(conn, after, &filter, limit)?.0)
 }
 
+/// Whether a pending delivery of an active webhook is due at `now`: the
+/// worker looks before it takes the write lock to [`claim`].
+pub fn any_due(conn: &mut DbConnection, now: NaiveDateTime) -> Result<bool, StoreError> {
+    let due = webhook_deliveries::table
+        .inner_join(webhooks::table)
+        .filter(webhook_deliveries::state.eq(DeliveryState::Pending.as_str()))
+        .filter(webhook_deliveries::next_attempt_at.le(now))
+        .filter(webhooks::active.eq(true))
+        .select(webhook_deliveries::id)
+        .first::<String>(conn)
+        .optional()?;
+    Ok(due.is_some())
+}
+
 /// Claims up to `limit` pending deliveries due at `now` of active webhooks,
 /// and leases them until `lease_until`: no other worker claims them before.
 /// On PostgreSQL rows another worker is claiming are skipped
