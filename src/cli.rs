@@ -167,6 +167,11 @@ pub struct ServeArgs {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "FOLLOWUP_WORKERS")]
     pub workers: Option<usize>,
+    /// Threads for blocking work (database reads, PostgreSQL writes,
+    /// password hashing), shared among the workers (default: the pool's
+    /// size and 2 more; a read beyond the pool's connections only waits).
+    #[arg(long, env = "FOLLOWUP_BLOCKING_THREADS", value_parser = clap::value_parser!(u16).range(1..))]
+    pub blocking_threads: Option<u16>,
     /// Seconds between SIGTERM and the stop: `/readyz` answers 503 and every
     /// response closes its connection, so clients and load balancers move on.
     #[arg(long, env = "FOLLOWUP_DRAIN_SECONDS", default_value_t = 5)]

@@ -187,6 +187,10 @@ impl Application {
             body_limit: args.body_limit,
             cors_origins: args.cors_origin,
             workers: args.workers,
+            blocking_threads: Some(
+                args.blocking_threads
+                    .map_or_else(|| args.database.pool_size as usize + 2, usize::from),
+            ),
             shutdown_timeout_secs: args.shutdown_timeout,
         };
         let mut auth = AuthConfig::new(jwt_secret);

@@ -72,6 +72,7 @@ pub fn serve_args(database_url: String) -> ServeArgs {
         cors_origin: vec!["https://app.example".to_owned()],
         body_limit: 256 * 1024,
         workers: Some(1),
+        blocking_threads: None,
         drain_seconds: 0,
         shutdown_timeout: 1,
         webhook_allow_http: false,

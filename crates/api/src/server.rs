@@ -24,6 +24,12 @@ pub struct HttpConfig {
     pub cors_origins: Vec<String>,
     /// Worker threads; `None` means one per core.
     pub workers: Option<usize>,
+    /// Threads for blocking work (database reads, PostgreSQL writes,
+    /// password hashing), shared out among the workers; `None` means
+    /// actix's default of 512 in all. A read beyond the pool's connections
+    /// only waits for one, and every thread that allocates costs memory
+    /// (docs/benchmarks.md), so the server sets it from the pool's size.
+    pub blocking_threads: Option<usize>,
     /// Seconds in-flight requests get to finish on SIGTERM/SIGINT.
     pub shutdown_timeout_secs: u64,
 }
@@ -34,6 +40,7 @@ impl Default for HttpConfig {
             body_limit: BodyLimit::default().0,
             cors_origins: Vec::new(),
             workers: None,
+            blocking_threads: None,
             shutdown_timeout_secs: 30,
         }
     }
@@ -94,10 +101,20 @@ pub fn serve(
     .listen(listener)?
     .disable_signals()
     .shutdown_timeout(config.shutdown_timeout_secs);
-    if let Some(workers) = config.workers {
-        server = server.workers(workers.max(1));
+    let workers = config.workers.map(|w| w.max(1)).unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    server = server.workers(workers);
+    if let Some(threads) = config.blocking_threads {
+        server = server.worker_max_blocking_threads(blocking_per_worker(threads, workers));
     }
     Ok(server.run())
+}
+
+/// Each worker's share of `threads` blocking threads: at least one, and
+/// together at least `threads`.
+fn blocking_per_worker(threads: usize, workers: usize) -> usize {
+    threads.div_ceil(workers.max(1)).max(1)
 }
 
 fn cors(origins: &[String]) -> Cors {
@@ -151,5 +168,18 @@ async fn fallback(req: HttpRequest, methods: web::Data<MethodTable>) -> HttpResp
         Some(allow) => ApiError::MethodNotAllowed { allow }.error_response(),
         None => ApiError::NotFound(format!("no route for {} {}", req.method(), req.path()))
             .error_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::blocking_per_worker;
+
+    #[test]
+    fn blocking_threads_are_shared_out_among_the_workers_rounding_up() {
+        assert_eq!(blocking_per_worker(10, 2), 5);
+        assert_eq!(blocking_per_worker(10, 3), 4);
+        assert_eq!(blocking_per_worker(1, 4), 1);
+        assert_eq!(blocking_per_worker(0, 0), 1);
     }
 }
