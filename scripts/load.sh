@@ -151,15 +151,19 @@ for scenario in healthz kept kept-gz cold list write mix; do
     results+=("$(run "$scenario")")
 done
 rss_end=$(rss)
+# What the end's RSS is made of: the heap and stacks (anonymous), the
+# binary's and libraries' pages (file), and the threads that allocate.
+rss_parts=$(awk '/RssAnon/ {a=$2} /RssFile/ {f=$2} /Threads/ {t=$2}
+    END {printf "anonymous %.0f MB, file %.0f MB, %d threads", a/1024, f/1024, t}' "/proc/$server/status")
 kill -0 "$server" 2>/dev/null || { echo "the server died" >&2; cat "$work/server.log" >&2; exit 1; }
 
 python3 - "$backend" "$seekers" "$duration" "$profile" "$rss_empty" "$rss_seeded" "$rss_end" \
-    "${results[@]}" <<'PY'
+    "$rss_parts" "${results[@]}" <<'PY'
 import sys
 
-backend, seekers, duration, profile, rss_empty, rss_seeded, rss_end = sys.argv[1:8]
+backend, seekers, duration, profile, rss_empty, rss_seeded, rss_end, rss_parts = sys.argv[1:9]
 rows = []
-for line in sys.argv[8:]:
+for line in sys.argv[9:]:
     name, *fields = line.split()
     row = dict(field.split("=", 1) for field in fields)
     row["name"] = name
@@ -204,7 +208,7 @@ if plain and gz:
           f"p99 {float(gz.get('p99', 0)):.2f} ms, {size(gz):.0f} B/answer")
 mb = lambda kb: int(kb) / 1024
 print(f"RSS: {mb(rss_empty):.0f} MB empty, {mb(rss_seeded):.0f} MB after seeding, "
-      f"{mb(rss_end):.0f} MB at the end")
+      f"{mb(rss_end):.0f} MB at the end ({rss_parts})")
 if failures:
     print("\nFAILED:", *failures, sep="\n  ")
     sys.exit(1)
