@@ -282,9 +282,9 @@ pub(crate) async fn blocking<T: Send + 'static>(
 
 /// Turns the events after the dispatcher's position into deliveries, one
 /// per webhook that wants the type and whose owner may see the seeker.
-/// Returns how many events it turned into deliveries: [`DISPATCH_BATCH`]
-/// means there may be more at once; with no webhook active it moves past
-/// every event and returns 0.
+/// Returns how many events it went through: [`DISPATCH_BATCH`] means
+/// there may be more at once. With no webhook active it moves past every
+/// event in one step and returns 0.
 fn dispatch(state: &AppState, store: &followup_store::Store) -> Result<i64, ApiError> {
     // A read first, so an idle server does not take the write lock.
     let pending = store.read(|conn| {
