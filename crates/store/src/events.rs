@@ -910,6 +910,21 @@ mod tests {
         assert!(rest[0].tx > rows[1].tx);
     }
 
+    /// Appends the events "a", "b" and "c", each in a transaction of its
+    /// own; their positions, by index.
+    fn three_events(store: &Store) -> impl Fn(usize) -> Position {
+        for id in ["a", "b", "c"] {
+            store
+                .write(|conn| Appender::default().append(conn, event(id)))
+                .unwrap();
+        }
+        let rows = at_least(store, Position::default(), 3);
+        move |n| Position {
+            tx: rows[n].tx,
+            seq: rows[n].seq,
+        }
+    }
+
     #[test]
     fn the_last_position_is_that_of_the_last_event_a_page_would_read() {
         let (_db, store) = store();
@@ -919,16 +934,7 @@ mod tests {
                 .unwrap()
         };
         assert_eq!(last(Position::default(), 10), (0, None));
-        for id in ["a", "b", "c"] {
-            store
-                .write(|conn| Appender::default().append(conn, event(id)))
-                .unwrap();
-        }
-        let rows = at_least(&store, Position::default(), 3);
-        let at = |n: usize| Position {
-            tx: rows[n].tx,
-            seq: rows[n].seq,
-        };
+        let at = three_events(&store);
         assert_eq!(last(Position::default(), 10), (3, Some(at(2))));
         assert_eq!(last(Position::default(), 2), (2, Some(at(1))));
         assert_eq!(last(at(1), 10), (1, Some(at(2))));
@@ -940,16 +946,7 @@ mod tests {
         let (_db, store) = store();
         let head = |after| store.read(|conn| settled_head(conn, after)).unwrap();
         assert_eq!(head(Position::default()), None);
-        for id in ["a", "b", "c"] {
-            store
-                .write(|conn| Appender::default().append(conn, event(id)))
-                .unwrap();
-        }
-        let rows = at_least(&store, Position::default(), 3);
-        let at = |n: usize| Position {
-            tx: rows[n].tx,
-            seq: rows[n].seq,
-        };
+        let at = three_events(&store);
         assert_eq!(head(Position::default()), Some(at(2)));
         assert_eq!(head(at(0)), Some(at(2)));
         assert_eq!(head(at(2)), None);

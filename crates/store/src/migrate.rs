@@ -166,14 +166,12 @@ mod tests {
     use crate::testing::TestDatabase;
     use crate::{Backend, PoolOptions, users};
 
-    /// A SQLite database whose events were written before the chain: the
-    /// first migration after it links every seeker's events, in position
-    /// order, drops the index, and the next event joins the chain.
-    #[test]
-    fn events_written_before_the_chain_are_linked_by_the_migration() {
+    /// A migrated SQLite database with the seekers "a" and "b", and the
+    /// instant they were made; `None` on another backend.
+    fn sqlite_with_two_seekers() -> Option<(TestDatabase, Store, chrono::NaiveDateTime)> {
         let db = TestDatabase::create().unwrap();
         if TestDatabase::backend() != Backend::Sqlite {
-            return;
+            return None;
         }
         let store = Store::open(db.url().clone(), &PoolOptions::default()).unwrap();
         store.migrate().unwrap();
@@ -182,6 +180,17 @@ mod tests {
             let user = crate::testing::seeker_row(id, now);
             store.write(|conn| users::insert(conn, &user)).unwrap();
         }
+        Some((db, store, now))
+    }
+
+    /// A SQLite database whose events were written before the chain: the
+    /// first migration after it links every seeker's events, in position
+    /// order, drops the index, and the next event joins the chain.
+    #[test]
+    fn events_written_before_the_chain_are_linked_by_the_migration() {
+        let Some((_db, store, now)) = sqlite_with_two_seekers() else {
+            return;
+        };
         {
             let mut conn = store.connection().unwrap();
             // Back to the release before the chain, through any later ones.
@@ -289,17 +298,9 @@ mod tests {
     /// after them.
     #[test]
     fn events_written_before_their_position_was_their_rowid_are_renumbered_by_the_migration() {
-        let db = TestDatabase::create().unwrap();
-        if TestDatabase::backend() != Backend::Sqlite {
+        let Some((_db, store, now)) = sqlite_with_two_seekers() else {
             return;
-        }
-        let store = Store::open(db.url().clone(), &PoolOptions::default()).unwrap();
-        store.migrate().unwrap();
-        let now = Utc::now().naive_utc();
-        for id in ["a", "b"] {
-            let user = crate::testing::seeker_row(id, now);
-            store.write(|conn| users::insert(conn, &user)).unwrap();
-        }
+        };
         let event = |id: &str, seeker: &str| NewEvent {
             id: id.to_owned(),
             seeker_id: seeker.to_owned(),
