@@ -536,7 +536,11 @@ fn after_filtered<'a>(
             .filter(sql::<Bool>("events.rowid > ").bind::<BigInt, _>(sqlite_key(after)))
             .into_boxed()
     } else {
+        // `tx >= after.tx` alone is what the index's range scan starts
+        // from: without it PostgreSQL walks the index from the log's
+        // first event and filters, a cost that grows with the log.
         events::table
+            .filter(events::tx.ge(after.tx))
             .filter(
                 events::tx
                     .gt(after.tx)
@@ -950,6 +954,79 @@ mod tests {
         assert_eq!(head(Position::default()), Some(at(2)));
         assert_eq!(head(at(0)), Some(at(2)));
         assert_eq!(head(at(2)), None);
+    }
+
+    /// `EXPLAIN` of a query, its plan as text rows: for the tests that
+    /// check PostgreSQL reads an index range, not the whole index.
+    struct Explain<Q>(Q);
+
+    impl<Q: diesel::query_builder::QueryFragment<DB>, DB: diesel::backend::Backend>
+        diesel::query_builder::QueryFragment<DB> for Explain<Q>
+    {
+        fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+            out.push_sql("EXPLAIN ");
+            self.0.walk_ast(out.reborrow())
+        }
+    }
+
+    impl<Q> diesel::query_builder::QueryId for Explain<Q> {
+        type QueryId = ();
+        const HAS_STATIC_QUERY_ID: bool = false;
+    }
+
+    impl<Q> diesel::query_builder::Query for Explain<Q> {
+        type SqlType = Text;
+    }
+
+    impl<Q> RunQueryDsl<DbConnection> for Explain<Q> {}
+
+    #[test]
+    fn a_read_after_a_position_scans_the_index_from_that_position_on_postgresql() {
+        if TestDatabase::backend() != Backend::Postgres {
+            return;
+        }
+        let (_db, store) = store();
+        for batch in 0..20 {
+            store
+                .write(|conn| {
+                    let mut appender = Appender::default();
+                    for n in 0..100 {
+                        appender.append(conn, event(&format!("{batch}-{n}")))?;
+                    }
+                    Ok::<_, StoreError>(())
+                })
+                .unwrap();
+        }
+        let rows = at_least(&store, Position::default(), 100);
+        let after = Position {
+            tx: rows[99].tx,
+            seq: rows[99].seq,
+        };
+        let everyone = Filter {
+            seekers: None,
+            kinds: &[],
+        };
+        let seekers = ["s".to_owned()];
+        let one = Filter {
+            seekers: Some(&seekers),
+            kinds: &[],
+        };
+        for filter in [everyone, one] {
+            let plan: Vec<String> = store
+                .write(|conn| {
+                    diesel::sql_query("ANALYZE events").execute(conn)?;
+                    let query = in_position_order(conn, after_filtered(conn, after, &filter))
+                        .select((events::tx, events::seq))
+                        .limit(2);
+                    Ok::<_, StoreError>(Explain(query).load::<String>(conn)?)
+                })
+                .unwrap();
+            let plan = plan.join("\n");
+            assert!(
+                plan.contains("Index Cond") && plan.contains("tx >= "),
+                "the index range starts at the position: {plan}"
+            );
+        }
     }
 
     /// A transaction that takes its position first and commits last is not

@@ -44,7 +44,9 @@ pub fn list_interactions(
         .limit(limit)
         .into_boxed();
     if let Some((at, id)) = after {
-        query = query.filter(
+        // The first condition bounds the index's range scan; the second
+        // is exact.
+        query = query.filter(interactions::occurred_at.ge(at)).filter(
             interactions::occurred_at
                 .gt(at)
                 .or(interactions::occurred_at
