@@ -145,6 +145,10 @@ pub struct PoolOptions {
     /// writing before a write is refused with [`StoreError::Busy`] (see
     /// [`crate::gate`]). PostgreSQL writes in parallel and has no queue.
     pub write_queue: usize,
+    /// SQLite: the WAL's length, in frames (pages), past which the
+    /// checkpointer resets it to its start ([`crate::writer`]'s
+    /// `Checkpointer`).
+    pub wal_restart_frames: u32,
 }
 
 /// How hard SQLite works to keep a commit (its `synchronous` pragma; the
@@ -178,6 +182,7 @@ impl Default for PoolOptions {
             busy_timeout: Duration::from_secs(5),
             sqlite_synchronous: SqliteSynchronous::default(),
             write_queue: 64,
+            wal_restart_frames: WAL_RESTART_FRAMES,
         }
     }
 }
@@ -204,7 +209,8 @@ impl r2d2::ManageConnection for Manager {
         if let DbConnection::Sqlite(sqlite) = &mut conn {
             sqlite.batch_execute(&format!(
                 "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; PRAGMA synchronous = {}; \
-                 PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -{POOLED_CACHE_KIB};",
+                 PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -{POOLED_CACHE_KIB}; \
+                 PRAGMA journal_size_limit = {WAL_FILE_LIMIT};",
                 self.busy_timeout_ms,
                 self.synchronous.pragma()
             ))?;
@@ -222,6 +228,14 @@ impl r2d2::ManageConnection for Manager {
         DEAD.with(|dead| dead.replace(false))
     }
 }
+
+/// The WAL length, in frames, past which it is reset: 64 MiB of 4 KiB pages.
+const WAL_RESTART_FRAMES: u32 = 16 * 1024;
+
+/// The most of a reset WAL's file SQLite keeps (`journal_size_limit`, in
+/// bytes): the first commit after a reset truncates the file to it, so a
+/// burst of writes does not leave a large file behind.
+const WAL_FILE_LIMIT: u64 = 64 * 1024 * 1024;
 
 /// The page cache of each pooled SQLite connection, in KiB (SQLite's
 /// default is about 2 MiB). The pages a read needs beyond it come from the
@@ -317,7 +331,8 @@ impl Store {
         let (gate, writer, checkpointer) = match url.sqlite_path() {
             Some(_) => {
                 let gate = Arc::new(WriteGate::new(options.write_queue));
-                let checkpointer = Checkpointer::start(manager.clone())?;
+                let checkpointer =
+                    Checkpointer::start(manager.clone(), gate.clone(), options.wal_restart_frames)?;
                 let writer = Writer::start(manager, gate.clone(), options.write_queue)?;
                 (
                     Some(gate),
