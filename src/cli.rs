@@ -172,6 +172,12 @@ pub struct ServeArgs {
     /// size and 2 more; a read beyond the pool's connections only waits).
     #[arg(long, env = "FOLLOWUP_BLOCKING_THREADS", value_parser = clap::value_parser!(u16).range(1..))]
     pub blocking_threads: Option<u16>,
+    /// Seconds between two hand-backs of the allocator's free memory to
+    /// the system (glibc's `malloc_trim`; 0: never). The arenas are also
+    /// capped at one per core unless `MALLOC_ARENA_MAX` is set
+    /// (docs/architecture.md, "Memory").
+    #[arg(long, env = "FOLLOWUP_MEMORY_RELEASE_SECONDS", default_value_t = 10)]
+    pub memory_release_seconds: u64,
     /// Seconds between SIGTERM and the stop: `/readyz` answers 503 and every
     /// response closes its connection, so clients and load balancers move on.
     #[arg(long, env = "FOLLOWUP_DRAIN_SECONDS", default_value_t = 5)]

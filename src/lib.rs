@@ -51,11 +51,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Demo(args) => {
+            let arenas = followup_malloc::limit_arenas(cores());
             telemetry::init(&cli.log)?;
+            release_memory(arenas, args.memory_release_seconds);
             demo(*args)
         }
         Command::Serve(args) => {
+            let arenas = followup_malloc::limit_arenas(cores());
             telemetry::init(&cli.log)?;
+            release_memory(arenas, args.memory_release_seconds);
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()
@@ -66,6 +70,30 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             })
         }
     }
+}
+
+/// The cores this process may run on: the HTTP workers' default count, and
+/// the cap on glibc's arenas.
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// Logs the arenas' cap (set before the first thread started) and starts
+/// handing the allocator's free memory back every `seconds` (0: never).
+/// docs/architecture.md, "Memory".
+fn release_memory(arenas: followup_malloc::Arenas, seconds: u64) {
+    let releasing =
+        seconds > 0 && followup_malloc::start_releasing(std::time::Duration::from_secs(seconds));
+    tracing::info!(
+        %arenas,
+        release_every_seconds = releasing.then_some(seconds),
+        "the allocator: arenas {arenas}, free memory {}",
+        if releasing {
+            format!("given back every {seconds} s")
+        } else {
+            "kept".to_owned()
+        }
+    );
 }
 
 /// `followup demo`: refuses production and a database with accounts, then

@@ -378,3 +378,133 @@ async fn set_role_refuses_every_sessions_access_tokens_but_keeps_api_keys() {
     let fresh: serde_json::Value = me(login().await).await.unwrap().json().await.unwrap();
     assert_eq!(fresh["role"], "admin");
 }
+
+/// Starts `serve` in a scratch directory with `args` and `env`, and returns
+/// the child and its JSON log lines as they come.
+fn serve_logging(
+    name: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (
+    std::process::Child,
+    std::sync::mpsc::Receiver<serde_json::Value>,
+    std::path::PathBuf,
+) {
+    let dir = scratch_dir(name);
+    let mut command = Command::new(BIN);
+    command
+        .current_dir(&dir)
+        .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("FOLLOWUP_JWT_SECRET")
+        .env_remove("FOLLOWUP_MEMORY_RELEASE_SECONDS")
+        .env_remove(ARENA_ENV)
+        .stderr(Stdio::piped());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let mut child = command.spawn().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let event = serde_json::from_str(&line)
+                .unwrap_or_else(|_| panic!("a log line that is not JSON: {line}"));
+            if tx.send(event).is_err() {
+                break;
+            }
+        }
+    });
+    (child, rx, dir)
+}
+
+/// glibc's own variable for the arenas' cap, which the server leaves alone
+/// when it is set.
+const ARENA_ENV: &str = "MALLOC_ARENA_MAX";
+
+/// The first log event whose message starts with `prefix`, within `within`.
+fn wait_for_event(
+    events: &std::sync::mpsc::Receiver<serde_json::Value>,
+    prefix: &str,
+    within: Duration,
+) -> Option<serde_json::Value> {
+    let deadline = Instant::now() + within;
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        let event = events.recv_timeout(left).ok()?;
+        let message = event["message"]
+            .as_str()
+            .or_else(|| event["fields"]["message"].as_str())
+            .unwrap_or_default();
+        if message.starts_with(prefix) {
+            return Some(event);
+        }
+    }
+    None
+}
+
+fn stop(mut child: std::process::Child, dir: std::path::PathBuf) {
+    child.kill().unwrap();
+    child.wait().unwrap();
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn serve_caps_the_allocators_arenas_at_the_cores_and_gives_free_memory_back() {
+    let (child, events, dir) = serve_logging(
+        "malloc",
+        &[
+            "--memory-release-seconds",
+            "1",
+            "--log-level",
+            "info,followup_malloc=debug",
+        ],
+        &[],
+    );
+    let settings = wait_for_event(&events, "the allocator", Duration::from_secs(30))
+        .expect("the allocator's settings are logged at start");
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let expected = format!("at most {cores}");
+    let fields = if settings["arenas"].is_null() {
+        &settings["fields"]
+    } else {
+        &settings
+    };
+    assert_eq!(fields["arenas"], expected.as_str(), "{settings}");
+    assert_eq!(fields["release_every_seconds"], 1, "{settings}");
+    let released = wait_for_event(
+        &events,
+        "gave the allocator's free memory back",
+        Duration::from_secs(20),
+    );
+    assert!(released.is_some(), "free memory is given back every second");
+    stop(child, dir);
+}
+
+#[test]
+fn serve_leaves_the_arenas_to_malloc_arena_max_and_may_keep_free_memory() {
+    let (child, events, dir) = serve_logging(
+        "malloc-env",
+        &["--log-level", "info,followup_malloc=debug"],
+        &[(ARENA_ENV, "3"), ("FOLLOWUP_MEMORY_RELEASE_SECONDS", "0")],
+    );
+    let settings = wait_for_event(&events, "the allocator", Duration::from_secs(30))
+        .expect("the allocator's settings are logged at start");
+    let fields = if settings["arenas"].is_null() {
+        &settings["fields"]
+    } else {
+        &settings
+    };
+    assert_eq!(fields["arenas"], "as MALLOC_ARENA_MAX says", "{settings}");
+    assert!(fields["release_every_seconds"].is_null(), "{settings}");
+    assert!(
+        wait_for_event(
+            &events,
+            "gave the allocator's free memory back",
+            Duration::from_secs(3)
+        )
+        .is_none(),
+        "0 never gives free memory back"
+    );
+    stop(child, dir);
+}

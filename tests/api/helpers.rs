@@ -73,6 +73,7 @@ pub fn serve_args(database_url: String) -> ServeArgs {
         body_limit: 256 * 1024,
         workers: Some(1),
         blocking_threads: None,
+        memory_release_seconds: 0,
         drain_seconds: 0,
         shutdown_timeout: 1,
         webhook_allow_http: false,
