@@ -149,6 +149,10 @@ pub struct PoolOptions {
     /// checkpointer resets it to its start ([`crate::writer`]'s
     /// `Checkpointer`).
     pub wal_restart_frames: u32,
+    /// SQLite: how long the store goes without a write before the
+    /// checkpointer cuts the WAL's file to nothing, once a restart left it
+    /// long.
+    pub wal_shrink_after: Duration,
 }
 
 /// How hard SQLite works to keep a commit (its `synchronous` pragma; the
@@ -183,6 +187,7 @@ impl Default for PoolOptions {
             sqlite_synchronous: SqliteSynchronous::default(),
             write_queue: 64,
             wal_restart_frames: WAL_RESTART_FRAMES,
+            wal_shrink_after: WAL_SHRINK_AFTER,
         }
     }
 }
@@ -209,8 +214,7 @@ impl r2d2::ManageConnection for Manager {
         if let DbConnection::Sqlite(sqlite) = &mut conn {
             sqlite.batch_execute(&format!(
                 "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; PRAGMA synchronous = {}; \
-                 PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -{POOLED_CACHE_KIB}; \
-                 PRAGMA journal_size_limit = {WAL_FILE_LIMIT};",
+                 PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -{POOLED_CACHE_KIB};",
                 self.busy_timeout_ms,
                 self.synchronous.pragma()
             ))?;
@@ -232,10 +236,9 @@ impl r2d2::ManageConnection for Manager {
 /// The WAL length, in frames, past which it is reset: 64 MiB of 4 KiB pages.
 const WAL_RESTART_FRAMES: u32 = 16 * 1024;
 
-/// The most of a reset WAL's file SQLite keeps (`journal_size_limit`, in
-/// bytes): the first commit after a reset truncates the file to it, so a
-/// burst of writes does not leave a large file behind.
-const WAL_FILE_LIMIT: u64 = 64 * 1024 * 1024;
+/// How long the store goes without a write before the checkpointer cuts a
+/// WAL's file that a restart left long (see `crate::writer`).
+const WAL_SHRINK_AFTER: Duration = Duration::from_secs(10);
 
 /// The page cache of each pooled SQLite connection, in KiB (SQLite's
 /// default is about 2 MiB). The pages a read needs beyond it come from the
@@ -331,8 +334,12 @@ impl Store {
         let (gate, writer, checkpointer) = match url.sqlite_path() {
             Some(_) => {
                 let gate = Arc::new(WriteGate::new(options.write_queue));
-                let checkpointer =
-                    Checkpointer::start(manager.clone(), gate.clone(), options.wal_restart_frames)?;
+                let checkpointer = Checkpointer::start(
+                    manager.clone(),
+                    gate.clone(),
+                    options.wal_restart_frames,
+                    options.wal_shrink_after,
+                )?;
                 let writer = Writer::start(manager, gate.clone(), options.write_queue)?;
                 (
                     Some(gate),

@@ -337,8 +337,7 @@ const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(5
 /// `restart_frames`, the checkpointer takes the writers' turn
 /// ([`WriteGate`]) and runs a `RESTART` checkpoint: it copies the last
 /// frames, syncs the database file, waits briefly for the readers still in
-/// the WAL, and the next write starts the WAL again from its beginning (its
-/// file then cut to `journal_size_limit`).
+/// the WAL, and the next write starts the WAL again from its beginning.
 ///
 /// The writes wait for what that checkpoint does in their turn. In a lull
 /// (the WAL unchanged since a passive checkpoint that got to its end), that
@@ -349,6 +348,14 @@ const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(5
 /// the first lull, and forced without one only past [`FORCE_AFTER`] times
 /// that length: the WAL's file stays bounded however steady the writes, and
 /// they are held back only when it must.
+///
+/// The file keeps the length it reached until the store has had no write
+/// for `shrink_after` (10 s by default): a `TRUNCATE` checkpoint then cuts
+/// it to nothing, in the writers' turn. Cutting a file of a gigabyte takes
+/// a tenth of a second or more; SQLite's own `journal_size_limit` did it in
+/// the first commit after each restart, in the middle of the writes, and
+/// the writes and reads of the next seconds had a p99 ten times their
+/// usual (docs/benchmarks.md, session 16).
 #[derive(Debug)]
 pub(crate) struct Checkpointer {
     _stop: std::sync::mpsc::Sender<()>,
@@ -392,21 +399,58 @@ fn restart_now(frames: i32, lull: bool, restart_frames: u32) -> bool {
     frames > restart && (lull || frames > restart.saturating_mul(FORCE_AFTER))
 }
 
+/// What the checkpointer remembers from one round to the next.
+#[derive(Debug, Default)]
+struct Rounds {
+    /// The WAL's length at the last restart: the WAL starts again at the
+    /// next write, so until then there is nothing to restart.
+    restarted: Option<i32>,
+    /// The WAL's length at the last round, and how many rounds in a row
+    /// found it the same and all copied back: nothing written meanwhile.
+    last_log: Option<i32>,
+    quiet: u32,
+    /// A restart left the WAL's file at its longest; it is cut once the
+    /// store has been quiet for `shrink_after` rounds.
+    shrink: bool,
+}
+
 /// One round: a passive checkpoint, then, when the WAL has passed
 /// `restart_frames`, a second one to tell a lull (nothing written since the
 /// first began, which got to the WAL's end), then a `RESTART` checkpoint in
-/// the writers' turn when [`restart_now`] says so.
-///
-/// `restarted` is the WAL's length at the last restart: the WAL starts
-/// again at the next write, so until then there is nothing to do.
+/// the writers' turn when [`restart_now`] says so. After a restart, once no
+/// write came for `shrink_after` rounds, a `TRUNCATE` checkpoint in the
+/// writers' turn cuts the WAL's file to nothing.
 fn checkpoint_round(
     conn: &mut DbConnection,
     gate: &WriteGate,
     restart_frames: u32,
-    restarted: &mut Option<i32>,
+    shrink_after: u32,
+    rounds: &mut Rounds,
 ) -> Result<(), StoreError> {
     let first = checkpoint(conn, "PASSIVE")?;
-    if *restarted == Some(first.log) || !restart_now(first.log, true, restart_frames) {
+    let quiet = first.checkpointed == first.log && rounds.last_log == Some(first.log);
+    rounds.last_log = Some(first.log);
+    rounds.quiet = if quiet {
+        rounds.quiet.saturating_add(1)
+    } else {
+        0
+    };
+    if rounds.shrink && rounds.quiet >= shrink_after {
+        let turn = gate.enter_always();
+        let held = std::time::Instant::now();
+        let truncated = checkpoint(conn, "TRUNCATE")?;
+        drop(turn);
+        if truncated.busy == 0 {
+            rounds.shrink = false;
+        }
+        tracing::debug!(
+            writes_held_ms = held.elapsed().as_millis(),
+            cut = truncated.busy == 0,
+            "the quiet WAL's file was cut"
+        );
+        return Ok(());
+    }
+    if rounds.restarted == Some(first.log) || !restart_now(first.log, true, restart_frames) {
         return Ok(());
     }
     let lull = first.checkpointed == first.log && {
@@ -421,7 +465,8 @@ fn checkpoint_round(
     let restart = checkpoint(conn, "RESTART")?;
     drop(turn);
     if restart.busy == 0 {
-        *restarted = Some(first.log);
+        rounds.restarted = Some(first.log);
+        rounds.shrink = true;
     }
     tracing::debug!(
         frames = first.log,
@@ -438,13 +483,17 @@ impl Checkpointer {
         manager: Manager,
         gate: Arc<WriteGate>,
         restart_frames: u32,
+        shrink_after: std::time::Duration,
     ) -> Result<Self, StoreError> {
+        let shrink_after =
+            u32::try_from((shrink_after.as_millis() / CHECKPOINT_EVERY.as_millis()).max(1))
+                .unwrap_or(u32::MAX);
         let (stop, stopped) = std::sync::mpsc::channel::<()>();
         std::thread::Builder::new()
             .name("sqlite-checkpoint".to_owned())
             .spawn(move || {
                 let mut conn: Option<DbConnection> = None;
-                let mut restarted = None;
+                let mut rounds = Rounds::default();
                 while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
                     stopped.recv_timeout(CHECKPOINT_EVERY)
                 {
@@ -458,7 +507,13 @@ impl Checkpointer {
                         }),
                     };
                     match open.and_then(|mut open| {
-                        checkpoint_round(&mut open, &gate, restart_frames, &mut restarted)?;
+                        checkpoint_round(
+                            &mut open,
+                            &gate,
+                            restart_frames,
+                            shrink_after,
+                            &mut rounds,
+                        )?;
                         Ok(open)
                     }) {
                         Ok(open) => conn = Some(open),
@@ -740,6 +795,54 @@ mod tests {
             frames < commits,
             "a WAL file of {frames} frames after {commits} commits"
         );
+    }
+
+    #[test]
+    fn a_wal_file_a_restart_left_long_is_cut_once_no_write_comes() {
+        let db = TestDatabase::create().unwrap();
+        if TestDatabase::backend() != Backend::Sqlite {
+            return;
+        }
+        let options = PoolOptions {
+            wal_restart_frames: 4,
+            wal_shrink_after: CHECKPOINT_EVERY * 2,
+            ..PoolOptions::default()
+        };
+        let store = Store::open(db.url().clone(), &options).unwrap();
+        store.migrate().unwrap();
+        let mut wal = db.url().sqlite_path().unwrap().as_os_str().to_owned();
+        wal.push("-wal");
+        let wal_bytes = || std::fs::metadata(&wal).map_or(0, |meta| meta.len());
+        // Writes for three rounds of the checkpointer: the WAL passes its
+        // restart length, and its file grows with it.
+        let until = std::time::Instant::now() + CHECKPOINT_EVERY * 3;
+        let mut commits: u64 = 0;
+        while std::time::Instant::now() < until {
+            let user =
+                crate::testing::seeker_row(&format!("u{commits}"), chrono::Utc::now().naive_utc());
+            store.write(|conn| users::insert(conn, &user)).unwrap();
+            commits += 1;
+        }
+        let long = wal_bytes();
+        assert!(long > 4 * 4096, "a WAL file of {long} bytes");
+        // Then nothing: the WAL restarts in the lull, and its file is cut
+        // two quiet rounds later.
+        let deadline = std::time::Instant::now() + CHECKPOINT_EVERY * 20;
+        while wal_bytes() > 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(CHECKPOINT_EVERY / 5);
+        }
+        assert_eq!(wal_bytes(), 0, "the quiet WAL's file was {long} bytes");
+        // Nothing was lost, and the next write grows the WAL again.
+        let last = format!("u{}", commits - 1);
+        assert!(
+            store
+                .read(|conn| users::find(conn, &last))
+                .unwrap()
+                .is_some()
+        );
+        let user = crate::testing::seeker_row("after", chrono::Utc::now().naive_utc());
+        store.write(|conn| users::insert(conn, &user)).unwrap();
+        assert!(wal_bytes() > 0);
     }
 
     #[test]
