@@ -51,15 +51,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Demo(args) => {
-            let arenas = followup_malloc::limit_arenas(cores());
-            telemetry::init(&cli.log)?;
-            release_memory(arenas, args.memory_release_seconds);
+            start_serving(&cli.log, &args)?;
             demo(*args)
         }
         Command::Serve(args) => {
-            let arenas = followup_malloc::limit_arenas(cores());
-            telemetry::init(&cli.log)?;
-            release_memory(arenas, args.memory_release_seconds);
+            start_serving(&cli.log, &args)?;
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()
@@ -78,10 +74,14 @@ fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
 }
 
-/// Logs the arenas' cap (set before the first thread started) and starts
-/// handing the allocator's free memory back every `seconds` (0: never).
-/// docs/architecture.md, "Memory".
-fn release_memory(arenas: followup_malloc::Arenas, seconds: u64) {
+/// What `serve` and `demo` do before anything else: the allocator's
+/// arenas capped before any thread starts, then the logs, then the
+/// allocator's free memory handed back every `--memory-release-seconds`
+/// (0: never). docs/architecture.md, "Memory".
+fn start_serving(log: &cli::LogArgs, args: &cli::ServeArgs) -> anyhow::Result<()> {
+    let arenas = followup_malloc::limit_arenas(cores());
+    telemetry::init(log)?;
+    let seconds = args.memory_release_seconds;
     let releasing =
         seconds > 0 && followup_malloc::start_releasing(std::time::Duration::from_secs(seconds));
     tracing::info!(
@@ -94,6 +94,7 @@ fn release_memory(arenas: followup_malloc::Arenas, seconds: u64) {
             "kept".to_owned()
         }
     );
+    Ok(())
 }
 
 /// `followup demo`: refuses production and a database with accounts, then

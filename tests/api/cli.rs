@@ -432,10 +432,7 @@ fn wait_for_event(
     let deadline = Instant::now() + within;
     while let Some(left) = deadline.checked_duration_since(Instant::now()) {
         let event = events.recv_timeout(left).ok()?;
-        let message = event["message"]
-            .as_str()
-            .or_else(|| event["fields"]["message"].as_str())
-            .unwrap_or_default();
+        let message = event["message"].as_str().unwrap_or_default();
         if message.starts_with(prefix) {
             return Some(event);
         }
@@ -465,13 +462,8 @@ fn serve_caps_the_allocators_arenas_at_the_cores_and_gives_free_memory_back() {
         .expect("the allocator's settings are logged at start");
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let expected = format!("at most {cores}");
-    let fields = if settings["arenas"].is_null() {
-        &settings["fields"]
-    } else {
-        &settings
-    };
-    assert_eq!(fields["arenas"], expected.as_str(), "{settings}");
-    assert_eq!(fields["release_every_seconds"], 1, "{settings}");
+    assert_eq!(settings["arenas"], expected.as_str(), "{settings}");
+    assert_eq!(settings["release_every_seconds"], 1, "{settings}");
     let released = wait_for_event(
         &events,
         "gave the allocator's free memory back",
@@ -490,13 +482,8 @@ fn serve_leaves_the_arenas_to_malloc_arena_max_and_may_keep_free_memory() {
     );
     let settings = wait_for_event(&events, "the allocator", Duration::from_secs(30))
         .expect("the allocator's settings are logged at start");
-    let fields = if settings["arenas"].is_null() {
-        &settings["fields"]
-    } else {
-        &settings
-    };
-    assert_eq!(fields["arenas"], "as MALLOC_ARENA_MAX says", "{settings}");
-    assert!(fields["release_every_seconds"].is_null(), "{settings}");
+    assert_eq!(settings["arenas"], "as MALLOC_ARENA_MAX says", "{settings}");
+    assert!(settings["release_every_seconds"].is_null(), "{settings}");
     assert!(
         wait_for_event(
             &events,

@@ -391,6 +391,20 @@ fn checkpoint(conn: &mut DbConnection, mode: &str) -> Result<Checkpointed, Store
     Ok(diesel::sql_query(format!("PRAGMA wal_checkpoint({mode})")).get_result(conn)?)
 }
 
+/// A checkpoint in the writers' turn at the gate, so that no write waits on
+/// SQLite's lock meanwhile; with how long the writes were held, in ms.
+fn checkpoint_in_writers_turn(
+    conn: &mut DbConnection,
+    gate: &WriteGate,
+    mode: &str,
+) -> Result<(Checkpointed, u128), StoreError> {
+    let turn = gate.enter_always();
+    let held = std::time::Instant::now();
+    let done = checkpoint(conn, mode)?;
+    drop(turn);
+    Ok((done, held.elapsed().as_millis()))
+}
+
 /// Whether a round restarts the WAL it found `frames` long, in a lull or
 /// not.
 fn restart_now(frames: i32, lull: bool, restart_frames: u32) -> bool {
@@ -436,15 +450,12 @@ fn checkpoint_round(
         0
     };
     if rounds.shrink && rounds.quiet >= shrink_after {
-        let turn = gate.enter_always();
-        let held = std::time::Instant::now();
-        let truncated = checkpoint(conn, "TRUNCATE")?;
-        drop(turn);
+        let (truncated, held_ms) = checkpoint_in_writers_turn(conn, gate, "TRUNCATE")?;
         if truncated.busy == 0 {
             rounds.shrink = false;
         }
         tracing::debug!(
-            writes_held_ms = held.elapsed().as_millis(),
+            writes_held_ms = held_ms,
             cut = truncated.busy == 0,
             "the quiet WAL's file was cut"
         );
@@ -460,10 +471,7 @@ fn checkpoint_round(
     if !restart_now(first.log, lull, restart_frames) {
         return Ok(());
     }
-    let turn = gate.enter_always();
-    let held = std::time::Instant::now();
-    let restart = checkpoint(conn, "RESTART")?;
-    drop(turn);
+    let (restart, held_ms) = checkpoint_in_writers_turn(conn, gate, "RESTART")?;
     if restart.busy == 0 {
         rounds.restarted = Some(first.log);
         rounds.shrink = true;
@@ -471,7 +479,7 @@ fn checkpoint_round(
     tracing::debug!(
         frames = first.log,
         lull,
-        writes_held_ms = held.elapsed().as_millis(),
+        writes_held_ms = held_ms,
         started_again = restart.busy == 0,
         "the WAL was checkpointed to start again"
     );
@@ -774,9 +782,23 @@ mod tests {
             })
             .collect();
         // Writes with no pause for ten rounds of the checkpointer. A WAL
-        // that never starts again holds a frame per commit at least; its
-        // file is looked at from outside SQLite (its size, never opened).
-        let until = std::time::Instant::now() + CHECKPOINT_EVERY * 10;
+        // that never starts again holds a frame per commit at least.
+        let commits = write_without_pause(&store, 10);
+        stop.store(true, Ordering::Relaxed);
+        for reader in readers {
+            reader.join().unwrap();
+        }
+        let frames = std::fs::metadata(wal_file(&db)).unwrap().len() / (4096 + 24);
+        assert!(
+            frames < commits,
+            "a WAL file of {frames} frames after {commits} commits"
+        );
+    }
+
+    /// Writes a new account after another, with no pause, for `rounds`
+    /// rounds of the checkpointer; returns how many (`u0`, `u1`, …).
+    fn write_without_pause(store: &Store, rounds: u32) -> u64 {
+        let until = std::time::Instant::now() + CHECKPOINT_EVERY * rounds;
         let mut commits: u64 = 0;
         while std::time::Instant::now() < until {
             let user =
@@ -784,17 +806,15 @@ mod tests {
             store.write(|conn| users::insert(conn, &user)).unwrap();
             commits += 1;
         }
-        stop.store(true, Ordering::Relaxed);
-        for reader in readers {
-            reader.join().unwrap();
-        }
+        commits
+    }
+
+    /// The store's WAL file, looked at from outside SQLite (its size, never
+    /// opened).
+    fn wal_file(db: &TestDatabase) -> std::ffi::OsString {
         let mut wal = db.url().sqlite_path().unwrap().as_os_str().to_owned();
         wal.push("-wal");
-        let frames = std::fs::metadata(&wal).unwrap().len() / (4096 + 24);
-        assert!(
-            frames < commits,
-            "a WAL file of {frames} frames after {commits} commits"
-        );
+        wal
     }
 
     #[test]
@@ -810,19 +830,11 @@ mod tests {
         };
         let store = Store::open(db.url().clone(), &options).unwrap();
         store.migrate().unwrap();
-        let mut wal = db.url().sqlite_path().unwrap().as_os_str().to_owned();
-        wal.push("-wal");
+        let wal = wal_file(&db);
         let wal_bytes = || std::fs::metadata(&wal).map_or(0, |meta| meta.len());
         // Writes for three rounds of the checkpointer: the WAL passes its
         // restart length, and its file grows with it.
-        let until = std::time::Instant::now() + CHECKPOINT_EVERY * 3;
-        let mut commits: u64 = 0;
-        while std::time::Instant::now() < until {
-            let user =
-                crate::testing::seeker_row(&format!("u{commits}"), chrono::Utc::now().naive_utc());
-            store.write(|conn| users::insert(conn, &user)).unwrap();
-            commits += 1;
-        }
+        let commits = write_without_pause(&store, 3);
         let long = wal_bytes();
         assert!(long > 4 * 4096, "a WAL file of {long} bytes");
         // Then nothing: the WAL restarts in the lull, and its file is cut
