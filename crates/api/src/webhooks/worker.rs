@@ -128,6 +128,7 @@ pub async fn run(state: AppState, mut config: WorkerConfig) {
         }
         if scanned.is_none_or(|at| now < at || now - at >= config.clock_every) {
             let known = known.clone();
+            let started = Instant::now();
             match blocking(&state, move |state, _| {
                 let mut known = known
                     .lock()
@@ -136,7 +137,14 @@ pub async fn run(state: AppState, mut config: WorkerConfig) {
             })
             .await
             {
-                Ok(_) => scanned = Some(now),
+                Ok(written) => {
+                    scanned = Some(now);
+                    tracing::debug!(
+                        written,
+                        took_ms = started.elapsed().as_millis(),
+                        "derived the clock's events"
+                    );
+                }
                 Err(error) => tracing::warn!(%error, "deriving the clock's events failed"),
             }
             // The morning digest shares this catch-up: what fell due while
