@@ -12,6 +12,7 @@
 //! Requests that arrive while an agenda is being computed wait for it instead
 //! of computing it again. An explicit `?at=` is never cached: it is a what-if.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::future::Future;
 use std::ops::Range;
@@ -82,7 +83,7 @@ impl Rendered {
         let Body::Plain(plain) = &self.body else {
             return self;
         };
-        match zstd::bulk::compress(plain, PACK_LEVEL) {
+        match pack(plain) {
             Ok(data) => Self {
                 body: Body::Packed {
                     data: data.into_boxed_slice(),
@@ -99,7 +100,7 @@ impl Rendered {
     fn body(&self) -> Result<Bytes, ApiError> {
         match &self.body {
             Body::Plain(plain) => Ok(plain.clone()),
-            Body::Packed { data, len } => zstd::bulk::decompress(data, *len)
+            Body::Packed { data, len } => unpack(data, *len)
                 .map(Bytes::from)
                 .map_err(|e| ApiError::Internal(Box::new(e))),
         }
@@ -150,6 +151,39 @@ enum Body {
 
 /// zstd's fastest level: JSON of repeated keys packs about six to one.
 const PACK_LEVEL: i32 = 1;
+
+thread_local! {
+    /// Each thread's zstd contexts, made once and used for every body it
+    /// packs or unpacks. `zstd::bulk::decompress` makes and frees a context
+    /// at every call, about 100 KB set up each time: a seventh of the HTTP
+    /// workers' time serving kept agendas (docs/benchmarks.md, session 17).
+    static PACKER: RefCell<Option<zstd::bulk::Compressor<'static>>> = const { RefCell::new(None) };
+    static UNPACKER: RefCell<Option<zstd::bulk::Decompressor<'static>>> = const { RefCell::new(None) };
+}
+
+/// `plain` packed at [`PACK_LEVEL`], with this thread's context.
+fn pack(plain: &[u8]) -> std::io::Result<Vec<u8>> {
+    PACKER.with(|cell| {
+        let mut slot = cell.try_borrow_mut().map_err(std::io::Error::other)?;
+        let packer = match &mut *slot {
+            Some(packer) => packer,
+            None => slot.insert(zstd::bulk::Compressor::new(PACK_LEVEL)?),
+        };
+        packer.compress(plain)
+    })
+}
+
+/// `data` unpacked to its `len` bytes, with this thread's context.
+fn unpack(data: &[u8], len: usize) -> std::io::Result<Vec<u8>> {
+    UNPACKER.with(|cell| {
+        let mut slot = cell.try_borrow_mut().map_err(std::io::Error::other)?;
+        let unpacker = match &mut *slot {
+            Some(unpacker) => unpacker,
+            None => slot.insert(zstd::bulk::Decompressor::new()?),
+        };
+        unpacker.decompress(data, len)
+    })
+}
 
 fn etag_of(bytes: &[u8]) -> String {
     format!("\"{:x}\"", Sha256::digest(bytes))
@@ -282,6 +316,29 @@ mod tests {
             expected
         );
         assert_eq!(etag, etag_of(br#"[{"id":"a"},{"id":"b"},{"id":"c"}]"#));
+    }
+
+    #[test]
+    fn one_threads_contexts_pack_and_unpack_bodies_of_every_size_in_turn() {
+        let bodies: Vec<Vec<u8>> = [0, 1, 30, 30_000, 5, 200_000, 30_000]
+            .iter()
+            .enumerate()
+            .map(|(n, &size)| {
+                (0..size)
+                    .map(|i| u8::try_from((i * 7 + n * 13) % 61).unwrap() + b'A')
+                    .collect()
+            })
+            .collect();
+        let packed: Vec<Vec<u8>> = bodies.iter().map(|b| pack(b).unwrap()).collect();
+        // Unpacked in another order than packed: the contexts keep no
+        // state from one body to the next.
+        for (body, data) in bodies.iter().zip(&packed).rev() {
+            assert_eq!(&unpack(data, body.len()).unwrap(), body);
+            assert_eq!(data, &zstd::bulk::compress(body, PACK_LEVEL).unwrap());
+        }
+        assert!(unpack(b"not zstd", 10).is_err());
+        // A failed unpack leaves the context fit for the next body.
+        assert_eq!(unpack(&packed[3], bodies[3].len()).unwrap(), bodies[3]);
     }
 
     #[test]
