@@ -154,33 +154,42 @@ const PACK_LEVEL: i32 = 1;
 
 thread_local! {
     /// Each thread's zstd contexts, made once and used for every body it
-    /// packs or unpacks. `zstd::bulk::decompress` makes and frees a context
-    /// at every call, about 100 KB set up each time: a seventh of the HTTP
-    /// workers' time serving kept agendas (docs/benchmarks.md, session 17).
+    /// packs or unpacks. `zstd::bulk::decompress` sets a context up and
+    /// frees it at every call: a seventh of the HTTP workers' time serving
+    /// kept agendas (docs/benchmarks.md, session 17).
     static PACKER: RefCell<Option<zstd::bulk::Compressor<'static>>> = const { RefCell::new(None) };
     static UNPACKER: RefCell<Option<zstd::bulk::Decompressor<'static>>> = const { RefCell::new(None) };
 }
 
+/// Runs `work` with this thread's context in `key`, made by `make` the
+/// first time.
+fn with_context<C: 'static, T>(
+    key: &'static std::thread::LocalKey<RefCell<Option<C>>>,
+    make: impl FnOnce() -> std::io::Result<C>,
+    work: impl FnOnce(&mut C) -> std::io::Result<T>,
+) -> std::io::Result<T> {
+    key.with(|cell| {
+        let mut slot = cell.try_borrow_mut().map_err(std::io::Error::other)?;
+        let context = match &mut *slot {
+            Some(context) => context,
+            None => slot.insert(make()?),
+        };
+        work(context)
+    })
+}
+
 /// `plain` packed at [`PACK_LEVEL`], with this thread's context.
 fn pack(plain: &[u8]) -> std::io::Result<Vec<u8>> {
-    PACKER.with(|cell| {
-        let mut slot = cell.try_borrow_mut().map_err(std::io::Error::other)?;
-        let packer = match &mut *slot {
-            Some(packer) => packer,
-            None => slot.insert(zstd::bulk::Compressor::new(PACK_LEVEL)?),
-        };
-        packer.compress(plain)
-    })
+    with_context(
+        &PACKER,
+        || zstd::bulk::Compressor::new(PACK_LEVEL),
+        |packer| packer.compress(plain),
+    )
 }
 
 /// `data` unpacked to its `len` bytes, with this thread's context.
 fn unpack(data: &[u8], len: usize) -> std::io::Result<Vec<u8>> {
-    UNPACKER.with(|cell| {
-        let mut slot = cell.try_borrow_mut().map_err(std::io::Error::other)?;
-        let unpacker = match &mut *slot {
-            Some(unpacker) => unpacker,
-            None => slot.insert(zstd::bulk::Decompressor::new()?),
-        };
+    with_context(&UNPACKER, zstd::bulk::Decompressor::new, |unpacker| {
         unpacker.decompress(data, len)
     })
 }
