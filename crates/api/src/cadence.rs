@@ -2,8 +2,6 @@
 //! `followup_store::facts`): the interaction warnings, the comparison's
 //! inputs, the analytics' entries and the last activity.
 
-use std::sync::Arc;
-
 use followup_core::compare::assess_fit;
 use followup_core::{Facts, Opportunity, ProcessQuestion};
 use followup_store::records::{InteractionRow, ProfileRow};
@@ -61,10 +59,7 @@ pub fn interaction_warnings(
         followup_core::l10n::localise_warning(warning, snapshot.facts.seeker.locale);
     }
     if on_agenda {
-        state.facts.put(
-            seeker_id,
-            std::sync::Arc::new(KeptFacts::of(snapshot, year)),
-        );
+        state.facts.put(seeker_id, &KeptFacts::of(snapshot, year));
     }
     Ok(warnings)
 }
@@ -87,19 +82,11 @@ pub fn interaction_warnings_from_kept(
     if !new.occurred_at.nanosecond().is_multiple_of(1_000) {
         return None;
     }
-    let kept = state.facts.take(&new.seeker_id, revision - 1, year)?;
-    // Taken out of the cache, the facts are changed in place unless a
-    // reader still holds them.
     let KeptFacts {
         mut facts,
         playbook,
         ..
-    } = Arc::try_unwrap(kept).unwrap_or_else(|shared| KeptFacts {
-        revision: shared.revision,
-        year: shared.year,
-        facts: shared.facts.clone(),
-        playbook: shared.playbook.clone(),
-    });
+    } = state.facts.take(&new.seeker_id, revision - 1, year)?;
     let opportunity = facts
         .opportunities
         .iter_mut()
@@ -109,9 +96,6 @@ pub fn interaction_warnings_from_kept(
     let at = opportunity
         .interactions
         .partition_point(|i| (i.occurred_at, &i.id) <= (interaction.occurred_at, &interaction.id));
-    // One more slot, not twice as many: the facts are kept, with room to
-    // spare that would mostly never be used.
-    opportunity.interactions.reserve_exact(1);
     opportunity.interactions.insert(at, interaction.clone());
     let warnings =
         followup_core::warnings_for(&facts, &playbook, &new.opportunity_id, &interaction)
@@ -124,12 +108,12 @@ pub fn interaction_warnings_from_kept(
             .map_err(|error| ApiError::Internal(Box::new(error)));
     state.facts.put(
         &new.seeker_id,
-        Arc::new(KeptFacts {
+        &KeptFacts {
             revision,
             year,
             facts,
             playbook,
-        }),
+        },
     );
     Some(warnings)
 }

@@ -24,6 +24,10 @@ use crate::promise::PromiseWhat;
 use crate::stage::{RejectionReason, Stage};
 use crate::wire::wire_enum;
 
+mod pack;
+
+pub use pack::{PackedOpportunities, UnpackError};
+
 /// Everything the engine knows about one seeker's search.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Facts {

@@ -49,7 +49,7 @@ const fn nibble(b: u8) -> Option<u8> {
 }
 
 /// The bytes of `text` when it is a canonical (lower-case, hyphenated) UUID.
-fn parse_uuid(text: &str) -> Option<[u8; 16]> {
+pub(crate) fn parse_uuid(text: &str) -> Option<[u8; 16]> {
     let text = text.as_bytes();
     if text.len() != UUID_LEN {
         return None;
@@ -75,7 +75,7 @@ fn parse_uuid(text: &str) -> Option<[u8; 16]> {
 }
 
 /// The lower-case hyphenated text of a UUID's bytes.
-fn format_uuid(bytes: &[u8; 16]) -> [u8; UUID_LEN] {
+pub(crate) fn format_uuid(bytes: &[u8; 16]) -> [u8; UUID_LEN] {
     let mut text = [b'-'; UUID_LEN];
     let mut i = 0;
     for byte in bytes {
@@ -95,6 +95,19 @@ impl Id {
         match parse_uuid(text) {
             Some(bytes) => Self(Repr::Uuid(bytes)),
             None => Self(Repr::Text(text.into())),
+        }
+    }
+
+    /// The id whose text is the canonical UUID of `bytes`.
+    pub(crate) const fn from_uuid(bytes: [u8; 16]) -> Self {
+        Self(Repr::Uuid(bytes))
+    }
+
+    /// Its bytes when it is a canonical UUID, else its text.
+    pub(crate) fn uuid_or_text(&self) -> Result<&[u8; 16], &str> {
+        match &self.0 {
+            Repr::Uuid(bytes) => Ok(bytes),
+            Repr::Text(text) => Err(text),
         }
     }
 

@@ -47,8 +47,9 @@ pub use employer::{CapScope, same_employer};
 pub use engine::{Engine, EngineError, agenda, next_actions};
 pub use event::{EventType, clock_event_id};
 pub use facts::{
-    BestTime, BestTimeError, Contact, Facts, Interaction, OfferTerms, Opportunity, ProcessQuestion,
-    Profile, Promise, PromiseDue, Seeker, StageChange,
+    BestTime, BestTimeError, Contact, Facts, Interaction, OfferTerms, Opportunity,
+    PackedOpportunities, ProcessQuestion, Profile, Promise, PromiseDue, Seeker, StageChange,
+    UnpackError,
 };
 pub use health::{PipelineHealth, StageCount, pipeline_health};
 pub use holidays::{Holiday, HolidayCalendar, NationalHolidays};

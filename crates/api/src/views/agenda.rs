@@ -214,8 +214,8 @@ async fn compute_agenda(
                 snapshot::load(conn, &id, Scope::Stages(&stages), year)?.ok_or_else(gone)
             })
             .await?;
-            let kept = Arc::new(KeptFacts::of(snapshot, year));
-            state.facts.put(&seeker, Arc::clone(&kept));
+            let kept = KeptFacts::of(snapshot, year);
+            state.facts.put(&seeker, &kept);
             kept
         }
     };
