@@ -171,6 +171,35 @@ impl<'c> FactsTx<'c> {
         Ok(())
     }
 
+    /// Runs `write`, a write of a record of the opportunity `id`'s
+    /// aggregate, and touches the opportunity
+    /// ([`FactsTx::touch_opportunity`]): in one statement on PostgreSQL.
+    /// The rows `write` changed.
+    pub fn execute_touching<Q>(
+        &mut self,
+        write: Q,
+        id: &str,
+        at: NaiveDateTime,
+    ) -> Result<usize, StoreError>
+    where
+        Q: diesel::query_builder::QueryFragment<diesel::pg::Pg>
+            + diesel::query_builder::QueryId
+            + diesel::query_dsl::methods::ExecuteDsl<diesel::SqliteConnection>,
+    {
+        let touch = Touch {
+            id: id.to_owned(),
+            at,
+        };
+        match &mut *self.conn {
+            DbConnection::Postgres(c) => Ok(Touching { touch, write }.execute(c)?),
+            DbConnection::Sqlite(c) => {
+                let changed = diesel::query_dsl::methods::ExecuteDsl::execute(write, c)?;
+                touch.execute(c)?;
+                Ok(changed)
+            }
+        }
+    }
+
     /// The facts revision this transaction gives `seeker` (locking them
     /// first if need be); `None` when there is no such seeker. It is what
     /// a read after the commit finds, until the next write.
@@ -336,6 +365,35 @@ where
 }
 
 impl<C> RunQueryDsl<C> for Touch {}
+
+/// On PostgreSQL, a write of a record of an opportunity's aggregate and
+/// [`FactsTx::touch_opportunity`] in one statement, one round trip: the
+/// touch as a data-modifying `WITH`, which PostgreSQL runs exactly once,
+/// to completion, whatever the main statement reads of it. SQLite has no
+/// round trips to save (nor such `WITH`s): there the two run one after the
+/// other ([`FactsTx::execute_touching`]).
+#[derive(Debug, Clone, diesel::query_builder::QueryId)]
+struct Touching<Q> {
+    touch: Touch,
+    write: Q,
+}
+
+impl<Q> diesel::query_builder::QueryFragment<diesel::pg::Pg> for Touching<Q>
+where
+    Q: diesel::query_builder::QueryFragment<diesel::pg::Pg>,
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> QueryResult<()> {
+        out.push_sql("WITH touched AS (");
+        self.touch.walk_ast(out.reborrow())?;
+        out.push_sql(") ");
+        self.write.walk_ast(out.reborrow())
+    }
+}
+
+impl<Q, C> RunQueryDsl<C> for Touching<Q> {}
 
 impl Store {
     /// Runs `f` in a write transaction through the door: `f` locks the

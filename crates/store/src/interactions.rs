@@ -12,8 +12,7 @@ use crate::{DbConnection, StoreError};
 pub fn insert_interaction(tx: &mut FactsTx<'_>, row: &InteractionRow) -> Result<(), StoreError> {
     tx.lock(&row.seeker_id)?;
     let insert = diesel::insert_into(interactions::table).values(row.clone());
-    natively!(tx.conn(), c => insert.execute(c))?;
-    tx.touch_opportunity(&row.opportunity_id, row.updated_at)?;
+    tx.execute_touching(insert, &row.opportunity_id, row.updated_at)?;
     Ok(())
 }
 
