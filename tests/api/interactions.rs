@@ -148,6 +148,31 @@ async fn bad_interaction_fields_are_named_and_nothing_is_written() {
         assert_eq!(status, 422, "{problem}");
         assert_eq!(problem["errors"][0]["field"], field, "{problem}");
     }
+    // Another seeker's contact is not named, nor told apart from one that
+    // does not exist.
+    let bob = app.register("seeker").await;
+    let bobs = opportunity(&app, &bob, "Initech").await;
+    let bobs = contact(
+        &app,
+        &bob,
+        &bobs,
+        json!({"name": "Bill", "role": "hiring_manager"}),
+    )
+    .await;
+    let (status, problem) = call(
+        &app,
+        &jane,
+        Method::POST,
+        &path,
+        Some(json!({"kind": "note", "contact_id": bobs["id"]})),
+    )
+    .await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "contact_id", "{problem}");
+    assert_eq!(
+        problem["errors"][0]["message"], "is not a contact of this opportunity",
+        "{problem}"
+    );
     let (_, list) = call(&app, &jane, Method::GET, &path, None).await;
     assert_eq!(list["items"], json!([]));
 

@@ -335,6 +335,49 @@ pub fn load_locked<R: Versioned>(
     Ok((row, access))
 }
 
+/// [`load_locked`] for an opportunity a write names a contact of: the
+/// opportunity, the caller's access, and whether `contact` is one of its
+/// contacts (`false` when none is named), read together (one round trip
+/// fewer than checking the contact apart, [`check_contact`]). A contact of
+/// the opportunity is the caller's to name: it belongs to the same seeker.
+pub fn load_opportunity_locked_with_contact(
+    tx: &mut FactsTx<'_>,
+    caller: &Caller,
+    id: &str,
+    need: Need,
+    contact: Option<&str>,
+) -> Result<(OpportunityRow, Access, bool), ApiError> {
+    let missing = missing::<OpportunityRow>;
+    let postgres = matches!(tx.conn(), DbConnection::Postgres(_));
+    if postgres && tx.locked().next().is_none() {
+        // As in `load_locked`: the seeker locked by the record's id first,
+        // then the record read once, under the lock.
+        tx.lock_owner(OpportunityRow::OWNED, id)?;
+    }
+    let (row, named) =
+        pipeline::find_opportunity_with_contact(tx.conn(), id, contact)?.ok_or_else(missing)?;
+    let access = access(
+        tx.conn(),
+        caller,
+        &row.seeker_id,
+        need,
+        OpportunityRow::NOUN,
+    )?;
+    if tx.locked().any(|locked| locked == row.seeker_id) {
+        return Ok((row, access, named));
+    }
+    tx.lock(&row.seeker_id)?;
+    if !postgres {
+        // SQLite's write transaction excludes every other writer from its
+        // start: the row read is the row locked.
+        return Ok((row, access, named));
+    }
+    // Another writer may have changed it between the read and the lock.
+    let (row, named) =
+        pipeline::find_opportunity_with_contact(tx.conn(), id, contact)?.ok_or_else(missing)?;
+    Ok((row, access, named))
+}
+
 /// Changes a record: loads it under its seeker's lock, lets `change`
 /// validate and apply the request (given the caller's access), checks the
 /// precondition against the version it started from, and writes the next

@@ -226,8 +226,13 @@ pub(crate) fn log_interaction(
 ) -> Result<(InteractionRow, Option<i64>), ApiError> {
     let mut errors = Errors::default();
     let (notes, interaction_id) = checked_interaction(&mut errors, &body, now);
-    let (opportunity, access) =
-        load_locked::<OpportunityRow>(tx, caller, opportunity_id, Need::Read)?;
+    let (opportunity, access, contact_named) = crate::access::load_opportunity_locked_with_contact(
+        tx,
+        caller,
+        opportunity_id,
+        Need::Read,
+        body.contact_id.as_deref(),
+    )?;
     // Only what comes from the employer (or a conversation with them)
     // can keep a promise: the others need no before-and-after.
     let watch = match body.kind.direction() {
@@ -243,13 +248,13 @@ pub(crate) fn log_interaction(
             "a coach may add notes to an opportunity, nothing else".to_owned(),
         ));
     }
-    check_contact(
-        conn,
-        caller,
-        &opportunity.id,
-        body.contact_id.as_deref(),
-        &mut errors,
-    )?;
+    if body.contact_id.is_some() && !contact_named {
+        errors.push(
+            "contact_id",
+            crate::error::FieldCode::NotFound,
+            "is not a contact of this opportunity",
+        );
+    }
     crate::access::check_id_free(
         conn,
         &opportunity.seeker_id,

@@ -139,6 +139,30 @@ pub fn find_opportunity(
     .optional()?)
 }
 
+/// The opportunity with this id, and whether `contact` is one of its
+/// contacts (`false` when none is named): one read for both, for a write
+/// that names a contact (a logged interaction).
+pub fn find_opportunity_with_contact(
+    conn: &mut DbConnection,
+    id: &str,
+    contact: Option<&str>,
+) -> Result<Option<(OpportunityRow, bool)>, StoreError> {
+    use crate::schema::contacts;
+    let Some(contact) = contact else {
+        return Ok(find_opportunity(conn, id)?.map(|row| (row, false)));
+    };
+    let named = diesel::dsl::exists(
+        contacts::table
+            .filter(contacts::id.eq(contact))
+            .filter(contacts::opportunity_id.eq(opportunities::id)),
+    );
+    Ok(natively!(conn, c => opportunities::table
+        .find(id)
+        .select((OpportunityRow::as_select(), named))
+        .get_result(c))
+    .optional()?)
+}
+
 /// A page of a seeker's opportunities, oldest first (ids are UUIDv7).
 pub fn list_opportunities(
     conn: &mut DbConnection,
