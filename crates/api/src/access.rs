@@ -310,28 +310,9 @@ pub fn load_locked<R: Versioned>(
     id: &str,
     need: Need,
 ) -> Result<(R, Access), ApiError> {
-    if matches!(tx.conn(), followup_store::DbConnection::Postgres(_))
-        && tx.locked().next().is_none()
-    {
-        // On PostgreSQL the seeker is locked first, by the record's id, and
-        // the record read once, under the lock: one round trip less than
-        // reading, locking and reading again. (Nothing was locked before in
-        // this transaction, so the lock order holds.) A record that does
-        // not exist locks nothing, and the read answers 404.
-        tx.lock_owner(R::OWNED, id)?;
-        return load::<R>(tx.conn(), caller, id, need);
-    }
-    let (row, access) = load::<R>(tx.conn(), caller, id, need)?;
-    tx.lock(row.seeker_id())?;
-    // On PostgreSQL another writer may have changed the row between the
-    // read and the lock; SQLite's write transaction excludes every other
-    // writer from its start, so the row read is the row locked.
-    let row = match tx.conn() {
-        followup_store::DbConnection::Sqlite(_) => row,
-        followup_store::DbConnection::Postgres(_) => {
-            R::find(tx.conn(), id)?.ok_or_else(missing::<R>)?
-        }
-    };
+    let (row, (), access) = locked_by(tx, caller, id, need, |conn| {
+        Ok(R::find(conn, id)?.map(|row| (row, ())))
+    })?;
     Ok((row, access))
 }
 
@@ -347,35 +328,46 @@ pub fn load_opportunity_locked_with_contact(
     need: Need,
     contact: Option<&str>,
 ) -> Result<(OpportunityRow, Access, bool), ApiError> {
-    let missing = missing::<OpportunityRow>;
+    let (row, named, access) = locked_by(tx, caller, id, need, |conn| {
+        Ok(pipeline::find_opportunity_with_contact(conn, id, contact)?)
+    })?;
+    Ok((row, access, named))
+}
+
+/// [`load_locked`]'s protocol, with `find` reading the record (and what
+/// else the caller asks for along with it) by its id.
+fn locked_by<R: Versioned, T>(
+    tx: &mut FactsTx<'_>,
+    caller: &Caller,
+    id: &str,
+    need: Need,
+    mut find: impl FnMut(&mut DbConnection) -> Result<Option<(R, T)>, ApiError>,
+) -> Result<(R, T, Access), ApiError> {
     let postgres = matches!(tx.conn(), DbConnection::Postgres(_));
-    if postgres && tx.locked().next().is_none() {
-        // As in `load_locked`: the seeker locked by the record's id first,
-        // then the record read once, under the lock.
-        tx.lock_owner(OpportunityRow::OWNED, id)?;
+    let first = postgres && tx.locked().next().is_none();
+    if first {
+        // On PostgreSQL the seeker is locked first, by the record's id, and
+        // the record read once, under the lock: one round trip less than
+        // reading, locking and reading again. (Nothing was locked before in
+        // this transaction, so the lock order holds.) A record that does
+        // not exist locks nothing, and the read answers 404.
+        tx.lock_owner(R::OWNED, id)?;
     }
-    let (row, named) =
-        pipeline::find_opportunity_with_contact(tx.conn(), id, contact)?.ok_or_else(missing)?;
-    let access = access(
-        tx.conn(),
-        caller,
-        &row.seeker_id,
-        need,
-        OpportunityRow::NOUN,
-    )?;
-    if tx.locked().any(|locked| locked == row.seeker_id) {
-        return Ok((row, access, named));
+    let (row, also) = find(tx.conn())?.ok_or_else(missing::<R>)?;
+    let access = access(tx.conn(), caller, row.seeker_id(), need, R::NOUN)?;
+    if first {
+        return Ok((row, also, access));
     }
-    tx.lock(&row.seeker_id)?;
+    tx.lock(row.seeker_id())?;
     if !postgres {
         // SQLite's write transaction excludes every other writer from its
-        // start: the row read is the row locked.
-        return Ok((row, access, named));
+        // start, so the row read is the row locked.
+        return Ok((row, also, access));
     }
-    // Another writer may have changed it between the read and the lock.
-    let (row, named) =
-        pipeline::find_opportunity_with_contact(tx.conn(), id, contact)?.ok_or_else(missing)?;
-    Ok((row, access, named))
+    // On PostgreSQL another writer may have changed the row between the
+    // read and the lock.
+    let (row, also) = find(tx.conn())?.ok_or_else(missing::<R>)?;
+    Ok((row, also, access))
 }
 
 /// Changes a record: loads it under its seeker's lock, lets `change`
